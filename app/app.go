@@ -1,0 +1,113 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/riverqueue/river"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// App is one running ordertrack process: web, worker, or both (demo).
+type App struct {
+	cfg     Config
+	log     *slog.Logger
+	db      *storage.DB
+	jobs    *jobs.Client
+	metrics *Metrics
+	echo    *echo.Echo
+	now     func() time.Time
+}
+
+// Mode selects what a process runs.
+type Mode int
+
+// The process modes.
+const (
+	ModeWeb    Mode = 1 << iota // serve HTTP, insert jobs
+	ModeWorker                  // work jobs
+	ModeAll    = ModeWeb | ModeWorker
+)
+
+// New opens the database and builds the process for mode. Call Close when done.
+func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, error) {
+	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{EncryptionKey: cfg.EncryptionKey, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now}
+	opts := jobs.Options{Logger: log}
+	if mode&ModeWorker != 0 {
+		opts.Workers = river.NewWorkers()
+		a.registerWorkers(opts.Workers)
+		opts.Periodic = a.periodicJobs()
+	}
+	a.jobs, err = jobs.NewClient(db, opts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.echo = a.newEcho()
+	return a, nil
+}
+
+// DB exposes the database handle (for the migrate command and tests).
+func (a *App) DB() *storage.DB { return a.db }
+
+// Handler is the HTTP handler, for tests that drive the app in-process.
+func (a *App) Handler() http.Handler { return a.echo }
+
+// Close releases the database.
+func (a *App) Close() error { return a.db.Close() }
+
+// Run serves HTTP on the configured port (ModeWeb) and works jobs
+// (ModeWorker) until ctx is cancelled, then shuts down gracefully.
+func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error {
+	if mode&ModeWorker != 0 {
+		if err := a.jobs.Start(ctx); err != nil {
+			return fmt.Errorf("start workers: %w", err)
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			a.jobs.Stop(stopCtx)
+		}()
+	}
+	if mode&ModeWeb == 0 {
+		if ready != nil {
+			ready("")
+		}
+		<-ctx.Done()
+		return nil
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(a.cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+// Package app wires ordertrack together: configuration, the Echo server and
+// its routes, and the River workers that do everything that can fail outside
+// the process (platform APIs, carriers, message providers).
+package app
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Config is read from the environment once at start; every value is checked
+// with a message that says what to fix.
+type Config struct {
+	Port               int
+	AppURL             string // public base URL, used in links and OAuth callbacks
+	DatabaseURL        string // postgres://… or empty for embedded SQLite
+	EncryptionKey      []byte // 32 bytes, seals tokens and secrets at rest
+	ShopifyAPIKey      string
+	ShopifyAPISecret   string
+	SendGridAPIKey     string
+	SendGridPublicKey  string // event webhook verification key
+	EmailFrom          string
+	TwilioAccountSID   string
+	TwilioAuthToken    string
+	TwilioFrom         string // SMS and voice caller id, E.164
+	TwilioWhatsAppFrom string
+	Carriers           CarrierCredentials
+	Demo               bool
+}
+
+// CarrierCredentials are the platform's default carrier API credentials;
+// merchants may add their own per shop.
+type CarrierCredentials struct {
+	UPSClientID, UPSClientSecret     string
+	FedExClientID, FedExClientSecret string
+	USPSClientID, USPSClientSecret   string
+	DHLAPIKey                        string
+	AggregatorAPIKey                 string
+}
+
+// demoKey is used only by `ordertrack demo`, whose data is throwaway.
+var demoKey = []byte("ordertrack-demo-key-not-secret!!")
+
+// LoadConfig reads the configuration through getenv (os.Getenv in main).
+// In demo mode every credential is optional.
+func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
+	c := Config{
+		AppURL:             getenv("APP_URL"),
+		DatabaseURL:        getenv("DATABASE_URL"),
+		ShopifyAPIKey:      getenv("SHOPIFY_API_KEY"),
+		ShopifyAPISecret:   getenv("SHOPIFY_API_SECRET"),
+		SendGridAPIKey:     getenv("SENDGRID_API_KEY"),
+		SendGridPublicKey:  getenv("SENDGRID_WEBHOOK_PUBLIC_KEY"),
+		EmailFrom:          getenv("EMAIL_FROM"),
+		TwilioAccountSID:   getenv("TWILIO_ACCOUNT_SID"),
+		TwilioAuthToken:    getenv("TWILIO_AUTH_TOKEN"),
+		TwilioFrom:         getenv("TWILIO_FROM"),
+		TwilioWhatsAppFrom: getenv("TWILIO_WHATSAPP_FROM"),
+		Carriers: CarrierCredentials{
+			UPSClientID: getenv("UPS_CLIENT_ID"), UPSClientSecret: getenv("UPS_CLIENT_SECRET"),
+			FedExClientID: getenv("FEDEX_CLIENT_ID"), FedExClientSecret: getenv("FEDEX_CLIENT_SECRET"),
+			USPSClientID: getenv("USPS_CLIENT_ID"), USPSClientSecret: getenv("USPS_CLIENT_SECRET"),
+			DHLAPIKey: getenv("DHL_API_KEY"), AggregatorAPIKey: getenv("AFTERSHIP_API_KEY"),
+		},
+		Demo: demo,
+	}
+	var errs []error
+	c.Port = 8080
+	if p := getenv("PORT"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			errs = append(errs, fmt.Errorf("PORT=%q: want a port number 0-65535", p))
+		}
+		c.Port = n
+	}
+	if demo && c.AppURL == "" {
+		c.AppURL = fmt.Sprintf("http://localhost:%d", c.Port)
+	}
+	if c.AppURL == "" {
+		errs = append(errs, errors.New("APP_URL is required: the public https URL of this app, e.g. https://ordertrack.fly.dev"))
+	} else if u, err := url.Parse(c.AppURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("APP_URL=%q: want an absolute http(s) URL", c.AppURL))
+	}
+	c.AppURL = strings.TrimRight(c.AppURL, "/")
+	if d := c.DatabaseURL; d != "" && !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") && !strings.HasPrefix(d, "sqlite:") {
+		errs = append(errs, fmt.Errorf("DATABASE_URL must be a postgres:// URL or sqlite:PATH (unset = embedded SQLite at ./data/ordertrack.db)"))
+	}
+	key, err := parseKey(getenv("ENCRYPTION_KEY"))
+	switch {
+	case err != nil:
+		errs = append(errs, err)
+	case key == nil && demo:
+		key = demoKey
+	case key == nil:
+		errs = append(errs, errors.New("ENCRYPTION_KEY is required: 32 random bytes, base64 or hex (generate: openssl rand -base64 32)"))
+	}
+	c.EncryptionKey = key
+	if demo && c.ShopifyAPISecret == "" {
+		c.ShopifyAPISecret = "demo-secret"
+	}
+	if !demo && c.ShopifyAPIKey != "" && c.ShopifyAPISecret == "" {
+		errs = append(errs, errors.New("SHOPIFY_API_SECRET is required when SHOPIFY_API_KEY is set"))
+	}
+	if (c.TwilioAccountSID == "") != (c.TwilioAuthToken == "") {
+		errs = append(errs, errors.New("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("configuration:\n%w", err)
+	}
+	return c, nil
+}
+
+func parseKey(s string) ([]byte, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, errors.New("ENCRYPTION_KEY must be 32 bytes, base64- or hex-encoded (generate: openssl rand -base64 32)")
+}

@@ -1,0 +1,71 @@
+// Package jobs holds ordertrack's durable background work as River jobs:
+// webhook processing, carrier polling, notifications. Everything that can fail
+// outside the process runs here, with retries and backoff.
+package jobs
+
+import (
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Client is the River client on either database: both drivers speak *sql.Tx,
+// so a GORM transaction can enqueue with InsertTx.
+type Client = river.Client[*sql.Tx]
+
+// Options tune a Client. Zero values give production defaults.
+type Options struct {
+	Logger *slog.Logger
+	// Workers, when set, makes the client work jobs; nil gives an insert-only
+	// client for web machines.
+	Workers  *river.Workers
+	Periodic []*river.PeriodicJob
+	// MaxWorkers bounds concurrent jobs on this machine (default 20; SQLite 4).
+	MaxWorkers int
+	// JobTimeout bounds one job attempt (default 2 minutes).
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before it is deemed
+	// orphaned by a killed worker and retried (default 10 minutes).
+	RescueAfter time.Duration
+	// PollInterval is how often workers look for new jobs when not notified.
+	PollInterval time.Duration
+}
+
+// NewClient builds the River client for db.
+func NewClient(db *storage.DB, o Options) (*Client, error) {
+	cfg := &river.Config{
+		Logger:               o.Logger,
+		JobTimeout:           durationOr(o.JobTimeout, 2*time.Minute),
+		RescueStuckJobsAfter: durationOr(o.RescueAfter, 10*time.Minute),
+		FetchPollInterval:    durationOr(o.PollInterval, time.Second),
+		PeriodicJobs:         o.Periodic,
+	}
+	if o.Workers != nil {
+		n := o.MaxWorkers
+		if n == 0 {
+			n = 20
+			if db.Dialect == storage.SQLite {
+				n = 4
+			}
+		}
+		cfg.Workers = o.Workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+	}
+	c, err := river.NewClient(db.RiverDriver(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	return c, nil
+}
+
+func durationOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}

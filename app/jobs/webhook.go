@@ -1,0 +1,17 @@
+package jobs
+
+import "github.com/riverqueue/river"
+
+// ProcessWebhookArgs processes one stored webhook delivery.
+type ProcessWebhookArgs struct {
+	DeliveryID int64 `json:"delivery_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ProcessWebhookArgs) Kind() string { return "process_webhook" }
+
+// InsertOpts makes a delivery's processing unique while it is pending, so a
+// replay clicked twice runs once.
+func (ProcessWebhookArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}

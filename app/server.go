@@ -1,0 +1,153 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// newEcho builds the server with the middleware every route shares.
+func (a *App) newEcho() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// Fly's proxy puts the client in X-Forwarded-For; without this every
+	// visitor would share the proxy's rate-limit bucket.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	e.HTTPErrorHandler = a.httpError
+	e.Use(middleware.RequestID())
+	e.Use(a.requestLog)
+	e.Use(middleware.Recover())
+	e.Use(middleware.BodyLimit("2M"))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:      "0",
+		ContentTypeNosniff: "nosniff",
+		ReferrerPolicy:     "strict-origin-when-cross-origin",
+		// X-Frame-Options is left unset: the embedded admin sets a per-shop
+		// frame-ancestors CSP instead.
+	}))
+	a.routes(e)
+	return e
+}
+
+func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		res := c.Response()
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		a.metrics.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(res.Status)).Observe(time.Since(start).Seconds())
+		level := slog.LevelInfo
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		a.log.LogAttrs(c.Request().Context(), level, "http",
+			slog.String("id", res.Header().Get(echo.HeaderXRequestID)),
+			slog.String("method", c.Request().Method),
+			slog.String("path", c.Path()),
+			slog.Int("status", res.Status),
+			slog.Duration("took", time.Since(start)),
+			slog.String("ip", c.RealIP()),
+		)
+		return nil
+	}
+}
+
+// httpError is the one place errors become HTTP responses: domain code
+// returns storage.ErrNotFound and friends, never HTTP errors.
+func (a *App) httpError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := http.StatusInternalServerError, "internal error"
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		code = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(code)
+		}
+	case errors.Is(err, storage.ErrNotFound):
+		code, msg = http.StatusNotFound, "not found"
+	default:
+		a.log.Error("request failed", "path", c.Path(), "err", err, "id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(code)
+		return
+	}
+	c.JSON(code, map[string]string{"error": msg})
+}
+
+func (a *App) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok") }
+
+// readyz answers 200 only when the database answers and its schema is
+// current, so Fly routes no traffic to a machine on an old schema.
+func (a *App) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := a.db.SQL.PingContext(ctx); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unreachable", "error": err.Error()})
+	}
+	ok, err := a.db.MigrationsCurrent(ctx)
+	if err != nil || !ok {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "migrations pending: run `ordertrack migrate`"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// Metrics are the Prometheus series the app exports at /metrics.
+type Metrics struct {
+	registry      *prometheus.Registry
+	requests      *prometheus.HistogramVec
+	Webhooks      *prometheus.CounterVec
+	UnknownCodes  *prometheus.CounterVec
+	CarrierCalls  *prometheus.CounterVec
+	Notifications *prometheus.CounterVec
+}
+
+func newMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "ordertrack_http_request_duration_seconds", Help: "HTTP request latency by route and status.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route", "method", "status"}),
+		Webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ordertrack_webhooks_total", Help: "Webhooks received by platform and outcome.",
+		}, []string{"platform", "outcome"}),
+		UnknownCodes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ordertrack_carrier_unknown_codes_total", Help: "Carrier status codes with no mapping, by carrier and code.",
+		}, []string{"carrier", "code"}),
+		CarrierCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ordertrack_carrier_calls_total", Help: "Carrier API calls by carrier and outcome.",
+		}, []string{"carrier", "outcome"}),
+		Notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ordertrack_notifications_total", Help: "Notifications by channel and status.",
+		}, []string{"channel", "status"}),
+	}
+	m.registry.MustRegister(m.requests, m.Webhooks, m.UnknownCodes, m.CarrierCalls, m.Notifications,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *Metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}

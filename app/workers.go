@@ -1,0 +1,57 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// registerWorkers adds every job worker this process runs.
+func (a *App) registerWorkers(w *river.Workers) {
+	river.AddWorker(w, river.WorkFunc(a.processWebhook))
+}
+
+// periodicJobs are enqueued by the elected leader only, so several worker
+// machines never double them.
+func (a *App) periodicJobs() []*river.PeriodicJob { return nil }
+
+// errMalformed marks a payload that will never parse: kept as failed for
+// replay after a fix, not retried.
+var errMalformed = errors.New("malformed payload")
+
+func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWebhookArgs]) error {
+	d, err := a.db.Delivery(ctx, job.Args.DeliveryID)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	var procErr error
+	switch d.Platform {
+	case storage.Shopify:
+		procErr = a.processShopify(ctx, d)
+	default:
+		procErr = fmt.Errorf("%w: unknown platform %q", errMalformed, d.Platform)
+	}
+	if procErr != nil && !errors.Is(procErr, errMalformed) {
+		return procErr // transient: River retries with backoff
+	}
+	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return storage.FinishDelivery(ctx, tx, d.ID, d.ShopID, procErr)
+	})
+	if err != nil {
+		return err
+	}
+	if procErr != nil {
+		a.log.Warn("webhook payload rejected", "delivery", d.ID, "topic", d.Topic, "err", procErr)
+	}
+	return nil
+}
+
+func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) error {
+	return nil
+}

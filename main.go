@@ -1,0 +1,83 @@
+// Command ordertrack keeps shoppers informed after they buy: it ingests store
+// webhooks, polls carriers, shows a tracking page and sends proactive updates.
+//
+//	ordertrack serve     web process (HTTP, enqueues jobs)
+//	ordertrack worker    job process (webhooks, polling, messages)
+//	ordertrack demo      web + worker + demo store + simulated carrier on embedded SQLite
+//	ordertrack migrate   apply database migrations
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ordertrack/ordertrack/app"
+)
+
+const usage = `usage: ordertrack <command>
+
+commands:
+  serve     run the web process
+  worker    run the job worker process
+  demo      run everything on embedded SQLite with a demo store and a simulated carrier
+  migrate   apply database migrations and exit
+
+configuration is read from the environment; see README.md.
+`
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "ordertrack:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("missing command")
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := args[0]
+	switch cmd {
+	case "serve", "worker", "migrate":
+		cfg, err := app.LoadConfig(os.Getenv, false)
+		if err != nil {
+			return err
+		}
+		mode := map[string]app.Mode{"serve": app.ModeWeb, "worker": app.ModeWorker, "migrate": app.ModeWeb}[cmd]
+		a, err := app.New(ctx, cfg, log, mode)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if cmd == "migrate" {
+			if err := a.DB().Migrate(ctx); err != nil {
+				return err
+			}
+			log.Info("migrations applied")
+			return nil
+		}
+		return a.Run(ctx, mode, func(addr string) { log.Info("started", "command", cmd, "addr", addr) })
+	case "demo":
+		cfg, err := app.LoadConfig(os.Getenv, true)
+		if err != nil {
+			return err
+		}
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return app.RunDemo(ctx, cfg, log, os.Stdout)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

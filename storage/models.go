@@ -1,0 +1,270 @@
+package storage
+
+import (
+	"time"
+)
+
+// Platform names the commerce platform a shop runs on.
+type Platform string
+
+// The supported platforms.
+const (
+	Shopify     Platform = "shopify"
+	WooCommerce Platform = "woocommerce"
+)
+
+// Shop is a merchant's store. Secret columns hold Cipher-sealed bytes; read
+// and write them through DB.ShopSecrets / SetShopSecrets.
+type Shop struct {
+	ID               int64
+	Platform         Platform
+	Domain           string
+	Name             string
+	Status           string // active | uninstalled
+	Email            string
+	Timezone         string
+	Currency         string
+	AccessToken      []byte
+	AccessExpiresAt  *time.Time
+	RefreshToken     []byte
+	RefreshExpiresAt *time.Time
+	Scopes           string
+	WebhookSecret    []byte
+	APIKey           []byte
+	APISecret        []byte
+	Settings         JSON[Settings]
+	InstalledAt      *time.Time
+	UninstalledAt    *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// Settings are the merchant's choices: branding, support, channels, COD.
+type Settings struct {
+	Branding     Branding            `json:"branding"`
+	SupportEmail string              `json:"support_email,omitempty"`
+	SupportURL   string              `json:"support_url,omitempty"`
+	ReturnsURL   string              `json:"returns_url,omitempty"`
+	FAQ          []FAQItem           `json:"faq,omitempty"`
+	Channels     map[string][]string `json:"channels,omitempty"`    // trigger -> channels; empty = defaults
+	QuietStart   string              `json:"quiet_start,omitempty"` // "21:00" in the shopper's zone
+	QuietEnd     string              `json:"quiet_end,omitempty"`   // "08:00"
+	DailyCap     int                 `json:"daily_cap,omitempty"`
+	SenderName   string              `json:"sender_name,omitempty"`
+	SenderEmail  string              `json:"sender_email,omitempty"`
+	CODGateways  []string            `json:"cod_gateways,omitempty"`
+}
+
+// Branding styles the tracking page.
+type Branding struct {
+	LogoURL      string `json:"logo_url,omitempty"`
+	PrimaryColor string `json:"primary_color,omitempty"`
+	AccentColor  string `json:"accent_color,omitempty"`
+	FontFamily   string `json:"font_family,omitempty"`
+}
+
+// FAQItem is one question and answer shown on the tracking page.
+type FAQItem struct {
+	Question string `json:"q"`
+	Answer   string `json:"a"`
+}
+
+// Order is a store order, keyed by the platform's id.
+type Order struct {
+	ID                int64
+	ShopID            int64
+	PlatformID        string
+	Name              string
+	Email             string
+	Phone             string
+	CustomerName      string
+	Locale            string
+	Timezone          string
+	Currency          string
+	Total             string
+	COD               bool `gorm:"column:cod"`
+	ShippingAddress   JSON[Address]
+	LineItems         JSON[[]LineItem]
+	PlatformUpdatedAt *time.Time
+	CancelledAt       *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Address is a postal address.
+type Address struct {
+	Name       string `json:"name,omitempty"`
+	Address1   string `json:"address1,omitempty"`
+	Address2   string `json:"address2,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+}
+
+// LineItem is one product line of an order.
+type LineItem struct {
+	Title    string `json:"title"`
+	Variant  string `json:"variant,omitempty"`
+	Quantity int    `json:"quantity"`
+	ImageURL string `json:"image_url,omitempty"`
+}
+
+// Shipment is one tracked parcel, with its derived status and poll schedule.
+type Shipment struct {
+	ID                    int64
+	ShopID                int64
+	OrderID               int64
+	PlatformFulfillmentID string
+	Carrier               string
+	CarrierCompany        string // the store's free-text tracking company
+	Service               string
+	TrackingNumber        string
+	TrackingURL           string
+	PublicToken           string
+	Stage                 string
+	Problem               string
+	Substatus             string
+	OriginCountry         string
+	OriginRegion          string
+	DestCountry           string
+	DestRegion            string
+	ETAEarliest           *time.Time `gorm:"column:eta_earliest"`
+	ETALatest             *time.Time `gorm:"column:eta_latest"`
+	ETASource             string     `gorm:"column:eta_source"`
+	ShippedAt             *time.Time
+	LastEventAt           *time.Time
+	DeliveredAt           *time.Time
+	NextPollAt            *time.Time
+	LastPolledAt          *time.Time
+	PollCount             int
+	PollFailures          int
+	NotFoundSince         *time.Time
+	Expired               bool
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+}
+
+// TrackingEvent is one stored carrier scan; (shipment, fingerprint) is unique
+// so re-fetched events are no-ops.
+type TrackingEvent struct {
+	ID          int64
+	ShopID      int64
+	ShipmentID  int64
+	Fingerprint string
+	OccurredAt  time.Time
+	Stage       string
+	Problem     string
+	Code        string
+	Description string
+	City        string
+	Region      string
+	PostalCode  string
+	Country     string
+	CreatedAt   time.Time
+}
+
+// ETAChange records every estimate a shipment had, so a message can say what changed.
+type ETAChange struct {
+	ID         int64
+	ShopID     int64
+	ShipmentID int64
+	Earliest   *time.Time
+	Latest     *time.Time
+	Source     string
+	CreatedAt  time.Time
+}
+
+// ShipmentTrigger records that a trigger fired for a shipment; the unique key
+// makes each fire once.
+type ShipmentTrigger struct {
+	ID         int64
+	ShopID     int64
+	ShipmentID int64
+	Key        string
+	Trigger    string
+	CreatedAt  time.Time
+}
+
+// WebhookDelivery is a raw webhook kept for processing and replay;
+// (platform, delivery id) is unique so re-deliveries are no-ops.
+type WebhookDelivery struct {
+	ID          int64
+	ShopID      *int64
+	Platform    Platform
+	DeliveryID  string
+	Topic       string
+	ShopDomain  string
+	Payload     []byte
+	Status      string // received | processed | failed
+	Error       string
+	Attempts    int
+	ReceivedAt  time.Time
+	ProcessedAt *time.Time
+}
+
+// Delivery statuses.
+const (
+	DeliveryReceived  = "received"
+	DeliveryProcessed = "processed"
+	DeliveryFailed    = "failed"
+)
+
+// MessageTemplate is one version of a merchant's override of a default template.
+type MessageTemplate struct {
+	ID        int64
+	ShopID    int64
+	Trigger   string
+	Channel   string
+	Locale    string
+	Version   int
+	Body      string
+	CreatedAt time.Time
+}
+
+// Notification is one message in the log (and, for the outbox provider, the message itself).
+type Notification struct {
+	ID         int64
+	ShopID     int64
+	ShipmentID *int64
+	Trigger    string
+	Channel    string
+	Recipient  string
+	DedupeKey  string
+	Status     string
+	Provider   string
+	ProviderID string
+	Subject    string
+	Body       string
+	HTML       string `gorm:"column:html"`
+	Error      string
+	Attempts   int
+	SendAt     *time.Time
+	SentAt     *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Notification statuses.
+const (
+	NotificationScheduled = "scheduled"
+	NotificationSent      = "sent"
+	NotificationDelivered = "delivered"
+	NotificationOpened    = "opened"
+	NotificationFailed    = "failed"
+	NotificationSkipped   = "skipped"
+)
+
+// CustomerAction is something a shopper asked for: confirm or correct an
+// address, reschedule, report "delivered but not received", contact support.
+type CustomerAction struct {
+	ID         int64
+	ShopID     int64
+	ShipmentID *int64
+	OrderID    *int64
+	Kind       string
+	Source     string // page | sms | whatsapp | voice
+	Details    JSON[map[string]string]
+	Status     string
+	CreatedAt  time.Time
+}

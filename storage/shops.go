@@ -1,0 +1,116 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Secrets are a shop's credentials in plain text, only ever in memory.
+type Secrets struct {
+	AccessToken      string
+	AccessExpiresAt  *time.Time
+	RefreshToken     string
+	RefreshExpiresAt *time.Time
+	WebhookSecret    string
+	APIKey           string
+	APISecret        string
+}
+
+// UpsertShop creates the shop or refreshes its name/platform/status by domain,
+// returning the stored row.
+func (db *DB) UpsertShop(ctx context.Context, s *Shop) error {
+	if s.Status == "" {
+		s.Status = "active"
+	}
+	if s.Timezone == "" {
+		s.Timezone = "UTC"
+	}
+	err := db.Gorm.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "domain"}},
+		DoUpdates: clause.AssignmentColumns([]string{"platform", "name", "status", "updated_at"}),
+	}).Create(s).Error
+	if err != nil {
+		return fmt.Errorf("upsert shop %s: %w", s.Domain, err)
+	}
+	return db.Gorm.WithContext(ctx).Where("domain = ?", s.Domain).Take(s).Error
+}
+
+// ShopByDomain finds a shop by its domain (e.g. demo.myshopify.com).
+func (db *DB) ShopByDomain(ctx context.Context, domain string) (*Shop, error) {
+	var s Shop
+	if err := db.Gorm.WithContext(ctx).Where("domain = ?", domain).Take(&s).Error; err != nil {
+		return nil, notFound(err, "shop %s", domain)
+	}
+	return &s, nil
+}
+
+// ShopByID finds a shop by id.
+func (db *DB) ShopByID(ctx context.Context, id int64) (*Shop, error) {
+	var s Shop
+	if err := db.Gorm.WithContext(ctx).Take(&s, id).Error; err != nil {
+		return nil, notFound(err, "shop %d", id)
+	}
+	return &s, nil
+}
+
+// SetSecrets seals and stores a shop's credentials in one update, so a
+// rotated refresh token is never half-written.
+func (db *DB) SetSecrets(ctx context.Context, shopID int64, sec Secrets) error {
+	c := db.cipher
+	err := db.Gorm.WithContext(ctx).Model(&Shop{}).Where("id = ?", shopID).Updates(map[string]any{
+		"access_token":       c.Seal(sec.AccessToken),
+		"access_expires_at":  sec.AccessExpiresAt,
+		"refresh_token":      c.Seal(sec.RefreshToken),
+		"refresh_expires_at": sec.RefreshExpiresAt,
+		"webhook_secret":     c.Seal(sec.WebhookSecret),
+		"api_key":            c.Seal(sec.APIKey),
+		"api_secret":         c.Seal(sec.APISecret),
+		"updated_at":         db.now(),
+	}).Error
+	if err != nil {
+		return fmt.Errorf("store secrets for shop %d: %w", shopID, err)
+	}
+	return nil
+}
+
+// Secrets decrypts a shop's credentials.
+func (db *DB) Secrets(s *Shop) (Secrets, error) {
+	c := db.cipher
+	out := Secrets{AccessExpiresAt: s.AccessExpiresAt, RefreshExpiresAt: s.RefreshExpiresAt}
+	for _, f := range []struct {
+		dst *string
+		src []byte
+	}{
+		{&out.AccessToken, s.AccessToken}, {&out.RefreshToken, s.RefreshToken},
+		{&out.WebhookSecret, s.WebhookSecret}, {&out.APIKey, s.APIKey}, {&out.APISecret, s.APISecret},
+	} {
+		v, err := c.Open(f.src)
+		if err != nil {
+			return Secrets{}, fmt.Errorf("secrets of shop %d: %w", s.ID, err)
+		}
+		*f.dst = v
+	}
+	return out, nil
+}
+
+// SaveSettings replaces a shop's settings.
+func (db *DB) SaveSettings(ctx context.Context, shopID int64, st Settings) error {
+	err := db.Gorm.WithContext(ctx).Model(&Shop{}).Where("id = ?", shopID).
+		Updates(map[string]any{"settings": JSON[Settings]{V: st}, "updated_at": db.now()}).Error
+	if err != nil {
+		return fmt.Errorf("save settings of shop %d: %w", shopID, err)
+	}
+	return nil
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf(format+": %w", append(args, ErrNotFound)...)
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

@@ -2,6 +2,7 @@ package tracking
 
 import (
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -87,17 +88,38 @@ func (c Calendar) IsHoliday(t time.Time) bool {
 		return false
 	}
 	y, m, d := t.Date()
-	match := func(year int) bool {
-		for _, h := range c.Holidays.Dates(year) {
-			hy, hm, hd := h.Date()
-			if hy == y && hm == m && hd == d {
-				return true
-			}
-		}
-		return false
+	return c.Holidays.mask(y).has(m, d)
+}
+
+// holidayMask holds a year's holidays as one bit per day of each month.
+type holidayMask [13]uint32
+
+func (hm holidayMask) has(m time.Month, d int) bool { return hm[m]&(1<<d) != 0 }
+
+type maskKey struct {
+	set  HolidaySet
+	year int
+}
+
+// holidayMasks memoises HolidaySet.Dates per year: delay checks and replays
+// ask about thousands of days, and the dates of a year never change.
+var holidayMasks sync.Map // maskKey → holidayMask
+
+func (h HolidaySet) mask(year int) holidayMask {
+	key := maskKey{h, year}
+	if v, ok := holidayMasks.Load(key); ok {
+		return v.(holidayMask)
 	}
-	// A New Year's Day on a Saturday is observed on 31 December.
-	return match(y) || (m == time.December && d == 31 && match(y+1))
+	var hm holidayMask
+	// Next year's list too: a New Year's Day on a Saturday is observed on
+	// 31 December of this year.
+	for _, t := range append(h.Dates(year), h.Dates(year+1)...) {
+		if t.Year() == year {
+			hm[t.Month()] |= 1 << t.Day()
+		}
+	}
+	holidayMasks.Store(key, hm)
+	return hm
 }
 
 // AddBusinessDays returns t moved forward by n of the carrier's working days,

@@ -38,7 +38,7 @@ const (
 	pollFarFromETA         = 10 * time.Hour
 	pollNearETA            = 6 * time.Hour
 	pollDayBeforeETA       = 4 * time.Hour
-	pollETADay             = 2 * time.Hour
+	pollETADay             = time.Hour
 	pollPastETA            = 3 * time.Hour
 	pollNoETA              = 6 * time.Hour
 	pollSilent             = 8 * time.Hour

@@ -29,8 +29,8 @@ func TestNextPollIntervals(t *testing.T) {
 		{"far from the ETA polls slowly", inTransit(oneDay("2026-11-23")), monday, 10 * time.Hour},
 		{"a few days from the ETA", inTransit(oneDay("2026-11-19")), monday, 6 * time.Hour},
 		{"the day before the ETA", inTransit(oneDay("2026-11-17")), monday, 4 * time.Hour},
-		{"on the ETA day polls often", inTransit(oneDay("2026-11-16")), monday, 2 * time.Hour},
-		{"inside an ETA window polls often", inTransit(Window{Earliest: ts("2026-11-13"), Latest: ts("2026-11-17")}), monday, 2 * time.Hour},
+		{"on the ETA day polls often", inTransit(oneDay("2026-11-16")), monday, time.Hour},
+		{"inside an ETA window polls often", inTransit(Window{Earliest: ts("2026-11-13"), Latest: ts("2026-11-17")}), monday, time.Hour},
 		{"past the ETA", inTransit(oneDay("2026-11-13")), monday, 3 * time.Hour},
 		{"no ETA", inTransit(Window{}), monday, 6 * time.Hour},
 		{"silent for days and not due slows down", PollState{Stage: StageInTransit, LastEventAt: ts("2026-11-12 06:00"), ETA: oneDay("2026-11-19")}, monday, 8 * time.Hour},
@@ -85,8 +85,8 @@ func TestNextPollJitterStaysWithinTenPercent(t *testing.T) {
 		rnd  func() float64
 		want time.Duration
 	}{
-		{"low end", func() float64 { return 0 }, 108 * time.Minute},
-		{"high end", func() float64 { return 0.999999999 }, 132 * time.Minute},
+		{"low end", func() float64 { return 0 }, 54 * time.Minute},
+		{"high end", func() float64 { return 0.999999999 }, 66 * time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

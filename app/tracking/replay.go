@@ -149,10 +149,13 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 	visible := 0
 	for now := sh.ShippedAt; !now.After(end); {
 		out.calls++
+		seen := visible
 		for visible < len(events) && !events[visible].Time.After(now) {
 			visible++
 		}
-		known, _ = Merge(known, events[:visible])
+		if visible > seen {
+			known, _ = Merge(known, events[seen:visible])
+		}
 		next := Derive(known, st)
 		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit))
 		for _, f := range FiredBetween(st, next, eta.Window, eta.Window) {

@@ -77,8 +77,13 @@ func CalendarFor(carrier, service string) Calendar {
 	return Calendar{Name: "default", Workdays: monFri, Holidays: HolidaysNone, MorningUTC: 13}
 }
 
-// IsWorkingDay reports whether the carrier scans and delivers on t's date.
+// IsWorkingDay reports whether the carrier scans and delivers on t's date. A
+// calendar without any workday (the zero value) works every day, so no
+// caller can loop forever looking for a working day.
 func (c Calendar) IsWorkingDay(t time.Time) bool {
+	if c.Workdays == [7]bool{} {
+		return !c.IsHoliday(t)
+	}
 	return c.Workdays[t.Weekday()] && !c.IsHoliday(t)
 }
 

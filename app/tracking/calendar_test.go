@@ -48,6 +48,7 @@ func TestCalendarWorkingDays(t *testing.T) {
 		{"colissimo closed on Bastille Day", CalendarFor("colissimo", ""), "2026-07-14", false},
 		{"unknown carrier works weekdays", CalendarFor("acme", ""), "2026-11-26", true},
 		{"unknown carrier rests on Sunday", CalendarFor("acme", ""), "2026-11-22", false},
+		{"zero calendar works every day", Calendar{}, "2026-11-22", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

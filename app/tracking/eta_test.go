@@ -1,0 +1,128 @@
+package tracking
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+var groundLane = Lane{Carrier: "ups", Service: "Ground", Origin: "US-NJ", Destination: "US-CA"}
+
+// modelWith returns a model that has seen n deliveries of days each on lane.
+func modelWith(t *testing.T, lane Lane, n, days int) *TransitModel {
+	t.Helper()
+	m := NewTransitModel()
+	for range n {
+		m.Observe(lane, days)
+	}
+	return m
+}
+
+func TestTransitModelRange(t *testing.T) {
+	otherDest := groundLane
+	otherDest.Destination = "US-TX"
+	tests := []struct {
+		name      string
+		model     *TransitModel
+		lane      Lane
+		low, high int
+		source    string
+	}{
+		{"no history uses the domestic ground prior", NewTransitModel(), groundLane, 2, 4, SourcePrior},
+		{"express service prior is fast", NewTransitModel(), Lane{Carrier: "ups", Service: "Next Day Air", Origin: "US-NJ", Destination: "US-CA"}, 1, 2, SourcePrior},
+		{"international prior is slow", NewTransitModel(), Lane{Carrier: "dhl", Service: "Express Worldwide", Origin: "US-NJ", Destination: "DE"}, 5, 8, SourcePrior},
+		{"thin history nudges the prior but stays prior", modelWith(t, groundLane, 2, 1), groundLane, 1, 4, SourcePrior},
+		{"enough history replaces the prior", modelWith(t, groundLane, 20, 1), groundLane, 1, 1, SourceLearned},
+		{"a new lane starts from its service's history", modelWith(t, groundLane, 20, 1), otherDest, 1, 1, SourceLearned},
+		{"overlong transits land in the last bucket", modelWith(t, groundLane, 40, 99), groundLane, MaxTransitDays, MaxTransitDays, SourceLearned},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			low, high, source := tt.model.Range(tt.lane)
+			if low != tt.low || high != tt.high || source != tt.source {
+				t.Errorf("Range = %d..%d (%s), want %d..%d (%s)", low, high, source, tt.low, tt.high, tt.source)
+			}
+		})
+	}
+}
+
+func TestEstimateETA(t *testing.T) {
+	ups := CalendarFor("ups", "")
+	friday := ts("2026-11-20 15:00")
+	tests := []struct {
+		name     string
+		promised Window
+		model    *TransitModel
+		want     ETA
+	}{
+		{
+			name:     "carrier promise wins",
+			promised: Window{Earliest: ts("2026-11-24"), Latest: ts("2026-11-25")},
+			model:    modelWith(t, groundLane, 20, 1),
+			want:     ETA{Window: Window{Earliest: ts("2026-11-24"), Latest: ts("2026-11-25")}, Source: SourceCarrier},
+		},
+		{
+			name:     "a promise with only a latest date is one day",
+			promised: Window{Latest: ts("2026-11-25")},
+			want:     ETA{Window: Window{Earliest: ts("2026-11-25"), Latest: ts("2026-11-25")}, Source: SourceCarrier},
+		},
+		{
+			name:  "prior counts business days and skips thanksgiving",
+			model: NewTransitModel(),
+			want:  ETA{Window: Window{Earliest: ts("2026-11-24"), Latest: ts("2026-11-27")}, Source: SourcePrior},
+		},
+		{
+			name:  "learned one-day lane lands on monday after a friday shipment",
+			model: modelWith(t, groundLane, 20, 1),
+			want:  ETA{Window: Window{Earliest: ts("2026-11-23"), Latest: ts("2026-11-23")}, Source: SourceLearned},
+		},
+		{
+			name: "no model at all still gives the prior",
+			want: ETA{Window: Window{Earliest: ts("2026-11-24"), Latest: ts("2026-11-27")}, Source: SourcePrior},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := EstimateETA(tt.promised, tt.model, groundLane, friday, ups)
+			if !got.Earliest.Equal(tt.want.Earliest) || !got.Latest.Equal(tt.want.Latest) || got.Source != tt.want.Source {
+				t.Errorf("ETA = %s..%s (%s), want %s..%s (%s)", got.Earliest, got.Latest, got.Source,
+					tt.want.Earliest, tt.want.Latest, tt.want.Source)
+			}
+		})
+	}
+}
+
+func TestTransitModelSurvivesJSON(t *testing.T) {
+	m := modelWith(t, groundLane, 7, 3)
+	m.Observe(groundLane, 5)
+	raw, err := json.Marshal(m)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	var back TransitModel
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatalf("unmarshal: %v", err)
+	}
+	wl, wh, ws := m.Range(groundLane)
+	gl, gh, gs := back.Range(groundLane)
+	if gl != wl || gh != wh || gs != ws || back.Count(groundLane) != 8 {
+		t.Errorf("after JSON: %d..%d %s (%d obs), want %d..%d %s (8 obs)", gl, gh, gs, back.Count(groundLane), wl, wh, ws)
+	}
+}
+
+func TestTransitDaysCountsWorkingDays(t *testing.T) {
+	ups := CalendarFor("ups", "")
+	if got := TransitDays(ts("2026-11-20 15:00"), ts("2026-11-24 12:00"), ups); got != 2 {
+		t.Errorf("TransitDays(Fri → Tue) = %d, want 2", got)
+	}
+}
+
+func TestSilenceLimitGrowsWithLane(t *testing.T) {
+	m := NewTransitModel()
+	intl := Lane{Carrier: "dhl", Service: "Express Worldwide", Origin: "US-NJ", Destination: "DE"}
+	if got := m.SilenceLimit(groundLane); got != DefaultSilenceLimit {
+		t.Errorf("domestic SilenceLimit = %d, want %d", got, DefaultSilenceLimit)
+	}
+	if got := m.SilenceLimit(intl); got != 4 {
+		t.Errorf("international SilenceLimit = %d, want 4", got)
+	}
+}

@@ -1,0 +1,171 @@
+package tracking
+
+import "time"
+
+// PollState is what the polling policy needs to know about one shipment.
+type PollState struct {
+	Stage Stage `json:"stage"`
+	// NotFound means the carrier does not know the number yet.
+	NotFound bool `json:"not_found,omitempty"`
+	// CreatedAt is when tracking started (the fulfillment arrived).
+	CreatedAt   time.Time `json:"created_at"`
+	LastEventAt time.Time `json:"last_event_at"`
+	ETA         Window    `json:"eta"`
+	// Failures counts consecutive failed polls (timeouts, 429, 5xx).
+	Failures int `json:"failures,omitempty"`
+	// RetryAfter is the carrier's requested wait after the last failure; the
+	// next poll is never sooner.
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
+}
+
+// Policy picks the next poll time of a shipment, or says to stop polling it.
+// rnd returns a number in [0, 1) for jitter; pass a fixed func in tests.
+type Policy func(s PollState, now time.Time, cal Calendar, rnd func() float64) (next time.Time, stop bool)
+
+// Expiry limits, after the aggregators' norms (AfterShip: pending → expired
+// after 30 days; Karrio retires trackers after 90; UPS keeps 120 days).
+const (
+	ExpireNotFoundAfter = 30 * 24 * time.Hour  // pre-transit, no carrier scan
+	ExpireSilentAfter   = 30 * 24 * time.Hour  // in transit, no new event
+	ExpireAfter         = 120 * 24 * time.Hour // any non-terminal shipment
+)
+
+// Polling intervals by stage; see NextPoll.
+const (
+	pollPreTransitFirstDay = 3 * time.Hour
+	pollPreTransitWeek     = 6 * time.Hour
+	pollPreTransitLate     = 12 * time.Hour
+	pollFarFromETA         = 10 * time.Hour
+	pollNearETA            = 6 * time.Hour
+	pollDayBeforeETA       = 4 * time.Hour
+	pollETADay             = time.Hour
+	pollPastETA            = 3 * time.Hour
+	pollNoETA              = 6 * time.Hour
+	pollSilent             = 8 * time.Hour
+	pollOutForDelivery     = 45 * time.Minute
+	pollStaleOutForDel     = 3 * time.Hour
+	pollWaiting            = 12 * time.Hour // awaiting pickup, returning
+	pollFailureBase        = 15 * time.Minute
+	pollFailureMax         = 12 * time.Hour
+	jitterFraction         = 0.10
+	morningSpread          = 30 * time.Minute
+)
+
+// Expired reports whether a shipment should no longer be polled although it
+// is not delivered: unknown to the carrier (or never scanned) for
+// ExpireNotFoundAfter, silent for ExpireSilentAfter, or tracked for
+// ExpireAfter. The app then sets State.Expired, stops polling, and the
+// shopper sees "<stage>.expired" copy: "the carrier has stopped sending
+// updates — contact the store". A new event (e.g. a carrier push) revives it.
+func Expired(s PollState, now time.Time) bool {
+	if s.Stage.Terminal() {
+		return false
+	}
+	preTransit := s.NotFound || s.Stage.Rank() < StageShipped.Rank()
+	switch {
+	case !s.CreatedAt.IsZero() && now.Sub(s.CreatedAt) >= ExpireAfter:
+		return true
+	case preTransit && !s.CreatedAt.IsZero() && now.Sub(s.CreatedAt) >= ExpireNotFoundAfter:
+		return true
+	case !preTransit && !s.LastEventAt.IsZero() && now.Sub(s.LastEventAt) >= ExpireSilentAfter:
+		return true
+	}
+	return false
+}
+
+// NextPoll is the adaptive polling policy: poll only what may have changed.
+//
+//   - Terminal stages and expired shipments: stop.
+//   - Pre-transit (label created / carrier does not know the number): every
+//     3 h the first day, 6 h the first week, 12 h after, until expiry.
+//   - Shipped/in transit, by distance to the ETA's earliest day: 10 h when 4+
+//     days away, 6 h at 2–3, 4 h the day before, 2 h on the ETA day(s), 3 h
+//     once the estimate has passed; 6 h with no ETA; a shipment silent for 3+
+//     days (and not due) drops to 8 h.
+//   - Out for delivery: every 45 min on the day of the scan, 3 h after.
+//   - Awaiting pickup, returning: every 12 h.
+//   - Failures back off from 15 min doubling to 12 h, replacing the interval.
+//
+// The interval gets ±10% jitter so shipments created together spread out. A
+// time that falls on a day the carrier does not work (weekend, holiday) moves
+// to the next working morning (MorningUTC plus up to 30 min jitter). Retry-After
+// is a floor applied last.
+func NextPoll(s PollState, now time.Time, cal Calendar, rnd func() float64) (next time.Time, stop bool) {
+	if s.Stage.Terminal() || Expired(s, now) {
+		return time.Time{}, true
+	}
+	interval := baseInterval(s, now)
+	if s.Failures > 0 {
+		interval = min(pollFailureBase<<min(s.Failures-1, 16), pollFailureMax)
+	}
+	interval = time.Duration(float64(interval) * (1 - jitterFraction + 2*jitterFraction*rnd()))
+	next = now.Add(interval)
+	if !cal.IsWorkingDay(next.UTC()) {
+		next = cal.NextWorkingMorning(next).Add(time.Duration(float64(morningSpread) * rnd()))
+	}
+	if floor := now.Add(s.RetryAfter); next.Before(floor) {
+		next = floor
+	}
+	return next, false
+}
+
+func baseInterval(s PollState, now time.Time) time.Duration {
+	switch {
+	case s.NotFound || s.Stage.Rank() < StageShipped.Rank():
+		age := now.Sub(s.CreatedAt)
+		switch {
+		case age < 24*time.Hour:
+			return pollPreTransitFirstDay
+		case age < 7*24*time.Hour:
+			return pollPreTransitWeek
+		}
+		return pollPreTransitLate
+	case s.Stage == StageOutForDelivery:
+		if dayKey(s.LastEventAt) == dayKey(now) {
+			return pollOutForDelivery
+		}
+		return pollStaleOutForDel
+	case s.Stage == StageAvailableForPickup || s.Stage.Return():
+		return pollWaiting
+	}
+	if s.ETA.IsZero() {
+		return pollNoETA
+	}
+	earliest, latest := s.ETA.Earliest, s.ETA.Latest
+	if earliest.IsZero() {
+		earliest = latest
+	}
+	if latest.IsZero() {
+		latest = earliest
+	}
+	today := dayStart(now.UTC())
+	daysToETA := int(dayStart(earliest.UTC()).Sub(today).Hours() / 24)
+	var interval time.Duration
+	switch {
+	case today.After(dayStart(latest.UTC())):
+		interval = pollPastETA
+	case daysToETA <= 0:
+		interval = pollETADay
+	case daysToETA == 1:
+		interval = pollDayBeforeETA
+	case daysToETA <= 3:
+		interval = pollNearETA
+	default:
+		interval = pollFarFromETA
+	}
+	if daysToETA > 1 && !s.LastEventAt.IsZero() && now.Sub(s.LastEventAt) >= 72*time.Hour {
+		interval = max(interval, pollSilent)
+	}
+	return interval
+}
+
+// FixedPolicy polls every interval until the shipment is terminal: the
+// baseline the benchmark compares NextPoll against.
+func FixedPolicy(every time.Duration) Policy {
+	return func(s PollState, now time.Time, _ Calendar, _ func() float64) (time.Time, bool) {
+		if s.Stage.Terminal() {
+			return time.Time{}, true
+		}
+		return now.Add(every), false
+	}
+}

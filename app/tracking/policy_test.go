@@ -1,0 +1,156 @@
+package tracking
+
+import (
+	"testing"
+	"time"
+)
+
+// noJitter makes NextPoll return its interval exactly (0.5 is the centre of
+// the ±10% band) and the morning spread 15 minutes.
+func noJitter() float64 { return 0.5 }
+
+func oneDay(s string) Window { return Window{Earliest: ts(s), Latest: ts(s)} }
+
+func TestNextPollIntervals(t *testing.T) {
+	ups := CalendarFor("ups", "")
+	monday := "2026-11-16 08:00"
+	inTransit := func(eta Window) PollState {
+		return PollState{Stage: StageInTransit, CreatedAt: ts("2026-11-13 08:00"), LastEventAt: ts("2026-11-16 06:00"), ETA: eta}
+	}
+	tests := []struct {
+		name  string
+		state PollState
+		now   string
+		want  time.Duration
+	}{
+		{"fresh label polls every 3h", PollState{Stage: StagePacked, NotFound: true, CreatedAt: ts("2026-11-16 06:00")}, monday, 3 * time.Hour},
+		{"label a few days old polls every 6h", PollState{Stage: StagePacked, CreatedAt: ts("2026-11-13 06:00")}, monday, 6 * time.Hour},
+		{"label over a week old polls every 12h", PollState{Stage: StagePacked, NotFound: true, CreatedAt: ts("2026-11-06 06:00")}, monday, 12 * time.Hour},
+		{"far from the ETA polls slowly", inTransit(oneDay("2026-11-23")), monday, 10 * time.Hour},
+		{"a few days from the ETA", inTransit(oneDay("2026-11-19")), monday, 6 * time.Hour},
+		{"the day before the ETA", inTransit(oneDay("2026-11-17")), monday, 4 * time.Hour},
+		{"on the ETA day polls often", inTransit(oneDay("2026-11-16")), monday, time.Hour},
+		{"inside an ETA window polls often", inTransit(Window{Earliest: ts("2026-11-13"), Latest: ts("2026-11-17")}), monday, time.Hour},
+		{"past the ETA", inTransit(oneDay("2026-11-13")), monday, 3 * time.Hour},
+		{"no ETA", inTransit(Window{}), monday, 6 * time.Hour},
+		{"silent for days and not due slows down", PollState{Stage: StageInTransit, LastEventAt: ts("2026-11-12 06:00"), ETA: oneDay("2026-11-19")}, monday, 8 * time.Hour},
+		{"out for delivery today polls every 45m", PollState{Stage: StageOutForDelivery, LastEventAt: ts("2026-11-16 07:00")}, monday, 45 * time.Minute},
+		{"out for delivery since yesterday slows down", PollState{Stage: StageOutForDelivery, LastEventAt: ts("2026-11-13 07:00")}, monday, 3 * time.Hour},
+		{"awaiting pickup waits on the shopper", PollState{Stage: StageAvailableForPickup, LastEventAt: ts("2026-11-16 07:00")}, monday, 12 * time.Hour},
+		{"returning polls slowly", PollState{Stage: StageReturning, LastEventAt: ts("2026-11-16 07:00")}, monday, 12 * time.Hour},
+		{"first failure retries soon", PollState{Stage: StageInTransit, Failures: 1, ETA: oneDay("2026-11-23")}, monday, 15 * time.Minute},
+		{"failures back off exponentially", PollState{Stage: StageInTransit, Failures: 3, ETA: oneDay("2026-11-23")}, monday, time.Hour},
+		{"backoff is capped", PollState{Stage: StageInTransit, Failures: 40, ETA: oneDay("2026-11-23")}, "2026-11-16 00:00", 12 * time.Hour},
+		{"retry-after is a floor", PollState{Stage: StageOutForDelivery, LastEventAt: ts("2026-11-16 07:00"), RetryAfter: 2 * time.Hour}, monday, 2 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := ts(tt.now)
+			next, stop := NextPoll(tt.state, now, ups, noJitter)
+			if stop || next.Sub(now) != tt.want {
+				t.Errorf("NextPoll = %s (stop %v), want now+%s", next.Sub(now), stop, tt.want)
+			}
+		})
+	}
+}
+
+func TestNextPollSkipsNonWorkingDays(t *testing.T) {
+	far := PollState{Stage: StageInTransit, LastEventAt: ts("2026-11-20 06:00"), ETA: oneDay("2026-12-02")}
+	tests := []struct {
+		name string
+		cal  Calendar
+		now  string
+		want string
+	}{
+		{"friday evening waits for monday morning", CalendarFor("ups", ""), "2026-11-20 20:00", "2026-11-23 13:15"},
+		{"thanksgiving waits for friday morning", CalendarFor("ups", ""), "2026-11-25 20:00", "2026-11-27 13:15"},
+		{"usps works saturday", CalendarFor("usps", ""), "2026-11-20 20:00", "2026-11-21 06:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			next, stop := NextPoll(far, ts(tt.now), tt.cal, noJitter)
+			if stop || !next.Equal(ts(tt.want)) {
+				t.Errorf("NextPoll = %s (stop %v), want %s", next, stop, tt.want)
+			}
+		})
+	}
+}
+
+func TestNextPollJitterStaysWithinTenPercent(t *testing.T) {
+	ups := CalendarFor("ups", "")
+	now := ts("2026-11-16 08:00")
+	s := PollState{Stage: StageInTransit, LastEventAt: now, ETA: oneDay("2026-11-16")}
+	tests := []struct {
+		name string
+		rnd  func() float64
+		want time.Duration
+	}{
+		{"low end", func() float64 { return 0 }, 54 * time.Minute},
+		{"high end", func() float64 { return 0.999999999 }, 66 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			next, _ := NextPoll(s, now, ups, tt.rnd)
+			if got := next.Sub(now).Round(time.Minute); got != tt.want {
+				t.Errorf("interval = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNextPollStops(t *testing.T) {
+	ups := CalendarFor("ups", "")
+	now := ts("2026-12-20 10:00")
+	tests := []struct {
+		name  string
+		state PollState
+	}{
+		{"delivered is never polled", PollState{Stage: StageDelivered, LastEventAt: now}},
+		{"returned is never polled", PollState{Stage: StageReturned, LastEventAt: now}},
+		{"not found for 30 days expires", PollState{Stage: StagePacked, NotFound: true, CreatedAt: ts("2026-11-20 10:00")}},
+		{"in transit silent for 30 days expires", PollState{Stage: StageInTransit, CreatedAt: ts("2026-11-10 10:00"), LastEventAt: ts("2026-11-20 10:00")}},
+		{"tracked for 120 days expires", PollState{Stage: StageInTransit, CreatedAt: ts("2026-08-20 10:00"), LastEventAt: ts("2026-12-19 10:00")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, stop := NextPoll(tt.state, now, ups, noJitter); !stop {
+				t.Errorf("NextPoll kept polling %+v", tt.state)
+			}
+		})
+	}
+}
+
+func TestExpired(t *testing.T) {
+	now := ts("2026-12-20 10:00")
+	tests := []struct {
+		name  string
+		state PollState
+		want  bool
+	}{
+		{"not found for 29 days is still tracked", PollState{Stage: StagePacked, NotFound: true, CreatedAt: ts("2026-11-21 10:00")}, false},
+		{"not found for 30 days expires", PollState{Stage: StagePacked, NotFound: true, CreatedAt: ts("2026-11-20 10:00")}, true},
+		{"in transit with a recent scan is tracked", PollState{Stage: StageInTransit, CreatedAt: ts("2026-11-01 10:00"), LastEventAt: ts("2026-12-10 10:00")}, false},
+		{"in transit silent 30 days expires", PollState{Stage: StageInTransit, CreatedAt: ts("2026-11-01 10:00"), LastEventAt: ts("2026-11-20 10:00")}, true},
+		{"delivered never expires", PollState{Stage: StageDelivered, CreatedAt: ts("2026-01-01 10:00")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Expired(tt.state, now); got != tt.want {
+				t.Errorf("Expired = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFixedPolicy(t *testing.T) {
+	ups := CalendarFor("ups", "")
+	hourly := FixedPolicy(time.Hour)
+	saturday := ts("2026-11-21 10:00")
+	next, stop := hourly(PollState{Stage: StageInTransit}, saturday, ups, noJitter)
+	if stop || !next.Equal(saturday.Add(time.Hour)) {
+		t.Errorf("FixedPolicy on a Saturday = %s (stop %v), want one hour later", next, stop)
+	}
+	if _, stop := hourly(PollState{Stage: StageDelivered}, saturday, ups, noJitter); !stop {
+		t.Error("FixedPolicy kept polling a delivered shipment")
+	}
+}

@@ -1,0 +1,80 @@
+package twilio
+
+import (
+	"encoding/xml"
+	"strings"
+)
+
+// Option is one choice offered on a call: the key to press and the sentence
+// that announces it ("Press 1 to confirm your delivery."), already in the
+// call's language. ParseGather understands key 1 as confirm and 2 as
+// reschedule (see ParseReply).
+type Option struct {
+	Digit string
+	Label string
+}
+
+// VoiceTwiML returns the TwiML for a notification call: it reads script in
+// lang (a BCP 47 tag such as "en-US"; empty for Twilio's default) and, when
+// options are given, lists them inside a <Gather> that accepts one key press
+// or speech and posts the answer to actionURL (see ParseGather). With no
+// answer the call reads the options once more, then hangs up.
+//
+// It is built with encoding/xml rather than twilio-go's twiml package, whose
+// attribute order varies from run to run, so the output can be compared
+// byte for byte.
+func VoiceTwiML(script string, options []Option, actionURL, lang string) string {
+	resp := twimlResponse{}
+	say := func(text string) *twimlSay { return &twimlSay{Language: lang, Text: text} }
+	if len(options) == 0 {
+		resp.Verbs = append(resp.Verbs, say(script))
+		return render(resp)
+	}
+	labels := make([]string, 0, len(options))
+	for _, o := range options {
+		labels = append(labels, o.Label)
+	}
+	menu := strings.Join(labels, " ")
+	resp.Verbs = append(resp.Verbs,
+		&twimlGather{
+			Input: "dtmf speech", NumDigits: 1, Action: actionURL, Method: "POST",
+			Language: lang, Says: []*twimlSay{say(script), say(menu)},
+		},
+		&twimlGather{
+			Input: "dtmf speech", NumDigits: 1, Action: actionURL, Method: "POST",
+			Language: lang, Says: []*twimlSay{say(menu)},
+		},
+	)
+	return render(resp)
+}
+
+type twimlResponse struct {
+	XMLName xml.Name `xml:"Response"`
+	Verbs   []any
+}
+
+type twimlSay struct {
+	XMLName  xml.Name `xml:"Say"`
+	Language string   `xml:"language,attr,omitempty"`
+	Text     string   `xml:",chardata"`
+}
+
+type twimlGather struct {
+	XMLName   xml.Name `xml:"Gather"`
+	Input     string   `xml:"input,attr"`
+	NumDigits int      `xml:"numDigits,attr"`
+	Action    string   `xml:"action,attr,omitempty"`
+	Method    string   `xml:"method,attr"`
+	Language  string   `xml:"language,attr,omitempty"`
+	Says      []*twimlSay
+}
+
+func render(r twimlResponse) string {
+	out, err := xml.Marshal(r)
+	if err != nil {
+		// Only strings and ints go in, which always marshal; should that
+		// ever change, an empty response hangs up rather than misspeaking.
+		return xml.Header + "<Response></Response>"
+	}
+	return xml.Header + string(out)
+}

@@ -1,0 +1,197 @@
+package twilio
+
+import (
+	"net/url"
+	"strings"
+
+	twclient "github.com/twilio/twilio-go/client"
+)
+
+// SignatureHeader carries Twilio's signature on every webhook request.
+const SignatureHeader = "X-Twilio-Signature"
+
+// Validate reports whether signature (the X-Twilio-Signature header) is
+// Twilio's HMAC-SHA1, keyed with authToken, of fullURL followed by every POST
+// parameter name and value sorted by name. fullURL must be the exact public
+// URL Twilio called, query string included; behind a proxy rebuild its
+// scheme and host from the forwarded headers. form is the POST body only
+// (http.Request.PostForm); pass nil for GET callbacks.
+func Validate(authToken, fullURL string, form url.Values, signature string) bool {
+	if authToken == "" || signature == "" {
+		return false
+	}
+	params := make(map[string]string, len(form))
+	for k, v := range form {
+		if len(v) > 0 {
+			params[k] = v[0]
+		}
+	}
+	v := twclient.NewRequestValidator(authToken)
+	return v.Validate(fullURL, params, signature)
+}
+
+// Channel is how a message travelled.
+type Channel string
+
+// The channels.
+const (
+	ChannelSMS      Channel = "sms"
+	ChannelWhatsApp Channel = "whatsapp"
+	ChannelVoice    Channel = "voice"
+)
+
+// Status is one status callback for a message or a call.
+type Status struct {
+	// SID is the MessageSid or CallSid that Send or Call returned.
+	SID string
+	// Status is Twilio's word. Messages: queued, sending, sent, delivered,
+	// undelivered, failed, read (WhatsApp). Calls: queued, initiated,
+	// ringing, in-progress, completed, busy, no-answer, canceled, failed.
+	Status string
+	// ErrorCode is Twilio's error code for undelivered or failed messages,
+	// e.g. "30003" (unreachable handset); empty otherwise.
+	ErrorCode string
+	// MessageID is ordertrack's message ID from the callback URL's query.
+	MessageID string
+	Channel   Channel
+	// AnsweredBy is "human", "machine_start", … when answering machine
+	// detection ran on a call.
+	AnsweredBy string
+}
+
+// Final reports whether no further status will follow for the message or call.
+func (s Status) Final() bool {
+	switch s.Status {
+	case "delivered", "undelivered", "failed", "read", "canceled",
+		"completed", "busy", "no-answer":
+		return true
+	}
+	return false
+}
+
+// ParseStatus reads a status callback. form must hold both the callback
+// URL's query (for message_id) and the POST body: http.Request.Form after
+// ParseForm.
+func ParseStatus(form url.Values) Status {
+	s := Status{
+		SID:        first(form, "MessageSid", "SmsSid", "CallSid"),
+		Status:     first(form, "MessageStatus", "SmsStatus", "CallStatus"),
+		ErrorCode:  form.Get("ErrorCode"),
+		MessageID:  form.Get(MessageIDParam),
+		AnsweredBy: form.Get("AnsweredBy"),
+	}
+	s.Channel = channelOf(form)
+	return s
+}
+
+// Inbound is a message a shopper sent to one of our numbers.
+type Inbound struct {
+	SID string
+	// From and To are E.164 numbers, without WhatsApp's "whatsapp:" prefix,
+	// so they compare equal to the numbers stored for the shopper.
+	From, To string
+	Body     string
+	Channel  Channel
+}
+
+// ParseInbound reads an incoming-message webhook (SMS or WhatsApp).
+func ParseInbound(form url.Values) Inbound {
+	return Inbound{
+		SID:     first(form, "MessageSid", "SmsSid"),
+		From:    strings.TrimPrefix(form.Get("From"), "whatsapp:"),
+		To:      strings.TrimPrefix(form.Get("To"), "whatsapp:"),
+		Body:    form.Get("Body"),
+		Channel: channelOf(form),
+	}
+}
+
+// Gather is the result of a voice <Gather>: the key pressed or the words said.
+type Gather struct {
+	CallSID string
+	Digits  string
+	Speech  string
+	// MessageID is ordertrack's message ID, from the action URL's query.
+	MessageID string
+	// Reply is what the shopper chose; a key press wins over speech.
+	Reply Reply
+}
+
+// ParseGather reads the request Twilio makes to a <Gather> action URL. Like
+// ParseStatus it wants http.Request.Form, query and body together.
+func ParseGather(form url.Values) Gather {
+	g := Gather{
+		CallSID:   form.Get("CallSid"),
+		Digits:    form.Get("Digits"),
+		Speech:    form.Get("SpeechResult"),
+		MessageID: form.Get(MessageIDParam),
+	}
+	g.Reply = ReplyUnknown
+	switch {
+	case g.Digits != "":
+		g.Reply = ParseReply(g.Digits)
+	case g.Speech != "":
+		g.Reply = ParseReply(g.Speech)
+	}
+	return g
+}
+
+// Reply is what a shopper's answer means.
+type Reply string
+
+// The replies.
+const (
+	ReplyConfirm    Reply = "confirm"
+	ReplyReschedule Reply = "reschedule"
+	ReplyStop       Reply = "stop"
+	ReplyStart      Reply = "start"
+	ReplyHelp       Reply = "help"
+	ReplyUnknown    Reply = "unknown"
+)
+
+// replyWords maps a whole normalized answer to its meaning. The stop, start
+// and help words are those carriers and Twilio's Advanced Opt-Out act on, so
+// our records agree with what Twilio already did to the number.
+var replyWords = map[string]Reply{
+	"CONFIRM": ReplyConfirm, "CONFIRMED": ReplyConfirm, "YES": ReplyConfirm, "Y": ReplyConfirm,
+	"1": ReplyConfirm, "ONE": ReplyConfirm,
+	"RESCHEDULE": ReplyReschedule, "2": ReplyReschedule, "TWO": ReplyReschedule,
+	"STOP": ReplyStop, "STOPALL": ReplyStop, "UNSUBSCRIBE": ReplyStop, "CANCEL": ReplyStop,
+	"END": ReplyStop, "QUIT": ReplyStop, "OPTOUT": ReplyStop, "REVOKE": ReplyStop,
+	"START": ReplyStart, "UNSTOP": ReplyStart,
+	"HELP": ReplyHelp, "INFO": ReplyHelp,
+}
+
+// ParseReply interprets a text reply or voice transcript. Only the whole
+// answer counts, ignoring case, spaces and punctuation ("Stop!" stops,
+// "don't stop" does not), as carriers do for opt-out words.
+//
+// YES confirms here, although Twilio also treats it as an opt-in; a shopper
+// who answers a confirmation request with YES is both.
+func ParseReply(body string) Reply {
+	word := strings.ToUpper(strings.Trim(body, " \t\r\n.,!?;:'\"()"))
+	word = strings.Join(strings.Fields(word), " ")
+	if r, ok := replyWords[word]; ok {
+		return r
+	}
+	return ReplyUnknown
+}
+
+func first(form url.Values, keys ...string) string {
+	for _, k := range keys {
+		if v := form.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func channelOf(form url.Values) Channel {
+	switch {
+	case form.Get("CallSid") != "" && form.Get("MessageSid") == "" && form.Get("SmsSid") == "":
+		return ChannelVoice
+	case strings.HasPrefix(form.Get("From"), "whatsapp:") || strings.HasPrefix(form.Get("To"), "whatsapp:"):
+		return ChannelWhatsApp
+	default:
+		return ChannelSMS
+	}
+}

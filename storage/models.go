@@ -80,6 +80,7 @@ type Order struct {
 	CustomerName      string
 	Locale            string
 	Timezone          string
+	Country           string
 	Currency          string
 	Total             string
 	COD               bool `gorm:"column:cod"`
@@ -134,6 +135,8 @@ type Shipment struct {
 	ETASource             string     `gorm:"column:eta_source"`
 	ShippedAt             *time.Time
 	LastEventAt           *time.Time
+	StageAt               *time.Time
+	ProblemAt             *time.Time
 	DeliveredAt           *time.Time
 	NextPollAt            *time.Time
 	LastPolledAt          *time.Time
@@ -268,3 +271,7 @@ type CustomerAction struct {
 	Status     string
 	CreatedAt  time.Time
 }
+
+// TableName pins the table name (GORM would guess "eta_changes" too, but
+// initialisms are easy to get wrong).
+func (ETAChange) TableName() string { return "eta_changes" }

@@ -1,0 +1,108 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// UpsertOrder inserts or updates an order keyed by (shop, platform id). A
+// stale update — PlatformUpdatedAt older than the stored one — changes
+// nothing and reports stale, because webhooks arrive out of order.
+func UpsertOrder(ctx context.Context, tx *gorm.DB, o *Order) (stale bool, err error) {
+	res := tx.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "shop_id"}, {Name: "platform_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{
+			"name", "email", "phone", "customer_name", "locale", "timezone", "country", "currency", "total",
+			"cod", "shipping_address", "line_items", "platform_updated_at", "cancelled_at", "updated_at",
+		}),
+		Where: clause.Where{Exprs: []clause.Expression{clause.Expr{
+			SQL: "orders.platform_updated_at IS NULL OR excluded.platform_updated_at IS NULL OR excluded.platform_updated_at >= orders.platform_updated_at",
+		}}},
+	}).Create(o)
+	if res.Error != nil {
+		return false, fmt.Errorf("upsert order %s: %w", o.PlatformID, res.Error)
+	}
+	stale = res.RowsAffected == 0
+	if err := tx.WithContext(ctx).Where("shop_id = ? AND platform_id = ?", o.ShopID, o.PlatformID).Take(o).Error; err != nil {
+		return stale, fmt.Errorf("reload order %s: %w", o.PlatformID, err)
+	}
+	return stale, nil
+}
+
+// UpsertShipment creates a shipment keyed by (shop, carrier, number), or
+// refreshes its order link and URL; status fields belong to the poller and
+// are never overwritten here. It reports whether the row is new.
+func UpsertShipment(ctx context.Context, tx *gorm.DB, s *Shipment) (created bool, err error) {
+	if s.PublicToken == "" {
+		s.PublicToken = NewToken()
+	}
+	res := tx.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "shop_id"}, {Name: "carrier"}, {Name: "tracking_number"}},
+		DoUpdates: clause.AssignmentColumns([]string{"order_id", "platform_fulfillment_id", "tracking_url", "carrier_company", "updated_at"}),
+	}).Create(s)
+	if res.Error != nil {
+		return false, fmt.Errorf("upsert shipment %s %s: %w", s.Carrier, s.TrackingNumber, res.Error)
+	}
+	token := s.PublicToken
+	if err := tx.WithContext(ctx).Where("shop_id = ? AND carrier = ? AND tracking_number = ?", s.ShopID, s.Carrier, s.TrackingNumber).Take(s).Error; err != nil {
+		return false, fmt.Errorf("reload shipment %s: %w", s.TrackingNumber, err)
+	}
+	return s.PublicToken == token, nil
+}
+
+// NewToken returns an unguessable URL-safe token for public links.
+func NewToken() string {
+	b := make([]byte, 18)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Due is a shipment whose next poll time has come.
+type Due struct {
+	ID      int64
+	ShopID  int64
+	Carrier string
+}
+
+// ClaimDue selects up to limit shipments due by now, oldest first, and moves
+// their next poll time to now+lease inside tx, so the next scheduler tick (on
+// any machine) does not pick them again while their poll job is pending. The
+// poll job sets the real next time. The partial index on next_poll_at keeps
+// this proportional to the due work, not the table.
+func ClaimDue(ctx context.Context, tx *gorm.DB, now time.Time, lease time.Duration, limit int) ([]Due, error) {
+	var due []Due
+	err := tx.WithContext(ctx).Model(&Shipment{}).Select("id, shop_id, carrier").
+		Where("next_poll_at IS NOT NULL AND next_poll_at <= ?", now).
+		Order("next_poll_at").Limit(limit).Find(&due).Error
+	if err != nil {
+		return nil, fmt.Errorf("select due shipments: %w", err)
+	}
+	if len(due) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(due))
+	for i, d := range due {
+		ids[i] = d.ID
+	}
+	if err := tx.WithContext(ctx).Model(&Shipment{}).Where("id IN ?", ids).
+		UpdateColumn("next_poll_at", now.Add(lease)).Error; err != nil {
+		return nil, fmt.Errorf("lease due shipments: %w", err)
+	}
+	return due, nil
+}
+
+// ShipmentsByID loads shipments (any shop: used by jobs that got the ids
+// from ClaimDue) in id order.
+func (db *DB) ShipmentsByID(ctx context.Context, ids []int64) ([]Shipment, error) {
+	var out []Shipment
+	if err := db.Gorm.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("load shipments: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,150 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+// State returns the shipment's derived status.
+func (s *Shipment) State() tracking.State {
+	return tracking.State{
+		Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Substatus: s.Substatus,
+		LastEventAt: deref(s.LastEventAt), StageAt: deref(s.StageAt), ProblemAt: deref(s.ProblemAt), Expired: s.Expired,
+	}
+}
+
+// ETA returns the shipment's current estimate.
+func (s *Shipment) ETA() tracking.ETA {
+	return tracking.ETA{Window: tracking.Window{Earliest: deref(s.ETAEarliest), Latest: deref(s.ETALatest)}, Source: s.ETASource}
+}
+
+func (s *Shipment) setState(st tracking.State) {
+	s.Stage, s.Problem, s.Substatus, s.Expired = string(st.Stage), string(st.Problem), st.Substatus, st.Expired
+	s.LastEventAt, s.StageAt, s.ProblemAt = ptr(st.LastEventAt), ptr(st.StageAt), ptr(st.ProblemAt)
+}
+
+// Events returns a shipment's stored timeline, oldest first.
+func (db *DB) Events(ctx context.Context, shipmentID int64) ([]tracking.Event, error) {
+	var rows []TrackingEvent
+	if err := db.Gorm.WithContext(ctx).Where("shipment_id = ?", shipmentID).Order("occurred_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("events of shipment %d: %w", shipmentID, err)
+	}
+	out := make([]tracking.Event, len(rows))
+	for i, r := range rows {
+		out[i] = tracking.Event{
+			Time: r.OccurredAt.UTC(), Stage: tracking.Stage(r.Stage), Problem: tracking.Problem(r.Problem),
+			Code: r.Code, Description: r.Description,
+			Location: tracking.Location{City: r.City, Region: r.Region, PostalCode: r.PostalCode, Country: r.Country},
+		}
+	}
+	return out, nil
+}
+
+// Update is what one poll (or push) learned about a shipment.
+type Update struct {
+	Added      []tracking.Event
+	State      tracking.State
+	ETA        tracking.ETA
+	Service    string
+	NextPollAt *time.Time // nil stops polling
+	Polled     bool
+	Failed     bool // the carrier call failed; counts towards backoff
+	NotFound   bool
+	Fired      []tracking.Fired
+}
+
+// ApplyUpdate writes a poll's outcome in one transaction: new events (a
+// re-fetched event is a no-op by its fingerprint), the derived status, an
+// ETA change record when the estimate moved, and the triggers. It returns the
+// triggers that were not already recorded — exactly the ones to act on.
+func ApplyUpdate(ctx context.Context, tx *gorm.DB, s *Shipment, u Update) ([]tracking.Fired, error) {
+	tx = tx.WithContext(ctx)
+	now := tx.NowFunc()
+	for _, e := range u.Added {
+		row := TrackingEvent{
+			ShopID: s.ShopID, ShipmentID: s.ID, Fingerprint: e.Fingerprint(), OccurredAt: e.Time.UTC(),
+			Stage: string(e.Stage), Problem: string(e.Problem), Code: e.Code, Description: e.Description,
+			City: e.Location.City, Region: e.Location.Region, PostalCode: e.Location.PostalCode, Country: e.Location.Country,
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return nil, fmt.Errorf("store event of shipment %d: %w", s.ID, err)
+		}
+	}
+	prevETA := s.ETA()
+	if u.ETA.Window != prevETA.Window && !u.ETA.IsZero() {
+		ch := ETAChange{ShopID: s.ShopID, ShipmentID: s.ID, Earliest: ptr(u.ETA.Earliest), Latest: ptr(u.ETA.Latest), Source: u.ETA.Source}
+		if err := tx.Create(&ch).Error; err != nil {
+			return nil, fmt.Errorf("record eta change of shipment %d: %w", s.ID, err)
+		}
+	}
+	s.setState(u.State)
+	if !u.ETA.IsZero() {
+		s.ETAEarliest, s.ETALatest, s.ETASource = ptr(u.ETA.Earliest), ptr(u.ETA.Latest), u.ETA.Source
+	}
+	if u.Service != "" {
+		s.Service = u.Service
+	}
+	if s.ShippedAt == nil {
+		for _, e := range u.Added {
+			if e.Stage.Rank() >= tracking.StageShipped.Rank() {
+				s.ShippedAt = ptr(e.Time)
+				break
+			}
+		}
+	}
+	if u.State.Stage == tracking.StageDelivered && s.DeliveredAt == nil {
+		s.DeliveredAt = ptr(u.State.StageAt)
+	}
+	s.NextPollAt = u.NextPollAt
+	if u.Polled {
+		s.LastPolledAt = &now
+		s.PollCount++
+	}
+	switch {
+	case u.Failed:
+		s.PollFailures++
+	case u.Polled:
+		s.PollFailures = 0
+	}
+	switch {
+	case u.NotFound && s.NotFoundSince == nil:
+		s.NotFoundSince = &now
+	case !u.NotFound && u.Polled:
+		s.NotFoundSince = nil
+	}
+	if err := tx.Select("*").Omit("created_at").Save(s).Error; err != nil {
+		return nil, fmt.Errorf("save shipment %d: %w", s.ID, err)
+	}
+	var fresh []tracking.Fired
+	for _, f := range u.Fired {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ShipmentTrigger{ShopID: s.ShopID, ShipmentID: s.ID, Key: f.Key, Trigger: string(f.Trigger)})
+		if res.Error != nil {
+			return nil, fmt.Errorf("record trigger %s of shipment %d: %w", f.Key, s.ID, res.Error)
+		}
+		if res.RowsAffected == 1 {
+			fresh = append(fresh, f)
+		}
+	}
+	return fresh, nil
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func ptr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}

@@ -1,0 +1,125 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
+)
+
+func at(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
+
+func newShipment(t *testing.T, db *storage.DB, shop *storage.Shop, number string) *storage.Shipment {
+	t.Helper()
+	ctx := context.Background()
+	o := &storage.Order{ShopID: shop.ID, PlatformID: "o-" + number, Name: "#1001"}
+	if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+		t.Fatal(err)
+	}
+	next := at(20, 0)
+	s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: number, Stage: "packed", NextPollAt: &next}
+	if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestUpsertOrderIgnoresStaleUpdate(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shop := newShop(t, db, "s.myshopify.com")
+		newer, older := at(21, 12), at(21, 10)
+		o := &storage.Order{ShopID: shop.ID, PlatformID: "42", Email: "new@example.com", PlatformUpdatedAt: &newer}
+		if stale, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil || stale {
+			t.Fatalf("first upsert stale=%v err=%v", stale, err)
+		}
+		old := &storage.Order{ShopID: shop.ID, PlatformID: "42", Email: "old@example.com", PlatformUpdatedAt: &older}
+		stale, err := storage.UpsertOrder(ctx, db.Gorm, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !stale || old.Email != "new@example.com" || old.ID != o.ID {
+			t.Fatalf("stale upsert: stale=%v email=%q id=%d; want stale, new@example.com, id %d", stale, old.Email, old.ID, o.ID)
+		}
+	})
+}
+
+func TestUpsertShipmentIsIdempotent(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		shop := newShop(t, db, "s.myshopify.com")
+		a := newShipment(t, db, shop, "1Z999")
+		b := &storage.Shipment{ShopID: shop.ID, OrderID: a.OrderID, Carrier: "ups", TrackingNumber: "1Z999", Stage: "packed"}
+		created, err := storage.UpsertShipment(context.Background(), db.Gorm, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if created || b.ID != a.ID || b.PublicToken != a.PublicToken {
+			t.Fatalf("second upsert created=%v id=%d token=%q; want same row %d %q", created, b.ID, b.PublicToken, a.ID, a.PublicToken)
+		}
+	})
+}
+
+func TestClaimDueLeasesOnlyDueShipments(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shop := newShop(t, db, "s.myshopify.com")
+		due := newShipment(t, db, shop, "DUE1")
+		later := newShipment(t, db, shop, "LATER1")
+		future := at(28, 0)
+		db.Gorm.Model(later).Update("next_poll_at", future)
+		now := at(21, 0)
+		got, err := storage.ClaimDue(ctx, db.Gorm, now, 10*time.Minute, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].ID != due.ID {
+			t.Fatalf("claimed %+v; want only shipment %d", got, due.ID)
+		}
+		again, err := storage.ClaimDue(ctx, db.Gorm, now.Add(time.Minute), 10*time.Minute, 100)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second claim inside the lease = %+v, %v; want nothing", again, err)
+		}
+	})
+}
+
+func TestApplyUpdateStoresEventsAndTriggersOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shop := newShop(t, db, "s.myshopify.com")
+		s := newShipment(t, db, shop, "1ZAPPLY")
+		ev := tracking.Event{Time: at(21, 9), Stage: tracking.StageInTransit, Code: "I", Description: "Departed", Location: tracking.Location{City: "Louisville"}}
+		u := storage.Update{
+			Added: []tracking.Event{ev}, State: tracking.State{Stage: tracking.StageInTransit, LastEventAt: ev.Time, StageAt: ev.Time},
+			ETA:   tracking.ETA{Window: tracking.Window{Earliest: at(24, 0), Latest: at(25, 0)}, Source: tracking.SourceCarrier},
+			Fired: []tracking.Fired{{Trigger: tracking.TriggerInTransit, Key: "in_transit"}}, Polled: true,
+		}
+		for i, wantFired := range []int{1, 0} {
+			fired, err := storage.ApplyUpdate(ctx, db.Gorm, s, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fired) != wantFired {
+				t.Fatalf("apply %d fired %d triggers; want %d", i, len(fired), wantFired)
+			}
+		}
+		events, err := db.Events(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 || !events[0].Time.Equal(ev.Time) || events[0].Location.City != "Louisville" {
+			t.Fatalf("events = %+v; want the one scan", events)
+		}
+		var changes int64
+		db.Gorm.Model(&storage.ETAChange{}).Where("shipment_id = ?", s.ID).Count(&changes)
+		if changes != 1 {
+			t.Fatalf("eta changes = %d; want 1 (the second identical estimate is no change)", changes)
+		}
+		got, _ := db.ShipmentsByID(ctx, []int64{s.ID})
+		if got[0].Stage != "in_transit" || got[0].PollCount != 2 || got[0].NextPollAt != nil || got[0].ShippedAt == nil {
+			t.Fatalf("shipment after update = %+v", got[0])
+		}
+	})
+}

@@ -67,7 +67,7 @@ var names = map[string]dateNames{
 		short: func(n dateNames, t time.Time) string {
 			return fmt.Sprintf("%s %d %s", n.shortWeekdays[t.Weekday()], t.Day(), n.shortMonths[t.Month()-1])
 		},
-		clock:   func(t time.Time) string { return t.Format("15:04") },
+		clock:   func(t time.Time) string { return fmt.Sprintf("%d:%02d", t.Hour(), t.Minute()) },
 		on:      func(d string) string { return "el " + d },
 		onHours: func(d, a, b string) string { return "el " + d + ", entre las " + a + " y las " + b },
 		between: func(a, b string) string { return "entre el " + a + " y el " + b },
@@ -103,7 +103,7 @@ var names = map[string]dateNames{
 		short: func(n dateNames, t time.Time) string {
 			return fmt.Sprintf("%s %d. %s", n.shortWeekdays[t.Weekday()], t.Day(), n.shortMonths[t.Month()-1])
 		},
-		clock:   func(t time.Time) string { return t.Format("15:04") + " Uhr" },
+		clock:   func(t time.Time) string { return fmt.Sprintf("%d:%02d Uhr", t.Hour(), t.Minute()) },
 		on:      func(d string) string { return "am " + d },
 		onHours: func(d, a, b string) string { return "am " + d + " zwischen " + a + " und " + b },
 		between: func(a, b string) string { return "zwischen " + a + " und " + b },

@@ -182,24 +182,25 @@ func (w *boundedWriter) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
+var liquidFraming = regexp.MustCompile(`^Liquid error(?: \(line \d+\))?: `)
+
 // templateError converts the engine's error into a TemplateError with the
-// message a merchant can act on, without the engine's "Liquid error" framing.
+// message a merchant can act on, without the engine's framing.
 func templateError(err liquid.SourceError) *TemplateError {
 	msg := err.Error()
 	if c := err.Cause(); c != nil {
 		msg = c.Error()
 	}
-	msg = strings.TrimPrefix(msg, "Liquid error: ")
-	if i := strings.Index(msg, " in "); i > 0 && strings.HasPrefix(err.Error(), "Liquid error") && err.Cause() == nil {
-		msg = msg[:i]
+	msg = liquidFraming.ReplaceAllString(msg, "")
+	if p := err.Path(); p != "" {
+		msg = strings.TrimSuffix(msg, " in "+p)
 	}
-	msg = strings.TrimPrefix(msg, "Liquid error: ")
 	return &TemplateError{Line: err.LineNumber(), Message: msg}
 }
 
 var (
 	tagRE   = regexp.MustCompile(`\{%-?\s*(\w+)([^%]*?)-?%\}`)
-	rangeRE = regexp.MustCompile(`\(\s*([^.()]+?)\s*\.\.\s*([^.()]+?)\s*\)`)
+	rangeRE = regexp.MustCompile(`\(([^()]*?)\.\.([^()]*)\)`)
 )
 
 // Validate checks a template a merchant is saving: size, loop bounds, syntax,
@@ -244,8 +245,8 @@ func checkLoops(src string) error {
 				return &TemplateError{Line: line, Message: fmt.Sprintf("loops may be nested at most %d deep", MaxLoopDepth)}
 			}
 			if rm := rangeRE.FindStringSubmatch(args); rm != nil {
-				lo, err1 := strconv.Atoi(rm[1])
-				hi, err2 := strconv.Atoi(rm[2])
+				lo, err1 := strconv.Atoi(strings.TrimSpace(rm[1]))
+				hi, err2 := strconv.Atoi(strings.TrimSpace(rm[2]))
 				if err1 != nil || err2 != nil {
 					return &TemplateError{Line: line, Message: "loop ranges must use numbers, e.g. (1..5)"}
 				}

@@ -76,6 +76,7 @@ func newEngine(part Part, locale, timeZone string, strict bool) *liquid.Engine {
 	if strict {
 		e.StrictVariables()
 	}
+	limitGrowth(e)
 	df := newDateFormatter(locale, timeZone)
 	e.RegisterFilter("local_date", func(v any, style func(string) string) string {
 		t, ok := toTime(v)
@@ -107,6 +108,11 @@ func (r *Renderer) Render(ctx context.Context, t Template, data Data) (string, e
 }
 
 func (r *Renderer) render(ctx context.Context, t Template, data Data, strict bool) (string, error) {
+	// Stored templates were validated when saved; checking again is cheap and
+	// keeps a template written around the editor from running unbounded.
+	if err := checkSource(t.Source); err != nil {
+		return "", err
+	}
 	eng := newEngine(t.Part, data.Customer.Locale, data.Customer.TimeZone, strict)
 	tpl, perr := eng.ParseTemplateLocation([]byte(t.Source), t.Name, 1)
 	if perr != nil {
@@ -208,12 +214,6 @@ var (
 // unknown variable or filter is caught now rather than at 3 a.m. on a real
 // shipment. Problems are returned as *TemplateError.
 func (r *Renderer) Validate(ctx context.Context, part Part, locale, src string) error {
-	if len(src) > MaxTemplateBytes {
-		return &TemplateError{Message: fmt.Sprintf("template is %d bytes; the limit is %d", len(src), MaxTemplateBytes)}
-	}
-	if err := checkLoops(src); err != nil {
-		return err
-	}
 	_, err := r.render(ctx, Template{Name: "template", Part: part, Source: src}, SampleData(locale), true)
 	var te *TemplateError
 	switch {
@@ -228,17 +228,23 @@ func (r *Renderer) Validate(ctx context.Context, part Part, locale, src string) 
 	}
 }
 
-// checkLoops rejects loops that could burn CPU without writing output, which
-// the render deadline cannot interrupt: ranges over more than MaxLoopRange
-// numbers, ranges whose bounds are not literal numbers, and loops nested
-// deeper than MaxLoopDepth.
-func checkLoops(src string) error {
+// checkSource rejects what could burn CPU or memory without writing output,
+// which the render deadline and output cap cannot interrupt: sources over
+// MaxTemplateBytes, ranges over more than MaxLoopRange numbers or with bounds
+// that are not literal numbers, loops nested deeper than MaxLoopDepth, and
+// {% capture %} (use assign with append instead; see limitGrowth).
+func checkSource(src string) error {
+	if len(src) > MaxTemplateBytes {
+		return &TemplateError{Message: fmt.Sprintf("template is %d bytes; the limit is %d", len(src), MaxTemplateBytes)}
+	}
 	depth := 0
 	for _, m := range tagRE.FindAllStringSubmatchIndex(src, -1) {
 		name := src[m[2]:m[3]]
 		args := src[m[4]:m[5]]
 		line := 1 + strings.Count(src[:m[0]], "\n")
 		switch name {
+		case "capture":
+			return &TemplateError{Line: line, Message: "capture is not available; use {% assign %} with the append filter"}
 		case "for", "tablerow":
 			depth++
 			if depth > MaxLoopDepth {

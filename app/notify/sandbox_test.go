@@ -49,6 +49,7 @@ func TestValidateRejectsExpensiveTemplates(t *testing.T) {
 		{"huge literal range", "x\n{% for i in (1..1000000) %}{% endfor %}", 2, "larger than 100"},
 		{"range bound from a variable", "{% for i in (1..order.number) %}{% endfor %}", 1, "numbers"},
 		{"loops nested three deep", "{% for a in (1..2) %}\n{% for b in (1..2) %}\n{% for c in (1..2) %}{% endfor %}{% endfor %}{% endfor %}", 3, "nested"},
+		{"capture could grow without output", "ok\n{% capture s %}{{ s }}{{ s }}{% endcapture %}", 2, "capture"},
 		{"oversized source", strings.Repeat("a", MaxTemplateBytes+1), 0, "limit"},
 	}
 	var r Renderer
@@ -61,6 +62,49 @@ func TestValidateRejectsExpensiveTemplates(t *testing.T) {
 			}
 			if te.Line != tt.wantLine || !strings.Contains(te.Message, tt.wantMsg) {
 				t.Errorf("got line %d %q, want line %d containing %q", te.Line, te.Message, tt.wantLine, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// TestValidateRejectsValuesThatGrowWithoutOutput covers templates that would
+// exhaust memory without writing a byte: doubling a string or list with
+// assign or capture.
+func TestValidateRejectsValuesThatGrowWithoutOutput(t *testing.T) {
+	double := func(stmt string) string { return strings.Repeat(stmt+"\n", 40) }
+	tests := []struct {
+		name string
+		src  string
+	}{
+		{"append doubling", "{% assign s = 'xxxxxxxx' %}" + double("{% assign s = s | append: s %}")},
+		{"prepend doubling", "{% assign s = 'xxxxxxxx' %}" + double("{% assign s = s | prepend: s %}")},
+		{"replace growth", "{% assign s = 'xxxxxxxx' %}" + double("{% assign s = s | replace: 'x', 'xx' %}")},
+		{"concat doubling", "{% assign a = 'x,y' | split: ',' %}" + double("{% assign a = a | concat: a %}")},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := r.Validate(context.Background(), PartEmailText, "en", tt.src)
+			var te *TemplateError
+			if !errors.As(err, &te) || !strings.Contains(te.Message, "too large") {
+				t.Fatalf("Validate = %v, want a TemplateError saying the value is too large", err)
+			}
+		})
+	}
+}
+
+func TestGrowthFiltersKeepStandardBehaviour(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"{{ 'a' | append: 'b' | prepend: 'c' }}", "cab"},
+		{"{{ 'a-b-a' | replace: 'a', 'x' }} {{ 'a-b-a' | replace_first: 'a', 'x' }} {{ 'a-b-a' | replace_last: 'a', 'x' }}", "x-b-x x-b-a a-b-x"},
+		{"{% assign l = 'a,b' | split: ',' %}{{ l | concat: l | join: '+' }} {{ l | join }}", "a+b+a+b a b"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			got, err := r.Render(context.Background(), Template{Name: "t", Part: PartSMS, Source: tt.src}, SampleData("en"))
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
 			}
 		})
 	}

@@ -1,0 +1,80 @@
+package notify
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// TestEveryDefaultTemplateValidates renders every shipped template, for every
+// trigger, part and locale, against the sample data with strict variables: a
+// typo in a variable or filter name fails here, not on a real shipment.
+func TestEveryDefaultTemplateValidates(t *testing.T) {
+	var r Renderer
+	for _, lang := range Locales {
+		for _, trig := range tracking.Triggers {
+			for _, part := range Parts {
+				t.Run(lang+"/"+string(trig)+"."+string(part), func(t *testing.T) {
+					tpl, err := DefaultTemplate(lang, trig, part)
+					if err != nil {
+						t.Fatalf("DefaultTemplate: %v", err)
+					}
+					if tpl.Name != lang+"/"+string(trig)+"."+string(part) {
+						t.Fatalf("got template %q, want the %s one (no fallback)", tpl.Name, lang)
+					}
+					if err := r.Validate(context.Background(), part, lang, tpl.Source); err != nil {
+						t.Fatalf("Validate: %v", err)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestDefaultMessagesMatchGolden renders every message with the sample data
+// and compares it with testdata/golden, so copy changes are reviewed in diffs.
+// Run with -update to rewrite.
+func TestDefaultMessagesMatchGolden(t *testing.T) {
+	var r Renderer
+	for _, lang := range Locales {
+		for _, trig := range tracking.Triggers {
+			for _, ch := range Channels {
+				name := filepath.Join("testdata", "golden", lang, string(trig)+"."+string(ch)+".txt")
+				t.Run(name, func(t *testing.T) {
+					msg, err := r.Compose(context.Background(), trig, ch, nil, SampleData(lang))
+					if err != nil {
+						t.Fatalf("Compose: %v", err)
+					}
+					got := "subject: " + msg.Subject + "\n---\n" + msg.Text + "\n---\n" + msg.HTML
+					assertGolden(t, name, got)
+				})
+			}
+		}
+	}
+}
+
+func assertGolden(t *testing.T, name, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("read golden file (run go test -update to create): %v", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the rendered message (run go test -update and review the diff)\n got:\n%s", name, got)
+	}
+}

@@ -1,0 +1,264 @@
+package notify
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+func zone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("load zone %s: %v", name, err)
+	}
+	return loc
+}
+
+// shopper has an email and a phone and agreed to every phone channel.
+func shopper(loc *time.Location) Recipient {
+	return Recipient{
+		Email: "s@example.com", Phone: "+12015550123", TimeZone: loc, Locale: "en",
+		Consent: map[Channel]bool{ChannelSMS: true, ChannelWhatsApp: true, ChannelVoice: true},
+	}
+}
+
+// sends returns the channels a plan sends on, in order.
+func sends(ds []Decision) []Channel {
+	var out []Channel
+	for _, d := range ds {
+		if !d.Skip {
+			out = append(out, d.Channel)
+		}
+	}
+	return out
+}
+
+func reasonFor(t *testing.T, ds []Decision, ch Channel) string {
+	t.Helper()
+	for _, d := range ds {
+		if d.Channel == ch {
+			return d.Reason
+		}
+	}
+	t.Fatalf("no decision for %s in %+v", ch, ds)
+	return ""
+}
+
+func sameChannels(a, b []Channel) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestPlanDefersQuietHoursInShopperZone(t *testing.T) {
+	tests := []struct {
+		name string
+		now  time.Time
+		zone string
+		want time.Time // UTC
+	}{
+		{"late evening in New York waits for 08:00 the next local day",
+			time.Date(2026, 3, 5, 3, 30, 0, 0, time.UTC), "America/New_York", time.Date(2026, 3, 5, 13, 0, 0, 0, time.UTC)},
+		{"early morning in Berlin waits for 08:00 the same local day",
+			time.Date(2026, 3, 5, 3, 30, 0, 0, time.UTC), "Europe/Berlin", time.Date(2026, 3, 5, 7, 0, 0, 0, time.UTC)},
+		{"midday in Tokyo sends now",
+			time.Date(2026, 3, 5, 3, 30, 0, 0, time.UTC), "Asia/Tokyo", time.Date(2026, 3, 5, 3, 30, 0, 0, time.UTC)},
+		{"just before quiet hours sends now",
+			time.Date(2026, 3, 5, 1, 59, 0, 0, time.UTC), "America/New_York", time.Date(2026, 3, 5, 1, 59, 0, 0, time.UTC)},
+		{"quiet hours end is local wall time across the DST change",
+			time.Date(2026, 3, 8, 4, 0, 0, 0, time.UTC), "America/New_York", time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Candidate{Trigger: tracking.TriggerShipped, ShipmentID: 1, Recipient: shopper(zone(t, tt.zone))}
+			ds := DefaultRules().Plan(c, tt.now)
+			if len(sends(ds)) != 1 {
+				t.Fatalf("want one send, got %+v", ds)
+			}
+			if !ds[0].SendAt.Equal(tt.want) {
+				t.Errorf("SendAt = %s, want %s", ds[0].SendAt.UTC(), tt.want)
+			}
+		})
+	}
+}
+
+func TestPlanQuietHoursWithinOneDay(t *testing.T) {
+	r := DefaultRules()
+	r.Quiet = QuietHours{Start: 12 * time.Hour, End: 14 * time.Hour}
+	now := time.Date(2026, 3, 5, 12, 30, 0, 0, time.UTC)
+	ds := r.Plan(Candidate{Trigger: tracking.TriggerShipped, ShipmentID: 1, Recipient: shopper(time.UTC)}, now)
+	if want := time.Date(2026, 3, 5, 14, 0, 0, 0, time.UTC); !ds[0].SendAt.Equal(want) || ds[0].Reason != ReasonQuietHours {
+		t.Errorf("got %+v, want deferral to %s", ds[0], want)
+	}
+}
+
+func TestPlanFrequencyCapCountsEveryChannel(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	threeToday := []SentRecord{
+		{Trigger: tracking.TriggerShipped, ShipmentID: 7, Channel: ChannelEmail, DedupeKey: "7:shipped:email", At: now.Add(-20 * time.Hour)},
+		{Trigger: tracking.TriggerOutForDelivery, ShipmentID: 8, Channel: ChannelSMS, DedupeKey: "8:out_for_delivery:sms", At: now.Add(-5 * time.Hour)},
+		{Trigger: tracking.TriggerDelivered, ShipmentID: 8, Channel: ChannelEmail, DedupeKey: "8:delivered:email", At: now.Add(-1 * time.Hour)},
+	}
+	twoToday := append([]SentRecord{{Trigger: tracking.TriggerShipped, ShipmentID: 6, Channel: ChannelWhatsApp, DedupeKey: "6:shipped:whatsapp", At: now.Add(-25 * time.Hour)}}, threeToday[1:]...)
+	tests := []struct {
+		name    string
+		trigger tracking.Trigger
+		sent    []SentRecord
+		want    []Channel
+	}{
+		{"non-urgent trigger is capped after three messages on any channels", tracking.TriggerDelayed, threeToday, nil},
+		{"urgent trigger bypasses the cap", tracking.TriggerOutForDelivery, threeToday, []Channel{ChannelSMS}},
+		{"messages older than 24 hours do not count", tracking.TriggerDelayed, twoToday, []Channel{ChannelSMS}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Candidate{Trigger: tt.trigger, ShipmentID: 9, Recipient: shopper(time.UTC), Sent: tt.sent}
+			if got := sends(DefaultRules().Plan(c, now)); !sameChannels(got, tt.want) {
+				t.Errorf("sends %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlanCapLimitsFanoutWithinOnePlan(t *testing.T) {
+	r := DefaultRules()
+	r.MaxPer24h = 1
+	r.Routes[tracking.TriggerDelayed] = Route{Channels: []Channel{ChannelSMS}, AlsoOn: []Channel{ChannelEmail}}
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	ds := r.Plan(Candidate{Trigger: tracking.TriggerDelayed, ShipmentID: 1, Recipient: shopper(time.UTC)}, now)
+	if got := sends(ds); !sameChannels(got, []Channel{ChannelSMS}) || reasonFor(t, ds, ChannelEmail) != ReasonCapped {
+		t.Errorf("got %+v, want SMS sent and email capped", ds)
+	}
+}
+
+func TestPlanPicksOneChannelPerTrigger(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	noPhoneConsent := shopper(time.UTC)
+	noPhoneConsent.Consent = nil
+	smsOptOut := shopper(time.UTC)
+	smsOptOut.OptedOut = map[Channel]bool{ChannelSMS: true}
+	noPhone := shopper(time.UTC)
+	noPhone.Phone = ""
+	tests := []struct {
+		name      string
+		recipient Recipient
+		want      []Channel
+		skipped   Channel
+		reason    string
+	}{
+		{"SMS first, the others suppressed", shopper(time.UTC), []Channel{ChannelSMS}, ChannelWhatsApp, ReasonReached},
+		{"opted out of SMS falls back to WhatsApp", smsOptOut, []Channel{ChannelWhatsApp}, ChannelSMS, ReasonOptedOut},
+		{"no consent for phone channels falls back to email", noPhoneConsent, []Channel{ChannelEmail}, ChannelSMS, ReasonNoConsent},
+		{"no phone falls back to email", noPhone, []Channel{ChannelEmail}, ChannelWhatsApp, ReasonNoAddress},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Candidate{Trigger: tracking.TriggerOutForDelivery, ShipmentID: 3, Recipient: tt.recipient}
+			ds := DefaultRules().Plan(c, now)
+			if got := sends(ds); !sameChannels(got, tt.want) {
+				t.Errorf("sends %v, want %v (%+v)", got, tt.want, ds)
+			}
+			if got := reasonFor(t, ds, tt.skipped); got != tt.reason {
+				t.Errorf("%s skipped for %q, want %q", tt.skipped, got, tt.reason)
+			}
+		})
+	}
+}
+
+func TestPlanDoesNotRepeatATriggerAcrossChannels(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	// The SMS went out this morning; the shopper has since opted out of SMS.
+	r := shopper(time.UTC)
+	r.OptedOut = map[Channel]bool{ChannelSMS: true}
+	c := Candidate{
+		Trigger: tracking.TriggerOutForDelivery, ShipmentID: 3, Recipient: r,
+		Sent: []SentRecord{{Trigger: tracking.TriggerOutForDelivery, ShipmentID: 3, Channel: ChannelSMS,
+			DedupeKey: DedupeKey(3, tracking.TriggerOutForDelivery, "", ChannelSMS), At: now.Add(-3 * time.Hour)}},
+	}
+	ds := DefaultRules().Plan(c, now)
+	if got := sends(ds); len(got) != 0 {
+		t.Fatalf("sends %v, want nothing: the shopper already heard about it", got)
+	}
+	for ch, want := range map[Channel]string{ChannelSMS: ReasonDuplicate, ChannelWhatsApp: ReasonReached, ChannelEmail: ReasonReached} {
+		if got := reasonFor(t, ds, ch); got != want {
+			t.Errorf("%s: reason %q, want %q", ch, got, want)
+		}
+	}
+}
+
+func TestPlanFansOutOnlyWhereTheRuleSays(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	noVoice := shopper(time.UTC)
+	noVoice.Consent = map[Channel]bool{ChannelSMS: true}
+	emailOnly := shopper(time.UTC)
+	emailOnly.Consent = nil
+	tests := []struct {
+		name      string
+		recipient Recipient
+		want      []Channel
+	}{
+		{"action required texts, emails the detail and calls", shopper(time.UTC), []Channel{ChannelSMS, ChannelEmail, ChannelVoice}},
+		{"no call without voice consent", noVoice, []Channel{ChannelSMS, ChannelEmail}},
+		{"email chosen as fallback is not sent twice", emailOnly, []Channel{ChannelEmail}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Candidate{Trigger: tracking.TriggerActionRequired, ShipmentID: 4, Recipient: tt.recipient}
+			if got := sends(DefaultRules().Plan(c, now)); !sameChannels(got, tt.want) {
+				t.Errorf("sends %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlanDedupesByShipmentTriggerAndVariant(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	earlier := SentRecord{Trigger: tracking.TriggerETAChanged, ShipmentID: 5, Channel: ChannelEmail,
+		DedupeKey: DedupeKey(5, tracking.TriggerETAChanged, "2026-03-06", ChannelEmail), At: now.Add(-48 * time.Hour)}
+	tests := []struct {
+		name     string
+		shipment int64
+		variant  string
+		want     []Channel
+	}{
+		{"same estimate again is not re-sent", 5, "2026-03-06", nil},
+		{"a new estimate is news", 5, "2026-03-09", []Channel{ChannelEmail}},
+		{"another shipment of the same shopper is news", 6, "2026-03-06", []Channel{ChannelEmail}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Candidate{Trigger: tracking.TriggerETAChanged, ShipmentID: tt.shipment, Variant: tt.variant,
+				Recipient: shopper(time.UTC), Sent: []SentRecord{earlier}}
+			ds := DefaultRules().Plan(c, now)
+			if got := sends(ds); !sameChannels(got, tt.want) {
+				t.Errorf("sends %v, want %v (%+v)", got, tt.want, ds)
+			}
+		})
+	}
+}
+
+func TestPlanSkipsUnroutedTrigger(t *testing.T) {
+	r := DefaultRules()
+	delete(r.Routes, tracking.TriggerInTransit)
+	ds := r.Plan(Candidate{Trigger: tracking.TriggerInTransit, ShipmentID: 1, Recipient: shopper(time.UTC)}, time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC))
+	if len(ds) != 1 || !ds[0].Skip || ds[0].Reason != ReasonNoRoute {
+		t.Errorf("got %+v, want a single skipped decision with %q", ds, ReasonNoRoute)
+	}
+}
+
+func TestDefaultRulesRouteEveryTrigger(t *testing.T) {
+	r := DefaultRules()
+	for _, trig := range tracking.Triggers {
+		if len(r.Routes[trig].Channels) == 0 {
+			t.Errorf("trigger %s has no default route", trig)
+		}
+	}
+}

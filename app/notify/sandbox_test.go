@@ -1,0 +1,290 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+func TestValidateReportsErrorLine(t *testing.T) {
+	tests := []struct {
+		name     string
+		src      string
+		wantLine int
+		wantMsg  string
+	}{
+		{"unclosed if on line 3", "Hello\n{{ shop.name }}\n{% if shipment.eta %}\nno end", 3, "unterminated"},
+		{"unknown variable on line 2", "Hi {{ customer.first_name }}\nYour {{ order.nmae }}\n", 2, "undefined variable"},
+		{"unknown top-level variable on line 4", "a\nb\nc\n{{ shopper.name }}", 4, "undefined variable"},
+		{"unknown filter on line 2", "ok\n{{ order.total | monee: order.currency }}", 2, "monee"},
+		{"include tag is not available", "line one\n{% include 'secrets' %}", 2, "include"},
+		{"render tag is not available", "{% render 'other' %}", 1, "render"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := r.Validate(context.Background(), PartSMS, "en", tt.src)
+			var te *TemplateError
+			if !errors.As(err, &te) {
+				t.Fatalf("Validate(%q) = %v, want a *TemplateError", tt.src, err)
+			}
+			if te.Line != tt.wantLine || !strings.Contains(te.Message, tt.wantMsg) {
+				t.Errorf("got line %d %q, want line %d containing %q", te.Line, te.Message, tt.wantLine, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestValidateRejectsExpensiveTemplates(t *testing.T) {
+	tests := []struct {
+		name     string
+		src      string
+		wantLine int
+		wantMsg  string
+	}{
+		{"huge literal range", "x\n{% for i in (1..1000000) %}{% endfor %}", 2, "larger than 100"},
+		{"range bound from a variable", "{% for i in (1..order.number) %}{% endfor %}", 1, "numbers"},
+		{"loops nested three deep", "{% for a in (1..2) %}\n{% for b in (1..2) %}\n{% for c in (1..2) %}{% endfor %}{% endfor %}{% endfor %}", 3, "nested"},
+		{"capture could grow without output", "ok\n{% capture s %}{{ s }}{{ s }}{% endcapture %}", 2, "capture"},
+		{"oversized source", strings.Repeat("a", MaxTemplateBytes+1), 0, "limit"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := r.Validate(context.Background(), PartEmailText, "en", tt.src)
+			var te *TemplateError
+			if !errors.As(err, &te) {
+				t.Fatalf("Validate = %v, want a *TemplateError", err)
+			}
+			if te.Line != tt.wantLine || !strings.Contains(te.Message, tt.wantMsg) {
+				t.Errorf("got line %d %q, want line %d containing %q", te.Line, te.Message, tt.wantLine, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// TestValidateRejectsValuesThatGrowWithoutOutput covers templates that would
+// exhaust memory without writing a byte: doubling a string or list with
+// assign or capture.
+func TestValidateRejectsValuesThatGrowWithoutOutput(t *testing.T) {
+	double := func(stmt string) string { return strings.Repeat(stmt+"\n", 40) }
+	tests := []struct {
+		name string
+		src  string
+	}{
+		{"append doubling", "{% assign s = 'xxxxxxxx' %}" + double("{% assign s = s | append: s %}")},
+		{"prepend doubling", "{% assign s = 'xxxxxxxx' %}" + double("{% assign s = s | prepend: s %}")},
+		{"replace growth", "{% assign s = 'xxxxxxxx' %}" + double("{% assign s = s | replace: 'x', 'xx' %}")},
+		{"concat doubling", "{% assign a = 'x,y' | split: ',' %}" + double("{% assign a = a | concat: a %}")},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := r.Validate(context.Background(), PartEmailText, "en", tt.src)
+			var te *TemplateError
+			if !errors.As(err, &te) || !strings.Contains(te.Message, "too large") {
+				t.Fatalf("Validate = %v, want a TemplateError saying the value is too large", err)
+			}
+		})
+	}
+}
+
+func TestGrowthFiltersKeepStandardBehaviour(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"{{ 'a' | append: 'b' | prepend: 'c' }}", "cab"},
+		{"{{ 'a-b-a' | replace: 'a', 'x' }} {{ 'a-b-a' | replace_first: 'a', 'x' }} {{ 'a-b-a' | replace_last: 'a', 'x' }}", "x-b-x x-b-a a-b-x"},
+		{"{% assign l = 'a,b' | split: ',' %}{{ l | concat: l | join: '+' }} {{ l | join }}", "a+b+a+b a b"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			got, err := r.Render(context.Background(), Template{Name: "t", Part: PartSMS, Source: tt.src}, SampleData("en"))
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidateAcceptsBoundedLoops(t *testing.T) {
+	src := "{% for i in (1..100) %}{% for item in order.line_items %}{{ item.title }}{% endfor %}{% endfor %}\n" +
+		"{% for item in order.line_items %}{{ item.quantity }}{% endfor %}"
+	var r Renderer
+	if err := r.Validate(context.Background(), PartEmailText, "en", src); err != nil {
+		t.Fatalf("Validate rejected a bounded template: %v", err)
+	}
+}
+
+func TestRenderStopsAtOutputLimit(t *testing.T) {
+	r := Renderer{MaxOutput: 1000}
+	src := "{% for i in (1..100) %}{% for j in (1..100) %}0123456789{% endfor %}{% endfor %}"
+	_, err := r.Render(context.Background(), Template{Name: "big", Part: PartSMS, Source: src}, SampleData("en"))
+	if !errors.Is(err, ErrOutputTooLarge) {
+		t.Fatalf("Render = %v, want ErrOutputTooLarge", err)
+	}
+}
+
+func TestRenderStopsWhenContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var r Renderer
+	_, err := r.Render(ctx, Template{Name: "t", Part: PartSMS, Source: "{{ shop.name }}"}, SampleData("en"))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Render with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+func TestRenderEscapesHTMLOnlyInEmailHTML(t *testing.T) {
+	data := SampleData("en")
+	data.Shop.Name = `<script>alert("x")</script> & Co`
+	tests := []struct {
+		part Part
+		want string
+	}{
+		{PartEmailHTML, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co"},
+		{PartEmailText, `<script>alert("x")</script> & Co`},
+		{PartSMS, `<script>alert("x")</script> & Co`},
+		{PartWhatsApp, `<script>alert("x")</script> & Co`},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(string(tt.part), func(t *testing.T) {
+			got, err := r.Render(context.Background(), Template{Name: "t", Part: tt.part, Source: "[{{ shop.name }}]"}, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != "["+tt.want+"]" {
+				t.Errorf("got %q, want %q", got, "["+tt.want+"]")
+			}
+		})
+	}
+}
+
+func TestDefaultEmailHTMLEscapesShopperData(t *testing.T) {
+	data := SampleData("en")
+	data.Customer.FirstName = `<img src=x onerror=alert(1)>`
+	var r Renderer
+	msg, err := r.Compose(context.Background(), tracking.TriggerShipped, ChannelEmail, nil, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(msg.HTML, "<img src=x") || !strings.Contains(msg.HTML, "&lt;img src=x") {
+		t.Errorf("email HTML did not escape the shopper's name:\n%s", msg.HTML)
+	}
+	if !strings.Contains(msg.Text, "<img src=x") {
+		t.Errorf("plain-text email should keep the name verbatim:\n%s", msg.Text)
+	}
+}
+
+func TestLookupPrefersOverrideThenLocaleThenEnglish(t *testing.T) {
+	tests := []struct {
+		name, override, locale, wantName string
+	}{
+		{"override wins", "Custom {{ shop.name }}", "fr", "custom delayed.sms"},
+		{"blank override uses default", "  \n", "fr-CA", "fr/delayed.sms"},
+		{"region is ignored", "", "de-AT", "de/delayed.sms"},
+		{"unknown language falls back to English", "", "pt-BR", "en/delayed.sms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Lookup(tt.override, tt.locale, tracking.TriggerDelayed, PartSMS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Name != tt.wantName {
+				t.Errorf("got %q, want %q", got.Name, tt.wantName)
+			}
+		})
+	}
+}
+
+func TestFiltersWriteDatesAndMoneyInShopperLocaleAndZone(t *testing.T) {
+	// 2026-03-05 23:30 UTC is still Thursday in New York, already Friday in Berlin.
+	at := time.Date(2026, time.March, 5, 23, 30, 0, 0, time.UTC)
+	tests := []struct {
+		locale, zone, src, want string
+	}{
+		{"en", "America/New_York", "{{ shipment.delivered_at | local_date }}", "Thursday, March 5"},
+		{"de", "Europe/Berlin", "{{ shipment.delivered_at | local_date }}", "Freitag, 6. März"},
+		{"fr", "Europe/Paris", "{{ shipment.delivered_at | local_date: 'time' }}", "0 h 30"},
+		{"es", "Europe/Madrid", "{{ shipment.delivered_at | local_date: 'short' }}", "vie 6 mar"},
+		{"en", "America/New_York", "{{ order.total | money: order.currency }}", "$1,234.50"},
+		{"de", "Europe/Berlin", "{{ order.total | money: order.currency }}", "1.234,50\u00a0€"},
+		{"fr", "Europe/Paris", "{{ order.total | money: order.currency }}", "1\u202f234,50\u00a0€"},
+		{"en", "America/New_York", "{{ shipment.eta | eta_window }}", "Thursday, March 5, 9:00 AM – 1:00 PM"},
+		{"es", "Europe/Madrid", "{{ shipment.eta | eta_window: 'phrase' }}", "el viernes 6 de marzo, entre las 9:00 y las 13:00"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.locale+" "+tt.src, func(t *testing.T) {
+			loc, err := time.LoadLocation(tt.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := SampleData(tt.locale)
+			d.Customer.TimeZone = tt.zone
+			d.Shipment.DeliveredAt = at
+			d.Order.Total, d.Order.Currency = "1234.5", map[string]string{"en": "USD"}[tt.locale]
+			if d.Order.Currency == "" {
+				d.Order.Currency = "EUR"
+			}
+			day := time.Date(2026, time.March, 5, 0, 0, 0, 0, loc)
+			if tt.locale == "es" {
+				day = day.AddDate(0, 0, 1)
+			}
+			d.Shipment.ETA = ETA{Window: tracking.Window{Earliest: day.Add(9 * time.Hour), Latest: day.Add(13 * time.Hour)}}
+			got, err := r.Render(context.Background(), Template{Name: "t", Part: PartSMS, Source: tt.src}, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDefaultSMSStaysShort keeps the shipped SMS copy within three segments
+// for the sample data in every language, so a default message never costs
+// more than that per shopper.
+func TestDefaultSMSStaysShort(t *testing.T) {
+	var r Renderer
+	for _, lang := range Locales {
+		for _, trig := range tracking.Triggers {
+			t.Run(lang+"/"+string(trig), func(t *testing.T) {
+				msg, err := r.Compose(context.Background(), trig, ChannelSMS, nil, SampleData(lang))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if msg.Segments.Count > 3 || msg.Segments.Count < 1 {
+					t.Errorf("SMS is %d segments (%s, %d units), want 1–3:\n%s", msg.Segments.Count, msg.Segments.Encoding, msg.Segments.Units, msg.Text)
+				}
+			})
+		}
+	}
+}
+
+// TestVoiceScriptsOfferTheDocumentedKeys checks that each default voice script
+// says every digit VoiceOptions maps, in every language.
+func TestVoiceScriptsOfferTheDocumentedKeys(t *testing.T) {
+	var r Renderer
+	for _, lang := range Locales {
+		for _, trig := range tracking.Triggers {
+			t.Run(lang+"/"+string(trig), func(t *testing.T) {
+				msg, err := r.Compose(context.Background(), trig, ChannelVoice, nil, SampleData(lang))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, o := range VoiceOptions(trig) {
+					if !strings.Contains(msg.Text, " "+o.Digit+".") {
+						t.Errorf("voice script does not offer %s (%s):\n%s", o.Digit, o.Action, msg.Text)
+					}
+				}
+			})
+		}
+	}
+}

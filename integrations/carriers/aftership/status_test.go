@@ -1,0 +1,53 @@
+package aftership
+
+import "testing"
+
+// wantStatus is written from AfterShip's delivery status and sub-status pages
+// independently of statusTable, as "stage/problem".
+var wantStatus = map[string]string{
+	"Pending": "packed/", "Pending_001": "packed/", "Pending_002": "packed/", "Pending_003": "packed/",
+	"Pending_004": "packed/", "Pending_005": "packed/", "Pending_006": "packed/",
+	"InfoReceived": "packed/", "InfoReceived_001": "packed/",
+	"InTransit": "in_transit/", "InTransit_001": "in_transit/", "InTransit_002": "shipped/",
+	"InTransit_003": "in_transit/", "InTransit_004": "in_transit/", "InTransit_005": "in_transit/",
+	"InTransit_006": "in_transit/", "InTransit_007": "in_transit/", "InTransit_008": "in_transit/",
+	"InTransit_009":  "in_transit/",
+	"OutForDelivery": "out_for_delivery/", "OutForDelivery_001": "out_for_delivery/",
+	"OutForDelivery_003": "out_for_delivery/", "OutForDelivery_004": "out_for_delivery/",
+	"AttemptFail": "in_transit/failed_attempt", "AttemptFail_001": "in_transit/failed_attempt",
+	"AttemptFail_002": "in_transit/failed_attempt", "AttemptFail_003": "in_transit/failed_attempt",
+	"Delivered": "delivered/", "Delivered_001": "delivered/", "Delivered_002": "delivered/",
+	"Delivered_003": "delivered/", "Delivered_004": "delivered/", "Delivered_005": "delivered/",
+	"AvailableForPickup": "available_for_pickup/", "AvailableForPickup_001": "available_for_pickup/",
+	"Exception": "in_transit/exception", "Exception_001": "in_transit/exception",
+	"Exception_002": "in_transit/action_required", "Exception_003": "in_transit/exception",
+	"Exception_004": "in_transit/delayed", "Exception_005": "in_transit/delayed",
+	"Exception_006": "in_transit/action_required", "Exception_007": "in_transit/action_required",
+	"Exception_008": "in_transit/exception", "Exception_009": "in_transit/exception",
+	"Exception_010": "returning/", "Exception_011": "returned/",
+	"Exception_012": "in_transit/exception", "Exception_013": "in_transit/exception",
+	"Exception_016": "in_transit/delayed", "Exception_017": "in_transit/delayed",
+	"Exception_018": "in_transit/action_required",
+	"Expired":       "packed/exception", "Expired_001": "packed/exception",
+}
+
+func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
+	for key, m := range statusTable {
+		want, ok := wantStatus[key]
+		if !ok {
+			t.Errorf("%s is mapped but has no expectation", key)
+			continue
+		}
+		if got := string(m.Stage) + "/" + string(m.Problem); got != want {
+			t.Errorf("%s maps to %s, want %s", key, got, want)
+		}
+		if !m.Stage.Valid() {
+			t.Errorf("%s maps to invalid stage %q", key, m.Stage)
+		}
+	}
+	for key := range wantStatus {
+		if _, ok := statusTable[key]; !ok {
+			t.Errorf("%s is documented but missing from statusTable", key)
+		}
+	}
+}

@@ -1,0 +1,269 @@
+// Package dhl tracks shipments of every DHL division with the Shipment
+// Tracking – Unified API: GET /track/shipments?trackingNumber=…, authenticated
+// by the DHL-API-Key header, one number per call.
+//
+// Not found: DHL answers an unknown number (or one not yet visible, which takes
+// 10–30 minutes after label creation) with an RFC 7807 problem and HTTP 404;
+// that becomes Result{NotFound: true}.
+//
+// Stages: DHL exposes only five status codes plus a shipment-level returnFlag.
+// With returnFlag, events from the first failure onward (or only the latest
+// event, when DHL reports no failure) are read as the return leg.
+//
+// Times: timestamps with an offset are converted to UTC; DHL often sends local
+// times without one, which are kept as UTC wall-clock values.
+//
+// Multi-piece: DHL tracks the shipment as a whole; a query by shipment or
+// piece number returns the shipment's events, and the piece count and ids are
+// in details (not carried into the Result). When DHL returns several
+// shipments for one number (different divisions), the one whose id equals the
+// number is used; set Config.Service to pick a division explicitly.
+package dhl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/carrierhttp"
+)
+
+// ProductionURL is DHL's API host; DHL has no separate test environment.
+const ProductionURL = "https://api-eu.dhl.com"
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the host; empty means ProductionURL.
+	BaseURL string
+	APIKey  string
+	// Service optionally restricts the lookup to one DHL division ("express",
+	// "parcel-de", "ecommerce", "freight", …). Without it DHL may match a
+	// different shipment with the same id.
+	Service    string
+	HTTPClient *http.Client
+	Now        func() time.Time
+	// OnUnknownCode is called for every status code missing from the status
+	// table, so the app can count them (Prometheus) and extend the table.
+	OnUnknownCode func(carrier, code string)
+}
+
+// Client tracks DHL numbers. It is safe for concurrent use.
+type Client struct{ cfg Config }
+
+// New returns a Client for cfg.
+func New(cfg Config) *Client {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = ProductionURL
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Client{cfg: cfg}
+}
+
+// Name is the carrier's name in ordertrack.
+func (c *Client) Name() string { return "dhl" }
+
+// MaxBatch is how many numbers one DHL request carries: one.
+func (c *Client) MaxBatch() int { return 1 }
+
+// Track fetches each number in turn and returns one Result per number, in
+// order. It stops at the first error; results fetched before it are returned.
+func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
+	out := make([]tracking.Result, 0, len(numbers))
+	for _, n := range numbers {
+		r, err := c.track(ctx, n)
+		if err != nil {
+			return out, fmt.Errorf("dhl: track %s: %w", n, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (c *Client) track(ctx context.Context, number string) (tracking.Result, error) {
+	q := url.Values{"trackingNumber": {number}}
+	if c.cfg.Service != "" {
+		q.Set("service", c.cfg.Service)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.BaseURL+"/track/shipments?"+q.Encode(), nil)
+	if err != nil {
+		return tracking.Result{}, fmt.Errorf("request: %w", err)
+	}
+	req.Header.Set("DHL-API-Key", c.cfg.APIKey)
+	req.Header.Set("Accept", "application/json")
+	resp, err := carrierhttp.Send(c.cfg.HTTPClient, req)
+	if err != nil {
+		return tracking.Result{}, err
+	}
+	if resp.Status == http.StatusNotFound {
+		return tracking.Result{Number: number, Carrier: c.Name(), NotFound: true}, nil
+	}
+	if err := carrierhttp.StatusError(resp, c.cfg.Now(), problemDetail); err != nil {
+		return tracking.Result{}, err
+	}
+	var body response
+	if err := json.Unmarshal(resp.Body, &body); err != nil {
+		return tracking.Result{}, fmt.Errorf("decode: %w", err)
+	}
+	return c.result(number, body), nil
+}
+
+// problemDetail reads DHL's RFC 7807 problem body.
+func problemDetail(body []byte) (string, string) {
+	var p struct {
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return "", ""
+	}
+	return p.Title, p.Detail
+}
+
+type response struct {
+	Shipments []shipment `json:"shipments"`
+}
+
+type shipment struct {
+	ID                         string `json:"id"`
+	Service                    string `json:"service"`
+	ReturnFlag                 bool   `json:"returnFlag"`
+	Status                     event  `json:"status"`
+	EstimatedTimeOfDelivery    string `json:"estimatedTimeOfDelivery"`
+	EstimatedDeliveryTimeFrame struct {
+		EstimatedFrom    string `json:"estimatedFrom"`
+		EstimatedThrough string `json:"estimatedThrough"`
+	} `json:"estimatedDeliveryTimeFrame"`
+	Details struct {
+		Product struct {
+			ProductName string `json:"productName"`
+		} `json:"product"`
+	} `json:"details"`
+	Events []event `json:"events"`
+}
+
+type event struct {
+	Timestamp string `json:"timestamp"`
+	Location  struct {
+		Address struct {
+			CountryCode     string `json:"countryCode"`
+			PostalCode      string `json:"postalCode"`
+			AddressLocality string `json:"addressLocality"`
+		} `json:"address"`
+	} `json:"location"`
+	StatusCode  string `json:"statusCode"`
+	Status      string `json:"status"`
+	Description string `json:"description"`
+}
+
+func (c *Client) result(number string, body response) tracking.Result {
+	res := tracking.Result{Number: number, Carrier: c.Name()}
+	if len(body.Shipments) == 0 {
+		res.NotFound = true
+		return res
+	}
+	s := body.Shipments[0]
+	for _, cand := range body.Shipments {
+		if cand.ID == number {
+			s = cand
+			break
+		}
+	}
+	res.Service = s.Details.Product.ProductName
+	if res.Service == "" {
+		res.Service = s.Service
+	}
+	res.Promised = promised(s)
+
+	evs := slices.Clone(s.Events)
+	if len(evs) == 0 && s.Status.StatusCode != "" {
+		evs = []event{s.Status}
+	}
+	slices.Reverse(evs) // DHL lists newest first
+	type timed struct {
+		e event
+		t time.Time
+	}
+	order := make([]timed, len(evs))
+	for i, e := range evs {
+		order[i] = timed{e, parseTime(e.Timestamp)}
+	}
+	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
+
+	returnFrom := len(order) // index of the first event on the return leg
+	if s.ReturnFlag {
+		returnFrom = len(order) - 1
+		for i, o := range order {
+			if o.e.StatusCode == "failure" {
+				returnFrom = i
+				break
+			}
+		}
+	}
+	var last tracking.Stage
+	for i, o := range order {
+		e := o.e
+		key := e.StatusCode
+		if i >= returnFrom {
+			key = "return:" + key
+		}
+		m, ok := statusTable[key]
+		if !ok {
+			m = mapping{Stage: safeStage(last)}
+			if c.cfg.OnUnknownCode != nil {
+				c.cfg.OnUnknownCode(c.Name(), e.StatusCode)
+			}
+		}
+		last = m.Stage
+		desc := e.Description
+		if desc == "" {
+			desc = e.Status
+		}
+		a := e.Location.Address
+		res.Events = append(res.Events, tracking.Event{
+			Time: o.t, Stage: m.Stage, Problem: m.Problem, Code: e.StatusCode, Description: desc,
+			Location: tracking.Location{City: a.AddressLocality, PostalCode: a.PostalCode, Country: a.CountryCode},
+		})
+	}
+	return res
+}
+
+func parseTime(s string) time.Time {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC()
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func promised(s shipment) tracking.Window {
+	f := s.EstimatedDeliveryTimeFrame
+	if from, through := parseTime(f.EstimatedFrom), parseTime(f.EstimatedThrough); !from.IsZero() || !through.IsZero() {
+		if from.IsZero() {
+			from = through
+		}
+		if through.IsZero() {
+			through = from
+		}
+		return tracking.Window{Earliest: from, Latest: through}
+	}
+	if t := parseTime(s.EstimatedTimeOfDelivery); !t.IsZero() {
+		return tracking.Window{Earliest: t, Latest: t}
+	}
+	return tracking.Window{}
+}

@@ -1,0 +1,45 @@
+package dhl
+
+import "github.com/ordertrack/ordertrack/app/tracking"
+
+// mapping is what one DHL status code means to the shopper.
+type mapping struct {
+	Stage   tracking.Stage
+	Problem tracking.Problem
+}
+
+// statusTable maps the five statusCode values of the Shipment Tracking –
+// Unified API, on the way out and (prefixed "return:") on a shipment with
+// returnFlag, to a stage and problem. DHL documents out-for-delivery,
+// ready-for-pickup and return codes as "planned but not available", so
+// those stages come only from the return flag here; DHL's own "unknown" means
+// it has lost sight of a parcel already in its network.
+var statusTable = map[string]mapping{
+	"pre-transit": {tracking.StagePacked, tracking.ProblemNone},
+	"transit":     {tracking.StageInTransit, tracking.ProblemNone},
+	"delivered":   {tracking.StageDelivered, tracking.ProblemNone},
+	"failure":     {tracking.StageInTransit, tracking.ProblemException},
+	"unknown":     {tracking.StageInTransit, tracking.ProblemNone},
+
+	"return:pre-transit": {tracking.StageReturning, tracking.ProblemNone},
+	"return:transit":     {tracking.StageReturning, tracking.ProblemNone},
+	"return:delivered":   {tracking.StageReturned, tracking.ProblemNone},
+	"return:failure":     {tracking.StageReturning, tracking.ProblemException},
+	"return:unknown":     {tracking.StageReturning, tracking.ProblemNone},
+}
+
+// safeStage is where an event with an undocumented code leaves the shipment:
+// before pickup it stays where it was; after pickup it is at least in transit,
+// never moved backwards, and a return stays a return.
+func safeStage(last tracking.Stage) tracking.Stage {
+	switch {
+	case last == "":
+		return tracking.StagePacked
+	case last.Return(), last.Rank() < tracking.StageShipped.Rank():
+		return last
+	case last.Rank() < tracking.StageInTransit.Rank():
+		return tracking.StageInTransit
+	default:
+		return last
+	}
+}

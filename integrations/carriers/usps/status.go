@@ -1,0 +1,82 @@
+package usps
+
+import "github.com/ordertrack/ordertrack/app/tracking"
+
+// mapping is what one USPS event code means to the shopper.
+type mapping struct {
+	Stage   tracking.Stage
+	Problem tracking.Problem
+}
+
+// statusTable maps every eventCode in USPS Publication 199 Appendix G-4
+// (domestic scan events) that carriers.md lists to a stage and problem.
+var statusTable = map[string]mapping{
+	// Before USPS has the item.
+	"GX": {tracking.StagePacked, tracking.ProblemNone}, // Shipping Label Created, USPS Awaiting Item
+	"MA": {tracking.StagePacked, tracking.ProblemNone}, // Manifest Acknowledgement
+	// Accepted.
+	"03": {tracking.StageShipped, tracking.ProblemNone}, // Accept or Pickup
+	"TM": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
+	"PA": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
+	// Moving.
+	"06": {tracking.StageInTransit, tracking.ProblemNone},    // Forwarded
+	"07": {tracking.StageInTransit, tracking.ProblemNone},    // Arrival at Unit
+	"10": {tracking.StageInTransit, tracking.ProblemNone},    // Processed
+	"PC": {tracking.StageInTransit, tracking.ProblemNone},    // Sorting Complete
+	"EF": {tracking.StageInTransit, tracking.ProblemNone},    // Departed facility
+	"SF": {tracking.StageInTransit, tracking.ProblemNone},    // Departed post office
+	"80": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
+	"81": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
+	"82": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
+	"08": {tracking.StageInTransit, tracking.ProblemDelayed}, // Missent
+	"71": {tracking.StageInTransit, tracking.ProblemDelayed}, // Rescheduled to Next Delivery Day
+	"DX": {tracking.StageInTransit, tracking.ProblemDelayed}, // Delivery Status Not Updated
+	// Last mile.
+	"OF": {tracking.StageOutForDelivery, tracking.ProblemNone},
+	"14": {tracking.StageAvailableForPickup, tracking.ProblemNone}, // Arrival at Pickup Point
+	"16": {tracking.StageAvailableForPickup, tracking.ProblemNone}, // Available for Pickup
+	"01": {tracking.StageDelivered, tracking.ProblemNone},
+	"17": {tracking.StageDelivered, tracking.ProblemNone}, // Picked Up By Agent
+	"43": {tracking.StageDelivered, tracking.ProblemNone}, // Picked Up (at the counter)
+	// Attempts: the carrier tried and will try again or hold the item.
+	"02": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Attempted / Notice Left
+	"30": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // No Access
+	"51": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Business Closed
+	"52": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Notice Left (Receptacle Blocked)
+	"53": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Notice Left (Receptacle Full)
+	"54": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Notice Left (No Secure Location)
+	"55": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Notice Left (No Authorized Recipient)
+	"56": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Notice Left variant
+	// Problems the shopper must hear about.
+	"04": {tracking.StageInTransit, tracking.ProblemException},      // Refused
+	"05": {tracking.StageInTransit, tracking.ProblemActionRequired}, // Undeliverable as Addressed
+	// Returns: 09 is the plain return, 21–29 and 31 say why.
+	"09": {tracking.StageReturning, tracking.ProblemNone},
+	"44": {tracking.StageReturning, tracking.ProblemNone},      // Customer Recall
+	"21": {tracking.StageReturning, tracking.ProblemException}, // No Such Number
+	"22": {tracking.StageReturning, tracking.ProblemException}, // Insufficient Address
+	"23": {tracking.StageReturning, tracking.ProblemException}, // Moved, Left No Address
+	"24": {tracking.StageReturning, tracking.ProblemException}, // Forward Expired
+	"25": {tracking.StageReturning, tracking.ProblemException}, // Addressee Unknown
+	"26": {tracking.StageReturning, tracking.ProblemException}, // Vacant
+	"27": {tracking.StageReturning, tracking.ProblemException}, // Unclaimed
+	"28": {tracking.StageReturning, tracking.ProblemException}, // Deceased
+	"29": {tracking.StageReturning, tracking.ProblemException}, // Other
+	"31": {tracking.StageReturning, tracking.ProblemException}, // Not Picked Up
+}
+
+// safeStage is where an event with an undocumented code leaves the shipment:
+// before pickup it stays where it was; after pickup it is at least in transit,
+// never moved backwards, and a return stays a return.
+func safeStage(last tracking.Stage) tracking.Stage {
+	switch {
+	case last == "":
+		return tracking.StagePacked
+	case last.Return(), last.Rank() < tracking.StageShipped.Rank():
+		return last
+	case last.Rank() < tracking.StageInTransit.Rank():
+		return tracking.StageInTransit
+	default:
+		return last
+	}
+}

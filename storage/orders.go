@@ -106,3 +106,23 @@ func (db *DB) ShipmentsByID(ctx context.Context, ids []int64) ([]Shipment, error
 	}
 	return out, nil
 }
+
+// Delivered is one delivered shipment's lane and transit, for learning ETAs.
+type Delivered struct {
+	Carrier, Service, OriginRegion, DestRegion string
+	ShippedAt, DeliveredAt                     time.Time
+}
+
+// DeliveredSince returns up to limit delivered shipments (newest first) that
+// shipped after since, across shops: transit times are a property of the lane.
+func (db *DB) DeliveredSince(ctx context.Context, since time.Time, limit int) ([]Delivered, error) {
+	var out []Delivered
+	err := db.Gorm.WithContext(ctx).Model(&Shipment{}).
+		Select("carrier, service, origin_region, dest_region, shipped_at, delivered_at").
+		Where("delivered_at IS NOT NULL AND shipped_at IS NOT NULL AND shipped_at > ?", since).
+		Order("delivered_at DESC").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("delivered history: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,331 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Sender delivers one composed message; each provider package is wrapped to
+// satisfy it. A permanent provider failure is reported as errPermanent.
+type Sender interface {
+	Send(ctx context.Context, n *storage.Notification, msg notify.Message) (providerID string, err error)
+}
+
+// errPermanent wraps provider failures that a retry cannot fix (invalid
+// number, unsubscribed recipient, rejected content).
+var errPermanent = errors.New("permanent provider failure")
+
+// notifyJob plans the messages for one fired trigger: the shop's rules decide
+// channels, quiet-hours deferral, caps and opt-outs; each decision is logged
+// (skips too, with the reason) and every send is enqueued at its time.
+func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) error {
+	m, err := a.loadMessageContext(ctx, job.Args.ShipmentID)
+	if err != nil {
+		return err
+	}
+	if m.shop.Status != "active" {
+		return nil // uninstalled: no messages
+	}
+	rec, err := a.recipient(ctx, m)
+	if err != nil {
+		return err
+	}
+	now := a.now().UTC()
+	recent, err := a.db.RecentNotifications(ctx, m.shop.ID, now.Add(-24*time.Hour), rec.Email, rec.Phone)
+	if err != nil {
+		return err
+	}
+	sent := make([]notify.SentRecord, 0, len(recent))
+	for _, n := range recent {
+		if n.Status == storage.NotificationSkipped || n.Status == storage.NotificationFailed {
+			continue
+		}
+		at := n.CreatedAt
+		if n.SendAt != nil {
+			at = *n.SendAt
+		}
+		sid := int64(0)
+		if n.ShipmentID != nil {
+			sid = *n.ShipmentID
+		}
+		sent = append(sent, notify.SentRecord{Trigger: tracking.Trigger(n.Trigger), ShipmentID: sid, Channel: notify.Channel(n.Channel), DedupeKey: n.DedupeKey, At: at})
+	}
+	_, variant, _ := strings.Cut(job.Args.Key, ":")
+	trigger := tracking.Trigger(job.Args.Trigger)
+	decisions := shopRules(m.shop).Plan(notify.Candidate{
+		Trigger: trigger, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec, Sent: sent,
+	}, now)
+	if trigger == tracking.TriggerOutForDelivery && m.order.COD {
+		// Cash on delivery: the out-for-delivery news doubles as the reminder
+		// to keep the amount ready, sent as its own message.
+		decisions = append(decisions, shopRules(m.shop).Plan(notify.Candidate{
+			Trigger: tracking.TriggerCODReminder, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec, Sent: sent,
+		}, now)...)
+	}
+	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sqlTx, err := storage.SQLTx(tx)
+		if err != nil {
+			return err
+		}
+		for _, d := range decisions {
+			n := &storage.Notification{
+				ShopID: m.shop.ID, ShipmentID: &m.ship.ID, Trigger: triggerOfKey(d.DedupeKey, trigger), Channel: string(d.Channel),
+				Recipient: rec.address(d.Channel), DedupeKey: d.DedupeKey, Status: storage.NotificationScheduled, SendAt: &d.SendAt,
+			}
+			if d.Skip {
+				n.Status, n.Error = storage.NotificationSkipped, d.Reason
+			}
+			inserted, err := storage.CreateNotification(ctx, tx, n)
+			if err != nil {
+				return err
+			}
+			if !inserted || d.Skip {
+				continue
+			}
+			opts := &river.InsertOpts{ScheduledAt: d.SendAt}
+			if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.SendArgs{NotificationID: n.ID}, opts); err != nil {
+				return fmt.Errorf("enqueue send: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// triggerOfKey recovers the trigger a decision was planned for (the COD
+// reminder rides on the out-for-delivery job).
+func triggerOfKey(key string, fallback tracking.Trigger) string {
+	if strings.Contains(key, string(tracking.TriggerCODReminder)) {
+		return string(tracking.TriggerCODReminder)
+	}
+	return string(fallback)
+}
+
+// sendJob renders and delivers one logged message.
+func (a *App) sendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) error {
+	n, err := a.db.Notification(ctx, job.Args.NotificationID)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	if n.Status != storage.NotificationScheduled || n.ShipmentID == nil {
+		return nil // already sent, or cancelled
+	}
+	m, err := a.loadMessageContext(ctx, *n.ShipmentID)
+	if err != nil {
+		return err
+	}
+	if m.shop.Status != "active" {
+		n.Status, n.Error = storage.NotificationSkipped, "shop uninstalled"
+		return a.db.SaveNotification(ctx, n)
+	}
+	msg, err := a.compose(ctx, m, tracking.Trigger(n.Trigger), notify.Channel(n.Channel), n.Recipient)
+	if err != nil {
+		n.Status, n.Error = storage.NotificationFailed, err.Error()
+		a.db.SaveNotification(ctx, n)
+		return river.JobCancel(err)
+	}
+	n.Subject, n.Body, n.HTML = msg.Subject, msg.Text, msg.HTML
+	sender := a.senders[notify.Channel(n.Channel)]
+	if sender == nil {
+		sender = a.outbox
+	}
+	n.Attempts++
+	providerID, err := sender.Send(ctx, n, msg)
+	switch {
+	case errors.Is(err, errPermanent):
+		n.Status, n.Error = storage.NotificationFailed, err.Error()
+		a.metrics.Notifications.WithLabelValues(n.Channel, "failed").Inc()
+		if serr := a.db.SaveNotification(ctx, n); serr != nil {
+			return serr
+		}
+		return river.JobCancel(err)
+	case err != nil:
+		n.Error = err.Error()
+		a.db.SaveNotification(ctx, n)
+		return err // River retries with backoff; the log shows the last error
+	}
+	now := a.now().UTC()
+	if n.Provider == "" {
+		n.Provider = "outbox"
+	}
+	n.Status, n.ProviderID, n.SentAt, n.Error = storage.NotificationSent, providerID, &now, ""
+	a.metrics.Notifications.WithLabelValues(n.Channel, "sent").Inc()
+	return a.db.SaveNotification(ctx, n)
+}
+
+// messageContext is everything a message is about.
+type messageContext struct {
+	shop  *storage.Shop
+	order *storage.Order
+	ship  *storage.Shipment
+}
+
+func (a *App) loadMessageContext(ctx context.Context, shipmentID int64) (messageContext, error) {
+	ships, err := a.db.ShipmentsByID(ctx, []int64{shipmentID})
+	if err != nil {
+		return messageContext{}, err
+	}
+	if len(ships) == 0 {
+		return messageContext{}, river.JobCancel(fmt.Errorf("shipment %d: %w", shipmentID, storage.ErrNotFound))
+	}
+	order, err := a.db.OrderByID(ctx, ships[0].OrderID)
+	if err != nil {
+		return messageContext{}, err
+	}
+	shop, err := a.db.ShopByID(ctx, ships[0].ShopID)
+	if err != nil {
+		return messageContext{}, err
+	}
+	return messageContext{shop: shop, order: order, ship: &ships[0]}, nil
+}
+
+// shopper is a notify.Recipient that knows its addresses.
+type shopper struct{ notify.Recipient }
+
+func (s shopper) address(ch notify.Channel) string {
+	if ch == notify.ChannelEmail {
+		return s.Email
+	}
+	return s.Phone
+}
+
+func (a *App) recipient(ctx context.Context, m messageContext) (shopper, error) {
+	r := notify.Recipient{
+		Email: m.order.Email, Phone: m.order.Phone, Locale: m.order.Locale,
+		TimeZone: loadZone(m.order.Timezone, m.shop.Timezone),
+		OptedOut: map[notify.Channel]bool{}, Consent: map[notify.Channel]bool{},
+	}
+	contacts, err := a.db.Contacts(ctx, m.shop.ID, r.Email, r.Phone)
+	if err != nil {
+		return shopper{}, err
+	}
+	for _, c := range contacts {
+		ch := notify.Channel(c.Channel)
+		r.OptedOut[ch] = r.OptedOut[ch] || c.OptedOut
+		r.Consent[ch] = r.Consent[ch] || c.Consent
+	}
+	return shopper{r}, nil
+}
+
+func loadZone(names ...string) *time.Location {
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(n); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// shopRules applies the merchant's settings over the defaults.
+func shopRules(s *storage.Shop) notify.Rules {
+	r := notify.DefaultRules()
+	st := s.Settings.V
+	for trig, chans := range st.Channels {
+		route := notify.Route{}
+		for _, c := range chans {
+			route.Channels = append(route.Channels, notify.Channel(c))
+		}
+		r.Routes[tracking.Trigger(trig)] = route
+	}
+	if st.DailyCap > 0 {
+		r.MaxPer24h = st.DailyCap
+	}
+	if start, ok := clock(st.QuietStart); ok {
+		if end, ok := clock(st.QuietEnd); ok {
+			r.Quiet = notify.QuietHours{Start: start, End: end}
+		}
+	}
+	return r
+}
+
+func clock(s string) (time.Duration, bool) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, true
+}
+
+// compose renders a message with the shop's live template overrides.
+func (a *App) compose(ctx context.Context, m messageContext, trig tracking.Trigger, ch notify.Channel, to string) (notify.Message, error) {
+	locale := notify.Language(m.order.Locale)
+	stored, err := a.db.TemplateOverrides(ctx, m.shop.ID, string(trig), locale)
+	if err != nil {
+		return notify.Message{}, err
+	}
+	overrides := map[notify.Part]string{}
+	for k, v := range stored {
+		overrides[notify.Part(k)] = v
+	}
+	return a.renderer.Compose(ctx, trig, ch, overrides, a.messageData(ctx, m))
+}
+
+// messageData binds what templates may read.
+func (a *App) messageData(ctx context.Context, m messageContext) notify.Data {
+	st := m.shop.Settings.V
+	items := make([]notify.LineItem, 0, len(m.order.LineItems.V))
+	for _, li := range m.order.LineItems.V {
+		items = append(items, notify.LineItem{Title: li.Title, Variant: li.Variant, Quantity: li.Quantity, ImageURL: li.ImageURL})
+	}
+	eta := m.ship.ETA()
+	d := notify.Data{
+		Shop: notify.Shop{Name: m.shop.Name, LogoURL: st.Branding.LogoURL, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, BrandColor: st.Branding.PrimaryColor},
+		Customer: notify.Customer{
+			FirstName: firstName(m.order.CustomerName), Name: m.order.CustomerName, Email: m.order.Email, Phone: m.order.Phone,
+			Locale: m.order.Locale, TimeZone: loadZone(m.order.Timezone, m.shop.Timezone).String(),
+		},
+		Order: notify.Order{Name: m.order.Name, Number: strings.TrimPrefix(m.order.Name, "#"), Total: m.order.Total, Currency: m.order.Currency, COD: m.order.COD, LineItems: items},
+		Shipment: notify.Shipment{
+			Carrier: m.ship.Carrier, CarrierName: carrierName(m.ship.Carrier, m.ship.CarrierCompany), TrackingNumber: m.ship.TrackingNumber,
+			TrackingURL: m.ship.TrackingURL, Stage: tracking.Stage(m.ship.Stage), Problem: tracking.Problem(m.ship.Problem),
+			ETA: notify.ETA{Window: eta.Window, Source: eta.Source, ChangedFrom: a.previousETA(ctx, m.ship)},
+		},
+		TrackingURL:    a.trackingURL(m.ship),
+		UnsubscribeURL: a.cfg.AppURL + "/t/" + m.ship.PublicToken + "/unsubscribe",
+		ActionURL:      a.trackingURL(m.ship) + "#actions",
+	}
+	if m.ship.DeliveredAt != nil {
+		d.Shipment.DeliveredAt = *m.ship.DeliveredAt
+	}
+	if events, err := a.db.Events(ctx, m.ship.ID); err == nil && len(events) > 0 {
+		last := events[len(events)-1]
+		d.Shipment.LastEvent = &last
+	}
+	return d
+}
+
+func (a *App) previousETA(ctx context.Context, s *storage.Shipment) tracking.Window {
+	changes, err := a.db.ETAChanges(ctx, s.ID)
+	if err != nil || len(changes) < 2 {
+		return tracking.Window{}
+	}
+	p := changes[len(changes)-2]
+	return tracking.Window{Earliest: derefTime(p.Earliest), Latest: derefTime(p.Latest)}
+}
+
+func (a *App) trackingURL(s *storage.Shipment) string { return a.cfg.AppURL + "/t/" + s.PublicToken }
+
+func firstName(full string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(full), " ")
+	return first
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}

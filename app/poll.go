@@ -1,0 +1,300 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"golang.org/x/time/rate"
+	"gorm.io/gorm"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Tracker is a carrier API as the poller needs it; each package under
+// integrations/carriers satisfies it.
+type Tracker interface {
+	Track(ctx context.Context, numbers []string) ([]tracking.Result, error)
+	MaxBatch() int
+}
+
+// carrier is a Tracker with the quota this process may spend on it.
+type carrier struct {
+	Tracker
+	limit *rate.Limiter // per process; quotas are split across worker machines
+}
+
+// carriers routes a carrier code to its API; unknown codes use the fallback
+// aggregator when one is configured.
+type carriers struct {
+	mu       sync.Mutex
+	byName   map[string]*carrier
+	fallback *carrier
+}
+
+func (c *carriers) add(name string, t Tracker, perSecond float64, burst int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byName == nil {
+		c.byName = map[string]*carrier{}
+	}
+	c.byName[name] = &carrier{Tracker: t, limit: rate.NewLimiter(rate.Limit(perSecond), burst)}
+}
+
+func (c *carriers) get(name string) (*carrier, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.byName[name]; ok {
+		return t, true
+	}
+	return c.fallback, c.fallback != nil
+}
+
+// schedulerBatch bounds one tick's work; the next tick takes the rest.
+const schedulerBatch = 1000
+
+// pollLease is how long a claimed shipment waits for its poll job before a
+// later tick may claim it again (a lost job never strands a shipment).
+const pollLease = 15 * time.Minute
+
+// schedulePolls claims due shipments and enqueues poll jobs, batched per
+// carrier up to the carrier's batch size, in one transaction.
+func (a *App) schedulePolls(ctx context.Context, _ *river.Job[jobs.SchedulePollsArgs]) error {
+	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		due, err := storage.ClaimDue(ctx, tx, a.now().UTC(), pollLease, schedulerBatch)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		byCarrier := map[string][]int64{}
+		for _, d := range due {
+			byCarrier[d.Carrier] = append(byCarrier[d.Carrier], d.ID)
+		}
+		var params []river.InsertManyParams
+		for name, ids := range byCarrier {
+			size := 1
+			if c, ok := a.carriers.get(name); ok {
+				size = max(1, c.MaxBatch())
+			}
+			for chunk := range slices.Chunk(ids, size) {
+				params = append(params, river.InsertManyParams{Args: jobs.PollArgs{Carrier: name, ShipmentIDs: chunk}})
+			}
+		}
+		sqlTx, err := storage.SQLTx(tx)
+		if err != nil {
+			return err
+		}
+		_, err = a.jobs.InsertManyTx(ctx, sqlTx, params)
+		return err
+	})
+}
+
+// poll asks the carrier about a batch and applies what it says.
+func (a *App) poll(ctx context.Context, job *river.Job[jobs.PollArgs]) error {
+	ships, err := a.db.ShipmentsByID(ctx, job.Args.ShipmentIDs)
+	if err != nil {
+		return err
+	}
+	ships = slices.DeleteFunc(ships, func(s storage.Shipment) bool {
+		return s.NextPollAt == nil || tracking.Stage(s.Stage).Terminal()
+	})
+	if len(ships) == 0 {
+		return nil
+	}
+	c, ok := a.carriers.get(job.Args.Carrier)
+	if !ok {
+		// No API for this carrier: the page shows the store's own tracking
+		// link; stop polling rather than spin.
+		return a.stopPolling(ctx, ships)
+	}
+	if err := c.limit.Wait(ctx); err != nil {
+		return fmt.Errorf("wait for %s quota: %w", job.Args.Carrier, err)
+	}
+	numbers := make([]string, len(ships))
+	for i, s := range ships {
+		numbers[i] = s.TrackingNumber
+	}
+	results, trackErr := c.Track(ctx, numbers)
+	outcome := "ok"
+	var retry *tracking.RetryableError
+	switch {
+	case errors.As(trackErr, &retry):
+		outcome = "retryable"
+	case errors.Is(trackErr, tracking.ErrCredentials):
+		outcome = "credentials"
+	case trackErr != nil:
+		outcome = "error"
+	}
+	a.metrics.CarrierCalls.WithLabelValues(job.Args.Carrier, outcome).Inc()
+	var wait time.Duration
+	if retry != nil {
+		wait = retry.RetryAfter
+	}
+	if trackErr != nil {
+		// Back off through the polling policy (it honours Retry-After), not
+		// River retries: each shipment keeps its own schedule. Batch APIs may
+		// answer for some numbers and reject others, so results still count.
+		a.log.Warn("carrier poll failed", "carrier", job.Args.Carrier, "shipments", len(ships), "results", len(results), "err", trackErr)
+	}
+	byNumber := make(map[string]tracking.Result, len(results))
+	for _, r := range results {
+		byNumber[r.Number] = r
+	}
+	for i := range ships {
+		r, ok := byNumber[ships[i].TrackingNumber]
+		switch {
+		case ok:
+			err = a.applyResult(ctx, &ships[i], r, false, 0)
+		case trackErr != nil:
+			err = a.applyResult(ctx, &ships[i], tracking.Result{}, true, wait)
+		default:
+			err = a.applyResult(ctx, &ships[i], tracking.Result{Number: ships[i].TrackingNumber, NotFound: true}, false, 0)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *App) stopPolling(ctx context.Context, ships []storage.Shipment) error {
+	ids := make([]int64, len(ships))
+	for i, s := range ships {
+		ids[i] = s.ID
+	}
+	return a.db.Gorm.WithContext(ctx).Model(&storage.Shipment{}).Where("id IN ?", ids).UpdateColumn("next_poll_at", nil).Error
+}
+
+// applyResult merges a carrier result into the shipment, re-derives status,
+// ETA and delay, schedules the next poll, and enqueues a notify job for every
+// trigger not fired before — all in one transaction.
+func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.Result, failed bool, retryAfter time.Duration) error {
+	now := a.now().UTC()
+	stored, err := a.db.Events(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	merged, added := tracking.Merge(stored, r.Events)
+	prev := s.State()
+	st := tracking.Derive(merged, prev)
+	service := s.Service
+	if r.Service != "" {
+		service = r.Service
+	}
+	cal := tracking.CalendarFor(s.Carrier, service)
+	lane := tracking.Lane{Carrier: s.Carrier, Service: service, Origin: s.OriginRegion, Destination: s.DestRegion}
+	prevETA := s.ETA()
+	eta := prevETA
+	shippedAt := firstShipped(s, merged)
+	model := a.transit.Model()
+	if !r.Promised.IsZero() || !shippedAt.IsZero() {
+		eta = tracking.EstimateETA(r.Promised, model, lane, shippedAt, cal)
+	}
+	st = st.WithDelay(tracking.DetectDelay(st, eta, now, cal, model.SilenceLimit(lane)))
+	ps := tracking.PollState{
+		Stage: st.Stage, NotFound: r.NotFound || (len(merged) == 0 && !failed), CreatedAt: s.CreatedAt,
+		LastEventAt: st.LastEventAt, ETA: eta.Window, RetryAfter: retryAfter,
+	}
+	if failed {
+		ps.Failures = s.PollFailures + 1
+	}
+	st.Expired = !st.Stage.Terminal() && tracking.Expired(ps, now)
+	var nextAt *time.Time
+	if next, stop := a.policy(ps, now, cal, rand.Float64); !stop && !st.Expired {
+		nextAt = &next
+	}
+	fired := tracking.FiredBetween(prev, st, prevETA.Window, eta.Window)
+	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		fresh, err := storage.ApplyUpdate(ctx, tx, s, storage.Update{
+			Added: added, State: st, ETA: eta, Service: r.Service, NextPollAt: nextAt,
+			Polled: true, Failed: failed, NotFound: ps.NotFound, Fired: fired,
+		})
+		if err != nil {
+			return err
+		}
+		return a.enqueueNotify(ctx, tx, s.ID, fresh)
+	})
+	if err == nil && st.Stage == tracking.StageDelivered && prev.Stage != tracking.StageDelivered && !shippedAt.IsZero() {
+		a.transit.Observe(lane, tracking.TransitDays(shippedAt, st.StageAt, cal))
+	}
+	return err
+}
+
+func (a *App) enqueueNotify(ctx context.Context, tx *gorm.DB, shipmentID int64, fired []tracking.Fired) error {
+	if len(fired) == 0 {
+		return nil
+	}
+	sqlTx, err := storage.SQLTx(tx)
+	if err != nil {
+		return err
+	}
+	for _, f := range fired {
+		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: string(f.Trigger), Key: f.Key}, nil); err != nil {
+			return fmt.Errorf("enqueue notify %s: %w", f.Key, err)
+		}
+	}
+	return nil
+}
+
+func firstShipped(s *storage.Shipment, events []tracking.Event) time.Time {
+	if s.ShippedAt != nil {
+		return s.ShippedAt.UTC()
+	}
+	for _, e := range events {
+		if e.Stage.Rank() >= tracking.StageShipped.Rank() && !e.Stage.Return() {
+			return e.Time
+		}
+	}
+	return time.Time{}
+}
+
+// transitModel is the learned transit-time distribution, shared by the
+// poll jobs of this process and rebuilt from delivered history at start.
+type transitModel struct {
+	mu sync.Mutex
+	m  *tracking.TransitModel
+}
+
+// Model returns a snapshot safe to read while others observe.
+func (t *transitModel) Model() *tracking.TransitModel {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = tracking.NewTransitModel()
+	}
+	cp := tracking.NewTransitModel()
+	for k, v := range t.m.Lanes {
+		cp.Lanes[k] = slices.Clone(v)
+	}
+	cp.PriorWeight = t.m.PriorWeight
+	return cp
+}
+
+// learn rebuilds the model from delivered history.
+func (t *transitModel) learn(history []storage.Delivered) {
+	m := tracking.NewTransitModel()
+	for _, h := range history {
+		cal := tracking.CalendarFor(h.Carrier, h.Service)
+		m.Observe(tracking.Lane{Carrier: h.Carrier, Service: h.Service, Origin: h.OriginRegion, Destination: h.DestRegion},
+			tracking.TransitDays(h.ShippedAt, h.DeliveredAt, cal))
+	}
+	t.mu.Lock()
+	t.m = m
+	t.mu.Unlock()
+}
+
+// Observe adds one delivered shipment.
+func (t *transitModel) Observe(l tracking.Lane, days int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = tracking.NewTransitModel()
+	}
+	t.m.Observe(l, days)
+}

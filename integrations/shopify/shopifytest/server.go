@@ -34,6 +34,10 @@ type Server struct {
 	Now func() time.Time
 	// AccessTTL and RefreshTTL are the lifetimes of issued expiring tokens.
 	AccessTTL, RefreshTTL time.Duration
+	// ThrottleDeficit is how many points short a THROTTLED answer reports;
+	// at the fake's restore rate of 100 points/s the default 5 means a 50 ms
+	// wait.
+	ThrottleDeficit float64
 
 	mu     sync.Mutex
 	shops  map[string]*shop
@@ -78,7 +82,7 @@ func NewServer(t testing.TB, apiKey, apiSecret string) *Server {
 	t.Helper()
 	s := &Server{
 		APIKey: apiKey, APISecret: apiSecret, Now: time.Now,
-		AccessTTL: time.Hour, RefreshTTL: 90 * 24 * time.Hour,
+		AccessTTL: time.Hour, RefreshTTL: 90 * 24 * time.Hour, ThrottleDeficit: 5,
 		shops: map[string]*shop{}, nextID: 1,
 	}
 	ts := httptest.NewServer(http.HandlerFunc(s.serve))
@@ -317,8 +321,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 	if sh.throttleNext > 0 {
 		sh.throttleNext--
 		sh.stats.Throttled++
-		// Five points short: the client should wait 5/restoreRate = 50 ms.
-		writeJSON(w, http.StatusOK, gqlErrors("Throttled", "THROTTLED", cost(requested, requested-5)))
+		writeJSON(w, http.StatusOK, gqlErrors("Throttled", "THROTTLED", cost(requested, requested-s.ThrottleDeficit)))
 		return
 	}
 	ext := cost(requested, maxAvailable-requested)

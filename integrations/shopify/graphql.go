@@ -120,8 +120,8 @@ func (e *StatusError) Is(target error) bool {
 		(e.StatusCode == http.StatusPaymentRequired || e.StatusCode == http.StatusNotFound || e.StatusCode == http.StatusLocked)
 }
 
-// Cost is the query cost Shopify reports in extensions.cost.
-type Cost struct {
+// queryCost is the query cost Shopify reports in extensions.cost.
+type queryCost struct {
 	RequestedQueryCost float64  `json:"requestedQueryCost"`
 	ActualQueryCost    *float64 `json:"actualQueryCost"`
 	ThrottleStatus     struct {
@@ -135,7 +135,7 @@ type graphQLResponse struct {
 	Data       json.RawMessage    `json:"data"`
 	Errors     []GraphQLErrorItem `json:"errors"`
 	Extensions struct {
-		Cost *Cost `json:"cost"`
+		Cost *queryCost `json:"cost"`
 	} `json:"extensions"`
 }
 
@@ -243,7 +243,7 @@ func isThrottled(errs []GraphQLErrorItem) bool {
 // throttleWait is how long until the bucket holds the query's cost again:
 // (requested − available) / restoreRate, at least one second when Shopify
 // gives no usable numbers.
-func throttleWait(c *Cost) time.Duration {
+func throttleWait(c *queryCost) time.Duration {
 	if c == nil || c.ThrottleStatus.RestoreRate <= 0 {
 		return time.Second
 	}

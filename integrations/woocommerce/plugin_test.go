@@ -135,3 +135,43 @@ func TestPluginSignalsTrackingChangesOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestPluginRendersTheAppViewEscaped(t *testing.T) {
+	php := requirePHP(t)
+	view := woocommerce.StorefrontView{
+		OrderID: "4711", StatusLabel: "Out for delivery", Stage: "out_for_delivery", ETA: "Today, by 6 pm",
+		TrackingURL: "https://track.example/t/abc?x=1&y=2",
+		Shipments: []woocommerce.StorefrontShipment{{
+			Carrier: "UPS", Number: "1Z999AA10123456784", URL: "javascript:alert(1)", StatusLabel: "On the truck",
+			Events: []woocommerce.StorefrontEvent{{Time: "Nov 25, 08:02", Description: `<script>alert("x")</script> Loaded`, Location: "Paramus, NJ, US"}},
+		}},
+	}
+	body, err := json.Marshal(view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(php, filepath.Join("testdata", "render_harness.php"), filepath.Join(pluginDir, "includes", "class-ordertrack-render.php"))
+	cmd.Stdin = strings.NewReader(string(body))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("render harness: %v\n%s", err, out)
+	}
+	html := string(out)
+	for _, want := range []string{
+		"<strong>Out for delivery</strong>",
+		"Estimated delivery: Today, by 6 pm",
+		"UPS 1Z999AA10123456784 — On the truck",
+		`&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Loaded`,
+		"Paramus, NJ, US",
+		`href="https://track.example/t/abc?x=1&amp;y=2"`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("rendered view lacks %q:\n%s", want, html)
+		}
+	}
+	for _, banned := range []string{"<script>", "javascript:"} {
+		if strings.Contains(html, banned) {
+			t.Errorf("rendered view contains %q unescaped:\n%s", banned, html)
+		}
+	}
+}

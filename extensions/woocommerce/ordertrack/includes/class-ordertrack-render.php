@@ -52,9 +52,9 @@ final class Ordertrack_Render {
 			}
 		}
 
-		$page = self::str( $view, 'tracking_url' );
+		$page = esc_url( self::str( $view, 'tracking_url' ) );
 		if ( '' !== $page ) {
-			echo '<p><a class="button ordertrack-page" href="' . esc_url( $page ) . '">' . esc_html__( 'See full tracking', 'ordertrack' ) . '</a></p>';
+			echo '<p><a class="button ordertrack-page" href="' . $page . '">' . esc_html__( 'See full tracking', 'ordertrack' ) . '</a></p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- esc_url above.
 		}
 		echo '</section>';
 	}
@@ -67,11 +67,11 @@ final class Ordertrack_Render {
 	private static function shipment( array $s ) {
 		echo '<div class="ordertrack-shipment">';
 		$label  = trim( self::str( $s, 'carrier' ) . ' ' . self::str( $s, 'number' ) );
-		$url    = self::str( $s, 'url' );
+		$href   = esc_url( self::str( $s, 'url' ) ); // '' for anything but http(s)
 		$status = self::str( $s, 'status_label' );
 		echo '<p>';
-		if ( '' !== $url ) {
-			echo '<a href="' . esc_url( $url ) . '" rel="noopener noreferrer" target="_blank">' . esc_html( $label ) . '</a>';
+		if ( '' !== $href ) {
+			echo '<a href="' . $href . '" rel="noopener noreferrer" target="_blank">' . esc_html( $label ) . '</a>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above.
 		} else {
 			echo esc_html( $label );
 		}

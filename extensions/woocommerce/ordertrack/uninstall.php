@@ -1,0 +1,10 @@
+<?php
+/**
+ * Removes the plugin's settings. Transients expire on their own.
+ *
+ * @package Ordertrack
+ */
+
+defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
+
+delete_option( 'ordertrack_settings' );

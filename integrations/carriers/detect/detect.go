@@ -39,7 +39,7 @@ const FormatCompany = "company"
 // of the format's confidence.
 const (
 	CompanyBoost      = 0.5
-	companyOnlyScore  = 0.55
+	companyOnlyScore  = 0.35
 	failedCheckFactor = 0.3
 	// No known format is longer than 40 characters; longer input is not a
 	// tracking number and is not worth matching.

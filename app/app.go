@@ -14,6 +14,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -26,6 +28,13 @@ type App struct {
 	metrics *Metrics
 	echo    *echo.Echo
 	now     func() time.Time
+
+	carriers carriers
+	transit  transitModel
+	policy   tracking.Policy
+	renderer *notify.Renderer
+	senders  map[notify.Channel]Sender
+	outbox   Sender
 }
 
 // Mode selects what a process runs.
@@ -44,7 +53,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now}
+	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now, policy: tracking.NextPoll, renderer: &notify.Renderer{}}
+	a.setupCarriers()
+	if err := a.setupSenders(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	opts := jobs.Options{Logger: log}
 	if mode&ModeWorker != 0 {
 		opts.Workers = river.NewWorkers()
@@ -73,6 +87,11 @@ func (a *App) Close() error { return a.db.Close() }
 // (ModeWorker) until ctx is cancelled, then shuts down gracefully.
 func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error {
 	if mode&ModeWorker != 0 {
+		if history, err := a.db.DeliveredSince(ctx, a.now().AddDate(0, -6, 0), 50000); err == nil {
+			a.transit.learn(history)
+		} else {
+			a.log.Warn("transit history unavailable; using priors", "err", err)
+		}
 		if err := a.jobs.Start(ctx); err != nil {
 			return fmt.Errorf("start workers: %w", err)
 		}

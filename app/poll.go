@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -297,4 +298,23 @@ func (t *transitModel) Observe(l tracking.Lane, days int) {
 		t.m = tracking.NewTransitModel()
 	}
 	t.m.Observe(l, days)
+}
+
+var carrierNames = map[string]string{
+	"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "dhl": "DHL", "sim": "Demo Express",
+	"royal_mail": "Royal Mail", "canada_post": "Canada Post", "dpd": "DPD", "ontrac": "OnTrac",
+	"lasership": "LaserShip", "amazon": "Amazon Logistics", "la_poste": "La Poste",
+	"deutsche_post": "Deutsche Post", "australia_post": "Australia Post", "postnl": "PostNL",
+}
+
+// carrierName is the carrier's name for people: the store's own wording when
+// it gave one, else ours.
+func carrierName(code, company string) string {
+	if company != "" {
+		return company
+	}
+	if n, ok := carrierNames[code]; ok {
+		return n
+	}
+	return strings.ToUpper(code)
 }

@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"io"
 	"net/http"
 
@@ -12,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -23,7 +21,7 @@ func (a *App) shopifyWebhook(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "unreadable body")
 	}
 	h := c.Request().Header
-	if !validShopifyHMAC(a.cfg.ShopifyAPISecret, body, h.Get("X-Shopify-Hmac-Sha256")) {
+	if !shopify.VerifyWebhook(a.cfg.ShopifyAPISecret, body, h.Get("X-Shopify-Hmac-Sha256")) {
 		a.metrics.Webhooks.WithLabelValues("shopify", "bad_signature").Inc()
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid webhook signature")
 	}
@@ -71,14 +69,4 @@ func (a *App) ingest(ctx context.Context, d *storage.WebhookDelivery) (dup bool,
 		return err
 	})
 	return dup, err
-}
-
-func validShopifyHMAC(secret string, body []byte, header string) bool {
-	want, err := base64.StdEncoding.DecodeString(header)
-	if err != nil || secret == "" {
-		return false
-	}
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return hmac.Equal(m.Sum(nil), want)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
@@ -15,11 +16,25 @@ import (
 // registerWorkers adds every job worker this process runs.
 func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.processWebhook))
+	river.AddWorker(w, river.WorkFunc(a.schedulePolls))
+	river.AddWorker(w, river.WorkFunc(a.poll))
+	river.AddWorker(w, river.WorkFunc(a.notifyJob))
+	river.AddWorker(w, river.WorkFunc(a.sendJob))
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
 // machines never double them.
-func (a *App) periodicJobs() []*river.PeriodicJob { return nil }
+func (a *App) periodicJobs() []*river.PeriodicJob {
+	every := time.Minute
+	if a.cfg.Demo {
+		every = 5 * time.Second
+	}
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
+			return jobs.SchedulePollsArgs{}, nil
+		}, &river.PeriodicJobOpts{RunOnStart: true}),
+	}
+}
 
 // errMalformed marks a payload that will never parse: kept as failed for
 // replay after a fix, not retried.
@@ -49,9 +64,5 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 	if procErr != nil {
 		a.log.Warn("webhook payload rejected", "delivery", d.ID, "topic", d.Topic, "err", procErr)
 	}
-	return nil
-}
-
-func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) error {
 	return nil
 }

@@ -121,11 +121,18 @@ func ApplyUpdate(ctx context.Context, tx *gorm.DB, s *Shipment, u Update) ([]tra
 	if err := tx.Select("*").Omit("created_at").Save(s).Error; err != nil {
 		return nil, fmt.Errorf("save shipment %d: %w", s.ID, err)
 	}
+	return FireTriggers(ctx, tx, s.ShopID, s.ID, u.Fired)
+}
+
+// FireTriggers records triggers for a shipment and returns the ones not
+// recorded before: the unique (shipment, key) makes each fire once, even when
+// a poll is retried or two workers race.
+func FireTriggers(ctx context.Context, tx *gorm.DB, shopID, shipmentID int64, fired []tracking.Fired) ([]tracking.Fired, error) {
 	var fresh []tracking.Fired
-	for _, f := range u.Fired {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ShipmentTrigger{ShopID: s.ShopID, ShipmentID: s.ID, Key: f.Key, Trigger: string(f.Trigger)})
+	for _, f := range fired {
+		res := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&ShipmentTrigger{ShopID: shopID, ShipmentID: shipmentID, Key: f.Key, Trigger: string(f.Trigger)})
 		if res.Error != nil {
-			return nil, fmt.Errorf("record trigger %s of shipment %d: %w", f.Key, s.ID, res.Error)
+			return nil, fmt.Errorf("record trigger %s of shipment %d: %w", f.Key, shipmentID, res.Error)
 		}
 		if res.RowsAffected == 1 {
 			fresh = append(fresh, f)

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/aftership"
+	"github.com/ordertrack/ordertrack/integrations/carriers/dhl"
+	"github.com/ordertrack/ordertrack/integrations/carriers/fedex"
+	"github.com/ordertrack/ordertrack/integrations/carriers/ups"
+	"github.com/ordertrack/ordertrack/integrations/carriers/usps"
+	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
+	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// setupCarriers registers every carrier with platform credentials. Quotas
+// are per process: DHL's starter key allows 1 call/s, the others publish no
+// hard limit, so we stay polite.
+func (a *App) setupCarriers() {
+	cc := a.cfg.Carriers
+	unknown := func(carrier, code string) { a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc() }
+	if cc.UPSClientID != "" {
+		a.carriers.add("ups", ups.New(ups.Config{ClientID: cc.UPSClientID, ClientSecret: cc.UPSClientSecret, OnUnknownCode: unknown}), 5, 5)
+	}
+	if cc.FedExClientID != "" {
+		a.carriers.add("fedex", fedex.New(fedex.Config{ClientID: cc.FedExClientID, ClientSecret: cc.FedExClientSecret, OnUnknownCode: unknown}), 5, 5)
+	}
+	if cc.USPSClientID != "" {
+		a.carriers.add("usps", usps.New(usps.Config{ClientID: cc.USPSClientID, ClientSecret: cc.USPSClientSecret, OnUnknownCode: unknown}), 5, 5)
+	}
+	if cc.DHLAPIKey != "" {
+		a.carriers.add("dhl", dhl.New(dhl.Config{APIKey: cc.DHLAPIKey, OnUnknownCode: unknown}), 1, 1)
+	}
+	if cc.AggregatorAPIKey != "" {
+		a.carriers.add("aftership", aftership.New(aftership.Config{APIKey: cc.AggregatorAPIKey, OnUnknownCode: unknown}), 5, 5)
+		a.carriers.fallback, _ = a.carriers.get("aftership")
+	}
+}
+
+// setupSenders picks a provider per channel; channels without credentials go
+// to the outbox, so dev and demo show every message in the browser.
+func (a *App) setupSenders() error {
+	a.outbox = outboxSender{}
+	a.senders = map[notify.Channel]Sender{}
+	if a.cfg.SendGridAPIKey != "" {
+		a.senders[notify.ChannelEmail] = emailSender{c: sendgrid.New(sendgrid.Config{APIKey: a.cfg.SendGridAPIKey}), from: a.cfg.EmailFrom}
+	}
+	if a.cfg.TwilioAccountSID != "" {
+		tc, err := twilio.New(twilio.Config{
+			AccountSID: a.cfg.TwilioAccountSID, AuthToken: a.cfg.TwilioAuthToken,
+			FromSMS: a.cfg.TwilioFrom, FromVoice: a.cfg.TwilioFrom, FromWhatsApp: a.cfg.TwilioWhatsAppFrom,
+			StatusCallbackURL: a.cfg.AppURL + "/webhooks/messaging/twilio/status",
+		})
+		if err != nil {
+			return fmt.Errorf("twilio: %w", err)
+		}
+		a.senders[notify.ChannelSMS] = twilioSender{c: tc, app: a}
+		a.senders[notify.ChannelVoice] = twilioSender{c: tc, app: a}
+		if a.cfg.TwilioWhatsAppFrom != "" {
+			a.senders[notify.ChannelWhatsApp] = twilioSender{c: tc, app: a}
+		}
+	}
+	return nil
+}
+
+// classify turns a provider error into errPermanent unless the provider says
+// it is temporary.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var t interface{ Temporary() bool }
+	if errors.As(err, &t) && t.Temporary() {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errPermanent, err)
+}
+
+// outboxSender keeps the message in the log for viewing at /admin/outbox.
+type outboxSender struct{}
+
+func (outboxSender) Send(_ context.Context, n *storage.Notification, _ notify.Message) (string, error) {
+	n.Provider = "outbox"
+	return "outbox-" + strconv.FormatInt(n.ID, 10), nil
+}
+
+type emailSender struct {
+	c    *sendgrid.Client
+	from string
+}
+
+func (s emailSender) Send(ctx context.Context, n *storage.Notification, msg notify.Message) (string, error) {
+	n.Provider = "sendgrid"
+	id, err := s.c.Send(ctx, sendgrid.Email{
+		MessageID: strconv.FormatInt(n.ID, 10), FromEmail: s.from, To: n.Recipient,
+		Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Categories: []string{"ordertrack", n.Trigger},
+	})
+	return id, classify(err)
+}
+
+type twilioSender struct {
+	c   *twilio.Client
+	app *App
+}
+
+func (s twilioSender) Send(ctx context.Context, n *storage.Notification, msg notify.Message) (string, error) {
+	n.Provider = "twilio"
+	id := strconv.FormatInt(n.ID, 10)
+	var sid string
+	var err error
+	switch notify.Channel(n.Channel) {
+	case notify.ChannelWhatsApp:
+		sid, err = s.c.SendWhatsApp(ctx, n.Recipient, msg.Text, id)
+	case notify.ChannelVoice:
+		sid, err = s.c.Call(ctx, n.Recipient, s.app.voiceTwiML(tracking.Trigger(n.Trigger), msg.Text, id), id)
+	default:
+		sid, err = s.c.SendSMS(ctx, n.Recipient, msg.Text, id)
+	}
+	return sid, classify(err)
+}
+
+// voiceTwiML speaks the script and gathers the shopper's answer.
+func (a *App) voiceTwiML(trig tracking.Trigger, script, messageID string) string {
+	var opts []twilio.Option
+	for _, o := range notify.VoiceOptions(trig) {
+		opts = append(opts, twilio.Option{Digit: o.Digit})
+	}
+	return twilio.VoiceTwiML(script, opts, a.cfg.AppURL+"/webhooks/messaging/twilio/gather?message_id="+messageID, "en-US")
+}

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// processShopify applies one stored Shopify webhook. Parse failures are
+// errMalformed (kept as failed, replayable); anything else is retried.
+func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) error {
+	shop, err := a.db.ShopByDomain(ctx, d.ShopDomain)
+	if err != nil {
+		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
+	}
+	d.ShopID = &shop.ID
+	malformed := func(err error) error { return fmt.Errorf("%w: %w", errMalformed, err) }
+	switch d.Topic {
+	case shopify.TopicOrdersCreate, shopify.TopicOrdersUpdated, shopify.TopicOrdersCancelled:
+		o, err := shopify.DecodeOrder(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		return a.syncShopifyOrder(ctx, shop, o)
+	case shopify.TopicFulfillmentsCreate, shopify.TopicFulfillmentsUpdate:
+		f, err := shopify.DecodeFulfillment(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		return a.syncShopifyFulfillment(ctx, shop, f)
+	case shopify.TopicAppUninstalled:
+		if _, err := shopify.DecodeUninstalled(d.Payload); err != nil {
+			return malformed(err)
+		}
+		return a.db.Uninstall(ctx, shop.ID)
+	case shopify.TopicShopRedact:
+		if _, err := shopify.DecodeShopRedact(d.Payload); err != nil {
+			return malformed(err)
+		}
+		d.ShopID = nil // the delivery row goes with the shop
+		return a.db.DeleteShop(ctx, shop.ID)
+	case shopify.TopicCustomersRedact:
+		r, err := shopify.DecodeCustomerRedact(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		ids := make([]string, len(r.OrdersToRedact))
+		for i, id := range r.OrdersToRedact {
+			ids[i] = shopify.GID("Order", id)
+		}
+		return a.db.RedactCustomer(ctx, shop.ID, r.Customer.Email, r.Customer.Phone, ids)
+	case shopify.TopicCustomersDataRequest:
+		r, err := shopify.DecodeDataRequest(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		return a.exportCustomerData(ctx, shop, r.Customer.Email, r.Customer.Phone)
+	default:
+		return malformed(fmt.Errorf("unhandled topic %q", d.Topic))
+	}
+}
+
+func (a *App) syncShopifyOrder(ctx context.Context, shop *storage.Shop, o shopify.Order) error {
+	var parcels []parcel
+	for _, f := range o.Fulfillments {
+		parcels = append(parcels, fulfillmentParcels(f)...)
+	}
+	return a.syncOrder(ctx, shop, shopifyOrder(o), parcels)
+}
+
+// syncShopifyFulfillment adds a fulfillment's tracking numbers to its order.
+// A fulfillment can arrive before its order: then the delivery is retried
+// (with backoff) until orders/create has been processed.
+func (a *App) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f shopify.Fulfillment) error {
+	o, err := a.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
+	if err != nil {
+		return fmt.Errorf("fulfillment %s before its order %s: %w", f.ID, f.OrderID, err)
+	}
+	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, p := range fulfillmentParcels(f) {
+			if err := a.addParcel(ctx, tx, shop, o, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func fulfillmentParcels(f shopify.Fulfillment) []parcel {
+	if f.Status == "CANCELLED" || f.Status == "ERROR" || f.Status == "FAILURE" {
+		return nil
+	}
+	out := make([]parcel, 0, len(f.Tracking))
+	for _, t := range f.Tracking {
+		out = append(out, parcel{FulfillmentID: f.ID, Company: t.Company, Number: t.Number, URL: t.URL})
+	}
+	return out
+}
+
+func shopifyOrder(o shopify.Order) *storage.Order {
+	name := strings.TrimSpace(o.Customer.FirstName + " " + o.Customer.LastName)
+	if name == "" {
+		name = o.ShippingAddress.Name
+	}
+	so := &storage.Order{
+		PlatformID: o.ID, Name: o.Name, Email: o.ContactEmail(), Phone: o.ContactPhone(), CustomerName: name,
+		Locale: o.Locale, Country: o.ShippingAddress.CountryCode, Currency: o.Currency, Total: o.Total, COD: o.COD,
+		ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{
+			Name: o.ShippingAddress.Name, Address1: o.ShippingAddress.Address1, Address2: o.ShippingAddress.Address2,
+			City: o.ShippingAddress.City, Region: o.ShippingAddress.ProvinceCode, PostalCode: o.ShippingAddress.Zip,
+			Country: o.ShippingAddress.CountryCode,
+		}},
+	}
+	for _, li := range o.LineItems {
+		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity})
+	}
+	if !o.UpdatedAt.IsZero() {
+		t := o.UpdatedAt.UTC()
+		so.PlatformUpdatedAt = &t
+	}
+	if !o.CancelledAt.IsZero() {
+		t := o.CancelledAt.UTC()
+		so.CancelledAt = &t
+	}
+	return so
+}

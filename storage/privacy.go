@@ -1,0 +1,123 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// OrderByPlatformID finds a shop's order by the platform's id.
+func (db *DB) OrderByPlatformID(ctx context.Context, shopID int64, platformID string) (*Order, error) {
+	var o Order
+	if err := db.Gorm.WithContext(ctx).Where("shop_id = ? AND platform_id = ?", shopID, platformID).Take(&o).Error; err != nil {
+		return nil, notFound(err, "order %s", platformID)
+	}
+	return &o, nil
+}
+
+// Uninstall marks the shop uninstalled, deletes its tokens and stops polling
+// its shipments; its data stays until shop/redact (Shopify sends it 48 h later).
+func (db *DB) Uninstall(ctx context.Context, shopID int64) error {
+	now := db.now()
+	return db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&Shop{}).Where("id = ?", shopID).Updates(map[string]any{
+			"status": "uninstalled", "uninstalled_at": now, "updated_at": now,
+			"access_token": nil, "access_expires_at": nil, "refresh_token": nil, "refresh_expires_at": nil,
+		}).Error
+		if err != nil {
+			return fmt.Errorf("uninstall shop %d: %w", shopID, err)
+		}
+		if err := tx.Model(&Shipment{}).Where("shop_id = ?", shopID).UpdateColumn("next_poll_at", nil).Error; err != nil {
+			return fmt.Errorf("stop polling shop %d: %w", shopID, err)
+		}
+		return nil
+	})
+}
+
+// DeleteShop removes the shop and, by cascade, every row it owns.
+func (db *DB) DeleteShop(ctx context.Context, shopID int64) error {
+	if err := db.Gorm.WithContext(ctx).Delete(&Shop{}, shopID).Error; err != nil {
+		return fmt.Errorf("delete shop %d: %w", shopID, err)
+	}
+	return nil
+}
+
+// RedactCustomer erases a shopper's personal data from the given orders (and
+// any order with their email or phone): contact details, name, address,
+// message copies and contact preferences. Shipments and timelines stay for
+// the merchant's delivery analytics, with nothing that identifies the person.
+func (db *DB) RedactCustomer(ctx context.Context, shopID int64, email, phone string, platformOrderIDs []string) error {
+	return db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Model(&Order{}).Where("shop_id = ?", shopID)
+		cond := tx.Where("platform_id IN ?", append(platformOrderIDs, ""))
+		if email != "" {
+			cond = cond.Or("email = ?", email)
+		}
+		if phone != "" {
+			cond = cond.Or("phone = ?", phone)
+		}
+		var ids []int64
+		if err := q.Where(cond).Where("platform_id <> ''").Pluck("id", &ids).Error; err != nil {
+			return fmt.Errorf("find orders to redact: %w", err)
+		}
+		if len(ids) > 0 {
+			err := tx.Model(&Order{}).Where("id IN ?", ids).Updates(map[string]any{
+				"email": "", "phone": "", "customer_name": "", "shipping_address": JSON[Address]{}, "updated_at": db.now(),
+			}).Error
+			if err != nil {
+				return fmt.Errorf("redact orders: %w", err)
+			}
+			sub := tx.Model(&Shipment{}).Select("id").Where("order_id IN ?", ids)
+			if err := tx.Model(&Notification{}).Where("shipment_id IN (?)", sub).
+				Updates(map[string]any{"recipient": "", "subject": "", "body": "", "html": ""}).Error; err != nil {
+				return fmt.Errorf("redact messages: %w", err)
+			}
+			if err := tx.Model(&CustomerAction{}).Where("order_id IN ?", ids).Update("details", JSON[map[string]string]{V: map[string]string{}}).Error; err != nil {
+				return fmt.Errorf("redact customer actions: %w", err)
+			}
+		}
+		if err := tx.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Delete(&Contact{}).Error; err != nil {
+			return fmt.Errorf("redact contacts: %w", err)
+		}
+		return nil
+	})
+}
+
+// CustomerData is everything stored about one shopper, for a data request.
+type CustomerData struct {
+	Orders        []Order          `json:"orders"`
+	Shipments     []Shipment       `json:"shipments"`
+	Notifications []Notification   `json:"notifications"`
+	Actions       []CustomerAction `json:"actions"`
+	Contacts      []Contact        `json:"contacts"`
+}
+
+// ExportCustomer collects a shopper's data by email or phone.
+func (db *DB) ExportCustomer(ctx context.Context, shopID int64, email, phone string) (*CustomerData, error) {
+	g := db.Gorm.WithContext(ctx)
+	var out CustomerData
+	q := g.Where("shop_id = ?", shopID).Where(g.Where("email = ? AND email <> ''", email).Or("phone = ? AND phone <> ''", phone))
+	if err := q.Find(&out.Orders).Error; err != nil {
+		return nil, fmt.Errorf("export orders: %w", err)
+	}
+	ids := make([]int64, len(out.Orders))
+	for i, o := range out.Orders {
+		ids[i] = o.ID
+	}
+	if len(ids) > 0 {
+		if err := g.Where("order_id IN ?", ids).Find(&out.Shipments).Error; err != nil {
+			return nil, fmt.Errorf("export shipments: %w", err)
+		}
+		if err := g.Where("order_id IN ?", ids).Find(&out.Actions).Error; err != nil {
+			return nil, fmt.Errorf("export actions: %w", err)
+		}
+	}
+	if err := g.Where("shop_id = ? AND recipient IN ?", shopID, []string{email, phone}).Find(&out.Notifications).Error; err != nil {
+		return nil, fmt.Errorf("export notifications: %w", err)
+	}
+	if err := g.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Find(&out.Contacts).Error; err != nil {
+		return nil, fmt.Errorf("export contacts: %w", err)
+	}
+	return &out, nil
+}

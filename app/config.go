@@ -41,6 +41,8 @@ type CarrierCredentials struct {
 	USPSClientID, USPSClientSecret   string
 	DHLAPIKey                        string
 	AggregatorAPIKey                 string
+	// Base URLs override the production hosts (carrier sandboxes, tests).
+	UPSBaseURL, FedExBaseURL, USPSBaseURL, DHLBaseURL, AggregatorBaseURL string
 }
 
 // demoKey is used only by `ordertrack demo`, whose data is throwaway.
@@ -66,6 +68,8 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 			FedExClientID: getenv("FEDEX_CLIENT_ID"), FedExClientSecret: getenv("FEDEX_CLIENT_SECRET"),
 			USPSClientID: getenv("USPS_CLIENT_ID"), USPSClientSecret: getenv("USPS_CLIENT_SECRET"),
 			DHLAPIKey: getenv("DHL_API_KEY"), AggregatorAPIKey: getenv("AFTERSHIP_API_KEY"),
+			UPSBaseURL: getenv("UPS_BASE_URL"), FedExBaseURL: getenv("FEDEX_BASE_URL"), USPSBaseURL: getenv("USPS_BASE_URL"),
+			DHLBaseURL: getenv("DHL_BASE_URL"), AggregatorBaseURL: getenv("AFTERSHIP_BASE_URL"),
 		},
 		Demo: demo,
 	}

@@ -25,19 +25,19 @@ func (a *App) setupCarriers() {
 	cc := a.cfg.Carriers
 	unknown := func(carrier, code string) { a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc() }
 	if cc.UPSClientID != "" {
-		a.carriers.add("ups", ups.New(ups.Config{ClientID: cc.UPSClientID, ClientSecret: cc.UPSClientSecret, OnUnknownCode: unknown}), 5, 5)
+		a.carriers.add("ups", ups.New(ups.Config{BaseURL: cc.UPSBaseURL, ClientID: cc.UPSClientID, ClientSecret: cc.UPSClientSecret, OnUnknownCode: unknown}), 5, 5)
 	}
 	if cc.FedExClientID != "" {
-		a.carriers.add("fedex", fedex.New(fedex.Config{ClientID: cc.FedExClientID, ClientSecret: cc.FedExClientSecret, OnUnknownCode: unknown}), 5, 5)
+		a.carriers.add("fedex", fedex.New(fedex.Config{BaseURL: cc.FedExBaseURL, ClientID: cc.FedExClientID, ClientSecret: cc.FedExClientSecret, OnUnknownCode: unknown}), 5, 5)
 	}
 	if cc.USPSClientID != "" {
-		a.carriers.add("usps", usps.New(usps.Config{ClientID: cc.USPSClientID, ClientSecret: cc.USPSClientSecret, OnUnknownCode: unknown}), 5, 5)
+		a.carriers.add("usps", usps.New(usps.Config{BaseURL: cc.USPSBaseURL, ClientID: cc.USPSClientID, ClientSecret: cc.USPSClientSecret, OnUnknownCode: unknown}), 5, 5)
 	}
 	if cc.DHLAPIKey != "" {
-		a.carriers.add("dhl", dhl.New(dhl.Config{APIKey: cc.DHLAPIKey, OnUnknownCode: unknown}), 1, 1)
+		a.carriers.add("dhl", dhl.New(dhl.Config{BaseURL: cc.DHLBaseURL, APIKey: cc.DHLAPIKey, OnUnknownCode: unknown}), 1, 1)
 	}
 	if cc.AggregatorAPIKey != "" {
-		a.carriers.add("aftership", aftership.New(aftership.Config{APIKey: cc.AggregatorAPIKey, OnUnknownCode: unknown}), 5, 5)
+		a.carriers.add("aftership", aftership.New(aftership.Config{BaseURL: cc.AggregatorBaseURL, APIKey: cc.AggregatorAPIKey, OnUnknownCode: unknown}), 5, 5)
 		a.carriers.fallback, _ = a.carriers.get("aftership")
 	}
 }

@@ -1,0 +1,211 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
+)
+
+const testSecret = "shpss_test_secret"
+
+// fakeUPS answers the UPS Track API with a recorded in-transit response for
+// whatever number is asked, and counts calls.
+func fakeUPS(t *testing.T) (*httptest.Server, *int) {
+	t.Helper()
+	body, err := os.ReadFile("../integrations/carriers/ups/testdata/in_transit.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == "/security/v1/oauth/token":
+			io.WriteString(w, `{"token_type":"Bearer","access_token":"tok","expires_in":"14399","status":"approved"}`)
+		case strings.HasPrefix(r.URL.Path, "/api/track/v1/details/"):
+			calls++
+			number := strings.TrimPrefix(r.URL.Path, "/api/track/v1/details/")
+			w.Write(bytes.ReplaceAll(body, []byte("1Z023E2X0214323462"), []byte(number)))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+// startApp runs the whole app (web + workers) on a loopback port against db.
+func startApp(t *testing.T, url string, cfg Config) (*App, string) {
+	t.Helper()
+	cfg.DatabaseURL, cfg.EncryptionKey, cfg.Port = url, storagetest.Key, 0
+	if cfg.ShopifyAPISecret == "" {
+		cfg.ShopifyAPISecret = testSecret
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ModeAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, ModeAll, func(addr string) { addrc <- addr }) }()
+	var base string
+	select {
+	case addr := <-addrc:
+		base = "http://" + strings.Replace(addr, "[::]", "127.0.0.1", 1)
+	case err := <-done:
+		t.Fatalf("app did not start: %v", err)
+	}
+	a.cfg.AppURL = base
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		a.Close()
+	})
+	return a, base
+}
+
+func eachDB(t *testing.T, fn func(t *testing.T, url string)) {
+	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			url := storagetest.SQLiteURL(t)
+			if d == storage.Postgres {
+				url = storagetest.PostgresURL(t)
+			}
+			fn(t, url)
+		})
+	}
+}
+
+func postWebhook(t *testing.T, base, topic, id string, body []byte, secret string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Shopify-Topic", topic)
+	req.Header.Set("X-Shopify-Shop-Domain", "shop-a.myshopify.com")
+	req.Header.Set("X-Shopify-Webhook-Id", id)
+	req.Header.Set("X-Shopify-Hmac-Sha256", shopifytest.SignWebhook(secret, body))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestWebhookToShipmentToMessage(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		ups, calls := fakeUPS(t)
+		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.URL}})
+		ctx := context.Background()
+		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A"}
+		if err := a.db.UpsertShop(ctx, shop); err != nil {
+			t.Fatal(err)
+		}
+		order := shopifytest.SampleOrder(5001, time.Now().UTC().Add(-time.Hour))
+		body := order.WebhookJSON()
+
+		if code := postWebhook(t, base, "orders/create", "wh-1", body, testSecret); code != http.StatusOK {
+			t.Fatalf("signed webhook: status %d; want 200", code)
+		}
+		if code := postWebhook(t, base, "orders/create", "wh-1", body, testSecret); code != http.StatusOK {
+			t.Fatalf("redelivered webhook: status %d; want 200", code)
+		}
+		var ship storage.Shipment
+		waitUntil(t, "the order's shipment", func() bool {
+			return a.db.Gorm.Where("shop_id = ?", shop.ID).Take(&ship).Error == nil
+		})
+		if ship.Carrier != "ups" || ship.TrackingNumber != "1Z999AA10123456784" {
+			t.Fatalf("shipment = %s %s; want ups 1Z999AA10123456784", ship.Carrier, ship.TrackingNumber)
+		}
+		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the UPS poll to move the shipment in transit", func() bool {
+			a.db.Gorm.Take(&ship, ship.ID)
+			return ship.Stage == "in_transit"
+		})
+		if *calls != 1 {
+			t.Fatalf("UPS called %d times; want 1", *calls)
+		}
+		if ship.ETALatest == nil || ship.ETASource != "carrier" || ship.NextPollAt == nil {
+			t.Fatalf("after poll: eta=%v source=%q next=%v; want carrier ETA and a next poll", ship.ETALatest, ship.ETASource, ship.NextPollAt)
+		}
+		var sent storage.Notification
+		waitUntil(t, "the shipped email in the outbox", func() bool {
+			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND channel = ? AND status = ?", shop.ID, "shipped", "email", "sent").Take(&sent).Error == nil
+		})
+		if sent.Recipient != "ana@example.com" || !strings.Contains(sent.Body, "1Z999AA10123456784") || !strings.Contains(sent.Body, "/t/"+ship.PublicToken) {
+			t.Fatalf("shipped email to %q body:\n%s\nwant the number and the tracking link", sent.Recipient, sent.Body)
+		}
+		var deliveries int64
+		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&deliveries)
+		if deliveries != 1 {
+			t.Fatalf("stored %d deliveries for one webhook sent twice; want 1", deliveries)
+		}
+	})
+}
+
+func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		body := shopifytest.SampleOrder(5002, time.Now()).WebhookJSON()
+		for _, secret := range []string{"wrong-secret", ""} {
+			if code := postWebhook(t, base, "orders/create", "wh-bad-"+secret, body, secret); code != http.StatusUnauthorized {
+				t.Fatalf("webhook signed with %q: status %d; want 401", secret, code)
+			}
+		}
+		var n int64
+		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("stored %d deliveries after bad signatures; want 0", n)
+		}
+	})
+}
+
+func TestMalformedWebhookIsKeptAsFailed(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		ctx := context.Background()
+		if err := a.db.UpsertShop(ctx, &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com"}); err != nil {
+			t.Fatal(err)
+		}
+		body := []byte(`{"id": "not-a-number", "line_items": 7`)
+		if code := postWebhook(t, base, "orders/create", "wh-broken", body, testSecret); code != http.StatusOK {
+			t.Fatalf("malformed but signed webhook: status %d; want 200 (kept for replay)", code)
+		}
+		var d storage.WebhookDelivery
+		waitUntil(t, "the delivery marked failed", func() bool {
+			return a.db.Gorm.Where("delivery_id = ? AND status = ?", "wh-broken", storage.DeliveryFailed).Take(&d).Error == nil
+		})
+		if !bytes.Equal(d.Payload, body) || d.Error == "" {
+			t.Fatalf("failed delivery payload=%q error=%q; want the raw body and a reason", d.Payload, d.Error)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/detect"
 )
 
 // shipTimes covers weekday mornings, after-cutoff evenings, weekends and the
@@ -315,6 +316,9 @@ func TestNumberLooksLikeASimNumber(t *testing.T) {
 			t.Fatalf("Number(%d) = %q; want a fresh SIM plus 12 digits", i, n)
 		}
 		seen[n] = true
+	}
+	if got := detect.Detect(c.Number(3), ""); len(got) == 0 || got[0].Carrier != Code {
+		t.Errorf("detect.Detect(%s) = %+v; want carrier %q first", c.Number(3), got, Code)
 	}
 }
 

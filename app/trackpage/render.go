@@ -145,8 +145,16 @@ type shipmentView struct {
 	Delivered    *stamp
 	Steps        []step
 	Events       []eventView
+	Earlier      []eventView
 	Actions      []actionView
+	// ActionsInHero is set on the shipment whose actions the page's top
+	// section shows, so its card does not repeat them.
+	ActionsInHero bool
 }
+
+// recentEvents is how many scans a timeline shows before folding the
+// older ones away, so a long journey does not bury the help below it.
+const recentEvents = 5
 
 type etaView struct {
 	Text    string
@@ -210,7 +218,9 @@ func (r *Renderer) build(v View) page {
 		p.Hero = buildShipment(c, loc, v.Shop, Shipment{Stage: tracking.StageConfirmed}, 0, 0)
 		p.Hero.Steps = progress(c, tracking.StageConfirmed, tracking.ProblemNone)
 	} else {
-		p.Hero = p.Shipments[primary(v.Shipments)]
+		i := primary(v.Shipments)
+		p.Shipments[i].ActionsInHero = true
+		p.Hero = p.Shipments[i]
 	}
 	p.Headline, p.NextStep = p.Hero.Headline, p.Hero.NextStep
 	// With several packages each card lists its own items, so the order
@@ -271,6 +281,9 @@ func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i,
 		if e.Stage == tracking.StageDelivered && sv.Delivered == nil && s.Stage == tracking.StageDelivered {
 			sv.Delivered = &stamp{Text: c.Date(t) + ", " + c.Clock(t), ISO: ev.ISO}
 		}
+	}
+	if len(sv.Events) > recentEvents {
+		sv.Events, sv.Earlier = sv.Events[:recentEvents], sv.Events[recentEvents:]
 	}
 	for _, a := range s.Actions {
 		av := actionView{Action: a, Shipment: s.Number, Label: c.T("action." + string(a.Kind))}

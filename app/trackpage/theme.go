@@ -14,13 +14,16 @@ const (
 	defaultAccent  = "#0f766e"
 	lightText      = "#ffffff"
 	darkText       = "#111111"
+	blackText      = "#000000"
 	pageBackground = "#ffffff"
 	systemFonts    = `system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif`
 )
 
-// ReadableOn returns the text colour ("#ffffff" or "#111111") with the higher
-// WCAG contrast ratio against the background colour hex ("#rrggbb" or
-// "#rgb"). An unparseable colour is treated as the default brand colour.
+// ReadableOn returns the text colour to use on the background colour hex
+// ("#rrggbb" or "#rgb"): white or near-black, whichever contrasts more, and
+// pure black for the few mid-tones where near-black would miss the WCAG AA
+// ratio of 4.5:1. Some choice always reaches it. An unparseable colour is
+// treated as the default brand colour.
 func ReadableOn(hex string) string {
 	bg, ok := parseHex(hex)
 	if !ok {
@@ -28,10 +31,17 @@ func ReadableOn(hex string) string {
 	}
 	light, _ := parseHex(lightText)
 	dark, _ := parseHex(darkText)
-	if contrast(bg, light) >= contrast(bg, dark) {
+	black, _ := parseHex(blackText)
+	onLight, onDark := contrast(bg, light), contrast(bg, dark)
+	switch {
+	case onLight >= onDark && onLight >= 4.5:
+		return lightText
+	case onDark >= 4.5:
+		return darkText
+	case onLight >= contrast(bg, black):
 		return lightText
 	}
-	return darkText
+	return blackText
 }
 
 // ContrastRatio is the WCAG 2 contrast ratio between two colours, from 1

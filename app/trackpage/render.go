@@ -195,13 +195,21 @@ type actionView struct {
 type option struct{ Value, Label string }
 
 func (r *Renderer) build(v View) page {
+	p := buildPage(v)
+	p.CSS = r.css
+	return p
+}
+
+// buildPage localizes and formats the view; the stylesheet is left to the
+// Renderer.
+func buildPage(v View) page {
 	c := lookupCatalog(v.Locale)
 	loc := v.TimeZone
 	if loc == nil {
 		loc = time.UTC
 	}
 	p := page{
-		L: c, Lang: c.lang, CSS: r.css, Theme: themeCSS(v.Shop), Shop: v.Shop, Order: v.Order,
+		L: c, Lang: c.lang, Theme: themeCSS(v.Shop), Shop: v.Shop, Order: v.Order,
 		Multi: len(v.Shipments) > 1,
 		Help:  v.Shop.SupportEmail != "" || v.Shop.SupportPhone != "" || v.Shop.SupportURL != "" || len(v.Shop.FAQ) > 0,
 	}

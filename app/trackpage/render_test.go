@@ -391,7 +391,7 @@ func TestLookupShowsOneGenericError(t *testing.T) {
 		{
 			name:  "first visit has no error",
 			view:  LookupView{Locale: "en", FormAction: "/track", CSRF: "tok"},
-			wants: []string{`<form method="post" action="/track"`, `name="_csrf" value="tok"`, `name="order"`, `name="contact"`},
+			wants: []string{`<form method="post" action="/track"`, `name="_csrf" value="tok"`, `name="` + FieldOrder + `"`, `name="` + FieldContact + `"`},
 			bads:  []string{`role="alert"`},
 		},
 		{

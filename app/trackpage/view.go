@@ -152,6 +152,10 @@ const (
 	FieldPostalCode = "postal_code" // correct_address
 	FieldDate       = "date"        // reschedule, "2006-01-02"
 	FieldNote       = "note"        // correct_address, not_received: free text
+
+	// The lookup form's fields, also posted by the theme app block.
+	FieldOrder   = "order"   // the order name or number, "#1001" or "1001"
+	FieldContact = "contact" // the email or phone used at checkout
 )
 
 // Action is one thing the shopper can do. With FormAction set it renders as

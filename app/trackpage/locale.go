@@ -47,12 +47,13 @@ var catalogs = sync.OnceValues(func() (map[string]*catalog, error) {
 	return out, nil
 })
 
-// lookupCatalog returns the catalog for locale, falling back to English; nil
-// only if the embedded files are broken.
+// lookupCatalog returns the catalog for locale, falling back to English. If
+// the embedded files are broken (New reports it) the catalog is empty and
+// every string renders as its key.
 func lookupCatalog(locale string) *catalog {
 	all, err := catalogs()
 	if err != nil {
-		return nil
+		return &catalog{lang: DefaultLocale, strings: map[string]string{}}
 	}
 	if c, ok := all[normalizeLocale(locale)]; ok {
 		return c
@@ -75,9 +76,7 @@ func normalizeLocale(locale string) string {
 func (c *catalog) T(key string, args ...string) string {
 	s, ok := c.strings[key]
 	if !ok && c.lang != DefaultLocale {
-		if en := lookupCatalog(DefaultLocale); en != nil {
-			s, ok = en.strings[key]
-		}
+		s, ok = lookupCatalog(DefaultLocale).strings[key]
 	}
 	if !ok {
 		return key
@@ -145,9 +144,6 @@ func (c *catalog) Clock(t time.Time) string { return t.Format(c.T("time")) }
 // or returned, where a leftover delay or missed attempt no longer matters.
 func Copy(locale string, stage tracking.Stage, problem tracking.Problem) (headline, nextStep string) {
 	c := lookupCatalog(locale)
-	if c == nil {
-		return "", ""
-	}
 	key := copyKey(stage, problem)
 	return c.T(key + ".headline"), c.T(key + ".next")
 }
@@ -161,10 +157,10 @@ func copyKey(stage tracking.Stage, problem tracking.Problem) string {
 	en := lookupCatalog(DefaultLocale)
 	if problem != tracking.ProblemNone {
 		specific := "copy." + string(stage) + "." + string(problem)
-		if en != nil && en.has(specific+".headline") {
+		if en.has(specific + ".headline") {
 			return specific
 		}
-		if !stage.Terminal() && en != nil && en.has("copy."+string(problem)+".headline") {
+		if !stage.Terminal() && en.has("copy."+string(problem)+".headline") {
 			return "copy." + string(problem)
 		}
 	}

@@ -224,7 +224,6 @@ func buildPage(v View) page {
 	}
 	if len(p.Shipments) == 0 {
 		p.Hero = buildShipment(c, loc, v.Shop, Shipment{Stage: tracking.StageConfirmed}, 0, 0)
-		p.Hero.Steps = progress(c, tracking.StageConfirmed, tracking.ProblemNone)
 	} else {
 		i := primary(v.Shipments)
 		p.Shipments[i].ActionsInHero = true

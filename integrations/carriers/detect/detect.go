@@ -8,6 +8,7 @@ package detect
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 )
@@ -94,7 +95,7 @@ func Detect(number, company string) []Candidate {
 		if named {
 			score += CompanyBoost
 		}
-		c := Candidate{Carrier: m.carrier, Service: m.service, Format: f.ID, CheckDigitValid: m.checked && m.valid, Score: score}
+		c := Candidate{Carrier: m.carrier, Service: m.service, Format: f.ID, CheckDigitValid: m.checked && m.valid, Score: math.Round(score*1000) / 1000}
 		if prev, ok := best[c.Carrier]; !ok || c.Score > prev.Score {
 			best[c.Carrier] = c
 		}

@@ -1,0 +1,472 @@
+package trackpage
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/templates"
+)
+
+// ContentTypeProxy is the Content-Type for RenderProxy output: Shopify
+// renders an app proxy response of this type inside the shop's theme.
+const ContentTypeProxy = "application/liquid"
+
+// Renderer renders the tracking pages from the embedded templates. It is
+// safe for concurrent use.
+type Renderer struct {
+	page, lookup, proxy *template.Template
+	css                 template.CSS
+}
+
+// New parses the embedded templates, stylesheet and locale files once.
+func New() (*Renderer, error) {
+	if _, err := catalogs(); err != nil {
+		return nil, fmt.Errorf("trackpage: %w", err)
+	}
+	css, err := fs.ReadFile(templates.Pages, "pages/track.css")
+	if err != nil {
+		return nil, fmt.Errorf("trackpage: read stylesheet: %w", err)
+	}
+	r := &Renderer{css: template.CSS(css)}
+	for _, t := range []struct {
+		dst  **template.Template
+		name string
+	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}} {
+		tpl, err := template.New(t.name).ParseFS(templates.Pages, "pages/"+t.name, "pages/parts.html")
+		if err != nil {
+			return nil, fmt.Errorf("trackpage: parse %s: %w", t.name, err)
+		}
+		*t.dst = tpl
+	}
+	return r, nil
+}
+
+// Render writes the full, standalone tracking page.
+func (r *Renderer) Render(w io.Writer, v View) error {
+	if err := r.page.Execute(w, r.build(v)); err != nil {
+		return fmt.Errorf("render tracking page for order %s: %w", v.Order.Name, err)
+	}
+	return nil
+}
+
+// RenderProxy writes the tracking page as a fragment for the Shopify app
+// proxy: no <html>, <head> or landmarks the theme already has, styles scoped
+// under .ot, and the shop's theme font unless Branding sets one. Serve it
+// with Content-Type ContentTypeProxy.
+//
+// Shopify runs the response through Liquid, so every "{{" and "{%" that came
+// from merchant or carrier text is neutralized to keep it from being
+// evaluated as Liquid.
+func (r *Renderer) RenderProxy(w io.Writer, v View) error {
+	var buf bytes.Buffer
+	if err := r.proxy.Execute(&buf, r.build(v)); err != nil {
+		return fmt.Errorf("render proxy tracking page for order %s: %w", v.Order.Name, err)
+	}
+	if _, err := io.WriteString(w, escapeLiquid(buf.String())); err != nil {
+		return fmt.Errorf("write proxy tracking page: %w", err)
+	}
+	return nil
+}
+
+// escapeLiquid turns Liquid's openers into character references, which the
+// browser renders as the same text but Liquid does not parse. Our own
+// templates and CSS contain neither opener, so only injected text changes.
+func escapeLiquid(s string) string {
+	return strings.NewReplacer("{{", "{&#123;", "{%", "{&#37;").Replace(s)
+}
+
+// RenderLookup writes the order lookup form.
+func (r *Renderer) RenderLookup(w io.Writer, l LookupView) error {
+	c := lookupCatalog(l.Locale)
+	data := lookupPage{
+		L: c, Lang: c.lang, CSS: r.css, Theme: themeCSS(l.Shop), Shop: l.Shop, Form: l,
+	}
+	if err := r.lookup.Execute(w, data); err != nil {
+		return fmt.Errorf("render lookup page: %w", err)
+	}
+	return nil
+}
+
+type lookupPage struct {
+	L     *catalog
+	Lang  string
+	CSS   template.CSS
+	Theme template.CSS
+	Shop  Branding
+	Form  LookupView
+}
+
+// page is what the templates see: the view plus everything already
+// localized and formatted, so the templates only lay it out.
+type page struct {
+	L         *catalog
+	Lang      string
+	CSS       template.CSS
+	Theme     template.CSS
+	Shop      Branding
+	Order     Order
+	OrderDate string
+	Headline  string
+	NextStep  string
+	Hero      shipmentView
+	Shipments []shipmentView
+	Multi     bool
+	Done      string
+	Zone      string
+	Items     itemList
+	Help      bool
+}
+
+// itemList carries the catalog with the items, for the quantity label.
+type itemList struct {
+	L     *catalog
+	Items []Item
+}
+
+type shipmentView struct {
+	Shipment
+	L            *catalog
+	Zone         string
+	ProblemLabel string
+	ItemList     itemList
+	Index        int
+	Total        int
+	Headline     string
+	NextStep     string
+	CarrierName  string
+	ETA          *etaView
+	Delivered    *stamp
+	Steps        []step
+	Events       []eventView
+	Earlier      []eventView
+	Actions      []actionView
+	// ActionsInHero is set on the shipment whose actions the page's top
+	// section shows, so its card does not repeat them.
+	ActionsInHero bool
+}
+
+// recentEvents is how many scans a timeline shows before folding the
+// older ones away, so a long journey does not bury the help below it.
+const recentEvents = 5
+
+type etaView struct {
+	Text    string
+	ISO     string
+	Source  string
+	Changed string
+}
+
+type stamp struct {
+	Text string
+	ISO  string
+}
+
+type step struct {
+	Label   string
+	Done    bool
+	Current bool
+	Problem bool
+}
+
+type eventView struct {
+	ISO         string
+	Date        string
+	Clock       string
+	Place       string
+	Description string
+	Stage       string
+	Problem     string
+}
+
+type actionView struct {
+	Action
+	Shipment string
+	Label    string
+	Dates    []option
+}
+
+type option struct{ Value, Label string }
+
+func (r *Renderer) build(v View) page {
+	p := buildPage(v)
+	p.CSS = r.css
+	return p
+}
+
+// buildPage localizes and formats the view; the stylesheet is left to the
+// Renderer.
+func buildPage(v View) page {
+	c := lookupCatalog(v.Locale)
+	loc := v.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	p := page{
+		L: c, Lang: c.lang, Theme: themeCSS(v.Shop), Shop: v.Shop, Order: v.Order,
+		Multi: len(v.Shipments) > 1,
+		Help:  v.Shop.SupportEmail != "" || v.Shop.SupportPhone != "" || v.Shop.SupportURL != "" || len(v.Shop.FAQ) > 0,
+	}
+	if !v.Order.PlacedAt.IsZero() {
+		p.OrderDate = c.YearDate(v.Order.PlacedAt.In(loc))
+	}
+	if v.ActionDone != "" {
+		p.Done = c.T("action." + string(v.ActionDone) + ".done")
+	}
+	for i, s := range v.Shipments {
+		p.Shipments = append(p.Shipments, buildShipment(c, loc, v.Shop, s, i, len(v.Shipments)))
+	}
+	if len(p.Shipments) == 0 {
+		p.Hero = buildShipment(c, loc, v.Shop, Shipment{Stage: tracking.StageConfirmed}, 0, 0)
+	} else {
+		i := primary(v.Shipments)
+		p.Shipments[i].ActionsInHero = true
+		p.Hero = p.Shipments[i]
+	}
+	p.Headline, p.NextStep = p.Hero.Headline, p.Hero.NextStep
+	// With several packages each card lists its own items, so the order
+	// summary would only repeat them.
+	items := v.Order.Items
+	switch {
+	case p.Multi && anyItems(v.Shipments):
+		items = nil
+	case len(items) == 0 && len(v.Shipments) == 1:
+		items = v.Shipments[0].Items
+	}
+	p.Items = itemList{L: c, Items: safeItems(items)}
+	p.Zone = zoneName(loc, latestEvent(v.Shipments))
+	for i := range p.Shipments {
+		p.Shipments[i].Zone = p.Zone
+	}
+	p.Hero.Zone = p.Zone
+	p.Shop.LogoURL = httpsOnly(p.Shop.LogoURL)
+	return p
+}
+
+func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i, total int) shipmentView {
+	if !s.Stage.Valid() {
+		s.Stage = tracking.StageConfirmed
+	}
+	headline, next := Copy(c.lang, s.Stage, s.Problem)
+	sv := shipmentView{
+		Shipment: s, Index: i + 1, Total: total, Headline: headline, NextStep: next,
+		CarrierName: s.CarrierName, Steps: progress(c, s.Stage, s.Problem),
+		L: c, ItemList: itemList{L: c, Items: safeItems(s.Items)},
+	}
+	if s.Problem != tracking.ProblemNone {
+		sv.ProblemLabel = c.T("problem." + string(s.Problem))
+	}
+	if sv.CarrierName == "" {
+		sv.CarrierName = strings.ToUpper(s.Carrier)
+	}
+	if s.ETA != nil && !s.Stage.Terminal() && !s.Stage.Return() {
+		sv.ETA = buildETA(c, loc, shop, sv.CarrierName, *s.ETA)
+	}
+	events := append([]tracking.Event(nil), s.Events...)
+	sort.SliceStable(events, func(a, b int) bool { return events[a].Time.After(events[b].Time) })
+	for i, e := range events {
+		t := e.Time.In(loc)
+		ev := eventView{
+			ISO: t.Format(time.RFC3339), Date: c.ShortDate(t), Clock: c.Clock(t),
+			Place: e.Location.String(), Description: e.Description,
+		}
+		// Label only the scans where the stage moved on: milestones stand
+		// out and a long run of "in transit" scans stays light.
+		if e.Stage.Valid() && (i == len(events)-1 || events[i+1].Stage != e.Stage) {
+			ev.Stage = c.T("stage." + string(e.Stage))
+		}
+		if e.Problem != tracking.ProblemNone {
+			ev.Problem = c.T("problem." + string(e.Problem))
+		}
+		sv.Events = append(sv.Events, ev)
+		if e.Stage == tracking.StageDelivered && sv.Delivered == nil && s.Stage == tracking.StageDelivered {
+			sv.Delivered = &stamp{Text: c.Date(t) + ", " + c.Clock(t), ISO: ev.ISO}
+		}
+	}
+	if len(sv.Events) > recentEvents {
+		sv.Events, sv.Earlier = sv.Events[:recentEvents], sv.Events[recentEvents:]
+	}
+	for _, a := range s.Actions {
+		av := actionView{Action: a, Shipment: s.Number, Label: c.T("action." + string(a.Kind))}
+		for _, d := range a.Dates {
+			av.Dates = append(av.Dates, option{Value: d.Format(time.DateOnly), Label: c.Date(d)})
+		}
+		sv.Actions = append(sv.Actions, av)
+	}
+	return sv
+}
+
+func buildETA(c *catalog, loc *time.Location, shop Branding, carrier string, e ETA) *etaView {
+	text := window(c, loc, e.Earliest, e.Latest)
+	if text == "" {
+		return nil
+	}
+	out := &etaView{Text: text, ISO: e.Earliest.In(loc).Format(time.DateOnly)}
+	switch e.Source {
+	case ETASourceCarrier:
+		out.Source = c.T("eta.source.carrier", "carrier", carrier)
+	case ETASourceLearned:
+		out.Source = c.T("eta.source.learned")
+	case ETASourceStore:
+		name := shop.Name
+		if name == "" {
+			name = c.T("eta.store")
+		}
+		out.Source = c.T("eta.source.store", "shop", name)
+	}
+	if e.ChangedFrom != nil {
+		if was := window(c, loc, e.ChangedFrom.Earliest, e.ChangedFrom.Latest); was != "" && was != text {
+			out.Changed = c.T("eta.changed", "date", was)
+		}
+	}
+	return out
+}
+
+// window formats a one-day estimate as a date and a range as "from – to";
+// a range within one calendar day (in the shopper's zone) is a single date.
+func window(c *catalog, loc *time.Location, earliest, latest time.Time) string {
+	switch {
+	case earliest.IsZero() && latest.IsZero():
+		return ""
+	case earliest.IsZero():
+		return c.Date(latest.In(loc))
+	case latest.IsZero() || sameDay(earliest.In(loc), latest.In(loc)):
+		return c.Date(earliest.In(loc))
+	}
+	return c.Date(earliest.In(loc)) + " – " + c.Date(latest.In(loc))
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// progress lays out the steps the shopper sees. Returns to sender get their
+// own path, because showing "delivered" as the next step would mislead.
+func progress(c *catalog, stage tracking.Stage, problem tracking.Problem) []step {
+	type stop struct {
+		key    string
+		stages []tracking.Stage
+	}
+	last := stop{"stage.out_for_delivery", []tracking.Stage{tracking.StageOutForDelivery}}
+	if stage == tracking.StageAvailableForPickup {
+		last = stop{"stage.available_for_pickup", []tracking.Stage{tracking.StageAvailableForPickup}}
+	}
+	path := []stop{
+		{"step.ordered", []tracking.Stage{tracking.StageConfirmed, tracking.StagePacked}},
+		{"stage.shipped", []tracking.Stage{tracking.StageShipped}},
+		{"stage.in_transit", []tracking.Stage{tracking.StageInTransit}},
+		last,
+		{"stage.delivered", []tracking.Stage{tracking.StageDelivered}},
+	}
+	if stage.Return() {
+		path = []stop{
+			{"step.ordered", []tracking.Stage{tracking.StageConfirmed, tracking.StagePacked}},
+			{"stage.shipped", []tracking.Stage{tracking.StageShipped}},
+			{"stage.returning", []tracking.Stage{tracking.StageReturning}},
+			{"stage.returned", []tracking.Stage{tracking.StageReturned}},
+		}
+	}
+	current := 0
+	for i, s := range path {
+		for _, st := range s.stages {
+			if st == stage {
+				current = i
+			}
+		}
+	}
+	steps := make([]step, len(path))
+	for i, s := range path {
+		steps[i] = step{
+			Label: c.T(s.key), Done: i < current || (i == current && stage.Terminal()),
+			Current: i == current, Problem: i == current && problem != tracking.ProblemNone,
+		}
+	}
+	return steps
+}
+
+// problemWeight orders problems by how urgently the shopper should see them.
+var problemWeight = map[tracking.Problem]int{
+	tracking.ProblemActionRequired: 4,
+	tracking.ProblemFailedAttempt:  3,
+	tracking.ProblemException:      2,
+	tracking.ProblemDelayed:        1,
+}
+
+// primary picks the shipment the page headline is about: the most urgent
+// problem, else the least advanced package still moving, else the first.
+func primary(ss []Shipment) int {
+	best := 0
+	for i, s := range ss {
+		b := ss[best]
+		switch {
+		case problemWeight[s.Problem] != problemWeight[b.Problem]:
+			if problemWeight[s.Problem] > problemWeight[b.Problem] {
+				best = i
+			}
+		case s.Stage.Terminal() != b.Stage.Terminal():
+			if !s.Stage.Terminal() {
+				best = i
+			}
+		case s.Stage.Rank() < b.Stage.Rank():
+			best = i
+		}
+	}
+	return best
+}
+
+func anyItems(ss []Shipment) bool {
+	for _, s := range ss {
+		if len(s.Items) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// safeItems drops image URLs that are not https: the page must not mix in
+// insecure content or leak the shopper's visit over plain HTTP.
+func safeItems(items []Item) []Item {
+	out := make([]Item, len(items))
+	for i, it := range items {
+		it.ImageURL = httpsOnly(it.ImageURL)
+		out[i] = it
+	}
+	return out
+}
+
+func httpsOnly(u string) string {
+	if strings.HasPrefix(strings.ToLower(u), "https://") {
+		return u
+	}
+	return ""
+}
+
+func latestEvent(ss []Shipment) time.Time {
+	var t time.Time
+	for _, s := range ss {
+		for _, e := range s.Events {
+			if e.Time.After(t) {
+				t = e.Time
+			}
+		}
+	}
+	return t
+}
+
+// zoneName names the zone the times are shown in: its IANA name, or its
+// abbreviation at the time of the latest event when the name is "Local".
+func zoneName(loc *time.Location, at time.Time) string {
+	if n := loc.String(); n != "Local" && n != "" {
+		return strings.ReplaceAll(n, "_", " ")
+	}
+	name, _ := at.In(loc).Zone()
+	return name
+}

@@ -1,0 +1,420 @@
+package trackpage
+
+import (
+	"bytes"
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+func render(t *testing.T, r *Renderer, v View) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.Render(&b, v); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return b.String()
+}
+
+func renderProxy(t *testing.T, r *Renderer, v View) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.RenderProxy(&b, v); err != nil {
+		t.Fatalf("RenderProxy: %v", err)
+	}
+	return b.String()
+}
+
+func mustContain(t *testing.T, page string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, page string, bads ...string) {
+	t.Helper()
+	for _, b := range bads {
+		if strings.Contains(page, b) {
+			t.Errorf("page contains %q", b)
+		}
+	}
+}
+
+var currentStep = regexp.MustCompile(`aria-current="step"><span class="ot-dot" aria-hidden="true"></span>([^<]+)`)
+
+func TestRenderShowsCopyForEveryStageAndProblemInEveryLocale(t *testing.T) {
+	r := newRenderer(t)
+	for _, lang := range Locales {
+		for _, stage := range tracking.Stages {
+			for _, problem := range tracking.Problems {
+				t.Run(lang+"/"+string(stage)+"/"+string(problem), func(t *testing.T) {
+					v := inTransit(t)
+					v.Locale = lang
+					v.Shipments[0].Stage, v.Shipments[0].Problem = stage, problem
+					page := render(t, r, v)
+					headline, next := Copy(lang, stage, problem)
+					mustContain(t, page,
+						`<html lang="`+lang+`">`,
+						`<h1 id="ot-headline">`+html.EscapeString(headline)+`</h1>`,
+						html.EscapeString(next),
+					)
+					if n := len(currentStep.FindAllString(page, -1)); n != 1 {
+						t.Errorf("page marks %d steps as current, want exactly 1", n)
+					}
+					if strings.Contains(page, ">copy.") || strings.Contains(page, ">stage.") {
+						t.Errorf("page shows a raw copy key")
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestProgressMarksTheShipmentsStage(t *testing.T) {
+	tests := []struct {
+		stage tracking.Stage
+		want  string
+	}{
+		{tracking.StageConfirmed, "Ordered"},
+		{tracking.StagePacked, "Ordered"},
+		{tracking.StageShipped, "Shipped"},
+		{tracking.StageInTransit, "In transit"},
+		{tracking.StageOutForDelivery, "Out for delivery"},
+		{tracking.StageAvailableForPickup, "Ready for pickup"},
+		{tracking.StageDelivered, "Delivered"},
+		{tracking.StageReturning, "Returning"},
+		{tracking.StageReturned, "Returned"},
+	}
+	r := newRenderer(t)
+	for _, tt := range tests {
+		t.Run(string(tt.stage), func(t *testing.T) {
+			v := inTransit(t)
+			v.Shipments[0].Stage = tt.stage
+			m := currentStep.FindStringSubmatch(render(t, r, v))
+			if m == nil || m[1] != tt.want {
+				t.Errorf("current step = %v, want %q", m, tt.want)
+			}
+		})
+	}
+}
+
+func TestReturnPathNeverPromisesDelivery(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	v.Shipments[0].Stage = tracking.StageReturning
+	page := render(t, r, v)
+	steps := page[strings.Index(page, `<ol class="ot-steps"`):]
+	steps = steps[:strings.Index(steps, "</ol>")]
+	mustNotContain(t, steps, "Delivered", "Out for delivery")
+	mustNotContain(t, page, "Estimated delivery")
+}
+
+func TestPageHasLandmarksAndSkipLink(t *testing.T) {
+	page := render(t, newRenderer(t), inTransit(t))
+	mustContain(t, page,
+		`<header class="ot-header">`, `<main id="ot-main"`, `<footer class="ot-footer">`,
+		`<nav class="ot-nav" aria-label="Help">`, `<a class="ot-skip" href="#ot-main">`,
+		`<meta name="viewport"`, `<meta name="referrer" content="no-referrer">`,
+		`:focus-visible{outline:3px solid`,
+	)
+	mustNotContain(t, page, "<script", "<link ")
+}
+
+func TestTimelineShowsLocalTimesPlacesAndNewestFirst(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	page := render(t, r, v)
+	// 14:05 UTC is 9:05 AM in New York (EST, UTC-5).
+	mustContain(t, page,
+		`<time datetime="2026-11-20T09:05:00-05:00">Fri, Nov 20, 9:05 AM</time> · Paramus, NJ, US`,
+		`Sat, Nov 21, 3:05 PM</time> · Hodgkins, IL, US`,
+		"Times shown in America/New York.",
+	)
+	if strings.Index(page, "Hodgkins") > strings.Index(page, "Paramus") {
+		t.Errorf("the older scan (Paramus) is listed before the newer one (Hodgkins)")
+	}
+
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatalf("load Europe/Berlin: %v", err)
+	}
+	v.Locale, v.TimeZone = "de", berlin
+	mustContain(t, render(t, r, v), `Fr., 20. Nov., 15:05</time> · Paramus, NJ, US`)
+}
+
+func TestTimelineFoldsOlderScansAway(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	base := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	for i := range 8 {
+		v.Shipments[0].Events = append(v.Shipments[0].Events, tracking.Event{
+			Time: base.Add(time.Duration(i) * time.Hour), Stage: tracking.StageInTransit, Description: "Arrived at facility",
+		})
+	}
+	page := render(t, r, v)
+	mustContain(t, page, "<summary>Show 5 earlier updates</summary>")
+	folded := page[strings.Index(page, `<details class="ot-earlier">`):]
+	mustContain(t, folded, "Picked up")
+}
+
+func TestETAShowsDateSourceAndWhatChanged(t *testing.T) {
+	r := newRenderer(t)
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name  string
+		eta   ETA
+		wants []string
+		bads  []string
+	}{
+		{
+			name:  "carrier date that changed",
+			eta:   ETA{Earliest: day(24, 17), Latest: day(24, 23), Source: ETASourceCarrier, ChangedFrom: &tracking.Window{Earliest: day(23, 17), Latest: day(23, 17)}},
+			wants: []string{`<time datetime="2026-11-24">Tuesday, November 24</time>`, "Estimate from UPS", "Updated: it was Monday, November 23"},
+		},
+		{
+			name:  "learned window spanning days",
+			eta:   ETA{Earliest: day(24, 17), Latest: day(26, 17), Source: ETASourceLearned},
+			wants: []string{"Tuesday, November 24 – Thursday, November 26", "based on recent deliveries"},
+			bads:  []string{"Updated:"},
+		},
+		{
+			name:  "store promise",
+			eta:   ETA{Earliest: day(27, 17), Source: ETASourceStore},
+			wants: []string{"Friday, November 27", "Estimate from Maple &amp; Moss"},
+		},
+		{
+			name:  "unchanged estimate says nothing changed",
+			eta:   ETA{Earliest: day(24, 17), Source: ETASourceCarrier, ChangedFrom: &tracking.Window{Earliest: day(24, 18)}},
+			wants: []string{"Tuesday, November 24"},
+			bads:  []string{"Updated:"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := inTransit(t)
+			v.Shipments[0].ETA = &tt.eta
+			page := render(t, r, v)
+			mustContain(t, page, tt.wants...)
+			mustNotContain(t, page, tt.bads...)
+		})
+	}
+}
+
+func TestDeliveredShowsWhenInsteadOfEstimate(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	v.Shipments[0].Stage = tracking.StageDelivered
+	v.Shipments[0].Events = append(v.Shipments[0].Events, tracking.Event{
+		Time: time.Date(2026, 11, 24, 16, 2, 0, 0, time.UTC), Stage: tracking.StageDelivered, Description: "Delivered",
+	})
+	page := render(t, r, v)
+	mustContain(t, page, `<p class="ot-eta-label">Delivered</p>`, "Tuesday, November 24, 11:02 AM")
+	mustNotContain(t, page, "Estimated delivery")
+}
+
+func TestActionsArePlainPostForms(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	v.Shipments[0].Problem = tracking.ProblemFailedAttempt
+	v.Shipments[0].Actions = allActions(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	v.Shipments[0].Actions = append(v.Shipments[0].Actions, Action{Kind: ActionReschedule, URL: "https://www.ups.com/reschedule?n=1"})
+	page := render(t, r, v)
+	if n := strings.Count(page, `<form method="post" action="/t/tok123/actions" class="ot-action">`); n != len(ActionKinds) {
+		t.Errorf("page has %d action forms, want %d", n, len(ActionKinds))
+	}
+	for _, k := range ActionKinds {
+		mustContain(t, page, `<input type="hidden" name="`+FieldKind+`" value="`+string(k)+`">`)
+	}
+	mustContain(t, page,
+		`<input type="hidden" name="`+CSRFField+`" value="csrf-token-value">`,
+		`<input type="hidden" name="`+FieldShipment+`" value="1Z999AA10123456784">`,
+		`name="`+FieldAddress1+`" required`, `name="`+FieldAddress2+`"`, `name="`+FieldCity+`"`,
+		`name="`+FieldPostalCode+`"`, `name="`+FieldNote+`"`,
+		`<select id="ot-date-1" name="`+FieldDate+`"><option value="2026-11-27">Friday, November 27</option>`,
+		`<a class="ot-btn ot-btn-secondary" href="https://www.ups.com/reschedule?n=1">Choose another delivery day</a>`,
+	)
+}
+
+func TestActionDoneThanksTheShopper(t *testing.T) {
+	r := newRenderer(t)
+	for _, k := range ActionKinds {
+		t.Run(string(k), func(t *testing.T) {
+			v := inTransit(t)
+			v.Locale = "es"
+			v.ActionDone = k
+			page := render(t, r, v)
+			want := lookupCatalog("es").T("action." + string(k) + ".done")
+			mustContain(t, page, `<p class="ot-flash" role="status">`+html.EscapeString(want)+`</p>`)
+		})
+	}
+}
+
+func TestMultipleShipmentsLeadWithTheMostUrgent(t *testing.T) {
+	r := newRenderer(t)
+	page := render(t, r, bigOrder(t))
+	failed, _ := Copy("en", tracking.StageOutForDelivery, tracking.ProblemFailedAttempt)
+	mustContain(t, page,
+		`<h1 id="ot-headline">`+failed+`</h1>`,
+		"Package 1 of 3", "Package 2 of 3", "Package 3 of 3",
+		"In this package",
+	)
+	// Actions show once, at the top, not again in the package's card.
+	if n := strings.Count(page, `value="confirm_address"`); n != 1 {
+		t.Errorf("confirm_address form appears %d times, want 1", n)
+	}
+	// Each card lists its own items, so the order summary is left out.
+	mustNotContain(t, page, `id="ot-order-h"`)
+}
+
+func TestPrimaryShipment(t *testing.T) {
+	s := func(stage tracking.Stage, p tracking.Problem) Shipment { return Shipment{Stage: stage, Problem: p} }
+	tests := []struct {
+		name string
+		in   []Shipment
+		want int
+	}{
+		{"single", []Shipment{s(tracking.StageShipped, "")}, 0},
+		{"action required beats a delay", []Shipment{s(tracking.StageInTransit, tracking.ProblemDelayed), s(tracking.StageInTransit, tracking.ProblemActionRequired)}, 1},
+		{"a problem beats progress", []Shipment{s(tracking.StageShipped, ""), s(tracking.StageOutForDelivery, tracking.ProblemException)}, 1},
+		{"moving beats delivered", []Shipment{s(tracking.StageDelivered, ""), s(tracking.StageOutForDelivery, "")}, 1},
+		{"least advanced of the moving", []Shipment{s(tracking.StageOutForDelivery, ""), s(tracking.StageShipped, ""), s(tracking.StageInTransit, "")}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := primary(tt.in); got != tt.want {
+				t.Errorf("primary = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOrderWithoutShipmentsReadsAsConfirmed(t *testing.T) {
+	v := inTransit(t)
+	v.Shipments = nil
+	page := render(t, newRenderer(t), v)
+	headline, _ := Copy("en", tracking.StageConfirmed, tracking.ProblemNone)
+	mustContain(t, page, `<h1 id="ot-headline">`+html.EscapeString(headline)+`</h1>`, "Linen shirt")
+	if m := currentStep.FindStringSubmatch(page); m == nil || m[1] != "Ordered" {
+		t.Errorf("current step = %v, want Ordered", m)
+	}
+}
+
+func TestRenderEscapesMerchantAndCarrierText(t *testing.T) {
+	const evil = `<script>alert(1)</script>`
+	v := inTransit(t)
+	v.Shop.Name = "Shop " + evil
+	v.Shop.FAQ = []FAQItem{{Question: "Q " + evil, Answer: "A " + evil}}
+	v.Shop.ReturnsText = "R " + evil
+	v.Shop.SupportURL = "javascript:alert(1)"
+	v.Shop.ReturnsURL = "javascript:alert(2)"
+	v.Shop.FontFamily = `x</style><script>alert(3)</script>`
+	v.Order.Name = "#1001" + evil
+	v.Order.Items[0].Title = "Item " + evil
+	v.Order.Items[0].Variant = `"><img src=x onerror=alert(4)>`
+	v.Shipments[0].CarrierName = "Carrier " + evil
+	v.Shipments[0].Number = `1Z"><script>`
+	v.Shipments[0].CarrierURL = "javascript:alert(5)"
+	v.Shipments[0].Events[0].Description = "Scan " + evil
+	v.Shipments[0].Events[0].Location.City = "City " + evil
+	v.Shipments[0].Actions = []Action{{Kind: ActionConfirmAddress, FormAction: "javascript:alert(6)", CSRF: `"><script>`}}
+
+	r := newRenderer(t)
+	for name, page := range map[string]string{"page": render(t, r, v), "proxy": renderProxy(t, r, v)} {
+		t.Run(name, func(t *testing.T) {
+			mustNotContain(t, page, "<script", "<img src=x", `href="javascript:`, `action="javascript:`)
+			mustContain(t, page, "&lt;script&gt;alert(1)&lt;/script&gt;", `href="#ZgotmplZ"`)
+		})
+	}
+}
+
+func TestImagesMustBeHTTPS(t *testing.T) {
+	v := inTransit(t)
+	v.Shop.LogoURL = "http://cdn.example.com/logo.png"
+	v.Order.Items[0].ImageURL = "http://cdn.example.com/shirt.jpg"
+	page := render(t, newRenderer(t), v)
+	mustNotContain(t, page, "http://cdn.example.com")
+	mustContain(t, page, `<span class="ot-shop">Maple &amp; Moss</span>`)
+}
+
+func TestProxyFragmentNeutralizesLiquid(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	v.Shipments[0].Events[0].Description = "Note {{ customer.email }} and {% render 'x' %}"
+	v.Shop.FAQ = []FAQItem{{Question: "{{shop.secret}}", Answer: "{%- comment -%}"}}
+
+	proxy := renderProxy(t, r, v)
+	mustNotContain(t, proxy, "{{", "{%", "<html", "<body", "<main")
+	mustContain(t, proxy, `<div class="ot ot-proxy" lang="en">`, "Note {&#123; customer.email }}", "<style>")
+
+	// The standalone page is not Liquid, so the text stays as written.
+	mustContain(t, render(t, r, v), "Note {{ customer.email }}")
+}
+
+func TestProxyUsesTheThemeFontUnlessTheShopSetsOne(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	v.Shop.FontFamily = ""
+	mustContain(t, renderProxy(t, r, v), ".ot.ot-proxy{font-family:inherit}")
+	v.Shop.FontFamily = "Inter"
+	mustNotContain(t, renderProxy(t, r, v), ".ot.ot-proxy{font-family:inherit}")
+}
+
+func TestPageStaysUnderSizeBudget(t *testing.T) {
+	const budget = 50 * 1024
+	r := newRenderer(t)
+	for _, lang := range Locales {
+		t.Run(lang, func(t *testing.T) {
+			v := bigOrder(t)
+			v.Locale = lang
+			if n := len(render(t, r, v)); n >= budget {
+				t.Errorf("big order page is %d bytes, want under %d", n, budget)
+			}
+		})
+	}
+}
+
+func TestLookupShowsOneGenericError(t *testing.T) {
+	r := newRenderer(t)
+	tests := []struct {
+		name  string
+		view  LookupView
+		wants []string
+		bads  []string
+	}{
+		{
+			name:  "first visit has no error",
+			view:  LookupView{Locale: "en", FormAction: "/track", CSRF: "tok"},
+			wants: []string{`<form method="post" action="/track"`, `name="_csrf" value="tok"`, `name="` + FieldOrder + `"`, `name="` + FieldContact + `"`},
+			bads:  []string{`role="alert"`},
+		},
+		{
+			name:  "not found refills the form without saying which field was wrong",
+			view:  LookupView{Locale: "en", FormAction: "/track", OrderName: `#1001"><b>`, Contact: "a@b.example", NotFound: true},
+			wants: []string{"We couldn&#39;t find an order with those details.", `value="#1001&#34;&gt;&lt;b&gt;"`, `value="a@b.example"`},
+			bads:  []string{"Too many"},
+		},
+		{
+			name:  "rate limited",
+			view:  LookupView{Locale: "de", FormAction: "/track", TooMany: true, NotFound: true},
+			wants: []string{`<html lang="de">`, "Zu viele Versuche."},
+			bads:  []string{"Wir konnten keine Bestellung"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := r.RenderLookup(&b, tt.view); err != nil {
+				t.Fatalf("RenderLookup: %v", err)
+			}
+			mustContain(t, b.String(), tt.wants...)
+			mustNotContain(t, b.String(), tt.bads...)
+		})
+	}
+}

@@ -1,0 +1,192 @@
+// Package trackpage renders the shopper's tracking page: a plain-language
+// headline and next step, the delivery estimate, a progress bar, the full
+// timeline in the shopper's time zone, line items, support and returns help,
+// and action forms that work without JavaScript. It renders a view model
+// (View) that the app fills from storage; it does no I/O of its own.
+//
+// Templates, CSS and UI copy are embedded from templates/pages and parsed once
+// by New. The page inlines its CSS and needs no script, so one response is all
+// a phone has to fetch.
+package trackpage
+
+import (
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+// View is everything the tracking page shows for one order.
+type View struct {
+	// Locale is a supported locale ("en", "es", "fr", "de"); anything else
+	// renders in English. Use Negotiate to pick it from Accept-Language.
+	Locale string
+	Shop   Branding
+	Order  Order
+	// Shipments are the order's packages; an order not yet fulfilled has none
+	// and the page shows it as confirmed.
+	Shipments []Shipment
+	// TimeZone is the shopper's zone for every date and time shown; nil means UTC.
+	TimeZone *time.Location
+	// ActionDone is the action the shopper just submitted (after the POST
+	// redirect); the page thanks them for it. Empty shows nothing.
+	ActionDone ActionKind
+	// PageURL is this page's own shareable URL (the signed /t/:token link),
+	// returned in Summary for the customer-account extension. Optional.
+	PageURL string
+}
+
+// Branding is the merchant's look and help content, from shop settings.
+// Every field is optional.
+type Branding struct {
+	Name    string
+	LogoURL string
+	// PrimaryColor and AccentColor are "#rrggbb" (or "#rgb"). Invalid values
+	// fall back to the defaults; text colours on them are chosen by ReadableOn.
+	PrimaryColor string
+	AccentColor  string
+	// FontFamily is a CSS font-family list, e.g. `"Helvetica Neue", Arial`.
+	// Characters outside letters, digits, spaces, quotes, commas and hyphens
+	// are dropped; the system font stack is appended as the fallback.
+	FontFamily   string
+	SupportEmail string
+	SupportPhone string
+	SupportURL   string
+	FAQ          []FAQItem
+	// ReturnsURL links to the store's returns or exchange portal; ReturnsText
+	// is the store's own guidance. Either one shows the returns section.
+	ReturnsURL  string
+	ReturnsText string
+}
+
+// FAQItem is one question and answer the merchant wants on the page.
+type FAQItem struct {
+	Question string
+	Answer   string
+}
+
+// Order is the order the shipments belong to.
+type Order struct {
+	Name     string // the shop's order name, "#1001"
+	PlacedAt time.Time
+	// Items is every line item; the order summary lists them.
+	Items []Item
+}
+
+// Item is one line item.
+type Item struct {
+	Title    string
+	Variant  string // "Blue / M"; empty for single-variant products
+	Qty      int
+	ImageURL string // https only; other schemes are not rendered
+}
+
+// ETASource says where a delivery estimate comes from; the page tells the
+// shopper, because a carrier's promise and our learned guess deserve
+// different trust.
+type ETASource string
+
+// The estimate sources.
+const (
+	ETASourceCarrier ETASource = "carrier" // the carrier's own promised date
+	ETASourceLearned ETASource = "learned" // learned transit time for the lane
+	ETASourceStore   ETASource = "store"   // the store's shipping promise
+)
+
+// ETA is a delivery estimate: a day (Earliest == Latest) or a window.
+type ETA struct {
+	Earliest time.Time
+	Latest   time.Time
+	Source   ETASource
+	// ChangedFrom is the previous estimate when it changed, so the page can
+	// say "was Tuesday, May 5". Nil when the estimate never changed.
+	ChangedFrom *tracking.Window
+}
+
+// Shipment is one package of the order.
+type Shipment struct {
+	Carrier     string // carrier code, "ups"
+	CarrierName string // display name, "UPS"; falls back to Carrier
+	Number      string
+	CarrierURL  string // the carrier's public tracking page for Number
+	Stage       tracking.Stage
+	Problem     tracking.Problem
+	ETA         *ETA
+	// Events is the shipment's timeline in any order; the page shows the
+	// newest first, in View.TimeZone.
+	Events []tracking.Event
+	// Items are the line items in this package, listed in its card when the
+	// order has more than one shipment.
+	Items []Item
+	// Actions are what the shopper can do now (typically offered with a
+	// failed attempt or an action-required problem).
+	Actions []Action
+}
+
+// ActionKind names something the shopper can ask for from the page.
+type ActionKind string
+
+// The actions.
+const (
+	ActionConfirmAddress ActionKind = "confirm_address"
+	ActionCorrectAddress ActionKind = "correct_address"
+	ActionReschedule     ActionKind = "reschedule"
+	ActionNotReceived    ActionKind = "not_received"
+	ActionContactSupport ActionKind = "contact_support"
+)
+
+// ActionKinds lists every action kind.
+var ActionKinds = []ActionKind{
+	ActionConfirmAddress, ActionCorrectAddress, ActionReschedule, ActionNotReceived, ActionContactSupport,
+}
+
+// Form field names posted by the action forms. The handler reads them; the
+// CSRF middleware should look the token up in CSRFField
+// (Echo: TokenLookup "form:_csrf").
+const (
+	CSRFField       = "_csrf"
+	FieldKind       = "kind"        // the ActionKind
+	FieldShipment   = "shipment"    // Shipment.Number the action is about
+	FieldAddress1   = "address1"    // correct_address
+	FieldAddress2   = "address2"    // correct_address
+	FieldCity       = "city"        // correct_address
+	FieldPostalCode = "postal_code" // correct_address
+	FieldDate       = "date"        // reschedule, "2006-01-02"
+	FieldNote       = "note"        // correct_address, not_received: free text
+
+	// The lookup form's fields, also posted by the theme app block.
+	FieldOrder   = "order"   // the order name or number, "#1001" or "1001"
+	FieldContact = "contact" // the email or phone used at checkout
+)
+
+// Action is one thing the shopper can do. With FormAction set it renders as
+// a POST form (plus fields for its kind: an address for correct_address,
+// a choice of Dates for reschedule, a note for not_received); otherwise, with
+// URL set, as a link (a carrier's reschedule page, a helpdesk).
+type Action struct {
+	Kind       ActionKind
+	FormAction string
+	URL        string
+	// CSRF is the token posted in CSRFField.
+	CSRF string
+	// Dates are the delivery days offered for a reschedule.
+	Dates []time.Time
+}
+
+// LookupView is the order lookup form (/track): order number plus the email
+// or phone used at checkout.
+type LookupView struct {
+	Locale string
+	Shop   Branding
+	// FormAction is where the form posts (GET is fine too, but POST keeps the
+	// email out of logs).
+	FormAction string
+	CSRF       string
+	// OrderName and Contact refill the form after a failed attempt.
+	OrderName string
+	Contact   string
+	// NotFound shows one generic message that never says which field was
+	// wrong, so the form cannot be used to probe orders or emails.
+	NotFound bool
+	// TooMany says the shopper must wait before trying again (rate limited).
+	TooMany bool
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -35,6 +36,8 @@ type App struct {
 	renderer *notify.Renderer
 	senders  map[notify.Channel]Sender
 	outbox   Sender
+	pages    *trackpage.Renderer
+	lookups  lookupLimiter
 }
 
 // Mode selects what a process runs.
@@ -54,6 +57,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now, policy: tracking.NextPoll, renderer: &notify.Renderer{}}
+	if a.pages, err = trackpage.New(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.setupCarriers()
 	if err := a.setupSenders(); err != nil {
 		db.Close()

@@ -11,4 +11,12 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/metrics", echo.WrapHandler(a.metrics.handler()))
 
 	e.POST("/webhooks/shopify", a.shopifyWebhook)
+
+	e.GET("/t/:token", a.trackPage)
+	e.POST("/t/:token/actions", a.trackAction)
+	e.GET("/t/:token/unsubscribe", a.unsubscribe)
+	e.GET("/track", a.lookupForm)
+	e.POST("/track", a.lookup)
+	e.GET("/apps/track", a.appProxy)
+	e.GET("/api/track/:token", a.trackJSON)
 }

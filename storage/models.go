@@ -144,6 +144,7 @@ type Shipment struct {
 	PollFailures          int
 	NotFoundSince         *time.Time
 	Expired               bool
+	PageViews             int
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -125,4 +126,64 @@ func (db *DB) DeliveredSince(ctx context.Context, since time.Time, limit int) ([
 		return nil, fmt.Errorf("delivered history: %w", err)
 	}
 	return out, nil
+}
+
+// ShipmentByToken finds the shipment behind a public tracking link.
+func (db *DB) ShipmentByToken(ctx context.Context, token string) (*Shipment, error) {
+	var s Shipment
+	if token == "" {
+		return nil, fmt.Errorf("shipment: %w", ErrNotFound)
+	}
+	if err := db.Gorm.WithContext(ctx).Where("public_token = ?", token).Take(&s).Error; err != nil {
+		return nil, notFound(err, "shipment")
+	}
+	return &s, nil
+}
+
+// OrderShipments lists an order's shipments, oldest first.
+func (db *DB) OrderShipments(ctx context.Context, shopID, orderID int64) ([]Shipment, error) {
+	var out []Shipment
+	if err := db.Gorm.WithContext(ctx).Where("shop_id = ? AND order_id = ?", shopID, orderID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("shipments of order %d: %w", orderID, err)
+	}
+	return out, nil
+}
+
+// FindOrderToken finds the tracking token of an order by its name (with or
+// without "#") and the email or phone used at checkout, within one shop.
+// Any mismatch is ErrNotFound, whichever field was wrong.
+func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact string) (string, error) {
+	orderName, contact = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(orderName), "#")), strings.TrimSpace(contact)
+	if orderName == "" || contact == "" {
+		return "", fmt.Errorf("lookup: %w", ErrNotFound)
+	}
+	var token string
+	err := db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.public_token").
+		Joins("JOIN orders ON orders.id = shipments.order_id").
+		Joins("JOIN shops ON shops.id = orders.shop_id").
+		Where("shops.domain = ? AND orders.name IN ?", shopDomain, []string{orderName, "#" + orderName}).
+		Where("(orders.email <> '' AND LOWER(orders.email) = LOWER(?)) OR (orders.phone <> '' AND orders.phone = ?)", contact, contact).
+		Order("shipments.id").Limit(1).Scan(&token).Error
+	if err != nil {
+		return "", fmt.Errorf("lookup: %w", err)
+	}
+	if token == "" {
+		return "", fmt.Errorf("lookup: %w", ErrNotFound)
+	}
+	return token, nil
+}
+
+// AddCustomerAction stores a shopper's request.
+func (db *DB) AddCustomerAction(ctx context.Context, a *CustomerAction) error {
+	if err := db.Gorm.WithContext(ctx).Create(a).Error; err != nil {
+		return fmt.Errorf("record customer action: %w", err)
+	}
+	return nil
+}
+
+// CountPageView adds one tracking-page view to the shipment, for the
+// merchant's contact-rate analytics.
+func (db *DB) CountPageView(ctx context.Context, token string) error {
+	return db.Gorm.WithContext(ctx).Model(&Shipment{}).Where("public_token = ?", token).
+		UpdateColumn("page_views", gorm.Expr("page_views + 1")).Error
 }

@@ -1,0 +1,314 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// trackPage renders /t/:token, the link every message carries.
+func (a *App) trackPage(c echo.Context) error {
+	v, err := a.pageView(c, c.Param("token"))
+	if err != nil {
+		return err
+	}
+	if done := c.QueryParam("done"); done != "" {
+		v.ActionDone = trackpage.ActionKind(done)
+	}
+	a.recordView(c.Request().Context(), c.Param("token"))
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	return a.pages.Render(c.Response(), v)
+}
+
+// trackJSON is the same status for extensions and the WooCommerce plugin.
+func (a *App) trackJSON(c echo.Context) error {
+	v, err := a.pageView(c, c.Param("token"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, trackpage.Summarize(v))
+}
+
+// pageView builds the page for the order that owns the shipment token: every
+// shipment of the order, so a split order reads as one story.
+func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
+	ctx := c.Request().Context()
+	ship, err := a.db.ShipmentByToken(ctx, token)
+	if err != nil {
+		return trackpage.View{}, err
+	}
+	m, err := a.loadMessageContext(ctx, ship.ID)
+	if err != nil {
+		return trackpage.View{}, err
+	}
+	ships, err := a.db.OrderShipments(ctx, m.shop.ID, m.order.ID)
+	if err != nil {
+		return trackpage.View{}, err
+	}
+	locale := trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), m.order.Locale)
+	if l := c.QueryParam("locale"); l != "" {
+		locale = trackpage.Negotiate(l, locale)
+	}
+	st := m.shop.Settings.V
+	v := trackpage.View{
+		Locale: locale,
+		Shop: trackpage.Branding{
+			Name: m.shop.Name, LogoURL: st.Branding.LogoURL, PrimaryColor: st.Branding.PrimaryColor, AccentColor: st.Branding.AccentColor,
+			FontFamily: st.Branding.FontFamily, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, ReturnsURL: st.ReturnsURL,
+		},
+		Order:    trackpage.Order{Name: m.order.Name, PlacedAt: m.order.CreatedAt},
+		TimeZone: loadZone(m.order.Timezone, m.shop.Timezone),
+		PageURL:  a.cfg.AppURL + "/t/" + token,
+	}
+	for _, f := range st.FAQ {
+		v.Shop.FAQ = append(v.Shop.FAQ, trackpage.FAQItem{Question: f.Question, Answer: f.Answer})
+	}
+	for _, li := range m.order.LineItems.V {
+		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL})
+	}
+	for i := range ships {
+		s := &ships[i]
+		events, err := a.db.Events(ctx, s.ID)
+		if err != nil {
+			return trackpage.View{}, err
+		}
+		ps := trackpage.Shipment{
+			Carrier: s.Carrier, CarrierName: carrierName(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
+			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
+			Actions: a.pageActions(s),
+		}
+		if eta := s.ETA(); !eta.IsZero() && !tracking.Stage(s.Stage).Terminal() {
+			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
+			if prev := a.previousETA(ctx, s); !prev.IsZero() {
+				pe.ChangedFrom = &prev
+			}
+			ps.ETA = pe
+		}
+		v.Shipments = append(v.Shipments, ps)
+	}
+	return v, nil
+}
+
+// pageActions offers what the shopper can do now: answer the carrier when
+// it needs something, reschedule after a missed delivery, report a parcel
+// marked delivered that never arrived, or reach support.
+func (a *App) pageActions(s *storage.Shipment) []trackpage.Action {
+	form := a.cfg.AppURL + "/t/" + s.PublicToken + "/actions"
+	csrf := a.csrfToken(s.PublicToken)
+	act := func(k trackpage.ActionKind) trackpage.Action {
+		return trackpage.Action{Kind: k, FormAction: form, CSRF: csrf}
+	}
+	var out []trackpage.Action
+	switch tracking.Problem(s.Problem) {
+	case tracking.ProblemActionRequired:
+		out = append(out, act(trackpage.ActionConfirmAddress), act(trackpage.ActionCorrectAddress))
+	case tracking.ProblemFailedAttempt:
+		r := act(trackpage.ActionReschedule)
+		cal := tracking.CalendarFor(s.Carrier, s.Service)
+		day := a.now()
+		for len(r.Dates) < 3 {
+			day = cal.AddBusinessDays(day, 1)
+			r.Dates = append(r.Dates, day)
+		}
+		out = append(out, r, act(trackpage.ActionCorrectAddress))
+	}
+	if tracking.Stage(s.Stage) == tracking.StageDelivered {
+		out = append(out, act(trackpage.ActionNotReceived))
+	}
+	return append(out, act(trackpage.ActionContactSupport))
+}
+
+func (a *App) csrfToken(token string) string {
+	m := hmac.New(sha256.New, a.cfg.EncryptionKey)
+	m.Write([]byte("csrf:" + token))
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// trackAction records what the shopper asked for and sends them back to the
+// page (post/redirect/get), which confirms it.
+func (a *App) trackAction(c echo.Context) error {
+	token := c.Param("token")
+	if !hmac.Equal([]byte(c.FormValue(trackpage.CSRFField)), []byte(a.csrfToken(token))) {
+		return echo.NewHTTPError(http.StatusForbidden, "this form has expired; reload the page")
+	}
+	ctx := c.Request().Context()
+	ship, err := a.db.ShipmentByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	kind := trackpage.ActionKind(c.FormValue(trackpage.FieldKind))
+	if !validAction(kind) {
+		return echo.NewHTTPError(http.StatusBadRequest, "unknown action")
+	}
+	details := map[string]string{}
+	for _, f := range []string{trackpage.FieldAddress1, trackpage.FieldAddress2, trackpage.FieldCity, trackpage.FieldPostalCode, trackpage.FieldDate, trackpage.FieldNote} {
+		if v := strings.TrimSpace(c.FormValue(f)); v != "" {
+			details[f] = truncate(v, 500)
+		}
+	}
+	if err := a.recordAction(ctx, ship, string(kind), "page", details); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?done="+url.QueryEscape(string(kind))+"#actions")
+}
+
+func validAction(k trackpage.ActionKind) bool {
+	for _, v := range trackpage.ActionKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// recordAction stores a shopper action; the merchant sees it in the admin.
+func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error {
+	return a.db.AddCustomerAction(ctx, &storage.CustomerAction{
+		ShopID: s.ShopID, ShipmentID: &s.ID, OrderID: &s.OrderID, Kind: kind, Source: source,
+		Details: storage.JSON[map[string]string]{V: details}, Status: "new",
+	})
+}
+
+func (a *App) recordView(ctx context.Context, token string) {
+	if err := a.db.CountPageView(ctx, token); err != nil {
+		a.log.Warn("count page view", "err", err)
+	}
+}
+
+// unsubscribe honours the link in every email: no more email for this
+// shopper from this shop.
+func (a *App) unsubscribe(c echo.Context) error {
+	ctx := c.Request().Context()
+	ship, err := a.db.ShipmentByToken(ctx, c.Param("token"))
+	if err != nil {
+		return err
+	}
+	order, err := a.db.OrderByID(ctx, ship.OrderID)
+	if err != nil {
+		return err
+	}
+	if order.Email != "" {
+		if err := a.db.SetContact(ctx, &storage.Contact{ShopID: ship.ShopID, Channel: "email", Address: order.Email, OptedOut: true, Source: "unsubscribe_link"}); err != nil {
+			return err
+		}
+	}
+	return c.HTML(http.StatusOK, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribed</title><main style="font-family:system-ui;max-width:32rem;margin:3rem auto;padding:1rem"><h1>You are unsubscribed</h1><p>You will get no more delivery emails from this store. The tracking page still works: <a href="/t/`+c.Param("token")+`">see your order</a>.</p></main></html>`)
+}
+
+// lookupLimiter throttles order lookups per client IP, so the form cannot be
+// used to guess order numbers and emails.
+type lookupLimiter struct {
+	mu sync.Mutex
+	m  map[string]*rate.Limiter
+}
+
+func (l *lookupLimiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil || len(l.m) > 100000 {
+		l.m = map[string]*rate.Limiter{}
+	}
+	lim, ok := l.m[key]
+	if !ok {
+		lim = rate.NewLimiter(rate.Every(time.Minute/5), 5) // 5 tries, then one every 12 s
+		l.m[key] = lim
+	}
+	return lim.Allow()
+}
+
+// lookupForm shows the order-number + email form.
+func (a *App) lookupForm(c echo.Context) error {
+	return a.renderLookup(c, trackpage.LookupView{})
+}
+
+// lookup finds an order by number and email or phone. Wrong number and wrong
+// email give the same answer, so nothing leaks.
+func (a *App) lookup(c echo.Context) error {
+	v := trackpage.LookupView{OrderName: truncate(c.FormValue(trackpage.FieldOrder), 64), Contact: truncate(c.FormValue(trackpage.FieldContact), 128)}
+	shopDomain := c.QueryParam("shop")
+	if !a.lookups.allow(c.RealIP()) || !a.lookups.allow(shopDomain+"|"+c.RealIP()) {
+		v.TooMany = true
+		return a.renderLookup(c, v)
+	}
+	ctx := c.Request().Context()
+	token, err := a.db.FindOrderToken(ctx, shopDomain, v.OrderName, v.Contact)
+	if errors.Is(err, storage.ErrNotFound) {
+		v.NotFound = true
+		return a.renderLookup(c, v)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/t/"+token)
+}
+
+func (a *App) renderLookup(c echo.Context, v trackpage.LookupView) error {
+	v.Locale = trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), "en")
+	v.FormAction = "/track"
+	if s := c.QueryParam("shop"); s != "" {
+		v.FormAction += "?shop=" + url.QueryEscape(s)
+		if shop, err := a.db.ShopByDomain(c.Request().Context(), s); err == nil {
+			v.Shop.Name = shop.Name
+		}
+	}
+	code := http.StatusOK
+	if v.TooMany {
+		code = http.StatusTooManyRequests
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(code)
+	return a.pages.RenderLookup(c.Response(), v)
+}
+
+// appProxy serves the page inside the shop's theme through Shopify's app
+// proxy (/apps/track): the signature proves the request came via Shopify.
+func (a *App) appProxy(c echo.Context) error {
+	q := c.Request().URL.Query()
+	shopDomain, err := shopify.VerifyProxyQuery(a.cfg.ShopifyAPISecret, q, a.now())
+	if err != nil {
+		return echo.NewHTTPError(http.StatusUnauthorized, "invalid app proxy signature")
+	}
+	token := q.Get("t")
+	if token == "" {
+		return a.renderLookup(c, trackpage.LookupView{})
+	}
+	v, err := a.pageView(c, token)
+	if err != nil {
+		return err
+	}
+	if ship, err := a.db.ShipmentByToken(c.Request().Context(), token); err != nil || !a.shopOwns(c.Request().Context(), shopDomain, ship.ShopID) {
+		return storage.ErrNotFound
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/liquid; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	return a.pages.RenderProxy(c.Response(), v)
+}
+
+func (a *App) shopOwns(ctx context.Context, domain string, shopID int64) bool {
+	s, err := a.db.ShopByDomain(ctx, domain)
+	return err == nil && s.ID == shopID
+}

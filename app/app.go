@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -38,6 +39,8 @@ type App struct {
 	outbox   Sender
 	pages    *trackpage.Renderer
 	lookups  lookupLimiter
+
+	adminPages map[string]*template.Template
 }
 
 // Mode selects what a process runs.
@@ -58,6 +61,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 	}
 	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now, policy: tracking.NextPoll, renderer: &notify.Renderer{}}
 	if a.pages, err = trackpage.New(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.adminPages, err = parseAdminTemplates(); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -19,4 +19,12 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/track", a.lookup)
 	e.GET("/apps/track", a.appProxy)
 	e.GET("/api/track/:token", a.trackJSON)
+
+	e.GET("/admin/login", a.adminLogin)
+	admin := e.Group("/admin", a.requireAdmin)
+	admin.GET("", a.adminHome)
+	admin.GET("/shipments", a.adminShipments)
+	admin.GET("/outbox", a.adminOutbox)
+	admin.GET("/webhooks", a.adminWebhooks)
+	admin.POST("/webhooks/:id/replay", a.adminReplay)
 }

@@ -1,0 +1,201 @@
+package app
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/templates"
+)
+
+// The standalone admin (WooCommerce merchants, the demo) signs in with a
+// signed, short-lived link and keeps an HMAC-signed session cookie; every
+// form carries a CSRF token derived from that cookie.
+const (
+	adminCookie     = "ot_admin"
+	adminSessionTTL = 12 * time.Hour
+	adminLinkTTL    = 24 * time.Hour
+)
+
+func parseAdminTemplates() (map[string]*template.Template, error) {
+	out := map[string]*template.Template{}
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks"} {
+		t, err := template.ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
+		if err != nil {
+			return nil, fmt.Errorf("admin template %s: %w", page, err)
+		}
+		out[page] = t
+	}
+	return out, nil
+}
+
+func (a *App) sign(purpose, payload string) string {
+	m := hmac.New(sha256.New, a.cfg.EncryptionKey)
+	m.Write([]byte(purpose + ":" + payload))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// signedValue is "shopID.expiryUnix.signature".
+func (a *App) signedValue(purpose string, shopID int64, ttl time.Duration) string {
+	payload := fmt.Sprintf("%d.%d", shopID, a.now().Add(ttl).Unix())
+	return payload + "." + a.sign(purpose, payload)
+}
+
+func (a *App) verifySigned(purpose, v string) (int64, bool) {
+	i := strings.LastIndexByte(v, '.')
+	if i < 0 {
+		return 0, false
+	}
+	payload, sig := v[:i], v[i+1:]
+	if !hmac.Equal([]byte(sig), []byte(a.sign(purpose, payload))) {
+		return 0, false
+	}
+	idS, expS, ok := strings.Cut(payload, ".")
+	id, err1 := strconv.ParseInt(idS, 10, 64)
+	exp, err2 := strconv.ParseInt(expS, 10, 64)
+	if !ok || err1 != nil || err2 != nil || a.now().Unix() > exp {
+		return 0, false
+	}
+	return id, true
+}
+
+// adminLoginURL is a sign-in link for a shop's admin (printed by the demo,
+// emailed to WooCommerce merchants).
+func (a *App) adminLoginURL(shopID int64) string {
+	return a.cfg.AppURL + "/admin/login?t=" + a.signedValue("admin-login", shopID, adminLinkTTL)
+}
+
+func (a *App) adminLogin(c echo.Context) error {
+	shopID, ok := a.verifySigned("admin-login", c.QueryParam("t"))
+	if !ok {
+		return echo.NewHTTPError(http.StatusUnauthorized, "this sign-in link is invalid or has expired")
+	}
+	c.SetCookie(&http.Cookie{
+		Name: adminCookie, Value: a.signedValue("admin-session", shopID, adminSessionTTL), Path: "/admin",
+		HttpOnly: true, Secure: strings.HasPrefix(a.cfg.AppURL, "https://"), SameSite: http.SameSiteLaxMode,
+		MaxAge: int(adminSessionTTL.Seconds()),
+	})
+	return c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+// requireAdmin resolves the signed-in shop, and checks the CSRF token on
+// every state-changing request.
+func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(adminCookie)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusUnauthorized, "sign in with the link from your email (or the demo's output)")
+		}
+		shopID, ok := a.verifySigned("admin-session", ck.Value)
+		if !ok {
+			return echo.NewHTTPError(http.StatusUnauthorized, "your session has expired; sign in again")
+		}
+		csrf := a.sign("admin-csrf", ck.Value)[:32]
+		if c.Request().Method != http.MethodGet && !hmac.Equal([]byte(c.FormValue("_csrf")), []byte(csrf)) {
+			return echo.NewHTTPError(http.StatusForbidden, "invalid form token; reload the page")
+		}
+		shop, err := a.db.ShopByID(c.Request().Context(), shopID)
+		if err != nil {
+			return err
+		}
+		c.Set("shop", shop)
+		c.Set("csrf", csrf)
+		c.Response().Header().Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+func adminShop(c echo.Context) *storage.Shop { return c.Get("shop").(*storage.Shop) }
+
+func (a *App) renderAdmin(c echo.Context, page string, data map[string]any) error {
+	shop := adminShop(c)
+	data["Title"], data["Nav"], data["ShopName"], data["CSRF"] = page, page, shop.Name, c.Get("csrf")
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	return a.adminPages[page].ExecuteTemplate(c.Response(), "layout", data)
+}
+
+func (a *App) adminHome(c echo.Context) error {
+	scope := a.db.Scope(adminShop(c).ID)
+	ctx := c.Request().Context()
+	stages, problems, err := scope.StageCounts(ctx)
+	if err != nil {
+		return err
+	}
+	actions, err := scope.Actions(ctx, 20)
+	if err != nil {
+		return err
+	}
+	return a.renderAdmin(c, "home", map[string]any{"Stages": stages, "Problems": problems, "Actions": actions})
+}
+
+func (a *App) adminShipments(c echo.Context) error {
+	f := storage.ShipmentFilter{Stage: c.QueryParam("stage"), Problem: c.QueryParam("problem"), Carrier: c.QueryParam("carrier"), Query: c.QueryParam("q")}
+	rows, err := a.db.Scope(adminShop(c).ID).Shipments(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	for _, p := range tracking.Problems[1:] {
+		problems = append(problems, string(p))
+	}
+	var stages []string
+	for _, s := range tracking.Stages {
+		stages = append(stages, string(s))
+	}
+	return a.renderAdmin(c, "shipments", map[string]any{"Shipments": rows, "Filter": f, "StageOptions": stages, "ProblemOptions": problems})
+}
+
+func (a *App) adminOutbox(c echo.Context) error {
+	ns, err := a.db.Scope(adminShop(c).ID).Notifications(c.Request().Context(), 200)
+	if err != nil {
+		return err
+	}
+	return a.renderAdmin(c, "outbox", map[string]any{"Notifications": ns})
+}
+
+func (a *App) adminWebhooks(c echo.Context) error {
+	ds, err := a.db.Scope(adminShop(c).ID).Deliveries(c.Request().Context(), c.QueryParam("status"), 200)
+	if err != nil {
+		return err
+	}
+	return a.renderAdmin(c, "webhooks", map[string]any{"Deliveries": ds})
+}
+
+// adminReplay re-processes a failed delivery from its stored payload.
+func (a *App) adminReplay(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "bad delivery id")
+	}
+	ctx := c.Request().Context()
+	scope := a.db.Scope(adminShop(c).ID)
+	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := scope.ResetDelivery(ctx, tx, id); err != nil {
+			return err
+		}
+		sqlTx, err := storage.SQLTx(tx)
+		if err != nil {
+			return err
+		}
+		_, err = a.jobs.InsertTx(ctx, sqlTx, jobs.ProcessWebhookArgs{DeliveryID: id}, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/webhooks")
+}

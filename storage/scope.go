@@ -1,0 +1,125 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// ShopScope runs the admin's queries for one shop: every query it offers is
+// filtered by shop_id, so an unscoped admin read cannot be written.
+type ShopScope struct {
+	db *DB
+	id int64
+}
+
+// Scope returns the queries of one shop.
+func (db *DB) Scope(shopID int64) ShopScope { return ShopScope{db: db, id: shopID} }
+
+func (s ShopScope) q(ctx context.Context) *gorm.DB {
+	return s.db.Gorm.WithContext(ctx).Where("shop_id = ?", s.id)
+}
+
+// ShipmentFilter narrows the shipment list.
+type ShipmentFilter struct {
+	Stage, Problem, Carrier string
+	Query                   string // order name or tracking number
+	Limit                   int
+}
+
+// ShipmentRow is a shipment with its order's name.
+type ShipmentRow struct {
+	Shipment
+	OrderName string
+}
+
+// Shipments lists the shop's shipments, newest first.
+func (s ShopScope) Shipments(ctx context.Context, f ShipmentFilter) ([]ShipmentRow, error) {
+	q := s.db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
+		Joins("JOIN orders ON orders.id = shipments.order_id").Where("shipments.shop_id = ?", s.id)
+	if f.Stage != "" {
+		q = q.Where("shipments.stage = ?", f.Stage)
+	}
+	if f.Problem != "" {
+		q = q.Where("shipments.problem = ?", f.Problem)
+	}
+	if f.Carrier != "" {
+		q = q.Where("shipments.carrier = ?", f.Carrier)
+	}
+	if t := strings.TrimSpace(f.Query); t != "" {
+		q = q.Where("shipments.tracking_number = ? OR orders.name IN ?", strings.ToUpper(t), []string{t, "#" + strings.TrimPrefix(t, "#")})
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 200
+	}
+	var out []ShipmentRow
+	if err := q.Order("shipments.id DESC").Limit(limit).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list shipments: %w", err)
+	}
+	return out, nil
+}
+
+// Count is a number of shipments in one group.
+type Count struct {
+	Key string
+	N   int64
+}
+
+// StageCounts counts the shop's shipments by stage, and separately by problem.
+func (s ShopScope) StageCounts(ctx context.Context) (stages, problems []Count, err error) {
+	if err = s.q(ctx).Model(&Shipment{}).Select("stage AS key, count(*) AS n").Group("stage").Scan(&stages).Error; err != nil {
+		return nil, nil, fmt.Errorf("count stages: %w", err)
+	}
+	if err = s.q(ctx).Model(&Shipment{}).Select("problem AS key, count(*) AS n").Where("problem <> ''").Group("problem").Scan(&problems).Error; err != nil {
+		return nil, nil, fmt.Errorf("count problems: %w", err)
+	}
+	return stages, problems, nil
+}
+
+// Notifications lists the shop's message log, newest first.
+func (s ShopScope) Notifications(ctx context.Context, limit int) ([]Notification, error) {
+	var out []Notification
+	if err := s.q(ctx).Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	return out, nil
+}
+
+// Actions lists shopper actions, newest first.
+func (s ShopScope) Actions(ctx context.Context, limit int) ([]CustomerAction, error) {
+	var out []CustomerAction
+	if err := s.q(ctx).Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list customer actions: %w", err)
+	}
+	return out, nil
+}
+
+// Deliveries lists webhook deliveries with the given status (all when empty).
+func (s ShopScope) Deliveries(ctx context.Context, status string, limit int) ([]WebhookDelivery, error) {
+	q := s.q(ctx)
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	var out []WebhookDelivery
+	if err := q.Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// ResetDelivery marks one of the shop's deliveries for replay inside tx,
+// failing with ErrNotFound when it belongs to another shop.
+func (s ShopScope) ResetDelivery(ctx context.Context, tx *gorm.DB, id int64) error {
+	res := tx.WithContext(ctx).Model(&WebhookDelivery{}).Where("shop_id = ? AND id = ?", s.id, id).
+		Updates(map[string]any{"status": DeliveryReceived, "error": ""})
+	if res.Error != nil {
+		return fmt.Errorf("reset delivery %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("delivery %d: %w", id, ErrNotFound)
+	}
+	return nil
+}

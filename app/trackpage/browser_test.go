@@ -18,42 +18,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/ordertrack/ordertrack/app/browsertest"
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts a headless Chromium for the test, or skips when it is not
-// installed outside CI (in CI a missing browser fails the test).
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil && os.Getenv("CI") == "" {
-		t.Skipf("%s not installed (install Debian's chromium to run browser tests)", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		// The fixtures' images are served by an httptest TLS server,
-		// because the page only shows https images.
-		chromedp.IgnoreCertErrors,
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-	})
-	return ctx
-}
 
 // site serves one rendered page at / and square PNGs under /img/, over TLS.
 func site(t *testing.T, body []byte, contentType string) *httptest.Server {
@@ -175,7 +142,7 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 }
 
 func TestBrowserShowsHeadlineAndReachesActionsByKeyboard(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.New(t)
 	r := newRenderer(t)
 
 	// Render once to learn the server URL, then again with images on it.
@@ -242,7 +209,7 @@ func TestBrowserShowsHeadlineAndReachesActionsByKeyboard(t *testing.T) {
 }
 
 func TestBrowserRendersEveryPageCleanly(t *testing.T) {
-	ctx := browser(t)
+	ctx := browsertest.New(t)
 	r := newRenderer(t)
 	srv := site(t, nil, "")
 

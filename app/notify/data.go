@@ -81,7 +81,7 @@ type Shipment struct {
 // ETA is the delivery estimate and, when it just moved, what it was before.
 type ETA struct {
 	tracking.Window
-	Source      string // "carrier" or "predicted"
+	Source      string // tracking.SourceCarrier, SourceLearned or SourcePrior
 	ChangedFrom tracking.Window
 }
 

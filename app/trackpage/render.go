@@ -313,6 +313,8 @@ func buildETA(c *catalog, loc *time.Location, shop Branding, carrier string, e E
 		out.Source = c.T("eta.source.carrier", "carrier", carrier)
 	case ETASourceLearned:
 		out.Source = c.T("eta.source.learned")
+	case ETASourceTypical:
+		out.Source = c.T("eta.source.typical")
 	case ETASourceStore:
 		name := shop.Name
 		if name == "" {

@@ -185,6 +185,12 @@ func TestETAShowsDateSourceAndWhatChanged(t *testing.T) {
 			bads:  []string{"Updated:"},
 		},
 		{
+			name:  "typical transit before any history says so",
+			eta:   ETA{Earliest: day(24, 17), Latest: day(25, 17), Source: ETASourceTypical},
+			wants: []string{"Typical delivery time for this service"},
+			bads:  []string{"based on recent deliveries"},
+		},
+		{
 			name:  "store promise",
 			eta:   ETA{Earliest: day(27, 17), Source: ETASourceStore},
 			wants: []string{"Friday, November 27", "Estimate from Maple &amp; Moss"},

@@ -90,6 +90,7 @@ const (
 	ETASourceCarrier ETASource = "carrier" // the carrier's own promised date
 	ETASourceLearned ETASource = "learned" // learned transit time for the lane
 	ETASourceStore   ETASource = "store"   // the store's shipping promise
+	ETASourceTypical ETASource = "prior"   // the service's typical transit, before any history
 )
 
 // ETA is a delivery estimate: a day (Earliest == Latest) or a window.

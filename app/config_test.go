@@ -1,0 +1,62 @@
+package app
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+
+const goodKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // base64 of 32 bytes
+
+func TestLoadConfigAcceptsProductionSettings(t *testing.T) {
+	c, err := LoadConfig(env(map[string]string{
+		"APP_URL": "https://ordertrack.example/", "ENCRYPTION_KEY": goodKey, "PORT": "9000",
+		"DATABASE_URL": "postgres://u@db/ordertrack", "SHOPIFY_API_KEY": "k", "SHOPIFY_API_SECRET": "s",
+	}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Port != 9000 || c.AppURL != "https://ordertrack.example" || len(c.EncryptionKey) != 32 {
+		t.Fatalf("config = port %d url %q key %d bytes", c.Port, c.AppURL, len(c.EncryptionKey))
+	}
+}
+
+func TestLoadConfigDemoNeedsNothing(t *testing.T) {
+	c, err := LoadConfig(env(nil), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AppURL != "http://localhost:8080" || c.ShopifyAPISecret != "demo-secret" || len(c.EncryptionKey) != 32 {
+		t.Fatalf("demo config = %+v", c)
+	}
+}
+
+func TestLoadConfigExplainsEveryProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"nothing set", map[string]string{}, []string{"APP_URL is required", "ENCRYPTION_KEY is required"}},
+		{"bad port", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "PORT": "http"}, []string{`PORT="http"`}},
+		{"relative url", map[string]string{"APP_URL": "ordertrack.example", "ENCRYPTION_KEY": goodKey}, []string{"want an absolute http(s) URL"}},
+		{"short key", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": "c2hvcnQ="}, []string{"ENCRYPTION_KEY must be 32 bytes"}},
+		{"mysql url", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "DATABASE_URL": "mysql://x"}, []string{"DATABASE_URL must be a postgres:// URL"}},
+		{"half of twilio", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "TWILIO_ACCOUNT_SID": "AC1"}, []string{"must be set together"}},
+		{"shopify key without secret", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "SHOPIFY_API_KEY": "k"}, []string{"SHOPIFY_API_SECRET is required"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadConfig(env(tt.env), false)
+			if err == nil {
+				t.Fatal("LoadConfig accepted the settings; want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/track", a.lookupForm)
 	e.POST("/track", a.lookup)
 	e.GET("/apps/track", a.appProxy)
+	e.POST("/apps/track", a.appProxyLookup)
 	e.GET("/api/track/:token", a.trackJSON)
 
 	e.GET("/admin/login", a.adminLogin)

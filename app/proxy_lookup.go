@@ -1,0 +1,53 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// appProxyLookup answers the theme block's lookup form, posted through
+// Shopify's app proxy: the proxy signature names the shop (cookies are
+// stripped, so it stands in for CSRF), and the answer renders inside the
+// theme. Wrong order and wrong contact read the same, and lookups are
+// rate-limited per IP and shop like /track.
+func (a *App) appProxyLookup(c echo.Context) error {
+	shopDomain, err := shopify.VerifyProxyQuery(a.cfg.ShopifyAPISecret, c.Request().URL.Query(), a.now())
+	if err != nil {
+		return echo.NewHTTPError(http.StatusUnauthorized, "invalid app proxy signature")
+	}
+	v := trackpage.LookupView{
+		Locale:    trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), "en"),
+		OrderName: truncate(c.FormValue(trackpage.FieldOrder), 64), Contact: truncate(c.FormValue(trackpage.FieldContact), 128),
+		FormAction: "/apps/track",
+	}
+	// The tracking fragment renders inside the theme (application/liquid);
+	// the lookup form is a whole page of its own.
+	render := func(code int, contentType string, fn func() error) error {
+		c.Response().Header().Set(echo.HeaderContentType, contentType)
+		c.Response().WriteHeader(code)
+		return fn()
+	}
+	if !a.lookups.allow(c.RealIP()) || !a.lookups.allow(shopDomain+"|"+c.RealIP()) {
+		v.TooMany = true
+		return render(http.StatusTooManyRequests, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
+	}
+	token, err := a.db.FindOrderToken(c.Request().Context(), shopDomain, v.OrderName, v.Contact)
+	if errors.Is(err, storage.ErrNotFound) {
+		v.NotFound = true
+		return render(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
+	}
+	if err != nil {
+		return err
+	}
+	page, err := a.pageView(c, token)
+	if err != nil {
+		return err
+	}
+	return render(http.StatusOK, trackpage.ContentTypeProxy+"; charset=utf-8", func() error { return a.pages.RenderProxy(c.Response(), page) })
+}

@@ -92,7 +92,7 @@ func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
 		ps := trackpage.Shipment{
 			Carrier: s.Carrier, CarrierName: carrierName(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
 			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
-			Actions: a.pageActions(s),
+			Actions: a.pageActions(s), Expired: s.Expired,
 		}
 		if eta := s.ETA(); !eta.IsZero() && !tracking.Stage(s.Stage).Terminal() {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}

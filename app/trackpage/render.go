@@ -254,6 +254,11 @@ func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i,
 		s.Stage = tracking.StageConfirmed
 	}
 	headline, next := Copy(c.lang, s.Stage, s.Problem)
+	if s.Expired && !s.Stage.Terminal() {
+		// Tracking stopped after a long silence: say so plainly rather than
+		// repeat a status that may no longer be true.
+		headline, next = c.T("copy.expired.headline"), c.T("copy.expired.next")
+	}
 	sv := shipmentView{
 		Shipment: s, Index: i + 1, Total: total, Headline: headline, NextStep: next,
 		CarrierName: s.CarrierName, Steps: progress(c, s.Stage, s.Problem),

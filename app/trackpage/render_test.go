@@ -225,6 +225,18 @@ func TestDeliveredShowsWhenInsteadOfEstimate(t *testing.T) {
 	mustNotContain(t, page, "Estimated delivery")
 }
 
+func TestExpiredTrackingSaysUpdatesStopped(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	v.Shipments[0].Expired = true
+	page := render(t, r, v)
+	mustContain(t, page, "Tracking updates have stopped", "Contact us and we&#39;ll find out where it is")
+	mustNotContain(t, page, "Your package is in transit")
+
+	v.Shipments[0].Stage = tracking.StageDelivered // a delivered parcel never reads as lost
+	mustNotContain(t, render(t, r, v), "Tracking updates have stopped")
+}
+
 func TestActionsArePlainPostForms(t *testing.T) {
 	r := newRenderer(t)
 	v := inTransit(t)

@@ -121,6 +121,9 @@ type Shipment struct {
 	// Actions are what the shopper can do now (typically offered with a
 	// failed attempt or an action-required problem).
 	Actions []Action
+	// Expired means the carrier went silent for so long that tracking
+	// stopped; the page says so and points to support.
+	Expired bool
 }
 
 // ActionKind names something the shopper can ask for from the page.

@@ -209,3 +209,33 @@ func TestMalformedWebhookIsKeptAsFailed(t *testing.T) {
 		}
 	})
 }
+
+func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		platform, platformCalls := fakeUPS(t)
+		merchant, merchantCalls := fakeUPS(t)
+		a, _ := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: platform.URL}})
+		ctx := context.Background()
+		tokOwn := seedOrder(t, a, "own.myshopify.com", "#1", "a@example.com")
+		tokPlatform := seedOrder(t, a, "plain.myshopify.com", "#2", "b@example.com")
+		own, err := a.db.ShopByDomain(ctx, "own.myshopify.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.db.SetCarrierAccount(ctx, own.ID, "ups", map[string]string{"client_id": "m", "client_secret": "s", "base_url": merchant.URL}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{tokOwn, tokPlatform} {
+			waitUntil(t, "both shipments polled", func() bool {
+				s, err := a.db.ShipmentByToken(ctx, tok)
+				return err == nil && s.Stage == "in_transit"
+			})
+		}
+		if *merchantCalls != 1 || *platformCalls != 1 {
+			t.Fatalf("merchant account got %d calls, platform %d; want 1 each", *merchantCalls, *platformCalls)
+		}
+	})
+}

@@ -30,15 +30,21 @@ type Tracker interface {
 type carrier struct {
 	Tracker
 	limit *rate.Limiter // per process; quotas are split across worker machines
+	built time.Time     // for merchant accounts: when the client was built
 }
 
 // carriers routes a carrier code to its API; unknown codes use the fallback
-// aggregator when one is configured.
+// aggregator when one is configured. Merchant accounts (a shop's own
+// credentials) are built on first use and rebuilt after accountTTL, so
+// changed credentials take effect on every worker.
 type carriers struct {
 	mu       sync.Mutex
 	byName   map[string]*carrier
 	fallback *carrier
+	accounts map[storage.CarrierAccountKey]*carrier
 }
+
+const accountTTL = 10 * time.Minute
 
 func (c *carriers) add(name string, t Tracker, perSecond float64, burst int) {
 	c.mu.Lock()
@@ -58,6 +64,41 @@ func (c *carriers) get(name string) (*carrier, bool) {
 	return c.fallback, c.fallback != nil
 }
 
+// carrierFor returns the merchant's own account for the carrier when the shop
+// has one (shopID > 0), else the platform's.
+func (a *App) carrierFor(ctx context.Context, shopID int64, name string) (*carrier, error) {
+	if shopID == 0 {
+		c, ok := a.carriers.get(name)
+		if !ok {
+			return nil, nil
+		}
+		return c, nil
+	}
+	key := storage.CarrierAccountKey{ShopID: shopID, Carrier: name}
+	a.carriers.mu.Lock()
+	c, ok := a.carriers.accounts[key]
+	a.carriers.mu.Unlock()
+	if ok && a.now().Sub(c.built) < accountTTL {
+		return c, nil
+	}
+	creds, err := a.db.CarrierAccountCredentials(ctx, shopID, name)
+	if err != nil {
+		return nil, err
+	}
+	t, perSecond, ok := a.newTracker(name, creds)
+	if !ok {
+		return nil, nil
+	}
+	c = &carrier{Tracker: t, limit: rate.NewLimiter(rate.Limit(perSecond), int(max(1, perSecond))), built: a.now()}
+	a.carriers.mu.Lock()
+	if a.carriers.accounts == nil {
+		a.carriers.accounts = map[storage.CarrierAccountKey]*carrier{}
+	}
+	a.carriers.accounts[key] = c
+	a.carriers.mu.Unlock()
+	return c, nil
+}
+
 // schedulerBatch bounds one tick's work; the next tick takes the rest.
 const schedulerBatch = 1000
 
@@ -68,23 +109,35 @@ const pollLease = 15 * time.Minute
 // schedulePolls claims due shipments and enqueues poll jobs, batched per
 // carrier up to the carrier's batch size, in one transaction.
 func (a *App) schedulePolls(ctx context.Context, _ *river.Job[jobs.SchedulePollsArgs]) error {
+	// Read outside the transaction: SQLite has a single connection, which
+	// the transaction holds.
+	own, err := a.db.CarrierAccountKeys(ctx)
+	if err != nil {
+		return err
+	}
 	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		due, err := storage.ClaimDue(ctx, tx, a.now().UTC(), pollLease, schedulerBatch)
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		byCarrier := map[string][]int64{}
+		// Batch per account: the platform's per carrier, a merchant's own
+		// per shop and carrier.
+		batches := map[storage.CarrierAccountKey][]int64{}
 		for _, d := range due {
-			byCarrier[d.Carrier] = append(byCarrier[d.Carrier], d.ID)
+			key := storage.CarrierAccountKey{ShopID: d.ShopID, Carrier: d.Carrier}
+			if !own[key] {
+				key.ShopID = 0
+			}
+			batches[key] = append(batches[key], d.ID)
 		}
 		var params []river.InsertManyParams
-		for name, ids := range byCarrier {
+		for key, ids := range batches {
 			size := 1
-			if c, ok := a.carriers.get(name); ok {
+			if c, ok := a.carriers.get(key.Carrier); ok {
 				size = max(1, c.MaxBatch())
 			}
 			for chunk := range slices.Chunk(ids, size) {
-				params = append(params, river.InsertManyParams{Args: jobs.PollArgs{Carrier: name, ShipmentIDs: chunk}})
+				params = append(params, river.InsertManyParams{Args: jobs.PollArgs{Carrier: key.Carrier, ShopID: key.ShopID, ShipmentIDs: chunk}})
 			}
 		}
 		sqlTx, err := storage.SQLTx(tx)
@@ -108,8 +161,11 @@ func (a *App) poll(ctx context.Context, job *river.Job[jobs.PollArgs]) error {
 	if len(ships) == 0 {
 		return nil
 	}
-	c, ok := a.carriers.get(job.Args.Carrier)
-	if !ok {
+	c, err := a.carrierFor(ctx, job.Args.ShopID, job.Args.Carrier)
+	if err != nil {
+		return err
+	}
+	if c == nil {
 		// No API for this carrier: the page shows the store's own tracking
 		// link; stop polling rather than spin.
 		return a.stopPolling(ctx, ships)

@@ -18,27 +18,56 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
+// carrierCreds are one account's credentials, in the keys a merchant
+// enters: client_id/client_secret (UPS, FedEx, USPS) or api_key (DHL,
+// AfterShip), plus an optional base_url for sandboxes.
+type carrierCreds map[string]string
+
+// newTracker builds a carrier client from credentials; ok is false for a
+// carrier we have no API client for.
+func (a *App) newTracker(name string, c carrierCreds) (t Tracker, perSecond float64, ok bool) {
+	unknown := func(carrier, code string) { a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc() }
+	id, secret, key, base := c["client_id"], c["client_secret"], c["api_key"], c["base_url"]
+	switch name {
+	case "ups":
+		return ups.New(ups.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown}), 5, true
+	case "fedex":
+		return fedex.New(fedex.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown}), 5, true
+	case "usps":
+		return usps.New(usps.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown}), 5, true
+	case "dhl":
+		// DHL's starter key allows 1 call/s; the others publish no hard
+		// limit, so we stay polite.
+		return dhl.New(dhl.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown}), 1, true
+	case "aftership":
+		return aftership.New(aftership.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown}), 5, true
+	}
+	return nil, 0, false
+}
+
 // setupCarriers registers every carrier with platform credentials. Quotas
-// are per process: DHL's starter key allows 1 call/s, the others publish no
-// hard limit, so we stay polite.
+// are per process and per account.
 func (a *App) setupCarriers() {
 	cc := a.cfg.Carriers
-	unknown := func(carrier, code string) { a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc() }
-	if cc.UPSClientID != "" {
-		a.carriers.add("ups", ups.New(ups.Config{BaseURL: cc.UPSBaseURL, ClientID: cc.UPSClientID, ClientSecret: cc.UPSClientSecret, OnUnknownCode: unknown}), 5, 5)
+	for _, acc := range []struct {
+		name  string
+		creds carrierCreds
+		set   bool
+	}{
+		{"ups", carrierCreds{"client_id": cc.UPSClientID, "client_secret": cc.UPSClientSecret, "base_url": cc.UPSBaseURL}, cc.UPSClientID != ""},
+		{"fedex", carrierCreds{"client_id": cc.FedExClientID, "client_secret": cc.FedExClientSecret, "base_url": cc.FedExBaseURL}, cc.FedExClientID != ""},
+		{"usps", carrierCreds{"client_id": cc.USPSClientID, "client_secret": cc.USPSClientSecret, "base_url": cc.USPSBaseURL}, cc.USPSClientID != ""},
+		{"dhl", carrierCreds{"api_key": cc.DHLAPIKey, "base_url": cc.DHLBaseURL}, cc.DHLAPIKey != ""},
+		{"aftership", carrierCreds{"api_key": cc.AggregatorAPIKey, "base_url": cc.AggregatorBaseURL}, cc.AggregatorAPIKey != ""},
+	} {
+		if !acc.set {
+			continue
+		}
+		t, perSecond, _ := a.newTracker(acc.name, acc.creds)
+		a.carriers.add(acc.name, t, perSecond, int(max(1, perSecond)))
 	}
-	if cc.FedExClientID != "" {
-		a.carriers.add("fedex", fedex.New(fedex.Config{BaseURL: cc.FedExBaseURL, ClientID: cc.FedExClientID, ClientSecret: cc.FedExClientSecret, OnUnknownCode: unknown}), 5, 5)
-	}
-	if cc.USPSClientID != "" {
-		a.carriers.add("usps", usps.New(usps.Config{BaseURL: cc.USPSBaseURL, ClientID: cc.USPSClientID, ClientSecret: cc.USPSClientSecret, OnUnknownCode: unknown}), 5, 5)
-	}
-	if cc.DHLAPIKey != "" {
-		a.carriers.add("dhl", dhl.New(dhl.Config{BaseURL: cc.DHLBaseURL, APIKey: cc.DHLAPIKey, OnUnknownCode: unknown}), 1, 1)
-	}
-	if cc.AggregatorAPIKey != "" {
-		a.carriers.add("aftership", aftership.New(aftership.Config{BaseURL: cc.AggregatorBaseURL, APIKey: cc.AggregatorAPIKey, OnUnknownCode: unknown}), 5, 5)
-		a.carriers.fallback, _ = a.carriers.get("aftership")
+	if f, ok := a.carriers.get("aftership"); ok {
+		a.carriers.fallback = f
 	}
 }
 

@@ -2,7 +2,16 @@ package jobs
 
 import (
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
+
+// whilePending dedupes a job only against copies not yet finished: River's
+// default also counts completed jobs (until cleaned out a day later), which
+// would swallow the next legitimate run of a recurring job.
+var whilePending = []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+}
 
 // SchedulePollsArgs is the periodic tick that finds due shipments and
 // enqueues their polls.
@@ -13,12 +22,14 @@ func (SchedulePollsArgs) Kind() string { return "schedule_polls" }
 
 // InsertOpts keeps at most one pending tick.
 func (SchedulePollsArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 3}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}, MaxAttempts: 3}
 }
 
 // PollArgs polls one batch of shipments on one carrier.
 type PollArgs struct {
-	Carrier     string  `json:"carrier"`
+	Carrier string `json:"carrier"`
+	// ShopID names the merchant account to use; 0 is the platform's.
+	ShopID      int64   `json:"shop_id,omitempty"`
 	ShipmentIDs []int64 `json:"shipment_ids"`
 }
 
@@ -28,7 +39,7 @@ func (PollArgs) Kind() string { return "poll" }
 // InsertOpts makes a batch unique while pending so no shipment is polled twice
 // for one due time, even with several schedulers.
 func (PollArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 5}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}, MaxAttempts: 5}
 }
 
 // NotifyArgs turns one fired trigger into planned messages.

@@ -11,7 +11,7 @@ type ProcessWebhookArgs struct {
 func (ProcessWebhookArgs) Kind() string { return "process_webhook" }
 
 // InsertOpts makes a delivery's processing unique while it is pending, so a
-// replay clicked twice runs once.
+// replay clicked twice runs once, yet a replay after processing runs again.
 func (ProcessWebhookArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
 }

@@ -79,16 +79,9 @@ type Client struct{ cfg Config }
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	return &Client{cfg: cfg}
 }
 
@@ -102,17 +95,7 @@ func (c *Client) MaxBatch() int { return maxBatch }
 // given; longer lists are split into lookups of MaxBatch. See the package doc
 // for numbers AfterShip does not know yet or refuses.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	var out []tracking.Result
-	var rejected []error
-	for chunk := range slices.Chunk(numbers, maxBatch) {
-		res, rej, err := c.track(ctx, chunk)
-		out = append(out, res...)
-		if err != nil {
-			return out, fmt.Errorf("aftership: track %d numbers: %w", len(chunk), err)
-		}
-		rejected = append(rejected, rej...)
-	}
-	return out, errors.Join(rejected...)
+	return carrierhttp.TrackBatches(ctx, c.Name(), numbers, maxBatch, c.track)
 }
 
 func (c *Client) track(ctx context.Context, numbers []string) ([]tracking.Result, []error, error) {

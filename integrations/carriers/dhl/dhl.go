@@ -27,7 +27,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -58,16 +57,9 @@ type Client struct{ cfg Config }
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	return &Client{cfg: cfg}
 }
 
@@ -80,15 +72,7 @@ func (c *Client) MaxBatch() int { return 1 }
 // Track fetches each number in turn and returns one Result per number, in
 // order. It stops at the first error; results fetched before it are returned.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	out := make([]tracking.Result, 0, len(numbers))
-	for _, n := range numbers {
-		r, err := c.track(ctx, n)
-		if err != nil {
-			return out, fmt.Errorf("dhl: track %s: %w", n, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return carrierhttp.TrackEach(ctx, c.Name(), numbers, c.track)
 }
 
 func (c *Client) track(ctx context.Context, number string) (tracking.Result, error) {

@@ -18,10 +18,8 @@
 package fedex
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -65,16 +63,9 @@ type Client struct {
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	c := &Client{cfg: cfg}
 	c.tokens = carrierhttp.NewTokenCache(c.fetchToken, cfg.Now)
 	return c
@@ -90,17 +81,7 @@ func (c *Client) MaxBatch() int { return maxBatch }
 // longer lists are split into requests of MaxBatch. See the package doc for
 // numbers FedEx rejects.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	var out []tracking.Result
-	var rejected []error
-	for chunk := range slices.Chunk(numbers, maxBatch) {
-		res, rej, err := c.track(ctx, chunk)
-		out = append(out, res...)
-		if err != nil {
-			return out, fmt.Errorf("fedex: track %d numbers: %w", len(chunk), err)
-		}
-		rejected = append(rejected, rej...)
-	}
-	return out, errors.Join(rejected...)
+	return carrierhttp.TrackBatches(ctx, c.Name(), numbers, maxBatch, c.track)
 }
 
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
@@ -109,16 +90,11 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 		"client_id":     {c.cfg.ClientID},
 		"client_secret": {c.cfg.ClientSecret},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/oauth/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", 0, fmt.Errorf("fedex: token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := carrierhttp.Send(c.cfg.HTTPClient, req)
+	req, err := carrierhttp.NewFormRequest(ctx, c.cfg.BaseURL+"/oauth/token", form)
 	if err != nil {
 		return "", 0, fmt.Errorf("fedex: %w", err)
 	}
-	tok, ttl, err := carrierhttp.ParseToken(resp, c.cfg.Now())
+	tok, ttl, err := carrierhttp.FetchToken(c.cfg.HTTPClient, req, c.cfg.Now())
 	if err != nil {
 		return "", 0, fmt.Errorf("fedex: %w", err)
 	}
@@ -147,25 +123,17 @@ func (c *Client) track(ctx context.Context, numbers []string) ([]tracking.Result
 		info.TrackingNumberInfo.TrackingNumber = n
 		body.TrackingInfo = append(body.TrackingInfo, info)
 	}
-	payload, err := json.Marshal(body)
+	req, err := carrierhttp.NewJSONRequest(ctx, http.MethodPost, c.cfg.BaseURL+"/track/v1/trackingnumbers", body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode: %w", err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/track/v1/trackingnumbers", bytes.NewReader(payload))
-	if err != nil {
-		return nil, nil, fmt.Errorf("request: %w", err)
+		return nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-locale", "en_US")
 	resp, err := carrierhttp.Send(c.cfg.HTTPClient, req)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := carrierhttp.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
-		if errors.Is(err, tracking.ErrCredentials) {
-			c.tokens.Invalidate()
-		}
+	if err := c.tokens.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
 		return nil, nil, err
 	}
 	var tr trackResponse

@@ -33,14 +33,14 @@ type Contract struct {
 	Carrier  string // the adapter's Name
 	MaxBatch int
 	Number   string // a number the fake answers for
-	// Fake starts the carrier's fake API, whose tracking route answers Number
+	// Fake starts the carrier's fake API, whose tracking route answers number
 	// with rep, and returns the server and that route.
-	Fake func(t *testing.T, rep Reply) (*Server, *Route)
+	Fake func(t *testing.T, number string, rep Reply) (*Server, *Route)
 	// New returns the adapter pointed at baseURL.
 	New func(baseURL string, client *http.Client, now func() time.Time) Tracker
 
-	Found    string  // fixture of a 200 answer with events for Number
-	NotFound []Reply // every answer the carrier gives for a number it does not know
+	Found    string   // fixture of a 200 answer with events for Number
+	NotFound []Answer // every answer the carrier gives for a number it does not know
 	// Fixtures the carrier sends with 429, with 500/503 and with 401.
 	TooManyRequests, ServerError, Unauthorized string
 	// UnauthorizedText is the part of the 401 body the credentials error must
@@ -48,6 +48,12 @@ type Contract struct {
 	UnauthorizedText string
 	// Rejections are the carrier's answers for a malformed number.
 	Rejections []Rejection
+}
+
+// Answer is a carrier's reply for one number.
+type Answer struct {
+	Number string
+	Reply  Reply
 }
 
 // Rejection is a carrier answer that refuses a number for good, with the code
@@ -63,7 +69,7 @@ func (c Contract) client(baseURL string, hc *http.Client, clk *Clock) Tracker {
 
 func (c Contract) track(t *testing.T, rep Reply) error {
 	t.Helper()
-	srv, _ := c.Fake(t, rep)
+	srv, _ := c.Fake(t, c.Number, rep)
 	_, err := c.client(srv.URL, srv.Client(), NewClock(Start)).Track(context.Background(), []string{c.Number})
 	return err
 }
@@ -77,13 +83,13 @@ func (c Contract) Run(t *testing.T) {
 		}
 	})
 	t.Run("reports an unknown number as not found", func(t *testing.T) {
-		for _, rep := range c.NotFound {
-			srv, _ := c.Fake(t, rep)
-			got, err := c.client(srv.URL, srv.Client(), NewClock(Start)).Track(context.Background(), []string{c.Number})
+		for _, a := range c.NotFound {
+			srv, _ := c.Fake(t, a.Number, a.Reply)
+			got, err := c.client(srv.URL, srv.Client(), NewClock(Start)).Track(context.Background(), []string{a.Number})
 			if err != nil || len(got) != 1 {
-				t.Fatalf("HTTP %d %s: got %+v, %v; want one result", rep.Status, rep.File, got, err)
+				t.Fatalf("HTTP %d %s: got %+v, %v; want one result", a.Reply.Status, a.Reply.File, got, err)
 			}
-			CheckResult(t, c.Carrier, got[0], Want{Number: c.Number, NotFound: true, Events: []string{}})
+			CheckResult(t, c.Carrier, got[0], Want{Number: a.Number, NotFound: true, Events: []string{}})
 		}
 	})
 	t.Run("classifies failures", c.classifiesFailures)
@@ -175,7 +181,7 @@ func (c Contract) honoursDeadline(t *testing.T) {
 func (c Contract) RunToken(t *testing.T, ttl time.Duration) {
 	found := Reply{Status: http.StatusOK, File: c.Found}
 	t.Run("fetches one token for many calls and refetches after expiry", func(t *testing.T) {
-		srv, _ := c.Fake(t, found)
+		srv, _ := c.Fake(t, c.Number, found)
 		clk := NewClock(Start)
 		a := c.client(srv.URL, srv.Client(), clk)
 		for range 3 {
@@ -195,7 +201,7 @@ func (c Contract) RunToken(t *testing.T, ttl time.Duration) {
 		}
 	})
 	t.Run("concurrent calls share one token fetch", func(t *testing.T) {
-		srv, _ := c.Fake(t, found)
+		srv, _ := c.Fake(t, c.Number, found)
 		a := c.client(srv.URL, srv.Client(), NewClock(Start))
 		var wg sync.WaitGroup
 		for range 8 {
@@ -211,7 +217,7 @@ func (c Contract) RunToken(t *testing.T, ttl time.Duration) {
 		}
 	})
 	t.Run("refetches the token after credentials are rejected", func(t *testing.T) {
-		srv, route := c.Fake(t, Reply{Status: http.StatusUnauthorized, File: c.Unauthorized})
+		srv, route := c.Fake(t, c.Number, Reply{Status: http.StatusUnauthorized, File: c.Unauthorized})
 		a := c.client(srv.URL, srv.Client(), NewClock(Start))
 		if _, err := a.Track(context.Background(), []string{c.Number}); !errors.Is(err, tracking.ErrCredentials) {
 			t.Fatalf("first Track: got %v, want ErrCredentials", err)

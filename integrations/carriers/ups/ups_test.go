@@ -71,16 +71,16 @@ var day = carriertest.At
 func TestClientKeepsTheCarrierContract(t *testing.T) {
 	c := carriertest.Contract{
 		Carrier: "ups", MaxBatch: 1, Number: "1Z1442YY7229014688",
-		Fake: func(t *testing.T, rep carriertest.Reply) (*carriertest.Server, *carriertest.Route) {
-			return newFake(t, map[string]carriertest.Reply{"1Z1442YY7229014688": rep})
+		Fake: func(t *testing.T, number string, rep carriertest.Reply) (*carriertest.Server, *carriertest.Route) {
+			return newFake(t, map[string]carriertest.Reply{number: rep})
 		},
 		New: func(baseURL string, client *http.Client, now func() time.Time) carriertest.Tracker {
 			return newClient(baseURL, client, now, nil)
 		},
 		Found: "delivered.json",
-		NotFound: []carriertest.Reply{
-			{Status: 200, File: "not_found.json"},       // the documented TW0001 warning
-			{Status: 404, File: "not_found_error.json"}, // the same code as an error
+		NotFound: []carriertest.Answer{
+			{Number: "1Z12345E6205277936", Reply: carriertest.Reply{Status: 200, File: "not_found.json"}},       // the documented TW0001 warning
+			{Number: "1Z12345E6205277936", Reply: carriertest.Reply{Status: 404, File: "not_found_error.json"}}, // the same code as an error
 		},
 		TooManyRequests: "too_many_requests.json", ServerError: "too_many_requests.json",
 		Unauthorized: "invalid_credentials.json", UnauthorizedText: "250003: Invalid Access License number",

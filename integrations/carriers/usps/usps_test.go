@@ -63,14 +63,14 @@ var at = carriertest.At
 func TestClientKeepsTheCarrierContract(t *testing.T) {
 	c := carriertest.Contract{
 		Carrier: "usps", MaxBatch: 1, Number: "9400109104250532908587",
-		Fake: func(t *testing.T, rep carriertest.Reply) (*carriertest.Server, *carriertest.Route) {
-			return newFake(t, map[string]carriertest.Reply{"9400109104250532908587": rep})
+		Fake: func(t *testing.T, number string, rep carriertest.Reply) (*carriertest.Server, *carriertest.Route) {
+			return newFake(t, map[string]carriertest.Reply{number: rep})
 		},
 		New: func(baseURL string, client *http.Client, now func() time.Time) carriertest.Tracker {
 			return newClient(baseURL, client, now, nil)
 		},
 		Found:           "delivered.json",
-		NotFound:        []carriertest.Reply{{Status: 404, File: "not_found.json"}},
+		NotFound:        []carriertest.Answer{{Number: "9400100000000000000000", Reply: carriertest.Reply{Status: 404, File: "not_found.json"}}},
 		TooManyRequests: "too_many_requests.json", ServerError: "too_many_requests.json",
 		Unauthorized: "unauthorized.json", UnauthorizedText: "The client application identifier is invalid.",
 		Rejections: []carriertest.Rejection{

@@ -267,7 +267,7 @@ func (c *Client) result(number string, t trackingObj) tracking.Result {
 			}
 		}
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), code)
 			}

@@ -204,7 +204,7 @@ func (c *Client) result(number string, body response) tracking.Result {
 		}
 		m, ok := statusTable[key]
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), e.StatusCode)
 			}

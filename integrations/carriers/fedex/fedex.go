@@ -270,7 +270,7 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 			m, ok = statusTable[strings.ToUpper(s.DerivedStatusCode)]
 		}
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), code)
 			}

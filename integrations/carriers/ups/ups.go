@@ -256,7 +256,7 @@ func (c *Client) result(number string, body trackResponse) tracking.Result {
 		a := acts[i]
 		m, key, ok := lookup(a.Status)
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), key)
 			}

@@ -209,7 +209,7 @@ func (c *Client) result(number string, d details) tracking.Result {
 		e := o.e
 		m, ok := statusTable[strings.ToUpper(e.EventCode)]
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), e.EventCode)
 			}

@@ -84,12 +84,11 @@ func (c Contract) Run(t *testing.T) {
 	})
 	t.Run("reports an unknown number as not found", func(t *testing.T) {
 		for _, a := range c.NotFound {
-			srv, _ := c.Fake(t, a.Number, a.Reply)
-			got, err := c.client(srv.URL, srv.Client(), NewClock(Start)).Track(context.Background(), []string{a.Number})
-			if err != nil || len(got) != 1 {
-				t.Fatalf("HTTP %d %s: got %+v, %v; want one result", a.Reply.Status, a.Reply.File, got, err)
-			}
-			CheckResult(t, c.Carrier, got[0], Want{Number: a.Number, NotFound: true, Events: []string{}})
+			t.Run(fmt.Sprintf("HTTP %d %s", a.Reply.Status, a.Reply.File), func(t *testing.T) {
+				srv, _ := c.Fake(t, a.Number, a.Reply)
+				got, err := c.client(srv.URL, srv.Client(), NewClock(Start)).Track(context.Background(), []string{a.Number})
+				CheckTracked(t, c.Carrier, got, err, Want{Number: a.Number, NotFound: true, Events: []string{}})
+			})
 		}
 	})
 	t.Run("classifies failures", c.classifiesFailures)

@@ -78,3 +78,13 @@ func CheckResult(t *testing.T, carrier string, got tracking.Result, want Want) {
 		t.Errorf("%s events:\n got %q\nwant %q", want.Number, g, want.Events)
 	}
 }
+
+// CheckTracked fails t unless a Track call for want.Number succeeded with
+// exactly one Result, which CheckResult then compares with want.
+func CheckTracked(t *testing.T, carrier string, got []tracking.Result, err error, want Want) {
+	t.Helper()
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Track(%s): got %d results, %v; want 1 result", want.Number, len(got), err)
+	}
+	CheckResult(t, carrier, got[0], want)
+}

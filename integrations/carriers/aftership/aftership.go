@@ -251,7 +251,7 @@ func (c *Client) result(number string, t trackingObj) tracking.Result {
 	// carriers backfill late scans.
 	order := make([]timed, len(t.Checkpoints))
 	for i, cp := range t.Checkpoints {
-		order[i] = timed{cp, parseTime(cp.CheckpointTime)}
+		order[i] = timed{cp, carrierhttp.ParseTime(cp.CheckpointTime)}
 	}
 	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
 
@@ -298,31 +298,19 @@ func alpha2(iso3 string) string {
 	return r.String()
 }
 
-func parseTime(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
 // promised reads the latest estimate (carrier's, AfterShip's AI or custom),
 // falling back to the older expected_delivery field.
 func promised(t trackingObj) tracking.Window {
 	if e := t.LatestEstimatedDelivery; e != nil {
-		lo, hi := parseTime(e.DatetimeMin), parseTime(e.DatetimeMax)
+		lo, hi := carrierhttp.ParseTime(e.DatetimeMin), carrierhttp.ParseTime(e.DatetimeMax)
 		if e.Type == "range" && !lo.IsZero() && !hi.IsZero() {
 			return tracking.Window{Earliest: lo, Latest: hi}
 		}
-		if d := parseTime(e.Datetime); !d.IsZero() {
+		if d := carrierhttp.ParseTime(e.Datetime); !d.IsZero() {
 			return tracking.Window{Earliest: d, Latest: d}
 		}
 	}
-	if d := parseTime(t.ExpectedDelivery); !d.IsZero() {
+	if d := carrierhttp.ParseTime(t.ExpectedDelivery); !d.IsZero() {
 		return tracking.Window{Earliest: d, Latest: d}
 	}
 	return tracking.Window{}

@@ -181,7 +181,7 @@ func (c *Client) result(number string, body response) tracking.Result {
 	}
 	order := make([]timed, len(evs))
 	for i, e := range evs {
-		order[i] = timed{e, parseTime(e.Timestamp)}
+		order[i] = timed{e, carrierhttp.ParseTime(e.Timestamp)}
 	}
 	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
 
@@ -223,21 +223,9 @@ func (c *Client) result(number string, body response) tracking.Result {
 	return res
 }
 
-func parseTime(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
 func promised(s shipment) tracking.Window {
 	f := s.EstimatedDeliveryTimeFrame
-	if from, through := parseTime(f.EstimatedFrom), parseTime(f.EstimatedThrough); !from.IsZero() || !through.IsZero() {
+	if from, through := carrierhttp.ParseTime(f.EstimatedFrom), carrierhttp.ParseTime(f.EstimatedThrough); !from.IsZero() || !through.IsZero() {
 		if from.IsZero() {
 			from = through
 		}
@@ -246,7 +234,7 @@ func promised(s shipment) tracking.Window {
 		}
 		return tracking.Window{Earliest: from, Latest: through}
 	}
-	if t := parseTime(s.EstimatedTimeOfDelivery); !t.IsZero() {
+	if t := carrierhttp.ParseTime(s.EstimatedTimeOfDelivery); !t.IsZero() {
 		return tracking.Window{Earliest: t, Latest: t}
 	}
 	return tracking.Window{}

@@ -257,7 +257,7 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 	}
 	order := make([]timed, len(scans))
 	for i, s := range scans {
-		order[i] = timed{i, parseTime(s.Date)}
+		order[i] = timed{i, carrierhttp.ParseTime(s.Date)}
 	}
 	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
 
@@ -292,23 +292,11 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 func latestScan(tr trackResult) time.Time {
 	var latest time.Time
 	for _, s := range tr.ScanEvents {
-		if t := parseTime(s.Date); t.After(latest) {
+		if t := carrierhttp.ParseTime(s.Date); t.After(latest) {
 			latest = t
 		}
 	}
 	return latest
-}
-
-// parseTime reads FedEx's ISO 8601 times, with or without an offset.
-func parseTime(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
-	}
-	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
-		return t
-	}
-	t, _ := time.Parse("2006-01-02", s)
-	return t
 }
 
 // promised prefers the estimated window, then the single-date estimates in
@@ -316,7 +304,7 @@ func parseTime(s string) time.Time {
 func promised(tr trackResult) tracking.Window {
 	w := tr.EstimatedDeliveryTimeWindow.Window
 	if w.Begins != "" || w.Ends != "" {
-		out := tracking.Window{Earliest: parseTime(w.Begins), Latest: parseTime(w.Ends)}
+		out := tracking.Window{Earliest: carrierhttp.ParseTime(w.Begins), Latest: carrierhttp.ParseTime(w.Ends)}
 		if out.Earliest.IsZero() {
 			out.Earliest = out.Latest
 		}
@@ -328,7 +316,7 @@ func promised(tr trackResult) tracking.Window {
 	for _, typ := range []string{"APPOINTMENT_DELIVERY", "COMMITMENT", "ESTIMATED_DELIVERY"} {
 		for _, d := range tr.DateAndTimes {
 			if d.Type == typ {
-				if t := parseTime(d.DateTime); !t.IsZero() {
+				if t := carrierhttp.ParseTime(d.DateTime); !t.IsZero() {
 					return tracking.Window{Earliest: t, Latest: t}
 				}
 			}

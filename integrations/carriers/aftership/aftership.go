@@ -79,16 +79,9 @@ type Client struct{ cfg Config }
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	return &Client{cfg: cfg}
 }
 
@@ -102,17 +95,7 @@ func (c *Client) MaxBatch() int { return maxBatch }
 // given; longer lists are split into lookups of MaxBatch. See the package doc
 // for numbers AfterShip does not know yet or refuses.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	var out []tracking.Result
-	var rejected []error
-	for chunk := range slices.Chunk(numbers, maxBatch) {
-		res, rej, err := c.track(ctx, chunk)
-		out = append(out, res...)
-		if err != nil {
-			return out, fmt.Errorf("aftership: track %d numbers: %w", len(chunk), err)
-		}
-		rejected = append(rejected, rej...)
-	}
-	return out, errors.Join(rejected...)
+	return carrierhttp.TrackBatches(ctx, c.Name(), numbers, maxBatch, c.track)
 }
 
 func (c *Client) track(ctx context.Context, numbers []string) ([]tracking.Result, []error, error) {
@@ -268,7 +251,7 @@ func (c *Client) result(number string, t trackingObj) tracking.Result {
 	// carriers backfill late scans.
 	order := make([]timed, len(t.Checkpoints))
 	for i, cp := range t.Checkpoints {
-		order[i] = timed{cp, parseTime(cp.CheckpointTime)}
+		order[i] = timed{cp, carrierhttp.ParseTime(cp.CheckpointTime)}
 	}
 	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
 
@@ -284,7 +267,7 @@ func (c *Client) result(number string, t trackingObj) tracking.Result {
 			}
 		}
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), code)
 			}
@@ -315,31 +298,19 @@ func alpha2(iso3 string) string {
 	return r.String()
 }
 
-func parseTime(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
 // promised reads the latest estimate (carrier's, AfterShip's AI or custom),
 // falling back to the older expected_delivery field.
 func promised(t trackingObj) tracking.Window {
 	if e := t.LatestEstimatedDelivery; e != nil {
-		lo, hi := parseTime(e.DatetimeMin), parseTime(e.DatetimeMax)
+		lo, hi := carrierhttp.ParseTime(e.DatetimeMin), carrierhttp.ParseTime(e.DatetimeMax)
 		if e.Type == "range" && !lo.IsZero() && !hi.IsZero() {
 			return tracking.Window{Earliest: lo, Latest: hi}
 		}
-		if d := parseTime(e.Datetime); !d.IsZero() {
+		if d := carrierhttp.ParseTime(e.Datetime); !d.IsZero() {
 			return tracking.Window{Earliest: d, Latest: d}
 		}
 	}
-	if d := parseTime(t.ExpectedDelivery); !d.IsZero() {
+	if d := carrierhttp.ParseTime(t.ExpectedDelivery); !d.IsZero() {
 		return tracking.Window{Earliest: d, Latest: d}
 	}
 	return tracking.Window{}

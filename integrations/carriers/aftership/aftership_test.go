@@ -6,141 +6,92 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/carrierhttp"
+	"github.com/ordertrack/ordertrack/integrations/carriers/carriertest"
 )
 
 const apiKey = "test-as-key"
 
-type reply struct {
-	status int
-	file   string
-	header map[string]string
-}
+var at = carriertest.At
 
-var start = at("2026-11-25T12:00:00Z")
-
-// fakeAfterShip serves GET and POST /trackings in the 2024-04 wire format and
-// fails the test when a request lacks the as-api-key header or asks for less
-// than AfterShip's full retention window.
-type fakeAfterShip struct {
-	t          *testing.T
-	mu         sync.Mutex
-	list       map[string]reply // by tracking_numbers
-	create     map[string]reply // by tracking_number
-	registered []string
-	batches    []int
-}
-
-func newFake(t *testing.T, list, create map[string]reply) (*fakeAfterShip, *httptest.Server) {
+// newFake serves GET and POST /trackings in the 2024-04 wire format and fails
+// the test when a request lacks the as-api-key header or asks for less than
+// AfterShip's full retention window. list answers by tracking_numbers, create
+// by the registered tracking_number; the routes' Keys record what was asked.
+func newFake(t *testing.T, list, create map[string]carriertest.Reply) (srv *carriertest.Server, listed, registered *carriertest.Route) {
 	t.Helper()
-	f := &fakeAfterShip{t: t, list: list, create: create}
-	srv := httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(srv.Close)
-	return f, srv
-}
-
-func (f *fakeAfterShip) serve(w http.ResponseWriter, r *http.Request) {
-	if got := r.Header.Get("as-api-key"); got != apiKey {
-		f.t.Errorf("as-api-key = %q, want %q", got, apiKey)
+	checkKey := func(t *testing.T, r *http.Request) {
+		if got := r.Header.Get("as-api-key"); got != apiKey {
+			t.Errorf("as-api-key = %q, want %q", got, apiKey)
+		}
 	}
-	if r.URL.Path != "/trackings" {
-		f.t.Errorf("unexpected path %s", r.URL.Path)
-		w.WriteHeader(404)
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	switch r.Method {
-	case http.MethodGet:
+	srv = carriertest.NewServer(t)
+	listed = srv.Handle(http.MethodGet, "/trackings", func(t *testing.T, r *http.Request) string {
+		checkKey(t, r)
 		q := r.URL.Query()
-		if want := start.Add(-120 * 24 * time.Hour).Format(time.RFC3339); q.Get("created_at_min") != want {
-			f.t.Errorf("created_at_min = %q, want %q", q.Get("created_at_min"), want)
+		if want := carriertest.Start.Add(-120 * 24 * time.Hour).Format(time.RFC3339); q.Get("created_at_min") != want {
+			t.Errorf("created_at_min = %q, want %q", q.Get("created_at_min"), want)
 		}
-		numbers := q.Get("tracking_numbers")
-		f.batches = append(f.batches, len(strings.Split(numbers, ",")))
-		rep, ok := f.list[numbers]
-		if !ok {
-			rep, ok = f.list["*"]
-		}
-		if !ok {
-			f.t.Errorf("unexpected tracking_numbers %q", numbers)
-			w.WriteHeader(500)
-			return
-		}
-		writeFile(f.t, w, rep)
-	case http.MethodPost:
+		return q.Get("tracking_numbers")
+	}, list)
+	registered = srv.Handle(http.MethodPost, "/trackings", func(t *testing.T, r *http.Request) string {
+		checkKey(t, r)
 		if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-			f.t.Errorf("create Content-Type = %q", ct)
+			t.Errorf("create Content-Type = %q", ct)
 		}
 		var body struct {
 			TrackingNumber string `json:"tracking_number"`
 		}
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-			f.t.Errorf("create body: %v", err)
+			t.Errorf("create body: %v", err)
 		}
-		f.registered = append(f.registered, body.TrackingNumber)
-		rep, ok := f.create[body.TrackingNumber]
-		if !ok {
-			f.t.Errorf("unexpected registration of %q", body.TrackingNumber)
-			w.WriteHeader(500)
-			return
-		}
-		writeFile(f.t, w, rep)
-	default:
-		f.t.Errorf("unexpected method %s", r.Method)
-	}
+		return body.TrackingNumber
+	}, create)
+	return srv, listed, registered
 }
 
-func writeFile(t *testing.T, w http.ResponseWriter, rep reply) {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", rep.file))
-	if err != nil {
-		t.Errorf("read fixture: %v", err)
-	}
-	for k, v := range rep.header {
-		w.Header().Set(k, v)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(rep.status)
-	w.Write(body)
+func newClient(baseURL string, client *http.Client, now func() time.Time, slug string, unknown func(carrier, code string)) *Client {
+	return New(Config{BaseURL: baseURL, APIKey: apiKey, Slug: slug, HTTPClient: client, Now: now, OnUnknownCode: unknown})
 }
 
-func newClient(srv *httptest.Server, slug string, unknown func(carrier, code string)) *Client {
-	return New(Config{BaseURL: srv.URL, APIKey: apiKey, Slug: slug, HTTPClient: srv.Client(),
-		Now: func() time.Time { return start }, OnUnknownCode: unknown})
+// track runs one Track call for numbers, with slug configured, against srv.
+func track(srv *carriertest.Server, slug string, numbers []string, unknown func(carrier, code string)) ([]tracking.Result, error) {
+	return newClient(srv.URL, srv.Client(), carriertest.NewClock(carriertest.Start).Now, slug, unknown).Track(context.Background(), numbers)
 }
 
-func brief(evs []tracking.Event) []string {
-	out := make([]string, len(evs))
-	for i, e := range evs {
-		out[i] = fmt.Sprintf("%s|%s|%s|%s|%s", e.Time.Format(time.RFC3339), e.Stage, e.Problem, e.Code, e.Location)
-	}
-	return out
-}
-
-func at(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
+func TestClientKeepsTheCarrierContract(t *testing.T) {
+	carriertest.Contract{
+		Carrier: "aftership", MaxBatch: 50, Number: "1Z1442YY7229014688",
+		// A number AfterShip does not list yet is registered, then reported
+		// not found.
+		Fake: func(t *testing.T, number string, rep carriertest.Reply) (*carriertest.Server, *carriertest.Route) {
+			srv, listed, _ := newFake(t, map[string]carriertest.Reply{number: rep}, map[string]carriertest.Reply{number: {Status: 201, File: "created.json"}})
+			return srv, listed
+		},
+		New: func(baseURL string, client *http.Client, now func() time.Time) carriertest.Tracker {
+			return newClient(baseURL, client, now, "", nil)
+		},
+		Found: "trackings.json",
+		NotFound: []carriertest.Answer{
+			{Number: "9400100000000000000002", Reply: carriertest.Reply{Status: 200, File: "empty.json"}},     // unknown to AfterShip
+			{Number: "9400100000000000000001", Reply: carriertest.Reply{Status: 200, File: "trackings.json"}}, // known, no checkpoint yet
+		},
+		TooManyRequests: "too_many_requests.json", ServerError: "internal_error.json",
+		Unauthorized: "unauthorized.json", UnauthorizedText: "Invalid API key",
+	}.Run(t)
 }
 
 func TestTrackNormalizesRecordedBatch(t *testing.T) {
 	numbers := []string{"1Z1442YY7229014688", "RA123456789US", "00340434161094042558", "449044304137821", "9400100000000000000001"}
-	_, srv := newFake(t, map[string]reply{strings.Join(numbers, ","): {200, "trackings.json", nil}}, nil)
+	srv, _, _ := newFake(t, map[string]carriertest.Reply{strings.Join(numbers, ","): {Status: 200, File: "trackings.json"}}, nil)
 	var seen []string
-	got, err := newClient(srv, "", func(carrier, code string) { seen = append(seen, carrier+" "+code) }).Track(context.Background(), numbers)
+	got, err := track(srv, "", numbers, func(carrier, code string) { seen = append(seen, carrier+" "+code) })
 	if err != nil {
 		t.Fatalf("Track: %v", err)
 	}
@@ -178,16 +129,7 @@ func TestTrackNormalizesRecordedBatch(t *testing.T) {
 		t.Fatalf("got %d results, want %d", len(got), len(want))
 	}
 	for i, w := range want {
-		r := got[i]
-		if r.Number != numbers[i] || r.Carrier != "aftership" || r.Service != w.service || r.NotFound != w.notFound {
-			t.Errorf("result %d = {%s %s %q notFound=%v}, want {%s aftership %q notFound=%v}", i, r.Number, r.Carrier, r.Service, r.NotFound, numbers[i], w.service, w.notFound)
-		}
-		if r.Promised != w.promised {
-			t.Errorf("%s promised = %+v, want %+v", r.Number, r.Promised, w.promised)
-		}
-		if g := brief(r.Events); !reflect.DeepEqual(g, w.events) {
-			t.Errorf("%s events:\n got %q\nwant %q", r.Number, g, w.events)
-		}
+		carriertest.CheckResult(t, "aftership", got[i], carriertest.Want{Number: numbers[i], Service: w.service, Promised: w.promised, NotFound: w.notFound, Events: w.events})
 	}
 	if wantSeen := []string{"aftership OnHold_001"}; !reflect.DeepEqual(seen, wantSeen) {
 		t.Errorf("unknown codes reported = %q, want %q", seen, wantSeen)
@@ -196,14 +138,14 @@ func TestTrackNormalizesRecordedBatch(t *testing.T) {
 
 func TestTrackRegistersUnknownNumbersAndReportsThemNotFound(t *testing.T) {
 	numbers := []string{"9400100000000000000002", "9400100000000000000003", "NOT-A-NUMBER"}
-	f, srv := newFake(t,
-		map[string]reply{strings.Join(numbers, ","): {200, "empty.json", nil}},
-		map[string]reply{
-			"9400100000000000000002": {201, "created.json", nil},
-			"9400100000000000000003": {400, "already_exists.json", nil},
-			"NOT-A-NUMBER":           {400, "undetectable.json", nil},
+	srv, _, registered := newFake(t,
+		map[string]carriertest.Reply{strings.Join(numbers, ","): {Status: 200, File: "empty.json"}},
+		map[string]carriertest.Reply{
+			"9400100000000000000002": {Status: 201, File: "created.json"},
+			"9400100000000000000003": {Status: 400, File: "already_exists.json"},
+			"NOT-A-NUMBER":           {Status: 400, File: "undetectable.json"},
 		})
-	got, err := newClient(srv, "", nil).Track(context.Background(), numbers)
+	got, err := track(srv, "", numbers, nil)
 
 	var rej *carrierhttp.RejectedError
 	if !errors.As(err, &rej) || rej.Code != "4012" || !strings.Contains(err.Error(), "NOT-A-NUMBER") {
@@ -216,8 +158,8 @@ func TestTrackRegistersUnknownNumbersAndReportsThemNotFound(t *testing.T) {
 	if want := []string{"9400100000000000000002 notFound=true", "9400100000000000000003 notFound=true"}; !reflect.DeepEqual(summary, want) {
 		t.Errorf("results = %q, want %q", summary, want)
 	}
-	if !reflect.DeepEqual(f.registered, numbers) {
-		t.Errorf("registered %q, want %q", f.registered, numbers)
+	if got := registered.Keys(); !reflect.DeepEqual(got, numbers) {
+		t.Errorf("registered %q, want %q", got, numbers)
 	}
 }
 
@@ -231,8 +173,8 @@ func TestTrackPrefersConfiguredCourierForMultiCourierNumber(t *testing.T) {
 		{"ontrac", "OnTrac Ground", tracking.StageInTransit},
 	}
 	for _, tt := range tests {
-		_, srv := newFake(t, map[string]reply{"1234567890": {200, "multi_courier.json", nil}}, nil)
-		got, err := newClient(srv, tt.slug, nil).Track(context.Background(), []string{"1234567890"})
+		srv, _, _ := newFake(t, map[string]carriertest.Reply{"1234567890": {Status: 200, File: "multi_courier.json"}}, nil)
+		got, err := track(srv, tt.slug, []string{"1234567890"}, nil)
 		if err != nil || len(got) != 1 {
 			t.Fatalf("slug %q: got %v, %v", tt.slug, got, err)
 		}
@@ -244,56 +186,20 @@ func TestTrackPrefersConfiguredCourierForMultiCourierNumber(t *testing.T) {
 
 func TestTrackSplitsLongListsIntoBatchesOfFifty(t *testing.T) {
 	numbers := make([]string, 51)
-	create := map[string]reply{}
+	create := map[string]carriertest.Reply{}
 	for i := range numbers {
 		numbers[i] = fmt.Sprintf("N%03d", i)
-		create[numbers[i]] = reply{201, "created.json", nil}
+		create[numbers[i]] = carriertest.Reply{Status: 201, File: "created.json"}
 	}
-	f, srv := newFake(t, map[string]reply{"*": {200, "empty.json", nil}}, create)
-	if _, err := newClient(srv, "", nil).Track(context.Background(), numbers); err != nil {
+	srv, listed, _ := newFake(t, map[string]carriertest.Reply{"*": {Status: 200, File: "empty.json"}}, create)
+	if _, err := track(srv, "", numbers, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(f.batches, []int{50, 1}) {
-		t.Errorf("batch sizes = %v, want [50 1]", f.batches)
+	var sizes []int
+	for _, batch := range listed.Keys() {
+		sizes = append(sizes, len(strings.Split(batch, ",")))
 	}
-}
-
-func TestTrackClassifiesFailures(t *testing.T) {
-	tests := []struct {
-		name  string
-		reply reply
-		check func(t *testing.T, err error)
-	}{
-		{"429 is retryable after the requested wait", reply{429, "too_many_requests.json", map[string]string{"Retry-After": "2"}}, func(t *testing.T, err error) {
-			var re *tracking.RetryableError
-			if !errors.As(err, &re) || re.RetryAfter != 2*time.Second {
-				t.Errorf("got %v, want RetryableError after 2s", err)
-			}
-		}},
-		{"500 is retryable", reply{500, "internal_error.json", nil}, func(t *testing.T, err error) {
-			var re *tracking.RetryableError
-			if !errors.As(err, &re) {
-				t.Errorf("got %v, want RetryableError", err)
-			}
-		}},
-		{"401 is a credentials problem", reply{401, "unauthorized.json", nil}, func(t *testing.T, err error) {
-			if !errors.Is(err, tracking.ErrCredentials) || !strings.Contains(err.Error(), "Invalid API key") {
-				t.Errorf("got %v, want ErrCredentials with AfterShip's message", err)
-			}
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, srv := newFake(t, map[string]reply{"1Z1442YY7229014688": tt.reply}, nil)
-			_, err := newClient(srv, "", nil).Track(context.Background(), []string{"1Z1442YY7229014688"})
-			tt.check(t, err)
-		})
-	}
-}
-
-func TestClientDescribesItself(t *testing.T) {
-	c := New(Config{})
-	if c.Name() != "aftership" || c.MaxBatch() != 50 {
-		t.Errorf("Name, MaxBatch = %q, %d; want aftership, 50", c.Name(), c.MaxBatch())
+	if !reflect.DeepEqual(sizes, []int{50, 1}) {
+		t.Errorf("batch sizes = %v, want [50 1]", sizes)
 	}
 }

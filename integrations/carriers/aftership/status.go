@@ -78,19 +78,3 @@ var statusTable = map[string]mapping{
 	"Expired":     {tracking.StagePacked, tracking.ProblemException},
 	"Expired_001": {tracking.StagePacked, tracking.ProblemException},
 }
-
-// safeStage is where a checkpoint with an undocumented tag leaves the
-// shipment: before pickup it stays where it was; after pickup it is at least
-// in transit, never moved backwards, and a return stays a return.
-func safeStage(last tracking.Stage) tracking.Stage {
-	switch {
-	case last == "":
-		return tracking.StagePacked
-	case last.Return(), last.Rank() < tracking.StageShipped.Rank():
-		return last
-	case last.Rank() < tracking.StageInTransit.Rank():
-		return tracking.StageInTransit
-	default:
-		return last
-	}
-}

@@ -1,4 +1,5 @@
-// Package carrierhttp is the HTTP plumbing the carrier adapters share: an
+// Package carrierhttp is the plumbing the carrier adapters share: config
+// defaults, JSON and token requests, the one-number and batched Track loops, an
 // OAuth token cache that lets concurrent callers share one token fetch, and the
 // classification of carrier responses into the tracking package's error kinds
 // (retryable, credentials, rejected). It knows no carrier's wire format.

@@ -240,3 +240,16 @@ func TestSendPassesCallerCancellationThrough(t *testing.T) {
 		t.Errorf("got %v, want a non-retryable context.Canceled", err)
 	}
 }
+
+func TestBaseURLFallsBackAndDropsTrailingSlash(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "https://prod.example"},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080"},
+		{"https://sandbox.example/api//", "https://sandbox.example/api"},
+	}
+	for _, tt := range tests {
+		if got := BaseURL(tt.in, "https://prod.example/"); got != tt.want {
+			t.Errorf("BaseURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

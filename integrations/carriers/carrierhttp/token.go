@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -143,4 +145,36 @@ func oauthDetail(body []byte) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// StatusError is the package's StatusError for a request made with this
+// cache's token; when the carrier refuses the credentials it also drops the
+// token, so the next call fetches a fresh one (revoked or rotated secrets).
+func (c *TokenCache) StatusError(resp *Response, now time.Time, detail Detail) error {
+	err := StatusError(resp, now, detail)
+	if errors.Is(err, tracking.ErrCredentials) {
+		c.Invalidate()
+	}
+	return err
+}
+
+// NewFormRequest builds the POST of an RFC 6749 token request, its
+// parameters form-encoded in the body.
+func NewFormRequest(ctx context.Context, url string, form url.Values) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, fmt.Errorf("token request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req, nil
+}
+
+// FetchToken sends a token request built by the adapter (each carrier wants
+// the client credentials in its own place) and reads the RFC 6749 answer.
+func FetchToken(client *http.Client, req *http.Request, now time.Time) (string, time.Duration, error) {
+	resp, err := Send(client, req)
+	if err != nil {
+		return "", 0, err
+	}
+	return ParseToken(resp, now)
 }

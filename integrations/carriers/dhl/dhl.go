@@ -27,7 +27,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -58,16 +57,9 @@ type Client struct{ cfg Config }
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	return &Client{cfg: cfg}
 }
 
@@ -80,15 +72,7 @@ func (c *Client) MaxBatch() int { return 1 }
 // Track fetches each number in turn and returns one Result per number, in
 // order. It stops at the first error; results fetched before it are returned.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	out := make([]tracking.Result, 0, len(numbers))
-	for _, n := range numbers {
-		r, err := c.track(ctx, n)
-		if err != nil {
-			return out, fmt.Errorf("dhl: track %s: %w", n, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return carrierhttp.TrackEach(ctx, c.Name(), numbers, c.track)
 }
 
 func (c *Client) track(ctx context.Context, number string) (tracking.Result, error) {
@@ -197,7 +181,7 @@ func (c *Client) result(number string, body response) tracking.Result {
 	}
 	order := make([]timed, len(evs))
 	for i, e := range evs {
-		order[i] = timed{e, parseTime(e.Timestamp)}
+		order[i] = timed{e, carrierhttp.ParseTime(e.Timestamp)}
 	}
 	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
 
@@ -220,7 +204,7 @@ func (c *Client) result(number string, body response) tracking.Result {
 		}
 		m, ok := statusTable[key]
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), e.StatusCode)
 			}
@@ -239,21 +223,9 @@ func (c *Client) result(number string, body response) tracking.Result {
 	return res
 }
 
-func parseTime(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
 func promised(s shipment) tracking.Window {
 	f := s.EstimatedDeliveryTimeFrame
-	if from, through := parseTime(f.EstimatedFrom), parseTime(f.EstimatedThrough); !from.IsZero() || !through.IsZero() {
+	if from, through := carrierhttp.ParseTime(f.EstimatedFrom), carrierhttp.ParseTime(f.EstimatedThrough); !from.IsZero() || !through.IsZero() {
 		if from.IsZero() {
 			from = through
 		}
@@ -262,7 +234,7 @@ func promised(s shipment) tracking.Window {
 		}
 		return tracking.Window{Earliest: from, Latest: through}
 	}
-	if t := parseTime(s.EstimatedTimeOfDelivery); !t.IsZero() {
+	if t := carrierhttp.ParseTime(s.EstimatedTimeOfDelivery); !t.IsZero() {
 		return tracking.Window{Earliest: t, Latest: t}
 	}
 	return tracking.Window{}

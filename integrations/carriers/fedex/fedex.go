@@ -18,10 +18,8 @@
 package fedex
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -65,16 +63,9 @@ type Client struct {
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	c := &Client{cfg: cfg}
 	c.tokens = carrierhttp.NewTokenCache(c.fetchToken, cfg.Now)
 	return c
@@ -90,17 +81,7 @@ func (c *Client) MaxBatch() int { return maxBatch }
 // longer lists are split into requests of MaxBatch. See the package doc for
 // numbers FedEx rejects.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	var out []tracking.Result
-	var rejected []error
-	for chunk := range slices.Chunk(numbers, maxBatch) {
-		res, rej, err := c.track(ctx, chunk)
-		out = append(out, res...)
-		if err != nil {
-			return out, fmt.Errorf("fedex: track %d numbers: %w", len(chunk), err)
-		}
-		rejected = append(rejected, rej...)
-	}
-	return out, errors.Join(rejected...)
+	return carrierhttp.TrackBatches(ctx, c.Name(), numbers, maxBatch, c.track)
 }
 
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
@@ -109,16 +90,11 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 		"client_id":     {c.cfg.ClientID},
 		"client_secret": {c.cfg.ClientSecret},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/oauth/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", 0, fmt.Errorf("fedex: token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := carrierhttp.Send(c.cfg.HTTPClient, req)
+	req, err := carrierhttp.NewFormRequest(ctx, c.cfg.BaseURL+"/oauth/token", form)
 	if err != nil {
 		return "", 0, fmt.Errorf("fedex: %w", err)
 	}
-	tok, ttl, err := carrierhttp.ParseToken(resp, c.cfg.Now())
+	tok, ttl, err := carrierhttp.FetchToken(c.cfg.HTTPClient, req, c.cfg.Now())
 	if err != nil {
 		return "", 0, fmt.Errorf("fedex: %w", err)
 	}
@@ -147,25 +123,17 @@ func (c *Client) track(ctx context.Context, numbers []string) ([]tracking.Result
 		info.TrackingNumberInfo.TrackingNumber = n
 		body.TrackingInfo = append(body.TrackingInfo, info)
 	}
-	payload, err := json.Marshal(body)
+	req, err := carrierhttp.NewJSONRequest(ctx, http.MethodPost, c.cfg.BaseURL+"/track/v1/trackingnumbers", body)
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode: %w", err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/track/v1/trackingnumbers", bytes.NewReader(payload))
-	if err != nil {
-		return nil, nil, fmt.Errorf("request: %w", err)
+		return nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-locale", "en_US")
 	resp, err := carrierhttp.Send(c.cfg.HTTPClient, req)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := carrierhttp.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
-		if errors.Is(err, tracking.ErrCredentials) {
-			c.tokens.Invalidate()
-		}
+	if err := c.tokens.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
 		return nil, nil, err
 	}
 	var tr trackResponse
@@ -289,7 +257,7 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 	}
 	order := make([]timed, len(scans))
 	for i, s := range scans {
-		order[i] = timed{i, parseTime(s.Date)}
+		order[i] = timed{i, carrierhttp.ParseTime(s.Date)}
 	}
 	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
 
@@ -302,7 +270,7 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 			m, ok = statusTable[strings.ToUpper(s.DerivedStatusCode)]
 		}
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), code)
 			}
@@ -324,23 +292,11 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 func latestScan(tr trackResult) time.Time {
 	var latest time.Time
 	for _, s := range tr.ScanEvents {
-		if t := parseTime(s.Date); t.After(latest) {
+		if t := carrierhttp.ParseTime(s.Date); t.After(latest) {
 			latest = t
 		}
 	}
 	return latest
-}
-
-// parseTime reads FedEx's ISO 8601 times, with or without an offset.
-func parseTime(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
-	}
-	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
-		return t
-	}
-	t, _ := time.Parse("2006-01-02", s)
-	return t
 }
 
 // promised prefers the estimated window, then the single-date estimates in
@@ -348,7 +304,7 @@ func parseTime(s string) time.Time {
 func promised(tr trackResult) tracking.Window {
 	w := tr.EstimatedDeliveryTimeWindow.Window
 	if w.Begins != "" || w.Ends != "" {
-		out := tracking.Window{Earliest: parseTime(w.Begins), Latest: parseTime(w.Ends)}
+		out := tracking.Window{Earliest: carrierhttp.ParseTime(w.Begins), Latest: carrierhttp.ParseTime(w.Ends)}
 		if out.Earliest.IsZero() {
 			out.Earliest = out.Latest
 		}
@@ -360,7 +316,7 @@ func promised(tr trackResult) tracking.Window {
 	for _, typ := range []string{"APPOINTMENT_DELIVERY", "COMMITMENT", "ESTIMATED_DELIVERY"} {
 		for _, d := range tr.DateAndTimes {
 			if d.Type == typ {
-				if t := parseTime(d.DateTime); !t.IsZero() {
+				if t := carrierhttp.ParseTime(d.DateTime); !t.IsZero() {
 					return tracking.Window{Earliest: t, Latest: t}
 				}
 			}

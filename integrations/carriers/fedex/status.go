@@ -74,19 +74,3 @@ var statusTable = map[string]mapping{
 	"DL": {tracking.StageDelivered, tracking.ProblemNone},
 	"RS": {tracking.StageReturning, tracking.ProblemNone}, // Return to Shipper
 }
-
-// safeStage is where an event with an undocumented code leaves the shipment:
-// before pickup it stays where it was; after pickup it is at least in transit,
-// never moved backwards, and a return stays a return.
-func safeStage(last tracking.Stage) tracking.Stage {
-	switch {
-	case last == "":
-		return tracking.StagePacked
-	case last.Return(), last.Rank() < tracking.StageShipped.Rank():
-		return last
-	case last.Rank() < tracking.StageInTransit.Rank():
-		return tracking.StageInTransit
-	default:
-		return last
-	}
-}

@@ -3,7 +3,7 @@ package fedex
 import (
 	"testing"
 
-	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/carriertest"
 )
 
 // wantStatus is written from FedEx's status-code page independently of
@@ -27,37 +27,5 @@ var wantStatus = map[string]string{
 }
 
 func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
-	for key, m := range statusTable {
-		want, ok := wantStatus[key]
-		if !ok {
-			t.Errorf("%s is mapped but has no expectation", key)
-			continue
-		}
-		if got := string(m.Stage) + "/" + string(m.Problem); got != want {
-			t.Errorf("%s maps to %s, want %s", key, got, want)
-		}
-		if !m.Stage.Valid() {
-			t.Errorf("%s maps to invalid stage %q", key, m.Stage)
-		}
-	}
-	for key := range wantStatus {
-		if _, ok := statusTable[key]; !ok {
-			t.Errorf("%s is documented but missing from statusTable", key)
-		}
-	}
-}
-
-func TestSafeStageNeverRegressesAfterPickup(t *testing.T) {
-	tests := []struct{ last, want tracking.Stage }{
-		{"", tracking.StagePacked},
-		{tracking.StagePacked, tracking.StagePacked},
-		{tracking.StageShipped, tracking.StageInTransit},
-		{tracking.StageOutForDelivery, tracking.StageOutForDelivery},
-		{tracking.StageReturning, tracking.StageReturning},
-	}
-	for _, tt := range tests {
-		if got := safeStage(tt.last); got != tt.want {
-			t.Errorf("safeStage(%q) = %q, want %q", tt.last, got, tt.want)
-		}
-	}
+	carriertest.CheckStatusTable(t, statusTable, wantStatus)
 }

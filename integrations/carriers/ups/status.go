@@ -118,21 +118,3 @@ func lookup(s activityStatus) (m mapping, key string, ok bool) {
 	}
 	return mapping{}, "statusCode:" + s.StatusCode + "/code:" + s.Code + "/type:" + s.Type, false
 }
-
-// safeStage is where an event with an undocumented code leaves the shipment:
-// before pickup it stays where it was; after pickup it is at least in transit,
-// never moved backwards, and a return stays a return.
-func safeStage(last tracking.Stage) tracking.Stage {
-	switch {
-	case last == "":
-		return tracking.StagePacked
-	case last.Return():
-		return last
-	case last.Rank() < tracking.StageShipped.Rank():
-		return last
-	case last.Rank() < tracking.StageInTransit.Rank():
-		return tracking.StageInTransit
-	default:
-		return last
-	}
-}

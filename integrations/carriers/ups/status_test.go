@@ -3,7 +3,7 @@ package ups
 import (
 	"testing"
 
-	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/carriertest"
 )
 
 // wantStatus is written from the UPS appendix independently of statusTable, as
@@ -41,24 +41,7 @@ var wantStatus = map[string]string{
 }
 
 func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
-	for key, m := range statusTable {
-		want, ok := wantStatus[key]
-		if !ok {
-			t.Errorf("%s is mapped but has no expectation", key)
-			continue
-		}
-		if got := string(m.Stage) + "/" + string(m.Problem); got != want {
-			t.Errorf("%s maps to %s, want %s", key, got, want)
-		}
-		if !m.Stage.Valid() {
-			t.Errorf("%s maps to invalid stage %q", key, m.Stage)
-		}
-	}
-	for key := range wantStatus {
-		if _, ok := statusTable[key]; !ok {
-			t.Errorf("%s is documented but missing from statusTable", key)
-		}
-	}
+	carriertest.CheckStatusTable(t, statusTable, wantStatus)
 }
 
 func TestLookupPrefersStatusCodeThenCodeThenType(t *testing.T) {
@@ -74,22 +57,6 @@ func TestLookupPrefersStatusCodeThenCodeThenType(t *testing.T) {
 	for _, tt := range tests {
 		if _, key, ok := lookup(tt.status); !ok || key != tt.wantKey {
 			t.Errorf("%s: lookup used %q (ok=%v), want %q", tt.name, key, ok, tt.wantKey)
-		}
-	}
-}
-
-func TestSafeStageNeverRegressesAfterPickup(t *testing.T) {
-	tests := []struct{ last, want tracking.Stage }{
-		{"", tracking.StagePacked},
-		{tracking.StagePacked, tracking.StagePacked},
-		{tracking.StageShipped, tracking.StageInTransit},
-		{tracking.StageInTransit, tracking.StageInTransit},
-		{tracking.StageOutForDelivery, tracking.StageOutForDelivery},
-		{tracking.StageReturning, tracking.StageReturning},
-	}
-	for _, tt := range tests {
-		if got := safeStage(tt.last); got != tt.want {
-			t.Errorf("safeStage(%q) = %q, want %q", tt.last, got, tt.want)
 		}
 	}
 }

@@ -21,7 +21,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,19 +65,12 @@ type Client struct {
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
 	if cfg.TransactionSrc == "" {
 		cfg.TransactionSrc = "ordertrack"
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	c := &Client{cfg: cfg}
 	c.tokens = carrierhttp.NewTokenCache(c.fetchToken, cfg.Now)
 	return c
@@ -93,31 +85,19 @@ func (c *Client) MaxBatch() int { return 1 }
 // Track fetches each number in turn and returns one Result per number, in
 // order. It stops at the first error; results fetched before it are returned.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	out := make([]tracking.Result, 0, len(numbers))
-	for _, n := range numbers {
-		r, err := c.track(ctx, n)
-		if err != nil {
-			return out, fmt.Errorf("ups: track %s: %w", n, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return carrierhttp.TrackEach(ctx, c.Name(), numbers, c.track)
 }
 
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
+	// UPS wants the client credentials as HTTP Basic auth, not in the form.
 	form := url.Values{"grant_type": {"client_credentials"}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/security/v1/oauth/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", 0, fmt.Errorf("ups: token request: %w", err)
-	}
-	req.SetBasicAuth(c.cfg.ClientID, c.cfg.ClientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := carrierhttp.Send(c.cfg.HTTPClient, req)
+	req, err := carrierhttp.NewFormRequest(ctx, c.cfg.BaseURL+"/security/v1/oauth/token", form)
 	if err != nil {
 		return "", 0, fmt.Errorf("ups: %w", err)
 	}
-	tok, ttl, err := carrierhttp.ParseToken(resp, c.cfg.Now())
+	req.SetBasicAuth(c.cfg.ClientID, c.cfg.ClientSecret)
+	req.Header.Set("Accept", "application/json")
+	tok, ttl, err := carrierhttp.FetchToken(c.cfg.HTTPClient, req, c.cfg.Now())
 	if err != nil {
 		return "", 0, fmt.Errorf("ups: %w", err)
 	}
@@ -148,10 +128,7 @@ func (c *Client) track(ctx context.Context, number string) (tracking.Result, err
 			return tracking.Result{Number: number, Carrier: c.Name(), NotFound: true}, nil
 		}
 	}
-	if err := carrierhttp.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
-		if errors.Is(err, tracking.ErrCredentials) {
-			c.tokens.Invalidate()
-		}
+	if err := c.tokens.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
 		return tracking.Result{}, err
 	}
 	var body trackResponse
@@ -279,7 +256,7 @@ func (c *Client) result(number string, body trackResponse) tracking.Result {
 		a := acts[i]
 		m, key, ok := lookup(a.Status)
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), key)
 			}

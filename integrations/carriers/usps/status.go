@@ -64,19 +64,3 @@ var statusTable = map[string]mapping{
 	"29": {tracking.StageReturning, tracking.ProblemException}, // Other
 	"31": {tracking.StageReturning, tracking.ProblemException}, // Not Picked Up
 }
-
-// safeStage is where an event with an undocumented code leaves the shipment:
-// before pickup it stays where it was; after pickup it is at least in transit,
-// never moved backwards, and a return stays a return.
-func safeStage(last tracking.Stage) tracking.Stage {
-	switch {
-	case last == "":
-		return tracking.StagePacked
-	case last.Return(), last.Rank() < tracking.StageShipped.Rank():
-		return last
-	case last.Rank() < tracking.StageInTransit.Rank():
-		return tracking.StageInTransit
-	default:
-		return last
-	}
-}

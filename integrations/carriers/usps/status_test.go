@@ -1,6 +1,10 @@
 package usps
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ordertrack/ordertrack/integrations/carriers/carriertest"
+)
 
 // wantStatus is written from Publication 199 independently of statusTable, as
 // "stage/problem".
@@ -23,22 +27,5 @@ var wantStatus = map[string]string{
 }
 
 func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
-	for key, m := range statusTable {
-		want, ok := wantStatus[key]
-		if !ok {
-			t.Errorf("%s is mapped but has no expectation", key)
-			continue
-		}
-		if got := string(m.Stage) + "/" + string(m.Problem); got != want {
-			t.Errorf("%s maps to %s, want %s", key, got, want)
-		}
-		if !m.Stage.Valid() {
-			t.Errorf("%s maps to invalid stage %q", key, m.Stage)
-		}
-	}
-	for key := range wantStatus {
-		if _, ok := statusTable[key]; !ok {
-			t.Errorf("%s is documented but missing from statusTable", key)
-		}
-	}
+	carriertest.CheckStatusTable(t, statusTable, wantStatus)
 }

@@ -18,10 +18,8 @@
 package usps
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"net/http"
@@ -62,16 +60,9 @@ type Client struct {
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = ProductionURL
-	}
-	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
+	cfg.BaseURL = carrierhttp.BaseURL(cfg.BaseURL, ProductionURL)
+	cfg.HTTPClient = carrierhttp.Client(cfg.HTTPClient)
+	cfg.Now = carrierhttp.Clock(cfg.Now)
 	c := &Client{cfg: cfg}
 	c.tokens = carrierhttp.NewTokenCache(c.fetchToken, cfg.Now)
 	return c
@@ -86,38 +77,22 @@ func (c *Client) MaxBatch() int { return 1 }
 // Track fetches each number in turn and returns one Result per number, in
 // order. It stops at the first error; results fetched before it are returned.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]tracking.Result, error) {
-	out := make([]tracking.Result, 0, len(numbers))
-	for _, n := range numbers {
-		r, err := c.track(ctx, n)
-		if err != nil {
-			return out, fmt.Errorf("usps: track %s: %w", n, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return carrierhttp.TrackEach(ctx, c.Name(), numbers, c.track)
 }
 
 // fetchToken uses the JSON body USPS documents for its OAuth endpoint (not
 // the form encoding of RFC 6749).
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
-	payload, err := json.Marshal(map[string]string{
+	credentials := map[string]string{
 		"grant_type":    "client_credentials",
 		"client_id":     c.cfg.ClientID,
 		"client_secret": c.cfg.ClientSecret,
-	})
-	if err != nil {
-		return "", 0, fmt.Errorf("usps: token request: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/oauth2/v3/token", bytes.NewReader(payload))
+	req, err := carrierhttp.NewJSONRequest(ctx, http.MethodPost, c.cfg.BaseURL+"/oauth2/v3/token", credentials)
 	if err != nil {
-		return "", 0, fmt.Errorf("usps: token request: %w", err)
+		return "", 0, fmt.Errorf("usps: token %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := carrierhttp.Send(c.cfg.HTTPClient, req)
-	if err != nil {
-		return "", 0, fmt.Errorf("usps: %w", err)
-	}
-	tok, ttl, err := carrierhttp.ParseToken(resp, c.cfg.Now())
+	tok, ttl, err := carrierhttp.FetchToken(c.cfg.HTTPClient, req, c.cfg.Now())
 	if err != nil {
 		return "", 0, fmt.Errorf("usps: %w", err)
 	}
@@ -143,10 +118,7 @@ func (c *Client) track(ctx context.Context, number string) (tracking.Result, err
 	if resp.Status == http.StatusNotFound {
 		return tracking.Result{Number: number, Carrier: c.Name(), NotFound: true}, nil
 	}
-	if err := carrierhttp.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
-		if errors.Is(err, tracking.ErrCredentials) {
-			c.tokens.Invalidate()
-		}
+	if err := c.tokens.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
 		return tracking.Result{}, err
 	}
 	var body details
@@ -237,7 +209,7 @@ func (c *Client) result(number string, d details) tracking.Result {
 		e := o.e
 		m, ok := statusTable[strings.ToUpper(e.EventCode)]
 		if !ok {
-			m = mapping{Stage: safeStage(last)}
+			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
 				c.cfg.OnUnknownCode(c.Name(), e.EventCode)
 			}

@@ -1,0 +1,46 @@
+package carriertest
+
+import (
+	"testing"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+// Mapping is the shape of an adapter's status-table entry: the stage and
+// problem a carrier code stands for.
+type Mapping interface {
+	~struct {
+		Stage   tracking.Stage
+		Problem tracking.Problem
+	}
+}
+
+// CheckStatusTable compares an adapter's status table with want, written
+// from the carrier's documentation independently of the table as
+// "stage/problem" per code: every mapped code must be documented and mapped
+// as documented to a valid stage, and every documented code must be mapped.
+func CheckStatusTable[M Mapping](t *testing.T, table map[string]M, want map[string]string) {
+	t.Helper()
+	for key, entry := range table {
+		m := struct {
+			Stage   tracking.Stage
+			Problem tracking.Problem
+		}(entry)
+		w, ok := want[key]
+		if !ok {
+			t.Errorf("%s is mapped but has no expectation", key)
+			continue
+		}
+		if got := string(m.Stage) + "/" + string(m.Problem); got != w {
+			t.Errorf("%s maps to %s, want %s", key, got, w)
+		}
+		if !m.Stage.Valid() {
+			t.Errorf("%s maps to invalid stage %q", key, m.Stage)
+		}
+	}
+	for key := range want {
+		if _, ok := table[key]; !ok {
+			t.Errorf("%s is documented but missing from statusTable", key)
+		}
+	}
+}

@@ -187,10 +187,14 @@ func truncate(s string, n int) string {
 
 // recordAction stores a shopper action; the merchant sees it in the admin.
 func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error {
-	return a.db.AddCustomerAction(ctx, &storage.CustomerAction{
+	err := a.db.AddCustomerAction(ctx, &storage.CustomerAction{
 		ShopID: s.ShopID, ShipmentID: &s.ID, OrderID: &s.OrderID, Kind: kind, Source: source,
 		Details: storage.JSON[map[string]string]{V: details}, Status: "new",
 	})
+	if err == nil {
+		a.noteShopperAction(ctx, s, kind, source, details)
+	}
+	return err
 }
 
 func (a *App) recordView(ctx context.Context, token string) {

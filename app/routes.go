@@ -28,4 +28,10 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/outbox", a.adminOutbox)
 	admin.GET("/webhooks", a.adminWebhooks)
 	admin.POST("/webhooks/:id/replay", a.adminReplay)
+
+	e.GET("/auth/woocommerce/start", a.wooStart)
+	e.POST("/auth/woocommerce/callback", a.wooCallback)
+	e.GET("/auth/woocommerce/return", a.wooReturn)
+	e.POST("/webhooks/woocommerce/:shop", a.wooWebhook)
+	e.GET("/api/track/woocommerce/orders/:order_id", a.wooStorefront)
 }

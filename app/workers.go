@@ -20,6 +20,10 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.poll))
 	river.AddWorker(w, river.WorkFunc(a.notifyJob))
 	river.AddWorker(w, river.WorkFunc(a.sendJob))
+	river.AddWorker(w, river.WorkFunc(a.wooTick))
+	river.AddWorker(w, river.WorkFunc(a.wooWebhooks))
+	river.AddWorker(w, river.WorkFunc(a.wooReconcile))
+	river.AddWorker(w, river.WorkFunc(a.wooNote))
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
@@ -33,6 +37,9 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.SchedulePollsArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(wooTickEvery), func() (river.JobArgs, *river.InsertOpts) {
+			return jobs.WooTickArgs{}, nil
+		}, nil),
 	}
 }
 
@@ -49,6 +56,8 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 	switch d.Platform {
 	case storage.Shopify:
 		procErr = a.processShopify(ctx, d)
+	case storage.WooCommerce:
+		procErr = a.processWoo(ctx, d)
 	default:
 		procErr = fmt.Errorf("%w: unknown platform %q", errMalformed, d.Platform)
 	}

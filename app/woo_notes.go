@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/woocommerce"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// wooTriggerText says in a merchant's order note what a fired trigger means.
+var wooTriggerText = map[tracking.Trigger]string{
+	tracking.TriggerShipped:            "tracking started",
+	tracking.TriggerInTransit:          "in transit",
+	tracking.TriggerOutForDelivery:     "out for delivery",
+	tracking.TriggerDelayed:            "delayed",
+	tracking.TriggerFailedAttempt:      "delivery attempt failed",
+	tracking.TriggerActionRequired:     "the carrier needs action",
+	tracking.TriggerAvailableForPickup: "available for pickup",
+	tracking.TriggerDelivered:          "delivered",
+	tracking.TriggerException:          "delivery exception",
+	tracking.TriggerETAChanged:         "estimated delivery changed",
+	tracking.TriggerCODReminder:        "cash-on-delivery reminder sent",
+	tracking.TriggerReturning:          "returning to sender",
+}
+
+// enqueueWooNotes queues a private order note per fired trigger, inside the
+// transaction that fired them, when the shipment's shop is on WooCommerce.
+func (a *App) enqueueWooNotes(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, shipmentID int64, fired []tracking.Fired) error {
+	s, woo, err := storage.WooShipment(ctx, tx, shipmentID)
+	if err != nil || !woo {
+		return err
+	}
+	for _, f := range fired {
+		what, ok := wooTriggerText[f.Trigger]
+		if !ok {
+			what = strings.ReplaceAll(string(f.Trigger), "_", " ")
+		}
+		note := fmt.Sprintf("ordertrack: %s %s: %s.", carrierName(s.Carrier, s.CarrierCompany), s.TrackingNumber, what)
+		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
+			return fmt.Errorf("enqueue order note for %s: %w", f.Key, err)
+		}
+	}
+	return nil
+}
+
+// noteShopperAction queues an order note telling a WooCommerce merchant what
+// the shopper asked for. The action is already stored and shown in the admin,
+// so a failure here is logged, not returned to the shopper.
+func (a *App) noteShopperAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) {
+	shop, err := a.db.ShopByID(ctx, s.ShopID)
+	if err != nil || shop.Platform != storage.WooCommerce {
+		return
+	}
+	keys := make([]string, 0, len(details))
+	for k := range details {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "ordertrack: the shopper asked to %s (%s, %s %s).", strings.ReplaceAll(kind, "_", " "), source,
+		carrierName(s.Carrier, s.CarrierCompany), s.TrackingNumber)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\n%s: %s", k, details[k])
+	}
+	if _, err := a.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: b.String()}, nil); err != nil {
+		a.log.Warn("enqueue order note for shopper action", "shipment", s.ID, "err", err)
+	}
+}
+
+// wooNote writes one note to the store. A deleted order or revoked keys
+// cancel the job; other failures retry with River's backoff.
+func (a *App) wooNote(ctx context.Context, job *river.Job[jobs.WooNoteArgs]) error {
+	shop, err := a.wooShop(ctx, job.Args.ShopID)
+	if err != nil {
+		return err
+	}
+	o, err := a.db.OrderByID(ctx, job.Args.OrderID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && o.ShopID != shop.ID) {
+		return river.JobCancel(fmt.Errorf("order %d of shop %d: %w", job.Args.OrderID, shop.ID, storage.ErrNotFound))
+	}
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(o.PlatformID, 10, 64)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("order %d has no WooCommerce id: %w", o.ID, err))
+	}
+	cl, _, err := a.wooClient(ctx, shop)
+	if err != nil {
+		return err
+	}
+	_, err = cl.AddOrderNote(ctx, id, job.Args.Note, false)
+	if errors.Is(err, woocommerce.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	return cancelOnRevoked(err)
+}

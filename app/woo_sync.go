@@ -1,0 +1,257 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/integrations/woocommerce"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+const (
+	// wooTickEvery paces the reconcile and webhook checks per store.
+	wooTickEvery = 10 * time.Minute
+	// wooReconcileOverlap re-reads orders just before the cursor: WooCommerce
+	// coalesces updates for up to 10 minutes and store clocks drift.
+	wooReconcileOverlap = 15 * time.Minute
+	// wooFirstLookback is how far back a store's first reconcile reads, so
+	// orders already in flight when the merchant connects get tracked.
+	wooFirstLookback = 14 * 24 * time.Hour
+)
+
+// processWoo applies one stored WooCommerce webhook. Parse failures and
+// revoked keys are errMalformed (kept failed, replayable); anything else is
+// retried.
+func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error {
+	shop, err := a.db.ShopByDomain(ctx, d.ShopDomain)
+	if err != nil {
+		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
+	}
+	d.ShopID = &shop.ID
+	malformed := func(err error) error { return fmt.Errorf("%w: %w", errMalformed, err) }
+	switch d.Topic {
+	case woocommerce.TopicOrderCreated, woocommerce.TopicOrderUpdated:
+		o, err := woocommerce.DecodeOrder(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		return a.syncWooOrder(ctx, shop, o)
+	case woocommerce.TopicOrderDeleted:
+		id, err := woocommerce.DecodeDeleted(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		err = a.db.CancelOrder(ctx, shop.ID, strconv.FormatInt(id, 10), a.now())
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil // never ingested: nothing to cancel
+		}
+		return err
+	case woocommerce.TopicTrackingUpdated:
+		act, err := woocommerce.DecodeAction(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		id, err := act.OrderID()
+		if err != nil {
+			return malformed(err)
+		}
+		cl, _, err := a.wooClient(ctx, shop)
+		if err != nil {
+			return err
+		}
+		o, err := cl.GetOrder(ctx, id)
+		switch {
+		case errors.Is(err, woocommerce.ErrNotFound):
+			return nil // deleted since; order.deleted handles it
+		case errors.Is(err, woocommerce.ErrUnauthorized):
+			return malformed(err) // replay after the merchant reconnects
+		case err != nil:
+			return err
+		}
+		return a.syncWooOrder(ctx, shop, o)
+	default:
+		return malformed(fmt.Errorf("unhandled topic %q", d.Topic))
+	}
+}
+
+// wooClient builds the REST client from the shop's sealed keys.
+func (a *App) wooClient(ctx context.Context, shop *storage.Shop) (*woocommerce.Client, *storage.WooStore, error) {
+	ws, err := a.db.WooStore(ctx, shop.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	sec, err := a.db.Secrets(shop)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := woocommerce.NewClient(ws.StoreURL, sec.APIKey, sec.APISecret, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("woocommerce client for shop %d: %w", shop.ID, err)
+	}
+	cl.SetClock(a.now)
+	return cl, ws, nil
+}
+
+func (a *App) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocommerce.Order) error {
+	parcels := make([]parcel, 0, len(o.Tracking))
+	for _, t := range o.Tracking {
+		company := t.ProviderName
+		if company == "" {
+			company = t.Provider
+		}
+		parcels = append(parcels, parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL})
+	}
+	return a.syncOrder(ctx, shop, wooOrder(shop, o), parcels)
+}
+
+func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
+	ship, bill := o.Shipping, o.Billing
+	if ship.Address1 == "" && ship.Country == "" {
+		ship = bill // virtual or same-as-billing orders leave shipping empty
+	}
+	name := strings.TrimSpace(ship.FirstName + " " + ship.LastName)
+	if billName := strings.TrimSpace(bill.FirstName + " " + bill.LastName); billName != "" {
+		name = billName
+	}
+	phone := bill.Phone
+	if phone == "" {
+		phone = o.Shipping.Phone
+	}
+	so := &storage.Order{
+		PlatformID: strconv.FormatInt(o.ID, 10), Name: "#" + o.Number, Email: bill.Email, Phone: phone, CustomerName: name,
+		Country: ship.Country, Currency: o.Currency, Total: o.Total,
+		COD: o.COD || slices.Contains(shop.Settings.V.CODGateways, o.PaymentMethod),
+		ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{
+			Name: strings.TrimSpace(ship.FirstName + " " + ship.LastName), Address1: ship.Address1, Address2: ship.Address2,
+			City: ship.City, Region: ship.State, PostalCode: ship.Postcode, Country: ship.Country,
+		}},
+	}
+	for _, li := range o.LineItems {
+		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Name, Quantity: li.Quantity})
+	}
+	if !o.DateModified.IsZero() {
+		t := o.DateModified.UTC()
+		so.PlatformUpdatedAt = &t
+	}
+	if o.Status == "cancelled" || o.Status == "trash" {
+		t := o.DateModified.UTC()
+		so.CancelledAt = &t
+	}
+	return so
+}
+
+// wooTick fans out per-store work; each store's jobs are unique while
+// pending, so a slow store never piles up.
+func (a *App) wooTick(ctx context.Context, _ *river.Job[jobs.WooTickArgs]) error {
+	stores, err := a.db.ActiveWooStores(ctx)
+	if err != nil {
+		return err
+	}
+	for _, ws := range stores {
+		if _, err := a.jobs.Insert(ctx, jobs.WooWebhooksArgs{ShopID: ws.ShopID}, nil); err != nil {
+			return fmt.Errorf("enqueue webhook check of shop %d: %w", ws.ShopID, err)
+		}
+		if _, err := a.jobs.Insert(ctx, jobs.WooReconcileArgs{ShopID: ws.ShopID}, nil); err != nil {
+			return fmt.Errorf("enqueue reconcile of shop %d: %w", ws.ShopID, err)
+		}
+	}
+	return nil
+}
+
+// wooShop loads a job's shop; a shop that is gone or uninstalled cancels the job.
+func (a *App) wooShop(ctx context.Context, shopID int64) (*storage.Shop, error) {
+	shop, err := a.db.ShopByID(ctx, shopID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, river.JobCancel(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if shop.Platform != storage.WooCommerce || shop.Status != "active" {
+		return nil, river.JobCancel(fmt.Errorf("shop %d is not an active WooCommerce shop", shopID))
+	}
+	return shop, nil
+}
+
+// cancelOnRevoked stops retrying a job whose keys the merchant revoked.
+func cancelOnRevoked(err error) error {
+	if errors.Is(err, woocommerce.ErrUnauthorized) {
+		return river.JobCancel(err)
+	}
+	return err
+}
+
+// wooWebhooks creates missing webhooks and re-enables disabled ones.
+func (a *App) wooWebhooks(ctx context.Context, job *river.Job[jobs.WooWebhooksArgs]) error {
+	shop, err := a.wooShop(ctx, job.Args.ShopID)
+	if err != nil {
+		return err
+	}
+	cl, ws, err := a.wooClient(ctx, shop)
+	if err != nil {
+		return err
+	}
+	sec, err := a.db.Secrets(shop)
+	if err != nil {
+		return err
+	}
+	sync, err := cl.EnsureWebhooks(ctx, "ordertrack", a.cfg.AppURL+"/webhooks/woocommerce/"+ws.ShopKey, sec.WebhookSecret)
+	if err != nil {
+		return cancelOnRevoked(err)
+	}
+	if len(sync.Created)+len(sync.Reenabled) > 0 {
+		a.log.Info("woocommerce webhooks repaired", "shop", shop.ID, "created", len(sync.Created), "reenabled", len(sync.Reenabled))
+	}
+	if len(sync.Paused) > 0 {
+		topics := make([]string, len(sync.Paused))
+		for i, w := range sync.Paused {
+			topics[i] = w.Topic
+		}
+		a.log.Warn("woocommerce webhooks paused by the merchant; relying on reconcile", "shop", shop.ID, "topics", topics)
+	}
+	return a.db.SetWooWebhookHealth(ctx, shop.ID, len(sync.Paused))
+}
+
+// wooReconcile reads orders modified since the cursor (minus an overlap) and
+// syncs them; stale copies change nothing, so re-reading is safe.
+func (a *App) wooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcileArgs]) error {
+	shop, err := a.wooShop(ctx, job.Args.ShopID)
+	if err != nil {
+		return err
+	}
+	cl, ws, err := a.wooClient(ctx, shop)
+	if err != nil {
+		return err
+	}
+	since := a.now().Add(-wooFirstLookback)
+	var through time.Time
+	if ws.ReconciledThrough != nil {
+		through = ws.ReconciledThrough.UTC()
+		since = through.Add(-wooReconcileOverlap)
+	}
+	orders, err := cl.OrdersModifiedAfter(ctx, since)
+	if err != nil {
+		return cancelOnRevoked(err)
+	}
+	newest := through
+	for _, o := range orders {
+		if err := a.syncWooOrder(ctx, shop, o); err != nil {
+			return fmt.Errorf("reconcile order %d of shop %d: %w", o.ID, shop.ID, err)
+		}
+		if o.DateModified.After(newest) {
+			newest = o.DateModified
+		}
+	}
+	if newest.After(through) {
+		return a.db.SetWooCursor(ctx, shop.ID, newest)
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package app
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/integrations/woocommerce"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// wooWebhook answers WooCommerce's creation ping, then verifies, stores and
+// enqueues each delivery. WooCommerce never retries, so the answer comes
+// before any processing; the reconcile job catches what never arrives.
+func (a *App) wooWebhook(c echo.Context) error {
+	ctx := c.Request().Context()
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 16<<20))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "unreadable body")
+	}
+	h := c.Request().Header
+	if woocommerce.IsPing(h, body) {
+		return c.NoContent(http.StatusOK)
+	}
+	unauthorized := func() error {
+		a.metrics.Webhooks.WithLabelValues("woocommerce", "bad_signature").Inc()
+		return echo.NewHTTPError(http.StatusUnauthorized, "invalid webhook signature")
+	}
+	ws, err := a.db.WooStoreByKey(ctx, c.Param("shop"))
+	if errors.Is(err, storage.ErrNotFound) {
+		return unauthorized()
+	}
+	if err != nil {
+		return err
+	}
+	shop, err := a.db.ShopByID(ctx, ws.ShopID)
+	if err != nil {
+		return err
+	}
+	sec, err := a.db.Secrets(shop)
+	if err != nil {
+		return err
+	}
+	d, err := woocommerce.ParseDelivery(h)
+	if err != nil || !woocommerce.Verify(sec.WebhookSecret, body, d.Signature) {
+		return unauthorized()
+	}
+	if d.DeliveryID == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "missing "+woocommerce.HeaderDeliveryID)
+	}
+	dup, err := a.ingest(ctx, &storage.WebhookDelivery{
+		Platform: storage.WooCommerce, DeliveryID: d.DeliveryID, Topic: d.Topic,
+		ShopDomain: shop.Domain, Payload: body, ReceivedAt: a.db.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	outcome := "accepted"
+	if dup {
+		outcome = "duplicate"
+	}
+	a.metrics.Webhooks.WithLabelValues("woocommerce", outcome).Inc()
+	return c.NoContent(http.StatusOK)
+}

@@ -1,0 +1,201 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// WooConnection is a WooCommerce connect flow in progress (or completed, until
+// the merchant comes back to the return URL). UserID is the nonce sent to the
+// store as user_id; the store echoes it in the key callback.
+type WooConnection struct {
+	ID          int64
+	UserID      string
+	StoreURL    string
+	ShopID      *int64
+	ExpiresAt   time.Time
+	CompletedAt *time.Time
+	ReturnedAt  *time.Time
+	CreatedAt   time.Time
+}
+
+// WooStore is the app's state for one connected WooCommerce store.
+type WooStore struct {
+	ShopID   int64 `gorm:"primaryKey;autoIncrement:false"`
+	StoreURL string
+	// ShopKey names the shop in its webhook delivery URL and in the
+	// companion plugin's requests; it is not a secret.
+	ShopKey string
+	// StorefrontSecret is sealed; read it with DB.StorefrontSecret.
+	StorefrontSecret []byte
+	// ReconciledThrough is the newest date_modified the reconcile has seen.
+	ReconciledThrough *time.Time
+	// WebhooksPaused counts webhooks the merchant paused: updates for those
+	// topics are not arriving.
+	WebhooksPaused    int
+	WebhooksCheckedAt *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// StartWooConnection records a pending connection for the nonce userID.
+func (db *DB) StartWooConnection(ctx context.Context, userID, storeURL string, expiresAt time.Time) error {
+	c := &WooConnection{UserID: userID, StoreURL: storeURL, ExpiresAt: expiresAt.UTC()}
+	if err := db.Gorm.WithContext(ctx).Create(c).Error; err != nil {
+		return fmt.Errorf("start woocommerce connection to %s: %w", storeURL, err)
+	}
+	return nil
+}
+
+// WooConnection finds a connection by its nonce.
+func (db *DB) WooConnection(ctx context.Context, userID string) (*WooConnection, error) {
+	var c WooConnection
+	if userID == "" {
+		return nil, fmt.Errorf("woocommerce connection: %w", ErrNotFound)
+	}
+	if err := db.Gorm.WithContext(ctx).Where("user_id = ?", userID).Take(&c).Error; err != nil {
+		return nil, notFound(err, "woocommerce connection")
+	}
+	return &c, nil
+}
+
+// CompleteWooConnection links a pending connection to the shop its keys were stored on.
+func (db *DB) CompleteWooConnection(ctx context.Context, id, shopID int64) error {
+	err := db.Gorm.WithContext(ctx).Model(&WooConnection{}).Where("id = ?", id).
+		Updates(map[string]any{"shop_id": shopID, "completed_at": db.now()}).Error
+	if err != nil {
+		return fmt.Errorf("complete woocommerce connection %d: %w", id, err)
+	}
+	return nil
+}
+
+// ClaimWooReturn marks a completed connection's return visit; it reports false
+// when the return URL was already used, so the sign-in link it shows is handed
+// out once.
+func (db *DB) ClaimWooReturn(ctx context.Context, id int64) (bool, error) {
+	res := db.Gorm.WithContext(ctx).Model(&WooConnection{}).
+		Where("id = ? AND completed_at IS NOT NULL AND returned_at IS NULL", id).
+		Update("returned_at", db.now())
+	if res.Error != nil {
+		return false, fmt.Errorf("claim woocommerce return %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// EnsureWooStore creates the store row for a shop with a fresh shop key and
+// storefront secret, or refreshes its URL; a reconnect keeps key and secret,
+// so the plugin settings and webhook URLs stay valid.
+func (db *DB) EnsureWooStore(ctx context.Context, shopID int64, storeURL string) (*WooStore, error) {
+	var ws WooStore
+	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Where("shop_id = ?", shopID).Take(&ws).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			ws = WooStore{ShopID: shopID, StoreURL: storeURL, ShopKey: NewToken(), StorefrontSecret: db.cipher.Seal(NewToken() + NewToken())}
+			return tx.Create(&ws).Error
+		}
+		if err != nil {
+			return err
+		}
+		ws.StoreURL = storeURL
+		return tx.Model(&ws).Updates(map[string]any{"store_url": storeURL, "updated_at": db.now()}).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("woocommerce store of shop %d: %w", shopID, err)
+	}
+	return &ws, nil
+}
+
+// WooStore loads a shop's WooCommerce state.
+func (db *DB) WooStore(ctx context.Context, shopID int64) (*WooStore, error) {
+	var ws WooStore
+	if err := db.Gorm.WithContext(ctx).Where("shop_id = ?", shopID).Take(&ws).Error; err != nil {
+		return nil, notFound(err, "woocommerce store of shop %d", shopID)
+	}
+	return &ws, nil
+}
+
+// WooStoreByKey finds a store by the key in its webhook and plugin URLs.
+func (db *DB) WooStoreByKey(ctx context.Context, key string) (*WooStore, error) {
+	var ws WooStore
+	if key == "" {
+		return nil, fmt.Errorf("woocommerce store: %w", ErrNotFound)
+	}
+	if err := db.Gorm.WithContext(ctx).Where("shop_key = ?", key).Take(&ws).Error; err != nil {
+		return nil, notFound(err, "woocommerce store")
+	}
+	return &ws, nil
+}
+
+// ActiveWooStores lists the stores of installed WooCommerce shops.
+func (db *DB) ActiveWooStores(ctx context.Context) ([]WooStore, error) {
+	var out []WooStore
+	err := db.Gorm.WithContext(ctx).Joins("JOIN shops ON shops.id = woo_stores.shop_id").
+		Where("shops.platform = ? AND shops.status = ?", WooCommerce, "active").Order("woo_stores.shop_id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list woocommerce stores: %w", err)
+	}
+	return out, nil
+}
+
+// StorefrontSecret decrypts the secret the companion plugin signs with.
+func (db *DB) StorefrontSecret(ws *WooStore) (string, error) {
+	s, err := db.cipher.Open(ws.StorefrontSecret)
+	if err != nil {
+		return "", fmt.Errorf("storefront secret of shop %d: %w", ws.ShopID, err)
+	}
+	return s, nil
+}
+
+// SetWooCursor records the newest order modification a reconcile has seen.
+func (db *DB) SetWooCursor(ctx context.Context, shopID int64, through time.Time) error {
+	err := db.Gorm.WithContext(ctx).Model(&WooStore{}).Where("shop_id = ?", shopID).
+		Updates(map[string]any{"reconciled_through": through.UTC(), "updated_at": db.now()}).Error
+	if err != nil {
+		return fmt.Errorf("store reconcile cursor of shop %d: %w", shopID, err)
+	}
+	return nil
+}
+
+// SetWooWebhookHealth records the outcome of a webhook check.
+func (db *DB) SetWooWebhookHealth(ctx context.Context, shopID int64, paused int) error {
+	now := db.now()
+	err := db.Gorm.WithContext(ctx).Model(&WooStore{}).Where("shop_id = ?", shopID).
+		Updates(map[string]any{"webhooks_paused": paused, "webhooks_checked_at": now, "updated_at": now}).Error
+	if err != nil {
+		return fmt.Errorf("store webhook health of shop %d: %w", shopID, err)
+	}
+	return nil
+}
+
+// CancelOrder marks an order cancelled (the store deleted or trashed it); an
+// unknown order is ErrNotFound.
+func (db *DB) CancelOrder(ctx context.Context, shopID int64, platformID string, at time.Time) error {
+	res := db.Gorm.WithContext(ctx).Model(&Order{}).Where("shop_id = ? AND platform_id = ?", shopID, platformID).
+		Updates(map[string]any{"cancelled_at": gorm.Expr("COALESCE(cancelled_at, ?)", at.UTC()), "updated_at": db.now()})
+	if res.Error != nil {
+		return fmt.Errorf("cancel order %s: %w", platformID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("cancel order %s: %w", platformID, ErrNotFound)
+	}
+	return nil
+}
+
+// WooShipment loads a shipment inside tx and reports whether its shop is on
+// WooCommerce, for writing status notes back to the store.
+func WooShipment(ctx context.Context, tx *gorm.DB, shipmentID int64) (*Shipment, bool, error) {
+	var row struct {
+		Shipment
+		Platform Platform
+	}
+	err := tx.WithContext(ctx).Table("shipments").Select("shipments.*, shops.platform").
+		Joins("JOIN shops ON shops.id = shipments.shop_id").Where("shipments.id = ?", shipmentID).Take(&row).Error
+	if err != nil {
+		return nil, false, notFound(err, "shipment %d", shipmentID)
+	}
+	return &row.Shipment, row.Platform == WooCommerce, nil
+}

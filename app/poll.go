@@ -240,7 +240,7 @@ func (a *App) enqueueNotify(ctx context.Context, tx *gorm.DB, shipmentID int64, 
 			return fmt.Errorf("enqueue notify %s: %w", f.Key, err)
 		}
 	}
-	return nil
+	return a.enqueueFulfillmentEvent(ctx, tx, shipmentID)
 }
 
 func firstShipped(s *storage.Shipment, events []tracking.Event) time.Time {

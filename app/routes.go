@@ -27,4 +27,8 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/outbox", a.adminOutbox)
 	admin.GET("/webhooks", a.adminWebhooks)
 	admin.POST("/webhooks/:id/replay", a.adminReplay)
+
+	e.GET("/auth/shopify", a.shopifyInstall)
+	e.GET("/auth/shopify/callback", a.shopifyCallback)
+	e.GET("/auth/shopify/bounce", a.shopifyBounce)
 }

@@ -20,6 +20,10 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.poll))
 	river.AddWorker(w, river.WorkFunc(a.notifyJob))
 	river.AddWorker(w, river.WorkFunc(a.sendJob))
+	river.AddWorker(w, river.WorkFunc(a.shopifyBackfill))
+	river.AddWorker(w, river.WorkFunc(a.shopifyReconcile))
+	river.AddWorker(w, river.WorkFunc(a.shopifyReconcileShop))
+	river.AddWorker(w, river.WorkFunc(a.shopifyFulfillmentEvent))
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
@@ -33,6 +37,9 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.SchedulePollsArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(reconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
+			return jobs.ShopifyReconcileArgs{}, nil
+		}, nil),
 	}
 }
 

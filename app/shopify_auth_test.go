@@ -274,7 +274,7 @@ func TestShopifyNeverCallsAnInvalidShop(t *testing.T) {
 	})
 }
 
-func keep(s string) string                     { return s }
+func keep(s string) string                   { return s }
 func keepCookie(c *http.Cookie) *http.Cookie { return c }
 
 func TestShopifyTokenIsRefreshedAndRotatedPairPersisted(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -126,6 +127,48 @@ func TestFulfillmentBeforeItsOrderFetchesTheOrder(t *testing.T) {
 		}
 		if n := fake.Stats(shopA).GraphQLRequests; n != 1 {
 			t.Fatalf("%d GraphQL requests; want the one order fetch", n)
+		}
+	})
+}
+
+func TestReconcileSyncsOrdersUpdatedSinceTheCursor(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, _, fake := startShopifyApp(t, dbURL, nil)
+		ctx := context.Background()
+		shop := installTestShop(t, a, fake, shopA, time.Hour)
+		uninstalled := installTestShop(t, a, fake, shopB, time.Hour)
+		if err := a.db.Uninstall(ctx, uninstalled.ID); err != nil {
+			t.Fatal(err)
+		}
+		cursor := time.Now().UTC().Add(-3 * time.Hour).Truncate(time.Second)
+		if err := a.db.AdvanceSyncedThrough(ctx, shop.ID, cursor); err != nil {
+			t.Fatal(err)
+		}
+		missed := backfillOrder(9700, cursor.Add(time.Hour))                // webhook lost after the cursor
+		overlap := backfillOrder(9701, cursor.Add(-5*time.Minute))          // inside the overlap
+		old := backfillOrder(9702, cursor.Add(-reconcileOverlap-time.Hour)) // synced long ago
+		for _, o := range []shopifytest.Order{missed, overlap, old} {
+			fake.AddOrder(shopA, o)
+			fake.AddOrder(shopB, o)
+		}
+		if _, err := a.jobs.Insert(ctx, jobs.ShopifyReconcileArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the sync cursor at the missed order", func() bool {
+			through, err := a.db.SyncedThrough(ctx, shop.ID)
+			return err == nil && through.Equal(missed.UpdatedAt)
+		})
+		for _, tc := range []struct {
+			id   string
+			want bool
+		}{{"9700", true}, {"9701", true}, {"9702", false}} {
+			_, err := a.db.OrderByPlatformID(ctx, shop.ID, "gid://shopify/Order/"+tc.id)
+			if got := err == nil; got != tc.want {
+				t.Errorf("order %s synced = %v; want %v", tc.id, got, tc.want)
+			}
+		}
+		if n := fake.Stats(shopB).GraphQLRequests; n != 0 {
+			t.Errorf("the uninstalled shop got %d GraphQL requests; want none", n)
 		}
 	})
 }

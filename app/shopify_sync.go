@@ -30,11 +30,11 @@ const (
 var errNoShopify = errors.New("shopify is not configured (SHOPIFY_API_KEY)")
 
 func (a *App) shopifyBackfill(ctx context.Context, job *river.Job[jobs.ShopifyBackfillArgs]) error {
-	return a.syncShopifyShop(ctx, job.Args.ShopID)
+	return shopifyJobError(job.Attempt, a.syncShopifyShop(ctx, job.Args.ShopID))
 }
 
 func (a *App) shopifyReconcileShop(ctx context.Context, job *river.Job[jobs.ShopifyReconcileShopArgs]) error {
-	return a.syncShopifyShop(ctx, job.Args.ShopID)
+	return shopifyJobError(job.Attempt, a.syncShopifyShop(ctx, job.Args.ShopID))
 }
 
 // shopifyReconcile enqueues a sync of every installed Shopify shop; each runs
@@ -92,20 +92,27 @@ func (a *App) syncShopifyShop(ctx context.Context, shopID int64) error {
 		}
 		return a.db.AdvanceSyncedThrough(ctx, shop.ID, o.UpdatedAt)
 	})
-	return shopifyJobError(fmt.Sprintf("sync orders of %s", shop.Domain), err)
+	if err != nil {
+		return fmt.Errorf("sync orders of %s: %w", shop.Domain, err)
+	}
+	return nil
 }
 
 // shopifyJobError turns Shopify failures into River outcomes: a shop that is
-// gone, a token nobody can refresh, or a refused input stop the job; a rate
-// limit snoozes it for as long as Shopify asks; anything else retries.
-func shopifyJobError(what string, err error) error {
+// gone or a refused input stop the job; a rate limit snoozes it for as long
+// as Shopify asks; anything else retries. A rejected token is retried twice
+// first: another machine may have rotated the refresh token a moment before
+// (the retry loads the new pair); after that only the merchant opening the
+// app again (token exchange) can help.
+func shopifyJobError(attempt int, err error) error {
 	if err == nil {
 		return nil
 	}
-	err = fmt.Errorf("%s: %w", what, err)
 	var retry *tracking.RetryableError
 	var userErrs shopify.UserErrors
 	switch {
+	case errors.Is(err, shopify.ErrReauthorize) && attempt < 3:
+		return err
 	case errors.Is(err, shopify.ErrShopUnavailable), errors.Is(err, shopify.ErrReauthorize),
 		errors.Is(err, storage.ErrNotFound), errors.As(err, &userErrs):
 		return river.JobCancel(err)
@@ -160,7 +167,7 @@ func (a *App) shopifyFulfillmentEvent(ctx context.Context, job *river.Job[jobs.S
 	s := ships[0]
 	shop, err := a.db.ShopByID(ctx, s.ShopID)
 	if err != nil {
-		return shopifyJobError("fulfillment event", err)
+		return err
 	}
 	if shop.Status != "active" {
 		return nil
@@ -179,8 +186,10 @@ func (a *App) shopifyFulfillmentEvent(ctx context.Context, job *river.Job[jobs.S
 		last := events[len(events)-1]
 		ev.Message, ev.City, ev.Country = last.Description, last.Location.City, last.Location.Country
 	}
-	_, err = sh.client.CreateFulfillmentEvent(ctx, shop.Domain, ev)
-	return shopifyJobError(fmt.Sprintf("write %s back to %s", job.Args.Status, shop.Domain), err)
+	if _, err := sh.client.CreateFulfillmentEvent(ctx, shop.Domain, ev); err != nil {
+		return shopifyJobError(job.Attempt, fmt.Errorf("write %s back to %s: %w", job.Args.Status, shop.Domain, err))
+	}
+	return nil
 }
 
 // fetchShopifyOrder syncs an order straight from Shopify, for a fulfillment

@@ -25,7 +25,24 @@ const (
 	reconcileOverlap = 15 * time.Minute
 	// reconcileEvery is the periodic reconcile's interval.
 	reconcileEvery = 30 * time.Minute
+	// syncTimeout bounds one backfill or reconcile attempt: longer than the
+	// default job timeout, shorter than the 10-minute stuck-job rescue (or a
+	// second copy would start). A cut-short run resumes from the cursor.
+	syncTimeout = 8 * time.Minute
 )
+
+// timedWorker is a worker function with its own timeout.
+type timedWorker[T river.JobArgs] struct {
+	river.WorkerDefaults[T]
+	work    func(context.Context, *river.Job[T]) error
+	timeout time.Duration
+}
+
+// Work implements river.Worker.
+func (w *timedWorker[T]) Work(ctx context.Context, job *river.Job[T]) error { return w.work(ctx, job) }
+
+// Timeout implements river.Worker.
+func (w *timedWorker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 
 var errNoShopify = errors.New("shopify is not configured (SHOPIFY_API_KEY)")
 

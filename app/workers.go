@@ -20,9 +20,9 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.poll))
 	river.AddWorker(w, river.WorkFunc(a.notifyJob))
 	river.AddWorker(w, river.WorkFunc(a.sendJob))
-	river.AddWorker(w, river.WorkFunc(a.shopifyBackfill))
+	river.AddWorker(w, &timedWorker[jobs.ShopifyBackfillArgs]{work: a.shopifyBackfill, timeout: syncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.shopifyReconcile))
-	river.AddWorker(w, river.WorkFunc(a.shopifyReconcileShop))
+	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.shopifyReconcileShop, timeout: syncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.shopifyFulfillmentEvent))
 }
 

@@ -94,6 +94,9 @@ func (a *App) adminLogin(c echo.Context) error {
 // every state-changing request.
 func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if handled, err := a.embeddedAuth(c, next); handled {
+			return err
+		}
 		ck, err := c.Cookie(adminCookie)
 		if err != nil {
 			return echo.NewHTTPError(http.StatusUnauthorized, "sign in with the link from your email (or the demo's output)")

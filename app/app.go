@@ -41,6 +41,7 @@ type App struct {
 	lookups  lookupLimiter
 
 	adminPages map[string]*template.Template
+	shopify    shopifyHolder
 }
 
 // Mode selects what a process runs.
@@ -81,6 +82,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 	}
 	a.jobs, err = jobs.NewClient(db, opts)
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := a.setupShopify(nil); err != nil {
 		db.Close()
 		return nil, err
 	}

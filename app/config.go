@@ -22,6 +22,7 @@ type Config struct {
 	EncryptionKey      []byte // 32 bytes, seals tokens and secrets at rest
 	ShopifyAPIKey      string
 	ShopifyAPISecret   string
+	ShopifyScopes      string // comma-separated, asked by the authorization-code install
 	SendGridAPIKey     string
 	SendGridPublicKey  string // event webhook verification key
 	EmailFrom          string
@@ -45,6 +46,9 @@ type CarrierCredentials struct {
 	UPSBaseURL, FedExBaseURL, USPSBaseURL, DHLBaseURL, AggregatorBaseURL string
 }
 
+// defaultShopifyScopes match [access_scopes] in shopify.app.toml.
+const defaultShopifyScopes = "read_orders,read_fulfillments,write_fulfillments,read_customers,write_app_proxy"
+
 // demoKey is used only by `ordertrack demo`, whose data is throwaway.
 var demoKey = []byte("ordertrack-demo-key-not-secret!!")
 
@@ -56,6 +60,7 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		DatabaseURL:        getenv("DATABASE_URL"),
 		ShopifyAPIKey:      getenv("SHOPIFY_API_KEY"),
 		ShopifyAPISecret:   getenv("SHOPIFY_API_SECRET"),
+		ShopifyScopes:      getenv("SHOPIFY_SCOPES"),
 		SendGridAPIKey:     getenv("SENDGRID_API_KEY"),
 		SendGridPublicKey:  getenv("SENDGRID_WEBHOOK_PUBLIC_KEY"),
 		EmailFrom:          getenv("EMAIL_FROM"),
@@ -104,6 +109,9 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		errs = append(errs, errors.New("ENCRYPTION_KEY is required: 32 random bytes, base64 or hex (generate: openssl rand -base64 32)"))
 	}
 	c.EncryptionKey = key
+	if c.ShopifyScopes == "" {
+		c.ShopifyScopes = defaultShopifyScopes
+	}
 	if demo && c.ShopifyAPISecret == "" {
 		c.ShopifyAPISecret = "demo-secret"
 	}

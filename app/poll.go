@@ -296,7 +296,10 @@ func (a *App) enqueueNotify(ctx context.Context, tx *gorm.DB, shipmentID int64, 
 			return fmt.Errorf("enqueue notify %s: %w", f.Key, err)
 		}
 	}
-	return a.enqueueWooNotes(ctx, tx, sqlTx, shipmentID, fired)
+	if err := a.enqueueWooNotes(ctx, tx, sqlTx, shipmentID, fired); err != nil {
+		return err
+	}
+	return a.enqueueFulfillmentEvent(ctx, tx, shipmentID)
 }
 
 func firstShipped(s *storage.Shipment, events []tracking.Event) time.Time {

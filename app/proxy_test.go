@@ -59,10 +59,10 @@ func TestAppProxyServesOnlyThatShopsOrders(t *testing.T) {
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/liquid") || !strings.Contains(string(body), "1Z999AA10123456784") {
 			t.Fatalf("signed proxy request: %d %s; want 200 liquid with the shipment", res.StatusCode, res.Header.Get("Content-Type"))
 		}
-		if code, _ := get(t, proxyURL(base, "shop-a.myshopify.com", url.Values{"t": {tokB}})); code != http.StatusNotFound {
+		if code, _ := getBody(t, proxyURL(base, "shop-a.myshopify.com", url.Values{"t": {tokB}})); code != http.StatusNotFound {
 			t.Fatalf("shop A's proxy asking for shop B's shipment = %d; want 404", code)
 		}
-		if code, _ := get(t, base+"/apps/track?shop=shop-a.myshopify.com&t="+tokA+"&signature=00"); code != http.StatusUnauthorized {
+		if code, _ := getBody(t, base+"/apps/track?shop=shop-a.myshopify.com&t="+tokA+"&signature=00"); code != http.StatusUnauthorized {
 			t.Fatalf("unsigned proxy request = %d; want 401", code)
 		}
 	})

@@ -34,4 +34,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/auth/woocommerce/return", a.wooReturn)
 	e.POST("/webhooks/woocommerce/:shop", a.wooWebhook)
 	e.GET("/api/track/woocommerce/orders/:order_id", a.wooStorefront)
+	e.GET("/auth/shopify", a.shopifyInstall)
+	e.GET("/auth/shopify/callback", a.shopifyCallback)
+	e.GET("/auth/shopify/bounce", a.shopifyBounce)
 }

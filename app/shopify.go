@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -74,10 +75,20 @@ func (a *App) syncShopifyOrder(ctx context.Context, shop *storage.Shop, o shopif
 }
 
 // syncShopifyFulfillment adds a fulfillment's tracking numbers to its order.
-// A fulfillment can arrive before its order: then the delivery is retried
-// (with backoff) until orders/create has been processed.
+// A fulfillment can arrive before its order: then the order is fetched from
+// Shopify when the shop has a token, else the delivery is retried (with
+// backoff) until orders/create has been processed.
 func (a *App) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f shopify.Fulfillment) error {
 	o, err := a.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
+	if errors.Is(err, storage.ErrNotFound) {
+		fetched, ferr := a.fetchShopifyOrder(ctx, shop, f.OrderID)
+		if ferr != nil {
+			return ferr
+		}
+		if fetched {
+			o, err = a.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("fulfillment %s before its order %s: %w", f.ID, f.OrderID, err)
 	}

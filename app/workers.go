@@ -24,6 +24,10 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.wooWebhooks))
 	river.AddWorker(w, river.WorkFunc(a.wooReconcile))
 	river.AddWorker(w, river.WorkFunc(a.wooNote))
+	river.AddWorker(w, &timedWorker[jobs.ShopifyBackfillArgs]{work: a.shopifyBackfill, timeout: syncTimeout})
+	river.AddWorker(w, river.WorkFunc(a.shopifyReconcile))
+	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.shopifyReconcileShop, timeout: syncTimeout})
+	river.AddWorker(w, river.WorkFunc(a.shopifyFulfillmentEvent))
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
@@ -39,6 +43,9 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(wooTickEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.WooTickArgs{}, nil
+		}, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(reconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
+			return jobs.ShopifyReconcileArgs{}, nil
 		}, nil),
 	}
 }

@@ -2,16 +2,7 @@ package jobs
 
 import (
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
-
-// whilePending makes a per-shop job unique while it waits or runs, but lets
-// the next tick insert it again once it has completed (River's default
-// states would block that until the completed row is cleaned out).
-var whilePending = []rivertype.JobState{
-	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-}
 
 // WooTickArgs is the periodic tick that fans out reconcile and webhook
 // checks to every connected WooCommerce store.

@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// The embedded admin runs inside Shopify admin's iframe. It has no cookie
+// (third-party cookies are blocked there); App Bridge proves the shop and
+// staff member with a one-minute session token instead: on fetch calls as
+// "Authorization: Bearer", on document loads as the id_token parameter.
+const retryInvalidSession = "X-Shopify-Retry-Invalid-Session-Request"
+
+// embeddedAuth authenticates admin requests that come from Shopify admin and
+// reports handled=false for any other request, which then needs the
+// standalone signed-cookie login.
+func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool, err error) {
+	sh := a.shopifyAPI()
+	if sh == nil {
+		return false, nil
+	}
+	r := c.Request()
+	if token, ok := shopify.BearerToken(r.Header.Get(echo.HeaderAuthorization)); ok {
+		sess, err := sh.app.VerifySessionToken(token)
+		if err != nil {
+			return true, invalidSession(c)
+		}
+		return true, a.embeddedSession(c, next, sh, sess, token)
+	}
+	q := r.URL.Query()
+	if r.Method != http.MethodGet || q.Get("shop") == "" || (q.Get("embedded") != "1" && q.Get("id_token") == "") {
+		return false, nil
+	}
+	shop, err := shopify.NormalizeShop(q.Get("shop"))
+	if err != nil {
+		return true, echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
+	}
+	if id := q.Get("id_token"); id != "" {
+		if sess, err := sh.app.VerifySessionToken(id); err == nil && sess.Shop == shop {
+			return true, a.embeddedSession(c, next, sh, sess, id)
+		}
+	}
+	// No usable token on a document load: let App Bridge fetch one and
+	// reload this page with it.
+	reload := *r.URL
+	rq := reload.Query()
+	rq.Del("id_token")
+	reload.RawQuery = rq.Encode()
+	bounce := url.Values{"shop": {shop}, "host": {q.Get("host")}, "shopify-reload": {reload.RequestURI()}}
+	return true, c.Redirect(http.StatusFound, "/auth/shopify/bounce?"+bounce.Encode())
+}
+
+// embeddedSession resolves the session's shop, installing it by token
+// exchange when we hold no usable token for it (Shopify-managed install).
+func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *shopifyAPI, sess shopify.Session, sessionToken string) error {
+	ctx := c.Request().Context()
+	shop, err := a.db.ShopByDomain(ctx, sess.Shop)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if shop == nil || !a.hasUsableToken(ctx, sess.Shop) {
+		tok, err := sh.app.ExchangeSessionToken(ctx, sess.Shop, sessionToken)
+		if errors.Is(err, shopify.ErrInvalidSubjectToken) {
+			return invalidSession(c)
+		}
+		if err != nil {
+			return err
+		}
+		if shop, err = a.installShopify(ctx, sess.Shop, tok); err != nil {
+			return err
+		}
+	}
+	c.Set("shop", shop)
+	c.Set("csrf", "") // a bearer token is never sent by the browser on its own
+	setFrameAncestors(c, sess.Shop)
+	return next(c)
+}
+
+// hasUsableToken reports whether the shop's stored token works now or can
+// still be refreshed.
+func (a *App) hasUsableToken(ctx context.Context, domain string) bool {
+	t, err := a.db.OAuthToken(ctx, domain)
+	if err != nil {
+		return false
+	}
+	now := a.now()
+	if t.ExpiresAt == nil || now.Before(*t.ExpiresAt) {
+		return true
+	}
+	return t.RefreshToken != "" && (t.RefreshExpiresAt == nil || now.Before(*t.RefreshExpiresAt))
+}
+
+// invalidSession makes App Bridge fetch a fresh session token and retry.
+func invalidSession(c echo.Context) error {
+	c.Response().Header().Set(retryInvalidSession, "1")
+	return echo.NewHTTPError(http.StatusUnauthorized, "invalid or expired session token").SetInternal(shopify.ErrSessionToken)
+}
+
+// setFrameAncestors lets only the shop's admin frame the page.
+func setFrameAncestors(c echo.Context, shop string) {
+	h := c.Response().Header()
+	h.Del("X-Frame-Options")
+	h.Set("Content-Security-Policy", "frame-ancestors https://"+shop+" https://admin.shopify.com;")
+}
+
+var bouncePage = template.Must(template.New("bounce").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><meta name="shopify-api-key" content="{{.}}">
+<script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script></head><body></body></html>
+`))
+
+// shopifyBounce is the page App Bridge loads to fetch a session token; it
+// then reloads shopify-reload with the token as id_token.
+func (a *App) shopifyBounce(c echo.Context) error {
+	sh := a.shopifyAPI()
+	if sh == nil {
+		return errShopifyOff
+	}
+	shop, err := shopify.NormalizeShop(c.QueryParam("shop"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
+	}
+	if reload := c.QueryParam("shopify-reload"); !strings.HasPrefix(reload, "/admin") {
+		return echo.NewHTTPError(http.StatusBadRequest, "shopify-reload must be an admin path")
+	}
+	setFrameAncestors(c, shop)
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	return bouncePage.Execute(c.Response(), sh.app.APIKey())
+}

@@ -1,0 +1,64 @@
+package jobs
+
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// ShopifyBackfillArgs pulls a freshly installed shop's recent orders (the
+// last 60 days) into orders and shipments.
+type ShopifyBackfillArgs struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ShopifyBackfillArgs) Kind() string { return "shopify_backfill" }
+
+// InsertOpts keeps one backfill per shop while one is pending or running; a
+// reinstall after it finished backfills again.
+func (ShopifyBackfillArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
+}
+
+// ShopifyReconcileArgs is the periodic tick that enqueues a reconcile per
+// installed Shopify shop, catching orders whose webhooks never arrived.
+type ShopifyReconcileArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ShopifyReconcileArgs) Kind() string { return "shopify_reconcile" }
+
+// InsertOpts keeps at most one pending tick.
+func (ShopifyReconcileArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
+}
+
+// ShopifyReconcileShopArgs syncs one shop's orders updated since its last sync.
+type ShopifyReconcileShopArgs struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ShopifyReconcileShopArgs) Kind() string { return "shopify_reconcile_shop" }
+
+// InsertOpts: one per shop while pending; a failed one waits for the next tick.
+func (ShopifyReconcileShopArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending, ByPeriod: 30 * time.Minute}}
+}
+
+// ShopifyFulfillmentEventArgs writes one status of a shipment back to its
+// Shopify fulfillment (fulfillmentEventCreate), so Shopify's order status
+// page and shipping emails agree with the tracking page.
+type ShopifyFulfillmentEventArgs struct {
+	ShipmentID int64  `json:"shipment_id"`
+	Status     string `json:"status"` // a shopify.EventStatus
+}
+
+// Kind implements river.JobArgs.
+func (ShopifyFulfillmentEventArgs) Kind() string { return "shopify_fulfillment_event" }
+
+// InsertOpts writes each status once per shipment: unique by arguments
+// across River's default states, completed included.
+func (ShopifyFulfillmentEventArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 8, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}

@@ -1,0 +1,215 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// shopifyAPI is the Shopify app with its token refresher and GraphQL client,
+// nil when SHOPIFY_API_KEY is unset (the demo ingests signed webhooks only).
+type shopifyAPI struct {
+	app    *shopify.App
+	tokens *shopify.Refresher
+	client *shopify.Client
+}
+
+// shopifyHolder lets tests point a running app at a fake Shopify.
+type shopifyHolder struct{ p atomic.Pointer[shopifyAPI] }
+
+// shopifyAPI returns the configured Shopify app, or nil.
+func (a *App) shopifyAPI() *shopifyAPI { return a.shopify.p.Load() }
+
+// setupShopify builds the Shopify app from the configuration. baseURL maps a
+// shop to the origin its calls go to; nil is production ("https://" + shop).
+func (a *App) setupShopify(baseURL func(shop string) string) error {
+	if a.cfg.ShopifyAPIKey == "" {
+		return nil
+	}
+	scopes := strings.Split(a.cfg.ShopifyScopes, ",")
+	sa, err := shopify.NewApp(shopify.Config{
+		APIKey: a.cfg.ShopifyAPIKey, APISecret: a.cfg.ShopifyAPISecret, Scopes: scopes,
+		BaseURL: baseURL, Now: func() time.Time { return a.now() },
+	})
+	if err != nil {
+		return fmt.Errorf("shopify: %w", err)
+	}
+	tokens := shopify.NewRefresher(sa, shopTokens{db: a.db})
+	a.shopify.p.Store(&shopifyAPI{app: sa, tokens: tokens, client: shopify.NewClient(sa, tokens)})
+	return nil
+}
+
+// shopTokens is the shopify.TokenStore on the shops table.
+type shopTokens struct{ db *storage.DB }
+
+// Load implements shopify.TokenStore.
+func (s shopTokens) Load(ctx context.Context, shop string) (shopify.Token, error) {
+	t, err := s.db.OAuthToken(ctx, shop)
+	if err != nil {
+		return shopify.Token{}, err
+	}
+	return fromStoredToken(t), nil
+}
+
+// Save implements shopify.TokenStore.
+func (s shopTokens) Save(ctx context.Context, shop string, t shopify.Token) error {
+	return s.db.SaveOAuthToken(ctx, shop, toStoredToken(t))
+}
+
+func toStoredToken(t shopify.Token) storage.OAuthToken {
+	out := storage.OAuthToken{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Scopes: t.Scope}
+	if !t.ExpiresAt.IsZero() {
+		out.ExpiresAt = &t.ExpiresAt
+	}
+	if !t.RefreshExpiresAt.IsZero() {
+		out.RefreshExpiresAt = &t.RefreshExpiresAt
+	}
+	return out
+}
+
+func fromStoredToken(t storage.OAuthToken) shopify.Token {
+	out := shopify.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Scope: t.Scopes}
+	if t.ExpiresAt != nil {
+		out.ExpiresAt = *t.ExpiresAt
+	}
+	if t.RefreshExpiresAt != nil {
+		out.RefreshExpiresAt = *t.RefreshExpiresAt
+	}
+	return out
+}
+
+// The authorization-code install binds its state nonce to the browser with a
+// cookie and keeps it server-side (oauth_states) so it works once.
+const (
+	oauthStateCookie = "ot_shopify_state"
+	oauthStateTTL    = 10 * time.Minute
+)
+
+var errShopifyOff = echo.NewHTTPError(http.StatusNotFound, "Shopify is not configured on this server (SHOPIFY_API_KEY)")
+
+// shopifyInstall starts the standalone install: a merchant-typed shop (or
+// Shopify's signed redirect) goes to the shop's OAuth consent screen.
+func (a *App) shopifyInstall(c echo.Context) error {
+	sh := a.shopifyAPI()
+	if sh == nil {
+		return errShopifyOff
+	}
+	q := c.QueryParams()
+	var shop string
+	var err error
+	if q.Has("hmac") {
+		if shop, err = sh.app.VerifyOAuthQuery(q); err != nil {
+			return echo.NewHTTPError(http.StatusUnauthorized, "invalid or stale Shopify signature")
+		}
+	} else if shop, err = shopify.NormalizeShop(q.Get("shop")); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
+	}
+	state, err := randomToken()
+	if err != nil {
+		return err
+	}
+	if err := a.db.CreateOAuthState(c.Request().Context(), state, shop, a.now().Add(oauthStateTTL)); err != nil {
+		return err
+	}
+	target, err := sh.app.InstallURL(shop, a.cfg.AppURL+"/auth/shopify/callback", state)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
+	}
+	c.SetCookie(a.stateCookie(state, int(oauthStateTTL.Seconds())))
+	return c.Redirect(http.StatusFound, target)
+}
+
+func (a *App) stateCookie(value string, maxAge int) *http.Cookie {
+	// Lax: the callback is a top-level GET redirect from Shopify, which
+	// carries Lax cookies.
+	return &http.Cookie{
+		Name: oauthStateCookie, Value: value, Path: "/auth/shopify", MaxAge: maxAge, HttpOnly: true,
+		Secure: strings.HasPrefix(a.cfg.AppURL, "https://"), SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// shopifyCallback finishes the standalone install: Shopify's signature, the
+// state bound to this browser and unused, then the code for an expiring
+// offline token.
+func (a *App) shopifyCallback(c echo.Context) error {
+	sh := a.shopifyAPI()
+	if sh == nil {
+		return errShopifyOff
+	}
+	q := c.QueryParams()
+	shop, err := sh.app.VerifyOAuthQuery(q)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusUnauthorized, "invalid or stale Shopify signature")
+	}
+	state := q.Get("state")
+	ck, err := c.Cookie(oauthStateCookie)
+	if err != nil || state == "" || !hmac.Equal([]byte(ck.Value), []byte(state)) {
+		return echo.NewHTTPError(http.StatusForbidden, "this install was started in another browser or has expired; start it again")
+	}
+	c.SetCookie(a.stateCookie("", -1))
+	ctx := c.Request().Context()
+	if err := a.db.ConsumeOAuthState(ctx, state, shop); err != nil {
+		if errors.Is(err, storage.ErrStateMismatch) {
+			return echo.NewHTTPError(http.StatusForbidden, "this install link was already used or has expired; start it again")
+		}
+		return err
+	}
+	tok, err := sh.app.ExchangeCode(ctx, shop, q.Get("code"))
+	if err != nil {
+		var oe *shopify.OAuthError
+		if errors.As(err, &oe) {
+			return echo.NewHTTPError(http.StatusBadGateway, "Shopify refused the install code; start the install again")
+		}
+		return err
+	}
+	if _, err := a.installShopify(ctx, shop, tok); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusFound, "https://"+shop+"/admin/apps/"+sh.app.APIKey())
+}
+
+// installShopify stores a (re)installed shop with its token and enqueues its
+// backfill in the same transaction.
+func (a *App) installShopify(ctx context.Context, domain string, tok shopify.Token) (*storage.Shop, error) {
+	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: strings.TrimSuffix(domain, ".myshopify.com")}
+	err := a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := a.db.InstallShop(ctx, tx, shop, toStoredToken(tok)); err != nil {
+			return err
+		}
+		sqlTx, err := storage.SQLTx(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.ShopifyBackfillArgs{ShopID: shop.ID}, nil); err != nil {
+			return fmt.Errorf("enqueue backfill of %s: %w", domain, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("shopify shop installed", "shop", domain)
+	return shop, nil
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random state: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}

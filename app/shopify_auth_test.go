@@ -1,0 +1,326 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+const (
+	testAPIKey = "test-client-id"
+	shopA      = "shop-a.myshopify.com"
+	shopB      = "shop-b.myshopify.com"
+)
+
+// noRedirect shows the app's redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// startShopifyApp runs the app with Shopify configured and every shop's API
+// calls sent to a fake Shopify (or to route, when given).
+func startShopifyApp(t *testing.T, dbURL string, route func(shop string) string) (*App, string, *shopifytest.Server) {
+	t.Helper()
+	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
+	a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes})
+	if route == nil {
+		route = fake.BaseURL
+	}
+	if err := a.setupShopify(route); err != nil {
+		t.Fatal(err)
+	}
+	return a, base, fake
+}
+
+// installTestShop installs domain on the fake and stores its token as an
+// install would, with the access token expiring after accessTTL.
+func installTestShop(t *testing.T, a *App, fake *shopifytest.Server, domain string, accessTTL time.Duration) *storage.Shop {
+	t.Helper()
+	ctx := context.Background()
+	access, refresh, _ := fake.Install(domain)
+	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: domain, Email: "owner@" + domain}
+	if err := a.db.UpsertShop(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	exp, rexp := time.Now().Add(accessTTL).UTC(), time.Now().Add(90*24*time.Hour).UTC()
+	tok := storage.OAuthToken{AccessToken: access, ExpiresAt: &exp, RefreshToken: refresh, RefreshExpiresAt: &rexp, Scopes: "read_orders"}
+	if err := a.db.SaveOAuthToken(ctx, domain, tok); err != nil {
+		t.Fatal(err)
+	}
+	return shop
+}
+
+func get(t *testing.T, target string, header http.Header, cookies ...*http.Cookie) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// startInstall begins the authorization-code install for shop and returns
+// the state the app sent to Shopify and the cookie it set.
+func startInstall(t *testing.T, base, shop string) (string, *http.Cookie) {
+	t.Helper()
+	res := get(t, base+"/auth/shopify?shop="+url.QueryEscape(shop), nil)
+	if res.StatusCode != http.StatusFound {
+		t.Fatalf("install for %s: status %d; want 302 to Shopify", shop, res.StatusCode)
+	}
+	loc, err := url.Parse(res.Header.Get("Location"))
+	if err != nil || loc.Host != shop || loc.Path != "/admin/oauth/authorize" {
+		t.Fatalf("install redirect = %q; want https://%s/admin/oauth/authorize", res.Header.Get("Location"), shop)
+	}
+	q := loc.Query()
+	if q.Get("client_id") != testAPIKey || q.Get("expiring") != "1" || q.Get("redirect_uri") != base+"/auth/shopify/callback" || q.Get("state") == "" {
+		t.Fatalf("install redirect query = %v; want client id, expiring=1, our callback and a state", q)
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == oauthStateCookie {
+			if c.Value != q.Get("state") || !c.HttpOnly {
+				t.Fatalf("state cookie = %+v; want HttpOnly with the state sent to Shopify", c)
+			}
+			return q.Get("state"), c
+		}
+	}
+	t.Fatalf("install set no %s cookie", oauthStateCookie)
+	return "", nil
+}
+
+func callbackURL(base, secret string, q url.Values, now time.Time) string {
+	return base + "/auth/shopify/callback?" + shopifytest.SignOAuthQuery(secret, q, now).Encode()
+}
+
+func backfillOrder(id int64, updated time.Time) shopifytest.Order {
+	o := shopifytest.SampleOrder(id, updated)
+	o.Number = int(id)
+	o.Fulfillments[0].Numbers = []string{fmt.Sprintf("1ZBACKFILL%08d", id)}
+	o.Fulfillments[0].URLs = nil
+	return o
+}
+
+func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base, fake := startShopifyApp(t, dbURL, nil)
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		const recent = 25 // three pages of shopify.OrdersPageSize
+		for i := range recent {
+			fake.AddOrder(shopA, backfillOrder(int64(8000+i), now.Add(-time.Duration(i+1)*time.Hour)))
+		}
+		fake.AddOrder(shopA, backfillOrder(8999, now.Add(-70*24*time.Hour))) // outside the 60-day window
+
+		state, ck := startInstall(t, base, shopA)
+		fake.AddCode(shopA, "code-1")
+		cb := callbackURL(base, testSecret, url.Values{"shop": {shopA}, "code": {"code-1"}, "state": {state}, "host": {"YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvc2hvcC1h"}}, time.Now())
+		res := get(t, cb, nil, ck)
+		if want := "https://" + shopA + "/admin/apps/" + testAPIKey; res.StatusCode != http.StatusFound || res.Header.Get("Location") != want {
+			t.Fatalf("callback: %d to %q; want 302 to %s", res.StatusCode, res.Header.Get("Location"), want)
+		}
+
+		var n int64
+		waitUntil(t, "the backfill's shipments", func() bool {
+			a.db.Gorm.Model(&storage.Shipment{}).Count(&n)
+			return n >= recent
+		})
+		var orders int64
+		a.db.Gorm.Model(&storage.Order{}).Count(&orders)
+		if n != recent || orders != recent {
+			t.Fatalf("backfill stored %d orders, %d shipments; want %d of each (the 70-day-old order skipped)", orders, n, recent)
+		}
+		if st := fake.Stats(shopA); st.CodeExchanges != 1 || st.GraphQLRequests < 3 {
+			t.Fatalf("fake saw %+v; want one code exchange and at least 3 order pages", st)
+		}
+		shop, err := a.db.ShopByDomain(ctx, shopA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shop.Status != "active" || shop.InstalledAt == nil || shop.Platform != storage.Shopify {
+			t.Fatalf("installed shop = %s %s installed_at=%v; want active shopify with installed_at", shop.Platform, shop.Status, shop.InstalledAt)
+		}
+		tok, err := a.db.OAuthToken(ctx, shopA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok.AccessToken != fake.AccessToken(shopA) || tok.RefreshToken == "" || tok.ExpiresAt == nil || tok.RefreshExpiresAt == nil {
+			t.Fatalf("stored token = %+v; want the fake's expiring pair", tok)
+		}
+		if strings.Contains(string(shop.AccessToken), tok.AccessToken) || strings.Contains(string(shop.RefreshToken), tok.RefreshToken) {
+			t.Fatal("tokens are stored in plain text; want them sealed")
+		}
+		waitUntil(t, "the sync cursor at the newest order", func() bool {
+			through, err := a.db.SyncedThrough(ctx, shop.ID)
+			return err == nil && through.Equal(now.Add(-time.Hour))
+		})
+
+		res = get(t, cb, nil, ck)
+		if res.StatusCode != http.StatusForbidden || fake.Stats(shopA).CodeExchanges != 1 {
+			t.Fatalf("replayed callback: status %d, %d code exchanges; want 403 and still 1", res.StatusCode, fake.Stats(shopA).CodeExchanges)
+		}
+	})
+}
+
+func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		_, base, fake := startShopifyApp(t, dbURL, nil)
+		otherState, _ := startInstall(t, base, shopB)
+		cases := []struct {
+			name   string
+			secret string
+			state  func(valid string) string
+			cookie func(valid *http.Cookie) *http.Cookie
+			skew   time.Duration
+			want   int
+		}{
+			{"bad hmac", "wrong-secret", keep, keepCookie, 0, http.StatusUnauthorized},
+			{"stale timestamp", testSecret, keep, keepCookie, -2 * time.Hour, http.StatusUnauthorized},
+			{"missing state cookie", testSecret, keep, func(*http.Cookie) *http.Cookie { return nil }, 0, http.StatusForbidden},
+			{"cookie from another browser", testSecret, keep, func(c *http.Cookie) *http.Cookie {
+				return &http.Cookie{Name: c.Name, Value: strings.Repeat("0", len(c.Value))}
+			}, 0, http.StatusForbidden},
+			{"missing state", testSecret, func(string) string { return "" }, keepCookie, 0, http.StatusForbidden},
+			{"state issued for another shop", testSecret, func(string) string { return otherState }, func(c *http.Cookie) *http.Cookie {
+				return &http.Cookie{Name: c.Name, Value: otherState}
+			}, 0, http.StatusForbidden},
+			{"state never issued", testSecret, func(string) string { return "forged" }, func(c *http.Cookie) *http.Cookie {
+				return &http.Cookie{Name: c.Name, Value: "forged"}
+			}, 0, http.StatusForbidden},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				state, ck := startInstall(t, base, shopA)
+				fake.AddCode(shopA, "code-"+tc.name)
+				q := url.Values{"shop": {shopA}, "code": {"code-" + tc.name}, "state": {tc.state(state)}}
+				var cookies []*http.Cookie
+				if c := tc.cookie(ck); c != nil {
+					cookies = append(cookies, c)
+				}
+				res := get(t, callbackURL(base, tc.secret, q, time.Now().Add(tc.skew)), nil, cookies...)
+				if res.StatusCode != tc.want {
+					t.Fatalf("status %d; want %d", res.StatusCode, tc.want)
+				}
+				if n := fake.Stats(shopA).CodeExchanges; n != 0 {
+					t.Fatalf("the code was exchanged %d times; want never", n)
+				}
+			})
+		}
+	})
+}
+
+// TestShopifyNeverCallsAnInvalidShop proves a crafted shop name can never
+// make the app send its client secret (or anything) to another host.
+func TestShopifyNeverCallsAnInvalidShop(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		var hits atomic.Int32
+		attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			w.Write([]byte(`{"access_token":"stolen"}`))
+		}))
+		t.Cleanup(attacker.Close)
+		var fake *shopifytest.Server
+		// Every shop that is not exactly a myshopify.com name would go to
+		// the attacker, were the app to call it.
+		route := func(shop string) string {
+			if shopify.ValidShop(shop) {
+				return fake.BaseURL(shop)
+			}
+			return attacker.URL
+		}
+		a, base, f := startShopifyApp(t, dbURL, route)
+		fake = f
+		for _, shop := range []string{"shop-a.myshopify.com.attacker.test", "attacker.test", "https://attacker.test/x", "shop-a.myshopify.com@attacker.test", "shop-a.myshopify.com/../attacker.test", ""} {
+			res := get(t, base+"/auth/shopify?shop="+url.QueryEscape(shop), nil)
+			if res.StatusCode != http.StatusBadRequest || res.Header.Get("Location") != "" {
+				t.Errorf("install for %q: status %d to %q; want 400 and no redirect", shop, res.StatusCode, res.Header.Get("Location"))
+			}
+			q := url.Values{"shop": {shop}, "code": {"c"}, "state": {"s"}}
+			if res := get(t, callbackURL(base, testSecret, q, time.Now()), nil, &http.Cookie{Name: oauthStateCookie, Value: "s"}); res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("signed callback for %q: status %d; want 401", shop, res.StatusCode)
+			}
+			if shop == "" {
+				continue
+			}
+			h := http.Header{"Authorization": {"Bearer " + shopifytest.SessionToken(testAPIKey, testSecret, shop, "1", time.Now())}}
+			if res := get(t, base+"/admin", h); res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("session token for %q: status %d; want 401", shop, res.StatusCode)
+			}
+		}
+		if _, err := a.shopifyAPI().client.Order(context.Background(), "attacker.test", "1"); !errors.Is(err, shopify.ErrInvalidShop) {
+			t.Errorf("GraphQL call for attacker.test: %v; want ErrInvalidShop", err)
+		}
+		if n := hits.Load(); n != 0 {
+			t.Fatalf("the attacker's host received %d requests; want none", n)
+		}
+	})
+}
+
+func keep(s string) string                   { return s }
+func keepCookie(c *http.Cookie) *http.Cookie { return c }
+
+func TestShopifyTokenIsRefreshedAndRotatedPairPersisted(t *testing.T) {
+	cases := []struct {
+		name      string
+		accessTTL time.Duration // what the app believes
+		revoke    bool          // Shopify already rejects the access token
+		want401   int
+	}{
+		{name: "refreshed before it expires", accessTTL: 2 * time.Minute},
+		{name: "refreshed when Shopify answers 401", accessTTL: time.Hour, revoke: true, want401: 1},
+	}
+	eachDB(t, func(t *testing.T, dbURL string) {
+		for i, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				a, _, fake := startShopifyApp(t, dbURL, nil)
+				ctx := context.Background()
+				shop := fmt.Sprintf("refresh-%d.myshopify.com", i)
+				installTestShop(t, a, fake, shop, tc.accessTTL)
+				before, err := a.db.OAuthToken(ctx, shop)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fake.AddOrder(shop, backfillOrder(4200, time.Now()))
+				if tc.revoke {
+					fake.RevokeAccessToken(shop)
+				}
+				o, err := a.shopifyAPI().client.Order(ctx, shop, "4200")
+				if err != nil || o.LegacyID != 4200 {
+					t.Fatalf("order fetch = %d, %v; want order 4200", o.LegacyID, err)
+				}
+				after, err := a.db.OAuthToken(ctx, shop)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st := fake.Stats(shop)
+				if st.Refreshes != 1 || st.Unauthorized != tc.want401 {
+					t.Fatalf("fake saw %d refreshes, %d 401s; want 1 and %d", st.Refreshes, st.Unauthorized, tc.want401)
+				}
+				if after.AccessToken != fake.AccessToken(shop) || after.RefreshToken == before.RefreshToken || after.RefreshToken == "" {
+					t.Fatalf("stored pair after refresh = %+v; want the fake's new access token and a rotated refresh token", after)
+				}
+				if !after.ExpiresAt.After(*before.ExpiresAt) && !tc.revoke {
+					t.Fatalf("stored expiry %v not after %v", after.ExpiresAt, before.ExpiresAt)
+				}
+			})
+		}
+	})
+}

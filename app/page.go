@@ -185,9 +185,10 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// recordAction stores a shopper action; the merchant sees it in the admin.
+// recordAction stores a shopper action; the merchant sees it in the admin
+// and gets an email (see notifyMerchantJob).
 func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error {
-	return a.db.AddCustomerAction(ctx, &storage.CustomerAction{
+	return a.addAction(ctx, &storage.CustomerAction{
 		ShopID: s.ShopID, ShipmentID: &s.ID, OrderID: &s.OrderID, Kind: kind, Source: source,
 		Details: storage.JSON[map[string]string]{V: details}, Status: "new",
 	})

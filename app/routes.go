@@ -27,4 +27,9 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/outbox", a.adminOutbox)
 	admin.GET("/webhooks", a.adminWebhooks)
 	admin.POST("/webhooks/:id/replay", a.adminReplay)
+
+	e.POST("/webhooks/messaging/sendgrid", a.sendgridEvents)
+	e.POST("/webhooks/messaging/twilio/status", a.twilioStatus)
+	e.POST("/webhooks/messaging/twilio/inbound", a.twilioInbound)
+	e.POST("/webhooks/messaging/twilio/gather", a.twilioGather)
 }

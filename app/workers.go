@@ -20,6 +20,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.poll))
 	river.AddWorker(w, river.WorkFunc(a.notifyJob))
 	river.AddWorker(w, river.WorkFunc(a.sendJob))
+	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker

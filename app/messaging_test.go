@@ -27,7 +27,7 @@ import (
 
 const (
 	testTwilioSID   = "AC00000000000000000000000000000001"
-	testTwilioToken = "twilio-auth-token"
+	testTwilioToken = "0123456789abcdef0123456789abcdef" // Twilio tokens are 32 hex digits; twilio-go refuses others
 	shopperPhone    = "+15551230001"
 	ownerEmail      = "owner@shop-a.example"
 )

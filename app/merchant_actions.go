@@ -7,12 +7,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -173,4 +175,22 @@ func (a *App) deliver(ctx context.Context, n *storage.Notification, msg notify.M
 	n.Status, n.ProviderID, n.SentAt, n.Error = storage.NotificationSent, providerID, &now, ""
 	a.metrics.Notifications.WithLabelValues(n.Channel, "sent").Inc()
 	return a.db.SaveNotification(ctx, n)
+}
+
+// pageRequests lists what the shopper already asked about a shipment, so
+// the tracking page can show it reached the store.
+func (a *App) pageRequests(ctx context.Context, s *storage.Shipment) ([]trackpage.Request, error) {
+	acts, err := a.db.Scope(s.ShopID).ShipmentActions(ctx, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]trackpage.Request, 0, len(acts))
+	for _, act := range acts {
+		r := trackpage.Request{Kind: trackpage.ActionKind(act.Kind), At: act.CreatedAt}
+		if d, err := time.Parse(time.DateOnly, act.Details.V[trackpage.FieldDate]); err == nil {
+			r.Date = d
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -527,3 +527,36 @@ func TestShopperActionEmailsTheMerchant(t *testing.T) {
 func jobsNotify(shipmentID int64, trigger string) jobs.NotifyArgs {
 	return jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: trigger, Key: trigger}
 }
+
+func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		token := fx.ships[0].PublicToken
+		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {"2026-12-01"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reschedule form: status %d; want 303", res.StatusCode)
+		}
+		page, err := http.Get(base + "/t/" + token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(page.Body)
+		page.Body.Close()
+		if want := "You asked for delivery on Tuesday, December 1 — sent to the store."; !strings.Contains(string(body), want) {
+			t.Fatalf("tracking page lacks %q", want)
+		}
+		var n storage.Notification
+		waitUntil(t, "the merchant's email about the reschedule", func() bool {
+			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND status = ?", fx.shop.ID, triggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
+		})
+		if !strings.Contains(n.Body, "date: 2026-12-01") || !strings.Contains(n.Body, "on the tracking page") {
+			t.Fatalf("merchant email body:\n%s\nwant the day asked for and where it was asked", n.Body)
+		}
+	})
+}

@@ -94,6 +94,9 @@ func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
 			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
 			Actions: a.pageActions(s),
 		}
+		if ps.Requests, err = a.pageRequests(ctx, s); err != nil {
+			return trackpage.View{}, err
+		}
 		if eta := s.ETA(); !eta.IsZero() && !tracking.Stage(s.Stage).Terminal() {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
 			if prev := a.previousETA(ctx, s); !prev.IsZero() {

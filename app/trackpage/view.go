@@ -120,6 +120,19 @@ type Shipment struct {
 	// Actions are what the shopper can do now (typically offered with a
 	// failed attempt or an action-required problem).
 	Actions []Action
+	// Requests are what the shopper already asked about this package (on
+	// the page, by text or on a call), oldest first; the card lists them so
+	// the shopper sees each one reached the store.
+	Requests []Request
+}
+
+// Request is one thing the shopper asked for.
+type Request struct {
+	Kind ActionKind
+	At   time.Time
+	// Date is the delivery day asked for with a reschedule; zero when the
+	// shopper did not pick one (a text or call reply).
+	Date time.Time
 }
 
 // ActionKind names something the shopper can ask for from the page.

@@ -79,7 +79,9 @@ func logMessage(t *testing.T, a *App, s *storage.Shipment, trigger, channel, sta
 	if channel != "email" {
 		n.Provider = "twilio"
 	}
-	if status != storage.NotificationScheduled {
+	if status == storage.NotificationScheduled {
+		n.Provider, n.ProviderID = "", "" // the send job has not run yet
+	} else {
 		n.SentAt = &now
 	}
 	if err := a.db.Gorm.Create(n).Error; err != nil {
@@ -557,6 +559,43 @@ func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 		})
 		if !strings.Contains(n.Body, "date: 2026-12-01") || !strings.Contains(n.Body, "on the tracking page") {
 			t.Fatalf("merchant email body:\n%s\nwant the day asked for and where it was asked", n.Body)
+		}
+	})
+}
+
+// Behind Fly's proxy the request's Host is the machine's, not the public
+// one Twilio signed: the signature must be checked against APP_URL.
+func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		n := logMessage(t, a, fx.ships[0], "out_for_delivery", "sms", storage.NotificationSent, shopperPhone, 0)
+		path := fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", n.ID)
+		form := url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"delivered"}, "AccountSid": {testTwilioSID}}
+		tests := []struct {
+			name     string
+			signedAt string
+			want     int
+		}{
+			{"signed for the proxy's host", "http://internal.fly:8080" + path, http.StatusForbidden},
+			{"signed for APP_URL", base + path, http.StatusNoContent},
+		}
+		for _, tt := range tests {
+			req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(form.Encode()))
+			req.Host = "internal.fly:8080"
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Twilio-Signature", twilioSignature(testTwilioToken, tt.signedAt, form))
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("%s: status %d; want %d", tt.name, res.StatusCode, tt.want)
+			}
+		}
+		if got := reload(t, a, n.ID); got.Status != storage.NotificationDelivered {
+			t.Fatalf("status %q after the APP_URL-signed callback; want delivered", got.Status)
 		}
 	})
 }

@@ -32,6 +32,9 @@ type Config struct {
 	TwilioWhatsAppFrom string
 	Carriers           CarrierCredentials
 	Demo               bool
+	// SendGridBaseURL and TwilioBaseURL replace the providers' API hosts
+	// (SendGrid's EU host, egress proxies, tests); empty means production.
+	SendGridBaseURL, TwilioBaseURL string
 }
 
 // CarrierCredentials are the platform's default carrier API credentials;
@@ -76,7 +79,9 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 			UPSBaseURL: getenv("UPS_BASE_URL"), FedExBaseURL: getenv("FEDEX_BASE_URL"), USPSBaseURL: getenv("USPS_BASE_URL"),
 			DHLBaseURL: getenv("DHL_BASE_URL"), AggregatorBaseURL: getenv("AFTERSHIP_BASE_URL"),
 		},
-		Demo: demo,
+		Demo:            demo,
+		SendGridBaseURL: getenv("SENDGRID_BASE_URL"),
+		TwilioBaseURL:   getenv("TWILIO_BASE_URL"),
 	}
 	var errs []error
 	c.Port = 8080

@@ -94,6 +94,9 @@ func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
 			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
 			Actions: a.pageActions(s), Expired: s.Expired,
 		}
+		if ps.Requests, err = a.pageRequests(ctx, s); err != nil {
+			return trackpage.View{}, err
+		}
 		if eta := s.ETA(); !eta.IsZero() && !tracking.Stage(s.Stage).Terminal() {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
 			if prev := a.previousETA(ctx, s); !prev.IsZero() {
@@ -185,9 +188,10 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// recordAction stores a shopper action; the merchant sees it in the admin.
+// recordAction stores a shopper action; the merchant sees it in the admin
+// and gets an email (see notifyMerchantJob).
 func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error {
-	err := a.db.AddCustomerAction(ctx, &storage.CustomerAction{
+	err := a.addAction(ctx, &storage.CustomerAction{
 		ShopID: s.ShopID, ShipmentID: &s.ID, OrderID: &s.OrderID, Kind: kind, Source: source,
 		Details: storage.JSON[map[string]string]{V: details}, Status: "new",
 	})

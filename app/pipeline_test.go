@@ -20,6 +20,9 @@ import (
 
 const testSecret = "shpss_test_secret"
 
+// noRedirect lets tests see redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 // fakeUPS answers the UPS Track API with a recorded in-transit response for
 // whatever number is asked, and counts calls.
 func fakeUPS(t *testing.T) (*httptest.Server, *int) {

@@ -77,13 +77,14 @@ func (a *App) setupSenders() error {
 	a.outbox = outboxSender{}
 	a.senders = map[notify.Channel]Sender{}
 	if a.cfg.SendGridAPIKey != "" {
-		a.senders[notify.ChannelEmail] = emailSender{c: sendgrid.New(sendgrid.Config{APIKey: a.cfg.SendGridAPIKey}), from: a.cfg.EmailFrom}
+		a.senders[notify.ChannelEmail] = emailSender{c: sendgrid.New(sendgrid.Config{APIKey: a.cfg.SendGridAPIKey, BaseURL: a.cfg.SendGridBaseURL}), from: a.cfg.EmailFrom}
 	}
 	if a.cfg.TwilioAccountSID != "" {
 		tc, err := twilio.New(twilio.Config{
 			AccountSID: a.cfg.TwilioAccountSID, AuthToken: a.cfg.TwilioAuthToken,
 			FromSMS: a.cfg.TwilioFrom, FromVoice: a.cfg.TwilioFrom, FromWhatsApp: a.cfg.TwilioWhatsAppFrom,
 			StatusCallbackURL: a.cfg.AppURL + "/webhooks/messaging/twilio/status",
+			BaseURL:           a.cfg.TwilioBaseURL,
 		})
 		if err != nil {
 			return fmt.Errorf("twilio: %w", err)

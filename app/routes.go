@@ -37,4 +37,8 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/auth/shopify", a.shopifyInstall)
 	e.GET("/auth/shopify/callback", a.shopifyCallback)
 	e.GET("/auth/shopify/bounce", a.shopifyBounce)
+	e.POST("/webhooks/messaging/sendgrid", a.sendgridEvents)
+	e.POST("/webhooks/messaging/twilio/status", a.twilioStatus)
+	e.POST("/webhooks/messaging/twilio/inbound", a.twilioInbound)
+	e.POST("/webhooks/messaging/twilio/gather", a.twilioGather)
 }

@@ -24,8 +24,6 @@ const (
 )
 
 // noRedirect shows the app's redirects instead of following them.
-var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
 // startShopifyApp runs the app with Shopify configured and every shop's API
 // calls sent to a fake Shopify (or to route, when given).
 func startShopifyApp(t *testing.T, dbURL string, route func(shop string) string) (*App, string, *shopifytest.Server) {

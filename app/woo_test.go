@@ -30,8 +30,6 @@ const (
 	wooSecret = "cs_0123456789abcdef"
 )
 
-var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
 // wooEnv is an app connected to a fake WooCommerce store.
 type wooEnv struct {
 	a          *App

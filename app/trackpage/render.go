@@ -147,6 +147,7 @@ type shipmentView struct {
 	Events       []eventView
 	Earlier      []eventView
 	Actions      []actionView
+	Requests     []string
 	// ActionsInHero is set on the shipment whose actions the page's top
 	// section shows, so its card does not repeat them.
 	ActionsInHero bool
@@ -297,6 +298,9 @@ func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i,
 	if len(sv.Events) > recentEvents {
 		sv.Events, sv.Earlier = sv.Events[:recentEvents], sv.Events[recentEvents:]
 	}
+	for _, r := range s.Requests {
+		sv.Requests = append(sv.Requests, requestLine(c, loc, r))
+	}
 	for _, a := range s.Actions {
 		av := actionView{Action: a, Shipment: s.Number, Label: c.T("action." + string(a.Kind))}
 		for _, d := range a.Dates {
@@ -305,6 +309,15 @@ func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i,
 		sv.Actions = append(sv.Actions, av)
 	}
 	return sv
+}
+
+// requestLine says what the shopper asked and that it went to the store:
+// "You asked for delivery on Tuesday, December 1 — sent to the store."
+func requestLine(c *catalog, loc *time.Location, r Request) string {
+	if r.Kind == ActionReschedule && !r.Date.IsZero() {
+		return c.T("request.reschedule.to", "day", c.Date(r.Date))
+	}
+	return c.T("request."+string(r.Kind), "date", c.Date(r.At.In(loc)))
 }
 
 func buildETA(c *catalog, loc *time.Location, shop Branding, carrier string, e ETA) *etaView {

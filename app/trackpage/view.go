@@ -124,6 +124,19 @@ type Shipment struct {
 	// Expired means the carrier went silent for so long that tracking
 	// stopped; the page says so and points to support.
 	Expired bool
+	// Requests are what the shopper already asked about this package (on
+	// the page, by text or on a call), oldest first; the card lists them so
+	// the shopper sees each one reached the store.
+	Requests []Request
+}
+
+// Request is one thing the shopper asked for.
+type Request struct {
+	Kind ActionKind
+	At   time.Time
+	// Date is the delivery day asked for with a reschedule; zero when the
+	// shopper did not pick one (a text or call reply).
+	Date time.Time
 }
 
 // ActionKind names something the shopper can ask for from the page.

@@ -1,0 +1,18 @@
+package jobs
+
+import "github.com/riverqueue/river"
+
+// NotifyMerchantArgs tells the shop owner about one shopper request
+// (confirmed address, reschedule, …) by email.
+type NotifyMerchantArgs struct {
+	ActionID int64 `json:"action_id"`
+}
+
+// Kind implements river.JobArgs.
+func (NotifyMerchantArgs) Kind() string { return "notify_merchant_action" }
+
+// InsertOpts: one pending email per action; provider errors retry with
+// backoff like any send.
+func (NotifyMerchantArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 10}
+}

@@ -1,0 +1,601 @@
+package app
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+const (
+	testTwilioSID   = "AC00000000000000000000000000000001"
+	testTwilioToken = "0123456789abcdef0123456789abcdef" // Twilio tokens are 32 hex digits; twilio-go refuses others
+	shopperPhone    = "+15551230001"
+	ownerEmail      = "owner@shop-a.example"
+)
+
+// shopperFixture is one shop with one order and its shipments, the shopper
+// reachable by email and (with consent) SMS.
+type shopperFixture struct {
+	shop  *storage.Shop
+	order *storage.Order
+	ships []*storage.Shipment
+}
+
+func seedShopper(t *testing.T, a *App, domain, phone string, problems ...string) shopperFixture {
+	t.Helper()
+	ctx := context.Background()
+	fx := shopperFixture{shop: &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop A", Email: ownerEmail}}
+	if err := a.db.UpsertShop(ctx, fx.shop); err != nil {
+		t.Fatal(err)
+	}
+	fx.order = &storage.Order{ShopID: fx.shop.ID, PlatformID: "1001", Name: "#1001", Email: "ana@example.com", Phone: phone, CustomerName: "Ana Lopez", Locale: "en"}
+	if err := a.db.Gorm.Create(fx.order).Error; err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range problems {
+		s := &storage.Shipment{
+			ShopID: fx.shop.ID, OrderID: fx.order.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1Z999AA1012345678%d", i),
+			PublicToken: storage.NewToken(), Stage: "in_transit", Problem: p,
+		}
+		if err := a.db.Gorm.Create(s).Error; err != nil {
+			t.Fatal(err)
+		}
+		fx.ships = append(fx.ships, s)
+	}
+	if err := a.db.SetContact(ctx, &storage.Contact{ShopID: fx.shop.ID, Channel: "sms", Address: phone, Consent: true, Source: "checkout"}); err != nil {
+		t.Fatal(err)
+	}
+	return fx
+}
+
+// logMessage writes a message to the log as the send job leaves it.
+func logMessage(t *testing.T, a *App, s *storage.Shipment, trigger, channel, status, recipient string, age time.Duration) *storage.Notification {
+	t.Helper()
+	now := time.Now().UTC()
+	n := &storage.Notification{
+		ShopID: s.ShopID, ShipmentID: &s.ID, Trigger: trigger, Channel: channel, Recipient: recipient,
+		DedupeKey: fmt.Sprintf("%d:%s:%s:%d", s.ID, trigger, channel, now.UnixNano()), Status: status,
+		Provider: "sendgrid", ProviderID: "pid-" + strconv.FormatInt(now.UnixNano(), 36), SendAt: &now, CreatedAt: now.Add(-age),
+	}
+	if channel != "email" {
+		n.Provider = "twilio"
+	}
+	if status == storage.NotificationScheduled {
+		n.Provider, n.ProviderID = "", "" // the send job has not run yet
+	} else {
+		n.SentAt = &now
+	}
+	if err := a.db.Gorm.Create(n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func reload(t *testing.T, a *App, id int64) *storage.Notification {
+	t.Helper()
+	n, err := a.db.Notification(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// sendgridKey is a Signed Event Webhook key pair as SendGrid makes it: P-256
+// ECDSA, the public half shown base64 DER in the settings page.
+func sendgridKey(t *testing.T) (*ecdsa.PrivateKey, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, base64.StdEncoding.EncodeToString(der)
+}
+
+// postSendGrid signs body the way SendGrid does (ECDSA over sha256 of
+// timestamp + body, ASN.1 DER, base64) and posts it.
+func postSendGrid(t *testing.T, base string, key *ecdsa.PrivateKey, body string) int {
+	t.Helper()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	digest := sha256.Sum256([]byte(ts + body))
+	sig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/messaging/sendgrid", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Twilio-Email-Event-Webhook-Signature", base64.StdEncoding.EncodeToString(sig))
+	req.Header.Set("X-Twilio-Email-Event-Webhook-Timestamp", ts)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func sendgridEvent(n *storage.Notification, event, extra string) string {
+	return fmt.Sprintf(`{"email":%q,"timestamp":%d,"event":%q,"sg_event_id":"ev-%s-%d","sg_message_id":"%s.filter0001.1.0","message_id":"%d"%s}`,
+		n.Recipient, time.Now().Unix(), event, event, n.ID, n.ProviderID, n.ID, extra)
+}
+
+// twilioSignature is X-Twilio-Signature as Twilio documents it: base64
+// HMAC-SHA1, keyed with the auth token, of the full URL followed by each
+// POST parameter's name and value, sorted by name.
+func twilioSignature(token, fullURL string, form url.Values) string {
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(fullURL)
+	for _, k := range keys {
+		b.WriteString(k + form.Get(k))
+	}
+	m := hmac.New(sha1.New, []byte(token))
+	m.Write([]byte(b.String()))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// postTwilio posts form to pathQuery signed with token, as Twilio calls the
+// app's public URL, and returns the status and body.
+func postTwilio(t *testing.T, base, pathQuery, token string, form url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+pathQuery, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", twilioSignature(token, base+pathQuery, form))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+func inboundSMS(from, body string) url.Values {
+	return url.Values{
+		"MessageSid": {"SM" + strconv.FormatInt(time.Now().UnixNano(), 16)}, "AccountSid": {testTwilioSID},
+		"From": {from}, "To": {"+15550009999"}, "Body": {body}, "NumMedia": {"0"},
+	}
+}
+
+func twilioConfig() Config {
+	return Config{TwilioAccountSID: testTwilioSID, TwilioAuthToken: testTwilioToken, TwilioFrom: "+15550009999", TwilioWhatsAppFrom: "+15550009998"}
+}
+
+func TestSendGridEventsMoveTheMessageLog(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		key, pub := sendgridKey(t)
+		a, base := startApp(t, dbURL, Config{SendGridPublicKey: pub})
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		tests := []struct {
+			name       string
+			from       string
+			events     []string // applied in order
+			extra      string
+			wantStatus string
+			wantError  string
+		}{
+			{"delivered", storage.NotificationSent, []string{"processed", "delivered"}, "", storage.NotificationDelivered, ""},
+			{"opened", storage.NotificationSent, []string{"delivered", "open"}, "", storage.NotificationOpened, ""},
+			{"late delivered does not undo opened", storage.NotificationSent, []string{"open", "delivered"}, "", storage.NotificationOpened, ""},
+			{"bounce fails with the reason", storage.NotificationSent, []string{"bounce"}, `,"reason":"550 5.1.1 mailbox does not exist","type":"bounce"`, storage.NotificationFailed, "bounce: 550 5.1.1 mailbox does not exist"},
+			{"dropped fails with the reason", storage.NotificationSent, []string{"dropped"}, `,"reason":"Bounced Address"`, storage.NotificationFailed, "dropped: Bounced Address"},
+			{"failed stays failed", storage.NotificationSent, []string{"bounce", "delivered", "open"}, `,"reason":"blocked"`, storage.NotificationFailed, "bounce: blocked"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				n := logMessage(t, a, fx.ships[0], "shipped", "email", tt.from, "ana@example.com", 0)
+				for _, ev := range tt.events {
+					body := "[" + sendgridEvent(n, ev, tt.extra) + "]"
+					if code := postSendGrid(t, base, key, body); code != http.StatusOK {
+						t.Fatalf("signed %s event: status %d; want 200", ev, code)
+					}
+					// SendGrid delivers at least once: the same event again changes nothing.
+					if code := postSendGrid(t, base, key, body); code != http.StatusOK {
+						t.Fatalf("repeated %s event: status %d; want 200", ev, code)
+					}
+				}
+				got := reload(t, a, n.ID)
+				if got.Status != tt.wantStatus || got.Error != tt.wantError {
+					t.Fatalf("after %v: status %q error %q; want %q %q", tt.events, got.Status, got.Error, tt.wantStatus, tt.wantError)
+				}
+			})
+		}
+	})
+}
+
+func TestSendGridUnsubscribeOptsTheShopperOut(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		key, pub := sendgridKey(t)
+		a, base := startApp(t, dbURL, Config{SendGridPublicKey: pub})
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		n := logMessage(t, a, fx.ships[0], "shipped", "email", storage.NotificationSent, "ana@example.com", 0)
+		if code := postSendGrid(t, base, key, "["+sendgridEvent(n, "spamreport", "")+"]"); code != http.StatusOK {
+			t.Fatalf("spam report: status %d; want 200", code)
+		}
+		cs, err := a.db.Contacts(context.Background(), fx.shop.ID, "ana@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || !cs[0].OptedOut || cs[0].Channel != "email" {
+			t.Fatalf("contacts after a spam report = %+v; want ana@example.com opted out of email", cs)
+		}
+	})
+}
+
+func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		_, pub := sendgridKey(t)
+		otherKey, _ := sendgridKey(t)
+		a, base := startApp(t, dbURL, func() Config { c := twilioConfig(); c.SendGridPublicKey = pub; return c }())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		email := logMessage(t, a, fx.ships[0], "shipped", "email", storage.NotificationSent, "ana@example.com", 0)
+		sms := logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationSent, shopperPhone, 0)
+
+		if code := postSendGrid(t, base, otherKey, "["+sendgridEvent(email, "delivered", "")+"]"); code != http.StatusUnauthorized {
+			t.Errorf("SendGrid event signed with another key: status %d; want 401", code)
+		}
+		unsigned, _ := http.Post(base+"/webhooks/messaging/sendgrid", "application/json", strings.NewReader("["+sendgridEvent(email, "open", "")+"]"))
+		unsigned.Body.Close()
+		if unsigned.StatusCode != http.StatusUnauthorized {
+			t.Errorf("unsigned SendGrid event: status %d; want 401", unsigned.StatusCode)
+		}
+		status := url.Values{"MessageSid": {"SM1"}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}, "AccountSid": {testTwilioSID}}
+		path := fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", sms.ID)
+		if code, _ := postTwilio(t, base, path, "wrong-token", status); code != http.StatusForbidden {
+			t.Errorf("status callback signed with a wrong token: status %d; want 403", code)
+		}
+		// Signed for another message id: the query is part of what Twilio signs.
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(status.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Twilio-Signature", twilioSignature(testTwilioToken, base+"/webhooks/messaging/twilio/status?message_id=999", status))
+		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusForbidden {
+			t.Errorf("status callback with a signature for another URL: %v %v; want 403", res.StatusCode, err)
+		}
+		if code, _ := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "STOP")); code != http.StatusForbidden {
+			t.Errorf("forged STOP: status %d; want 403", code)
+		}
+		if code, _ := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "CONFIRM")); code != http.StatusForbidden {
+			t.Errorf("forged CONFIRM: status %d; want 403", code)
+		}
+		gather := url.Values{"CallSid": {"CA1"}, "Digits": {"2"}}
+		if code, _ := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", sms.ID), "wrong-token", gather); code != http.StatusForbidden {
+			t.Errorf("forged key press: status %d; want 403", code)
+		}
+
+		if got := reload(t, a, email.ID); got.Status != storage.NotificationSent {
+			t.Errorf("email after forged events: %s; want sent", got.Status)
+		}
+		if got := reload(t, a, sms.ID); got.Status != storage.NotificationSent {
+			t.Errorf("SMS after forged callback: %s; want sent", got.Status)
+		}
+		cs, _ := a.db.Contacts(context.Background(), fx.shop.ID, shopperPhone)
+		if len(cs) != 1 || cs[0].OptedOut {
+			t.Errorf("contacts after forged STOP = %+v; want the checkout consent unchanged", cs)
+		}
+		var actions int64
+		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&actions)
+		if actions != 0 {
+			t.Errorf("%d customer actions after forged replies; want 0", actions)
+		}
+	})
+}
+
+func TestTwilioStatusCallbacksUpdateTheLog(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		tests := []struct {
+			name       string
+			channel    string
+			form       url.Values
+			wantStatus string
+			wantError  string
+		}{
+			{"sms delivered", "sms", url.Values{"MessageSid": {"SM1"}, "MessageStatus": {"delivered"}}, storage.NotificationDelivered, ""},
+			{"whatsapp read", "whatsapp", url.Values{"MessageSid": {"SM2"}, "MessageStatus": {"read"}, "From": {"whatsapp:+15550009998"}}, storage.NotificationOpened, ""},
+			{"sms undelivered with code", "sms", url.Values{"MessageSid": {"SM3"}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}}, storage.NotificationFailed, "twilio: undelivered (error 30003)"},
+			{"sms failed with code", "sms", url.Values{"MessageSid": {"SM4"}, "MessageStatus": {"failed"}, "ErrorCode": {"30006"}}, storage.NotificationFailed, "twilio: failed (error 30006)"},
+			{"call unanswered", "voice", url.Values{"CallSid": {"CA1"}, "CallStatus": {"no-answer"}}, storage.NotificationFailed, "twilio: no-answer"},
+			{"queued changes nothing", "sms", url.Values{"MessageSid": {"SM5"}, "MessageStatus": {"queued"}}, storage.NotificationSent, ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				n := logMessage(t, a, fx.ships[0], "out_for_delivery", tt.channel, storage.NotificationSent, shopperPhone, 0)
+				tt.form.Set("AccountSid", testTwilioSID)
+				code, _ := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", n.ID), testTwilioToken, tt.form)
+				if code/100 != 2 {
+					t.Fatalf("signed status callback: status %d; want 2xx", code)
+				}
+				got := reload(t, a, n.ID)
+				if got.Status != tt.wantStatus || got.Error != tt.wantError {
+					t.Fatalf("status %q error %q; want %q %q", got.Status, got.Error, tt.wantStatus, tt.wantError)
+				}
+			})
+		}
+	})
+}
+
+func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		ctx := context.Background()
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		other := seedShopper(t, a, "shop-b.myshopify.com", shopperPhone, "")
+		logMessage(t, a, fx.ships[0], "out_for_delivery", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
+		logMessage(t, a, other.ships[0], "out_for_delivery", "sms", storage.NotificationDelivered, shopperPhone, 2*time.Hour)
+
+		code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "Stop"))
+		if code != http.StatusOK || !strings.Contains(body, "<Response>") || strings.Contains(body, "<Message>") {
+			t.Fatalf("STOP: %d %s; want 200 with empty TwiML (Twilio confirms SMS opt-outs itself)", code, body)
+		}
+		for _, shop := range []*storage.Shop{fx.shop, other.shop} {
+			cs, err := a.db.Contacts(ctx, shop.ID, shopperPhone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cs) != 1 || !cs[0].OptedOut || cs[0].Source != "sms_stop" {
+				t.Fatalf("%s contacts after STOP = %+v; want the number opted out of SMS by sms_stop", shop.Domain, cs)
+			}
+		}
+
+		if _, err := a.jobs.Insert(ctx, jobsNotify(fx.ships[0].ID, "failed_attempt"), nil); err != nil {
+			t.Fatal(err)
+		}
+		var n storage.Notification
+		waitUntil(t, "the failed-attempt SMS decision", func() bool {
+			return a.db.Gorm.Where("shipment_id = ? AND trigger = ? AND channel = ?", fx.ships[0].ID, "failed_attempt", "sms").Take(&n).Error == nil
+		})
+		if n.Status != storage.NotificationSkipped || n.Error != notify.ReasonOptedOut {
+			t.Fatalf("SMS after STOP: status %q reason %q; want skipped, %q", n.Status, n.Error, notify.ReasonOptedOut)
+		}
+
+		code, body = postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "START"))
+		if code != http.StatusOK || !strings.Contains(body, "<Message>") {
+			t.Fatalf("START: %d %s; want a TwiML reply", code, body)
+		}
+		cs, _ := a.db.Contacts(ctx, fx.shop.ID, shopperPhone)
+		if len(cs) != 1 || cs[0].OptedOut || !cs[0].Consent {
+			t.Fatalf("contacts after START = %+v; want opted back in with consent", cs)
+		}
+	})
+}
+
+func TestShopperRepliesBecomeActionsOnTheShipmentThatAsked(t *testing.T) {
+	tests := []struct {
+		name       string
+		from, body string
+		wantKind   string
+		wantSource string
+		wantReply  []string
+	}{
+		{"sms CONFIRM", shopperPhone, "CONFIRM", "confirm_address", "sms", []string{"<Message>Thanks, we&#39;ve let the store know.</Message>"}},
+		{"sms 1", shopperPhone, " 1 ", "confirm_address", "sms", []string{"<Message>Thanks"}},
+		{"sms RESCHEDULE gets the link", shopperPhone, "reschedule", "reschedule", "sms", []string{"/t/", "#actions"}},
+		{"whatsapp 2", "whatsapp:" + shopperPhone, "2", "reschedule", "whatsapp", []string{"/t/"}},
+	}
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				phone := fmt.Sprintf("+1555000%04d", i)
+				// The failed attempt asked; a newer plain update on another
+				// shipment must not take the answer.
+				fx := seedShopper(t, a, fmt.Sprintf("reply-%d.myshopify.com", i), phone, "failed_attempt", "")
+				logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, phone, 2*time.Hour)
+				logMessage(t, a, fx.ships[1], "shipped", "sms", storage.NotificationDelivered, phone, time.Hour)
+
+				from := strings.Replace(tt.from, shopperPhone, phone, 1)
+				code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(from, tt.body))
+				if code != http.StatusOK {
+					t.Fatalf("reply: status %d %s", code, body)
+				}
+				for _, want := range tt.wantReply {
+					if !strings.Contains(body, want) {
+						t.Errorf("TwiML reply %s; want it to contain %q", body, want)
+					}
+				}
+				var acts []storage.CustomerAction
+				a.db.Gorm.Where("shop_id = ?", fx.shop.ID).Find(&acts)
+				if len(acts) != 1 || *acts[0].ShipmentID != fx.ships[0].ID || acts[0].Kind != tt.wantKind || acts[0].Source != tt.wantSource {
+					t.Fatalf("actions = %+v; want one %s from %s on shipment %d", acts, tt.wantKind, tt.wantSource, fx.ships[0].ID)
+				}
+			})
+		}
+	})
+}
+
+func TestUnknownReplyGetsHelpAndRecordsNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
+		for _, body := range []string{"where is my parcel??", "HELP"} {
+			code, reply := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, body))
+			if code != http.StatusOK || !strings.Contains(reply, "Reply 1 to confirm") || !strings.Contains(reply, "/t/"+fx.ships[0].PublicToken) {
+				t.Errorf("reply to %q: %d %s; want the help text with the tracking link", body, code, reply)
+			}
+		}
+		var n int64
+		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d actions after help and unknown replies; want 0", n)
+		}
+	})
+}
+
+func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
+	tests := []struct {
+		name     string
+		form     url.Values
+		wantKind string
+	}{
+		{"digit 2 reschedules", url.Values{"Digits": {"2"}}, "reschedule"},
+		{"digit 1 confirms", url.Values{"Digits": {"1"}}, "confirm_address"},
+		{"spoken reschedule", url.Values{"SpeechResult": {"Reschedule."}}, "reschedule"},
+		{"digit 3 asks for support", url.Values{"Digits": {"3"}}, "contact_support"},
+	}
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				fx := seedShopper(t, a, fmt.Sprintf("voice-%d.myshopify.com", i), shopperPhone, "action_required")
+				call := logMessage(t, a, fx.ships[0], "action_required", "voice", storage.NotificationSent, shopperPhone, 0)
+				tt.form.Set("CallSid", "CA42")
+				tt.form.Set("AccountSid", testTwilioSID)
+				code, body := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, tt.form)
+				if code != http.StatusOK || !strings.Contains(body, "<Say>") || !strings.Contains(body, "<Hangup>") {
+					t.Fatalf("gather: %d %s; want TwiML that says thanks and hangs up", code, body)
+				}
+				var acts []storage.CustomerAction
+				a.db.Gorm.Where("shop_id = ?", fx.shop.ID).Find(&acts)
+				if len(acts) != 1 || acts[0].Kind != tt.wantKind || acts[0].Source != "voice" || *acts[0].ShipmentID != fx.ships[0].ID {
+					t.Fatalf("actions = %+v; want one %s from voice", acts, tt.wantKind)
+				}
+			})
+		}
+	})
+}
+
+func TestVoiceRepeatAndUnofferedKeysReplayTheMenu(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		// A delivered update offers only support (3) and repeat (9).
+		call := logMessage(t, a, fx.ships[0], "delivered", "voice", storage.NotificationSent, shopperPhone, 0)
+		for _, digit := range []string{"9", "2"} {
+			form := url.Values{"CallSid": {"CA7"}, "Digits": {digit}}
+			code, body := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, form)
+			if code != http.StatusOK || !strings.Contains(body, "<Gather") {
+				t.Errorf("key %s: %d %s; want the menu again in a Gather", digit, code, body)
+			}
+		}
+		var n int64
+		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d actions after repeat and an unoffered key; want 0", n)
+		}
+	})
+}
+
+func TestShopperActionEmailsTheMerchant(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
+		if code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "2")); code != http.StatusOK {
+			t.Fatalf("reply: %d %s", code, body)
+		}
+		var n storage.Notification
+		waitUntil(t, "the merchant's email in the outbox", func() bool {
+			return a.db.Gorm.Where("trigger = ? AND status = ?", triggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
+		})
+		if n.Recipient != ownerEmail || n.Provider != "outbox" || n.ShopID != fx.shop.ID {
+			t.Fatalf("merchant email to %q via %q for shop %d; want %s via outbox for shop %d", n.Recipient, n.Provider, n.ShopID, ownerEmail, fx.shop.ID)
+		}
+		for _, want := range []string{"#1001", "Ana Lopez", "asked to reschedule", "by SMS", fx.ships[0].TrackingNumber, "/t/" + fx.ships[0].PublicToken} {
+			if !strings.Contains(n.Subject+"\n"+n.Body, want) {
+				t.Errorf("merchant email lacks %q:\n%s\n%s", want, n.Subject, n.Body)
+			}
+		}
+	})
+}
+
+func jobsNotify(shipmentID int64, trigger string) jobs.NotifyArgs {
+	return jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: trigger, Key: trigger}
+}
+
+func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		token := fx.ships[0].PublicToken
+		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {"2026-12-01"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reschedule form: status %d; want 303", res.StatusCode)
+		}
+		page, err := http.Get(base + "/t/" + token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(page.Body)
+		page.Body.Close()
+		if want := "You asked for delivery on Tuesday, December 1 — sent to the store."; !strings.Contains(string(body), want) {
+			t.Fatalf("tracking page lacks %q", want)
+		}
+		var n storage.Notification
+		waitUntil(t, "the merchant's email about the reschedule", func() bool {
+			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND status = ?", fx.shop.ID, triggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
+		})
+		if !strings.Contains(n.Body, "date: 2026-12-01") || !strings.Contains(n.Body, "on the tracking page") {
+			t.Fatalf("merchant email body:\n%s\nwant the day asked for and where it was asked", n.Body)
+		}
+	})
+}
+
+// Behind Fly's proxy the request's Host is the machine's, not the public
+// one Twilio signed: the signature must be checked against APP_URL.
+func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		n := logMessage(t, a, fx.ships[0], "out_for_delivery", "sms", storage.NotificationSent, shopperPhone, 0)
+		path := fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", n.ID)
+		form := url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"delivered"}, "AccountSid": {testTwilioSID}}
+		tests := []struct {
+			name     string
+			signedAt string
+			want     int
+		}{
+			{"signed for the proxy's host", "http://internal.fly:8080" + path, http.StatusForbidden},
+			{"signed for APP_URL", base + path, http.StatusNoContent},
+		}
+		for _, tt := range tests {
+			req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(form.Encode()))
+			req.Host = "internal.fly:8080"
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Twilio-Signature", twilioSignature(testTwilioToken, tt.signedAt, form))
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("%s: status %d; want %d", tt.name, res.StatusCode, tt.want)
+			}
+		}
+		if got := reload(t, a, n.ID); got.Status != storage.NotificationDelivered {
+			t.Fatalf("status %q after the APP_URL-signed callback; want delivered", got.Status)
+		}
+	})
+}

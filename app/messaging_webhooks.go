@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
+	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// sendgridEvents receives SendGrid's signed Event Webhook and moves each
+// message in the log forward: delivered, opened, or failed with the bounce
+// or drop reason. SendGrid retries on anything but 2xx for 24 hours, so a
+// message we no longer know is acknowledged, not refused.
+func (a *App) sendgridEvents(c echo.Context) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return fmt.Errorf("read sendgrid events: %w", err)
+	}
+	h := c.Request().Header
+	if err := sendgrid.VerifyEvent(a.cfg.SendGridPublicKey, body, h.Get(sendgrid.SignatureHeader), h.Get(sendgrid.TimestampHeader)); err != nil {
+		a.metrics.Webhooks.WithLabelValues("sendgrid", "bad_signature").Inc()
+		return echo.NewHTTPError(http.StatusUnauthorized, "invalid signature")
+	}
+	events, err := sendgrid.ParseEvents(body)
+	if err != nil {
+		a.metrics.Webhooks.WithLabelValues("sendgrid", "malformed").Inc()
+		return echo.NewHTTPError(http.StatusBadRequest, "malformed events")
+	}
+	ctx := c.Request().Context()
+	for _, e := range events {
+		if err := a.applySendGridEvent(ctx, e); err != nil {
+			return err // 500: SendGrid redelivers, and replays are no-ops
+		}
+	}
+	a.metrics.Webhooks.WithLabelValues("sendgrid", "ok").Inc()
+	return c.NoContent(http.StatusOK)
+}
+
+func (a *App) applySendGridEvent(ctx context.Context, e sendgrid.Event) error {
+	var status, reason string
+	optOut := false
+	switch e.Event {
+	case "delivered":
+		status = storage.NotificationDelivered
+	case "open", "click":
+		status = storage.NotificationOpened
+	case "bounce", "dropped":
+		status, reason = storage.NotificationFailed, e.Event+": "+e.Reason
+	case "spamreport", "unsubscribe", "group_unsubscribe":
+		optOut = true
+	default:
+		return nil // processed, deferred, group_resubscribe: nothing to show
+	}
+	n, err := a.messageOfEvent(ctx, e.MessageID, "sendgrid", e.ProviderID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if optOut {
+		// Complaints and unsubscribes through the mail client mean the same
+		// as our own unsubscribe link.
+		return a.db.SetContact(ctx, &storage.Contact{ShopID: n.ShopID, Channel: "email", Address: n.Recipient, OptedOut: true, Source: "sendgrid_" + e.Event})
+	}
+	return a.advance(ctx, n, status, reason)
+}
+
+// twilioStatus receives Twilio's message and call status callbacks.
+func (a *App) twilioStatus(c echo.Context) error {
+	form, err := a.verifyTwilio(c)
+	if err != nil {
+		return err
+	}
+	s := twilio.ParseStatus(form)
+	var status, reason string
+	switch s.Status {
+	case "sent":
+		status = storage.NotificationSent
+	case "delivered", "completed":
+		status = storage.NotificationDelivered
+	case "read":
+		status = storage.NotificationOpened
+	case "undelivered", "failed", "busy", "no-answer", "canceled":
+		status, reason = storage.NotificationFailed, "twilio: "+s.Status
+		if s.ErrorCode != "" {
+			reason += " (error " + s.ErrorCode + ")"
+		}
+	default:
+		return c.NoContent(http.StatusNoContent) // queued, sending, ringing, …
+	}
+	n, err := a.messageOfEvent(c.Request().Context(), s.MessageID, "twilio", s.SID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return c.NoContent(http.StatusNoContent)
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.advance(c.Request().Context(), n, status, reason); err != nil {
+		return err
+	}
+	a.metrics.Webhooks.WithLabelValues("twilio", "ok").Inc()
+	return c.NoContent(http.StatusNoContent)
+}
+
+// messageOfEvent finds the logged message a provider event is about: by our
+// id when the event carries it, else by the provider's id.
+func (a *App) messageOfEvent(ctx context.Context, messageID, provider, providerID string) (*storage.Notification, error) {
+	if id, err := strconv.ParseInt(messageID, 10, 64); err == nil {
+		return a.db.Notification(ctx, id)
+	}
+	if providerID == "" {
+		return nil, fmt.Errorf("%s event without message id: %w", provider, storage.ErrNotFound)
+	}
+	return a.db.NotificationByProviderID(ctx, provider, providerID)
+}
+
+// advance records a provider's news about a message; stale and repeated
+// events change nothing and count nothing.
+func (a *App) advance(ctx context.Context, n *storage.Notification, status, reason string) error {
+	changed, err := a.db.AdvanceNotification(ctx, n.ID, status, reason)
+	if err != nil {
+		return err
+	}
+	if changed {
+		a.metrics.Notifications.WithLabelValues(n.Channel, status).Inc()
+	}
+	return nil
+}
+
+// verifyTwilio checks X-Twilio-Signature and returns the request's form
+// (query and body). Twilio signs the URL it called, which behind Fly's proxy
+// is APP_URL plus the path and query, never what r.Host says.
+func (a *App) verifyTwilio(c echo.Context) (url.Values, error) {
+	r := c.Request()
+	if err := r.ParseForm(); err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+	}
+	fullURL := a.cfg.AppURL + r.URL.RequestURI()
+	if !twilio.Validate(a.cfg.TwilioAuthToken, fullURL, r.PostForm, r.Header.Get(twilio.SignatureHeader)) {
+		a.metrics.Webhooks.WithLabelValues("twilio", "bad_signature").Inc()
+		return nil, echo.NewHTTPError(http.StatusForbidden, "invalid signature")
+	}
+	return r.Form, nil
+}

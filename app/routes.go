@@ -27,4 +27,12 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/outbox", a.adminOutbox)
 	admin.GET("/webhooks", a.adminWebhooks)
 	admin.POST("/webhooks/:id/replay", a.adminReplay)
+	admin.GET("/templates", a.adminTemplates)
+	admin.POST("/templates/preview", a.adminTemplatePreview)
+	admin.GET("/templates/:trigger/:channel/:locale", a.adminTemplateEdit)
+	admin.POST("/templates/:trigger/:channel/:locale", a.adminTemplateSubmit)
+	admin.POST("/templates/:trigger/:channel/:locale/restore", a.adminTemplateRestore)
+	admin.POST("/templates/:trigger/:channel/:locale/reset", a.adminTemplateReset)
+	admin.GET("/settings", a.adminSettings)
+	admin.POST("/settings", a.adminSettingsSave)
 }

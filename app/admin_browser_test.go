@@ -199,13 +199,13 @@ func TestBrowserSettingsChangeTrackingPageColour(t *testing.T) {
 	waitJS(t, ctx, "the admin home", `location.pathname === "/admin"`)
 	browse(t, ctx, "open settings", chromedp.Navigate(base+"/admin/settings"), chromedp.WaitVisible(chromedp.ID("primary_color")))
 	browse(t, ctx, "enter an invalid colour", chromedp.SetValue(chromedp.ID("primary_color"), "green"))
-	clickAndLoad(t, ctx, `.sticky button`, `document.querySelector(".alert")`)
+	clickAndLoad(t, ctx, `.save button`, `document.querySelector(".alert")`)
 	if msg := jsText(t, ctx, `document.getElementById("err-primary_color").textContent`); !strings.Contains(msg, "hex colour") {
 		t.Errorf("colour error = %q; want a hint to use a hex colour", msg)
 	}
 	adminShot(t, ctx, "settings-error")
 	browse(t, ctx, "enter a valid colour", chromedp.SetValue(chromedp.ID("primary_color"), "#0b6e4f"))
-	clickAndLoad(t, ctx, `.sticky button`, `location.search.includes("saved=1")`)
+	clickAndLoad(t, ctx, `.save button`, `location.search.includes("saved=1")`)
 	adminShot(t, ctx, "settings-saved")
 
 	browse(t, ctx, "open the tracking page", chromedp.Navigate(base+"/t/"+token), chromedp.WaitVisible(chromedp.CSS(".ot")))

@@ -31,7 +31,7 @@ const (
 
 func parseAdminTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"home", "shipments", "outbox", "webhooks"} {
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings"} {
 		t, err := template.ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)
@@ -123,11 +123,21 @@ func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 func adminShop(c echo.Context) *storage.Shop { return c.Get("shop").(*storage.Shop) }
 
 func (a *App) renderAdmin(c echo.Context, page string, data map[string]any) error {
+	return a.renderAdminCode(c, http.StatusOK, page, data)
+}
+
+// renderAdminCode renders a page with a status, e.g. 422 for a form shown
+// again with its errors. data may set Nav when the page belongs to another
+// section (the template editor under Templates).
+func (a *App) renderAdminCode(c echo.Context, code int, page string, data map[string]any) error {
 	shop := adminShop(c)
-	data["Title"], data["Nav"], data["ShopName"], data["CSRF"] = page, page, shop.Name, c.Get("csrf")
+	if _, ok := data["Nav"]; !ok {
+		data["Nav"] = page
+	}
+	data["Title"], data["ShopName"], data["CSRF"] = page, shop.Name, c.Get("csrf")
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(http.StatusOK)
+	c.Response().WriteHeader(code)
 	return a.adminPages[page].ExecuteTemplate(c.Response(), "layout", data)
 }
 

@@ -6,12 +6,29 @@ import (
 
 // routes lists every HTTP surface in one place.
 func (a *App) routes(e *echo.Echo) {
+	// Operators.
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
 	e.GET("/metrics", echo.WrapHandler(a.metrics.handler()))
 
+	// Platforms: install and connect, then webhooks (verify, store, enqueue).
+	e.GET("/auth/shopify", a.shopifyInstall)
+	e.GET("/auth/shopify/callback", a.shopifyCallback)
+	e.GET("/auth/shopify/bounce", a.shopifyBounce)
 	e.POST("/webhooks/shopify", a.shopifyWebhook)
+	e.GET("/auth/woocommerce/start", a.wooStart)
+	e.POST("/auth/woocommerce/callback", a.wooCallback)
+	e.GET("/auth/woocommerce/return", a.wooReturn)
+	e.POST("/webhooks/woocommerce/:shop", a.wooWebhook)
 
+	// Message providers: delivery status and shopper replies.
+	e.POST("/webhooks/messaging/sendgrid", a.sendgridEvents)
+	e.POST("/webhooks/messaging/twilio/status", a.twilioStatus)
+	e.POST("/webhooks/messaging/twilio/inbound", a.twilioInbound)
+	e.POST("/webhooks/messaging/twilio/gather", a.twilioGather)
+
+	// Shoppers: signed links, lookup, the storefront's app proxy, JSON for
+	// extensions and the WooCommerce plugin.
 	e.GET("/t/:token", a.trackPage)
 	e.POST("/t/:token/actions", a.trackAction)
 	e.GET("/t/:token/unsubscribe", a.unsubscribe)
@@ -20,7 +37,9 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/apps/track", a.appProxy)
 	e.POST("/apps/track", a.appProxyLookup)
 	e.GET("/api/track/:token", a.trackJSON)
+	e.GET("/api/track/woocommerce/orders/:order_id", a.wooStorefront)
 
+	// Merchants: signed-link or Shopify session-token admin.
 	e.GET("/admin/login", a.adminLogin)
 	admin := e.Group("/admin", a.requireAdmin)
 	admin.GET("", a.adminHome)
@@ -28,17 +47,12 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/outbox", a.adminOutbox)
 	admin.GET("/webhooks", a.adminWebhooks)
 	admin.POST("/webhooks/:id/replay", a.adminReplay)
-
-	e.GET("/auth/woocommerce/start", a.wooStart)
-	e.POST("/auth/woocommerce/callback", a.wooCallback)
-	e.GET("/auth/woocommerce/return", a.wooReturn)
-	e.POST("/webhooks/woocommerce/:shop", a.wooWebhook)
-	e.GET("/api/track/woocommerce/orders/:order_id", a.wooStorefront)
-	e.GET("/auth/shopify", a.shopifyInstall)
-	e.GET("/auth/shopify/callback", a.shopifyCallback)
-	e.GET("/auth/shopify/bounce", a.shopifyBounce)
-	e.POST("/webhooks/messaging/sendgrid", a.sendgridEvents)
-	e.POST("/webhooks/messaging/twilio/status", a.twilioStatus)
-	e.POST("/webhooks/messaging/twilio/inbound", a.twilioInbound)
-	e.POST("/webhooks/messaging/twilio/gather", a.twilioGather)
+	admin.GET("/templates", a.adminTemplates)
+	admin.POST("/templates/preview", a.adminTemplatePreview)
+	admin.GET("/templates/:trigger/:channel/:locale", a.adminTemplateEdit)
+	admin.POST("/templates/:trigger/:channel/:locale", a.adminTemplateSubmit)
+	admin.POST("/templates/:trigger/:channel/:locale/restore", a.adminTemplateRestore)
+	admin.POST("/templates/:trigger/:channel/:locale/reset", a.adminTemplateReset)
+	admin.GET("/settings", a.adminSettings)
+	admin.POST("/settings", a.adminSettingsSave)
 }

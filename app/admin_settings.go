@@ -1,0 +1,240 @@
+package app
+
+import (
+	"net/http"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Fonts the tracking page may use: common fonts every platform ships (or
+// falls back from cleanly), so the page never loads a web font.
+var allowedFonts = []string{"Helvetica", "Arial", "Georgia", "Verdana", "Trebuchet MS", "Palatino", "Garamond", "Courier New"}
+
+// channelPreference is the order checked channels are tried in: the first
+// one that reaches the shopper gets the message (see notify.Route).
+var channelPreference = []notify.Channel{notify.ChannelSMS, notify.ChannelWhatsApp, notify.ChannelEmail, notify.ChannelVoice}
+
+// Limits on what a merchant can enter.
+const (
+	maxFAQItems    = 20
+	maxCODGateways = 20
+	maxDailyCap    = 20
+	blankFAQRows   = 2
+)
+
+var hexColor = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
+// channelRow is one trigger's checkboxes.
+type channelRow struct {
+	Trigger string
+	Boxes   []channelBox
+}
+
+type channelBox struct {
+	Channel string
+	Checked bool
+}
+
+// adminSettings shows the shop's settings form.
+func (a *App) adminSettings(c echo.Context) error {
+	st := adminShop(c).Settings.V
+	return a.renderSettings(c, http.StatusOK, st, nil, c.QueryParam("saved") != "")
+}
+
+func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs map[string]string, saved bool) error {
+	faq := append([]storage.FAQItem(nil), st.FAQ...)
+	for range blankFAQRows {
+		faq = append(faq, storage.FAQItem{})
+	}
+	defaults := notify.DefaultRules().Routes
+	var rows []channelRow
+	for _, trig := range tracking.Triggers {
+		on, ok := st.Channels[string(trig)]
+		if !ok {
+			for _, ch := range defaults[trig].Channels {
+				on = append(on, string(ch))
+			}
+		}
+		row := channelRow{Trigger: string(trig)}
+		for _, ch := range channelPreference {
+			row.Boxes = append(row.Boxes, channelBox{Channel: string(ch), Checked: slices.Contains(on, string(ch))})
+		}
+		rows = append(rows, row)
+	}
+	var chans []string
+	for _, ch := range channelPreference {
+		chans = append(chans, string(ch))
+	}
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	return a.renderAdminCode(c, code, "settings", map[string]any{
+		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
+		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"),
+	})
+}
+
+// adminSettingsSave validates the whole form and stores it, or shows it
+// again with a message beside each field that needs fixing.
+func (a *App) adminSettingsSave(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
+	}
+	st, errs := parseSettings(form, adminShop(c).Settings.V)
+	if len(errs) > 0 {
+		return a.renderSettings(c, http.StatusUnprocessableEntity, st, errs, false)
+	}
+	if err := a.db.SaveSettings(c.Request().Context(), adminShop(c).ID, st); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/settings?saved=1")
+}
+
+// parseSettings reads the settings form over the current settings (fields
+// the form does not carry are kept) and reports problems by field name.
+func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map[string]string) {
+	errs := map[string]string{}
+	get := func(k string) string { return strings.TrimSpace(form.Get(k)) }
+	st := cur
+	st.Branding = storage.Branding{
+		LogoURL: get("logo_url"), PrimaryColor: strings.ToLower(get("primary_color")),
+		AccentColor: strings.ToLower(get("accent_color")), FontFamily: get("font_family"),
+	}
+	if u := st.Branding.LogoURL; u != "" && !isURL(u, "https") {
+		errs["logo_url"] = "Use an https:// address of an image (the page is served over https)."
+	}
+	for _, f := range []struct{ key, val string }{{"primary_color", st.Branding.PrimaryColor}, {"accent_color", st.Branding.AccentColor}} {
+		if f.val != "" && !hexColor.MatchString(f.val) {
+			errs[f.key] = "Use a hex colour such as #1f5c4a."
+		}
+	}
+	if f := st.Branding.FontFamily; f != "" && !slices.Contains(allowedFonts, f) {
+		errs["font_family"] = "Pick one of the listed fonts."
+	}
+
+	st.SupportEmail, st.SupportURL, st.ReturnsURL = get("support_email"), get("support_url"), get("returns_url")
+	if e := st.SupportEmail; e != "" && !isEmail(e) {
+		errs["support_email"] = "Enter an email address such as help@yourshop.com."
+	}
+	for _, f := range []struct{ key, val string }{{"support_url", st.SupportURL}, {"returns_url", st.ReturnsURL}} {
+		if f.val != "" && !isURL(f.val, "https", "http") {
+			errs[f.key] = "Enter a full web address starting with https://."
+		}
+	}
+
+	st.FAQ = nil
+	qs, as := form["faq_q"], form["faq_a"]
+	for i := range max(len(qs), len(as)) {
+		q, a := strings.TrimSpace(at(qs, i)), strings.TrimSpace(at(as, i))
+		switch {
+		case q == "" && a == "":
+			continue
+		case q == "" || a == "":
+			errs["faq"] = "Each question needs an answer (or clear both to remove it)."
+		case len(q) > 300 || len(a) > 3000:
+			errs["faq"] = "Keep questions under 300 and answers under 3,000 characters."
+		}
+		st.FAQ = append(st.FAQ, storage.FAQItem{Question: q, Answer: a})
+	}
+	if len(st.FAQ) > maxFAQItems {
+		errs["faq"] = "At most " + strconv.Itoa(maxFAQItems) + " questions."
+	}
+
+	st.Channels = parseChannels(form)
+
+	st.QuietStart, st.QuietEnd = get("quiet_start"), get("quiet_end")
+	_, okStart := clock(st.QuietStart)
+	_, okEnd := clock(st.QuietEnd)
+	switch {
+	case st.QuietStart == "" && st.QuietEnd == "":
+	case !okStart || !okEnd || len(st.QuietStart) != 5 || len(st.QuietEnd) != 5:
+		errs["quiet"] = "Enter both times as HH:MM, e.g. 21:00 and 08:00 (or leave both empty for the default)."
+	}
+
+	st.DailyCap = 0
+	if s := get("daily_cap"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > maxDailyCap {
+			errs["daily_cap"] = "Enter a number from 0 to " + strconv.Itoa(maxDailyCap) + " (0 uses the default of 3)."
+		}
+		st.DailyCap = n
+	}
+
+	st.SenderName, st.SenderEmail = get("sender_name"), get("sender_email")
+	if n := st.SenderName; len(n) > 100 || strings.ContainsAny(n, "\r\n<>\"") {
+		errs["sender_name"] = "Use a plain name under 100 characters."
+	}
+	if e := st.SenderEmail; e != "" && !isEmail(e) {
+		errs["sender_email"] = "Enter an email address on a domain you have verified with your email provider."
+	}
+
+	st.CODGateways = nil
+	for _, g := range strings.FieldsFunc(form.Get("cod_gateways"), func(r rune) bool { return r == '\n' || r == ',' }) {
+		if g = strings.TrimSpace(g); g != "" {
+			st.CODGateways = append(st.CODGateways, g)
+		}
+	}
+	if len(st.CODGateways) > maxCODGateways {
+		errs["cod_gateways"] = "At most " + strconv.Itoa(maxCODGateways) + " gateway names."
+	}
+	return st, errs
+}
+
+// parseChannels keeps only the triggers whose checked channels differ from
+// the defaults, so a shop that never touches a row follows improvements to
+// the defaults (and keeps their extra channels, e.g. the call on
+// action_required). Unchecking every channel turns a trigger off.
+func parseChannels(form url.Values) map[string][]string {
+	defaults := notify.DefaultRules().Routes
+	out := map[string][]string{}
+	for _, trig := range tracking.Triggers {
+		picked := form["ch_"+string(trig)]
+		var chosen, def []string
+		for _, ch := range channelPreference {
+			if slices.Contains(picked, string(ch)) {
+				chosen = append(chosen, string(ch))
+			}
+			if slices.Contains(defaults[trig].Channels, ch) {
+				def = append(def, string(ch))
+			}
+		}
+		if !slices.Equal(chosen, def) {
+			if chosen == nil {
+				chosen = []string{}
+			}
+			out[string(trig)] = chosen
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
+}
+
+func isURL(s string, schemes ...string) bool {
+	u, err := url.Parse(s)
+	return err == nil && slices.Contains(schemes, u.Scheme) && u.Host != "" && u.User == nil
+}
+
+func isEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}

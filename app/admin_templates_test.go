@@ -1,0 +1,234 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// adminSession is a signed-in merchant's browser without JavaScript: it
+// keeps the session cookie and does not follow redirects, so tests see them.
+type adminSession struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func ownerShop(t *testing.T, a *App) *storage.Shop {
+	t.Helper()
+	shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A", Email: "owner@shop-a.example"}
+	if err := a.db.UpsertShop(context.Background(), shop); err != nil {
+		t.Fatalf("create shop: %v", err)
+	}
+	return shop
+}
+
+func signIn(t *testing.T, a *App, base string, shopID int64) *adminSession {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	s := &adminSession{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	if code, _ := s.get(a.adminLoginURL(shopID)); code != http.StatusSeeOther {
+		t.Fatalf("sign-in link answered %d; want 303 to the admin", code)
+	}
+	_, page := s.get(base + "/admin/settings")
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token on the settings page:\n%s", page)
+	}
+	s.csrf = m[1]
+	return s
+}
+
+func (s *adminSession) get(u string) (int, string) {
+	s.t.Helper()
+	res, err := s.c.Get(u)
+	if err != nil {
+		s.t.Fatalf("GET %s: %v", u, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// post sends form with the session's CSRF token unless form sets _csrf.
+func (s *adminSession) post(path string, form url.Values) (int, string) {
+	s.t.Helper()
+	if !form.Has("_csrf") {
+		form.Set("_csrf", s.csrf)
+	}
+	res, err := s.c.PostForm(s.base+path, form)
+	if err != nil {
+		s.t.Fatalf("POST %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// liveShippedSMS renders the shop's shipped SMS as a real send would pick it.
+func liveShippedSMS(t *testing.T, a *App, shopID int64) string {
+	t.Helper()
+	ctx := context.Background()
+	stored, err := a.db.TemplateOverrides(ctx, shopID, "shipped", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := a.renderer.Compose(ctx, tracking.TriggerShipped, notify.ChannelSMS, map[notify.Part]string{notify.PartSMS: stored["sms"]}, notify.SampleData("en"))
+	if err != nil {
+		t.Fatalf("compose live shipped SMS: %v", err)
+	}
+	return msg.Text
+}
+
+func smsVersions(t *testing.T, a *App, shopID int64) []storage.MessageTemplate {
+	t.Helper()
+	v, err := a.db.Scope(shopID).TemplateVersions(context.Background(), storage.TemplateKey{Trigger: "shipped", Part: "sms", Locale: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestAdminPostsWithoutCSRFTokenAreRejected(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		shop := ownerShop(t, a)
+		s := signIn(t, a, base, shop.ID)
+		posts := []struct {
+			path string
+			form url.Values
+		}{
+			{"/admin/settings", url.Values{"primary_color": {"#ff0000"}}},
+			{"/admin/templates/shipped/sms/en", url.Values{"op": {"save"}, "sms": {"Hijacked {{ order.name }}"}}},
+			{"/admin/templates/preview", url.Values{"trigger": {"shipped"}, "channel": {"sms"}, "locale": {"en"}, "sms": {"x"}}},
+			{"/admin/templates/shipped/sms/en/reset", url.Values{}},
+		}
+		for _, token := range []string{"", "0123456789abcdef0123456789abcdef"} {
+			for _, p := range posts {
+				form := url.Values{"_csrf": {token}}
+				for k, v := range p.form {
+					form[k] = v
+				}
+				if code, _ := s.post(p.path, form); code != http.StatusForbidden {
+					t.Errorf("POST %s with token %q: status %d; want 403", p.path, token, code)
+				}
+			}
+		}
+		got, err := a.db.ShopByID(context.Background(), shop.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Settings.V.Branding.PrimaryColor != "" || len(smsVersions(t, a, shop.ID)) != 0 {
+			t.Errorf("after forged posts: colour %q, %d SMS versions; want nothing changed", got.Settings.V.Branding.PrimaryColor, len(smsVersions(t, a, shop.ID)))
+		}
+	})
+}
+
+func TestTemplateSaveWithErrorKeepsLiveVersion(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		shop := ownerShop(t, a)
+		s := signIn(t, a, base, shop.ID)
+		const edit = "/admin/templates/shipped/sms/en"
+
+		if code, _ := s.post(edit, url.Values{"op": {"save"}, "sms": {"V1 {{ order.name }} ships\r\nby {{ shipment.carrier_name }}"}}); code != http.StatusSeeOther {
+			t.Fatalf("valid save: status %d; want 303", code)
+		}
+		code, page := s.post(edit, url.Values{"op": {"save"}, "sms": {"Broken\r\n{{ shipment.nope | nofilter }}"}})
+		if code != http.StatusUnprocessableEntity || !strings.Contains(page, "Line 2:") || !strings.Contains(page, "{{ shipment.nope | nofilter }}") {
+			t.Fatalf("invalid save: status %d; want 422 showing line 2 and its source:\n%s", code, page)
+		}
+		if v := smsVersions(t, a, shop.ID); len(v) != 1 || v[0].Body != "V1 {{ order.name }} ships\nby {{ shipment.carrier_name }}" {
+			t.Fatalf("versions after invalid save = %+v; want only v1 with LF line ends", v)
+		}
+		if got := liveShippedSMS(t, a, shop.ID); !strings.HasPrefix(got, "V1 #") {
+			t.Errorf("live SMS after invalid save = %q; want v1", got)
+		}
+
+		if code, _ := s.post(edit, url.Values{"op": {"save"}, "sms": {"V2 {{ order.name }}"}}); code != http.StatusSeeOther {
+			t.Fatalf("second valid save: status %d; want 303", code)
+		}
+		v := smsVersions(t, a, shop.ID)
+		if code, _ := s.post(edit+"/restore", url.Values{"version": {strconv.FormatInt(v[1].ID, 10)}}); code != http.StatusSeeOther {
+			t.Fatalf("restore v1: status %d; want 303", code)
+		}
+		v = smsVersions(t, a, shop.ID)
+		if len(v) != 3 || v[0].Version != 3 || v[0].Body != v[2].Body {
+			t.Fatalf("after restore: %+v; want v3 with v1's body", v)
+		}
+		if code, _ := s.post(edit+"/reset", url.Values{}); code != http.StatusSeeOther {
+			t.Fatalf("reset: status %d; want 303", code)
+		}
+		def, _ := notify.DefaultTemplate("en", tracking.TriggerShipped, notify.PartSMS)
+		want, _ := a.renderer.Render(context.Background(), def, notify.SampleData("en"))
+		if got := liveShippedSMS(t, a, shop.ID); got != strings.TrimSpace(want) {
+			t.Errorf("live SMS after reset = %q; want the default %q", got, want)
+		}
+		if _, list := s.get(base + "/admin/templates"); !strings.Contains(list, "Edit shipped sms en: default") || strings.Contains(list, "Edit shipped sms en: customized") {
+			t.Errorf("template list after reset does not show shipped sms en as default")
+		}
+	})
+}
+
+func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		s := signIn(t, a, base, ownerShop(t, a).ID)
+		preview := func(src string) previewJSON {
+			t.Helper()
+			code, body := s.post("/admin/templates/preview", url.Values{"trigger": {"shipped"}, "channel": {"sms"}, "locale": {"en"}, "sms": {src}})
+			var out previewJSON
+			if err := json.Unmarshal([]byte(body), &out); code != http.StatusOK || err != nil {
+				t.Fatalf("preview: status %d, %v:\n%s", code, err, body)
+			}
+			return out
+		}
+		bad := preview("Hello\n{{ shipment.nope | nofilter }}")
+		if len(bad.Errors) != 1 || bad.Errors[0].Part != "sms" || bad.Errors[0].Line != 2 || len(bad.Parts) != 0 {
+			t.Errorf("preview of a broken line 2 = %+v; want one sms error on line 2 and no parts", bad)
+		}
+		good := preview("Zażółć: {{ order.name }} " + strings.Repeat("x", 80))
+		if len(good.Errors) != 0 || !strings.HasPrefix(good.Parts["sms"], "Zażółć: #") || good.SMS == nil || good.SMS.Encoding != notify.UCS2 || good.SMS.Count != 2 {
+			t.Errorf("preview of a long UCS-2 SMS = %+v; want its text in 2 UCS-2 segments", good)
+		}
+	})
+}
+
+func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		shop := ownerShop(t, a)
+		s := signIn(t, a, base, shop.ID)
+		code, _ := s.post("/admin/templates/delayed/email/fr", url.Values{
+			"op": {"test"}, "email.subject": {"Retard {{ order.name }}"}, "email.html": {"<p>Désolé {{ customer.first_name }}</p>"}, "email.text": {""},
+		})
+		if code != http.StatusSeeOther {
+			t.Fatalf("send test: status %d; want 303", code)
+		}
+		ns, err := a.db.Scope(shop.ID).Notifications(context.Background(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].Recipient != shop.Email || ns[0].Status != storage.NotificationSent || ns[0].Provider != "outbox" ||
+			!strings.HasPrefix(ns[0].Subject, "[Test] Retard #") || !strings.Contains(ns[0].HTML, "<p>Désolé ") || ns[0].Body == "" {
+			t.Fatalf("outbox = %+v; want one sent test to the owner with the draft subject, HTML and the default text", ns)
+		}
+		if v, _ := a.db.Scope(shop.ID).LiveTemplates(context.Background()); len(v) != 0 {
+			t.Errorf("sending a test stored %d template versions; want none", len(v))
+		}
+	})
+}

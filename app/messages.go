@@ -158,9 +158,9 @@ func (a *App) sendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) error 
 	if n.Provider == "" {
 		n.Provider = "outbox"
 	}
-	n.Status, n.ProviderID, n.SentAt, n.Error = storage.NotificationSent, providerID, &now, ""
+	n.ProviderID, n.SentAt = providerID, &now
 	a.metrics.Notifications.WithLabelValues(n.Channel, "sent").Inc()
-	return a.db.SaveNotification(ctx, n)
+	return a.db.MarkSent(ctx, n)
 }
 
 // messageContext is everything a message is about.

@@ -118,3 +118,18 @@ func (db *DB) ETAChanges(ctx context.Context, shipmentID int64) ([]ETAChange, er
 	}
 	return out, nil
 }
+
+// MarkSent records a successful hand-off to the provider. A delivery
+// callback may already have moved the status on (it can arrive before this
+// write), so the status only becomes "sent" if it is still "scheduled".
+func (db *DB) MarkSent(ctx context.Context, n *Notification) error {
+	err := db.Gorm.WithContext(ctx).Model(&Notification{}).Where("id = ?", n.ID).Updates(map[string]any{
+		"subject": n.Subject, "body": n.Body, "html": n.HTML, "provider": n.Provider, "provider_id": n.ProviderID,
+		"sent_at": n.SentAt, "attempts": n.Attempts, "error": "", "updated_at": db.now(),
+		"status": gorm.Expr("CASE WHEN status = ? THEN ? ELSE status END", NotificationScheduled, NotificationSent),
+	}).Error
+	if err != nil {
+		return fmt.Errorf("mark notification %d sent: %w", n.ID, err)
+	}
+	return nil
+}

@@ -27,4 +27,6 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/outbox", a.adminOutbox)
 	admin.GET("/webhooks", a.adminWebhooks)
 	admin.POST("/webhooks/:id/replay", a.adminReplay)
+	admin.GET("/analytics", a.adminAnalytics)
+	admin.GET("/analytics.csv", a.adminAnalyticsCSV)
 }

@@ -14,7 +14,9 @@ type Chart struct {
 	ID            string
 	Title, Desc   string
 	Width, Height float64
-	Bars          []Bar
+	// Horizontal bars carry their label on the left and value on the right.
+	Horizontal bool
+	Bars       []Bar
 	// Line is an SVG polyline "x,y x,y …" (empty for bar charts).
 	Line   string
 	Dots   []Tick
@@ -92,7 +94,7 @@ func percentileText(d int) string {
 // OnTimeChart is a horizontal bar chart of the on-time rate per group.
 func OnTimeChart(groups []Group) Chart {
 	const rowH, labelW = 30.0, 120.0
-	c := Chart{ID: "chart-ontime", Title: "On-time delivery by carrier",
+	c := Chart{ID: "chart-ontime", Title: "On-time delivery by carrier", Horizontal: true,
 		Width: chartW, Height: padTop + rowH*float64(max(len(groups), 1)) + 8}
 	var desc []string
 	plotW := chartW - labelW - 70

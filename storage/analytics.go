@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -105,29 +106,45 @@ func (db *DB) day(col string) string {
 	return "date(" + col + ")"
 }
 
-// Analytics runs every report query for the shop's shipments in w.
+// querier is a *sql.DB or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Analytics runs every report query for the shop's shipments in w, in one
+// read-only transaction so the figures agree with each other. reasons caps
+// the failed-delivery reasons returned.
 func (s ShopScope) Analytics(ctx context.Context, w AnalyticsWindow, reasons int) (AnalyticsData, error) {
 	var d AnalyticsData
-	var err error
-	if d.Lanes, err = s.LaneGroups(ctx, w); err != nil {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.db.Dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.SQL.BeginTx(ctx, opts)
+	if err != nil {
+		return d, fmt.Errorf("analytics: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if s.db.Dialect == Postgres {
+		// Grouping a million shipments by lane and dates builds tens of
+		// thousands of groups; the default 4 MB spills that to disk.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
+			return d, fmt.Errorf("analytics: work_mem: %w", err)
+		}
+	}
+	if d.Lanes, err = s.laneGroups(ctx, tx, w); err != nil {
 		return d, err
 	}
-	if d.Problems, err = s.ProblemCounts(ctx, w); err != nil {
+	if d.Problems, d.Reasons, d.Stages, err = s.problemBreakdowns(ctx, tx, w, reasons); err != nil {
 		return d, err
 	}
-	if d.Reasons, err = s.ProblemReasons(ctx, w, reasons); err != nil {
+	if d.Messages, err = s.messageCounts(ctx, tx, w); err != nil {
 		return d, err
 	}
-	if d.Stages, err = s.ProblemStages(ctx, w); err != nil {
+	if d.Contacts, err = s.contactCounts(ctx, tx, w); err != nil {
 		return d, err
 	}
-	if d.Messages, err = s.MessageCounts(ctx, w); err != nil {
-		return d, err
-	}
-	if d.Contacts, err = s.ContactCounts(ctx, w); err != nil {
-		return d, err
-	}
-	if d.Days, err = s.DayCounts(ctx, w); err != nil {
+	if d.Days, err = s.dayCounts(ctx, tx, w); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -144,11 +161,11 @@ func (s ShopScope) delayedSQL() string {
 		s.db.day("delivered_at") + " > " + s.db.day("eta_latest") + ")"
 }
 
-// LaneGroups counts the window's shipments by lane and (ship, delivery) dates.
-func (s ShopScope) LaneGroups(ctx context.Context, w AnalyticsWindow) ([]LaneGroup, error) {
+// laneGroups counts the window's shipments by lane and (ship, delivery) dates.
+func (s ShopScope) laneGroups(ctx context.Context, q querier, w AnalyticsWindow) ([]LaneGroup, error) {
 	shipped := "CASE WHEN delivered_at IS NOT NULL AND shipped_at IS NOT NULL THEN " + s.db.day("shipped_at") + " END"
 	delivered := "CASE WHEN delivered_at IS NOT NULL AND shipped_at IS NOT NULL THEN " + s.db.day("delivered_at") + " END"
-	q := `SELECT carrier, service, dest_country, dest_region, ` + shipped + ` AS shipped_on, ` + delivered + ` AS delivered_on,
+	stmt := `SELECT carrier, service, dest_country, dest_region, ` + shipped + ` AS shipped_on, ` + delivered + ` AS delivered_on,
 	count(*),
 	sum(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END),
 	sum(CASE WHEN delivered_at IS NOT NULL AND eta_latest IS NOT NULL THEN 1 ELSE 0 END),
@@ -159,7 +176,7 @@ func (s ShopScope) LaneGroups(ctx context.Context, w AnalyticsWindow) ([]LaneGro
 FROM shipments WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3
 GROUP BY carrier, service, dest_country, dest_region, shipped_on, delivered_on`
 	var out []LaneGroup
-	err := s.query(ctx, "lane groups", q, w, func(rows *sql.Rows) error {
+	err := s.query(ctx, q, "lane groups", stmt, w, func(rows *sql.Rows) error {
 		var g LaneGroup
 		var sd, dd dateCol
 		if err := rows.Scan(&g.Carrier, &g.Service, &g.DestCountry, &g.DestRegion, &sd, &dd,
@@ -173,72 +190,61 @@ GROUP BY carrier, service, dest_country, dest_region, shipped_on, delivered_on`
 	return out, err
 }
 
-// problemJoin restricts problem events to the window's shipments. Events are
-// few next to shipments, so the partial index on problem events drives it.
-const problemJoin = `FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id
-WHERE e.shop_id = $1 AND e.problem <> '' AND s.shop_id = $1 AND s.created_at >= $2 AND s.created_at < $3`
+// problemEvents is the window's problem events with their shipment's
+// carrier. Problem events are a small share of all scans (the partial index
+// finds them), so the three breakdowns below share this one join instead of
+// joining the shipments three times.
+const problemEvents = `WITH p AS (SELECT s.carrier, e.shipment_id, e.problem, e.stage, e.code, e.description
+FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id
+WHERE e.shop_id = $1 AND e.problem <> '' AND s.shop_id = $1 AND s.created_at >= $2 AND s.created_at < $3)
+SELECT 'carrier', carrier, problem, '', '', count(*), count(DISTINCT shipment_id) FROM p GROUP BY carrier, problem
+UNION ALL
+SELECT 'reason', '', problem, code, description, count(*), count(DISTINCT shipment_id) FROM p
+	WHERE problem IN ('failed_attempt', 'exception') GROUP BY problem, code, description
+UNION ALL
+SELECT 'stage', stage, problem, '', '', count(*), count(DISTINCT shipment_id) FROM p GROUP BY stage, problem`
 
-// ProblemCounts counts, per carrier and problem, the window's shipments with
-// at least one event raising it.
-func (s ShopScope) ProblemCounts(ctx context.Context, w AnalyticsWindow) ([]ProblemCount, error) {
-	q := `SELECT s.carrier, e.problem, count(DISTINCT e.shipment_id) ` + problemJoin + ` GROUP BY s.carrier, e.problem`
-	var out []ProblemCount
-	err := s.query(ctx, "problem counts", q, w, func(rows *sql.Rows) error {
-		var p ProblemCount
-		if err := rows.Scan(&p.Carrier, &p.Problem, &p.Shipments); err != nil {
+// problemBreakdowns counts the window's shipments with problem events per
+// carrier, the carriers' reasons for failed attempts and exceptions (most
+// frequent first, at most limit), and the stages problems happened at.
+func (s ShopScope) problemBreakdowns(ctx context.Context, q querier, w AnalyticsWindow, limit int) (counts []ProblemCount, reasons []ProblemReason, stages []ProblemStage, err error) {
+	err = s.query(ctx, q, "problem events", problemEvents, w, func(rows *sql.Rows) error {
+		var kind, group, problem, code, desc string
+		var events, shipments int64
+		if err := rows.Scan(&kind, &group, &problem, &code, &desc, &events, &shipments); err != nil {
 			return err
 		}
-		out = append(out, p)
+		switch kind {
+		case "carrier":
+			counts = append(counts, ProblemCount{Carrier: group, Problem: problem, Shipments: shipments})
+		case "reason":
+			reasons = append(reasons, ProblemReason{Problem: problem, Code: code, Description: desc, Events: events, Shipments: shipments})
+		case "stage":
+			stages = append(stages, ProblemStage{Stage: group, Problem: problem, Shipments: shipments})
+		}
 		return nil
 	})
-	return out, err
-}
-
-// ProblemReasons lists the most frequent carrier wordings of failed attempts
-// and exceptions, most events first.
-func (s ShopScope) ProblemReasons(ctx context.Context, w AnalyticsWindow, limit int) ([]ProblemReason, error) {
-	if limit <= 0 {
-		limit = 20
+	sort.Slice(reasons, func(i, j int) bool {
+		a, b := reasons[i], reasons[j]
+		if a.Events != b.Events {
+			return a.Events > b.Events
+		}
+		return a.Problem+"\x00"+a.Code+"\x00"+a.Description < b.Problem+"\x00"+b.Code+"\x00"+b.Description
+	})
+	if limit > 0 && len(reasons) > limit {
+		reasons = reasons[:limit]
 	}
-	q := `SELECT e.problem, e.code, e.description, count(*) AS events, count(DISTINCT e.shipment_id) ` + problemJoin +
-		` AND e.problem IN ('failed_attempt', 'exception') GROUP BY e.problem, e.code, e.description
-ORDER BY events DESC, e.problem, e.code, e.description LIMIT ` + fmt.Sprint(limit)
-	var out []ProblemReason
-	err := s.query(ctx, "problem reasons", q, w, func(rows *sql.Rows) error {
-		var r ProblemReason
-		if err := rows.Scan(&r.Problem, &r.Code, &r.Description, &r.Events, &r.Shipments); err != nil {
-			return err
-		}
-		out = append(out, r)
-		return nil
-	})
-	return out, err
+	return counts, reasons, stages, err
 }
 
-// ProblemStages counts, per stage of the problem event, the shipments that
-// had each problem there (a failed attempt while out for delivery, an
-// exception in transit).
-func (s ShopScope) ProblemStages(ctx context.Context, w AnalyticsWindow) ([]ProblemStage, error) {
-	q := `SELECT e.stage, e.problem, count(DISTINCT e.shipment_id) ` + problemJoin + ` GROUP BY e.stage, e.problem`
-	var out []ProblemStage
-	err := s.query(ctx, "problem stages", q, w, func(rows *sql.Rows) error {
-		var p ProblemStage
-		if err := rows.Scan(&p.Stage, &p.Problem, &p.Shipments); err != nil {
-			return err
-		}
-		out = append(out, p)
-		return nil
-	})
-	return out, err
-}
-
-// MessageCounts counts the messages about the window's shipments by channel
-// and status.
-func (s ShopScope) MessageCounts(ctx context.Context, w AnalyticsWindow) ([]MessageCount, error) {
-	q := `SELECT n.channel, n.status, count(*) FROM notifications n JOIN shipments s ON s.id = n.shipment_id
-WHERE n.shop_id = $1 AND s.shop_id = $1 AND s.created_at >= $2 AND s.created_at < $3 GROUP BY n.channel, n.status`
+// messageCounts counts the shop's messages created in the window by channel
+// and status: what was sent in the period. (Joining them to the period's
+// shipments instead would join two million-row tables for little gain.)
+func (s ShopScope) messageCounts(ctx context.Context, q querier, w AnalyticsWindow) ([]MessageCount, error) {
+	const stmt = `SELECT channel, status, count(*) FROM notifications
+WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY channel, status`
 	var out []MessageCount
-	err := s.query(ctx, "message counts", q, w, func(rows *sql.Rows) error {
+	err := s.query(ctx, q, "message counts", stmt, w, func(rows *sql.Rows) error {
 		var m MessageCount
 		if err := rows.Scan(&m.Channel, &m.Status, &m.N); err != nil {
 			return err
@@ -249,21 +255,21 @@ WHERE n.shop_id = $1 AND s.shop_id = $1 AND s.created_at >= $2 AND s.created_at 
 	return out, err
 }
 
-// ContactCounts counts support contacts about the window's shipments.
-func (s ShopScope) ContactCounts(ctx context.Context, w AnalyticsWindow) (Contacts, error) {
-	q := `SELECT count(*), count(DISTINCT a.shipment_id) FROM customer_actions a JOIN shipments s ON s.id = a.shipment_id
-WHERE a.shop_id = $1 AND s.shop_id = $1 AND s.created_at >= $2 AND s.created_at < $3 AND a.kind IN ('` +
-		strings.Join(ContactKinds, "', '") + `')`
+// contactCounts counts the support contacts shoppers made in the window, and
+// the distinct shipments they were about.
+func (s ShopScope) contactCounts(ctx context.Context, q querier, w AnalyticsWindow) (Contacts, error) {
+	stmt := `SELECT count(*), count(DISTINCT shipment_id) FROM customer_actions
+WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 AND kind IN ('` + strings.Join(ContactKinds, "', '") + `')`
 	var c Contacts
-	err := s.query(ctx, "contact counts", q, w, func(rows *sql.Rows) error {
+	err := s.query(ctx, q, "contact counts", stmt, w, func(rows *sql.Rows) error {
 		return rows.Scan(&c.Actions, &c.Shipments)
 	})
 	return c, err
 }
 
-// DayCounts is the trend: the window's shipments by UTC creation date.
-func (s ShopScope) DayCounts(ctx context.Context, w AnalyticsWindow) ([]DayCount, error) {
-	q := `SELECT ` + s.db.day("created_at") + ` AS created_on, count(*),
+// dayCounts is the trend: the window's shipments by UTC creation date.
+func (s ShopScope) dayCounts(ctx context.Context, q querier, w AnalyticsWindow) ([]DayCount, error) {
+	stmt := `SELECT ` + s.db.day("created_at") + ` AS created_on, count(*),
 	sum(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END),
 	sum(CASE WHEN delivered_at IS NOT NULL AND eta_latest IS NOT NULL THEN 1 ELSE 0 END),
 	sum(CASE WHEN ` + s.onTimeSQL() + ` THEN 1 ELSE 0 END),
@@ -271,7 +277,7 @@ func (s ShopScope) DayCounts(ctx context.Context, w AnalyticsWindow) ([]DayCount
 FROM shipments WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3
 GROUP BY created_on ORDER BY created_on`
 	var out []DayCount
-	err := s.query(ctx, "day counts", q, w, func(rows *sql.Rows) error {
+	err := s.query(ctx, q, "day counts", stmt, w, func(rows *sql.Rows) error {
 		var d DayCount
 		var day dateCol
 		if err := rows.Scan(&day, &d.Shipments, &d.Delivered, &d.Promised, &d.OnTime, &d.Delayed); err != nil {
@@ -284,9 +290,9 @@ GROUP BY created_on ORDER BY created_on`
 	return out, err
 }
 
-// query runs q with the shop and window bound to $1..$3 and hands each row to scan.
-func (s ShopScope) query(ctx context.Context, what, q string, w AnalyticsWindow, scan func(*sql.Rows) error) error {
-	rows, err := s.db.SQL.QueryContext(ctx, q, s.id, w.From.UTC(), w.To.UTC())
+// query runs stmt with the shop and window bound to $1..$3 and hands each row to scan.
+func (s ShopScope) query(ctx context.Context, q querier, what, stmt string, w AnalyticsWindow, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, stmt, s.id, w.From.UTC(), w.To.UTC())
 	if err != nil {
 		return fmt.Errorf("analytics %s: %w", what, err)
 	}

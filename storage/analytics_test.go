@@ -19,8 +19,8 @@ func tp(t time.Time) *time.Time { return &t }
 // analyticsFixture builds shop A's four shipments created in November (one
 // on time, one late, one flagged delayed in transit, one delivered without a
 // promise), one of A's shipments from October, and shop B's shipment, each
-// with problem events, messages and support contacts, so every query must
-// both count and exclude.
+// with problem events, messages and support contacts (made when their
+// shipment was), so every query must both count and exclude.
 type analyticsFixture struct {
 	db           *storage.DB
 	shopA, shopB *storage.Shop
@@ -98,7 +98,7 @@ func (f *analyticsFixture) event(t *testing.T, s *storage.Shipment, stage, probl
 func (f *analyticsFixture) message(t *testing.T, s *storage.Shipment, channel, status string) {
 	t.Helper()
 	fixtureSeq++
-	n := storage.Notification{ShopID: s.ShopID, ShipmentID: &s.ID, Trigger: "shipped", Channel: channel, DedupeKey: fmt.Sprint("k", fixtureSeq), Status: status}
+	n := storage.Notification{ShopID: s.ShopID, ShipmentID: &s.ID, Trigger: "shipped", Channel: channel, DedupeKey: fmt.Sprint("k", fixtureSeq), Status: status, CreatedAt: s.CreatedAt}
 	if err := f.db.Gorm.Create(&n).Error; err != nil {
 		t.Fatalf("create notification: %v", err)
 	}
@@ -106,7 +106,7 @@ func (f *analyticsFixture) message(t *testing.T, s *storage.Shipment, channel, s
 
 func (f *analyticsFixture) action(t *testing.T, s *storage.Shipment, kind string) {
 	t.Helper()
-	a := storage.CustomerAction{ShopID: s.ShopID, ShipmentID: &s.ID, Kind: kind, Source: "page"}
+	a := storage.CustomerAction{ShopID: s.ShopID, ShipmentID: &s.ID, Kind: kind, Source: "page", CreatedAt: s.CreatedAt}
 	if err := f.db.Gorm.Create(&a).Error; err != nil {
 		t.Fatalf("create action: %v", err)
 	}

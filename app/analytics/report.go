@@ -94,9 +94,11 @@ type Report struct {
 	// Reasons are the most frequent carrier wordings of failed attempts and exceptions.
 	Reasons []storage.ProblemReason
 	// Stages says where problems happen: shipments per stage and problem.
-	Stages   []storage.ProblemStage
+	Stages []storage.ProblemStage
+	// Channels are the messages sent in the period, per channel.
 	Channels []Channel
-	// Contacts counts support contacts and "not received" reports.
+	// Contacts counts support contacts and "not received" reports made in
+	// the period, and the shipments they were about.
 	Contacts storage.Contacts
 	Trend    []Point
 }

@@ -16,6 +16,8 @@ type Chart struct {
 	Width, Height float64
 	// Horizontal bars carry their label on the left and value on the right.
 	Horizontal bool
+	// Legend is a short key drawn above the plot (empty for none).
+	Legend string
 	Bars       []Bar
 	// Line is an SVG polyline "x,y x,y …" (empty for bar charts).
 	Line   string
@@ -146,6 +148,7 @@ func TrendChart(points []Point, iv Interval) Chart {
 		}
 	}
 	c.Line = strings.Join(line, " ")
+	c.Legend = fmt.Sprintf("columns: shipments (peak %d) · line: on time", top)
 	c.YTicks = yTicks(100, func(v float64) string { return fmt.Sprintf("%.0f%%", v) })
 	c.Desc = fmt.Sprintf("%d shipments over %d %ss (columns, peak %d); the line is the on-time rate of deliveries with a promised date.",
 		total, len(points), iv, top)

@@ -18,7 +18,7 @@ type Chart struct {
 	Horizontal bool
 	// Legend is a short key drawn above the plot (empty for none).
 	Legend string
-	Bars       []Bar
+	Bars   []Bar
 	// Line is an SVG polyline "x,y x,y …" (empty for bar charts).
 	Line   string
 	Dots   []Tick

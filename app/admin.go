@@ -31,8 +31,8 @@ const (
 
 func parseAdminTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings"} {
-		t, err := template.ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "analytics"} {
+		t, err := template.New("").Funcs(adminFuncs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)
 		}

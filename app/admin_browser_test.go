@@ -3,49 +3,16 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/ordertrack/ordertrack/app/browsertest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// adminBrowser starts a headless Chromium for the test, or skips when it is
-// not installed outside CI (in CI a missing browser fails the test).
-func adminBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil && os.Getenv("CI") == "" {
-		t.Skipf("%s not installed (install Debian's chromium to run browser tests)", chromiumPath)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-	})
-	return ctx
-}
 
 // browse runs steps and fails the test with what it was doing.
 func browse(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -84,23 +51,7 @@ func jsText(t *testing.T, ctx context.Context, expr string) string {
 
 func adminShot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("ARTIFACTS_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "testdata-artifacts")
-	}
-	dir = filepath.Join(dir, "admin")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatalf("create artifact dir: %v", err)
-	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, shot, 0o644); err != nil {
-		t.Fatalf("save screenshot: %v", err)
-	}
-	t.Logf("screenshot: %s", path)
+	browsertest.Screenshot(t, ctx, "admin/"+name)
 }
 
 // typeSMS replaces the SMS textarea with first and types rest, as a
@@ -123,7 +74,7 @@ func clickAndLoad(t *testing.T, ctx context.Context, button, cond string) {
 }
 
 func TestBrowserTemplateEditorPreviewsRejectsSavesAndRestores(t *testing.T) {
-	ctx := adminBrowser(t)
+	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
 	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
 	shop := ownerShop(t, a)
 	const edit = "/admin/templates/shipped/sms/en"
@@ -190,7 +141,7 @@ func TestBrowserTemplateEditorPreviewsRejectsSavesAndRestores(t *testing.T) {
 }
 
 func TestBrowserSettingsChangeTrackingPageColour(t *testing.T) {
-	ctx := adminBrowser(t)
+	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
 	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
 	shop := ownerShop(t, a)
 	token := seedShipment(t, a, shop.ID)

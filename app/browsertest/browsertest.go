@@ -15,9 +15,10 @@ import (
 // ChromiumPath is where Debian's chromium package installs the browser.
 const ChromiumPath = "/usr/bin/chromium"
 
-// New starts a browser for the test and returns its context. It skips when
-// Chromium is missing outside CI; in CI (CI set) a missing browser fails.
-func New(t testing.TB) context.Context {
+// New starts a browser for the test and returns its context; extra options
+// (a window size, say) are added to the defaults. It skips when Chromium is
+// missing outside CI; in CI (CI set) a missing browser fails.
+func New(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
@@ -37,6 +38,7 @@ func New(t testing.TB) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.IgnoreCertErrors,
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
@@ -49,7 +51,8 @@ func New(t testing.TB) context.Context {
 }
 
 // Screenshot saves a full-page PNG under $ARTIFACTS_DIR (default
-// testdata-artifacts/ at the module root) as name.png.
+// testdata-artifacts/ at the module root) as name.png; name may hold a
+// sub-folder ("admin/editor").
 func Screenshot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 means PNG
@@ -61,11 +64,12 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 	if dir == "" {
 		dir = filepath.Join(moduleRoot(), "testdata-artifacts")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	path := filepath.Join(dir, name+".png")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Errorf("artifacts dir: %v", err)
 		return
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o644); err != nil {
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Errorf("save screenshot: %v", err)
 	}
 }

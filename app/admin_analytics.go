@@ -1,0 +1,58 @@
+package app
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app/analytics"
+)
+
+// adminFuncs format report numbers for the admin templates.
+var adminFuncs = template.FuncMap{
+	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"f1":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"day": func(t time.Time) string { return t.Format(time.DateOnly) },
+}
+
+func (a *App) analyticsReport(c echo.Context) (*analytics.Report, error) {
+	r, err := analytics.ParseRange(c.QueryParam("from"), c.QueryParam("to"), a.now())
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return analytics.Build(c.Request().Context(), a.db.Scope(adminShop(c).ID), r)
+}
+
+// adminAnalytics shows the delivery report with server-rendered SVG charts.
+func (a *App) adminAnalytics(c echo.Context) error {
+	rep, err := a.analyticsReport(c)
+	if err != nil {
+		return err
+	}
+	return a.renderAdmin(c, "analytics", map[string]any{
+		"Report":  rep,
+		"From":    rep.Range.First.Format(time.DateOnly),
+		"To":      rep.Range.Last.Format(time.DateOnly),
+		"Trend":   analytics.TrendChart(rep.Trend, rep.Interval),
+		"Transit": analytics.TransitChart(rep.Total),
+		"OnTime":  analytics.OnTimeChart(rep.Carriers),
+	})
+}
+
+// adminAnalyticsCSV downloads the same report as CSV.
+func (a *App) adminAnalyticsCSV(c echo.Context) error {
+	rep, err := a.analyticsReport(c)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("ordertrack-analytics-%s-%s.csv", rep.Range.First.Format(time.DateOnly), rep.Range.Last.Format(time.DateOnly))
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	return rep.WriteCSV(c.Response())
+}

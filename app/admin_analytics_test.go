@@ -1,0 +1,184 @@
+package app
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// seedAnalytics gives shop A two UPS parcels (one on time, one late, with an
+// "Address unknown" exception) and one USPS parcel without a promise, and
+// shop B a DHL parcel whose failed attempt says "SHOP-B-ONLY".
+func seedAnalytics(t *testing.T, db *storage.DB) (shopA, shopB *storage.Shop) {
+	t.Helper()
+	ctx := context.Background()
+	shopA = &storage.Shop{Platform: storage.WooCommerce, Domain: "a.example", Name: "Shop A"}
+	shopB = &storage.Shop{Platform: storage.WooCommerce, Domain: "b.example", Name: "Shop B"}
+	for _, s := range []*storage.Shop{shopA, shopB} {
+		if err := db.UpsertShop(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(d, h int) *time.Time { t := time.Date(2026, 11, d, h, 0, 0, 0, time.UTC); return &t }
+	n := 0
+	ship := func(shop *storage.Shop, carrier string, delivered, promised *time.Time) *storage.Shipment {
+		n++
+		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprint(n), Name: fmt.Sprint("#", n)}
+		if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+			t.Fatal(err)
+		}
+		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: carrier, TrackingNumber: fmt.Sprint("N", n), PublicToken: storage.NewToken(),
+			Stage: "delivered", DestCountry: "US", DestRegion: "TX", ShippedAt: day(2, 10), DeliveredAt: delivered, ETALatest: promised,
+			PageViews: 2, CreatedAt: *day(2, 9)}
+		if err := db.Gorm.Create(s).Error; err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	event := func(s *storage.Shipment, problem, desc string) {
+		n++
+		e := &storage.TrackingEvent{ShopID: s.ShopID, ShipmentID: s.ID, Fingerprint: fmt.Sprint(n), OccurredAt: *day(3, 9),
+			Stage: "in_transit", Problem: problem, Code: "X", Description: desc}
+		if err := db.Gorm.Create(e).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ship(shopA, "ups", day(5, 12), day(5, 0))
+	late := ship(shopA, "ups", day(6, 12), day(5, 0))
+	event(late, "exception", "Address unknown")
+	ship(shopA, "usps", day(4, 12), nil)
+	other := ship(shopB, "dhl", day(4, 12), day(9, 0))
+	event(other, "failed_attempt", "SHOP-B-ONLY")
+	return shopA, shopB
+}
+
+func adminClient(t *testing.T, a *App, shopID int64) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.Get(a.adminLoginURL(shopID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("admin sign-in ended with %d", res.StatusCode)
+	}
+	return c
+}
+
+func getWith(t *testing.T, c *http.Client, url string) (*http.Response, string) {
+	t.Helper()
+	res, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, string(body)
+}
+
+const novemberQuery = "?from=2026-11-01&to=2026-11-30"
+
+func TestAdminAnalyticsPageShowsOnlyTheShopsReport(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		shopA, _ := seedAnalytics(t, a.db)
+		res, body := getWith(t, adminClient(t, a, shopA.ID), base+"/admin/analytics"+novemberQuery)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("status %d: %s", res.StatusCode, body)
+		}
+		for _, want := range []string{
+			`<div class="muted">Shipments</div><div class="stat">3</div>`,
+			`<div class="muted">On time</div><div class="stat">50%</div>`,
+			`<div class="muted">Exceptions</div><div class="stat">33%</div>`,
+			`role="img" aria-labelledby="chart-transit-t chart-transit-d"`,
+			`<title id="chart-ontime-t">On-time delivery by carrier</title>`,
+			`ups 50%, usps no promised dates`,
+			`Address unknown`,
+			`<th scope="row">US-TX</th><td>3</td>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page lacks %s", want)
+			}
+		}
+		for _, leak := range []string{"dhl", "SHOP-B-ONLY"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("shop A's page shows shop B's %q", leak)
+			}
+		}
+	})
+}
+
+func TestAdminAnalyticsCSVExportsTheReport(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		shopA, _ := seedAnalytics(t, a.db)
+		res, body := getWith(t, adminClient(t, a, shopA.ID), base+"/admin/analytics.csv"+novemberQuery)
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(res.Header.Get("Content-Disposition"), `filename="ordertrack-analytics-2026-11-01-2026-11-30.csv"`) {
+			t.Fatalf("status %d, headers %v", res.StatusCode, res.Header)
+		}
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatalf("not CSV: %v", err)
+		}
+		got := map[string]string{}
+		for _, r := range rows[1:] {
+			got[strings.Join(r[:4], "|")] = r[4]
+			if strings.Contains(strings.Join(r, ","), "dhl") || strings.Contains(strings.Join(r, ","), "SHOP-B-ONLY") {
+				t.Errorf("shop A's CSV has shop B's row %v", r)
+			}
+		}
+		// 2 Nov 2026 is a Monday: the 5th is 3 business days later, the 6th 4.
+		for k, want := range map[string]string{
+			"summary|all||shipments":         "3",
+			"carrier|ups||on_time_rate":      "0.5000",
+			"carrier|ups||exception_rate":    "0.5000",
+			"transit|ups|3|deliveries":       "1",
+			"transit|ups|4|deliveries":       "1",
+			"transit|usps|2|deliveries":      "1",
+			"summary|all||page_views":        "6",
+			"trend|day|2026-11-02|shipments": "3",
+		} {
+			if got[k] != want {
+				t.Errorf("csv %s = %q, want %q", k, got[k], want)
+			}
+		}
+	})
+}
+
+func TestAdminAnalyticsRefusesStrangersAndBadRanges(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		shopA, _ := seedAnalytics(t, a.db)
+		tests := []struct {
+			name   string
+			client *http.Client
+			path   string
+			want   int
+		}{
+			{"no session", http.DefaultClient, "/admin/analytics" + novemberQuery, http.StatusUnauthorized},
+			{"no session csv", http.DefaultClient, "/admin/analytics.csv" + novemberQuery, http.StatusUnauthorized},
+			{"reversed range", adminClient(t, a, shopA.ID), "/admin/analytics?from=2026-11-30&to=2026-11-01", http.StatusBadRequest},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if res, _ := getWith(t, tt.client, base+tt.path); res.StatusCode != tt.want {
+					t.Errorf("GET %s = %d, want %d", tt.path, res.StatusCode, tt.want)
+				}
+			})
+		}
+	})
+}

@@ -1,0 +1,385 @@
+// Package analytics turns a shop's aggregated shipment data into the
+// merchant's delivery report: on-time rate and transit times by carrier and
+// destination, delays, exceptions and their reasons, message reach, tracking
+// page use and support contacts, over time. The heavy lifting (grouping a
+// million shipments) happens in SQL in package storage; this package does
+// the calendar work SQL cannot (business days per carrier) and the rates.
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Interval is the bucket size of the trend.
+type Interval string
+
+// The trend intervals.
+const (
+	Daily  Interval = "day"
+	Weekly Interval = "week"
+)
+
+// MaxDays bounds a report's range, which bounds every result it holds.
+const MaxDays = 366
+
+// dailyUpTo is the longest range shown per day; longer ones trend per week.
+const dailyUpTo = 62
+
+// Range is the report's period: shipments created from the first day to the
+// last day, both inclusive, in UTC dates.
+type Range struct {
+	First, Last time.Time
+}
+
+// ErrBadRange is returned for unreadable, reversed or too long ranges.
+var ErrBadRange = errors.New("bad date range")
+
+// ParseRange reads "2006-01-02" dates; an empty last date is today, an empty
+// first date 29 days before the last (30 days in all).
+func ParseRange(first, last string, now time.Time) (Range, error) {
+	var r Range
+	var err error
+	r.Last = dateOf(now)
+	if last != "" {
+		if r.Last, err = time.Parse(time.DateOnly, last); err != nil {
+			return Range{}, fmt.Errorf("%w: to %q: %w", ErrBadRange, last, err)
+		}
+	}
+	r.First = r.Last.AddDate(0, 0, -29)
+	if first != "" {
+		if r.First, err = time.Parse(time.DateOnly, first); err != nil {
+			return Range{}, fmt.Errorf("%w: from %q: %w", ErrBadRange, first, err)
+		}
+	}
+	if r.Last.Before(r.First) {
+		return Range{}, fmt.Errorf("%w: %s is after %s", ErrBadRange, first, last)
+	}
+	if r.Days() > MaxDays {
+		return Range{}, fmt.Errorf("%w: more than %d days", ErrBadRange, MaxDays)
+	}
+	return r, nil
+}
+
+// Days is the number of days in the range.
+func (r Range) Days() int { return int(r.Last.Sub(r.First).Hours()/24) + 1 }
+
+// Window is the half-open creation-time window the storage queries use.
+func (r Range) Window() storage.AnalyticsWindow {
+	return storage.AnalyticsWindow{From: r.First, To: r.Last.AddDate(0, 0, 1)}
+}
+
+// Interval is the trend's bucket size for the range.
+func (r Range) Interval() Interval {
+	if r.Days() <= dailyUpTo {
+		return Daily
+	}
+	return Weekly
+}
+
+// Report is one shop's delivery analytics for a range.
+type Report struct {
+	Range    Range
+	Interval Interval
+	// Total covers every shipment; Carriers and Regions split it, biggest first.
+	Total    Group
+	Carriers []Group
+	Regions  []Group
+	// Reasons are the most frequent carrier wordings of failed attempts and exceptions.
+	Reasons []storage.ProblemReason
+	// Stages says where problems happen: shipments per stage and problem.
+	Stages []storage.ProblemStage
+	// Channels are the messages sent in the period, per channel.
+	Channels []Channel
+	// Contacts counts support contacts and "not received" reports made in
+	// the period, and the shipments they were about.
+	Contacts storage.Contacts
+	Trend    []Point
+}
+
+// Group is the delivery performance of all shipments, one carrier or one
+// destination region.
+type Group struct {
+	Key       string // carrier name, or "US-CA" / "US" for a region
+	Shipments int64
+	Delivered int64
+	Promised  int64 // delivered shipments that had a promised date
+	OnTime    int64 // delivered on or before the promised date
+	Delayed   int64 // delivered late or currently delayed
+	// Exceptions and FailedAttempts count shipments with at least one such
+	// carrier event (kept for Total and Carriers; events carry no region).
+	Exceptions     int64
+	FailedAttempts int64
+	PageViews      int64
+	Viewed         int64 // shipments whose tracking page was opened
+	// Transit[d] counts deliveries that took d business days of the
+	// carrier's calendar; the last bucket holds everything longer.
+	Transit [tracking.MaxTransitDays + 1]int64
+}
+
+// OnTimeRate is the share of promised deliveries that kept the promise.
+func (g Group) OnTimeRate() float64 { return ratio(g.OnTime, g.Promised) }
+
+// DelayRate is the share of shipments that were late or are delayed.
+func (g Group) DelayRate() float64 { return ratio(g.Delayed, g.Shipments) }
+
+// ExceptionRate is the share of shipments with a carrier exception.
+func (g Group) ExceptionRate() float64 { return ratio(g.Exceptions, g.Shipments) }
+
+// FailedAttemptRate is the share of shipments with a failed delivery attempt.
+func (g Group) FailedAttemptRate() float64 { return ratio(g.FailedAttempts, g.Shipments) }
+
+// ViewsPerShipment is the average number of tracking page views.
+func (g Group) ViewsPerShipment() float64 { return ratio(g.PageViews, g.Shipments) }
+
+// TransitCount is the number of deliveries with a known transit time.
+func (g Group) TransitCount() int64 {
+	var n int64
+	for _, c := range g.Transit {
+		n += c
+	}
+	return n
+}
+
+// MeanTransit is the average transit in business days (0 without deliveries).
+func (g Group) MeanTransit() float64 {
+	var sum int64
+	for d, c := range g.Transit {
+		sum += int64(d) * c
+	}
+	return ratio(sum, g.TransitCount())
+}
+
+// TransitPercentile is the smallest transit (business days) that p (0..1) of
+// the deliveries did not exceed; -1 without deliveries.
+func (g Group) TransitPercentile(p float64) int {
+	n := g.TransitCount()
+	if n == 0 {
+		return -1
+	}
+	need := int64(p*float64(n) + 0.999999)
+	need = max(need, 1)
+	var seen int64
+	for d, c := range g.Transit {
+		seen += c
+		if seen >= need {
+			return d
+		}
+	}
+	return len(g.Transit) - 1
+}
+
+func (g *Group) add(l storage.LaneGroup, transit int) {
+	g.Shipments += l.Shipments
+	g.Delivered += l.Delivered
+	g.Promised += l.Promised
+	g.OnTime += l.OnTime
+	g.Delayed += l.Delayed
+	g.PageViews += l.PageViews
+	g.Viewed += l.Viewed
+	if transit >= 0 {
+		g.Transit[min(transit, tracking.MaxTransitDays)] += l.Shipments
+	}
+}
+
+// Channel is the reach of one messaging channel.
+type Channel struct {
+	Name string
+	// Sent counts messages handed to the provider, including those later
+	// reported delivered or opened; Delivered includes opened.
+	Sent, Delivered, Opened, Failed int64
+}
+
+// DeliveryRate is the share of sent messages confirmed delivered.
+func (c Channel) DeliveryRate() float64 { return ratio(c.Delivered, c.Sent) }
+
+// OpenRate is the share of delivered messages opened.
+func (c Channel) OpenRate() float64 { return ratio(c.Opened, c.Delivered) }
+
+// FailureRate is the share of attempted messages that failed.
+func (c Channel) FailureRate() float64 { return ratio(c.Failed, c.Sent+c.Failed) }
+
+// Point is one day or week of the trend (Start is its first day).
+type Point struct {
+	Start     time.Time
+	Shipments int64
+	Delivered int64
+	Promised  int64
+	OnTime    int64
+	Delayed   int64
+}
+
+// OnTimeRate is the share of the period's promised deliveries kept.
+func (p Point) OnTimeRate() float64 { return ratio(p.OnTime, p.Promised) }
+
+// ContactRate is the share of shipments whose shopper contacted support or
+// reported the parcel missing.
+func (r *Report) ContactRate() float64 { return ratio(r.Contacts.Shipments, r.Total.Shipments) }
+
+// Build queries the shop's data for r and computes its report.
+func Build(ctx context.Context, scope storage.ShopScope, r Range) (*Report, error) {
+	data, err := scope.Analytics(ctx, r.Window(), 10)
+	if err != nil {
+		return nil, fmt.Errorf("build report: %w", err)
+	}
+	return Compute(data, r), nil
+}
+
+// Compute turns the aggregated data of a range into a report.
+func Compute(d storage.AnalyticsData, r Range) *Report {
+	rep := &Report{Range: r, Interval: r.Interval(), Total: Group{Key: "all"},
+		Reasons: d.Reasons, Stages: d.Stages, Contacts: d.Contacts}
+	carriers := map[string]*Group{}
+	regions := map[string]*Group{}
+	for _, l := range d.Lanes {
+		transit := -1
+		if !l.ShippedOn.IsZero() && !l.DeliveredOn.IsZero() {
+			transit = tracking.TransitDays(l.ShippedOn, l.DeliveredOn, tracking.CalendarFor(l.Carrier, l.Service))
+		}
+		rep.Total.add(l, transit)
+		group(carriers, l.Carrier).add(l, transit)
+		group(regions, regionKey(l.DestCountry, l.DestRegion)).add(l, transit)
+	}
+	for _, p := range d.Problems {
+		g := group(carriers, p.Carrier)
+		for _, t := range []*Group{g, &rep.Total} {
+			switch tracking.Problem(p.Problem) {
+			case tracking.ProblemException:
+				t.Exceptions += p.Shipments
+			case tracking.ProblemFailedAttempt:
+				t.FailedAttempts += p.Shipments
+			}
+		}
+	}
+	rep.Carriers, rep.Regions = sorted(carriers), sorted(regions)
+	sort.Slice(rep.Stages, func(i, j int) bool {
+		a, b := rep.Stages[i], rep.Stages[j]
+		if ra, rb := tracking.Stage(a.Stage).Rank(), tracking.Stage(b.Stage).Rank(); ra != rb {
+			return ra < rb
+		}
+		return a.Problem < b.Problem
+	})
+	rep.Channels = channels(d.Messages)
+	rep.Trend = trend(d.Days, r, rep.Interval)
+	return rep
+}
+
+func group(m map[string]*Group, key string) *Group {
+	g, ok := m[key]
+	if !ok {
+		g = &Group{Key: key}
+		m[key] = g
+	}
+	return g
+}
+
+// regionKey names a destination: "US-CA", "US" without a region, "unknown"
+// without either.
+func regionKey(country, region string) string {
+	switch {
+	case country == "" && region == "":
+		return "unknown"
+	case region == "":
+		return country
+	case country == "":
+		return region
+	}
+	return country + "-" + region
+}
+
+func sorted(m map[string]*Group) []Group {
+	out := make([]Group, 0, len(m))
+	for _, g := range m {
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Shipments != out[j].Shipments {
+			return out[i].Shipments > out[j].Shipments
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+func channels(ms []storage.MessageCount) []Channel {
+	byName := map[string]*Channel{}
+	var out []Channel
+	for _, m := range ms {
+		c, ok := byName[m.Channel]
+		if !ok {
+			c = &Channel{Name: m.Channel}
+			byName[m.Channel] = c
+		}
+		switch m.Status {
+		case storage.NotificationOpened:
+			c.Opened += m.N
+			c.Delivered += m.N
+			c.Sent += m.N
+		case storage.NotificationDelivered:
+			c.Delivered += m.N
+			c.Sent += m.N
+		case storage.NotificationSent:
+			c.Sent += m.N
+		case storage.NotificationFailed:
+			c.Failed += m.N
+		}
+	}
+	for _, c := range byName {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// trend buckets the days into the interval, with a point for every day or
+// week of the range even when nothing shipped, so gaps show as zeros.
+func trend(days []storage.DayCount, r Range, iv Interval) []Point {
+	start := func(t time.Time) time.Time {
+		if iv == Weekly {
+			// Weeks start on Monday.
+			return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
+		}
+		return t
+	}
+	step := 1
+	if iv == Weekly {
+		step = 7
+	}
+	var out []Point
+	index := map[time.Time]int{}
+	for t := start(r.First); !t.After(r.Last); t = t.AddDate(0, 0, step) {
+		index[t] = len(out)
+		out = append(out, Point{Start: t})
+	}
+	for _, d := range days {
+		i, ok := index[start(dateOf(d.Day))]
+		if !ok {
+			continue
+		}
+		p := &out[i]
+		p.Shipments += d.Shipments
+		p.Delivered += d.Delivered
+		p.Promised += d.Promised
+		p.OnTime += d.OnTime
+		p.Delayed += d.Delayed
+	}
+	return out
+}
+
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}

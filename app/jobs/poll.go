@@ -2,7 +2,17 @@ package jobs
 
 import (
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
+
+// whileActive makes a job unique only against copies not yet finished.
+// River's default unique states include completed, which would swallow every
+// later tick (and every later poll of the same batch) until the completed
+// row is cleaned up a day later.
+var whileActive = []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+}
 
 // SchedulePollsArgs is the periodic tick that finds due shipments and
 // enqueues their polls.
@@ -13,7 +23,7 @@ func (SchedulePollsArgs) Kind() string { return "schedule_polls" }
 
 // InsertOpts keeps at most one pending tick.
 func (SchedulePollsArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 3}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whileActive}, MaxAttempts: 3}
 }
 
 // PollArgs polls one batch of shipments on one carrier.
@@ -28,7 +38,7 @@ func (PollArgs) Kind() string { return "poll" }
 // InsertOpts makes a batch unique while pending so no shipment is polled twice
 // for one due time, even with several schedulers.
 func (PollArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 5}
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whileActive}, MaxAttempts: 5}
 }
 
 // NotifyArgs turns one fired trigger into planned messages.

@@ -199,13 +199,22 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 	}, nil
 }
 
-// page compares GET /t/:token of a shipment in transit with an Echo handler
+// pageShipments is how many shipments the page phase spreads its requests
+// over: shoppers look at different parcels, and every view counts on its
+// shipment's row, so hammering a single page would measure one hot row.
+const pageShipments = 100
+
+// page compares GET /t/:token of shipments in transit with an Echo handler
 // serving a static body of the same size from an identical server.
 func (e *env) page(ctx context.Context, opts Options) ([]Result, error) {
-	token, err := e.seedShipment(ctx)
-	if err != nil {
-		return nil, err
+	tokens := make([]string, pageShipments)
+	for i := range tokens {
+		var err error
+		if tokens[i], err = e.seedShipment(ctx, i); err != nil {
+			return nil, err
+		}
 	}
+	token := tokens[0]
 	base, stop, err := serve(e.a.Handler())
 	if err != nil {
 		return nil, err
@@ -225,15 +234,15 @@ func (e *env) page(ctx context.Context, opts Options) ([]Result, error) {
 	}
 	defer sstop()
 
-	pageLoad := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, _ int) error {
-		_, err := get(ctx, hc, base+"/t/"+token)
+	pageLoad := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
+		_, err := get(ctx, hc, base+"/t/"+tokens[seq%len(tokens)])
 		return err
 	})
 	staticLoad := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, _ int) error {
 		_, err := get(ctx, hc, sbase+"/t/"+token)
 		return err
 	})
-	note := fmt.Sprintf("baseline: Echo handler returning the same %d bytes, same server settings, %d clients", len(first), opts.Concurrency)
+	note := fmt.Sprintf("baseline: Echo handler returning the same %d bytes, same server settings, %d clients over %d shipments", len(first), opts.Concurrency, len(tokens))
 	return []Result{
 		result("tracking page rate", pageLoad.rate(), staticLoad.rate(), "req/s", note),
 		result("tracking page p50", ms(pageLoad.p50), ms(staticLoad.p50), "ms", ""),
@@ -261,23 +270,23 @@ func get(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
 	return b, nil
 }
 
-// seedShipment stores an order with one simulated shipment in transit and
+// seedShipment stores order i with one simulated shipment in transit and
 // its scans so far, and returns the shipment's page token.
-func (e *env) seedShipment(ctx context.Context) (string, error) {
+func (e *env) seedShipment(ctx context.Context, i int) (string, error) {
 	db := e.a.DB()
 	shop, err := db.ShopByDomain(ctx, benchShop)
 	if err != nil {
 		return "", err
 	}
 	now := time.Now().UTC()
-	plan := sim.New(7).Plan(sim.New(7).Number(1), now.AddDate(0, 0, -3), sim.Normal)
+	plan := sim.New(7).Plan(sim.New(7).Number(i), now.AddDate(0, 0, -3), sim.Normal)
 	var past []tracking.Event
 	for _, ev := range plan.Events {
 		if ev.Time.Before(now) {
 			past = append(past, ev)
 		}
 	}
-	o := &storage.Order{ShopID: shop.ID, PlatformID: "bench-1", Name: "#1001", Email: "ana@example.com", CustomerName: "Ana García", Locale: "en", Country: "US", Currency: "USD", Total: "49.90",
+	o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("bench-%d", i), Name: fmt.Sprintf("#%d", 1001+i), Email: "ana@example.com", CustomerName: "Ana García", Locale: "en", Country: "US", Currency: "USD", Total: "49.90",
 		LineItems: storage.JSON[[]storage.LineItem]{V: []storage.LineItem{{Title: "Linen shirt", Variant: "M / Sage", Quantity: 1}, {Title: "Canvas tote", Quantity: 2}}}}
 	if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
 		return "", err

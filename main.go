@@ -5,6 +5,8 @@
 //	ordertrack worker    job process (webhooks, polling, messages)
 //	ordertrack demo      web + worker + demo store + simulated carrier on embedded SQLite
 //	ordertrack migrate   apply database migrations
+//	ordertrack detect    guess a tracking number's carrier
+//	ordertrack bench     measure throughput and policy figures against baselines
 package main
 
 import (
@@ -25,6 +27,8 @@ commands:
   worker    run the job worker process
   demo      run everything on embedded SQLite with a demo store and a simulated carrier
   migrate   apply database migrations and exit
+  detect    NUMBER [--company TEXT]: print the carriers a tracking number may belong to (JSON)
+  bench     [--json] [--scheduler-1m]: measure ingest, page, render and polling against baselines
 
 configuration is read from the environment; see README.md.
 `
@@ -73,6 +77,10 @@ func run(args []string) error {
 		}
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		return app.RunDemo(ctx, cfg, log, os.Stdout)
+	case "detect":
+		return runDetect(args[1:], os.Stdout)
+	case "bench":
+		return runBench(ctx, args[1:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -49,17 +49,39 @@ func fakeUPS(t *testing.T) (*httptest.Server, *int) {
 	return srv, &calls
 }
 
+// startOption adjusts startApp: a logger to capture, or changes to the App
+// made after New and before it starts working.
+type startOption func(*startOptions)
+
+type startOptions struct {
+	log   *slog.Logger
+	setup func(*App)
+}
+
+// withLogger makes the app log to l instead of discarding.
+func withLogger(l *slog.Logger) startOption { return func(o *startOptions) { o.log = l } }
+
+// withSetup runs fn on the App before Run (e.g. to swap a Sender).
+func withSetup(fn func(*App)) startOption { return func(o *startOptions) { o.setup = fn } }
+
 // startApp runs the whole app (web + workers) on a loopback port against db.
-func startApp(t *testing.T, url string, cfg Config) (*App, string) {
+func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, string) {
 	t.Helper()
+	o := startOptions{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	cfg.DatabaseURL, cfg.EncryptionKey, cfg.Port = url, storagetest.Key, 0
 	if cfg.ShopifyAPISecret == "" {
 		cfg.ShopifyAPISecret = testSecret
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ModeAll)
+	a, err := New(ctx, cfg, o.log, ModeAll)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.setup != nil {
+		o.setup(a)
 	}
 	if err := a.db.Migrate(ctx); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,285 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
+)
+
+// upsOutage is how the fake UPS answers one Track call.
+type upsOutage int
+
+const (
+	upsOK upsOutage = iota
+	upsTooMany
+	upsServerError
+	upsDropped // the connection is closed before any answer, like a timeout
+)
+
+// fakeUPSAPI speaks the UPS OAuth and Track wire format, counts Track calls
+// per number (safe for several apps at once) and answers every Track call
+// with the current outage, in transit when there is none.
+type fakeUPSAPI struct {
+	srv    *httptest.Server
+	body   []byte
+	mu     sync.Mutex
+	calls  map[string]int
+	outage upsOutage
+}
+
+func newFakeUPSAPI(t *testing.T, outage upsOutage) *fakeUPSAPI {
+	t.Helper()
+	body, err := os.ReadFile("../integrations/carriers/ups/testdata/in_transit.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeUPSAPI{body: body, calls: map[string]int{}, outage: outage}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeUPSAPI) serve(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if r.URL.Path == "/security/v1/oauth/token" {
+		io.WriteString(w, `{"token_type":"Bearer","access_token":"ups-access-token-sekrit","expires_in":"14399","status":"approved"}`)
+		return
+	}
+	number, ok := strings.CutPrefix(r.URL.Path, "/api/track/v1/details/")
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	f.mu.Lock()
+	f.calls[number]++
+	mode := f.outage
+	f.mu.Unlock()
+	switch mode {
+	case upsTooMany:
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"response":{"errors":[{"code":"250002","message":"Too many requests"}]}}`)
+	case upsServerError:
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, `{"response":{"errors":[{"code":"10001","message":"The request could not be processed"}]}}`)
+	case upsDropped:
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	default:
+		w.Write([]byte(strings.ReplaceAll(string(f.body), "1Z023E2X0214323462", number)))
+	}
+}
+
+func (f *fakeUPSAPI) setOutage(o upsOutage) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.outage = o
+}
+
+func (f *fakeUPSAPI) callsByNumber() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.calls))
+	for k, v := range f.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// seedDueShipments stores a shop and n orders, each with one UPS shipment
+// due for polling, and returns the shop.
+func seedDueShipments(t *testing.T, db *storage.DB, domain string, n int) *storage.Shop {
+	t.Helper()
+	ctx := context.Background()
+	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop " + domain}
+	if err := db.UpsertShop(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	due := time.Now().UTC().Add(-time.Minute)
+	for i := range n {
+		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", domain, i), Name: fmt.Sprintf("#%d", 1001+i),
+			Email: fmt.Sprintf("shopper%d@%s.example", i, domain), CustomerName: "Ana García", Locale: "en", Country: "US"}
+		if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+			t.Fatal(err)
+		}
+		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1ZFAULT%011d", shop.ID*1000+int64(i)),
+			Stage: string(tracking.StagePacked), NextPollAt: &due}
+		if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return shop
+}
+
+// countingSender stands in for the email provider of every app in a test
+// and counts sends per notification.
+type countingSender struct {
+	mu   sync.Mutex
+	sent map[int64]int
+	keys map[string]int
+}
+
+func (c *countingSender) Send(_ context.Context, n *storage.Notification, _ notify.Message) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent[n.ID]++
+	c.keys[n.DedupeKey+"|"+n.Channel]++
+	return fmt.Sprintf("count-%d-%d", n.ID, c.sent[n.ID]), nil
+}
+
+func (c *countingSender) snapshot() (byID map[int64]int, byKey map[string]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	byID, byKey = map[int64]int{}, map[string]int{}
+	for k, v := range c.sent {
+		byID[k] = v
+	}
+	for k, v := range c.keys {
+		byKey[k] = v
+	}
+	return byID, byKey
+}
+
+// pendingJobs counts River jobs that are ready or running now.
+func pendingJobs(t *testing.T, db *storage.DB) int64 {
+	t.Helper()
+	var n int64
+	err := db.Gorm.Raw("SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable') AND scheduled_at <= ?", time.Now().UTC().Add(time.Second)).Scan(&n).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
+	url := storagetest.PostgresURL(t)
+	ups := newFakeUPSAPI(t, upsOK)
+	sender := &countingSender{sent: map[int64]int{}, keys: map[string]int{}}
+	cfg := Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.srv.URL}}
+	swap := withSetup(func(a *App) { a.outbox = sender })
+	a1, _ := startApp(t, url, cfg, swap)
+	a2, _ := startApp(t, url, cfg, swap)
+	const n = 12
+	shop := seedDueShipments(t, a1.db, "scale.myshopify.com", n)
+
+	// Both workers run a scheduler tick at once (a leader hand-over, or a
+	// manual run during the periodic one) and work the poll jobs together.
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for _, a := range []*App{a1, a2, a1, a2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	waitUntil(t, "a sent email for every shipment", func() bool {
+		var sent int64
+		a1.db.Gorm.Model(&storage.Notification{}).Where("shop_id = ? AND status = ?", shop.ID, storage.NotificationSent).Distinct("shipment_id").Count(&sent)
+		return sent == n
+	})
+	waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a1.db) == 0 })
+
+	calls := ups.callsByNumber()
+	if len(calls) != n {
+		t.Errorf("UPS was asked about %d numbers; want %d", len(calls), n)
+	}
+	for number, c := range calls {
+		if c != 1 {
+			t.Errorf("UPS was asked about %s %d times; want once", number, c)
+		}
+	}
+	byID, byKey := sender.snapshot()
+	for id, c := range byID {
+		if c != 1 {
+			t.Errorf("notification %d was sent %d times; want once", id, c)
+		}
+	}
+	for key, c := range byKey {
+		if c != 1 {
+			t.Errorf("dedupe key %s was sent %d times; want once", key, c)
+		}
+	}
+	var rows []struct {
+		DedupeKey string
+		Channel   string
+		N         int
+	}
+	a1.db.Gorm.Raw("SELECT dedupe_key, channel, count(*) AS n FROM notifications WHERE shop_id = ? GROUP BY dedupe_key, channel HAVING count(*) > 1", shop.ID).Scan(&rows)
+	if len(rows) > 0 {
+		t.Errorf("notifications stored more than once per dedupe key: %+v", rows)
+	}
+}
+
+func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T) {
+	tests := []struct {
+		name    string
+		outage  upsOutage
+		atLeast time.Duration // the next poll is no sooner than this after the failure
+	}{
+		{"429 with Retry-After waits at least that long", upsTooMany, time.Hour},
+		{"500 backs off", upsServerError, 5 * time.Minute},
+		{"dropped connection backs off", upsDropped, 5 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachDB(t, func(t *testing.T, url string) {
+				ups := newFakeUPSAPI(t, tt.outage)
+				a, _ := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.srv.URL}})
+				shop := seedDueShipments(t, a.db, "fault.myshopify.com", 1)
+				ctx := context.Background()
+				before := time.Now().UTC()
+				if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
+					t.Fatal(err)
+				}
+				var s storage.Shipment
+				waitUntil(t, "the failed poll to be recorded", func() bool {
+					return a.db.Gorm.Where("shop_id = ?", shop.ID).Take(&s).Error == nil && s.PollFailures == 1
+				})
+				if s.NextPollAt == nil || s.NextPollAt.Before(before.Add(tt.atLeast)) {
+					t.Fatalf("after a failed poll next_poll_at = %v; want at least %v after %v", s.NextPollAt, tt.atLeast, before)
+				}
+				if s.Stage != string(tracking.StagePacked) {
+					t.Fatalf("stage after a failed poll = %q; want it unchanged (packed)", s.Stage)
+				}
+
+				// The rescheduled poll comes due and the carrier answers. (Wait
+				// for River to mark the failed poll done first: a poll job still
+				// running absorbs an identical new one.)
+				waitUntil(t, "the failed poll job to finish", func() bool { return pendingJobs(t, a.db) == 0 })
+				ups.setOutage(upsOK)
+				past := time.Now().UTC().Add(-time.Minute)
+				if err := a.db.Gorm.Model(&storage.Shipment{}).Where("id = ?", s.ID).UpdateColumn("next_poll_at", past).Error; err != nil {
+					t.Fatal(err)
+				}
+				if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
+					t.Fatal(err)
+				}
+				waitUntil(t, "the later successful poll to apply", func() bool {
+					return a.db.Gorm.Take(&s, s.ID).Error == nil && s.Stage == string(tracking.StageInTransit)
+				})
+				if s.PollFailures != 0 || s.NextPollAt == nil {
+					t.Fatalf("after success poll_failures=%d next_poll_at=%v; want 0 and a next poll", s.PollFailures, s.NextPollAt)
+				}
+			})
+		})
+	}
+}

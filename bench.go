@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"github.com/ordertrack/ordertrack/bench"
+)
+
+// runBench measures the app against same-run baselines and prints a table,
+// or one JSON object per line with --json.
+func runBench(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print one JSON object per figure")
+	million := fs.Bool("scheduler-1m", false, "seed 1M shipments in Postgres and measure the scheduler tick (slow)")
+	opts := bench.Options{Progress: os.Stderr}
+	fs.IntVar(&opts.Concurrency, "clients", 16, "concurrent HTTP/SQL clients")
+	fs.IntVar(&opts.Requests, "requests", 4000, "requests per load phase")
+	fs.DurationVar(&opts.Duration, "duration", 0, "time limit per load phase (default 10s)")
+	fs.IntVar(&opts.Shipments, "shipments", 2000, "simulated shipments to replay")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	opts.SchedulerMillion = *million
+	opts.PostgresURL = os.Getenv("DATABASE_URL")
+	if opts.PostgresURL == "" {
+		opts.PostgresURL = os.Getenv("TEST_DATABASE_URL")
+	}
+	results, err := bench.Run(ctx, opts)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				return fmt.Errorf("bench: write: %w", err)
+			}
+		}
+	} else {
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "figure\tvalue\tbaseline\tratio\tunit\t")
+		for _, r := range results {
+			fmt.Fprintf(tw, "%s\t%g\t%g\t%g\t%s\t  %s\n", r.Name, r.Value, r.Baseline, r.Ratio, r.Unit, r.Note)
+		}
+		tw.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}

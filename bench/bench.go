@@ -1,0 +1,140 @@
+// Package bench measures ordertrack against baselines taken in the same run
+// on the same machine, so the figures are ratios that mean something on any
+// hardware: webhook ingest against a raw insert, the tracking page against a
+// static response, message rendering against text/template, the adaptive
+// polling policy against fixed hourly polling, and the scheduler's tick cost
+// on a million shipments against the same tick on ten thousand.
+//
+// Everything runs in-process over loopback; loops are bounded by a count and
+// a time limit, so a slow machine gives a slower answer, not a hung one.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Result is one measured figure and its baseline. Ratio is Value/Baseline;
+// whether higher is better depends on the unit (rates: higher, latencies and
+// calls: lower).
+type Result struct {
+	Name     string  `json:"name"`
+	Value    float64 `json:"value"`
+	Unit     string  `json:"unit"`
+	Baseline float64 `json:"baseline"`
+	Ratio    float64 `json:"ratio"`
+	// Note says what the baseline is, or why a figure was skipped.
+	Note string `json:"note,omitempty"`
+}
+
+func result(name string, value, baseline float64, unit, note string) Result {
+	r := Result{Name: name, Value: round(value), Unit: unit, Baseline: round(baseline), Note: note}
+	if baseline != 0 {
+		r.Ratio = round(value / baseline)
+	}
+	return r
+}
+
+func round(v float64) float64 {
+	switch {
+	case v >= 100 || v <= -100:
+		return float64(int64(v*10)) / 10
+	default:
+		return float64(int64(v*1000)) / 1000
+	}
+}
+
+// Options bound a run. The zero value is usable.
+type Options struct {
+	// PostgresURL is a server to create a scratch database on; empty or
+	// unreachable means a temporary SQLite file. The scratch database is
+	// dropped at the end, so production data is never touched.
+	PostgresURL string
+	// Concurrency is the number of concurrent HTTP or SQL clients (16).
+	Concurrency int
+	// Requests caps each load phase (4000); Duration caps it in time (10 s).
+	Requests int
+	Duration time.Duration
+	// Shipments is the number of simulated shipments to replay (2000).
+	Shipments int
+	// SchedulerMillion seeds a million shipments in Postgres and measures
+	// the scheduler tick; it takes a minute or two.
+	SchedulerMillion bool
+	// Progress receives one line per phase; nil discards.
+	Progress io.Writer
+	Log      *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	if o.Requests <= 0 {
+		o.Requests = 4000
+	}
+	if o.Duration <= 0 {
+		o.Duration = 10 * time.Second
+	}
+	if o.Shipments <= 0 {
+		o.Shipments = 2000
+	}
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+}
+
+// Run measures every figure and returns them in a stable order.
+func Run(ctx context.Context, opts Options) ([]Result, error) {
+	opts.defaults()
+	var out []Result
+
+	fmt.Fprintln(opts.Progress, "bench: polling policy replay")
+	out = append(out, Replay(opts.Shipments)...)
+
+	fmt.Fprintln(opts.Progress, "bench: notification render")
+	rs, err := Render(ctx, opts.Requests, opts.Duration)
+	if err != nil {
+		return out, err
+	}
+	out = append(out, rs...)
+
+	env, err := openEnv(ctx, opts)
+	if err != nil {
+		return out, err
+	}
+	defer env.close()
+	fmt.Fprintf(opts.Progress, "bench: webhook ingest on %s\n", env.dialect)
+	rs, err = env.ingest(ctx, opts)
+	if err != nil {
+		return out, err
+	}
+	out = append(out, rs...)
+
+	fmt.Fprintf(opts.Progress, "bench: tracking page on %s\n", env.dialect)
+	rs, err = env.page(ctx, opts)
+	if err != nil {
+		return out, err
+	}
+	out = append(out, rs...)
+
+	switch {
+	case !opts.SchedulerMillion:
+		out = append(out, Result{Name: "scheduler tick, 1M shipments", Note: "skipped: pass --scheduler-1m (Postgres only, takes a few minutes)"})
+	case env.admin == "":
+		out = append(out, Result{Name: "scheduler tick, 1M shipments", Note: "skipped: needs Postgres (DATABASE_URL or TEST_DATABASE_URL)"})
+	default:
+		fmt.Fprintln(opts.Progress, "bench: scheduler tick with 1M shipments")
+		rs, err = env.scheduler(ctx)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}

@@ -1,0 +1,304 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the pgx database/sql driver, for the scratch database
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/sim"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+const (
+	benchShop   = "bench.myshopify.com"
+	benchSecret = "bench-shopify-secret"
+)
+
+// benchKey seals the scratch database's secrets; its data is thrown away.
+var benchKey = []byte("ordertrack-bench-key-not-secret!")
+
+// env is an app (web mode: HTTP and job inserts, no workers) on a scratch
+// database.
+type env struct {
+	dialect storage.Dialect
+	admin   string // the Postgres server's URL; empty on SQLite
+	url     string
+	a       *app.App
+	cleanup []func()
+}
+
+func listenLoopback() (net.Listener, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen on loopback: %w", err)
+	}
+	return ln, nil
+}
+
+func openEnv(ctx context.Context, opts Options) (*env, error) {
+	e := &env{dialect: storage.SQLite}
+	if opts.PostgresURL != "" && reachable(ctx, opts.PostgresURL) {
+		adm, err := sql.Open("pgx", opts.PostgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		name := fmt.Sprintf("ordertrack_bench_%d_%d", os.Getpid(), time.Now().Unix()%100000)
+		if _, err := adm.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+			adm.Close()
+			return nil, fmt.Errorf("create scratch database: %w", err)
+		}
+		e.cleanup = append(e.cleanup, func() {
+			adm.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			adm.Close()
+		})
+		e.dialect, e.admin, e.url = storage.Postgres, opts.PostgresURL, withDBName(opts.PostgresURL, name)
+	} else {
+		dir, err := os.MkdirTemp("", "ordertrack-bench-")
+		if err != nil {
+			return nil, fmt.Errorf("temp dir: %w", err)
+		}
+		e.cleanup = append(e.cleanup, func() { os.RemoveAll(dir) })
+		e.url = filepath.Join(dir, "bench.db")
+	}
+	cfg := app.Config{DatabaseURL: e.url, EncryptionKey: benchKey, ShopifyAPISecret: benchSecret, AppURL: "http://127.0.0.1"}
+	a, err := app.New(ctx, cfg, opts.Log, app.ModeWeb)
+	if err != nil {
+		e.close()
+		return nil, fmt.Errorf("start app: %w", err)
+	}
+	e.a = a
+	e.cleanup = append(e.cleanup, func() { a.Close() })
+	if err := a.DB().Migrate(ctx); err != nil {
+		e.close()
+		return nil, fmt.Errorf("migrate scratch database: %w", err)
+	}
+	if err := a.DB().UpsertShop(ctx, &storage.Shop{Platform: storage.Shopify, Domain: benchShop, Name: "Bench Shop"}); err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) close() {
+	for i := len(e.cleanup) - 1; i >= 0; i-- {
+		e.cleanup[i]()
+	}
+}
+
+func reachable(ctx context.Context, url string) bool {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return db.PingContext(ctx) == nil
+}
+
+func withDBName(url, name string) string {
+	q := ""
+	if i := strings.IndexByte(url, '?'); i >= 0 {
+		url, q = url[:i], url[i:]
+	}
+	return url[:strings.LastIndexByte(url, '/')+1] + name + q
+}
+
+// orderBody is a realistic orders/create body (about 3 KB, like Shopify's
+// smaller orders); ingest stores it unparsed, so only its size matters.
+func orderBody() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"id":820982911946154508,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508","name":"#9999","email":"jon@example.com","created_at":"2026-03-02T10:00:00-05:00","updated_at":"2026-03-02T10:00:00-05:00","currency":"USD","total_price":"403.00","gateway":"bogus","customer_locale":"en","financial_status":"paid","line_items":[`)
+	for i := range 6 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%d,"title":"Aviator sunglasses","variant_title":"Black / M","sku":"SKU-%d","quantity":1,"price":"89.99","vendor":"Bench","requires_shipping":true,"taxable":true,"fulfillment_status":null,"properties":[]}`, 866550311766439000+i, i)
+	}
+	b.WriteString(`],"shipping_address":{"first_name":"Steve","last_name":"Shipper","address1":"123 Shipping Street","city":"Shippington","province":"Kentucky","zip":"40003","country_code":"US","phone":"555-555-5555"},"billing_address":{"first_name":"Steve","last_name":"Shipper","address1":"123 Billing Street","city":"Billtown","province":"Kentucky","zip":"K2P0B0","country_code":"US"},"fulfillments":[]}`)
+	return b.Bytes()
+}
+
+func sign(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// ingest compares a signed webhook over HTTP (verify + store + enqueue in
+// one transaction) with a raw single-row insert of the same payload.
+func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
+	base, stop, err := serve(e.a.Handler())
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	body := orderBody()
+	mac := sign(benchSecret, body)
+	hc := client(opts.Concurrency)
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	hook := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Shopify-Topic", "orders/create")
+		req.Header.Set("X-Shopify-Shop-Domain", benchShop)
+		req.Header.Set("X-Shopify-Webhook-Id", run+"-"+strconv.Itoa(seq))
+		req.Header.Set("X-Shopify-Hmac-Sha256", mac)
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("webhook: status %d", res.StatusCode)
+		}
+		return nil
+	})
+
+	g := e.a.DB().Gorm.WithContext(ctx)
+	ddl := "CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL UNIQUE, payload BLOB NOT NULL, received_at TIMESTAMP NOT NULL)"
+	if e.dialect == storage.Postgres {
+		ddl = "CREATE TABLE bench_raw (id BIGSERIAL PRIMARY KEY, delivery_id TEXT NOT NULL UNIQUE, payload BYTEA NOT NULL, received_at TIMESTAMPTZ NOT NULL)"
+	}
+	if err := g.Exec(ddl).Error; err != nil {
+		return nil, fmt.Errorf("create baseline table: %w", err)
+	}
+	raw := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
+		return g.WithContext(ctx).Exec("INSERT INTO bench_raw (delivery_id, payload, received_at) VALUES (?, ?, ?)", run+"-"+strconv.Itoa(seq), body, time.Now().UTC()).Error
+	})
+	if hook.errors > 0 || raw.errors > 0 {
+		fmt.Fprintf(opts.Progress, "bench: ingest errors: webhook %d, insert %d\n", hook.errors, raw.errors)
+	}
+	note := fmt.Sprintf("baseline: single-row INSERT of the same %d-byte payload, %d clients, %s", len(body), opts.Concurrency, e.dialect)
+	return []Result{
+		result("webhook ingest rate", hook.rate(), raw.rate(), "req/s", note),
+		result("webhook ingest p50", ms(hook.p50), ms(raw.p50), "ms", ""),
+		result("webhook ingest p99", ms(hook.p99), ms(raw.p99), "ms", ""),
+	}, nil
+}
+
+// pageShipments is how many shipments the page phase spreads its requests
+// over: shoppers look at different parcels, and every view counts on its
+// shipment's row, so hammering a single page would measure one hot row.
+const pageShipments = 100
+
+// page compares GET /t/:token of shipments in transit with an Echo handler
+// serving a static body of the same size from an identical server.
+func (e *env) page(ctx context.Context, opts Options) ([]Result, error) {
+	tokens := make([]string, pageShipments)
+	for i := range tokens {
+		var err error
+		if tokens[i], err = e.seedShipment(ctx, i); err != nil {
+			return nil, err
+		}
+	}
+	token := tokens[0]
+	base, stop, err := serve(e.a.Handler())
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	hc := client(opts.Concurrency)
+	first, err := get(ctx, hc, base+"/t/"+token)
+	if err != nil {
+		return nil, err
+	}
+	static := echo.New()
+	static.HideBanner = true
+	static.GET("/t/:token", func(c echo.Context) error { return c.HTMLBlob(http.StatusOK, first) })
+	sbase, sstop, err := serve(static)
+	if err != nil {
+		return nil, err
+	}
+	defer sstop()
+
+	pageLoad := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
+		_, err := get(ctx, hc, base+"/t/"+tokens[seq%len(tokens)])
+		return err
+	})
+	staticLoad := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, _ int) error {
+		_, err := get(ctx, hc, sbase+"/t/"+token)
+		return err
+	})
+	note := fmt.Sprintf("baseline: Echo handler returning the same %d bytes, same server settings, %d clients over %d shipments", len(first), opts.Concurrency, len(tokens))
+	return []Result{
+		result("tracking page rate", pageLoad.rate(), staticLoad.rate(), "req/s", note),
+		result("tracking page p50", ms(pageLoad.p50), ms(staticLoad.p50), "ms", ""),
+		result("tracking page p99", ms(pageLoad.p99), ms(staticLoad.p99), "ms", ""),
+	}, nil
+}
+
+func get(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: status %d", url, res.StatusCode)
+	}
+	return b, nil
+}
+
+// seedShipment stores order i with one simulated shipment in transit and
+// its scans so far, and returns the shipment's page token.
+func (e *env) seedShipment(ctx context.Context, i int) (string, error) {
+	db := e.a.DB()
+	shop, err := db.ShopByDomain(ctx, benchShop)
+	if err != nil {
+		return "", err
+	}
+	now := time.Now().UTC()
+	plan := sim.New(7).Plan(sim.New(7).Number(i), now.AddDate(0, 0, -3), sim.Normal)
+	var past []tracking.Event
+	for _, ev := range plan.Events {
+		if ev.Time.Before(now) {
+			past = append(past, ev)
+		}
+	}
+	o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("bench-%d", i), Name: fmt.Sprintf("#%d", 1001+i), Email: "ana@example.com", CustomerName: "Ana García", Locale: "en", Country: "US", Currency: "USD", Total: "49.90",
+		LineItems: storage.JSON[[]storage.LineItem]{V: []storage.LineItem{{Title: "Linen shirt", Variant: "M / Sage", Quantity: 1}, {Title: "Canvas tote", Quantity: 2}}}}
+	if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+		return "", err
+	}
+	s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: sim.Code, TrackingNumber: plan.Number, Stage: string(tracking.StagePacked)}
+	if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+		return "", err
+	}
+	st := tracking.Derive(past, tracking.State{Stage: tracking.StagePacked})
+	eta := tracking.ETA{Window: plan.Promised, Source: tracking.SourceCarrier}
+	if _, err := storage.ApplyUpdate(ctx, db.Gorm, s, storage.Update{Added: past, State: st, ETA: eta, Service: plan.Service, Polled: true}); err != nil {
+		return "", err
+	}
+	return s.PublicToken, nil
+}

@@ -240,7 +240,8 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 			var failed, processed int64
 			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND poll_failures > 0", shop.ID).Count(&failed)
 			a.db.Gorm.Model(&storage.WebhookDelivery{}).Where("status <> ?", storage.DeliveryReceived).Count(&processed)
-			return failed == 1 && processed == 2
+			// The webhook's own UPS shipment may be polled (and fail) too.
+			return failed >= 1 && processed == 2
 		})
 		waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })
 		ups.setOutage(upsOK)

@@ -41,6 +41,8 @@ type App struct {
 	lookups  lookupLimiter
 
 	adminPages map[string]*template.Template
+	views      viewCache
+	pageViews  pageViewCounter
 	shopify    shopifyHolder
 }
 
@@ -127,6 +129,10 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 		<-ctx.Done()
 		return nil
 	}
+	viewsDone := make(chan struct{})
+	viewsCtx, stopViews := context.WithCancel(context.Background())
+	go func() { a.countPageViews(viewsCtx); close(viewsDone) }()
+	defer func() { stopViews(); <-viewsDone }()
 	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(a.cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

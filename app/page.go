@@ -30,7 +30,7 @@ func (a *App) trackPage(c echo.Context) error {
 	if done := c.QueryParam("done"); done != "" {
 		v.ActionDone = trackpage.ActionKind(done)
 	}
-	a.recordView(c.Request().Context(), c.Param("token"))
+	a.pageViews.add(c.Param("token"))
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	c.Response().WriteHeader(http.StatusOK)
@@ -46,10 +46,23 @@ func (a *App) trackJSON(c echo.Context) error {
 	return c.JSON(http.StatusOK, trackpage.Summarize(v))
 }
 
-// pageView builds the page for the order that owns the shipment token: every
-// shipment of the order, so a split order reads as one story.
+// pageView is the page for a shipment token in the visitor's language.
 func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
-	ctx := c.Request().Context()
+	v, err := a.views.get(c.Request().Context(), token, a.now(), a.buildView)
+	if err != nil {
+		return trackpage.View{}, err
+	}
+	v.Locale = trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), v.Locale)
+	if l := c.QueryParam("locale"); l != "" {
+		v.Locale = trackpage.Negotiate(l, v.Locale)
+	}
+	return v, nil
+}
+
+// buildView builds the page for the order that owns the shipment token:
+// every shipment of the order, so a split order reads as one story. Locale
+// is the order's; pageView adapts it to the visitor.
+func (a *App) buildView(ctx context.Context, token string) (trackpage.View, error) {
 	ship, err := a.db.ShipmentByToken(ctx, token)
 	if err != nil {
 		return trackpage.View{}, err
@@ -62,10 +75,7 @@ func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
 	if err != nil {
 		return trackpage.View{}, err
 	}
-	locale := trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), m.order.Locale)
-	if l := c.QueryParam("locale"); l != "" {
-		locale = trackpage.Negotiate(l, locale)
-	}
+	locale := trackpage.Negotiate(m.order.Locale, trackpage.DefaultLocale)
 	st := m.shop.Settings.V
 	v := trackpage.View{
 		Locale: locale,
@@ -169,6 +179,7 @@ func (a *App) trackAction(c echo.Context) error {
 	if err := a.recordAction(ctx, ship, string(kind), "page", details); err != nil {
 		return err
 	}
+	a.views.forget(token)
 	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?done="+url.QueryEscape(string(kind))+"#actions")
 }
 
@@ -199,12 +210,6 @@ func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, sourc
 		a.noteShopperAction(ctx, s, kind, source, details)
 	}
 	return err
-}
-
-func (a *App) recordView(ctx context.Context, token string) {
-	if err := a.db.CountPageView(ctx, token); err != nil {
-		a.log.Warn("count page view", "err", err)
-	}
 }
 
 // unsubscribe honours the link in every email: no more email for this

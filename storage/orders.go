@@ -181,9 +181,13 @@ func (db *DB) AddCustomerAction(ctx context.Context, a *CustomerAction) error {
 	return nil
 }
 
-// CountPageView adds one tracking-page view to the shipment, for the
+// AddPageViews adds n tracking-page views to the shipment, for the
 // merchant's contact-rate analytics.
-func (db *DB) CountPageView(ctx context.Context, token string) error {
-	return db.Gorm.WithContext(ctx).Model(&Shipment{}).Where("public_token = ?", token).
-		UpdateColumn("page_views", gorm.Expr("page_views + 1")).Error
+func (db *DB) AddPageViews(ctx context.Context, token string, n int) error {
+	err := db.Gorm.WithContext(ctx).Model(&Shipment{}).Where("public_token = ?", token).
+		UpdateColumn("page_views", gorm.Expr("page_views + ?", n)).Error
+	if err != nil {
+		return fmt.Errorf("add page views: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// pageViewFlushEvery is how often counted tracking-page views are written.
+const pageViewFlushEvery = 10 * time.Second
+
+// pageViewCounter counts tracking-page views in memory and writes them in
+// batches: a view costs no database write on the request path. Views counted
+// since the last flush are lost if the machine dies, which analytics can bear.
+type pageViewCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (p *pageViewCounter) add(token string) {
+	p.mu.Lock()
+	if p.n == nil {
+		p.n = map[string]int{}
+	}
+	p.n[token]++
+	p.mu.Unlock()
+}
+
+func (p *pageViewCounter) take() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.n
+	p.n = nil
+	return out
+}
+
+// flushPageViews writes the counted views.
+func (a *App) flushPageViews(ctx context.Context) {
+	for token, n := range a.pageViews.take() {
+		if err := a.db.AddPageViews(ctx, token, n); err != nil {
+			a.log.Warn("store page views", "err", err)
+		}
+	}
+}
+
+// countPageViews flushes views on a timer until ctx ends, then once more.
+func (a *App) countPageViews(ctx context.Context) {
+	t := time.NewTicker(pageViewFlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			a.flushPageViews(ctx)
+		case <-ctx.Done():
+			flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			a.flushPageViews(flushCtx)
+			cancel()
+			return
+		}
+	}
+}

@@ -50,7 +50,7 @@ type CarrierCredentials struct {
 }
 
 // defaultShopifyScopes match [access_scopes] in shopify.app.toml.
-const defaultShopifyScopes = "read_orders,read_fulfillments,write_fulfillments,read_customers,write_app_proxy"
+const defaultShopifyScopes = "read_orders,write_orders,read_fulfillments,write_fulfillments,read_customers,write_app_proxy"
 
 // demoKey is used only by `ordertrack demo`, whose data is throwaway.
 var demoKey = []byte("ordertrack-demo-key-not-secret!!")

@@ -23,9 +23,14 @@ import (
 const triggerMerchantAction = "merchant_action"
 
 // addAction stores a shopper request and, in the same transaction, the job
-// that emails the merchant about it: no request goes unannounced and no
-// email announces a request that was rolled back.
+// that emails the merchant about it (and, on Shopify, the one that writes it
+// back to the order): no request goes unannounced and no email announces a
+// request that was rolled back.
 func (a *App) addAction(ctx context.Context, act *storage.CustomerAction) error {
+	writeBack, err := a.shopifyWritesBack(ctx, act)
+	if err != nil {
+		return err
+	}
 	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := storage.CreateCustomerAction(ctx, tx, act); err != nil {
 			return err
@@ -36,6 +41,9 @@ func (a *App) addAction(ctx context.Context, act *storage.CustomerAction) error 
 		}
 		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.NotifyMerchantArgs{ActionID: act.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue merchant notice: %w", err)
+		}
+		if writeBack {
+			return a.enqueueOrderWriteback(ctx, sqlTx, act.ID)
 		}
 		return nil
 	})

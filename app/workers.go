@@ -29,6 +29,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.shopifyReconcileShop, timeout: syncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.shopifyFulfillmentEvent))
 	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
+	river.AddWorker(w, river.WorkFunc(a.shopifyOrderWriteback))
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker

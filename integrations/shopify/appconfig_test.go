@@ -27,7 +27,7 @@ func TestAppConfigMatchesPackage(t *testing.T) {
 			t.Errorf("shopify.app.toml does not subscribe to %s", topic)
 		}
 	}
-	for _, scope := range []string{"read_orders", "write_fulfillments", "write_app_proxy"} {
+	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy"} {
 		if !regexp.MustCompile(`(?m)^scopes = "[^"]*\b` + scope + `\b`).MatchString(toml) {
 			t.Errorf("shopify.app.toml does not request %s", scope)
 		}

@@ -28,6 +28,9 @@ type Order struct {
 	Address      Address
 	LineItems    []LineItem
 	Fulfillments []Fulfillment
+	// Tags and Note are what tagsAdd and orderUpdate change.
+	Tags []string
+	Note string
 }
 
 // Address is a fixture shipping address.

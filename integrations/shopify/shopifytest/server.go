@@ -1,7 +1,7 @@
 // Package shopifytest is a fake Shopify for tests: an httptest server that
 // speaks the token endpoint (authorization code, token exchange, refresh) and
-// the GraphQL Admin API (orders, fulfillmentEventCreate, cost extensions,
-// throttling, userErrors), plus helpers that sign webhooks, OAuth and app
+// the GraphQL Admin API (orders, fulfillmentEventCreate, tagsAdd, orderUpdate
+// of note and shipping address, cost extensions, throttling, userErrors), plus helpers that sign webhooks, OAuth and app
 // proxy queries and mint session tokens exactly as Shopify does. It does not
 // import package shopify, so it checks that package against the wire format
 // rather than against itself.
@@ -51,6 +51,7 @@ type shop struct {
 	codes         map[string]bool
 	orders        map[int64]Order
 	events        []FulfillmentEvent
+	addresses     map[int64]MailingAddress
 	throttleNext  int
 	stats         Stats
 }
@@ -97,7 +98,7 @@ func (s *Server) BaseURL(shop string) string { return s.URL + "/" + shop }
 func (s *Server) shop(name string) *shop {
 	sh, ok := s.shops[name]
 	if !ok {
-		sh = &shop{codes: map[string]bool{}, orders: map[int64]Order{}}
+		sh = &shop{codes: map[string]bool{}, orders: map[int64]Order{}, addresses: map[int64]MailingAddress{}}
 		s.shops[name] = sh
 	}
 	return sh
@@ -317,7 +318,9 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		writeJSON(w, http.StatusOK, gqlErrors("the fake needs a named operation", "PARSE_ERROR", cost(1, maxAvailable)))
 		return
 	}
-	requested := map[string]float64{"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10}[m[2]]
+	requested := map[string]float64{
+		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10,
+	}[m[2]]
 	if sh.throttleNext > 0 {
 		sh.throttleNext--
 		sh.stats.Throttled++
@@ -332,6 +335,12 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		s.gqlOrders(w, sh, req.Variables, ext)
 	case "FulfillmentEventCreate":
 		s.gqlFulfillmentEvent(w, sh, req.Variables, ext)
+	case "TagsAdd":
+		s.gqlTagsAdd(w, sh, req.Variables, ext)
+	case "OrderNote":
+		s.gqlOrderNote(w, sh, req.Variables, ext)
+	case "OrderUpdate":
+		s.gqlOrderUpdate(w, sh, req.Variables, ext)
 	default:
 		writeJSON(w, http.StatusOK, gqlErrors("Field '"+m[2]+"' doesn't exist on type 'QueryRoot'", "undefinedField", ext))
 	}

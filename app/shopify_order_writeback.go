@@ -1,0 +1,187 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// writebackTagPrefix starts the order tag of every shopper request
+// ("ordertrack-reschedule"), so merchants can filter their order list.
+const writebackTagPrefix = "ordertrack-"
+
+// shopifyWritesBack reports whether act's order lives on a Shopify shop the
+// app can still write to. Shops without a token (webhook-only installs, the
+// demo) and uninstalled shops get the email and admin entry only.
+func (a *App) shopifyWritesBack(ctx context.Context, act *storage.CustomerAction) (bool, error) {
+	if act.OrderID == nil || a.shopifyAPI() == nil {
+		return false, nil
+	}
+	shop, err := a.db.ShopByID(ctx, act.ShopID)
+	if err != nil {
+		return false, fmt.Errorf("shop of customer action: %w", err)
+	}
+	return shopifyWritable(shop), nil
+}
+
+func shopifyWritable(shop *storage.Shop) bool {
+	return shop.Platform == storage.Shopify && shop.Status == "active" && len(shop.AccessToken) > 0
+}
+
+// enqueueOrderWriteback queues, in the transaction that stores the action,
+// writing it back to the Shopify order.
+func (a *App) enqueueOrderWriteback(ctx context.Context, sqlTx *sql.Tx, actionID int64) error {
+	if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.ShopifyOrderWritebackArgs{ActionID: actionID}, nil); err != nil {
+		return fmt.Errorf("enqueue shopify order write-back: %w", err)
+	}
+	return nil
+}
+
+// shopifyOrderWriteback tags the Shopify order with the request, adds a line
+// to its note and, for an address correction, replaces its shipping
+// address. Each step is safe to repeat, so a retry after a partial run
+// redoes nothing visible. Refusals (an order deleted on Shopify, a missing
+// write_orders scope) cancel the job and are logged; other failures retry
+// with River's backoff.
+func (a *App) shopifyOrderWriteback(ctx context.Context, job *river.Job[jobs.ShopifyOrderWritebackArgs]) error {
+	sh := a.shopifyAPI()
+	if sh == nil {
+		return river.JobCancel(errNoShopify)
+	}
+	act, err := a.db.CustomerAction(ctx, job.Args.ActionID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return river.JobCancel(err) // redacted meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	if act.OrderID == nil {
+		return nil
+	}
+	shop, err := a.db.ShopByID(ctx, act.ShopID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if !shopifyWritable(shop) {
+		return nil // uninstalled since: nothing to write with
+	}
+	order, err := a.db.OrderByID(ctx, *act.OrderID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && order.ShopID != shop.ID) {
+		return river.JobCancel(fmt.Errorf("order %d of shop %d: %w", *act.OrderID, shop.ID, storage.ErrNotFound))
+	}
+	if err != nil {
+		return err
+	}
+	gid := order.PlatformID
+	if n, err := strconv.ParseInt(gid, 10, 64); err == nil {
+		gid = shopify.GID("Order", n)
+	}
+	err = writeBackAction(ctx, sh.client, shop.Domain, gid, act)
+	if err == nil {
+		return nil
+	}
+	out := writebackJobError(job.Attempt, err)
+	var cancel *river.JobCancelError
+	if errors.As(out, &cancel) {
+		a.log.Warn("shopper request not written back to the Shopify order", "action", act.ID, "shop", shop.Domain, "order", gid, "err", err)
+	}
+	return out
+}
+
+func writeBackAction(ctx context.Context, c *shopify.Client, shop, orderGID string, act *storage.CustomerAction) error {
+	if err := c.AddOrderTags(ctx, shop, orderGID, []string{writebackTagPrefix + act.Kind}); err != nil {
+		return err
+	}
+	if err := c.AppendOrderNote(ctx, shop, orderGID, actionNote(act)); err != nil {
+		return err
+	}
+	d := act.Details.V
+	if act.Kind != string(trackpage.ActionCorrectAddress) || !usableAddress(d) {
+		return nil
+	}
+	// orderUpdate replaces the whole address: start from Shopify's current
+	// one so the name, region, country and phone stay.
+	cur, err := c.Order(ctx, shop, orderGID)
+	if err != nil {
+		return err
+	}
+	addr := shopify.MailingAddressFrom(cur.ShippingAddress)
+	// A new street makes the old apartment line meaningless, so address2 is
+	// what the shopper typed, even empty.
+	addr.Address1, addr.Address2 = d[trackpage.FieldAddress1], d[trackpage.FieldAddress2]
+	if v := d[trackpage.FieldCity]; v != "" {
+		addr.City = v
+	}
+	if v := d[trackpage.FieldPostalCode]; v != "" {
+		addr.Zip = v
+	}
+	return c.UpdateShippingAddress(ctx, shop, orderGID, addr)
+}
+
+// usableAddress is a correction Shopify can ship to: a street and a city or
+// postal code. Anything less stays a note for the merchant to follow up.
+func usableAddress(d map[string]string) bool {
+	return d[trackpage.FieldAddress1] != "" && (d[trackpage.FieldCity] != "" || d[trackpage.FieldPostalCode] != "")
+}
+
+// writebackJobError adds the write-back's own refusals to shopifyJobError's:
+// an order Shopify no longer has, and a token without write_orders (granted
+// only when the merchant approves the new scope).
+func writebackJobError(attempt int, err error) error {
+	var gqlErr *shopify.GraphQLError
+	if errors.Is(err, shopify.ErrOrderNotFound) || (errors.As(err, &gqlErr) && gqlErr.Code() == "ACCESS_DENIED") {
+		return river.JobCancel(err)
+	}
+	return shopifyJobError(attempt, err)
+}
+
+// actionNote is the order-note line for a request, one line so a retry can
+// recognise it: "ordertrack: shopper asked to reschedule to Tue Dec 1 (sms)".
+func actionNote(act *storage.CustomerAction) string {
+	d := act.Details.V
+	var what string
+	switch trackpage.ActionKind(act.Kind) {
+	case trackpage.ActionReschedule:
+		what = "asked to reschedule the delivery"
+		if day, err := time.Parse(time.DateOnly, d[trackpage.FieldDate]); err == nil {
+			what = "asked to reschedule to " + day.Format("Mon Jan 2")
+		}
+	case trackpage.ActionCorrectAddress:
+		what = "sent a corrected address"
+		var parts []string
+		for _, f := range []string{trackpage.FieldAddress1, trackpage.FieldAddress2, trackpage.FieldCity, trackpage.FieldPostalCode} {
+			if d[f] != "" {
+				parts = append(parts, d[f])
+			}
+		}
+		if len(parts) > 0 {
+			what += ": " + strings.Join(parts, ", ")
+		}
+	case trackpage.ActionConfirmAddress:
+		what = "confirmed the delivery address"
+	case trackpage.ActionNotReceived:
+		what = "reported the parcel as not received"
+	case trackpage.ActionContactSupport:
+		what = "asked to be contacted"
+	default:
+		what = "sent a request (" + act.Kind + ")"
+	}
+	if n := d[trackpage.FieldNote]; n != "" {
+		what += ` "` + n + `"`
+	}
+	return strings.Join(strings.Fields("ordertrack: shopper "+what+" ("+act.Source+")"), " ")
+}

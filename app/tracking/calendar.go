@@ -62,7 +62,8 @@ func CalendarFor(carrier, service string) Calendar {
 		}
 		return Calendar{Name: "fedex", Workdays: monFri, Holidays: HolidaysUSParcel, MorningUTC: 13}
 	case "sim":
-		return Calendar{Name: "sim", Workdays: monFri, Holidays: HolidaysUSParcel, MorningUTC: 13}
+		// The simulated carrier keeps its clock in UTC: vans leave 07:00.
+		return Calendar{Name: "sim", Workdays: monFri, Holidays: HolidaysUSParcel, MorningUTC: 7}
 	case "dhl", "dhl_express":
 		return Calendar{Name: "dhl", Workdays: monFri, Holidays: HolidaysDE, MorningUTC: 6}
 	case "dhl_paket", "deutsche_post", "hermes":

@@ -43,6 +43,7 @@ const (
 	pollNoETA              = 6 * time.Hour
 	pollSilent             = 8 * time.Hour
 	pollOutForDelivery     = 45 * time.Minute
+	pollInTransitMax       = 3 * time.Hour
 	pollStaleOutForDel     = 3 * time.Hour
 	pollWaiting            = 12 * time.Hour // awaiting pickup, returning
 	pollFailureBase        = 15 * time.Minute
@@ -103,10 +104,63 @@ func NextPoll(s PollState, now time.Time, cal Calendar, rnd func() float64) (nex
 	if !cal.IsWorkingDay(next.UTC()) {
 		next = cal.NextWorkingMorning(next).Add(time.Duration(float64(morningSpread) * rnd()))
 	}
+	if s.Failures == 0 {
+		if van, ok := vanWindowPoll(s, now, cal); ok && van.Before(next) {
+			next = van
+		}
+	}
 	if floor := now.Add(s.RetryAfter); next.Before(floor) {
 		next = floor
 	}
 	return next, false
+}
+
+// vanWindow is how long after the carrier's working morning (MorningUTC)
+// out-for-delivery scans come in: the vans load and leave then, so a
+// parcel's delivery day shows up in that window or not at all.
+const (
+	vanWindow = 3 * time.Hour
+	vanFirst  = 15 * time.Minute
+	vanEvery  = 45 * time.Minute
+)
+
+// vanWindowPoll returns the next hourly poll inside a van window on a day the
+// parcel may be delivered: a working day no earlier than one working day
+// before the estimate (carriers deliver early more often than late), or any
+// working day when there is no estimate. Polling there, and not around the
+// clock, is what finds "out for delivery" about as fast as hourly polling
+// at a fraction of the calls.
+func vanWindowPoll(s PollState, now time.Time, cal Calendar) (time.Time, bool) {
+	if s.Stage != StageShipped && s.Stage != StageInTransit {
+		return time.Time{}, false
+	}
+	from := time.Time{}
+	if !s.ETA.IsZero() {
+		earliest := s.ETA.Earliest
+		if earliest.IsZero() {
+			earliest = s.ETA.Latest
+		}
+		from = dayStart(earliest.UTC())
+		for i := 0; i < 1; {
+			from = from.AddDate(0, 0, -1)
+			if cal.IsWorkingDay(from) {
+				i++
+			}
+		}
+	}
+	day := dayStart(now.UTC())
+	for range 10 {
+		if cal.IsWorkingDay(day) && !day.Before(from) {
+			start := day.Add(time.Duration(cal.MorningUTC) * time.Hour)
+			for t := start.Add(vanFirst); t.Before(start.Add(vanWindow)); t = t.Add(vanEvery) {
+				if t.After(now) {
+					return t, true
+				}
+			}
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	return time.Time{}, false
 }
 
 func baseInterval(s PollState, now time.Time) time.Duration {
@@ -129,7 +183,7 @@ func baseInterval(s PollState, now time.Time) time.Duration {
 		return pollWaiting
 	}
 	if s.ETA.IsZero() {
-		return pollNoETA
+		return min(pollNoETA, pollInTransitMax)
 	}
 	earliest, latest := s.ETA.Earliest, s.ETA.Latest
 	if earliest.IsZero() {
@@ -153,6 +207,10 @@ func baseInterval(s PollState, now time.Time) time.Duration {
 	default:
 		interval = pollFarFromETA
 	}
+	// Exceptions (damage, loss, customs holds) can be scanned on any day
+	// of transit, so no in-transit parcel goes unwatched for long...
+	interval = min(interval, pollInTransitMax)
+	// ...unless it has been silent for days and is not due yet.
 	if daysToETA > 1 && !s.LastEventAt.IsZero() && now.Sub(s.LastEventAt) >= 72*time.Hour {
 		interval = max(interval, pollSilent)
 	}

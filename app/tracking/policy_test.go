@@ -26,13 +26,13 @@ func TestNextPollIntervals(t *testing.T) {
 		{"fresh label polls every 3h", PollState{Stage: StagePacked, NotFound: true, CreatedAt: ts("2026-11-16 06:00")}, monday, 3 * time.Hour},
 		{"label a few days old polls every 6h", PollState{Stage: StagePacked, CreatedAt: ts("2026-11-13 06:00")}, monday, 6 * time.Hour},
 		{"label over a week old polls every 12h", PollState{Stage: StagePacked, NotFound: true, CreatedAt: ts("2026-11-06 06:00")}, monday, 12 * time.Hour},
-		{"far from the ETA polls slowly", inTransit(oneDay("2026-11-23")), monday, 10 * time.Hour},
-		{"a few days from the ETA", inTransit(oneDay("2026-11-19")), monday, 6 * time.Hour},
-		{"the day before the ETA", inTransit(oneDay("2026-11-17")), monday, 4 * time.Hour},
+		{"far from the ETA polls at the in-transit ceiling", inTransit(oneDay("2026-11-23")), monday, 3 * time.Hour},
+		{"a few days from the ETA", inTransit(oneDay("2026-11-19")), monday, 3 * time.Hour},
+		{"the day before the ETA", inTransit(oneDay("2026-11-17")), monday, 3 * time.Hour},
 		{"on the ETA day polls often", inTransit(oneDay("2026-11-16")), monday, time.Hour},
 		{"inside an ETA window polls often", inTransit(Window{Earliest: ts("2026-11-13"), Latest: ts("2026-11-17")}), monday, time.Hour},
 		{"past the ETA", inTransit(oneDay("2026-11-13")), monday, 3 * time.Hour},
-		{"no ETA", inTransit(Window{}), monday, 6 * time.Hour},
+		{"no ETA", inTransit(Window{}), monday, 3 * time.Hour},
 		{"silent for days and not due slows down", PollState{Stage: StageInTransit, LastEventAt: ts("2026-11-12 06:00"), ETA: oneDay("2026-11-19")}, monday, 8 * time.Hour},
 		{"out for delivery today polls every 45m", PollState{Stage: StageOutForDelivery, LastEventAt: ts("2026-11-16 07:00")}, monday, 45 * time.Minute},
 		{"out for delivery since yesterday slows down", PollState{Stage: StageOutForDelivery, LastEventAt: ts("2026-11-13 07:00")}, monday, 3 * time.Hour},
@@ -62,13 +62,34 @@ func TestNextPollSkipsNonWorkingDays(t *testing.T) {
 		now  string
 		want string
 	}{
-		{"friday evening waits for monday morning", CalendarFor("ups", ""), "2026-11-20 20:00", "2026-11-23 13:15"},
-		{"thanksgiving waits for friday morning", CalendarFor("ups", ""), "2026-11-25 20:00", "2026-11-27 13:15"},
-		{"usps works saturday", CalendarFor("usps", ""), "2026-11-20 20:00", "2026-11-21 06:00"},
+		{"friday night waits for monday morning", CalendarFor("ups", ""), "2026-11-20 22:00", "2026-11-23 13:15"},
+		{"thanksgiving waits for friday morning", CalendarFor("ups", ""), "2026-11-25 22:00", "2026-11-27 13:15"},
+		{"usps works saturday", CalendarFor("usps", ""), "2026-11-20 22:00", "2026-11-21 01:00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			next, stop := NextPoll(far, ts(tt.now), tt.cal, noJitter)
+			if stop || !next.Equal(ts(tt.want)) {
+				t.Errorf("NextPoll = %s (stop %v), want %s", next, stop, tt.want)
+			}
+		})
+	}
+}
+
+func TestNextPollWatchesTheVanWindowNearDelivery(t *testing.T) {
+	ups := CalendarFor("ups", "") // vans leave from 13:00 UTC
+	state := PollState{Stage: StageInTransit, LastEventAt: ts("2026-11-16 06:00"), ETA: oneDay("2026-11-18")}
+	tests := []struct {
+		name, now, want string
+	}{
+		{"the working day before the estimate opens the window", "2026-11-17 12:00", "2026-11-17 13:15"},
+		{"inside the window it polls every 45 minutes", "2026-11-17 13:20", "2026-11-17 14:00"},
+		{"after the window the ceiling applies", "2026-11-17 16:00", "2026-11-17 19:00"},
+		{"two days before the estimate no window yet", "2026-11-16 12:00", "2026-11-16 15:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			next, stop := NextPoll(state, ts(tt.now), ups, noJitter)
 			if stop || !next.Equal(ts(tt.want)) {
 				t.Errorf("NextPoll = %s (stop %v), want %s", next, stop, tt.want)
 			}

@@ -135,6 +135,9 @@ func (a *App) renderAdminCode(c echo.Context, code int, page string, data map[st
 		data["Nav"] = page
 	}
 	data["Title"], data["ShopName"], data["CSRF"] = page, shop.Name, c.Get("csrf")
+	if e, ok := c.Get(embeddedKey).(*embeddedPage); ok {
+		data["Embedded"] = e
+	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(code)

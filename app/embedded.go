@@ -36,6 +36,20 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 		}
 		return true, a.embeddedSession(c, next, sh, sess, token)
 	}
+	if r.Method == http.MethodPost {
+		// Forms in the embedded admin post a fresh session token in place of
+		// the cookie and its CSRF token (the iframe has no cookie): a page
+		// elsewhere cannot get one, so it is the CSRF defence too.
+		token := r.PostFormValue("id_token")
+		if token == "" {
+			return false, nil
+		}
+		sess, err := sh.app.VerifySessionToken(token)
+		if err != nil {
+			return true, invalidSession(c)
+		}
+		return true, a.embeddedSession(c, next, sh, sess, token)
+	}
 	q := r.URL.Query()
 	if r.Method != http.MethodGet || q.Get("shop") == "" || (q.Get("embedded") != "1" && q.Get("id_token") == "") {
 		return false, nil
@@ -81,8 +95,46 @@ func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *shopify
 	}
 	c.Set("shop", shop)
 	c.Set("csrf", "") // a bearer token is never sent by the browser on its own
+	e := &embeddedPage{APIKey: sh.app.APIKey(), Shop: sess.Shop, Host: c.Request().URL.Query().Get("host")}
+	if e.Host == "" {
+		e.Host = c.Request().PostFormValue("host")
+	}
+	c.Set(embeddedKey, e)
 	setFrameAncestors(c, sess.Shop)
+	res := c.Response()
+	// Admin URLs carry session tokens: never send them to another origin.
+	res.Header().Set("Referrer-Policy", "same-origin")
+	res.Before(func() { e.keepInRedirect(res.Header(), sessionToken) })
 	return next(c)
+}
+
+const embeddedKey = "embedded"
+
+// embeddedPage is what the admin layout needs to run inside Shopify admin:
+// App Bridge's API key, and the shop and host every navigation carries.
+type embeddedPage struct {
+	APIKey, Shop, Host string
+}
+
+// keepInRedirect keeps a redirect to another admin page (after a form post)
+// inside the embedded session: the iframe has no cookie, so the next page
+// load needs the shop and a session token. The request's own token is
+// reused; it lives a minute and the browser follows at once, and when it
+// has expired the shop parameter sends the load through the bounce page.
+func (e *embeddedPage) keepInRedirect(h http.Header, sessionToken string) {
+	loc, err := url.Parse(h.Get(echo.HeaderLocation))
+	if err != nil || loc.Host != "" || !strings.HasPrefix(loc.Path, "/admin") {
+		return
+	}
+	q := loc.Query()
+	q.Set("embedded", "1")
+	q.Set("shop", e.Shop)
+	if e.Host != "" {
+		q.Set("host", e.Host)
+	}
+	q.Set("id_token", sessionToken)
+	loc.RawQuery = q.Encode()
+	h.Set(echo.HeaderLocation, loc.String())
 }
 
 // hasUsableToken reports whether the shop's stored token works now or can

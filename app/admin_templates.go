@@ -413,19 +413,15 @@ func (a *App) sendTestMessage(ctx context.Context, shop *storage.Shop, t templat
 	if _, err := storage.CreateNotification(ctx, a.db.Gorm, n); err != nil {
 		return err
 	}
-	sender := a.senders[notify.ChannelEmail]
-	if sender == nil {
-		sender = a.outbox
-	}
-	providerID, err := sender.Send(ctx, n, msg)
-	if err != nil {
-		n.Status, n.Error = storage.NotificationFailed, err.Error()
-		if serr := a.db.SaveNotification(ctx, n); serr != nil {
-			return serr
+	n.Attempts = 0
+	if err := a.deliver(ctx, n, msg); err != nil {
+		if n.Status != storage.NotificationFailed {
+			n.Status = storage.NotificationFailed // a test send is not retried
+			if serr := a.db.SaveNotification(ctx, n); serr != nil {
+				return errors.Join(err, serr)
+			}
 		}
 		return fmt.Errorf("send test: %w", err)
 	}
-	now := a.now().UTC()
-	n.Status, n.ProviderID, n.SentAt = storage.NotificationSent, providerID, &now
-	return a.db.SaveNotification(ctx, n)
+	return nil
 }

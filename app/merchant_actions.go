@@ -72,7 +72,7 @@ func (a *App) notifyMerchantJob(ctx context.Context, job *river.Job[jobs.NotifyM
 	if n.Status != storage.NotificationScheduled {
 		return nil
 	}
-	return a.deliver(ctx, n, notify.Message{Channel: notify.ChannelEmail, Subject: n.Subject, Text: n.Body})
+	return jobOutcome(a.deliver(ctx, n, notify.Message{Channel: notify.ChannelEmail, Subject: n.Subject, Text: n.Body}))
 }
 
 func (a *App) logMerchantNotice(ctx context.Context, act *storage.CustomerAction, key string) (*storage.Notification, error) {
@@ -153,36 +153,6 @@ func (a *App) merchantNotice(ctx context.Context, act *storage.CustomerAction) (
 	}
 	b.WriteString("\nThe shopper was told their request was sent to you. Please update the order and the carrier as needed.\n")
 	return subject, b.String(), nil
-}
-
-// deliver hands an already composed message to its channel's provider and
-// logs the outcome, as sendJob does for shopper updates.
-func (a *App) deliver(ctx context.Context, n *storage.Notification, msg notify.Message) error {
-	sender := a.senders[notify.Channel(n.Channel)]
-	if sender == nil {
-		sender = a.outbox
-	}
-	n.Attempts++
-	providerID, err := sender.Send(ctx, n, msg)
-	switch {
-	case errors.Is(err, errPermanent):
-		n.Status, n.Error = storage.NotificationFailed, err.Error()
-		a.metrics.Notifications.WithLabelValues(n.Channel, "failed").Inc()
-		if serr := a.db.SaveNotification(ctx, n); serr != nil {
-			return serr
-		}
-		return river.JobCancel(err)
-	case err != nil:
-		n.Error = err.Error()
-		if serr := a.db.SaveNotification(ctx, n); serr != nil {
-			return errors.Join(err, serr)
-		}
-		return err
-	}
-	now := a.now().UTC()
-	n.Status, n.ProviderID, n.SentAt, n.Error = storage.NotificationSent, providerID, &now, ""
-	a.metrics.Notifications.WithLabelValues(n.Channel, "sent").Inc()
-	return a.db.SaveNotification(ctx, n)
 }
 
 // pageRequests lists what the shopper already asked about a shipment, so

@@ -135,6 +135,14 @@ func (a *App) sendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) error 
 		return river.JobCancel(err)
 	}
 	n.Subject, n.Body, n.HTML = msg.Subject, msg.Text, msg.HTML
+	return jobOutcome(a.deliver(ctx, n, msg))
+}
+
+// deliver hands a composed message to its channel's provider (the outbox
+// when none is configured) and logs the outcome. A permanent failure is
+// logged as failed and returned wrapping errPermanent; a transient one keeps
+// the message scheduled with the last error, for the caller to retry.
+func (a *App) deliver(ctx context.Context, n *storage.Notification, msg notify.Message) error {
 	sender := a.senders[notify.Channel(n.Channel)]
 	if sender == nil {
 		sender = a.outbox
@@ -146,13 +154,15 @@ func (a *App) sendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) error 
 		n.Status, n.Error = storage.NotificationFailed, err.Error()
 		a.metrics.Notifications.WithLabelValues(n.Channel, "failed").Inc()
 		if serr := a.db.SaveNotification(ctx, n); serr != nil {
-			return serr
+			return errors.Join(err, serr)
 		}
-		return river.JobCancel(err)
+		return err
 	case err != nil:
 		n.Error = err.Error()
-		a.db.SaveNotification(ctx, n)
-		return err // River retries with backoff; the log shows the last error
+		if serr := a.db.SaveNotification(ctx, n); serr != nil {
+			return errors.Join(err, serr)
+		}
+		return err
 	}
 	now := a.now().UTC()
 	if n.Provider == "" {
@@ -161,6 +171,15 @@ func (a *App) sendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) error 
 	n.ProviderID, n.SentAt = providerID, &now
 	a.metrics.Notifications.WithLabelValues(n.Channel, "sent").Inc()
 	return a.db.MarkSent(ctx, n)
+}
+
+// jobOutcome tells River what a delivery error means: a permanent failure
+// cancels the job (the log shows why), anything else retries with backoff.
+func jobOutcome(err error) error {
+	if errors.Is(err, errPermanent) {
+		return river.JobCancel(err)
+	}
+	return err
 }
 
 // messageContext is everything a message is about.

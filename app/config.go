@@ -45,6 +45,7 @@ type CarrierCredentials struct {
 	USPSClientID, USPSClientSecret   string
 	DHLAPIKey                        string
 	AggregatorAPIKey                 string
+	AggregatorWebhookSecret          string // verifies AfterShip pushes
 	// Base URLs override the production hosts (carrier sandboxes, tests).
 	UPSBaseURL, FedExBaseURL, USPSBaseURL, DHLBaseURL, AggregatorBaseURL string
 }
@@ -75,7 +76,7 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 			UPSClientID: getenv("UPS_CLIENT_ID"), UPSClientSecret: getenv("UPS_CLIENT_SECRET"),
 			FedExClientID: getenv("FEDEX_CLIENT_ID"), FedExClientSecret: getenv("FEDEX_CLIENT_SECRET"),
 			USPSClientID: getenv("USPS_CLIENT_ID"), USPSClientSecret: getenv("USPS_CLIENT_SECRET"),
-			DHLAPIKey: getenv("DHL_API_KEY"), AggregatorAPIKey: getenv("AFTERSHIP_API_KEY"),
+			DHLAPIKey: getenv("DHL_API_KEY"), AggregatorAPIKey: getenv("AFTERSHIP_API_KEY"), AggregatorWebhookSecret: getenv("AFTERSHIP_WEBHOOK_SECRET"),
 			UPSBaseURL: getenv("UPS_BASE_URL"), FedExBaseURL: getenv("FEDEX_BASE_URL"), USPSBaseURL: getenv("USPS_BASE_URL"),
 			DHLBaseURL: getenv("DHL_BASE_URL"), AggregatorBaseURL: getenv("AFTERSHIP_BASE_URL"),
 		},

@@ -3,6 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net/http"
@@ -261,6 +264,57 @@ func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
 		}
 		if *merchantCalls != 1 || *platformCalls != 1 {
 			t.Fatalf("merchant account got %d calls, platform %d; want 1 each", *merchantCalls, *platformCalls)
+		}
+	})
+}
+
+func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		const secret = "aftership-webhook-secret"
+		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{AggregatorWebhookSecret: secret}})
+		ctx := context.Background()
+		tok := seedOrder(t, a, "push.myshopify.com", "#1", "p@example.com") // UPS 1Z999AA10123456784
+		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-1","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",
+		  "tag":"OutForDelivery","checkpoints":[{"checkpoint_time":"2026-11-25T07:30:00-05:00","city":"AUSTIN","state":"TX","country_iso3":"USA",
+		  "message":"Out For Delivery Today","tag":"OutForDelivery","subtag":"OutForDelivery_001"}]}}`)
+		post := func(sig string) int {
+			req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/aftership", bytes.NewReader(body))
+			req.Header.Set("aftership-hmac-sha256", sig)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write(body)
+		good := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+		if code := post(base64.StdEncoding.EncodeToString([]byte("forged"))); code != http.StatusUnauthorized {
+			t.Fatalf("forged push = %d; want 401", code)
+		}
+		var n int64
+		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		if n != 0 {
+			t.Fatalf("forged push stored %d deliveries", n)
+		}
+		for range 2 {
+			if code := post(good); code != http.StatusOK {
+				t.Fatalf("signed push = %d; want 200", code)
+			}
+		}
+		var s *storage.Shipment
+		waitUntil(t, "the pushed out-for-delivery scan", func() bool {
+			var err error
+			s, err = a.db.ShipmentByToken(ctx, tok)
+			return err == nil && s.Stage == "out_for_delivery"
+		})
+		if s.NextPollAt == nil || s.NextPollAt.Before(time.Now().Add(11*time.Hour)) {
+			t.Fatalf("next poll after a push = %v; want the 12 h safety net", s.NextPollAt)
+		}
+		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		if n != 1 {
+			t.Fatalf("push delivered twice stored %d deliveries; want 1", n)
 		}
 	})
 }

@@ -21,6 +21,9 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/auth/woocommerce/return", a.wooReturn)
 	e.POST("/webhooks/woocommerce/:shop", a.wooWebhook)
 
+	// Carriers that push their news (AfterShip), so we poll less.
+	e.POST("/webhooks/carriers/:name", a.carrierPush)
+
 	// Message providers: delivery status and shopper replies.
 	e.POST("/webhooks/messaging/sendgrid", a.sendgridEvents)
 	e.POST("/webhooks/messaging/twilio/status", a.twilioStatus)

@@ -191,3 +191,25 @@ func (db *DB) AddPageViews(ctx context.Context, token string, n int) error {
 	}
 	return nil
 }
+
+// ShipmentsByNumber finds every shipment (any shop) with a tracking number,
+// for carrier pushes, which name the number but not the shop.
+func (db *DB) ShipmentsByNumber(ctx context.Context, number string) ([]Shipment, error) {
+	var out []Shipment
+	if err := db.Gorm.WithContext(ctx).Where("tracking_number = ?", number).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("shipments with number %s: %w", number, err)
+	}
+	return out, nil
+}
+
+// PostponePoll moves a shipment's next poll to at least t, when it is polled
+// at all: a carrier that pushes its news needs polling only as a safety net.
+func (db *DB) PostponePoll(ctx context.Context, shipmentID int64, t time.Time) error {
+	err := db.Gorm.WithContext(ctx).Model(&Shipment{}).
+		Where("id = ? AND next_poll_at IS NOT NULL AND next_poll_at < ?", shipmentID, t).
+		UpdateColumn("next_poll_at", t).Error
+	if err != nil {
+		return fmt.Errorf("postpone poll of shipment %d: %w", shipmentID, err)
+	}
+	return nil
+}

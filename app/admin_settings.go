@@ -78,9 +78,13 @@ func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs
 	if errs == nil {
 		errs = map[string]string{}
 	}
+	accounts, err := a.db.Scope(adminShop(c).ID).CarrierAccounts(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return a.renderAdminCode(c, code, "settings", map[string]any{
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
-		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"),
+		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 	})
 }
 

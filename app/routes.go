@@ -58,6 +58,7 @@ func (a *App) routes(e *echo.Echo) {
 	admin.POST("/templates/:trigger/:channel/:locale/reset", a.adminTemplateReset)
 	admin.GET("/settings", a.adminSettings)
 	admin.POST("/settings", a.adminSettingsSave)
+	admin.POST("/settings/carriers", a.adminCarrierAccountSave)
 	admin.GET("/analytics", a.adminAnalytics)
 	admin.GET("/analytics.csv", a.adminAnalyticsCSV)
 }

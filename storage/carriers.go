@@ -73,3 +73,12 @@ func (db *DB) CarrierAccountKeys(ctx context.Context) (map[CarrierAccountKey]boo
 	}
 	return out, nil
 }
+
+// CarrierAccounts lists the carriers a shop has its own credentials for.
+func (s ShopScope) CarrierAccounts(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := s.q(ctx).Model(&CarrierAccount{}).Order("carrier").Pluck("carrier", &out).Error; err != nil {
+		return nil, fmt.Errorf("list carrier accounts: %w", err)
+	}
+	return out, nil
+}

@@ -41,6 +41,8 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/apps/track", a.appProxyLookup)
 	e.GET("/api/track/:token", a.trackJSON)
 	e.GET("/api/track/woocommerce/orders/:order_id", a.wooStorefront)
+	e.GET("/api/track/orders/:id", a.extensionOrder)
+	e.OPTIONS("/api/track/orders/:id", a.extensionOrder)
 
 	// Merchants: signed-link or Shopify session-token admin.
 	e.GET("/admin/login", a.adminLogin)

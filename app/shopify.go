@@ -119,7 +119,7 @@ func shopifyOrder(o shopify.Order) *storage.Order {
 		name = o.ShippingAddress.Name
 	}
 	so := &storage.Order{
-		PlatformID: o.ID, Name: o.Name, Email: o.ContactEmail(), Phone: o.ContactPhone(), CustomerName: name,
+		PlatformID: o.ID, Name: o.Name, Email: o.ContactEmail(), Phone: o.ContactPhone(), CustomerName: name, CustomerID: o.Customer.ID,
 		Locale: o.Locale, Country: o.ShippingAddress.CountryCode, Currency: o.Currency, Total: o.Total, COD: o.COD,
 		ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{
 			Name: o.ShippingAddress.Name, Address1: o.ShippingAddress.Address1, Address2: o.ShippingAddress.Address2,

@@ -78,6 +78,7 @@ type Order struct {
 	Email             string
 	Phone             string
 	CustomerName      string
+	CustomerID        string // the platform's customer id (Shopify GID)
 	Locale            string
 	Timezone          string
 	Country           string

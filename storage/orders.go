@@ -19,7 +19,7 @@ func UpsertOrder(ctx context.Context, tx *gorm.DB, o *Order) (stale bool, err er
 	res := tx.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "shop_id"}, {Name: "platform_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{
-			"name", "email", "phone", "customer_name", "locale", "timezone", "country", "currency", "total",
+			"name", "email", "phone", "customer_name", "customer_id", "locale", "timezone", "country", "currency", "total",
 			"cod", "shipping_address", "line_items", "platform_updated_at", "cancelled_at", "updated_at",
 		}),
 		Where: clause.Where{Exprs: []clause.Expression{clause.Expr{

@@ -90,3 +90,42 @@ func BearerToken(authorization string) (string, bool) {
 	}
 	return strings.TrimSpace(token), true
 }
+
+// ExtensionSession is what a checkout or customer-account UI extension's
+// session token proves: the shop, and the signed-in customer when there is
+// one (a Customer GID in sub).
+type ExtensionSession struct {
+	Shop        string
+	CustomerGID string
+}
+
+// VerifyExtensionToken checks a UI extension's session token: HS256 with the
+// API secret, aud equal to the API key, exp/nbf within SessionLeeway, and a
+// dest naming a valid shop ("shop.myshopify.com", with or without https://).
+// Unlike admin tokens these carry no iss. Errors wrap ErrSessionToken.
+func VerifyExtensionToken(apiKey, apiSecret, token string, now time.Time) (ExtensionSession, error) {
+	if apiKey == "" || apiSecret == "" {
+		return ExtensionSession{}, fmt.Errorf("verify extension token: missing API key or secret: %w", ErrSessionToken)
+	}
+	var c sessionClaims
+	_, err := jwt.ParseWithClaims(token, &c,
+		func(*jwt.Token) (any, error) { return []byte(apiSecret), nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithAudience(apiKey),
+		jwt.WithExpirationRequired(),
+		jwt.WithLeeway(SessionLeeway),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+	)
+	if err != nil {
+		return ExtensionSession{}, fmt.Errorf("verify extension token: %w: %w", ErrSessionToken, err)
+	}
+	dest := c.Dest
+	if !strings.Contains(dest, "://") {
+		dest = "https://" + dest
+	}
+	shop, err := shopFromDest(dest)
+	if err != nil {
+		return ExtensionSession{}, fmt.Errorf("verify extension token: %w", err)
+	}
+	return ExtensionSession{Shop: shop, CustomerGID: c.Subject}, nil
+}

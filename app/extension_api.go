@@ -1,0 +1,68 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/shopify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// extensionOrder answers the customer-account extension on Shopify's order
+// status page: the order's tracking summary in the shopper's language. The
+// extension's session token names the shop and the signed-in customer; an
+// order of another shop or another customer is 404, exactly like an order we
+// do not track, so the card hides and nothing leaks.
+func (a *App) extensionOrder(c echo.Context) error {
+	h := c.Response().Header()
+	h.Set("Access-Control-Allow-Origin", "*") // bearer-token auth, no cookies
+	h.Set("Vary", "Origin")
+	if c.Request().Method == http.MethodOptions {
+		h.Set("Access-Control-Allow-Headers", "Authorization, Accept")
+		h.Set("Access-Control-Allow-Methods", "GET")
+		return c.NoContent(http.StatusNoContent)
+	}
+	token, ok := shopify.BearerToken(c.Request().Header.Get("Authorization"))
+	if !ok {
+		return echo.NewHTTPError(http.StatusUnauthorized, "missing session token")
+	}
+	sess, err := shopify.VerifyExtensionToken(a.cfg.ShopifyAPIKey, a.cfg.ShopifyAPISecret, token, a.now())
+	if err != nil {
+		return echo.NewHTTPError(http.StatusUnauthorized, "invalid session token")
+	}
+	id := c.Param("id")
+	if _, err := strconv.ParseInt(id, 10, 64); err == nil {
+		id = "gid://shopify/Order/" + id
+	}
+	ctx := c.Request().Context()
+	shop, err := a.db.ShopByDomain(ctx, sess.Shop)
+	if err != nil {
+		return err
+	}
+	order, err := a.db.OrderByPlatformID(ctx, shop.ID, id)
+	if err != nil {
+		return err
+	}
+	if sess.CustomerGID == "" || order.CustomerID != sess.CustomerGID {
+		return storage.ErrNotFound
+	}
+	ships, err := a.db.OrderShipments(ctx, shop.ID, order.ID)
+	if err != nil {
+		return err
+	}
+	if len(ships) == 0 {
+		return storage.ErrNotFound
+	}
+	v, err := a.pageView(c, ships[0].PublicToken)
+	if err != nil {
+		return err
+	}
+	if l := strings.TrimSpace(c.QueryParam("locale")); l != "" {
+		v.Locale = trackpage.Negotiate(l, v.Locale)
+	}
+	return c.JSON(http.StatusOK, trackpage.Summarize(v))
+}

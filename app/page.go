@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -21,20 +22,34 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// trackPage renders /t/:token, the link every message carries.
+// trackPage renders /t/:token, the link every message carries. The rendered
+// page is reused with its view (see viewTTL), except right after the shopper
+// acted, when the page thanks them.
 func (a *App) trackPage(c echo.Context) error {
-	v, err := a.pageView(c, c.Param("token"))
+	token := c.Param("token")
+	v, err := a.pageView(c, token)
 	if err != nil {
 		return err
 	}
+	a.pageViews.add(token)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set("Cache-Control", "private, no-store")
 	if done := c.QueryParam("done"); done != "" {
 		v.ActionDone = trackpage.ActionKind(done)
+		c.Response().WriteHeader(http.StatusOK)
+		return a.pages.Render(c.Response(), v)
 	}
-	a.pageViews.add(c.Param("token"))
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	return a.pages.Render(c.Response(), v)
+	page, ok := a.views.page(token, v.Locale, a.now())
+	if !ok {
+		var buf bytes.Buffer
+		if err := a.pages.Render(&buf, v); err != nil {
+			return err
+		}
+		page = buf.Bytes()
+		a.views.storePage(token, v.Locale, page)
+	}
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page)
 }
 
 // trackJSON is the same status for extensions and the WooCommerce plugin.

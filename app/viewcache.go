@@ -26,6 +26,7 @@ type viewCache struct {
 type cachedView struct {
 	v       trackpage.View
 	expires time.Time
+	pages   map[string][]byte // rendered HTML by locale
 }
 
 // get returns the cached view for token, or builds and caches it.
@@ -54,4 +55,31 @@ func (c *viewCache) forget(token string) {
 	c.mu.Lock()
 	delete(c.m, token)
 	c.mu.Unlock()
+}
+
+// page returns the rendered page of token in locale, when still fresh.
+func (c *viewCache) page(token, locale string, now time.Time) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[token]
+	if !ok || !now.Before(e.expires) {
+		return nil, false
+	}
+	b, ok := e.pages[locale]
+	return b, ok
+}
+
+// storePage keeps a rendered page next to its view, until the view expires.
+func (c *viewCache) storePage(token, locale string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[token]
+	if !ok {
+		return
+	}
+	if e.pages == nil {
+		e.pages = map[string][]byte{}
+	}
+	e.pages[locale] = b
+	c.m[token] = e
 }

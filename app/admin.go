@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ const (
 
 func parseAdminTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "analytics"} {
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "analytics", "shipment"} {
 		t, err := template.New("").Funcs(adminFuncs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)
@@ -160,6 +161,12 @@ func (a *App) adminHome(c echo.Context) error {
 
 func (a *App) adminShipments(c echo.Context) error {
 	f := storage.ShipmentFilter{Stage: c.QueryParam("stage"), Problem: c.QueryParam("problem"), Carrier: c.QueryParam("carrier"), Query: c.QueryParam("q")}
+	if d, err := time.Parse(time.DateOnly, c.QueryParam("from")); err == nil {
+		f.From = d
+	}
+	if d, err := time.Parse(time.DateOnly, c.QueryParam("to")); err == nil {
+		f.To = d.AddDate(0, 0, 1) // the whole "to" day
+	}
 	rows, err := a.db.Scope(adminShop(c).ID).Shipments(c.Request().Context(), f)
 	if err != nil {
 		return err
@@ -172,7 +179,37 @@ func (a *App) adminShipments(c echo.Context) error {
 	for _, s := range tracking.Stages {
 		stages = append(stages, string(s))
 	}
-	return a.renderAdmin(c, "shipments", map[string]any{"Shipments": rows, "Filter": f, "StageOptions": stages, "ProblemOptions": problems})
+	return a.renderAdmin(c, "shipments", map[string]any{"Shipments": rows, "Filter": f, "StageOptions": stages, "ProblemOptions": problems,
+		"From": c.QueryParam("from"), "To": c.QueryParam("to")})
+}
+
+// adminShipment shows one shipment: its full timeline, the messages sent
+// about it with their delivery status, and what the shopper asked.
+func (a *App) adminShipment(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "bad shipment id")
+	}
+	ctx := c.Request().Context()
+	scope := a.db.Scope(adminShop(c).ID)
+	ship, err := scope.Shipment(ctx, id)
+	if err != nil {
+		return err
+	}
+	events, err := a.db.Events(ctx, ship.ID)
+	if err != nil {
+		return err
+	}
+	slices.Reverse(events) // newest first, as on the tracking page
+	msgs, err := scope.ShipmentNotifications(ctx, ship.ID)
+	if err != nil {
+		return err
+	}
+	acts, err := scope.ShipmentActions(ctx, ship.ID)
+	if err != nil {
+		return err
+	}
+	return a.renderAdmin(c, "shipment", map[string]any{"Ship": ship, "Events": events, "Messages": msgs, "Actions": acts, "Nav": "shipments"})
 }
 
 func (a *App) adminOutbox(c echo.Context) error {

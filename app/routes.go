@@ -49,6 +49,7 @@ func (a *App) routes(e *echo.Echo) {
 	admin := e.Group("/admin", a.requireAdmin)
 	admin.GET("", a.adminHome)
 	admin.GET("/shipments", a.adminShipments)
+	admin.GET("/shipments/:id", a.adminShipment)
 	admin.GET("/outbox", a.adminOutbox)
 	admin.GET("/webhooks", a.adminWebhooks)
 	admin.POST("/webhooks/:id/replay", a.adminReplay)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -25,7 +26,8 @@ func (s ShopScope) q(ctx context.Context) *gorm.DB {
 // ShipmentFilter narrows the shipment list.
 type ShipmentFilter struct {
 	Stage, Problem, Carrier string
-	Query                   string // order name or tracking number
+	Query                   string    // order name or tracking number
+	From, To                time.Time // created in [From, To); zero = open
 	Limit                   int
 }
 
@@ -47,6 +49,12 @@ func (s ShopScope) Shipments(ctx context.Context, f ShipmentFilter) ([]ShipmentR
 	}
 	if f.Carrier != "" {
 		q = q.Where("shipments.carrier = ?", f.Carrier)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("shipments.created_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("shipments.created_at < ?", f.To.UTC())
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		q = q.Where("shipments.tracking_number = ? OR orders.name IN ?", strings.ToUpper(t), []string{t, "#" + strings.TrimPrefix(t, "#")})
@@ -77,6 +85,28 @@ func (s ShopScope) StageCounts(ctx context.Context) (stages, problems []Count, e
 		return nil, nil, fmt.Errorf("count problems: %w", err)
 	}
 	return stages, problems, nil
+}
+
+// Shipment loads one of the shop's shipments with its order's name;
+// another shop's id is ErrNotFound.
+func (s ShopScope) Shipment(ctx context.Context, id int64) (*ShipmentRow, error) {
+	var out ShipmentRow
+	err := s.db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
+		Joins("JOIN orders ON orders.id = shipments.order_id").
+		Where("shipments.shop_id = ? AND shipments.id = ?", s.id, id).Take(&out).Error
+	if err != nil {
+		return nil, notFound(err, "shipment %d", id)
+	}
+	return &out, nil
+}
+
+// ShipmentNotifications lists the messages about one of the shop's shipments.
+func (s ShopScope) ShipmentNotifications(ctx context.Context, shipmentID int64) ([]Notification, error) {
+	var out []Notification
+	if err := s.q(ctx).Where("shipment_id = ?", shipmentID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("messages of shipment %d: %w", shipmentID, err)
+	}
+	return out, nil
 }
 
 // Notifications lists the shop's message log, newest first.

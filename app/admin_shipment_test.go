@@ -1,0 +1,44 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		ctx := context.Background()
+		tokA := seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
+		tokB := seedOrder(t, a, "shop-b.myshopify.com", "#2001", "bo@example.com")
+		shipA, _ := a.db.ShipmentByToken(ctx, tokA)
+		shipB, _ := a.db.ShipmentByToken(ctx, tokB)
+		if err := a.recordAction(ctx, shipA, "reschedule", "sms", map[string]string{"date": "2026-12-01"}); err != nil {
+			t.Fatal(err)
+		}
+		s := signIn(t, a, base, shipA.ShopID)
+		code, page := s.get(fmt.Sprintf("%s/admin/shipments/%d", base, shipA.ID))
+		if code != http.StatusOK || !strings.Contains(page, "#1001") || !strings.Contains(page, "reschedule") || !strings.Contains(page, "2026-12-01") {
+			t.Fatalf("detail page = %d; want the order, the request and its date", code)
+		}
+		waitUntil(t, "the shipped email in the log", func() bool {
+			var n int64
+			a.db.Gorm.Model(&storage.Notification{}).Where("shipment_id = ? AND trigger = ?", shipA.ID, "shipped").Count(&n)
+			return n > 0
+		})
+		if _, page := s.get(fmt.Sprintf("%s/admin/shipments/%d", base, shipA.ID)); !strings.Contains(page, "ana@example.com") {
+			t.Fatal("detail page does not list the message sent to the shopper")
+		}
+		if code, _ := s.get(fmt.Sprintf("%s/admin/shipments/%d", base, shipB.ID)); code != http.StatusNotFound {
+			t.Fatalf("shop A opening shop B's shipment = %d; want 404", code)
+		}
+		if code, page := s.get(base + "/admin/shipments?from=2000-01-01&to=2000-01-02"); code != http.StatusOK || strings.Contains(page, "1Z999AA10123456784") {
+			t.Fatal("a date range before the shipment still lists it")
+		}
+	})
+}

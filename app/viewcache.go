@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/ordertrack/ordertrack/app/trackpage"
 )
 
@@ -19,8 +21,9 @@ const maxCachedViews = 20000
 
 // viewCache keeps recently built tracking pages by shipment token.
 type viewCache struct {
-	mu sync.Mutex
-	m  map[string]cachedView
+	mu     sync.Mutex
+	m      map[string]cachedView
+	builds singleflight.Group // one build per token at a time, however many shoppers wait
 }
 
 type cachedView struct {
@@ -37,17 +40,23 @@ func (c *viewCache) get(ctx context.Context, token string, now time.Time, build 
 	if ok && now.Before(e.expires) {
 		return e.v, nil
 	}
-	v, err := build(ctx, token)
+	built, err, _ := c.builds.Do(token, func() (any, error) {
+		v, err := build(ctx, token)
+		if err != nil {
+			return trackpage.View{}, err
+		}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= maxCachedViews {
+			c.m = make(map[string]cachedView)
+		}
+		c.m[token] = cachedView{v: v, expires: now.Add(viewTTL)}
+		c.mu.Unlock()
+		return v, nil
+	})
 	if err != nil {
 		return trackpage.View{}, err
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCachedViews {
-		c.m = make(map[string]cachedView)
-	}
-	c.m[token] = cachedView{v: v, expires: now.Add(viewTTL)}
-	c.mu.Unlock()
-	return v, nil
+	return built.(trackpage.View), nil
 }
 
 // forget drops a token's view, so the shopper sees their own action at once.

@@ -153,8 +153,9 @@ func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
 		ck, csrf := signInCookie(t, a, base, shopA.ID)
 
 		pages := []struct{ path, own, other string }{
-			{"/admin/shipments", "/t/" + shipA.PublicToken, "/t/" + shipB.PublicToken},
-			{"/admin/shipments?q=" + shipB.TrackingNumber, "", "/t/" + shipB.PublicToken},
+			{"/admin/shipments", fmt.Sprintf(`/admin/shipments/%d"`, shipA.ID), fmt.Sprintf(`/admin/shipments/%d"`, shipB.ID)},
+			{"/admin/shipments?q=" + shipB.TrackingNumber, "", fmt.Sprintf(`/admin/shipments/%d"`, shipB.ID)},
+			{fmt.Sprintf("/admin/shipments/%d", shipA.ID), "/t/" + shipA.PublicToken, "/t/" + shipB.PublicToken},
 			{"/admin/webhooks", "broken-" + shopA.Domain, "broken-" + shopB.Domain},
 			{"/admin/outbox", "outbox-" + shopA.Domain, "outbox-" + shopB.Domain},
 		}

@@ -99,6 +99,25 @@ func (a *App) carrierFor(ctx context.Context, shopID int64, name string) (*carri
 	return c, nil
 }
 
+// carrierQuota is a carrier's documented limit beyond calls per second.
+type carrierQuota struct {
+	PerDay            int // calls per account per UTC day, across machines
+	PerShipmentPerDay int // fetches of one number per day
+}
+
+// carrierQuotas: DHL's starter key allows 250 calls a day and at most 10
+// fetches of one shipment a day (its 1 call/s is the rate limiter's job).
+var carrierQuotas = map[string]carrierQuota{
+	"dhl": {PerDay: 250, PerShipmentPerDay: 10},
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 // schedulerBatch bounds one tick's work; the next tick takes the rest.
 const schedulerBatch = 1000
 
@@ -176,6 +195,29 @@ func (a *App) poll(ctx context.Context, job *river.Job[jobs.PollArgs]) error {
 	numbers := make([]string, len(ships))
 	for i, s := range ships {
 		numbers[i] = s.TrackingNumber
+	}
+	if q := carrierQuotas[job.Args.Carrier]; q.PerDay > 0 {
+		account := job.Args.Carrier
+		if job.Args.ShopID != 0 {
+			account = fmt.Sprintf("%s:%d", job.Args.Carrier, job.Args.ShopID)
+		}
+		calls := (len(numbers) + c.MaxBatch() - 1) / max(1, c.MaxBatch())
+		ok, err := a.db.ReserveCarrierCalls(ctx, account, a.now(), calls, q.PerDay)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// The day's quota is spent on every machine: try again after
+			// the carrier's day rolls over, without counting a failure.
+			a.metrics.CarrierCalls.WithLabelValues(job.Args.Carrier, "quota").Inc()
+			tomorrow := a.now().UTC().Truncate(24 * time.Hour).Add(24*time.Hour + time.Duration(rand.IntN(3600))*time.Second)
+			for _, s := range ships {
+				if err := a.db.PostponePoll(ctx, s.ID, tomorrow); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 	}
 	results, trackErr := c.Track(ctx, numbers)
 	outcome := "ok"
@@ -264,6 +306,9 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 	st.Expired = !st.Stage.Terminal() && tracking.Expired(ps, now)
 	var nextAt *time.Time
 	if next, stop := a.policy(ps, now, cal, rand.Float64); !stop && !st.Expired {
+		if q := carrierQuotas[s.Carrier]; q.PerShipmentPerDay > 0 {
+			next = maxTime(next, now.Add(24*time.Hour/time.Duration(q.PerShipmentPerDay)))
+		}
 		nextAt = &next
 	}
 	fired := tracking.FiredBetween(prev, st, prevETA.Window, eta.Window)

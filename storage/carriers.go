@@ -82,3 +82,19 @@ func (s ShopScope) CarrierAccounts(ctx context.Context) ([]string, error) {
 	}
 	return out, nil
 }
+
+// ReserveCarrierCalls spends n calls of an account's daily quota (limit per
+// UTC day), atomically across machines: it reports false, spending nothing,
+// when the calls would exceed the quota.
+func (db *DB) ReserveCarrierCalls(ctx context.Context, account string, day time.Time, n, limit int) (bool, error) {
+	key := day.UTC().Format(time.DateOnly)
+	g := db.Gorm.WithContext(ctx)
+	if err := g.Exec("INSERT INTO carrier_usage (account, day, calls) VALUES (?, ?, 0) ON CONFLICT DO NOTHING", account, key).Error; err != nil {
+		return false, fmt.Errorf("carrier usage of %s: %w", account, err)
+	}
+	res := g.Exec("UPDATE carrier_usage SET calls = calls + ? WHERE account = ? AND day = ? AND calls + ? <= ?", n, account, key, n, limit)
+	if res.Error != nil {
+		return false, fmt.Errorf("spend %s quota: %w", account, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}

@@ -3,8 +3,10 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -36,6 +38,27 @@ func TestCarrierAccountsAreSealedAndScopedToTheShop(t *testing.T) {
 		keys, err := db.CarrierAccountKeys(ctx)
 		if err != nil || len(keys) != 1 || !keys[storage.CarrierAccountKey{ShopID: a.ID, Carrier: "ups"}] {
 			t.Fatalf("account keys = %v, %v", keys, err)
+		}
+	})
+}
+
+func TestReserveCarrierCallsHoldsTheDailyQuota(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		day := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+		got := []bool{}
+		for _, n := range []int{100, 100, 60, 50} {
+			ok, err := db.ReserveCarrierCalls(ctx, "dhl", day, n, 250)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, ok)
+		}
+		if want := []bool{true, true, false, true}; !slices.Equal(got, want) {
+			t.Fatalf("reservations = %v; want %v (250 a day: 100+100 fit, 60 does not, 50 does)", got, want)
+		}
+		if ok, _ := db.ReserveCarrierCalls(ctx, "dhl", day.AddDate(0, 0, 1), 250, 250); !ok {
+			t.Fatal("the next day's quota is fresh")
 		}
 	})
 }

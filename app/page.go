@@ -194,7 +194,6 @@ func (a *App) trackAction(c echo.Context) error {
 	if err := a.recordAction(ctx, ship, string(kind), "page", details); err != nil {
 		return err
 	}
-	a.views.forget(token)
 	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?done="+url.QueryEscape(string(kind))+"#actions")
 }
 
@@ -222,6 +221,7 @@ func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, sourc
 		Details: storage.JSON[map[string]string]{V: details}, Status: "new",
 	})
 	if err == nil {
+		a.views.forget(s.PublicToken) // the page lists the request at once
 		a.noteShopperAction(ctx, s, kind, source, details)
 	}
 	return err

@@ -322,6 +322,9 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 		}
 		return a.enqueueNotify(ctx, tx, s.ID, fresh)
 	})
+	if err == nil {
+		a.views.forget(s.PublicToken) // this process shows the news at once; others within viewTTL+viewStale
+	}
 	if err == nil && st.Stage == tracking.StageDelivered && prev.Stage != tracking.StageDelivered && !shippedAt.IsZero() {
 		a.transit.Observe(lane, tracking.TransitDays(shippedAt, st.StageAt, cal))
 	}

@@ -16,6 +16,11 @@ import (
 // refreshing, a link opened from several messages, an extension polling).
 const viewTTL = 5 * time.Second
 
+// viewStale is how long past viewTTL a page is still served while a fresh
+// one is built in the background, so no shopper waits on the database for a
+// page someone else opened a minute ago.
+const viewStale = time.Minute
+
 // maxCachedViews bounds the cache's memory; past it the cache starts over.
 const maxCachedViews = 20000
 
@@ -40,23 +45,41 @@ func (c *viewCache) get(ctx context.Context, token string, now time.Time, build 
 	if ok && now.Before(e.expires) {
 		return e.v, nil
 	}
-	built, err, _ := c.builds.Do(token, func() (any, error) {
-		v, err := build(ctx, token)
-		if err != nil {
-			return trackpage.View{}, err
-		}
-		c.mu.Lock()
-		if c.m == nil || len(c.m) >= maxCachedViews {
-			c.m = make(map[string]cachedView)
-		}
-		c.m[token] = cachedView{v: v, expires: now.Add(viewTTL)}
-		c.mu.Unlock()
-		return v, nil
-	})
+	if ok && now.Before(e.expires.Add(viewStale)) {
+		c.builds.DoChan(token, func() (any, error) { // refresh, detached from this request
+			bctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return c.store(bctx, token, now, build)
+		})
+		return e.v, nil
+	}
+	built, err, _ := c.builds.Do(token, func() (any, error) { return c.store(ctx, token, now, build) })
 	if err != nil {
 		return trackpage.View{}, err
 	}
 	return built.(trackpage.View), nil
+}
+
+// store builds token's view and caches it.
+func (c *viewCache) store(ctx context.Context, token string, now time.Time, build func(context.Context, string) (trackpage.View, error)) (trackpage.View, error) {
+	v, err := build(ctx, token)
+	if err != nil {
+		return trackpage.View{}, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxCachedViews {
+		c.m = make(map[string]cachedView)
+	}
+	c.m[token] = cachedView{v: v, expires: now.Add(viewTTL)}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// reset drops every cached page (a shop's branding changed, say).
+func (c *viewCache) reset() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
 }
 
 // forget drops a token's view, so the shopper sees their own action at once.
@@ -66,12 +89,13 @@ func (c *viewCache) forget(token string) {
 	c.mu.Unlock()
 }
 
-// page returns the rendered page of token in locale, when still fresh.
+// page returns the rendered page of token in locale, while its view is
+// served (fresh, or stale during a refresh).
 func (c *viewCache) page(token, locale string, now time.Time) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[token]
-	if !ok || !now.Before(e.expires) {
+	if !ok || !now.Before(e.expires.Add(viewStale)) {
 		return nil, false
 	}
 	b, ok := e.pages[locale]

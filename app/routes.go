@@ -48,6 +48,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/admin/login", a.adminLogin)
 	admin := e.Group("/admin", a.requireAdmin)
 	admin.GET("", a.adminHome)
+	admin.GET("/", a.adminHome)
 	admin.GET("/shipments", a.adminShipments)
 	admin.GET("/shipments/:id", a.adminShipment)
 	admin.GET("/outbox", a.adminOutbox)

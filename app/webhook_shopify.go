@@ -51,10 +51,10 @@ func (a *App) shopifyWebhook(c echo.Context) error {
 // ingest stores a verified delivery and enqueues its processing in one
 // transaction: either both happen or neither does. It reports whether the
 // delivery was a duplicate of one already stored.
+//
+// The shop is resolved when the delivery is processed (a second later), not
+// here: the request path stays at one transaction.
 func (a *App) ingest(ctx context.Context, d *storage.WebhookDelivery) (dup bool, err error) {
-	if shop, err := a.db.ShopByDomain(ctx, d.ShopDomain); err == nil {
-		d.ShopID = &shop.ID
-	}
 	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		inserted, err := storage.RecordDelivery(ctx, tx, d)
 		if err != nil || !inserted {

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ordertrack/ordertrack/storage"
@@ -144,7 +145,7 @@ func newMetrics() *Metrics {
 		}, []string{"channel", "status"}),
 	}
 	m.registry.MustRegister(m.requests, m.Webhooks, m.UnknownCodes, m.CarrierCalls, m.Notifications,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

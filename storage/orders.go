@@ -173,13 +173,6 @@ func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact
 	return token, nil
 }
 
-// AddCustomerAction stores a shopper's request.
-func (db *DB) AddCustomerAction(ctx context.Context, a *CustomerAction) error {
-	if err := db.Gorm.WithContext(ctx).Create(a).Error; err != nil {
-		return fmt.Errorf("record customer action: %w", err)
-	}
-	return nil
-}
 
 // AddPageViews adds n tracking-page views to the shipment, for the
 // merchant's contact-rate analytics.

@@ -89,7 +89,6 @@ type planner struct {
 	lane Lane
 	// slots collects events per working day before they get times.
 	slots []slot
-	out   []tracking.Event
 }
 
 // slot is an event waiting for a time: on a given day, within an hour band.

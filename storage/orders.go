@@ -173,7 +173,6 @@ func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact
 	return token, nil
 }
 
-
 // AddPageViews adds n tracking-page views to the shipment, for the
 // merchant's contact-rate analytics.
 func (db *DB) AddPageViews(ctx context.Context, token string, n int) error {

@@ -50,16 +50,7 @@ func (a *App) carrierPush(c echo.Context) error {
 		id = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	d := &storage.WebhookDelivery{Platform: carrierPushPlatform, DeliveryID: id, Topic: head.Event, Payload: body, ReceivedAt: a.db.Now()}
-	dup, err := a.ingest(c.Request().Context(), d)
-	if err != nil {
-		return err
-	}
-	outcome := "accepted"
-	if dup {
-		outcome = "duplicate"
-	}
-	a.metrics.Webhooks.WithLabelValues("aftership", outcome).Inc()
-	return c.NoContent(http.StatusOK)
+	return a.accept(c, "aftership", d)
 }
 
 // processCarrierPush merges a pushed tracking update into every shipment

@@ -36,6 +36,12 @@ func (a *App) shopifyWebhook(c echo.Context) error {
 		Platform: storage.Shopify, DeliveryID: id, Topic: h.Get("X-Shopify-Topic"),
 		ShopDomain: h.Get("X-Shopify-Shop-Domain"), Payload: body, ReceivedAt: a.db.Now(),
 	}
+	return a.accept(c, "shopify", d)
+}
+
+// accept ingests a verified delivery, counts it, and answers 200: the
+// platform may stop retrying once the delivery is stored.
+func (a *App) accept(c echo.Context, source string, d *storage.WebhookDelivery) error {
 	dup, err := a.ingest(c.Request().Context(), d)
 	if err != nil {
 		return err
@@ -44,7 +50,7 @@ func (a *App) shopifyWebhook(c echo.Context) error {
 	if dup {
 		outcome = "duplicate"
 	}
-	a.metrics.Webhooks.WithLabelValues("shopify", outcome).Inc()
+	a.metrics.Webhooks.WithLabelValues(source, outcome).Inc()
 	return c.NoContent(http.StatusOK)
 }
 

@@ -50,17 +50,8 @@ func (a *App) wooWebhook(c echo.Context) error {
 	if d.DeliveryID == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "missing "+woocommerce.HeaderDeliveryID)
 	}
-	dup, err := a.ingest(ctx, &storage.WebhookDelivery{
-		Platform: storage.WooCommerce, DeliveryID: d.DeliveryID, Topic: d.Topic,
+	return a.accept(c, "woocommerce", &storage.WebhookDelivery{
+		ShopID: &shop.ID, Platform: storage.WooCommerce, DeliveryID: d.DeliveryID, Topic: d.Topic,
 		ShopDomain: shop.Domain, Payload: body, ReceivedAt: a.db.Now(),
 	})
-	if err != nil {
-		return err
-	}
-	outcome := "accepted"
-	if dup {
-		outcome = "duplicate"
-	}
-	a.metrics.Webhooks.WithLabelValues("woocommerce", outcome).Inc()
-	return c.NoContent(http.StatusOK)
 }

@@ -39,20 +39,9 @@ type sessionClaims struct {
 // API key, exp and nbf within SessionLeeway of now, dest "https://{shop}" with
 // a valid shop, and iss equal to dest + "/admin". Errors wrap ErrSessionToken.
 func VerifySessionToken(apiKey, apiSecret, token string, now time.Time) (Session, error) {
-	if apiKey == "" || apiSecret == "" {
-		return Session{}, fmt.Errorf("verify session token: missing API key or secret: %w", ErrSessionToken)
-	}
-	var c sessionClaims
-	_, err := jwt.ParseWithClaims(token, &c,
-		func(*jwt.Token) (any, error) { return []byte(apiSecret), nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithAudience(apiKey),
-		jwt.WithExpirationRequired(),
-		jwt.WithLeeway(SessionLeeway),
-		jwt.WithTimeFunc(func() time.Time { return now }),
-	)
+	c, err := parseSessionClaims(apiKey, apiSecret, token, now)
 	if err != nil {
-		return Session{}, fmt.Errorf("verify session token: %w: %w", ErrSessionToken, err)
+		return Session{}, fmt.Errorf("verify session token: %w", err)
 	}
 	shop, err := shopFromDest(c.Dest)
 	if err != nil {
@@ -104,8 +93,27 @@ type ExtensionSession struct {
 // dest naming a valid shop ("shop.myshopify.com", with or without https://).
 // Unlike admin tokens these carry no iss. Errors wrap ErrSessionToken.
 func VerifyExtensionToken(apiKey, apiSecret, token string, now time.Time) (ExtensionSession, error) {
+	c, err := parseSessionClaims(apiKey, apiSecret, token, now)
+	if err != nil {
+		return ExtensionSession{}, fmt.Errorf("verify extension token: %w", err)
+	}
+	dest := c.Dest
+	if !strings.Contains(dest, "://") {
+		dest = "https://" + dest
+	}
+	shop, err := shopFromDest(dest)
+	if err != nil {
+		return ExtensionSession{}, fmt.Errorf("verify extension token: %w", err)
+	}
+	return ExtensionSession{Shop: shop, CustomerGID: c.Subject}, nil
+}
+
+// parseSessionClaims checks what every Shopify session token shares: HS256
+// with the API secret (no other algorithm), aud equal to the API key, and
+// exp/nbf within SessionLeeway of now. Errors wrap ErrSessionToken.
+func parseSessionClaims(apiKey, apiSecret, token string, now time.Time) (sessionClaims, error) {
 	if apiKey == "" || apiSecret == "" {
-		return ExtensionSession{}, fmt.Errorf("verify extension token: missing API key or secret: %w", ErrSessionToken)
+		return sessionClaims{}, fmt.Errorf("missing API key or secret: %w", ErrSessionToken)
 	}
 	var c sessionClaims
 	_, err := jwt.ParseWithClaims(token, &c,
@@ -117,15 +125,7 @@ func VerifyExtensionToken(apiKey, apiSecret, token string, now time.Time) (Exten
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
 	if err != nil {
-		return ExtensionSession{}, fmt.Errorf("verify extension token: %w: %w", ErrSessionToken, err)
+		return sessionClaims{}, fmt.Errorf("%w: %w", ErrSessionToken, err)
 	}
-	dest := c.Dest
-	if !strings.Contains(dest, "://") {
-		dest = "https://" + dest
-	}
-	shop, err := shopFromDest(dest)
-	if err != nil {
-		return ExtensionSession{}, fmt.Errorf("verify extension token: %w", err)
-	}
-	return ExtensionSession{Shop: shop, CustomerGID: c.Subject}, nil
+	return c, nil
 }

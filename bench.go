@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ordertrack/ordertrack/bench"
@@ -17,6 +19,8 @@ import (
 func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object per figure")
+	phases := fs.String("phases", "", "comma-separated phases to run: replay,render,ingest,page,scheduler (default all)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	million := fs.Bool("scheduler-1m", false, "seed 1M shipments in Postgres and measure the scheduler tick (slow)")
 	opts := bench.Options{Progress: os.Stderr}
 	fs.IntVar(&opts.Concurrency, "clients", 16, "concurrent HTTP/SQL clients")
@@ -27,6 +31,20 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	opts.SchedulerMillion = *million
+	if *phases != "" {
+		opts.Phases = strings.Split(*phases, ",")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench: cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	opts.PostgresURL = os.Getenv("DATABASE_URL")
 	if opts.PostgresURL == "" {
 		opts.PostgresURL = os.Getenv("TEST_DATABASE_URL")

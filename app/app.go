@@ -43,6 +43,7 @@ type App struct {
 	adminPages map[string]*template.Template
 	views      viewCache
 	pageViews  pageViewCounter
+	ingests    groupCommit
 	shopify    shopifyHolder
 }
 

@@ -1,14 +1,11 @@
 package app
 
 import (
-	"context"
 	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
-	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -52,27 +49,4 @@ func (a *App) accept(c echo.Context, source string, d *storage.WebhookDelivery) 
 	}
 	a.metrics.Webhooks.WithLabelValues(source, outcome).Inc()
 	return c.NoContent(http.StatusOK)
-}
-
-// ingest stores a verified delivery and enqueues its processing in one
-// transaction: either both happen or neither does. It reports whether the
-// delivery was a duplicate of one already stored.
-//
-// The shop is resolved when the delivery is processed (a second later), not
-// here: the request path stays at one transaction.
-func (a *App) ingest(ctx context.Context, d *storage.WebhookDelivery) (dup bool, err error) {
-	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		inserted, err := storage.RecordDelivery(ctx, tx, d)
-		if err != nil || !inserted {
-			dup = !inserted
-			return err
-		}
-		sqlTx, err := storage.SQLTx(tx)
-		if err != nil {
-			return err
-		}
-		_, err = a.jobs.InsertTx(ctx, sqlTx, jobs.ProcessWebhookArgs{DeliveryID: d.ID}, nil)
-		return err
-	})
-	return dup, err
 }

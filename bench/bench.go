@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -63,6 +64,9 @@ type Options struct {
 	// SchedulerMillion seeds a million shipments in Postgres and measures
 	// the scheduler tick; it takes a minute or two.
 	SchedulerMillion bool
+	// Phases limits the run to the named phases (replay, render, ingest,
+	// page, scheduler); empty runs them all.
+	Phases []string
 	// Progress receives one line per phase; nil discards.
 	Progress io.Writer
 	Log      *slog.Logger
@@ -89,48 +93,61 @@ func (o *Options) defaults() {
 	}
 }
 
+func (o *Options) runs(phase string) bool {
+	return len(o.Phases) == 0 || slices.Contains(o.Phases, phase)
+}
+
 // Run measures every figure and returns them in a stable order.
 func Run(ctx context.Context, opts Options) ([]Result, error) {
 	opts.defaults()
 	var out []Result
 
-	fmt.Fprintln(opts.Progress, "bench: polling policy replay")
-	out = append(out, Replay(opts.Shipments)...)
-
-	fmt.Fprintln(opts.Progress, "bench: notification render")
-	rs, err := Render(ctx, opts.Requests, opts.Duration)
-	if err != nil {
-		return out, err
+	if opts.runs("replay") {
+		fmt.Fprintln(opts.Progress, "bench: polling policy replay")
+		out = append(out, Replay(opts.Shipments)...)
 	}
-	out = append(out, rs...)
-
+	if opts.runs("render") {
+		fmt.Fprintln(opts.Progress, "bench: notification render")
+		rs, err := Render(ctx, opts.Requests, opts.Duration)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rs...)
+	}
+	if !opts.runs("ingest") && !opts.runs("page") && !opts.runs("scheduler") {
+		return out, nil
+	}
 	env, err := openEnv(ctx, opts)
 	if err != nil {
 		return out, err
 	}
 	defer env.close()
-	fmt.Fprintf(opts.Progress, "bench: webhook ingest on %s\n", env.dialect)
-	rs, err = env.ingest(ctx, opts)
-	if err != nil {
-		return out, err
+	if opts.runs("ingest") {
+		fmt.Fprintf(opts.Progress, "bench: webhook ingest on %s\n", env.dialect)
+		rs, err := env.ingest(ctx, opts)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rs...)
 	}
-	out = append(out, rs...)
-
-	fmt.Fprintf(opts.Progress, "bench: tracking page on %s\n", env.dialect)
-	rs, err = env.page(ctx, opts)
-	if err != nil {
-		return out, err
+	if opts.runs("page") {
+		fmt.Fprintf(opts.Progress, "bench: tracking page on %s\n", env.dialect)
+		rs, err := env.page(ctx, opts)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rs...)
 	}
-	out = append(out, rs...)
 
 	switch {
+	case !opts.runs("scheduler"):
 	case !opts.SchedulerMillion:
 		out = append(out, Result{Name: "scheduler tick, 1M shipments", Note: "skipped: pass --scheduler-1m (Postgres only, takes a few minutes)"})
 	case env.admin == "":
 		out = append(out, Result{Name: "scheduler tick, 1M shipments", Note: "skipped: needs Postgres (DATABASE_URL or TEST_DATABASE_URL)"})
 	default:
 		fmt.Fprintln(opts.Progress, "bench: scheduler tick with 1M shipments")
-		rs, err = env.scheduler(ctx)
+		rs, err := env.scheduler(ctx)
 		if err != nil {
 			return out, err
 		}

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,43 @@ func TestShopByDomainReportsNotFound(t *testing.T) {
 		_, err := db.ShopByDomain(context.Background(), "missing.myshopify.com")
 		if !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("err = %v; want ErrNotFound", err)
+		}
+	})
+}
+
+func TestRecordDeliveriesStoresEachIDOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if _, err := storage.RecordDelivery(ctx, db.Gorm, &storage.WebhookDelivery{Platform: storage.Shopify, DeliveryID: "old", Payload: []byte(`{"n":0}`), ReceivedAt: db.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		batch := []*storage.WebhookDelivery{
+			{Platform: storage.Shopify, DeliveryID: "a", Topic: "orders/create", ShopDomain: "a.myshopify.com", Payload: []byte(`{"n":1}`), ReceivedAt: db.Now()},
+			{Platform: storage.Shopify, DeliveryID: "old", Payload: []byte(`{"n":2}`), ReceivedAt: db.Now()},
+			{Platform: storage.WooCommerce, DeliveryID: "a", Payload: []byte(`{"n":3}`), ReceivedAt: db.Now()}, // same id, other platform
+			{Platform: storage.Shopify, DeliveryID: "a", Payload: []byte(`{"n":4}`), ReceivedAt: db.Now()},     // repeated in the batch
+		}
+		got, err := storage.RecordDeliveries(ctx, db.Gorm, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []bool{true, false, true, false}; !slices.Equal(got, want) {
+			t.Fatalf("stored = %v; want %v", got, want)
+		}
+		for _, i := range []int{0, 2} {
+			d, err := db.Delivery(ctx, batch[i].ID)
+			if err != nil {
+				t.Fatalf("delivery %d: %v", i, err)
+			}
+			if d.DeliveryID != batch[i].DeliveryID || d.Platform != batch[i].Platform || string(d.Payload) != string(batch[i].Payload) || d.Status != storage.DeliveryReceived ||
+				d.ShopDomain != batch[i].ShopDomain || d.Topic != batch[i].Topic || d.ReceivedAt.Sub(batch[i].ReceivedAt).Abs() > time.Millisecond {
+				t.Fatalf("delivery %d stored as %+v", i, d)
+			}
+		}
+		var n int64
+		db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		if n != 3 {
+			t.Fatalf("stored %d deliveries; want 3", n)
 		}
 	})
 }

@@ -3,26 +3,74 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // RecordDelivery stores a raw webhook inside tx. It reports false, and stores
 // nothing, when the same delivery id was already recorded: platforms deliver
 // at least once, so a re-delivery must change nothing.
 func RecordDelivery(ctx context.Context, tx *gorm.DB, d *WebhookDelivery) (bool, error) {
-	if d.Status == "" {
-		d.Status = DeliveryReceived
+	ok, err := RecordDeliveries(ctx, tx, []*WebhookDelivery{d})
+	if err != nil {
+		return false, err
 	}
-	res := tx.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "platform"}, {Name: "delivery_id"}},
-		DoNothing: true,
-	}).Create(d)
-	if res.Error != nil {
-		return false, fmt.Errorf("record %s webhook %s: %w", d.Platform, d.DeliveryID, res.Error)
+	return ok[0], nil
+}
+
+// deliveryColumns are the columns RecordDeliveries writes, in order.
+const deliveryColumns = "shop_id, platform, delivery_id, topic, shop_domain, payload, status, error, attempts, received_at"
+
+// RecordDeliveries stores several raw webhooks with one statement inside tx
+// and sets the ID of each one stored. stored[i] is false for a delivery whose
+// (platform, delivery id) was already recorded, or appears earlier in ds:
+// only the first copy is stored.
+func RecordDeliveries(ctx context.Context, tx *gorm.DB, ds []*WebhookDelivery) (stored []bool, err error) {
+	stored = make([]bool, len(ds))
+	if len(ds) == 0 {
+		return stored, nil
 	}
-	return res.RowsAffected == 1, nil
+	var q strings.Builder
+	q.WriteString("INSERT INTO webhook_deliveries (" + deliveryColumns + ") VALUES ")
+	args := make([]any, 0, 10*len(ds))
+	for i, d := range ds {
+		if d.Status == "" {
+			d.Status = DeliveryReceived
+		}
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, d.ShopID, d.Platform, d.DeliveryID, d.Topic, d.ShopDomain, d.Payload, d.Status, d.Error, d.Attempts, d.ReceivedAt)
+	}
+	q.WriteString(" ON CONFLICT (platform, delivery_id) DO NOTHING RETURNING id, platform, delivery_id")
+	rows, err := tx.WithContext(ctx).Raw(q.String(), args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("record %d webhook deliveries: %w", len(ds), err)
+	}
+	defer rows.Close()
+	type key struct{ platform, id string }
+	ids := make(map[key]int64, len(ds))
+	for rows.Next() {
+		var k key
+		var id int64
+		if err := rows.Scan(&id, &k.platform, &k.id); err != nil {
+			return nil, fmt.Errorf("record webhook deliveries: read ids: %w", err)
+		}
+		ids[k] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("record webhook deliveries: %w", err)
+	}
+	for i, d := range ds {
+		k := key{string(d.Platform), d.DeliveryID}
+		if id, ok := ids[k]; ok {
+			d.ID, stored[i] = id, true
+			delete(ids, k) // a later copy in ds is a duplicate
+		}
+	}
+	return stored, nil
 }
 
 // Delivery loads a stored webhook delivery by id.

@@ -244,7 +244,7 @@ func (a *App) adminReplay(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		_, err = a.jobs.InsertTx(ctx, sqlTx, jobs.ProcessWebhookArgs{DeliveryID: id}, nil)
+		_, err = a.jobs.InsertTx(ctx, sqlTx, jobs.ProcessWebhookArgs{DeliveryID: id}, jobs.ReplayOpts())
 		return err
 	})
 	if err != nil {

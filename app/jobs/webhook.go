@@ -10,8 +10,10 @@ type ProcessWebhookArgs struct {
 // Kind implements river.JobArgs.
 func (ProcessWebhookArgs) Kind() string { return "process_webhook" }
 
-// InsertOpts makes a delivery's processing unique while it is pending, so a
-// replay clicked twice runs once, yet a replay after processing runs again.
-func (ProcessWebhookArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
+// ReplayOpts makes a replay unique while it is pending, so a replay clicked
+// twice runs once, yet a replay after processing runs again. A delivery's
+// first processing needs no such check (its id is new), and skipping it
+// keeps webhook ingest cheap.
+func ReplayOpts() *river.InsertOpts {
+	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // shoppers' zones load on any base image
 
 	"github.com/ordertrack/ordertrack/app"
 )

@@ -172,6 +172,11 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 		if ship.Carrier != "ups" || ship.TrackingNumber != "1Z999AA10123456784" {
 			t.Fatalf("shipment = %s %s; want ups 1Z999AA10123456784", ship.Carrier, ship.TrackingNumber)
 		}
+		var stored storage.Order
+		a.db.Gorm.Take(&stored, ship.OrderID)
+		if stored.Timezone != "America/Los_Angeles" {
+			t.Fatalf("order to San Francisco has zone %q; want America/Los_Angeles (quiet hours and delays use it)", stored.Timezone)
+		}
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}

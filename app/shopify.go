@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -121,6 +122,7 @@ func shopifyOrder(o shopify.Order) *storage.Order {
 	so := &storage.Order{
 		PlatformID: o.ID, Name: o.Name, Email: o.ContactEmail(), Phone: o.ContactPhone(), CustomerName: name, CustomerID: o.Customer.ID,
 		Locale: o.Locale, Country: o.ShippingAddress.CountryCode, Currency: o.Currency, Total: o.Total, COD: o.COD,
+		Timezone: tracking.DestinationZone(o.ShippingAddress.CountryCode, o.ShippingAddress.ProvinceCode),
 		ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{
 			Name: o.ShippingAddress.Name, Address1: o.ShippingAddress.Address1, Address2: o.ShippingAddress.Address2,
 			City: o.ShippingAddress.City, Region: o.ShippingAddress.ProvinceCode, PostalCode: o.ShippingAddress.Zip,

@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -127,7 +128,7 @@ func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
 	}
 	so := &storage.Order{
 		PlatformID: strconv.FormatInt(o.ID, 10), Name: "#" + o.Number, Email: bill.Email, Phone: phone, CustomerName: name,
-		Country: ship.Country, Currency: o.Currency, Total: o.Total,
+		Country: ship.Country, Currency: o.Currency, Total: o.Total, Timezone: tracking.DestinationZone(ship.Country, ship.State),
 		COD: o.COD || slices.Contains(shop.Settings.V.CODGateways, o.PaymentMethod),
 		ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{
 			Name: strings.TrimSpace(ship.FirstName + " " + ship.LastName), Address1: ship.Address1, Address2: ship.Address2,

@@ -27,8 +27,10 @@ type Delay struct {
 
 // DetectDelay decides whether a shipment is late without crying wolf:
 //
-//   - eta_passed: the ETA's latest day has ended (UTC) and the shipment is not
-//     delivered. A prior-only estimate gets priorGraceDays more working days.
+//   - eta_passed: the ETA's latest day has ended where the parcel is going
+//     (dest; nil means UTC): vans deliver into the evening, so in New York an
+//     estimate for Tuesday is not missed at 19:00 Tuesday, when UTC's Tuesday
+//     ends. A prior-only estimate gets priorGraceDays more working days.
 //   - silent: the shipment has been scanned by the carrier and then had
 //     silenceLimit or more full working days without a scan. Only the
 //     carrier's working days count: a Friday scan followed by nothing until
@@ -37,7 +39,7 @@ type Delay struct {
 // Delivered, returned, returning and awaiting-pickup shipments are never
 // delayed (the last waits on the shopper, not the carrier). The earlier of
 // the two reasons wins.
-func DetectDelay(s State, eta ETA, now time.Time, cal Calendar, silenceLimit int) Delay {
+func DetectDelay(s State, eta ETA, now time.Time, cal Calendar, silenceLimit int, dest *time.Location) Delay {
 	if s.Stage.Terminal() || s.Stage.Return() || s.Stage == StageAvailableForPickup {
 		return Delay{}
 	}
@@ -55,7 +57,11 @@ func DetectDelay(s State, eta ETA, now time.Time, cal Calendar, silenceLimit int
 		if eta.Source == SourcePrior {
 			last = cal.AddBusinessDays(last, priorGraceDays)
 		}
-		consider(DelayETAPassed, last.AddDate(0, 0, 1))
+		if dest == nil {
+			dest = time.UTC
+		}
+		y, m, d := last.Date()
+		consider(DelayETAPassed, time.Date(y, m, d+1, 0, 0, 0, 0, dest).UTC())
 	}
 	if s.Stage.Rank() >= StageShipped.Rank() && !s.LastEventAt.IsZero() {
 		limit := max(silenceLimit, 1)

@@ -6,6 +6,14 @@ import (
 )
 
 func TestDetectDelay(t *testing.T) {
+	losAngeles, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ups := CalendarFor("ups", "")
 	carrierETA := func(latest string) ETA {
 		return ETA{Window: Window{Earliest: ts(latest), Latest: ts(latest)}, Source: SourceCarrier}
@@ -19,6 +27,7 @@ func TestDetectDelay(t *testing.T) {
 		state State
 		eta   ETA
 		now   string
+		dest  *time.Location
 		want  Delay
 	}{
 		{
@@ -52,6 +61,21 @@ func TestDetectDelay(t *testing.T) {
 			want: Delay{Delayed: true, Reason: DelayETAPassed, Since: ts("2026-11-25")},
 		},
 		{
+			name:  "in Los Angeles the estimate day lasts until local midnight",
+			state: transit("2026-11-24 08:00"), eta: carrierETA("2026-11-24"), now: "2026-11-25 07:30", dest: losAngeles,
+			want: Delay{},
+		},
+		{
+			name:  "in Los Angeles the estimate is missed at local midnight",
+			state: transit("2026-11-24 08:00"), eta: carrierETA("2026-11-24"), now: "2026-11-25 08:30", dest: losAngeles,
+			want: Delay{Delayed: true, Reason: DelayETAPassed, Since: ts("2026-11-25 08:00")},
+		},
+		{
+			name:  "in Tokyo the estimate is missed before UTC's day ends",
+			state: transit("2026-11-24 08:00"), eta: carrierETA("2026-11-24"), now: "2026-11-24 16:00", dest: tokyo,
+			want: Delay{Delayed: true, Reason: DelayETAPassed, Since: ts("2026-11-24 15:00")},
+		},
+		{
 			name:  "a prior-only estimate gets two working days of grace",
 			state: transit("2026-11-25 09:00"), eta: priorETA, now: "2026-11-27 20:00",
 			want: Delay{},
@@ -79,7 +103,7 @@ func TestDetectDelay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := DetectDelay(tt.state, tt.eta, ts(tt.now), ups, DefaultSilenceLimit)
+			got := DetectDelay(tt.state, tt.eta, ts(tt.now), ups, DefaultSilenceLimit, tt.dest)
 			if got != tt.want {
 				t.Errorf("DetectDelay = %+v, want %+v", got, tt.want)
 			}
@@ -92,7 +116,7 @@ func TestDetectDelayNeverFlagsFinishedOrWaitingShipments(t *testing.T) {
 	passed := ETA{Window: Window{Earliest: ts("2026-11-10"), Latest: ts("2026-11-10")}, Source: SourceCarrier}
 	for _, stage := range []Stage{StageDelivered, StageReturned, StageReturning, StageAvailableForPickup} {
 		s := State{Stage: stage, LastEventAt: ts("2026-11-09 10:00")}
-		if got := DetectDelay(s, passed, ts("2026-11-30 10:00"), ups, DefaultSilenceLimit); got.Delayed {
+		if got := DetectDelay(s, passed, ts("2026-11-30 10:00"), ups, DefaultSilenceLimit, nil); got.Delayed {
 			t.Errorf("stage %s: DetectDelay = %+v, want not delayed", stage, got)
 		}
 	}

@@ -157,7 +157,7 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 			known, _ = Merge(known, events[seen:visible])
 		}
 		next := Derive(known, st)
-		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit))
+		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit, time.UTC))
 		for _, f := range FiredBetween(st, next, eta.Window, eta.Window) {
 			if sent[f.Key] {
 				continue
@@ -176,7 +176,7 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 			checkUntil = end
 		}
 		for t := now; !st.Stage.Terminal() && t.Before(checkUntil); t = t.Add(opts.CheckEvery) {
-			out.alerted = out.alerted || DetectDelay(st, eta, t, sh.Calendar, limit).Delayed
+			out.alerted = out.alerted || DetectDelay(st, eta, t, sh.Calendar, limit, time.UTC).Delayed
 			out.naiveAlerted = out.naiveAlerted || NaiveStalled(st.LastEventAt, t, opts.NaiveLimit)
 		}
 		if stop || !nextPoll.After(now) {

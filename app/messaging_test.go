@@ -469,7 +469,7 @@ func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
 				tt.form.Set("CallSid", "CA42")
 				tt.form.Set("AccountSid", testTwilioSID)
 				code, body := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, tt.form)
-				if code != http.StatusOK || !strings.Contains(body, "<Say>") || !strings.Contains(body, "<Hangup>") {
+				if code != http.StatusOK || !strings.Contains(body, `<Say language="en-US">Thank you.`) || !strings.Contains(body, "<Hangup>") {
 					t.Fatalf("gather: %d %s; want TwiML that says thanks and hangs up", code, body)
 				}
 				var acts []storage.CustomerAction
@@ -478,6 +478,36 @@ func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
 					t.Fatalf("actions = %+v; want one %s from voice", acts, tt.wantKind)
 				}
 			})
+		}
+	})
+}
+
+func TestSpanishShopperIsAnsweredInSpanish(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-es.myshopify.com", shopperPhone, "failed_attempt", "action_required")
+		if err := a.db.Gorm.Model(fx.order).Update("locale", "es-MX").Error; err != nil {
+			t.Fatal(err)
+		}
+		logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
+		code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "Sí"))
+		if code != http.StatusOK || !strings.Contains(body, "Gracias, se lo hemos comunicado a la tienda.") {
+			t.Fatalf("reply to Sí: %d %s; want the Spanish confirmation", code, body)
+		}
+		code, body = postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "¿dónde está?"))
+		if code != http.StatusOK || !strings.Contains(body, "Responde 1 para confirmar") || !strings.Contains(body, "Sigue tu pedido: ") {
+			t.Fatalf("unknown reply: %d %s; want the Spanish help", code, body)
+		}
+
+		call := logMessage(t, a, fx.ships[1], "action_required", "voice", storage.NotificationSent, shopperPhone, 0)
+		form := url.Values{"CallSid": {"CA9"}, "AccountSid": {testTwilioSID}, "Digits": {"2"}}
+		code, body = postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, form)
+		if code != http.StatusOK || !strings.Contains(body, `<Say language="es-MX">Gracias. La tienda tiene tu solicitud`) {
+			t.Fatalf("gather: %d %s; want the Spanish goodbye in a Mexican Spanish voice", code, body)
+		}
+		form.Set("Digits", "9")
+		if _, body = postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, form); !strings.Contains(body, `language="es-MX"`) || strings.Contains(body, "en-US") {
+			t.Fatalf("repeat: %s; want the menu spoken and heard in es-MX", body)
 		}
 	})
 }

@@ -147,18 +147,19 @@ func (s twilioSender) Send(ctx context.Context, n *storage.Notification, msg not
 	case notify.ChannelWhatsApp:
 		sid, err = s.c.SendWhatsApp(ctx, n.Recipient, msg.Text, id)
 	case notify.ChannelVoice:
-		sid, err = s.c.Call(ctx, n.Recipient, s.app.voiceTwiML(tracking.Trigger(n.Trigger), msg.Text, id), id)
+		sid, err = s.c.Call(ctx, n.Recipient, s.app.voiceTwiML(tracking.Trigger(n.Trigger), msg.Text, id, msg.Locale), id)
 	default:
 		sid, err = s.c.SendSMS(ctx, n.Recipient, msg.Text, id)
 	}
 	return sid, classify(err)
 }
 
-// voiceTwiML speaks the script and gathers the shopper's answer.
-func (a *App) voiceTwiML(trig tracking.Trigger, script, messageID string) string {
+// voiceTwiML speaks the script and gathers the shopper's answer in the
+// language of the shopper's locale.
+func (a *App) voiceTwiML(trig tracking.Trigger, script, messageID, locale string) string {
 	var opts []twilio.Option
 	for _, o := range notify.VoiceOptions(trig) {
 		opts = append(opts, twilio.Option{Digit: o.Digit})
 	}
-	return twilio.VoiceTwiML(script, opts, a.cfg.AppURL+"/webhooks/messaging/twilio/gather?message_id="+messageID, "en-US")
+	return twilio.VoiceTwiML(script, opts, a.cfg.AppURL+"/webhooks/messaging/twilio/gather?message_id="+messageID, notify.VoiceLanguage(locale))
 }

@@ -43,6 +43,7 @@ func (a *App) twilioInbound(c echo.Context) error {
 		return err
 	}
 	channel := string(in.Channel)
+	copy := notify.Replies(a.shopperLocale(ctx, recent))
 	reply := twilio.ParseReply(in.Body)
 	a.metrics.Webhooks.WithLabelValues("twilio", "reply_"+string(reply)).Inc()
 	var text string
@@ -60,31 +61,31 @@ func (a *App) twilioInbound(c echo.Context) error {
 			// Twilio's opt-out handling already confirmed, and blocks any
 			// further text to this number, our reply included.
 		case stop:
-			text = "You won't get more delivery updates here. Reply START to turn them back on."
+			text = copy.Stopped
 		default:
-			text = "Delivery updates are back on. Reply STOP to turn them off."
+			text = copy.Restarted
 		}
 	case twilio.ReplyConfirm, twilio.ReplyReschedule:
-		text, err = a.answerAsk(ctx, recent, reply, channel, in.Body)
+		text, err = a.answerAsk(ctx, recent, reply, channel, in.Body, copy)
 		if err != nil {
 			return err
 		}
 	case twilio.ReplyHelp:
-		text = helpText(a.latestLink(ctx, recent))
+		text = helpText(copy, a.latestLink(ctx, recent))
 	default:
-		text = "Sorry, we didn't understand. " + helpText(a.latestLink(ctx, recent))
+		text = copy.NotUnderstood + " " + helpText(copy, a.latestLink(ctx, recent))
 	}
 	return twiml(c, twimlResponse{Message: text})
 }
 
 // answerAsk records a 1/CONFIRM or 2/RESCHEDULE for the shipment whose
 // latest update asked for it.
-func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string) (string, error) {
+func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, copy notify.ReplyCopy) (string, error) {
 	i := slices.IndexFunc(recent, func(n storage.Notification) bool {
 		return n.ShipmentID != nil && slices.Contains(askingTriggers, n.Trigger)
 	})
 	if i < 0 {
-		return "We have no open question for you. " + helpText(a.latestLink(ctx, recent)), nil
+		return copy.NoQuestion + " " + helpText(copy, a.latestLink(ctx, recent)), nil
 	}
 	ship, err := a.shipmentOf(ctx, recent[i])
 	if err != nil {
@@ -95,12 +96,12 @@ func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, repl
 		if err := a.recordAction(ctx, ship, string(trackpage.ActionConfirmAddress), source, details); err != nil {
 			return "", err
 		}
-		return "Thanks, we've let the store know.", nil
+		return copy.Confirmed, nil
 	}
 	if err := a.recordAction(ctx, ship, string(trackpage.ActionReschedule), source, details); err != nil {
 		return "", err
 	}
-	return "Thanks. Choose your new delivery day here: " + a.trackingURL(ship) + "#actions", nil
+	return copy.Reschedule + " " + a.trackingURL(ship) + "#actions", nil
 }
 
 // twilioGather records a key press (or spoken answer) during an update call
@@ -114,12 +115,13 @@ func (a *App) twilioGather(c echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := strconv.ParseInt(g.MessageID, 10, 64)
 	if err != nil {
-		return twiml(c, twimlResponse{Say: "Sorry, something went wrong. Goodbye.", Hangup: &struct{}{}})
+		return twiml(c, twimlResponse{Say: &twimlSay{Text: notify.Replies("en").VoiceError}, Hangup: &struct{}{}})
 	}
 	n, err := a.db.Notification(ctx, id)
 	if err != nil {
 		return err
 	}
+	locale := a.shopperLocale(ctx, []storage.Notification{*n})
 	trig := tracking.Trigger(n.Trigger)
 	digit := g.Digits
 	switch {
@@ -131,9 +133,9 @@ func (a *App) twilioGather(c echo.Context) error {
 	opts := notify.VoiceOptions(trig)
 	i := slices.IndexFunc(opts, func(o notify.VoiceOption) bool { return o.Digit == digit })
 	if i < 0 || opts[i].Action == notify.VoiceRepeat {
-		return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(a.voiceTwiML(trig, n.Body, g.MessageID)))
+		return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(a.voiceTwiML(trig, n.Body, g.MessageID, locale)))
 	}
-	kind, say := voiceAnswer(opts[i].Action)
+	kind, say := voiceAnswer(opts[i].Action, notify.Replies(locale))
 	ship, err := a.shipmentOf(ctx, *n)
 	if err != nil {
 		return err
@@ -145,19 +147,19 @@ func (a *App) twilioGather(c echo.Context) error {
 	if err := a.recordAction(ctx, ship, string(kind), "voice", details); err != nil {
 		return err
 	}
-	return twiml(c, twimlResponse{Say: say, Hangup: &struct{}{}})
+	return twiml(c, twimlResponse{Say: &twimlSay{Language: notify.VoiceLanguage(locale), Text: say}, Hangup: &struct{}{}})
 }
 
 // voiceAnswer is the customer action a key records and what the call says
 // before hanging up.
-func voiceAnswer(v notify.VoiceAction) (trackpage.ActionKind, string) {
+func voiceAnswer(v notify.VoiceAction, copy notify.ReplyCopy) (trackpage.ActionKind, string) {
 	switch v {
 	case notify.VoiceConfirm:
-		return trackpage.ActionConfirmAddress, "Thank you. We've let the store know. Goodbye."
+		return trackpage.ActionConfirmAddress, copy.VoiceConfirmed
 	case notify.VoiceReschedule:
-		return trackpage.ActionReschedule, "Thank you. The store has your request to reschedule and will follow up. Goodbye."
+		return trackpage.ActionReschedule, copy.VoiceReschedule
 	default:
-		return trackpage.ActionContactSupport, "Thank you. The store will contact you soon. Goodbye."
+		return trackpage.ActionContactSupport, copy.VoiceSupport
 	}
 }
 
@@ -189,12 +191,31 @@ func (a *App) latestLink(ctx context.Context, recent []storage.Notification) str
 	return ""
 }
 
-func helpText(link string) string {
-	text := "Reply 1 to confirm, 2 to reschedule, STOP to stop updates."
+func helpText(copy notify.ReplyCopy, link string) string {
+	text := copy.Help
 	if link != "" {
-		text += " Track your order: " + link
+		text += " " + copy.TrackLabel + " " + link
 	}
 	return text
+}
+
+// shopperLocale is the locale of the order behind the newest of the
+// messages that has one, so a reply answers in the language it was asked
+// in; "" (English) when none has.
+func (a *App) shopperLocale(ctx context.Context, recent []storage.Notification) string {
+	for _, n := range recent {
+		s, err := a.shipmentOf(ctx, n)
+		if err != nil {
+			continue
+		}
+		o, err := a.db.OrderByID(ctx, s.OrderID)
+		if err != nil {
+			a.log.Warn("order locale for reply", "err", err)
+			return ""
+		}
+		return o.Locale
+	}
+	return ""
 }
 
 // shopsOf lists each shop that sent one of the messages once.
@@ -213,8 +234,13 @@ func shopsOf(ns []storage.Notification) []int64 {
 type twimlResponse struct {
 	XMLName xml.Name  `xml:"Response"`
 	Message string    `xml:"Message,omitempty"`
-	Say     string    `xml:"Say,omitempty"`
+	Say     *twimlSay `xml:"Say,omitempty"`
 	Hangup  *struct{} `xml:"Hangup"`
+}
+
+type twimlSay struct {
+	Language string `xml:"language,attr,omitempty"`
+	Text     string `xml:",chardata"`
 }
 
 func twiml(c echo.Context, r twimlResponse) error {

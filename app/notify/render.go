@@ -297,7 +297,9 @@ func Lookup(override string, locale string, trigger tracking.Trigger, part Part)
 // Message is a rendered message for one channel. Email fills Subject, HTML
 // and Text; other channels fill Text only. Segments is set for SMS.
 type Message struct {
-	Channel  Channel
+	Channel Channel
+	// Locale is the shopper's locale the message was written for.
+	Locale   string
 	Subject  string
 	HTML     string
 	Text     string
@@ -307,7 +309,7 @@ type Message struct {
 // Compose renders every part of a channel's message. overrides holds the
 // merchant's templates by part (missing or blank parts use the defaults).
 func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Channel, overrides map[Part]string, data Data) (Message, error) {
-	msg := Message{Channel: ch}
+	msg := Message{Channel: ch, Locale: data.Customer.Locale}
 	for _, part := range ch.Parts() {
 		t, err := Lookup(overrides[part], data.Customer.Locale, trigger, part)
 		if err != nil {

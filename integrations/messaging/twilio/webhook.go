@@ -148,10 +148,20 @@ const (
 	ReplyUnknown    Reply = "unknown"
 )
 
-// replyWords maps a whole normalized answer to its meaning. The stop, start
-// and help words are those carriers and Twilio's Advanced Opt-Out act on, so
-// our records agree with what Twilio already did to the number.
+// replyWords maps a whole normalized answer to its meaning, in the
+// languages the messages are written in (en, es, fr, de). The stop, start
+// and help words are those carriers and Twilio's Advanced Opt-Out act on
+// (ARRET for French Canada), so our records agree with what Twilio already
+// did to the number.
 var replyWords = map[string]Reply{
+	"SI": ReplyConfirm, "SÍ": ReplyConfirm, "CONFIRMAR": ReplyConfirm, "CONFIRMO": ReplyConfirm, "UNO": ReplyConfirm,
+	"OUI": ReplyConfirm, "CONFIRMER": ReplyConfirm, "CONFIRME": ReplyConfirm, "CONFIRMÉ": ReplyConfirm, "UN": ReplyConfirm,
+	"JA": ReplyConfirm, "BESTÄTIGEN": ReplyConfirm, "BESTAETIGEN": ReplyConfirm, "BESTÄTIGT": ReplyConfirm, "EINS": ReplyConfirm,
+	"REPROGRAMAR": ReplyReschedule, "DOS": ReplyReschedule,
+	"REPROGRAMMER": ReplyReschedule, "REPORTER": ReplyReschedule, "DEUX": ReplyReschedule,
+	"VERSCHIEBEN": ReplyReschedule, "ZWEI": ReplyReschedule,
+	"AYUDA": ReplyHelp, "AIDE": ReplyHelp, "HILFE": ReplyHelp,
+	"ARRET": ReplyStop, "ARRÊT": ReplyStop,
 	"CONFIRM": ReplyConfirm, "CONFIRMED": ReplyConfirm, "YES": ReplyConfirm, "Y": ReplyConfirm,
 	"1": ReplyConfirm, "ONE": ReplyConfirm,
 	"RESCHEDULE": ReplyReschedule, "2": ReplyReschedule, "TWO": ReplyReschedule,

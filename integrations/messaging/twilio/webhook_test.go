@@ -189,6 +189,9 @@ func TestParseReply(t *testing.T) {
 		{"unsubscribe", ReplyStop}, {"CANCEL", ReplyStop}, {"End", ReplyStop}, {"quit", ReplyStop},
 		{"START", ReplyStart}, {"unstop", ReplyStart},
 		{"HELP", ReplyHelp}, {"info", ReplyHelp},
+		{"Sí", ReplyConfirm}, {"si", ReplyConfirm}, {"Oui !", ReplyConfirm}, {"ja", ReplyConfirm}, {"Bestätigen", ReplyConfirm},
+		{"reprogramar", ReplyReschedule}, {"Reporter", ReplyReschedule}, {"verschieben", ReplyReschedule},
+		{"ayuda", ReplyHelp}, {"Aide", ReplyHelp}, {"hilfe", ReplyHelp}, {"arrêt", ReplyStop},
 		{"", ReplyUnknown}, {"3", ReplyUnknown}, {"don't stop", ReplyUnknown},
 		{"where is my parcel?", ReplyUnknown}, {"yes please", ReplyUnknown},
 	}

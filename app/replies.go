@@ -43,7 +43,7 @@ func (a *App) twilioInbound(c echo.Context) error {
 		return err
 	}
 	channel := string(in.Channel)
-	copy := notify.Replies(a.shopperLocale(ctx, recent))
+	rc := notify.Replies(a.shopperLocale(ctx, recent))
 	reply := twilio.ParseReply(in.Body)
 	a.metrics.Webhooks.WithLabelValues("twilio", "reply_"+string(reply)).Inc()
 	var text string
@@ -61,31 +61,31 @@ func (a *App) twilioInbound(c echo.Context) error {
 			// Twilio's opt-out handling already confirmed, and blocks any
 			// further text to this number, our reply included.
 		case stop:
-			text = copy.Stopped
+			text = rc.Stopped
 		default:
-			text = copy.Restarted
+			text = rc.Restarted
 		}
 	case twilio.ReplyConfirm, twilio.ReplyReschedule:
-		text, err = a.answerAsk(ctx, recent, reply, channel, in.Body, copy)
+		text, err = a.answerAsk(ctx, recent, reply, channel, in.Body, rc)
 		if err != nil {
 			return err
 		}
 	case twilio.ReplyHelp:
-		text = helpText(copy, a.latestLink(ctx, recent))
+		text = helpText(rc, a.latestLink(ctx, recent))
 	default:
-		text = copy.NotUnderstood + " " + helpText(copy, a.latestLink(ctx, recent))
+		text = rc.NotUnderstood + " " + helpText(rc, a.latestLink(ctx, recent))
 	}
 	return twiml(c, twimlResponse{Message: text})
 }
 
 // answerAsk records a 1/CONFIRM or 2/RESCHEDULE for the shipment whose
 // latest update asked for it.
-func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, copy notify.ReplyCopy) (string, error) {
+func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, rc notify.ReplyCopy) (string, error) {
 	i := slices.IndexFunc(recent, func(n storage.Notification) bool {
 		return n.ShipmentID != nil && slices.Contains(askingTriggers, n.Trigger)
 	})
 	if i < 0 {
-		return copy.NoQuestion + " " + helpText(copy, a.latestLink(ctx, recent)), nil
+		return rc.NoQuestion + " " + helpText(rc, a.latestLink(ctx, recent)), nil
 	}
 	ship, err := a.shipmentOf(ctx, recent[i])
 	if err != nil {
@@ -96,12 +96,12 @@ func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, repl
 		if err := a.recordAction(ctx, ship, string(trackpage.ActionConfirmAddress), source, details); err != nil {
 			return "", err
 		}
-		return copy.Confirmed, nil
+		return rc.Confirmed, nil
 	}
 	if err := a.recordAction(ctx, ship, string(trackpage.ActionReschedule), source, details); err != nil {
 		return "", err
 	}
-	return copy.Reschedule + " " + a.trackingURL(ship) + "#actions", nil
+	return rc.Reschedule + " " + a.trackingURL(ship) + "#actions", nil
 }
 
 // twilioGather records a key press (or spoken answer) during an update call
@@ -152,14 +152,14 @@ func (a *App) twilioGather(c echo.Context) error {
 
 // voiceAnswer is the customer action a key records and what the call says
 // before hanging up.
-func voiceAnswer(v notify.VoiceAction, copy notify.ReplyCopy) (trackpage.ActionKind, string) {
+func voiceAnswer(v notify.VoiceAction, rc notify.ReplyCopy) (trackpage.ActionKind, string) {
 	switch v {
 	case notify.VoiceConfirm:
-		return trackpage.ActionConfirmAddress, copy.VoiceConfirmed
+		return trackpage.ActionConfirmAddress, rc.VoiceConfirmed
 	case notify.VoiceReschedule:
-		return trackpage.ActionReschedule, copy.VoiceReschedule
+		return trackpage.ActionReschedule, rc.VoiceReschedule
 	default:
-		return trackpage.ActionContactSupport, copy.VoiceSupport
+		return trackpage.ActionContactSupport, rc.VoiceSupport
 	}
 }
 
@@ -191,10 +191,10 @@ func (a *App) latestLink(ctx context.Context, recent []storage.Notification) str
 	return ""
 }
 
-func helpText(copy notify.ReplyCopy, link string) string {
-	text := copy.Help
+func helpText(rc notify.ReplyCopy, link string) string {
+	text := rc.Help
 	if link != "" {
-		text += " " + copy.TrackLabel + " " + link
+		text += " " + rc.TrackLabel + " " + link
 	}
 	return text
 }

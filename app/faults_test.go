@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -281,5 +284,23 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 				}
 			})
 		})
+	}
+}
+
+// A webhook job whose delivery cannot be read because the database is down
+// must be retried, not cancelled: the delivery was accepted and stored.
+func TestWebhookJobRetriesWhileDatabaseIsDownAndCancelsWhenDeliveryIsGone(t *testing.T) {
+	a := &App{db: storagetest.Open(t, storage.SQLite)} // the job needs only the database
+	ctx := context.Background()
+	job := func(id int64) *river.Job[jobs.ProcessWebhookArgs] {
+		return &river.Job[jobs.ProcessWebhookArgs]{Args: jobs.ProcessWebhookArgs{DeliveryID: id}}
+	}
+	var ce *river.JobCancelError
+	if err := a.processWebhook(ctx, job(4242)); !errors.As(err, &ce) {
+		t.Errorf("delivery that does not exist: %v; want the job cancelled", err)
+	}
+	a.db.SQL.Close()
+	if err := a.processWebhook(ctx, job(1)); err == nil || errors.As(err, &ce) {
+		t.Errorf("database down: %v; want an error River retries", err)
 	}
 }

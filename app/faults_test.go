@@ -287,20 +287,42 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 	}
 }
 
-// A webhook job whose delivery cannot be read because the database is down
-// must be retried, not cancelled: the delivery was accepted and stored.
-func TestWebhookJobRetriesWhileDatabaseIsDownAndCancelsWhenDeliveryIsGone(t *testing.T) {
-	a := &App{db: storagetest.Open(t, storage.SQLite)} // the job needs only the database
+// A job whose rows cannot be read because the database is down must be
+// retried, not cancelled or marked malformed: the webhook was accepted, the
+// message promised. Only rows that are gone end the job.
+func TestJobsRetryWhileDatabaseIsDownAndEndWhenTheirRowIsGone(t *testing.T) {
+	a := &App{db: storagetest.Open(t, storage.SQLite)} // these paths need only the database
 	ctx := context.Background()
-	job := func(id int64) *river.Job[jobs.ProcessWebhookArgs] {
-		return &river.Job[jobs.ProcessWebhookArgs]{Args: jobs.ProcessWebhookArgs{DeliveryID: id}}
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{"process webhook", func() error {
+			return a.processWebhook(ctx, &river.Job[jobs.ProcessWebhookArgs]{Args: jobs.ProcessWebhookArgs{DeliveryID: 4242}})
+		}},
+		{"Shopify webhook's shop", func() error {
+			return a.processShopify(ctx, &storage.WebhookDelivery{ShopDomain: "gone.myshopify.com", Topic: "orders/create"})
+		}},
+		{"WooCommerce webhook's shop", func() error {
+			return a.processWoo(ctx, &storage.WebhookDelivery{ShopDomain: "https://gone.example", Topic: "order.created"})
+		}},
+		{"send message", func() error {
+			return a.sendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: 4242}})
+		}},
 	}
-	var ce *river.JobCancelError
-	if err := a.processWebhook(ctx, job(4242)); !errors.As(err, &ce) {
-		t.Errorf("delivery that does not exist: %v; want the job cancelled", err)
+	final := func(err error) bool {
+		var ce *river.JobCancelError
+		return errors.As(err, &ce) || errors.Is(err, errMalformed)
+	}
+	for _, tt := range tests {
+		if err := tt.run(); !final(err) {
+			t.Errorf("%s, row gone: %v; want the job ended (cancelled or kept as malformed)", tt.name, err)
+		}
 	}
 	a.db.SQL.Close()
-	if err := a.processWebhook(ctx, job(1)); err == nil || errors.As(err, &ce) {
-		t.Errorf("database down: %v; want an error River retries", err)
+	for _, tt := range tests {
+		if err := tt.run(); err == nil || final(err) {
+			t.Errorf("%s, database down: %v; want an error River retries", tt.name, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -281,5 +284,45 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 				}
 			})
 		})
+	}
+}
+
+// A job whose rows cannot be read because the database is down must be
+// retried, not cancelled or marked malformed: the webhook was accepted, the
+// message promised. Only rows that are gone end the job.
+func TestJobsRetryWhileDatabaseIsDownAndEndWhenTheirRowIsGone(t *testing.T) {
+	a := &App{db: storagetest.Open(t, storage.SQLite)} // these paths need only the database
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{"process webhook", func() error {
+			return a.processWebhook(ctx, &river.Job[jobs.ProcessWebhookArgs]{Args: jobs.ProcessWebhookArgs{DeliveryID: 4242}})
+		}},
+		{"Shopify webhook's shop", func() error {
+			return a.processShopify(ctx, &storage.WebhookDelivery{ShopDomain: "gone.myshopify.com", Topic: "orders/create"})
+		}},
+		{"WooCommerce webhook's shop", func() error {
+			return a.processWoo(ctx, &storage.WebhookDelivery{ShopDomain: "https://gone.example", Topic: "order.created"})
+		}},
+		{"send message", func() error {
+			return a.sendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: 4242}})
+		}},
+	}
+	final := func(err error) bool {
+		var ce *river.JobCancelError
+		return errors.As(err, &ce) || errors.Is(err, errMalformed)
+	}
+	for _, tt := range tests {
+		if err := tt.run(); !final(err) {
+			t.Errorf("%s, row gone: %v; want the job ended (cancelled or kept as malformed)", tt.name, err)
+		}
+	}
+	a.db.SQL.Close()
+	for _, tt := range tests {
+		if err := tt.run(); err == nil || final(err) {
+			t.Errorf("%s, database down: %v; want an error River retries", tt.name, err)
+		}
 	}
 }

@@ -114,8 +114,11 @@ func triggerOfKey(key string, fallback tracking.Trigger) string {
 // sendJob renders and delivers one logged message.
 func (a *App) sendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) error {
 	n, err := a.db.Notification(ctx, job.Args.NotificationID)
-	if err != nil {
+	if errors.Is(err, storage.ErrNotFound) {
 		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err // the database is unreachable: the message is retried, not dropped
 	}
 	if n.Status != storage.NotificationScheduled || n.ShipmentID == nil {
 		return nil // already sent, or cancelled

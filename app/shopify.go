@@ -17,8 +17,11 @@ import (
 // errMalformed (kept as failed, replayable); anything else is retried.
 func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) error {
 	shop, err := a.db.ShopByDomain(ctx, d.ShopDomain)
-	if err != nil {
+	if errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
+	}
+	if err != nil {
+		return err
 	}
 	d.ShopID = &shop.ID
 	malformed := func(err error) error { return fmt.Errorf("%w: %w", errMalformed, err) }

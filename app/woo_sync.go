@@ -33,8 +33,11 @@ const (
 // retried.
 func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error {
 	shop, err := a.db.ShopByDomain(ctx, d.ShopDomain)
-	if err != nil {
+	if errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
+	}
+	if err != nil {
+		return err
 	}
 	d.ShopID = &shop.ID
 	malformed := func(err error) error { return fmt.Errorf("%w: %w", errMalformed, err) }

@@ -58,8 +58,11 @@ var errMalformed = errors.New("malformed payload")
 
 func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWebhookArgs]) error {
 	d, err := a.db.Delivery(ctx, job.Args.DeliveryID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return river.JobCancel(err) // deleted with its shop: nothing to process
+	}
 	if err != nil {
-		return river.JobCancel(err)
+		return err // the database is unreachable: retried, never dropped
 	}
 	var procErr error
 	switch d.Platform {

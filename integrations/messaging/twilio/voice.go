@@ -34,11 +34,17 @@ func VoiceTwiML(script string, options []Option, actionURL, lang string) string 
 	for _, o := range options {
 		labels = append(labels, o.Label)
 	}
-	menu := strings.Join(labels, " ")
+	menu := strings.TrimSpace(strings.Join(labels, " "))
+	first := []*twimlSay{say(script), say(menu)}
+	if menu == "" {
+		// The script announces its own keys (merchant-editable templates
+		// do): say it once, and all of it again when nothing was pressed.
+		first, menu = []*twimlSay{say(script)}, script
+	}
 	resp.Verbs = append(resp.Verbs,
 		&twimlGather{
 			Input: "dtmf speech", NumDigits: 1, Action: actionURL, Method: "POST",
-			Language: lang, Says: []*twimlSay{say(script), say(menu)},
+			Language: lang, Says: first,
 		},
 		&twimlGather{
 			Input: "dtmf speech", NumDigits: 1, Action: actionURL, Method: "POST",

@@ -36,6 +36,19 @@ func TestVoiceTwiML(t *testing.T) {
 				`<Say language="en-GB">Press 1 to confirm. Press 2 to reschedule.</Say></Gather>` +
 				`</Response>`,
 		},
+		{
+			name:    "a script that announces its own keys is said again, not an empty menu",
+			script:  "Press 1 to confirm.",
+			options: []Option{{Digit: "1"}, {Digit: "9"}},
+			action:  "https://track.example/g",
+			lang:    "es-MX",
+			want: `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Response>` +
+				`<Gather input="dtmf speech" numDigits="1" action="https://track.example/g" method="POST" language="es-MX">` +
+				`<Say language="es-MX">Press 1 to confirm.</Say></Gather>` +
+				`<Gather input="dtmf speech" numDigits="1" action="https://track.example/g" method="POST" language="es-MX">` +
+				`<Say language="es-MX">Press 1 to confirm.</Say></Gather>` +
+				`</Response>`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

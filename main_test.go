@@ -51,7 +51,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	port := freePort(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	cmd := exec.Command(os.Args[0], "demo")
-	cmd.Env = append(os.Environ(), "OT_RUN_MAIN=1", fmt.Sprintf("PORT=%d", port), "APP_URL="+base,
+	cmd.Env = append(os.Environ(), "OT_RUN_MAIN=1", fmt.Sprintf("PORT=%d", port), "METRICS_PORT=0", "APP_URL="+base,
 		"DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "demo.db"))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

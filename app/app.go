@@ -45,6 +45,8 @@ type App struct {
 	pageViews  pageViewCounter
 	ingests    groupCommit
 	shopify    shopifyHolder
+
+	metricsAddr string
 }
 
 // Mode selects what a process runs.
@@ -88,6 +90,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 		db.Close()
 		return nil, err
 	}
+	a.metrics.registry.MustRegister(backlogCollector{a: a})
 	if err := a.setupShopify(nil); err != nil {
 		db.Close()
 		return nil, err
@@ -102,12 +105,36 @@ func (a *App) DB() *storage.DB { return a.db }
 // Handler is the HTTP handler, for tests that drive the app in-process.
 func (a *App) Handler() http.Handler { return a.echo }
 
+// MetricsAddr is where /metrics answers once Run has started.
+func (a *App) MetricsAddr() string { return a.metricsAddr }
+
+// serveMetrics serves /metrics on the private metrics port: every process,
+// web or worker, has counters worth scraping (carrier calls and messages are
+// counted where jobs run), and none of it is for the public.
+func (a *App) serveMetrics() (stop func(), err error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(a.cfg.MetricsPort)))
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics: %w", err)
+	}
+	a.metricsAddr = ln.Addr().String()
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metrics.handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return func() { srv.Close() }, nil
+}
+
 // Close releases the database.
 func (a *App) Close() error { return a.db.Close() }
 
 // Run serves HTTP on the configured port (ModeWeb) and works jobs
 // (ModeWorker) until ctx is cancelled, then shuts down gracefully.
 func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error {
+	stopMetrics, err := a.serveMetrics()
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	if mode&ModeWorker != 0 {
 		if history, err := a.db.DeliveredSince(ctx, a.now().AddDate(0, -6, 0), 50000); err == nil {
 			a.transit.learn(history)

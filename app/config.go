@@ -16,7 +16,10 @@ import (
 // Config is read from the environment once at start; every value is checked
 // with a message that says what to fix.
 type Config struct {
-	Port               int
+	Port int
+	// MetricsPort serves /metrics on a private port, in web and worker
+	// processes alike (METRICS_PORT, default 9091); 0 picks a free one.
+	MetricsPort        int
 	AppURL             string // public base URL, used in links and OAuth callbacks
 	DatabaseURL        string // postgres://… or empty for embedded SQLite
 	EncryptionKey      []byte // 32 bytes, seals tokens and secrets at rest
@@ -92,6 +95,14 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 			errs = append(errs, fmt.Errorf("PORT=%q: want a port number 0-65535", p))
 		}
 		c.Port = n
+	}
+	c.MetricsPort = 9091
+	if p := getenv("METRICS_PORT"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			errs = append(errs, fmt.Errorf("METRICS_PORT=%q: want a port number 0-65535", p))
+		}
+		c.MetricsPort = n
 	}
 	if demo && c.AppURL == "" {
 		c.AppURL = fmt.Sprintf("http://localhost:%d", c.Port)

@@ -1,10 +1,19 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 func getBody(t *testing.T, url string) (int, string) {
@@ -27,14 +36,74 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		if code, body := getBody(t, base+"/readyz"); code != http.StatusOK || !strings.Contains(body, "ready") {
 			t.Fatalf("/readyz = %d %s; want 200 ready", code, body)
 		}
-		code, body := getBody(t, base+"/metrics")
+		code, body := getBody(t, "http://"+a.MetricsAddr()+"/metrics")
 		if code != http.StatusOK || !strings.Contains(body, `ordertrack_http_request_duration_seconds_count{method="GET",route="/readyz",status="200"} 1`) {
 			t.Fatalf("/metrics = %d; want the /readyz request counted:\n%.2000s", code, body)
+		}
+		if code, _ := getBody(t, base+"/metrics"); code != http.StatusNotFound {
+			t.Fatalf("/metrics on the public port = %d; want 404 (metrics are served on the private port only)", code)
 		}
 		// A database that is down makes the machine unready.
 		a.db.SQL.Close()
 		if code, _ := getBody(t, base+"/readyz"); code != http.StatusServiceUnavailable {
 			t.Fatalf("/readyz with the database closed = %d; want 503", code)
+		}
+	})
+}
+
+func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cfg := Config{DatabaseURL: url, EncryptionKey: storagetest.Key, ShopifyAPISecret: testSecret}
+		a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ModeWeb) // no workers: jobs wait
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ready := make(chan struct{})
+		done := make(chan error, 1)
+		go func() { done <- a.Run(ctx, ModeWeb, func(string) { close(ready) }) }()
+		t.Cleanup(func() { cancel(); <-done; a.Close() })
+		<-ready
+
+		for _, id := range []int64{1, 2} {
+			if _, err := a.jobs.Insert(ctx, jobs.ProcessWebhookArgs{DeliveryID: id}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shop := &storage.Shop{Platform: storage.Shopify, Domain: "backlog.myshopify.com"}
+		if err := a.db.UpsertShop(ctx, shop); err != nil {
+			t.Fatal(err)
+		}
+		late, soon := time.Now().Add(-time.Hour), time.Now().Add(2*time.Hour)
+		for i, next := range []time.Time{late, soon} {
+			o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprint(i)}
+			if err := a.db.Gorm.Create(o).Error; err != nil {
+				t.Fatal(err)
+			}
+			s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1Z%d", i), PublicToken: storage.NewToken(), Stage: "in_transit", NextPollAt: &next}
+			if err := a.db.Gorm.Create(s).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		a.now = func() time.Time { return time.Now().Add(5 * time.Minute) } // the jobs have waited 5 minutes
+		_, body := getBody(t, "http://"+a.MetricsAddr()+"/metrics")
+		for _, want := range []string{`ordertrack_jobs_ready{kind="process_webhook"} 2`, "ordertrack_polls_overdue 1", "ordertrack_backlog_up 1"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("metrics lack %q:\n%.3000s", want, body)
+			}
+		}
+		var waited float64
+		for _, line := range strings.Split(body, "\n") {
+			if v, ok := strings.CutPrefix(line, "ordertrack_jobs_oldest_ready_seconds "); ok {
+				waited, _ = strconv.ParseFloat(v, 64)
+			}
+		}
+		if waited < 290 || waited > 600 {
+			t.Errorf("oldest ready job waited %.0fs; want about 300", waited)
 		}
 	})
 }

@@ -9,7 +9,6 @@ func (a *App) routes(e *echo.Echo) {
 	// Operators.
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
-	e.GET("/metrics", echo.WrapHandler(a.metrics.handler()))
 
 	// Platforms: install and connect, then webhooks (verify, store, enqueue).
 	e.GET("/auth/shopify", a.shopifyInstall)

@@ -88,22 +88,19 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		TwilioBaseURL:   getenv("TWILIO_BASE_URL"),
 	}
 	var errs []error
-	c.Port = 8080
-	if p := getenv("PORT"); p != "" {
+	port := func(name string, def int) int {
+		p := getenv(name)
+		if p == "" {
+			return def
+		}
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 0 || n > 65535 {
-			errs = append(errs, fmt.Errorf("PORT=%q: want a port number 0-65535", p))
+			errs = append(errs, fmt.Errorf("%s=%q: want a port number 0-65535", name, p))
 		}
-		c.Port = n
+		return n
 	}
-	c.MetricsPort = 9091
-	if p := getenv("METRICS_PORT"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || n > 65535 {
-			errs = append(errs, fmt.Errorf("METRICS_PORT=%q: want a port number 0-65535", p))
-		}
-		c.MetricsPort = n
-	}
+	c.Port = port("PORT", 8080)
+	c.MetricsPort = port("METRICS_PORT", 9091)
 	if demo && c.AppURL == "" {
 		c.AppURL = fmt.Sprintf("http://localhost:%d", c.Port)
 	}

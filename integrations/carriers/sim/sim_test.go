@@ -73,6 +73,17 @@ func TestScansHappenOnlyOnWorkingDays(t *testing.T) {
 	}
 }
 
+func TestArrivalsAndDeparturesSayWhereTheParcelIs(t *testing.T) {
+	want := map[string]tracking.Movement{CodeArrived: tracking.MovementArrived, CodeDeparted: tracking.MovementDeparted}
+	for _, s := range everyPlan(t) {
+		for _, e := range s.Events {
+			if e.Movement != want[e.Code] {
+				t.Fatalf("%s (%s): %s event has movement %q, want %q", s.Number, s.Scenario, e.Code, e.Movement, want[e.Code])
+			}
+		}
+	}
+}
+
 func TestWeekendLeavesAScanGapLongerThanTwoDays(t *testing.T) {
 	lane := Lanes()[0] // five working days, so the parcel crosses a weekend
 	friday := time.Date(2026, 3, 6, 9, 0, 0, 0, time.UTC)

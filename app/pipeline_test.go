@@ -12,10 +12,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -282,20 +284,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-1","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",
 		  "tag":"OutForDelivery","checkpoints":[{"checkpoint_time":"2026-11-25T07:30:00-05:00","city":"AUSTIN","state":"TX","country_iso3":"USA",
 		  "message":"Out For Delivery Today","tag":"OutForDelivery","subtag":"OutForDelivery_001"}]}}`)
-		post := func(sig string) int {
-			req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/aftership", bytes.NewReader(body))
-			req.Header.Set("aftership-hmac-sha256", sig)
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			return res.StatusCode
-		}
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(body)
-		good := base64.StdEncoding.EncodeToString(mac.Sum(nil))
-		if code := post(base64.StdEncoding.EncodeToString([]byte("forged"))); code != http.StatusUnauthorized {
+		if code := postCarrierPush(t, base, body, base64.StdEncoding.EncodeToString([]byte("forged"))); code != http.StatusUnauthorized {
 			t.Fatalf("forged push = %d; want 401", code)
 		}
 		var n int64
@@ -304,7 +293,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 			t.Fatalf("forged push stored %d deliveries", n)
 		}
 		for range 2 {
-			if code := post(good); code != http.StatusOK {
+			if code := postCarrierPush(t, base, body, aftershipSignature(secret, body)); code != http.StatusOK {
 				t.Fatalf("signed push = %d; want 200", code)
 			}
 		}
@@ -317,6 +306,73 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
 		if n != 1 {
 			t.Fatalf("push delivered twice stored %d deliveries; want 1", n)
+		}
+	})
+}
+
+// aftershipSignature signs a push body the way AfterShip does.
+func aftershipSignature(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// postCarrierPush sends an AfterShip tracking push with signature sig and
+// returns the status code.
+func postCarrierPush(t *testing.T, base string, body []byte, sig string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/aftership", bytes.NewReader(body))
+	req.Header.Set("aftership-hmac-sha256", sig)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestPollingPolicySeesAParcelAtAFacilityFromItsStoredScans(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		const secret = "aftership-webhook-secret"
+		var mu sync.Mutex
+		var states []tracking.PollState
+		record := func(s tracking.PollState, now time.Time, cal tracking.Calendar, rnd func() float64) (time.Time, bool) {
+			mu.Lock()
+			states = append(states, s)
+			mu.Unlock()
+			return tracking.NextPoll(s, now, cal, rnd)
+		}
+		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{AggregatorWebhookSecret: secret}},
+			withSetup(func(a *App) { a.policy = record }))
+		ctx := context.Background()
+		tok := seedOrder(t, a, "hub.myshopify.com", "#1", "h@example.com") // UPS 1Z999AA10123456784
+		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-hub","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",
+		  "tag":"InTransit","checkpoints":[{"checkpoint_time":"2026-11-24T21:10:00-05:00","city":"LOUISVILLE","state":"KY","country_iso3":"USA",
+		  "message":"Arrived at Facility","tag":"InTransit","subtag":"InTransit_003"}]}}`)
+		if code := postCarrierPush(t, base, body, aftershipSignature(secret, body)); code != http.StatusOK {
+			t.Fatalf("signed push = %d; want 200", code)
+		}
+		var s *storage.Shipment
+		waitUntil(t, "the pushed arrival scan", func() bool {
+			var err error
+			s, err = a.db.ShipmentByToken(ctx, tok)
+			return err == nil && s.Stage == "in_transit"
+		})
+		// A failed poll brings no scans: what the policy knows comes from
+		// the stored timeline.
+		if err := a.applyResult(ctx, s, tracking.Result{}, true, 0); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		var failed []tracking.PollState
+		for _, st := range states {
+			if st.Failures > 0 {
+				failed = append(failed, st)
+			}
+		}
+		if len(failed) != 1 || !failed[0].AtFacility {
+			t.Fatalf("policy saw %+v after the failed poll; want one state with AtFacility set from the stored arrival scan", failed)
 		}
 	})
 }

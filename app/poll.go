@@ -299,7 +299,7 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 	st = st.WithDelay(tracking.DetectDelay(st, eta, now, cal, model.SilenceLimit(lane), dest))
 	ps := tracking.PollState{
 		Stage: st.Stage, NotFound: r.NotFound || (len(merged) == 0 && !failed), CreatedAt: s.CreatedAt,
-		LastEventAt: st.LastEventAt, ETA: eta.Window, RetryAfter: retryAfter,
+		LastEventAt: st.LastEventAt, ETA: eta.Window, AtFacility: tracking.AtFacility(merged), RetryAfter: retryAfter,
 	}
 	if failed {
 		ps.Failures = s.PollFailures + 1

@@ -160,6 +160,7 @@ type TrackingEvent struct {
 	OccurredAt  time.Time
 	Stage       string
 	Problem     string
+	Movement    string
 	Code        string
 	Description string
 	City        string

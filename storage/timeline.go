@@ -39,7 +39,7 @@ func (db *DB) Events(ctx context.Context, shipmentID int64) ([]tracking.Event, e
 	for i, r := range rows {
 		out[i] = tracking.Event{
 			Time: r.OccurredAt.UTC(), Stage: tracking.Stage(r.Stage), Problem: tracking.Problem(r.Problem),
-			Code: r.Code, Description: r.Description,
+			Movement: tracking.Movement(r.Movement), Code: r.Code, Description: r.Description,
 			Location: tracking.Location{City: r.City, Region: r.Region, PostalCode: r.PostalCode, Country: r.Country},
 		}
 	}
@@ -69,7 +69,7 @@ func ApplyUpdate(ctx context.Context, tx *gorm.DB, s *Shipment, u Update) ([]tra
 	for _, e := range u.Added {
 		row := TrackingEvent{
 			ShopID: s.ShopID, ShipmentID: s.ID, Fingerprint: e.Fingerprint(), OccurredAt: e.Time.UTC(),
-			Stage: string(e.Stage), Problem: string(e.Problem), Code: e.Code, Description: e.Description,
+			Stage: string(e.Stage), Problem: string(e.Problem), Movement: string(e.Movement), Code: e.Code, Description: e.Description,
 			City: e.Location.City, Region: e.Location.Region, PostalCode: e.Location.PostalCode, Country: e.Location.Country,
 		}
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {

@@ -90,7 +90,7 @@ func TestApplyUpdateStoresEventsAndTriggersOnce(t *testing.T) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")
 		s := newShipment(t, db, shop, "1ZAPPLY")
-		ev := tracking.Event{Time: at(21, 9), Stage: tracking.StageInTransit, Code: "I", Description: "Departed", Location: tracking.Location{City: "Louisville"}}
+		ev := tracking.Event{Time: at(21, 9), Stage: tracking.StageInTransit, Movement: tracking.MovementDeparted, Code: "I", Description: "Departed", Location: tracking.Location{City: "Louisville"}}
 		u := storage.Update{
 			Added: []tracking.Event{ev}, State: tracking.State{Stage: tracking.StageInTransit, LastEventAt: ev.Time, StageAt: ev.Time},
 			ETA:   tracking.ETA{Window: tracking.Window{Earliest: at(24, 0), Latest: at(25, 0)}, Source: tracking.SourceCarrier},
@@ -109,8 +109,8 @@ func TestApplyUpdateStoresEventsAndTriggersOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(events) != 1 || !events[0].Time.Equal(ev.Time) || events[0].Location.City != "Louisville" {
-			t.Fatalf("events = %+v; want the one scan", events)
+		if len(events) != 1 || !events[0].Time.Equal(ev.Time) || events[0].Location.City != "Louisville" || events[0].Movement != tracking.MovementDeparted {
+			t.Fatalf("events = %+v; want the one departure scan", events)
 		}
 		var changes int64
 		db.Gorm.Model(&storage.ETAChange{}).Where("shipment_id = ?", s.ID).Count(&changes)

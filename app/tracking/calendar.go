@@ -36,6 +36,13 @@ type Calendar struct {
 	// MorningUTC is the hour (UTC) by which the carrier's overnight scans are
 	// visible; polling that skipped a non-working day resumes then.
 	MorningUTC int `json:"morning_utc"`
+	// ScanFrom and ScanUntil bound the time of day (UTC, since midnight) in
+	// which the carrier's facilities scan parcels, ScanFrom < ScanUntil; the
+	// rest of the day is quiet, and NextPoll spends no polls there. Both
+	// zero means around the clock, which is what big networks do and the
+	// safe default.
+	ScanFrom  time.Duration `json:"scan_from,omitempty"`
+	ScanUntil time.Duration `json:"scan_until,omitempty"`
 }
 
 var (
@@ -62,8 +69,10 @@ func CalendarFor(carrier, service string) Calendar {
 		}
 		return Calendar{Name: "fedex", Workdays: monFri, Holidays: HolidaysUSParcel, MorningUTC: 13}
 	case "sim":
-		// The simulated carrier keeps its clock in UTC: vans leave 07:00.
-		return Calendar{Name: "sim", Workdays: monFri, Holidays: HolidaysUSParcel, MorningUTC: 7}
+		// The simulated carrier keeps its clock in UTC: vans leave 07:00, and
+		// its hubs scan from 00:30 to 22:00.
+		return Calendar{Name: "sim", Workdays: monFri, Holidays: HolidaysUSParcel, MorningUTC: 7,
+			ScanFrom: 30 * time.Minute, ScanUntil: 22 * time.Hour}
 	case "dhl", "dhl_express":
 		return Calendar{Name: "dhl", Workdays: monFri, Holidays: HolidaysDE, MorningUTC: 6}
 	case "dhl_paket", "deutsche_post", "hermes":
@@ -156,6 +165,24 @@ func (c Calendar) BusinessDaysBetween(a, b time.Time) int {
 		}
 	}
 	return n
+}
+
+// quiet reports whether t falls outside the calendar's scan hours and, if
+// so, when that quiet spell began and when scanning resumes. It ignores
+// working days: a weekend's quiet spells are quiet too, and NextPoll skips
+// non-working days separately.
+func (c Calendar) quiet(t time.Time) (began, resumes time.Time, ok bool) {
+	if c.ScanUntil <= c.ScanFrom {
+		return time.Time{}, time.Time{}, false
+	}
+	day := dayStart(t.UTC())
+	switch since := t.UTC().Sub(day); {
+	case since >= c.ScanUntil:
+		return day.Add(c.ScanUntil), day.AddDate(0, 0, 1).Add(c.ScanFrom), true
+	case since < c.ScanFrom:
+		return day.AddDate(0, 0, -1).Add(c.ScanUntil), day.Add(c.ScanFrom), true
+	}
+	return time.Time{}, time.Time{}, false
 }
 
 // NextWorkingMorning returns the first working day strictly after t's date at

@@ -11,11 +11,21 @@ type PollState struct {
 	CreatedAt   time.Time `json:"created_at"`
 	LastEventAt time.Time `json:"last_event_at"`
 	ETA         Window    `json:"eta"`
+	// AtFacility means the latest scan put the parcel inside a carrier
+	// facility and no departure has followed; see AtFacility.
+	AtFacility bool `json:"at_facility,omitempty"`
 	// Failures counts consecutive failed polls (timeouts, 429, 5xx).
 	Failures int `json:"failures,omitempty"`
 	// RetryAfter is the carrier's requested wait after the last failure; the
 	// next poll is never sooner.
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
+}
+
+// AtFacility reports whether the latest of a timeline's events (sorted by
+// time, as Merge returns them) is an arrival or processing scan: the parcel
+// is being handled inside a facility and has not departed.
+func AtFacility(events []Event) bool {
+	return len(events) > 0 && events[len(events)-1].Movement == MovementArrived
 }
 
 // Policy picks the next poll time of a shipment, or says to stop polling it.
@@ -35,15 +45,10 @@ const (
 	pollPreTransitFirstDay = 3 * time.Hour
 	pollPreTransitWeek     = 6 * time.Hour
 	pollPreTransitLate     = 12 * time.Hour
-	pollFarFromETA         = 10 * time.Hour
-	pollNearETA            = 6 * time.Hour
-	pollDayBeforeETA       = 4 * time.Hour
-	pollETADay             = time.Hour
-	pollPastETA            = 3 * time.Hour
-	pollNoETA              = 6 * time.Hour
+	pollAtFacility         = 50 * time.Minute
+	pollMoving             = 105 * time.Minute
 	pollSilent             = 8 * time.Hour
 	pollOutForDelivery     = 45 * time.Minute
-	pollInTransitMax       = 3 * time.Hour
 	pollStaleOutForDel     = 3 * time.Hour
 	pollWaiting            = 12 * time.Hour // awaiting pickup, returning
 	pollFailureBase        = 15 * time.Minute
@@ -62,13 +67,12 @@ func Expired(s PollState, now time.Time) bool {
 	if s.Stage.Terminal() {
 		return false
 	}
-	preTransit := s.NotFound || s.Stage.Rank() < StageShipped.Rank()
 	switch {
 	case !s.CreatedAt.IsZero() && now.Sub(s.CreatedAt) >= ExpireAfter:
 		return true
-	case preTransit && !s.CreatedAt.IsZero() && now.Sub(s.CreatedAt) >= ExpireNotFoundAfter:
+	case preTransit(s) && !s.CreatedAt.IsZero() && now.Sub(s.CreatedAt) >= ExpireNotFoundAfter:
 		return true
-	case !preTransit && !s.LastEventAt.IsZero() && now.Sub(s.LastEventAt) >= ExpireSilentAfter:
+	case !preTransit(s) && !s.LastEventAt.IsZero() && now.Sub(s.LastEventAt) >= ExpireSilentAfter:
 		return true
 	}
 	return false
@@ -79,28 +83,42 @@ func Expired(s PollState, now time.Time) bool {
 //   - Terminal stages and expired shipments: stop.
 //   - Pre-transit (label created / carrier does not know the number): every
 //     3 h the first day, 6 h the first week, 12 h after, until expiry.
-//   - Shipped/in transit, by distance to the ETA's earliest day: 10 h when 4+
-//     days away, 6 h at 2–3, 4 h the day before, 2 h on the ETA day(s), 3 h
-//     once the estimate has passed; 6 h with no ETA; a shipment silent for 3+
-//     days (and not due) drops to 8 h.
+//   - Shipped/in transit: every 50 min while the latest scan is an arrival at
+//     a facility (AtFacility) — carriers find damage, missorts and lost
+//     parcels while handling them, so that is when exceptions are raised —
+//     and every 1 h 45 otherwise: an exception can follow an arrival by
+//     minutes, before any poll has seen the arrival, and only this cadence
+//     finds it then. The ETA does not change the cadence. A parcel without
+//     a scan for more than DefaultSilenceLimit full working days (what
+//     DetectDelay calls a stall) drops to 8 h, whatever its ETA.
+//   - On each working day from the one before the ETA's earliest day (any
+//     day without an ETA), polls every 45 min in the van window (see
+//     vanWindowPoll), where out-for-delivery scans appear; this, not more
+//     polling all day, is what watches the delivery day.
 //   - Out for delivery: every 45 min on the day of the scan, 3 h after.
 //   - Awaiting pickup, returning: every 12 h.
 //   - Failures back off from 15 min doubling to 12 h, replacing the interval.
 //
-// The interval gets ±10% jitter so shipments created together spread out. A
-// time that falls on a day the carrier does not work (weekend, holiday) moves
-// to the next working morning (MorningUTC plus up to 30 min jitter). Retry-After
-// is a floor applied last.
+// The interval gets ±10% jitter so shipments created together spread out.
+// Once the carrier has the parcel, no poll falls in the calendar's quiet
+// hours (Calendar.ScanFrom/ScanUntil): a poll due inside them happens just
+// after scanning stops, to see the day's last scans, and the next counts its
+// interval from when scanning resumes. A time that falls on a day the
+// carrier does not work (weekend, holiday) moves to the next working morning
+// (MorningUTC plus up to 30 min jitter). Retry-After is a floor applied last.
 func NextPoll(s PollState, now time.Time, cal Calendar, rnd func() float64) (next time.Time, stop bool) {
 	if s.Stage.Terminal() || Expired(s, now) {
 		return time.Time{}, true
 	}
-	interval := baseInterval(s, now)
+	interval := baseInterval(s, now, cal)
 	if s.Failures > 0 {
 		interval = min(pollFailureBase<<min(s.Failures-1, 16), pollFailureMax)
 	}
 	interval = time.Duration(float64(interval) * (1 - jitterFraction + 2*jitterFraction*rnd()))
 	next = now.Add(interval)
+	if s.Failures == 0 && !preTransit(s) {
+		next = outsideQuietHours(now, next, cal, rnd)
+	}
 	if !cal.IsWorkingDay(next.UTC()) {
 		next = cal.NextWorkingMorning(next).Add(time.Duration(float64(morningSpread) * rnd()))
 	}
@@ -163,9 +181,25 @@ func vanWindowPoll(s PollState, now time.Time, cal Calendar) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func baseInterval(s PollState, now time.Time) time.Duration {
+// outsideQuietHours moves a poll out of the carrier's quiet hours: one made
+// during them counts its interval from when scanning resumes, and one due
+// during them happens just after they begin (plus up to 30 min jitter, all
+// of it quiet), when the day's last scans are in.
+func outsideQuietHours(now, next time.Time, cal Calendar, rnd func() float64) time.Time {
+	if _, resumes, ok := cal.quiet(now); ok {
+		return resumes.Add(next.Sub(now))
+	}
+	if began, _, ok := cal.quiet(next); ok {
+		return began.Add(time.Duration(float64(morningSpread) * rnd()))
+	}
+	return next
+}
+
+func preTransit(s PollState) bool { return s.NotFound || s.Stage.Rank() < StageShipped.Rank() }
+
+func baseInterval(s PollState, now time.Time, cal Calendar) time.Duration {
 	switch {
-	case s.NotFound || s.Stage.Rank() < StageShipped.Rank():
+	case preTransit(s):
 		age := now.Sub(s.CreatedAt)
 		switch {
 		case age < 24*time.Hour:
@@ -182,39 +216,14 @@ func baseInterval(s PollState, now time.Time) time.Duration {
 	case s.Stage == StageAvailableForPickup || s.Stage.Return():
 		return pollWaiting
 	}
-	if s.ETA.IsZero() {
-		return min(pollNoETA, pollInTransitMax)
+	// Shipped or in transit.
+	if !s.LastEventAt.IsZero() && cal.BusinessDaysBetween(s.LastEventAt, now) > DefaultSilenceLimit {
+		return pollSilent
 	}
-	earliest, latest := s.ETA.Earliest, s.ETA.Latest
-	if earliest.IsZero() {
-		earliest = latest
+	if s.AtFacility {
+		return pollAtFacility
 	}
-	if latest.IsZero() {
-		latest = earliest
-	}
-	today := dayStart(now.UTC())
-	daysToETA := int(dayStart(earliest.UTC()).Sub(today).Hours() / 24)
-	var interval time.Duration
-	switch {
-	case today.After(dayStart(latest.UTC())):
-		interval = pollPastETA
-	case daysToETA <= 0:
-		interval = pollETADay
-	case daysToETA == 1:
-		interval = pollDayBeforeETA
-	case daysToETA <= 3:
-		interval = pollNearETA
-	default:
-		interval = pollFarFromETA
-	}
-	// Exceptions (damage, loss, customs holds) can be scanned on any day
-	// of transit, so no in-transit parcel goes unwatched for long...
-	interval = min(interval, pollInTransitMax)
-	// ...unless it has been silent for days and is not due yet.
-	if daysToETA > 1 && !s.LastEventAt.IsZero() && now.Sub(s.LastEventAt) >= 72*time.Hour {
-		interval = max(interval, pollSilent)
-	}
-	return interval
+	return pollMoving
 }
 
 // FixedPolicy polls every interval until the shipment is terminal: the

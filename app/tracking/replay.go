@@ -169,7 +169,7 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 		}
 		st = next
 
-		ps := PollState{Stage: st.Stage, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt, ETA: eta.Window}
+		ps := PollState{Stage: st.Stage, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt, ETA: eta.Window, AtFacility: AtFacility(known)}
 		nextPoll, stop := policy(ps, now, sh.Calendar, opts.Rand)
 		checkUntil := nextPoll
 		if stop || checkUntil.After(end) {

@@ -75,6 +75,41 @@ func TestReplayAdaptiveCallsLessAndStillSeesDelivery(t *testing.T) {
 	}
 }
 
+// damagedAtHub arrives at a hub on Tuesday morning and is found damaged
+// there in the afternoon; the arrival says whether the carrier marks it.
+func damagedAtHub(arrival Movement) ReplayShipment {
+	return ReplayShipment{
+		ShippedAt: ts("2026-11-16 15:00"),
+		Promised:  oneDay("2026-11-19"),
+		Calendar:  CalendarFor("ups", ""),
+		Events: []Event{
+			ev("2026-11-16 20:00", StageShipped, ProblemNone, "PU"),
+			{Time: ts("2026-11-17 06:10"), Stage: StageInTransit, Movement: arrival, Code: "AR", Location: Location{City: "Louisville"}},
+			ev("2026-11-17 14:35", StageInTransit, ProblemException, "EX"),
+		},
+	}
+}
+
+func TestReplayAdaptiveSeesExceptionsAtAFacilitySoon(t *testing.T) {
+	tests := []struct {
+		name    string
+		arrival Movement
+		within  time.Duration
+	}{
+		{"an arrival the carrier marks is watched every 50 min", MovementArrived, 50 * time.Minute},
+		{"an unmarked scan is watched as moving, every 1 h 45", MovementNone, 105 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := Replay([]ReplayShipment{damagedAtHub(tt.arrival)}, NextPoll, ReplayOptions{})
+			got := rep.Detection[TriggerException]
+			if got.N != 1 || got.P50 > tt.within {
+				t.Errorf("exception detection = %+v, want seen once, within %s of the scan", got, tt.within)
+			}
+		})
+	}
+}
+
 func TestReplayCountsTrueDelayAsNotFalse(t *testing.T) {
 	rep := Replay([]ReplayShipment{lateMonday()}, FixedPolicy(time.Hour), ReplayOptions{})
 	if rep.DelayAlerts != 1 || rep.FalseDelaysPer1000 != 0 {
@@ -126,11 +161,11 @@ func generateShipments(n int, seed uint64) []ReplayShipment {
 			exceptionDay = cal.AddBusinessDays(dayStart(pickupDay), 1)
 		}
 		for d := cal.AddBusinessDays(dayStart(pickupDay), 1); d.Before(deliveryDay); d = cal.AddBusinessDays(d, 1) {
-			events = append(events, Event{Time: at(d, 0, 6), Stage: StageInTransit, Code: "AR"})
+			events = append(events, Event{Time: at(d, 0, 6), Stage: StageInTransit, Movement: MovementArrived, Code: "AR"})
 			if d.Equal(exceptionDay) {
 				events = append(events, Event{Time: at(d, 9, 12), Stage: StageInTransit, Problem: ProblemException, Code: "WX"})
 			}
-			events = append(events, Event{Time: at(d, 13, 18), Stage: StageInTransit, Code: "DP"})
+			events = append(events, Event{Time: at(d, 13, 18), Stage: StageInTransit, Movement: MovementDeparted, Code: "DP"})
 		}
 		if r.Float64() < 0.10 {
 			events = append(events,

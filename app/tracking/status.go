@@ -92,12 +92,31 @@ func (l Location) String() string {
 	return out
 }
 
+// Movement is what a transit scan says about where the parcel is in the
+// carrier's network, when the carrier's code says it: inside a facility or on
+// its way between two. The zero value means the scan does not say.
+type Movement string
+
+// The movements.
+const (
+	MovementNone Movement = ""
+	// MovementArrived is an arrival or processing scan at a hub, sort centre
+	// or customs: the parcel is being handled, which is when carriers find
+	// damage, missorts and lost parcels.
+	MovementArrived Movement = "arrived"
+	// MovementDeparted is a departure scan: the parcel is on a truck or plane
+	// until it arrives somewhere.
+	MovementDeparted Movement = "departed"
+)
+
 // Event is one carrier scan, normalized. Code and Description keep the
-// carrier's own words for operators; Stage and Problem are what the shopper sees.
+// carrier's own words for operators; Stage and Problem are what the shopper
+// sees; Movement is for the polling policy.
 type Event struct {
 	Time        time.Time `json:"time"`
 	Stage       Stage     `json:"stage"`
 	Problem     Problem   `json:"problem,omitempty"`
+	Movement    Movement  `json:"movement,omitempty"`
 	Code        string    `json:"code"`
 	Description string    `json:"description"`
 	Location    Location  `json:"location"`

@@ -278,7 +278,7 @@ func (c *Client) result(number string, t trackingObj) tracking.Result {
 			city = cp.Location
 		}
 		res.Events = append(res.Events, tracking.Event{
-			Time: o.t, Stage: m.Stage, Problem: m.Problem, Code: code, Description: cp.Message,
+			Time: o.t, Stage: m.Stage, Problem: m.Problem, Movement: movements[cp.Subtag], Code: code, Description: cp.Message,
 			Location: tracking.Location{City: city, Region: cp.State, PostalCode: cp.Zip, Country: alpha2(cp.CountryISO3)},
 		})
 	}

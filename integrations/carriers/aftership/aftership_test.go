@@ -96,10 +96,11 @@ func TestTrackNormalizesRecordedBatch(t *testing.T) {
 		t.Fatalf("Track: %v", err)
 	}
 	want := []struct {
-		service  string
-		promised tracking.Window
-		notFound bool
-		events   []string
+		service   string
+		promised  tracking.Window
+		notFound  bool
+		events    []string
+		movements []tracking.Movement
 	}{
 		{service: "UPS Ground", events: []string{
 			"2026-11-19T22:10:00Z|packed||InfoReceived_001|SECAUCUS, NJ, US",
@@ -112,7 +113,8 @@ func TestTrackNormalizesRecordedBatch(t *testing.T) {
 			events: []string{
 				"2026-11-22T10:00:00Z|shipped||InTransit_002|NEW YORK NY DISTRIBUTION CENTER, US",
 				"2026-11-24T22:15:00Z|in_transit||InTransit_003|Frankfurt, DE",
-			}},
+			},
+			movements: []tracking.Movement{tracking.MovementNone, tracking.MovementArrived}},
 		{service: "DHL PAKET",
 			promised: tracking.Window{Earliest: at("2026-11-25T17:00:00Z"), Latest: at("2026-11-25T17:00:00Z")},
 			events:   []string{"2026-11-25T07:41:00Z|out_for_delivery||OutForDelivery_001|Koeln, DE"}},
@@ -129,7 +131,7 @@ func TestTrackNormalizesRecordedBatch(t *testing.T) {
 		t.Fatalf("got %d results, want %d", len(got), len(want))
 	}
 	for i, w := range want {
-		carriertest.CheckResult(t, "aftership", got[i], carriertest.Want{Number: numbers[i], Service: w.service, Promised: w.promised, NotFound: w.notFound, Events: w.events})
+		carriertest.CheckResult(t, "aftership", got[i], carriertest.Want{Number: numbers[i], Service: w.service, Promised: w.promised, NotFound: w.notFound, Events: w.events, Movements: w.movements})
 	}
 	if wantSeen := []string{"aftership OnHold_001"}; !reflect.DeepEqual(seen, wantSeen) {
 		t.Errorf("unknown codes reported = %q, want %q", seen, wantSeen)

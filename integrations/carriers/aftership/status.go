@@ -78,3 +78,13 @@ var statusTable = map[string]mapping{
 	"Expired":     {tracking.StagePacked, tracking.ProblemException},
 	"Expired_001": {tracking.StagePacked, tracking.ProblemException},
 }
+
+// movements marks the subtags that put a parcel inside a facility (a hub,
+// the destination country's gateway, customs) or on its way out of one, for
+// the polling policy.
+var movements = map[string]tracking.Movement{
+	"InTransit_003": tracking.MovementArrived,  // arrived at hub or sorting centre
+	"InTransit_004": tracking.MovementArrived,  // arrived at destination country
+	"InTransit_006": tracking.MovementArrived,  // handed over to customs
+	"InTransit_007": tracking.MovementDeparted, // departure scan
+}

@@ -38,3 +38,14 @@ var wantStatus = map[string]string{
 func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
 	carriertest.CheckStatusTable(t, statusTable, wantStatus)
 }
+
+// wantMovement is written from the sub-status page: the subtags that say the
+// parcel is at a hub, gateway or customs, or has left one.
+var wantMovement = map[string]string{
+	"InTransit_003": "arrived", "InTransit_004": "arrived", "InTransit_006": "arrived",
+	"InTransit_007": "departed",
+}
+
+func TestMovementsMarkArrivalsAndDepartures(t *testing.T) {
+	carriertest.CheckMovements(t, movements, statusTable, wantMovement)
+}

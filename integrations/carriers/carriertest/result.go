@@ -62,6 +62,8 @@ type Want struct {
 	Promised tracking.Window
 	NotFound bool
 	Events   []string
+	// Movements, when set, are the events' movements in order.
+	Movements []tracking.Movement
 }
 
 // CheckResult fails t, saying what differs, when got is not want for carrier.
@@ -76,6 +78,15 @@ func CheckResult(t *testing.T, carrier string, got tracking.Result, want Want) {
 	}
 	if g := Brief(got.Events); !reflect.DeepEqual(g, want.Events) {
 		t.Errorf("%s events:\n got %q\nwant %q", want.Number, g, want.Events)
+	}
+	if want.Movements != nil {
+		g := make([]tracking.Movement, len(got.Events))
+		for i, e := range got.Events {
+			g[i] = e.Movement
+		}
+		if !reflect.DeepEqual(g, want.Movements) {
+			t.Errorf("%s movements = %q, want %q", want.Number, g, want.Movements)
+		}
 	}
 }
 

@@ -44,3 +44,33 @@ func CheckStatusTable[M Mapping](t *testing.T, table map[string]M, want map[stri
 		}
 	}
 }
+
+// CheckMovements compares an adapter's movement table with want, written
+// from the carrier's documentation as "arrived" or "departed" per code:
+// both must list the same codes the same way, and each must be a normal
+// in-transit scan in the adapter's status table, since arrivals and
+// departures happen between pickup and the delivery run.
+func CheckMovements[M Mapping](t *testing.T, movements map[string]tracking.Movement, table map[string]M, want map[string]string) {
+	t.Helper()
+	for key, m := range movements {
+		if w, ok := want[key]; !ok || string(m) != w {
+			t.Errorf("%s is marked %q, want %q", key, m, want[key])
+		}
+		entry, ok := table[key]
+		if !ok {
+			t.Errorf("%s is marked %q but missing from statusTable", key, m)
+			continue
+		}
+		if s := struct {
+			Stage   tracking.Stage
+			Problem tracking.Problem
+		}(entry); s.Stage != tracking.StageInTransit || s.Problem != tracking.ProblemNone {
+			t.Errorf("%s is marked %q but maps to %s/%s, want in_transit/", key, m, s.Stage, s.Problem)
+		}
+	}
+	for key, w := range want {
+		if _, ok := movements[key]; !ok {
+			t.Errorf("%s is documented as %s but not marked", key, w)
+		}
+	}
+}

@@ -265,9 +265,11 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 	for _, o := range order {
 		s := scans[o.i]
 		code := s.EventType
-		m, ok := statusTable[strings.ToUpper(code)]
+		key := strings.ToUpper(code)
+		m, ok := statusTable[key]
 		if !ok && s.DerivedStatusCode != "" {
-			m, ok = statusTable[strings.ToUpper(s.DerivedStatusCode)]
+			key = strings.ToUpper(s.DerivedStatusCode)
+			m, ok = statusTable[key]
 		}
 		if !ok {
 			m = mapping{Stage: carrierhttp.SafeStage(last)}
@@ -282,7 +284,7 @@ func (c *Client) result(number string, cr completeResult) (tracking.Result, erro
 		}
 		l := s.ScanLocation
 		res.Events = append(res.Events, tracking.Event{
-			Time: o.t, Stage: m.Stage, Problem: m.Problem, Code: code, Description: desc,
+			Time: o.t, Stage: m.Stage, Problem: m.Problem, Movement: movements[key], Code: code, Description: desc,
 			Location: tracking.Location{City: l.City, Region: l.StateOrProvinceCode, PostalCode: l.PostalCode, Country: l.CountryCode},
 		})
 	}

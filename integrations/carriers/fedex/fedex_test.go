@@ -118,6 +118,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-20T12:05:00Z|out_for_delivery||OD|BRISTOL, VA, US",
 				"2026-11-20T18:27:00Z|delivered||DL|NORTON, VA, US",
 			},
+			Movements: []tracking.Movement{"", "", tracking.MovementDeparted, "", ""},
 		}},
 		{"in transit with an estimated window", "in_transit.json", carriertest.Want{
 			Number: "128667043726", Service: "FedEx 2Day",
@@ -126,6 +127,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-24T19:01:00Z|shipped||PU|SEATTLE, WA, US",
 				"2026-11-25T09:14:00Z|in_transit||AR|MEMPHIS, TN, US",
 			},
+			Movements: []tracking.Movement{"", tracking.MovementArrived},
 		}},
 		{"out for delivery uses the commitment", "out_for_delivery.json", carriertest.Want{
 			Number: "231300687629630", Service: "FedEx Home Delivery",

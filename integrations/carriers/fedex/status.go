@@ -74,3 +74,24 @@ var statusTable = map[string]mapping{
 	"DL": {tracking.StageDelivered, tracking.ProblemNone},
 	"RS": {tracking.StageReturning, tracking.ProblemNone}, // Return to Shipper
 }
+
+// movements marks the codes on the same page that put a parcel inside a
+// facility or on its way out of one, for the polling policy. EA (Enroute to
+// Airport / Export Approved), PL and TR say neither for sure.
+var movements = map[string]tracking.Movement{
+	"AR": tracking.MovementArrived,  // Arrived at
+	"AF": tracking.MovementArrived,  // At local FedEx facility
+	"OF": tracking.MovementArrived,  // At FedEx origin facility
+	"FD": tracking.MovementArrived,  // At FedEx Destination
+	"SF": tracking.MovementArrived,  // At Sort Facility
+	"AA": tracking.MovementArrived,  // At Airport
+	"AC": tracking.MovementArrived,  // At Canada Post facility
+	"AX": tracking.MovementArrived,  // At USPS facility
+	"CP": tracking.MovementArrived,  // Clearance in Progress
+	"DP": tracking.MovementDeparted, // Departed
+	"LO": tracking.MovementDeparted, // Left Origin
+	"EO": tracking.MovementDeparted, // Enroute to Origin Airport
+	"PF": tracking.MovementDeparted, // Plane in Flight
+	"IT": tracking.MovementDeparted, // In Transit
+	"OW": tracking.MovementDeparted, // On the way
+}

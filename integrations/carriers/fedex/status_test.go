@@ -29,3 +29,15 @@ var wantStatus = map[string]string{
 func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
 	carriertest.CheckStatusTable(t, statusTable, wantStatus)
 }
+
+// wantMovement is written from the same page: the codes that say the parcel
+// is at a facility or has left one.
+var wantMovement = map[string]string{
+	"AR": "arrived", "AF": "arrived", "OF": "arrived", "FD": "arrived", "SF": "arrived",
+	"AA": "arrived", "AC": "arrived", "AX": "arrived", "CP": "arrived",
+	"DP": "departed", "LO": "departed", "EO": "departed", "PF": "departed", "IT": "departed", "OW": "departed",
+}
+
+func TestMovementsMarkArrivalsAndDepartures(t *testing.T) {
+	carriertest.CheckMovements(t, movements, statusTable, wantMovement)
+}

@@ -111,9 +111,16 @@ const (
 
 var bands = [][2]int{{30, 22 * 60}, {30, 6*60 + 30}, {7 * 60, 9*60 + 30}, {10 * 60, 19 * 60}, {16 * 60, 19*60 + 30}}
 
+// movements says which codes are arrival and departure scans, as a real
+// adapter's status table would.
+var movements = map[string]tracking.Movement{
+	CodeArrived:  tracking.MovementArrived,
+	CodeDeparted: tracking.MovementDeparted,
+}
+
 func (p *planner) at(d time.Time, band int, stage tracking.Stage, prob tracking.Problem, code, desc string, l tracking.Location) {
 	p.slots = append(p.slots, slot{day: d, fromH: bands[band][0], toH: bands[band][1], dayOrder: len(p.slots),
-		ev: tracking.Event{Stage: stage, Problem: prob, Code: code, Description: desc, Location: l}})
+		ev: tracking.Event{Stage: stage, Problem: prob, Movement: movements[code], Code: code, Description: desc, Location: l}})
 }
 
 func (p *planner) plan(number string, shipped time.Time, sc Scenario) Shipment {

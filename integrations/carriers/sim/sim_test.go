@@ -73,6 +73,30 @@ func TestScansHappenOnlyOnWorkingDays(t *testing.T) {
 	}
 }
 
+func TestScansHappenWithinTheCalendarsScanHours(t *testing.T) {
+	cal := tracking.CalendarFor(Code, "")
+	for _, s := range everyPlan(t) {
+		for _, e := range s.Events[1:] { // the label is the merchant's, made any time
+			since := e.Time.Sub(day(e.Time))
+			if since < cal.ScanFrom || since >= cal.ScanUntil {
+				t.Errorf("%s (%s): %s scan at %s, outside the calendar's scan hours %s–%s",
+					s.Number, s.Scenario, e.Code, e.Time.Format("15:04"), cal.ScanFrom, cal.ScanUntil)
+			}
+		}
+	}
+}
+
+func TestArrivalsAndDeparturesSayWhereTheParcelIs(t *testing.T) {
+	want := map[string]tracking.Movement{CodeArrived: tracking.MovementArrived, CodeDeparted: tracking.MovementDeparted}
+	for _, s := range everyPlan(t) {
+		for _, e := range s.Events {
+			if e.Movement != want[e.Code] {
+				t.Fatalf("%s (%s): %s event has movement %q, want %q", s.Number, s.Scenario, e.Code, e.Movement, want[e.Code])
+			}
+		}
+	}
+}
+
 func TestWeekendLeavesAScanGapLongerThanTwoDays(t *testing.T) {
 	lane := Lanes()[0] // five working days, so the parcel crosses a weekend
 	friday := time.Date(2026, 3, 6, 9, 0, 0, 0, time.UTC)

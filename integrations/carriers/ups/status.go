@@ -17,6 +17,10 @@ type mapping struct {
 //   - "type:X"         — the coarse status type.
 //
 // An activity is looked up in that order; see lookup.
+//
+// The documented codes do not tell an arrival scan from a departure ("On the
+// Way" covers both, and DP is a manifest code), so UPS events carry no
+// tracking.Movement and the polling policy treats them as moving.
 var statusTable = map[string]mapping{
 	// Label and manifest.
 	"statusCode:003": {tracking.StagePacked, tracking.ProblemNone},      // Shipment Ready for UPS

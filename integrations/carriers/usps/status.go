@@ -64,3 +64,13 @@ var statusTable = map[string]mapping{
 	"29": {tracking.StageReturning, tracking.ProblemException}, // Other
 	"31": {tracking.StageReturning, tracking.ProblemException}, // Not Picked Up
 }
+
+// movements marks the event codes that put an item inside a facility or on
+// its way out of one, for the polling policy.
+var movements = map[string]tracking.Movement{
+	"07": tracking.MovementArrived,  // Arrival at Unit
+	"10": tracking.MovementArrived,  // Processed
+	"PC": tracking.MovementArrived,  // Sorting Complete
+	"EF": tracking.MovementDeparted, // Departed facility
+	"SF": tracking.MovementDeparted, // Departed post office
+}

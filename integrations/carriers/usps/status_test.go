@@ -29,3 +29,14 @@ var wantStatus = map[string]string{
 func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
 	carriertest.CheckStatusTable(t, statusTable, wantStatus)
 }
+
+// wantMovement is written from Publication 199: the codes that say the item
+// is at a facility or has left one.
+var wantMovement = map[string]string{
+	"07": "arrived", "10": "arrived", "PC": "arrived",
+	"EF": "departed", "SF": "departed",
+}
+
+func TestMovementsMarkArrivalsAndDepartures(t *testing.T) {
+	carriertest.CheckMovements(t, movements, statusTable, wantMovement)
+}

@@ -207,7 +207,8 @@ func (c *Client) result(number string, d details) tracking.Result {
 	var last tracking.Stage
 	for _, o := range order {
 		e := o.e
-		m, ok := statusTable[strings.ToUpper(e.EventCode)]
+		code := strings.ToUpper(e.EventCode)
+		m, ok := statusTable[code]
 		if !ok {
 			m = mapping{Stage: carrierhttp.SafeStage(last)}
 			if c.cfg.OnUnknownCode != nil {
@@ -220,7 +221,7 @@ func (c *Client) result(number string, d details) tracking.Result {
 			country = "US" // domestic events leave the country out
 		}
 		res.Events = append(res.Events, tracking.Event{
-			Time: o.t, Stage: m.Stage, Problem: m.Problem, Code: e.EventCode, Description: e.EventType,
+			Time: o.t, Stage: m.Stage, Problem: m.Problem, Movement: movements[code], Code: e.EventCode, Description: e.EventType,
 			Location: tracking.Location{City: e.EventCity, Region: e.EventState, PostalCode: e.EventZIP, Country: country},
 		})
 	}

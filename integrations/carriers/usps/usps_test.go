@@ -106,6 +106,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-25T06:05:00Z|in_transit||10|LOS ANGELES CA DISTRIBUTION CENTER",
 				"2026-11-25T11:40:00Z|in_transit||EF|LOS ANGELES CA DISTRIBUTION CENTER",
 			},
+			Movements: []tracking.Movement{"", tracking.MovementArrived, tracking.MovementDeparted},
 		}},
 		{"out for delivery with an expected date", 200, "out_for_delivery.json", carriertest.Want{
 			Number: "9400111899223197428490", Service: "USPS Ground Advantage™",
@@ -114,6 +115,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-25T10:50:00Z|in_transit||07|CHICAGO, IL, US",
 				"2026-11-25T13:12:00Z|out_for_delivery||OF|CHICAGO, IL, US",
 			},
+			Movements: []tracking.Movement{tracking.MovementArrived, ""},
 		}},
 		{"notice left after an undocumented scan", 200, "exception.json", carriertest.Want{
 			Number: "9400136105440350019453", Service: "Priority Mail®",

@@ -24,7 +24,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	million := fs.Bool("scheduler-1m", false, "seed 1M shipments in Postgres and measure the scheduler tick (slow)")
 	opts := bench.Options{Progress: os.Stderr}
 	fs.IntVar(&opts.Concurrency, "clients", 16, "concurrent HTTP/SQL clients")
-	fs.IntVar(&opts.Requests, "requests", 4000, "requests per load phase")
+	fs.IntVar(&opts.Requests, "requests", 20000, "requests per load phase")
 	fs.DurationVar(&opts.Duration, "duration", 0, "time limit per load phase (default 10s)")
 	fs.IntVar(&opts.Shipments, "shipments", 2000, "simulated shipments to replay")
 	if err := fs.Parse(args); err != nil {

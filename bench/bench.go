@@ -56,7 +56,7 @@ type Options struct {
 	PostgresURL string
 	// Concurrency is the number of concurrent HTTP or SQL clients (16).
 	Concurrency int
-	// Requests caps each load phase (4000); Duration caps it in time (10 s).
+	// Requests caps each load phase (20000: enough samples for a steady p99); Duration caps it in time (10 s).
 	Requests int
 	Duration time.Duration
 	// Shipments is the number of simulated shipments to replay (2000).
@@ -77,7 +77,7 @@ func (o *Options) defaults() {
 		o.Concurrency = 16
 	}
 	if o.Requests <= 0 {
-		o.Requests = 4000
+		o.Requests = 20000
 	}
 	if o.Duration <= 0 {
 		o.Duration = 10 * time.Second

@@ -238,7 +238,7 @@ ORDER BY created_day`
 // carrier. The partial indexes find the few shipments with problem events
 // and their events without reading the period's other shipments.
 const problemEvents = `SELECT s.carrier, e.shipment_id, e.problem, e.stage, e.code, e.description
-FROM shipments s JOIN tracking_events e ON e.shipment_id = s.id AND e.problem <> ''
+FROM shipments s JOIN tracking_events e ON e.shipment_id = s.id AND e.shop_id = $1 AND e.problem <> ''
 WHERE s.shop_id = $1 AND s.created_at >= $2 AND s.created_at < $3 AND s.problem_events > 0`
 
 // problemBreakdowns counts the window's shipments with problem events per

@@ -11,7 +11,7 @@ FROM (SELECT shipment_id, count(*) AS n FROM tracking_events WHERE problem <> ''
 WHERE p.shipment_id = shipments.id;
 CREATE INDEX shipments_shop_problems ON shipments (shop_id, created_at) INCLUDE (id, carrier) WHERE problem_events > 0;
 DROP INDEX tracking_events_shop_problem;
-CREATE INDEX tracking_events_problems ON tracking_events (shipment_id) INCLUDE (problem, stage, code, description) WHERE problem <> '';
+CREATE INDEX tracking_events_problems ON tracking_events (shop_id, shipment_id) INCLUDE (problem, stage, code, description) WHERE problem <> '';
 
 -- +goose StatementBegin
 CREATE FUNCTION count_problem_event() RETURNS trigger LANGUAGE plpgsql AS $$

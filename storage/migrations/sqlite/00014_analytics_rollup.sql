@@ -10,7 +10,7 @@ UPDATE shipments SET problem_events = (SELECT count(*) FROM tracking_events e WH
 WHERE id IN (SELECT shipment_id FROM tracking_events WHERE problem <> '');
 CREATE INDEX shipments_shop_problems ON shipments (shop_id, created_at, carrier) WHERE problem_events > 0;
 DROP INDEX tracking_events_shop_problem;
-CREATE INDEX tracking_events_problems ON tracking_events (shipment_id, problem, stage, code, description) WHERE problem <> '';
+CREATE INDEX tracking_events_problems ON tracking_events (shop_id, shipment_id, problem, stage, code, description) WHERE problem <> '';
 
 -- +goose StatementBegin
 CREATE TRIGGER tracking_events_count_problem AFTER INSERT ON tracking_events WHEN NEW.problem <> '' BEGIN

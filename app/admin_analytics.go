@@ -1,14 +1,25 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/analytics"
+	"github.com/ordertrack/ordertrack/app/jobs"
+)
+
+// A report folds what changed since the last fold itself; the periodic
+// refresh keeps that short and builds new rollups (a big shop's takes
+// seconds) before anyone waits for them.
+const (
+	analyticsRefreshEvery   = 5 * time.Minute
+	analyticsRefreshTimeout = 10 * time.Minute
 )
 
 // adminFuncs format report numbers for the admin templates.
@@ -19,11 +30,12 @@ var adminFuncs = template.FuncMap{
 }
 
 func (a *App) analyticsReport(c echo.Context) (*analytics.Report, error) {
-	r, err := analytics.ParseRange(c.QueryParam("from"), c.QueryParam("to"), a.now())
+	shop := adminShop(c)
+	r, err := analytics.ParseRange(c.QueryParam("from"), c.QueryParam("to"), a.now(), shop.Location())
 	if err != nil {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	return analytics.Build(c.Request().Context(), a.db.Scope(adminShop(c).ID), r)
+	return analytics.Build(c.Request().Context(), a.db.Scope(shop.ID), r)
 }
 
 // adminAnalytics shows the delivery report with server-rendered SVG charts.
@@ -36,6 +48,7 @@ func (a *App) adminAnalytics(c echo.Context) error {
 		"Report":  rep,
 		"From":    rep.Range.First.Format(time.DateOnly),
 		"To":      rep.Range.Last.Format(time.DateOnly),
+		"Zone":    rep.Range.ZoneName(),
 		"Trend":   analytics.TrendChart(rep.Trend, rep.Interval),
 		"Transit": analytics.TransitChart(rep.Total),
 		"OnTime":  analytics.OnTimeChart(rep.Carriers),
@@ -55,4 +68,10 @@ func (a *App) adminAnalyticsCSV(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	return rep.WriteCSV(c.Response())
+}
+
+// refreshAnalytics keeps every shop's analytics rollup current between
+// reports.
+func (a *App) refreshAnalytics(ctx context.Context, _ *river.Job[jobs.RefreshAnalyticsArgs]) error {
+	return a.db.RefreshAnalytics(ctx)
 }

@@ -159,6 +159,38 @@ func TestAdminAnalyticsCSVExportsTheReport(t *testing.T) {
 	})
 }
 
+// TestAdminAnalyticsCountsTheShopsDays: 03:00 UTC on 2 November is still
+// the 1st for a New York shop, and its report says whose days it counts.
+func TestAdminAnalyticsCountsTheShopsDays(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		ctx := context.Background()
+		shop := &storage.Shop{Platform: storage.WooCommerce, Domain: "ny.example", Name: "NY", Timezone: "America/New_York"}
+		if err := a.db.UpsertShop(ctx, shop); err != nil {
+			t.Fatal(err)
+		}
+		o := &storage.Order{ShopID: shop.ID, PlatformID: "1", Name: "#1"}
+		if _, err := storage.UpsertOrder(ctx, a.db.Gorm, o); err != nil {
+			t.Fatal(err)
+		}
+		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: "N1", PublicToken: storage.NewToken(),
+			Stage: "in_transit", CreatedAt: time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC)}
+		if err := a.db.Gorm.Create(s).Error; err != nil {
+			t.Fatal(err)
+		}
+		client := adminClient(t, a, shop.ID)
+		_, body := getWith(t, client, base+"/admin/analytics.csv"+novemberQuery)
+		for _, want := range []string{"range,,,zone,America/New_York\n", "trend,day,2026-11-01,shipments,1\n", "trend,day,2026-11-02,shipments,0\n"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("csv lacks %q:\n%s", want, body)
+			}
+		}
+		if _, page := getWith(t, client, base+"/admin/analytics"+novemberQuery); !strings.Contains(page, "(America/New_York days)") {
+			t.Errorf("page does not say whose days it counts")
+		}
+	})
+}
+
 func TestAdminAnalyticsRefusesStrangersAndBadRanges(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})

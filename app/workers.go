@@ -30,6 +30,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.shopifyFulfillmentEvent))
 	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
 	river.AddWorker(w, river.WorkFunc(a.shopifyOrderWriteback))
+	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.refreshAnalytics, timeout: analyticsRefreshTimeout})
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
@@ -49,6 +50,9 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(reconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.ShopifyReconcileArgs{}, nil
 		}, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(analyticsRefreshEvery), func() (river.JobArgs, *river.InsertOpts) {
+			return jobs.RefreshAnalyticsArgs{}, nil
+		}, &river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }
 

@@ -9,29 +9,61 @@ import (
 	"time"
 )
 
-// The analytics queries aggregate in SQL and return bounded groups (lanes ×
-// ship/delivery dates, days, channels), never one row per shipment, so a
-// report over a million shipments moves kilobytes, not the table. Business
-// days depend on carrier calendars and holidays, so they are computed by the
-// caller from the (ship date, delivery date) pairs.
+// A report never reads the period's shipments one by one: shipment and
+// message counts come from rollups per local day (analytics_rollup.go),
+// problems from the few shipments that had problem events, so a report over
+// a million shipments reads tens of thousands of rows. Business days depend
+// on carrier calendars and holidays, so they are computed by the caller from
+// the (ship day, delivery day) pairs.
 
 // AnalyticsWindow selects the shipments a report is about: the shop's
-// shipments created in [From, To).
+// shipments created on the days First to Last (both inclusive, dates at UTC
+// midnight) as the calendar runs in Zone (nil is UTC), the merchant's days.
 type AnalyticsWindow struct {
-	From, To time.Time
+	First, Last time.Time
+	Zone        *time.Location
 }
 
+func (w AnalyticsWindow) zone() *time.Location {
+	if w.Zone == nil {
+		return time.UTC
+	}
+	return w.Zone
+}
+
+// days returns the window's day numbers (days since 1970-01-01).
+func (w AnalyticsWindow) days() (first, last int64) {
+	return dayNumber(w.First), dayNumber(w.Last)
+}
+
+// instants returns the window as the half-open span [from, to) of time from
+// the start of its first day to the start of the day after its last.
+func (w AnalyticsWindow) instants() (from, to time.Time) {
+	start := func(d time.Time) time.Time {
+		y, m, dd := d.Date()
+		return time.Date(y, m, dd, 0, 0, 0, 0, w.zone()).UTC()
+	}
+	return start(w.First), start(w.Last.AddDate(0, 0, 1))
+}
+
+func dayNumber(d time.Time) int64 {
+	y, m, dd := d.Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+func dayOf(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }
+
 // LaneGroup counts one lane's shipments (carrier, service, destination) that
-// share a ship date and a delivery date; both dates are zero for shipments
-// that are not delivered.
+// share a ship day and a delivery day, in the window's zone; both are zero
+// for shipments that are not delivered.
 type LaneGroup struct {
 	Carrier, Service        string
 	DestCountry, DestRegion string
-	ShippedOn, DeliveredOn  time.Time // UTC dates; zero when not delivered
+	ShippedOn, DeliveredOn  time.Time // local dates at UTC midnight; zero when not delivered
 	Shipments               int64
 	Delivered               int64
 	Promised                int64 // delivered with a promised date (eta_latest)
-	OnTime                  int64 // delivered on or before the promised date
+	OnTime                  int64 // delivered (local day) on or before the promised date
 	Delayed                 int64 // delivered late, or flagged delayed now
 	PageViews               int64
 	Viewed                  int64 // shipments whose tracking page was opened
@@ -74,7 +106,7 @@ type Contacts struct {
 	Shipments int64 // distinct shipments with at least one contact
 }
 
-// DayCount is one day of the trend, by shipment creation date.
+// DayCount is one day of the trend, by the shipments' local creation day.
 type DayCount struct {
 	Day       time.Time
 	Shipments int64
@@ -98,24 +130,20 @@ type AnalyticsData struct {
 // ContactKinds are the customer action kinds that count as a support contact.
 var ContactKinds = []string{"contact_support", "not_received"}
 
-// day renders a timestamp column as its UTC date in the dialect's SQL.
-func (db *DB) day(col string) string {
-	if db.Dialect == Postgres {
-		return "(" + col + " AT TIME ZONE 'UTC')::date"
-	}
-	return "date(" + col + ")"
-}
-
 // querier is a *sql.DB or *sql.Tx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // Analytics runs every report query for the shop's shipments in w, in one
-// read-only transaction so the figures agree with each other. reasons caps
-// the failed-delivery reasons returned.
+// read-only transaction so the figures agree with each other, after folding
+// the shop's pending changes into its rollup. reasons caps the
+// failed-delivery reasons returned.
 func (s ShopScope) Analytics(ctx context.Context, w AnalyticsWindow, reasons int) (AnalyticsData, error) {
 	var d AnalyticsData
+	if err := s.db.refreshAnalytics(ctx, s.id, w.zone()); err != nil {
+		return d, fmt.Errorf("analytics: %w", err)
+	}
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.db.Dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
@@ -126,13 +154,12 @@ func (s ShopScope) Analytics(ctx context.Context, w AnalyticsWindow, reasons int
 	}
 	defer tx.Rollback()
 	if s.db.Dialect == Postgres {
-		// Grouping a million shipments by lane and dates builds tens of
-		// thousands of groups; the default 4 MB spills that to disk.
-		if _, err := tx.ExecContext(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
-			return d, fmt.Errorf("analytics: work_mem: %w", err)
+		// Compiling the queries (JIT) costs more than running them.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+			return d, fmt.Errorf("analytics: jit: %w", err)
 		}
 	}
-	if d.Lanes, err = s.laneGroups(ctx, tx, w); err != nil {
+	if d.Lanes, d.Days, err = s.rollupCounts(ctx, tx, w); err != nil {
 		return d, err
 	}
 	if d.Problems, d.Reasons, d.Stages, err = s.problemBreakdowns(ctx, tx, w, reasons); err != nil {
@@ -144,107 +171,146 @@ func (s ShopScope) Analytics(ctx context.Context, w AnalyticsWindow, reasons int
 	if d.Contacts, err = s.contactCounts(ctx, tx, w); err != nil {
 		return d, err
 	}
-	if d.Days, err = s.dayCounts(ctx, tx, w); err != nil {
-		return d, err
-	}
 	return d, nil
 }
 
-// onTimeSQL and lateSQL compare delivery and promise by UTC date: a parcel
-// promised for the 20th is on time at any hour of the 20th.
-func (s ShopScope) onTimeSQL() string {
-	return "delivered_at IS NOT NULL AND eta_latest IS NOT NULL AND " + s.db.day("delivered_at") + " <= " + s.db.day("eta_latest")
-}
-
-func (s ShopScope) delayedSQL() string {
-	return "problem = 'delayed' OR (delivered_at IS NOT NULL AND eta_latest IS NOT NULL AND " +
-		s.db.day("delivered_at") + " > " + s.db.day("eta_latest") + ")"
-}
-
-// laneGroups counts the window's shipments by lane and (ship, delivery) dates.
-func (s ShopScope) laneGroups(ctx context.Context, q querier, w AnalyticsWindow) ([]LaneGroup, error) {
-	shipped := "CASE WHEN delivered_at IS NOT NULL AND shipped_at IS NOT NULL THEN " + s.db.day("shipped_at") + " END"
-	delivered := "CASE WHEN delivered_at IS NOT NULL AND shipped_at IS NOT NULL THEN " + s.db.day("delivered_at") + " END"
-	stmt := `SELECT carrier, service, dest_country, dest_region, ` + shipped + ` AS shipped_on, ` + delivered + ` AS delivered_on,
-	count(*),
-	sum(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END),
-	sum(CASE WHEN delivered_at IS NOT NULL AND eta_latest IS NOT NULL THEN 1 ELSE 0 END),
-	sum(CASE WHEN ` + s.onTimeSQL() + ` THEN 1 ELSE 0 END),
-	sum(CASE WHEN ` + s.delayedSQL() + ` THEN 1 ELSE 0 END),
-	sum(page_views),
-	sum(CASE WHEN page_views > 0 THEN 1 ELSE 0 END)
-FROM shipments WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3
-GROUP BY carrier, service, dest_country, dest_region, shipped_on, delivered_on`
-	var out []LaneGroup
-	err := s.query(ctx, q, "lane groups", stmt, w, func(rows *sql.Rows) error {
+// rollupCounts reads the window's rollup rows and adds them up by lane and
+// (ship, delivery) days, and by creation day for the trend. Adding tens of
+// thousands of rows up here costs less than grouping them in SQL and
+// reading both groupings.
+func (s ShopScope) rollupCounts(ctx context.Context, q querier, w AnalyticsWindow) ([]LaneGroup, []DayCount, error) {
+	const stmt = `SELECT created_day, carrier, service, dest_country, dest_region, shipped_day, delivered_day,
+	shipments, delivered, promised, on_time, delayed, page_views, viewed
+FROM analytics_shipment_days WHERE shop_id = $1 AND created_day >= $2 AND created_day <= $3 AND shipments <> 0
+ORDER BY created_day`
+	type laneKey struct {
+		carrier, service, country, region string
+		shipped, delivered                int64
+	}
+	var days []DayCount
+	sums := map[laneKey]*LaneGroup{}
+	first, last := w.days()
+	err := s.query(ctx, q, "rollup", stmt, []any{s.id, first, last}, func(rows *sql.Rows) error {
+		var k laneKey
+		var day int64
 		var g LaneGroup
-		var sd, dd dateCol
-		if err := rows.Scan(&g.Carrier, &g.Service, &g.DestCountry, &g.DestRegion, &sd, &dd,
+		if err := rows.Scan(&day, &k.carrier, &k.service, &k.country, &k.region, &k.shipped, &k.delivered,
 			&g.Shipments, &g.Delivered, &g.Promised, &g.OnTime, &g.Delayed, &g.PageViews, &g.Viewed); err != nil {
 			return err
 		}
-		g.ShippedOn, g.DeliveredOn = sd.t, dd.t
-		out = append(out, g)
+		if n := len(days); n == 0 || days[n-1].Day != dayOf(day) {
+			days = append(days, DayCount{Day: dayOf(day)})
+		}
+		d := &days[len(days)-1]
+		d.Shipments += g.Shipments
+		d.Delivered += g.Delivered
+		d.Promised += g.Promised
+		d.OnTime += g.OnTime
+		d.Delayed += g.Delayed
+		l, ok := sums[k]
+		if !ok {
+			l = &LaneGroup{Carrier: k.carrier, Service: k.service, DestCountry: k.country, DestRegion: k.region}
+			if k.shipped != 0 {
+				l.ShippedOn, l.DeliveredOn = dayOf(k.shipped), dayOf(k.delivered)
+			}
+			sums[k] = l
+		}
+		l.Shipments += g.Shipments
+		l.Delivered += g.Delivered
+		l.Promised += g.Promised
+		l.OnTime += g.OnTime
+		l.Delayed += g.Delayed
+		l.PageViews += g.PageViews
+		l.Viewed += g.Viewed
 		return nil
 	})
-	return out, err
+	var lanes []LaneGroup
+	if len(sums) > 0 {
+		lanes = make([]LaneGroup, 0, len(sums))
+	}
+	for _, l := range sums {
+		lanes = append(lanes, *l)
+	}
+	return lanes, days, err
 }
 
-// problemEvents is the window's problem events with their shipment's
-// carrier. Problem events are a small share of all scans (the partial index
-// finds them), so the three breakdowns below share this one join instead of
-// joining the shipments three times.
-const problemEvents = `WITH p AS (SELECT s.carrier, e.shipment_id, e.problem, e.stage, e.code, e.description
-FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id
-WHERE e.shop_id = $1 AND e.problem <> '' AND s.shop_id = $1 AND s.created_at >= $2 AND s.created_at < $3)
-SELECT 'carrier', carrier, problem, '', '', count(*), count(DISTINCT shipment_id) FROM p GROUP BY carrier, problem
-UNION ALL
-SELECT 'reason', '', problem, code, description, count(*), count(DISTINCT shipment_id) FROM p
-	WHERE problem IN ('failed_attempt', 'exception') GROUP BY problem, code, description
-UNION ALL
-SELECT 'stage', stage, problem, '', '', count(*), count(DISTINCT shipment_id) FROM p GROUP BY stage, problem`
+// problemEvents lists the window's problem events with their shipment's
+// carrier. The partial indexes find the few shipments with problem events
+// and their events without reading the period's other shipments.
+const problemEvents = `SELECT s.carrier, e.shipment_id, e.problem, e.stage, e.code, e.description
+FROM shipments s JOIN tracking_events e ON e.shipment_id = s.id AND e.shop_id = $1 AND e.problem <> ''
+WHERE s.shop_id = $1 AND s.created_at >= $2 AND s.created_at < $3 AND s.problem_events > 0`
 
 // problemBreakdowns counts the window's shipments with problem events per
 // carrier, the carriers' reasons for failed attempts and exceptions (most
 // frequent first, at most limit), and the stages problems happened at.
-func (s ShopScope) problemBreakdowns(ctx context.Context, q querier, w AnalyticsWindow, limit int) (counts []ProblemCount, reasons []ProblemReason, stages []ProblemStage, err error) {
-	err = s.query(ctx, q, "problem events", problemEvents, w, func(rows *sql.Rows) error {
-		var kind, group, problem, code, desc string
-		var events, shipments int64
-		if err := rows.Scan(&kind, &group, &problem, &code, &desc, &events, &shipments); err != nil {
+// Problem events are a few percent of all scans, so they are counted here.
+func (s ShopScope) problemBreakdowns(ctx context.Context, q querier, w AnalyticsWindow, limit int) ([]ProblemCount, []ProblemReason, []ProblemStage, error) {
+	type tally struct {
+		events    int64
+		shipments map[int64]bool
+	}
+	add := func(m map[[3]string]*tally, k [3]string, shipment int64) {
+		t, ok := m[k]
+		if !ok {
+			t = &tally{shipments: map[int64]bool{}}
+			m[k] = t
+		}
+		t.events++
+		t.shipments[shipment] = true
+	}
+	carriers, reasons, stages := map[[3]string]*tally{}, map[[3]string]*tally{}, map[[3]string]*tally{}
+	from, to := w.instants()
+	err := s.query(ctx, q, "problem events", problemEvents, []any{s.id, from, to}, func(rows *sql.Rows) error {
+		var carrier, problem, stage, code, desc string
+		var shipment int64
+		if err := rows.Scan(&carrier, &shipment, &problem, &stage, &code, &desc); err != nil {
 			return err
 		}
-		switch kind {
-		case "carrier":
-			counts = append(counts, ProblemCount{Carrier: group, Problem: problem, Shipments: shipments})
-		case "reason":
-			reasons = append(reasons, ProblemReason{Problem: problem, Code: code, Description: desc, Events: events, Shipments: shipments})
-		case "stage":
-			stages = append(stages, ProblemStage{Stage: group, Problem: problem, Shipments: shipments})
+		add(carriers, [3]string{carrier, problem}, shipment)
+		add(stages, [3]string{stage, problem}, shipment)
+		if problem == "failed_attempt" || problem == "exception" {
+			add(reasons, [3]string{problem, code, desc}, shipment)
 		}
 		return nil
 	})
-	sort.Slice(reasons, func(i, j int) bool {
-		a, b := reasons[i], reasons[j]
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var counts []ProblemCount
+	for k, t := range carriers {
+		counts = append(counts, ProblemCount{Carrier: k[0], Problem: k[1], Shipments: int64(len(t.shipments))})
+	}
+	var why []ProblemReason
+	for k, t := range reasons {
+		why = append(why, ProblemReason{Problem: k[0], Code: k[1], Description: k[2], Events: t.events, Shipments: int64(len(t.shipments))})
+	}
+	var at []ProblemStage
+	for k, t := range stages {
+		at = append(at, ProblemStage{Stage: k[0], Problem: k[1], Shipments: int64(len(t.shipments))})
+	}
+	sort.Slice(why, func(i, j int) bool {
+		a, b := why[i], why[j]
 		if a.Events != b.Events {
 			return a.Events > b.Events
 		}
 		return a.Problem+"\x00"+a.Code+"\x00"+a.Description < b.Problem+"\x00"+b.Code+"\x00"+b.Description
 	})
-	if limit > 0 && len(reasons) > limit {
-		reasons = reasons[:limit]
+	if limit > 0 && len(why) > limit {
+		why = why[:limit]
 	}
-	return counts, reasons, stages, err
+	return counts, why, at, nil
 }
 
 // messageCounts counts the shop's messages created in the window by channel
 // and status: what was sent in the period. (Joining them to the period's
 // shipments instead would join two million-row tables for little gain.)
 func (s ShopScope) messageCounts(ctx context.Context, q querier, w AnalyticsWindow) ([]MessageCount, error) {
-	const stmt = `SELECT channel, status, count(*) FROM notifications
-WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY channel, status`
+	const stmt = `SELECT channel, status, sum(messages) FROM analytics_message_days
+WHERE shop_id = $1 AND created_day >= $2 AND created_day <= $3 GROUP BY channel, status HAVING sum(messages) <> 0`
+	first, last := w.days()
 	var out []MessageCount
-	err := s.query(ctx, q, "message counts", stmt, w, func(rows *sql.Rows) error {
+	err := s.query(ctx, q, "message counts", stmt, []any{s.id, first, last}, func(rows *sql.Rows) error {
 		var m MessageCount
 		if err := rows.Scan(&m.Channel, &m.Status, &m.N); err != nil {
 			return err
@@ -260,39 +326,17 @@ WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY channel, st
 func (s ShopScope) contactCounts(ctx context.Context, q querier, w AnalyticsWindow) (Contacts, error) {
 	stmt := `SELECT count(*), count(DISTINCT shipment_id) FROM customer_actions
 WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 AND kind IN ('` + strings.Join(ContactKinds, "', '") + `')`
+	from, to := w.instants()
 	var c Contacts
-	err := s.query(ctx, q, "contact counts", stmt, w, func(rows *sql.Rows) error {
+	err := s.query(ctx, q, "contact counts", stmt, []any{s.id, from, to}, func(rows *sql.Rows) error {
 		return rows.Scan(&c.Actions, &c.Shipments)
 	})
 	return c, err
 }
 
-// dayCounts is the trend: the window's shipments by UTC creation date.
-func (s ShopScope) dayCounts(ctx context.Context, q querier, w AnalyticsWindow) ([]DayCount, error) {
-	stmt := `SELECT ` + s.db.day("created_at") + ` AS created_on, count(*),
-	sum(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END),
-	sum(CASE WHEN delivered_at IS NOT NULL AND eta_latest IS NOT NULL THEN 1 ELSE 0 END),
-	sum(CASE WHEN ` + s.onTimeSQL() + ` THEN 1 ELSE 0 END),
-	sum(CASE WHEN ` + s.delayedSQL() + ` THEN 1 ELSE 0 END)
-FROM shipments WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3
-GROUP BY created_on ORDER BY created_on`
-	var out []DayCount
-	err := s.query(ctx, q, "day counts", stmt, w, func(rows *sql.Rows) error {
-		var d DayCount
-		var day dateCol
-		if err := rows.Scan(&day, &d.Shipments, &d.Delivered, &d.Promised, &d.OnTime, &d.Delayed); err != nil {
-			return err
-		}
-		d.Day = day.t
-		out = append(out, d)
-		return nil
-	})
-	return out, err
-}
-
-// query runs stmt with the shop and window bound to $1..$3 and hands each row to scan.
-func (s ShopScope) query(ctx context.Context, q querier, what, stmt string, w AnalyticsWindow, scan func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, stmt, s.id, w.From.UTC(), w.To.UTC())
+// query runs stmt with args and hands each row to scan.
+func (s ShopScope) query(ctx context.Context, q querier, what, stmt string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return fmt.Errorf("analytics %s: %w", what, err)
 	}
@@ -305,35 +349,5 @@ func (s ShopScope) query(ctx context.Context, q querier, what, stmt string, w An
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("analytics %s: %w", what, err)
 	}
-	return nil
-}
-
-// dateCol scans a SQL date: Postgres returns a time, SQLite's date() the
-// text "2006-01-02"; NULL stays the zero time.
-type dateCol struct{ t time.Time }
-
-func (d *dateCol) Scan(v any) error {
-	switch x := v.(type) {
-	case nil:
-		d.t = time.Time{}
-	case time.Time:
-		y, m, dd := x.Date()
-		d.t = time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
-	case string:
-		return d.parse(x)
-	case []byte:
-		return d.parse(string(x))
-	default:
-		return fmt.Errorf("date column: unexpected %T", v)
-	}
-	return nil
-}
-
-func (d *dateCol) parse(s string) error {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return fmt.Errorf("date column: %w", err)
-	}
-	d.t = t
 	return nil
 }

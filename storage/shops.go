@@ -40,6 +40,19 @@ func (db *DB) UpsertShop(ctx context.Context, s *Shop) error {
 	return db.Gorm.WithContext(ctx).Where("domain = ?", s.Domain).Take(s).Error
 }
 
+// Location is the shop's time zone, UTC when unset or unknown: the
+// merchant's days in analytics.
+func (s *Shop) Location() *time.Location { return zoneOf(s.Timezone) }
+
+// zoneOf loads an IANA zone name, UTC when it is empty or unknown.
+func zoneOf(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" || name == "Local" {
+		return time.UTC
+	}
+	return loc
+}
+
 // ShopByDomain finds a shop by its domain (e.g. demo.myshopify.com).
 func (db *DB) ShopByDomain(ctx context.Context, domain string) (*Shop, error) {
 	var s Shop

@@ -18,6 +18,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	rows := [][]string{CSVHeader,
 		{"range", "", "", "from", r.Range.First.Format(time.DateOnly)},
 		{"range", "", "", "to", r.Range.Last.Format(time.DateOnly)},
+		{"range", "", "", "zone", r.Range.ZoneName()},
 	}
 	rows = append(rows, groupRows("summary", r.Total)...)
 	rows = append(rows,

@@ -1,9 +1,10 @@
 // Package analytics turns a shop's aggregated shipment data into the
 // merchant's delivery report: on-time rate and transit times by carrier and
 // destination, delays, exceptions and their reasons, message reach, tracking
-// page use and support contacts, over time. The heavy lifting (grouping a
-// million shipments) happens in SQL in package storage; this package does
-// the calendar work SQL cannot (business days per carrier) and the rates.
+// page use and support contacts, over time, in the shop's days. The heavy
+// lifting (counting a million shipments) happens in package storage, which
+// keeps them counted per day; this package does the calendar work SQL
+// cannot (business days per carrier) and the rates.
 package analytics
 
 import (
@@ -33,20 +34,26 @@ const MaxDays = 366
 const dailyUpTo = 62
 
 // Range is the report's period: shipments created from the first day to the
-// last day, both inclusive, in UTC dates.
+// last day, both inclusive, as the shop's calendar runs in Zone (nil is
+// UTC). The days are dates at UTC midnight.
 type Range struct {
 	First, Last time.Time
+	Zone        *time.Location
 }
 
 // ErrBadRange is returned for unreadable, reversed or too long ranges.
 var ErrBadRange = errors.New("bad date range")
 
-// ParseRange reads "2006-01-02" dates; an empty last date is today, an empty
-// first date 29 days before the last (30 days in all).
-func ParseRange(first, last string, now time.Time) (Range, error) {
-	var r Range
+// ParseRange reads "2006-01-02" dates, days in zone loc (nil is UTC); an
+// empty last date is today there, an empty first date 29 days before the
+// last (30 days in all).
+func ParseRange(first, last string, now time.Time, loc *time.Location) (Range, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	r := Range{Zone: loc}
 	var err error
-	r.Last = dateOf(now)
+	r.Last = dateOf(now.In(loc))
 	if last != "" {
 		if r.Last, err = time.Parse(time.DateOnly, last); err != nil {
 			return Range{}, fmt.Errorf("%w: to %q: %w", ErrBadRange, last, err)
@@ -70,9 +77,17 @@ func ParseRange(first, last string, now time.Time) (Range, error) {
 // Days is the number of days in the range.
 func (r Range) Days() int { return int(r.Last.Sub(r.First).Hours()/24) + 1 }
 
-// Window is the half-open creation-time window the storage queries use.
+// Window is the range as the storage queries take it.
 func (r Range) Window() storage.AnalyticsWindow {
-	return storage.AnalyticsWindow{From: r.First, To: r.Last.AddDate(0, 0, 1)}
+	return storage.AnalyticsWindow{First: r.First, Last: r.Last, Zone: r.Zone}
+}
+
+// ZoneName names the zone the range's days are counted in.
+func (r Range) ZoneName() string {
+	if r.Zone == nil {
+		return "UTC"
+	}
+	return r.Zone.String()
 }
 
 // Interval is the trend's bucket size for the range.
@@ -372,8 +387,9 @@ func trend(days []storage.DayCount, r Range, iv Interval) []Point {
 	return out
 }
 
+// dateOf is t's date where t is, at UTC midnight.
 func dateOf(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
+	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

@@ -161,17 +161,28 @@ func TestTrendHasAPointForEveryPeriod(t *testing.T) {
 
 func TestParseRange(t *testing.T) {
 	now := time.Date(2026, 11, 25, 17, 0, 0, 0, time.UTC)
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utc := func(r Range) Range { r.Zone = time.UTC; return r }
 	tests := []struct {
 		name, from, to string
+		now            time.Time
+		loc            *time.Location
 		want           Range
 	}{
-		{"defaults to the last 30 days", "", "", Range{First: nov(25).AddDate(0, 0, -29), Last: nov(25)}},
-		{"explicit", "2026-11-01", "2026-11-30", november},
-		{"one day", "2026-11-05", "2026-11-05", Range{First: nov(5), Last: nov(5)}},
+		{"defaults to the last 30 days", "", "", now, time.UTC, utc(Range{First: nov(25).AddDate(0, 0, -29), Last: nov(25)})},
+		{"explicit", "2026-11-01", "2026-11-30", now, time.UTC, utc(november)},
+		{"one day", "2026-11-05", "2026-11-05", now, time.UTC, utc(Range{First: nov(5), Last: nov(5)})},
+		{"no zone is UTC", "2026-11-05", "2026-11-05", now, nil, utc(Range{First: nov(5), Last: nov(5)})},
+		// 03:00 UTC on the 26th is still the 25th in New York.
+		{"today is the shop's", "", "", time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC), newYork,
+			Range{First: nov(25).AddDate(0, 0, -29), Last: nov(25), Zone: newYork}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseRange(tt.from, tt.to, now)
+			got, err := ParseRange(tt.from, tt.to, tt.now, tt.loc)
 			if err != nil || got != tt.want {
 				t.Errorf("ParseRange(%q, %q) = %v, %v; want %v", tt.from, tt.to, got, err, tt.want)
 			}
@@ -187,7 +198,7 @@ func TestParseRangeRejects(t *testing.T) {
 		{"longer than a year", "2025-01-01", "2026-11-01"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := ParseRange(tt.from, tt.to, now); !errors.Is(err, ErrBadRange) {
+			if _, err := ParseRange(tt.from, tt.to, now, time.UTC); !errors.Is(err, ErrBadRange) {
 				t.Errorf("ParseRange(%q, %q) error = %v, want ErrBadRange", tt.from, tt.to, err)
 			}
 		})
@@ -228,12 +239,13 @@ func TestWriteCSVHasOneMeasurementPerRow(t *testing.T) {
 		index[strings.Join(r[:4], "|")] = r[4]
 	}
 	want := map[string]string{
-		"range|||from":                                            "2026-11-01",
-		"summary|all||shipments":                                  "8",
-		"summary|all||contact_rate":                               "0.2500",
-		"carrier|usps||on_time_rate":                              "0.5000",
-		"region|US-NY||shipments":                                 "3",
-		"transit|usps|1|deliveries":                               "2",
+		"range|||from":               "2026-11-01",
+		"range|||zone":               "UTC",
+		"summary|all||shipments":     "8",
+		"summary|all||contact_rate":  "0.2500",
+		"carrier|usps||on_time_rate": "0.5000",
+		"region|US-NY||shipments":    "3",
+		"transit|usps|1|deliveries":  "2",
 		"problem_stage|out_for_delivery|failed_attempt|shipments": "2",
 		"channel|email||opened":                                   "3",
 		"trend|day|2026-11-10|shipments":                          "5",

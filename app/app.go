@@ -130,11 +130,12 @@ func (a *App) Close() error { return a.db.Close() }
 // Run serves HTTP on the configured port (ModeWeb) and works jobs
 // (ModeWorker) until ctx is cancelled, then shuts down gracefully.
 func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error {
-	stopMetrics, err := a.serveMetrics()
-	if err != nil {
-		return err
+	// A taken metrics port costs the scrapes, not the service.
+	if stopMetrics, err := a.serveMetrics(); err != nil {
+		a.log.Error("metrics not served", "err", err)
+	} else {
+		defer stopMetrics()
 	}
-	defer stopMetrics()
 	if mode&ModeWorker != 0 {
 		if history, err := a.db.DeliveredSince(ctx, a.now().AddDate(0, -6, 0), 50000); err == nil {
 			a.transit.learn(history)

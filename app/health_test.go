@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,4 +107,16 @@ func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
 			t.Errorf("oldest ready job waited %.0fs; want about 300", waited)
 		}
 	})
+}
+
+func TestATakenMetricsPortDoesNotStopTheApp(t *testing.T) {
+	ln, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, base := startApp(t, storagetest.SQLiteURL(t), Config{MetricsPort: ln.Addr().(*net.TCPAddr).Port})
+	if code, _ := getBody(t, base+"/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz = %d with the metrics port taken; want the app serving", code)
+	}
 }

@@ -43,7 +43,13 @@ func (a *App) twilioInbound(c echo.Context) error {
 		return err
 	}
 	channel := string(in.Channel)
-	rc := notify.Replies(a.shopperLocale(ctx, recent))
+	// Replies speak the language of, and link to, the newest update sent.
+	newest := a.newestShipment(ctx, recent)
+	rc := notify.Replies(a.orderLocale(ctx, newest))
+	link := ""
+	if newest != nil {
+		link = a.trackingURL(newest)
+	}
 	reply := twilio.ParseReply(in.Body)
 	a.metrics.Webhooks.WithLabelValues("twilio", "reply_"+string(reply)).Inc()
 	var text string
@@ -66,26 +72,26 @@ func (a *App) twilioInbound(c echo.Context) error {
 			text = rc.Restarted
 		}
 	case twilio.ReplyConfirm, twilio.ReplyReschedule:
-		text, err = a.answerAsk(ctx, recent, reply, channel, in.Body, rc)
+		text, err = a.answerAsk(ctx, recent, reply, channel, in.Body, rc, link)
 		if err != nil {
 			return err
 		}
 	case twilio.ReplyHelp:
-		text = helpText(rc, a.latestLink(ctx, recent))
+		text = helpText(rc, link)
 	default:
-		text = rc.NotUnderstood + " " + helpText(rc, a.latestLink(ctx, recent))
+		text = rc.NotUnderstood + " " + helpText(rc, link)
 	}
 	return twiml(c, twimlResponse{Message: text})
 }
 
 // answerAsk records a 1/CONFIRM or 2/RESCHEDULE for the shipment whose
-// latest update asked for it.
-func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, rc notify.ReplyCopy) (string, error) {
+// latest update asked for it; link is the newest update's tracking link.
+func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, rc notify.ReplyCopy, link string) (string, error) {
 	i := slices.IndexFunc(recent, func(n storage.Notification) bool {
 		return n.ShipmentID != nil && slices.Contains(askingTriggers, n.Trigger)
 	})
 	if i < 0 {
-		return rc.NoQuestion + " " + helpText(rc, a.latestLink(ctx, recent)), nil
+		return rc.NoQuestion + " " + helpText(rc, link), nil
 	}
 	ship, err := a.shipmentOf(ctx, recent[i])
 	if err != nil {
@@ -121,7 +127,13 @@ func (a *App) twilioGather(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	locale := a.shopperLocale(ctx, []storage.Notification{*n})
+	// A message whose shipment is gone can still replay its menu; only
+	// recording an answer needs the shipment.
+	ship, shipErr := a.shipmentOf(ctx, *n)
+	locale := ""
+	if shipErr == nil {
+		locale = a.orderLocale(ctx, ship)
+	}
 	trig := tracking.Trigger(n.Trigger)
 	digit := g.Digits
 	switch {
@@ -136,9 +148,8 @@ func (a *App) twilioGather(c echo.Context) error {
 		return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(a.voiceTwiML(trig, n.Body, g.MessageID, locale)))
 	}
 	kind, say := voiceAnswer(opts[i].Action, notify.Replies(locale))
-	ship, err := a.shipmentOf(ctx, *n)
-	if err != nil {
-		return err
+	if shipErr != nil {
+		return shipErr
 	}
 	details := map[string]string{"digit": digit, "trigger": n.Trigger}
 	if g.Speech != "" {
@@ -177,18 +188,34 @@ func (a *App) shipmentOf(ctx context.Context, n storage.Notification) (*storage.
 	return &ships[0], nil
 }
 
-// latestLink is the tracking link of the newest update to the shopper, or
-// empty.
-func (a *App) latestLink(ctx context.Context, recent []storage.Notification) string {
+// newestShipment is the shipment of the newest message to the shopper that
+// still has one, or nil.
+func (a *App) newestShipment(ctx context.Context, recent []storage.Notification) *storage.Shipment {
 	for _, n := range recent {
-		if s, err := a.shipmentOf(ctx, n); err == nil {
-			return a.trackingURL(s)
-		} else if !errors.Is(err, storage.ErrNotFound) {
-			a.log.Warn("tracking link for reply", "err", err)
-			return ""
+		s, err := a.shipmentOf(ctx, n)
+		if err == nil {
+			return s
+		}
+		if !errors.Is(err, storage.ErrNotFound) {
+			a.log.Warn("shipment for reply", "err", err)
+			return nil
 		}
 	}
-	return ""
+	return nil
+}
+
+// orderLocale is the locale of the shipment's order, so a reply answers in
+// the language it was asked in; "" (English) when unknown.
+func (a *App) orderLocale(ctx context.Context, s *storage.Shipment) string {
+	if s == nil {
+		return ""
+	}
+	o, err := a.db.OrderByID(ctx, s.OrderID)
+	if err != nil {
+		a.log.Warn("order locale for reply", "err", err)
+		return ""
+	}
+	return o.Locale
 }
 
 func helpText(rc notify.ReplyCopy, link string) string {
@@ -197,25 +224,6 @@ func helpText(rc notify.ReplyCopy, link string) string {
 		text += " " + rc.TrackLabel + " " + link
 	}
 	return text
-}
-
-// shopperLocale is the locale of the order behind the newest of the
-// messages that has one, so a reply answers in the language it was asked
-// in; "" (English) when none has.
-func (a *App) shopperLocale(ctx context.Context, recent []storage.Notification) string {
-	for _, n := range recent {
-		s, err := a.shipmentOf(ctx, n)
-		if err != nil {
-			continue
-		}
-		o, err := a.db.OrderByID(ctx, s.OrderID)
-		if err != nil {
-			a.log.Warn("order locale for reply", "err", err)
-			return ""
-		}
-		return o.Locale
-	}
-	return ""
 }
 
 // shopsOf lists each shop that sent one of the messages once.

@@ -224,7 +224,7 @@ func (s shopper) address(ch notify.Channel) string {
 func (a *App) recipient(ctx context.Context, m messageContext) (shopper, error) {
 	r := notify.Recipient{
 		Email: m.order.Email, Phone: m.order.Phone, Locale: m.order.Locale,
-		TimeZone: loadZone(m.order.Timezone, m.shop.Timezone),
+		TimeZone: storage.ZoneOf(m.order.Timezone, m.shop.Timezone),
 		OptedOut: map[notify.Channel]bool{}, Consent: map[notify.Channel]bool{},
 	}
 	contacts, err := a.db.Contacts(ctx, m.shop.ID, r.Email, r.Phone)
@@ -237,18 +237,6 @@ func (a *App) recipient(ctx context.Context, m messageContext) (shopper, error) 
 		r.Consent[ch] = r.Consent[ch] || c.Consent
 	}
 	return shopper{r}, nil
-}
-
-func loadZone(names ...string) *time.Location {
-	for _, n := range names {
-		if n == "" {
-			continue
-		}
-		if loc, err := time.LoadLocation(n); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
 }
 
 // shopRules applies the merchant's settings over the defaults.
@@ -307,7 +295,7 @@ func (a *App) messageData(ctx context.Context, m messageContext) notify.Data {
 		Shop: notify.Shop{Name: m.shop.Name, LogoURL: st.Branding.LogoURL, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, BrandColor: st.Branding.PrimaryColor},
 		Customer: notify.Customer{
 			FirstName: firstName(m.order.CustomerName), Name: m.order.CustomerName, Email: m.order.Email, Phone: m.order.Phone,
-			Locale: m.order.Locale, TimeZone: loadZone(m.order.Timezone, m.shop.Timezone).String(),
+			Locale: m.order.Locale, TimeZone: storage.ZoneOf(m.order.Timezone, m.shop.Timezone).String(),
 		},
 		Order: notify.Order{Name: m.order.Name, Number: strings.TrimPrefix(m.order.Name, "#"), Total: m.order.Total, Currency: m.order.Currency, COD: m.order.COD, LineItems: items},
 		Shipment: notify.Shipment{

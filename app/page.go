@@ -99,7 +99,7 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 			FontFamily: st.Branding.FontFamily, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, ReturnsURL: st.ReturnsURL,
 		},
 		Order:    trackpage.Order{Name: m.order.Name, PlacedAt: m.order.CreatedAt},
-		TimeZone: loadZone(m.order.Timezone, m.shop.Timezone),
+		TimeZone: storage.ZoneOf(m.order.Timezone, m.shop.Timezone),
 		PageURL:  a.cfg.AppURL + "/t/" + token,
 	}
 	for _, f := range st.FAQ {

@@ -324,7 +324,7 @@ FROM shops s LEFT JOIN analytics_builds b ON b.shop_id = s.id ORDER BY s.id`)
 		return fmt.Errorf("refresh analytics: shops: %w", err)
 	}
 	for _, s := range shops {
-		loc := zoneOf(s.zone)
+		loc := ZoneOf(s.zone)
 		if !s.pending && s.built == rulesOf(loc).key() {
 			continue
 		}

@@ -42,15 +42,20 @@ func (db *DB) UpsertShop(ctx context.Context, s *Shop) error {
 
 // Location is the shop's time zone, UTC when unset or unknown: the
 // merchant's days in analytics.
-func (s *Shop) Location() *time.Location { return zoneOf(s.Timezone) }
+func (s *Shop) Location() *time.Location { return ZoneOf(s.Timezone) }
 
-// zoneOf loads an IANA zone name, UTC when it is empty or unknown.
-func zoneOf(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" || name == "Local" {
-		return time.UTC
+// ZoneOf loads the first of names that is a known IANA zone, UTC when none
+// is. Empty names and "Local" (the machine's zone, not a place) are skipped.
+func ZoneOf(names ...string) *time.Location {
+	for _, n := range names {
+		if n == "" || n == "Local" {
+			continue
+		}
+		if loc, err := time.LoadLocation(n); err == nil {
+			return loc
+		}
 	}
-	return loc
+	return time.UTC
 }
 
 // ShopByDomain finds a shop by its domain (e.g. demo.myshopify.com).

@@ -1,16 +1,13 @@
 package tracking
 
-import (
-	"strings"
-	"time"
-)
+import "strings"
 
 // DestinationZone names the IANA time zone a parcel is delivered in, from
 // its destination's country (ISO 3166-1 alpha-2) and region (ISO 3166-2
 // subdivision code, with or without the country prefix: "CA" or "US-CA").
 // It knows single-zone countries and the states and provinces of the US,
 // Canada, Australia, Mexico and Brazil (by their main zone); it returns ""
-// when it cannot tell, and the caller falls back to the shop's zone.
+// when it cannot tell, and the caller picks a fallback.
 func DestinationZone(country, region string) string {
 	country = strings.ToUpper(strings.TrimSpace(country))
 	region = strings.ToUpper(strings.TrimSpace(region))
@@ -22,19 +19,6 @@ func DestinationZone(country, region string) string {
 		return z // the zone most of the country's people live in
 	}
 	return countryZones[country]
-}
-
-// DestinationLocation is DestinationZone loaded, or nil when unknown.
-func DestinationLocation(country, region string) *time.Location {
-	z := DestinationZone(country, region)
-	if z == "" {
-		return nil
-	}
-	loc, err := time.LoadLocation(z)
-	if err != nil {
-		return nil
-	}
-	return loc
 }
 
 // countryZones are countries that keep one civil time (mainland, at least).

@@ -34,6 +34,7 @@ type App struct {
 	carriers carriers
 	transit  transitModel
 	policy   tracking.Policy
+	rules    func(*storage.Shop) notify.Rules // the shop's message rules: shopRules
 	renderer *notify.Renderer
 	senders  map[notify.Channel]Sender
 	outbox   Sender
@@ -65,7 +66,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now, policy: tracking.NextPoll, renderer: &notify.Renderer{}}
+	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now, policy: tracking.NextPoll, rules: shopRules, renderer: &notify.Renderer{}}
 	if a.pages, err = trackpage.New(); err != nil {
 		db.Close()
 		return nil, err

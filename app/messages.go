@@ -63,13 +63,14 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 	}
 	_, variant, _ := strings.Cut(job.Args.Key, ":")
 	trigger := tracking.Trigger(job.Args.Trigger)
-	decisions := shopRules(m.shop).Plan(notify.Candidate{
+	rules := a.rules(m.shop)
+	decisions := rules.Plan(notify.Candidate{
 		Trigger: trigger, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
 	}, now)
 	if trigger == tracking.TriggerOutForDelivery && m.order.COD {
 		// Cash on delivery: the out-for-delivery news doubles as the reminder
 		// to keep the amount ready, sent as its own message.
-		decisions = append(decisions, shopRules(m.shop).Plan(notify.Candidate{
+		decisions = append(decisions, rules.Plan(notify.Candidate{
 			Trigger: tracking.TriggerCODReminder, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
 		}, now)...)
 	}

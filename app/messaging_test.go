@@ -629,3 +629,40 @@ func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
 		}
 	})
 }
+
+// Quiet hours are the shopper's: an order's own zone wins over the shop's,
+// and the deferred send lands at 08:00 local even on the night clocks
+// change.
+func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		// Saturday 23:30 in Los Angeles, the night before DST starts: 07:30
+		// UTC, 08:30 in Berlin.
+		now := time.Date(2026, 3, 8, 7, 30, 0, 0, time.UTC)
+		a, _ := startApp(t, dbURL, Config{}, withQuietHours(), withSetup(func(a *App) { a.now = func() time.Time { return now } }))
+		tests := []struct {
+			name, orderZone, shopZone string
+			want                      time.Time
+		}{
+			{"order in Los Angeles waits for 08:00 PDT", "America/Los_Angeles", "Europe/Berlin", time.Date(2026, 3, 8, 15, 0, 0, 0, time.UTC)},
+			{"order without a zone uses the shop's morning", "", "Europe/Berlin", now},
+			{"neither zone falls back to UTC night", "", "", time.Date(2026, 3, 8, 8, 0, 0, 0, time.UTC)},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				fx := seedShopper(t, a, fmt.Sprintf("quiet-%d.myshopify.com", i), shopperPhone, "")
+				a.db.Gorm.Model(fx.shop).Update("timezone", tt.shopZone)
+				a.db.Gorm.Model(fx.order).Update("timezone", tt.orderZone)
+				if _, err := a.jobs.Insert(context.Background(), jobsNotify(fx.ships[0].ID, "shipped"), nil); err != nil {
+					t.Fatal(err)
+				}
+				var n storage.Notification
+				waitUntil(t, "the shipped email to be planned", func() bool {
+					return a.db.Gorm.Where("shipment_id = ? AND channel = ?", fx.ships[0].ID, "email").Take(&n).Error == nil
+				})
+				if n.SendAt == nil || !n.SendAt.Equal(tt.want) {
+					t.Fatalf("send at %v; want %v", n.SendAt, tt.want)
+				}
+			})
+		}
+	})
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -61,6 +62,7 @@ type startOption func(*startOptions)
 type startOptions struct {
 	log   *slog.Logger
 	setup func(*App)
+	quiet bool
 }
 
 // withLogger makes the app log to l instead of discarding.
@@ -68,6 +70,11 @@ func withLogger(l *slog.Logger) startOption { return func(o *startOptions) { o.l
 
 // withSetup runs fn on the App before Run (e.g. to swap a Sender).
 func withSetup(fn func(*App)) startOption { return func(o *startOptions) { o.setup = fn } }
+
+// withQuietHours keeps the shops' quiet hours. Without it startApp turns
+// them off, so a test that waits for a message passes at any hour of the
+// day it runs.
+func withQuietHours() startOption { return func(o *startOptions) { o.quiet = true } }
 
 // startApp runs the whole app (web + workers) on a loopback port against db.
 func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, string) {
@@ -84,6 +91,13 @@ func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, 
 	a, err := New(ctx, cfg, o.log, ModeAll)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !o.quiet {
+		a.rules = func(s *storage.Shop) notify.Rules {
+			r := shopRules(s)
+			r.Quiet = notify.QuietHours{}
+			return r
+		}
 	}
 	if o.setup != nil {
 		o.setup(a)

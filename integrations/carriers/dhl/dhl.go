@@ -216,7 +216,7 @@ func (c *Client) result(number string, body response) tracking.Result {
 		}
 		a := e.Location.Address
 		res.Events = append(res.Events, tracking.Event{
-			Time: o.t, Stage: m.Stage, Problem: m.Problem, Code: e.StatusCode, Description: desc,
+			Time: o.t, Stage: m.Stage, Problem: m.Problem, Movement: tracking.MovementOf(m.Stage, m.Problem, desc), Code: e.StatusCode, Description: desc,
 			Location: tracking.Location{City: a.AddressLocality, PostalCode: a.PostalCode, Country: a.CountryCode},
 		})
 	}

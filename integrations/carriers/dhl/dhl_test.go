@@ -90,6 +90,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-24T07:05:00Z|in_transit||transit|BONN - GERMANY, DE",
 				"2026-11-24T09:32:00Z|delivered||delivered|BONN - GERMANY, DE",
 			},
+			Movements: []tracking.Movement{"", "", tracking.MovementArrived, "", ""}, // "Processed at LEIPZIG"
 		}},
 		{"in transit with an estimated time frame", 200, "in_transit.json", carriertest.Want{
 			Number: "00340434161094042557", Service: "DHL PAKET (parcel)",
@@ -98,6 +99,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-24T17:30:00Z|packed||pre-transit|Germany",
 				"2026-11-25T06:12:00Z|in_transit||transit|Germany",
 			},
+			Movements: []tracking.Movement{"", tracking.MovementArrived}, // "processed in the parcel center"
 		}},
 		// The Unified API has no out-for-delivery code yet: loading onto the
 		// van is reported as transit, and so it stays in transit here.
@@ -126,6 +128,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-24T17:45:00Z|in_transit||transit|LEIPZIG - GERMANY, DE",
 				"2026-11-25T04:20:00Z|in_transit||transit|BRUSSELS - BELGIUM, BE",
 			},
+			Movements: []tracking.Movement{tracking.MovementDeparted, tracking.MovementArrived},
 		}},
 	}
 	for _, tt := range tests {

@@ -14,8 +14,8 @@ type mapping struct {
 // ready-for-pickup and return codes as "planned but not available", so
 // those stages come only from the return flag here; DHL's own "unknown" means
 // it has lost sight of a parcel already in its network. Only the free-text
-// description tells an arrival from a departure, so DHL events carry no
-// tracking.Movement and the polling policy treats them as moving.
+// description tells an arrival from a departure, so an event's
+// tracking.Movement is read from it by tracking.MovementOf.
 var statusTable = map[string]mapping{
 	"pre-transit": {tracking.StagePacked, tracking.ProblemNone},
 	"transit":     {tracking.StageInTransit, tracking.ProblemNone},

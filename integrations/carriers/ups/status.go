@@ -19,8 +19,9 @@ type mapping struct {
 // An activity is looked up in that order; see lookup.
 //
 // The documented codes do not tell an arrival scan from a departure ("On the
-// Way" covers both, and DP is a manifest code), so UPS events carry no
-// tracking.Movement and the polling policy treats them as moving.
+// Way" covers both, and DP is a manifest code), so an event's
+// tracking.Movement is read from its description ("Arrived at Facility",
+// "Departed from Facility") by tracking.MovementOf.
 var statusTable = map[string]mapping{
 	// Label and manifest.
 	"statusCode:003": {tracking.StagePacked, tracking.ProblemNone},      // Shipment Ready for UPS

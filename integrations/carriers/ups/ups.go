@@ -267,12 +267,14 @@ func (c *Client) result(number string, body trackResponse) tracking.Result {
 			code = a.Status.Code
 		}
 		addr := a.Location.Address
+		desc := strings.TrimSpace(a.Status.Description)
 		res.Events = append(res.Events, tracking.Event{
 			Time:        times[i],
 			Stage:       m.Stage,
 			Problem:     m.Problem,
+			Movement:    tracking.MovementOf(m.Stage, m.Problem, desc),
 			Code:        code,
-			Description: strings.TrimSpace(a.Status.Description),
+			Description: desc,
 			Location:    tracking.Location{City: addr.City, Region: addr.StateProvince, PostalCode: addr.PostalCode, Country: addr.CountryCode},
 		})
 	}

@@ -106,6 +106,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2022-01-26T13:15:00Z|out_for_delivery||021|PARAMUS, NJ, US",
 				"2022-01-26T21:30:00Z|delivered||011|PARAMUS, NJ, US",
 			},
+			Movements: []tracking.Movement{"", tracking.MovementDeparted, "", ""}, // read from "Departed from Facility"
 		}},
 		{"in transit with a rescheduled window", "in_transit.json", carriertest.Want{
 			Number: "1Z023E2X0214323462", Service: "UPS 2nd Day Air",
@@ -114,6 +115,7 @@ func TestTrackNormalizesRecordedResponses(t *testing.T) {
 				"2026-11-24T22:30:00Z|shipped||038|ATLANTA, GA, US",
 				"2026-11-25T07:30:00Z|in_transit||005|LOUISVILLE, KY, US",
 			},
+			Movements: []tracking.Movement{"", tracking.MovementArrived}, // "Arrived at Facility"
 		}},
 		{"out for delivery with a commit time", "out_for_delivery.json", carriertest.Want{
 			Number: "1Z5R89390357567127", Service: "UPS Next Day Air",

@@ -60,13 +60,27 @@ type LaneGroup struct {
 	Carrier, Service        string
 	DestCountry, DestRegion string
 	ShippedOn, DeliveredOn  time.Time // local dates at UTC midnight; zero when not delivered
-	Shipments               int64
-	Delivered               int64
-	Promised                int64 // delivered with a promised date (eta_latest)
-	OnTime                  int64 // delivered (local day) on or before the promised date
-	Delayed                 int64 // delivered late, or flagged delayed now
-	PageViews               int64
-	Viewed                  int64 // shipments whose tracking page was opened
+	Counts
+	PageViews int64
+	Viewed    int64 // shipments whose tracking page was opened
+}
+
+// Counts are the delivery counters every analytics grouping sums.
+type Counts struct {
+	Shipments int64
+	Delivered int64
+	Promised  int64 // delivered with a promised date (eta_latest)
+	OnTime    int64 // delivered (local day) on or before the promised date
+	Delayed   int64 // delivered late, or flagged delayed now
+}
+
+// Add adds o's counters to c's.
+func (c *Counts) Add(o Counts) {
+	c.Shipments += o.Shipments
+	c.Delivered += o.Delivered
+	c.Promised += o.Promised
+	c.OnTime += o.OnTime
+	c.Delayed += o.Delayed
 }
 
 // ProblemCount is how many of a carrier's shipments had at least one event
@@ -108,12 +122,8 @@ type Contacts struct {
 
 // DayCount is one day of the trend, by the shipments' local creation day.
 type DayCount struct {
-	Day       time.Time
-	Shipments int64
-	Delivered int64
-	Promised  int64
-	OnTime    int64
-	Delayed   int64
+	Day time.Time
+	Counts
 }
 
 // AnalyticsData is everything a shop's report is computed from.
@@ -201,12 +211,7 @@ ORDER BY created_day`
 		if n := len(days); n == 0 || days[n-1].Day != dayOf(day) {
 			days = append(days, DayCount{Day: dayOf(day)})
 		}
-		d := &days[len(days)-1]
-		d.Shipments += g.Shipments
-		d.Delivered += g.Delivered
-		d.Promised += g.Promised
-		d.OnTime += g.OnTime
-		d.Delayed += g.Delayed
+		days[len(days)-1].Add(g.Counts)
 		l, ok := sums[k]
 		if !ok {
 			l = &LaneGroup{Carrier: k.carrier, Service: k.service, DestCountry: k.country, DestRegion: k.region}
@@ -215,11 +220,7 @@ ORDER BY created_day`
 			}
 			sums[k] = l
 		}
-		l.Shipments += g.Shipments
-		l.Delivered += g.Delivered
-		l.Promised += g.Promised
-		l.OnTime += g.OnTime
-		l.Delayed += g.Delayed
+		l.Add(g.Counts)
 		l.PageViews += g.PageViews
 		l.Viewed += g.Viewed
 		return nil

@@ -130,10 +130,10 @@ func TestAnalyticsCountsOnlyTheShopsShipmentsInTheWindow(t *testing.T) {
 			return fmt.Sprint(a.Carrier, a.DeliveredOn.Unix()) < fmt.Sprint(b.Carrier, b.DeliveredOn.Unix())
 		})
 		wantLanes := []storage.LaneGroup{
-			{Carrier: "ups", Service: "Ground", DestCountry: "US", DestRegion: "CA", ShippedOn: day(2), DeliveredOn: day(5), Shipments: 1, Delivered: 1, Promised: 1, OnTime: 1, PageViews: 3, Viewed: 1},
-			{Carrier: "ups", Service: "Ground", DestCountry: "US", DestRegion: "CA", ShippedOn: day(2), DeliveredOn: day(9), Shipments: 1, Delivered: 1, Promised: 1, Delayed: 1},
-			{Carrier: "usps", DestCountry: "US", DestRegion: "NY", ShippedOn: day(3), DeliveredOn: day(5), Shipments: 1, Delivered: 1, PageViews: 2, Viewed: 1},
-			{Carrier: "usps", DestCountry: "US", DestRegion: "NY", Shipments: 1, Delayed: 1, PageViews: 1, Viewed: 1},
+			{Carrier: "ups", Service: "Ground", DestCountry: "US", DestRegion: "CA", ShippedOn: day(2), DeliveredOn: day(5), Counts: storage.Counts{Shipments: 1, Delivered: 1, Promised: 1, OnTime: 1}, PageViews: 3, Viewed: 1},
+			{Carrier: "ups", Service: "Ground", DestCountry: "US", DestRegion: "CA", ShippedOn: day(2), DeliveredOn: day(9), Counts: storage.Counts{Shipments: 1, Delivered: 1, Promised: 1, Delayed: 1}},
+			{Carrier: "usps", DestCountry: "US", DestRegion: "NY", ShippedOn: day(3), DeliveredOn: day(5), Counts: storage.Counts{Shipments: 1, Delivered: 1}, PageViews: 2, Viewed: 1},
+			{Carrier: "usps", DestCountry: "US", DestRegion: "NY", Counts: storage.Counts{Shipments: 1, Delayed: 1}, PageViews: 1, Viewed: 1},
 		}
 		// Sorting by the Unix second puts the zero date ("-62135596800") before
 		// real dates within a carrier.
@@ -166,8 +166,8 @@ func TestAnalyticsCountsOnlyTheShopsShipmentsInTheWindow(t *testing.T) {
 		})
 		checkEqual(t, "contacts", got.Contacts, storage.Contacts{Actions: 3, Shipments: 2})
 		checkEqual(t, "days", got.Days, []storage.DayCount{
-			{Day: day(2), Shipments: 2, Delivered: 2, Promised: 2, OnTime: 1, Delayed: 1},
-			{Day: day(3), Shipments: 2, Delivered: 1, Delayed: 1},
+			{Day: day(2), Counts: storage.Counts{Shipments: 2, Delivered: 2, Promised: 2, OnTime: 1, Delayed: 1}},
+			{Day: day(3), Counts: storage.Counts{Shipments: 2, Delivered: 1, Delayed: 1}},
 		})
 	})
 }
@@ -271,8 +271,8 @@ func TestAnalyticsCountsTheShopsLocalDays(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkEqual(t, "days", got.Days, []storage.DayCount{
-			{Day: day(1), Shipments: 2, Delivered: 1, Promised: 1, OnTime: 1},
-			{Day: day(30), Shipments: 1},
+			{Day: day(1), Counts: storage.Counts{Shipments: 2, Delivered: 1, Promised: 1, OnTime: 1}},
+			{Day: day(30), Counts: storage.Counts{Shipments: 1}},
 		})
 		var delivered []storage.LaneGroup
 		for _, l := range got.Lanes {
@@ -281,7 +281,7 @@ func TestAnalyticsCountsTheShopsLocalDays(t *testing.T) {
 			}
 		}
 		checkEqual(t, "delivered lanes", delivered, []storage.LaneGroup{{Carrier: "ups", Service: "Ground", DestCountry: "US", DestRegion: "NY",
-			ShippedOn: day(1), DeliveredOn: day(4), Shipments: 1, Delivered: 1, Promised: 1, OnTime: 1}})
+			ShippedOn: day(1), DeliveredOn: day(4), Counts: storage.Counts{Shipments: 1, Delivered: 1, Promised: 1, OnTime: 1}}})
 		checkEqual(t, "problems", got.Problems, []storage.ProblemCount{{Carrier: "ups", Problem: "failed_attempt", Shipments: 1}})
 		checkEqual(t, "messages", got.Messages, []storage.MessageCount{{Channel: "email", Status: "sent", N: 1}})
 		checkEqual(t, "contacts", got.Contacts, storage.Contacts{Actions: 1, Shipments: 1})
@@ -378,9 +378,9 @@ func TestAnalyticsFollowsShipmentChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkEqual(t, "days", got.Days, []storage.DayCount{
-			{Day: day(2), Shipments: 2, Delivered: 2, Promised: 2, OnTime: 1, Delayed: 1},
-			{Day: day(3), Shipments: 1, Delivered: 1, Promised: 1, Delayed: 1},
-			{Day: day(20), Shipments: 1},
+			{Day: day(2), Counts: storage.Counts{Shipments: 2, Delivered: 2, Promised: 2, OnTime: 1, Delayed: 1}},
+			{Day: day(3), Counts: storage.Counts{Shipments: 1, Delivered: 1, Promised: 1, Delayed: 1}},
+			{Day: day(20), Counts: storage.Counts{Shipments: 1}},
 		})
 		var views int64
 		for _, l := range got.Lanes {

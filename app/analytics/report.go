@@ -121,12 +121,8 @@ type Report struct {
 // Group is the delivery performance of all shipments, one carrier or one
 // destination region.
 type Group struct {
-	Key       string // carrier name, or "US-CA" / "US" for a region
-	Shipments int64
-	Delivered int64
-	Promised  int64 // delivered shipments that had a promised date
-	OnTime    int64 // delivered on or before the promised date
-	Delayed   int64 // delivered late or currently delayed
+	Key string // carrier name, or "US-CA" / "US" for a region
+	storage.Counts
 	// Exceptions and FailedAttempts count shipments with at least one such
 	// carrier event (kept for Total and Carriers; events carry no region).
 	Exceptions     int64
@@ -191,11 +187,7 @@ func (g Group) TransitPercentile(p float64) int {
 }
 
 func (g *Group) add(l storage.LaneGroup, transit int) {
-	g.Shipments += l.Shipments
-	g.Delivered += l.Delivered
-	g.Promised += l.Promised
-	g.OnTime += l.OnTime
-	g.Delayed += l.Delayed
+	g.Add(l.Counts)
 	g.PageViews += l.PageViews
 	g.Viewed += l.Viewed
 	if transit >= 0 {
@@ -222,12 +214,8 @@ func (c Channel) FailureRate() float64 { return ratio(c.Failed, c.Sent+c.Failed)
 
 // Point is one day or week of the trend (Start is its first day).
 type Point struct {
-	Start     time.Time
-	Shipments int64
-	Delivered int64
-	Promised  int64
-	OnTime    int64
-	Delayed   int64
+	Start time.Time
+	storage.Counts
 }
 
 // OnTimeRate is the share of the period's promised deliveries kept.
@@ -377,12 +365,7 @@ func trend(days []storage.DayCount, r Range, iv Interval) []Point {
 		if !ok {
 			continue
 		}
-		p := &out[i]
-		p.Shipments += d.Shipments
-		p.Delivered += d.Delivered
-		p.Promised += d.Promised
-		p.OnTime += d.OnTime
-		p.Delayed += d.Delayed
+		out[i].Add(d.Counts)
 	}
 	return out
 }

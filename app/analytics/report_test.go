@@ -22,12 +22,12 @@ func sample() storage.AnalyticsData {
 	return storage.AnalyticsData{
 		Lanes: []storage.LaneGroup{
 			{Carrier: "ups", Service: "Ground", DestCountry: "US", DestRegion: "CA", ShippedOn: nov(2), DeliveredOn: nov(5),
-				Shipments: 3, Delivered: 3, Promised: 3, OnTime: 3, PageViews: 6, Viewed: 2},
+				Counts: storage.Counts{Shipments: 3, Delivered: 3, Promised: 3, OnTime: 3}, PageViews: 6, Viewed: 2},
 			{Carrier: "ups", Service: "Ground", DestCountry: "US", DestRegion: "NY", ShippedOn: nov(10), DeliveredOn: nov(12),
-				Shipments: 1, Delivered: 1, Promised: 1, Delayed: 1, PageViews: 4, Viewed: 1},
+				Counts: storage.Counts{Shipments: 1, Delivered: 1, Promised: 1, Delayed: 1}, PageViews: 4, Viewed: 1},
 			{Carrier: "usps", DestCountry: "US", DestRegion: "NY", ShippedOn: nov(10), DeliveredOn: nov(12),
-				Shipments: 2, Delivered: 2, Promised: 2, OnTime: 1, Delayed: 1},
-			{Carrier: "usps", DestCountry: "US", Shipments: 2, Delayed: 1, PageViews: 2, Viewed: 2},
+				Counts: storage.Counts{Shipments: 2, Delivered: 2, Promised: 2, OnTime: 1, Delayed: 1}},
+			{Carrier: "usps", DestCountry: "US", Counts: storage.Counts{Shipments: 2, Delayed: 1}, PageViews: 2, Viewed: 2},
 		},
 		Problems: []storage.ProblemCount{
 			{Carrier: "ups", Problem: "exception", Shipments: 1},
@@ -45,8 +45,8 @@ func sample() storage.AnalyticsData {
 		},
 		Contacts: storage.Contacts{Actions: 3, Shipments: 2},
 		Days: []storage.DayCount{
-			{Day: nov(2), Shipments: 3, Delivered: 3, Promised: 3, OnTime: 3},
-			{Day: nov(10), Shipments: 5, Delivered: 3, Promised: 3, OnTime: 1, Delayed: 3},
+			{Day: nov(2), Counts: storage.Counts{Shipments: 3, Delivered: 3, Promised: 3, OnTime: 3}},
+			{Day: nov(10), Counts: storage.Counts{Shipments: 5, Delivered: 3, Promised: 3, OnTime: 1, Delayed: 3}},
 		},
 	}
 }

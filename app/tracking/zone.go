@@ -113,8 +113,9 @@ var regionZones = map[string]map[string]string{
 		"America/Vancouver", "BC YT",
 		"America/Iqaluit", "NU",
 	),
-	"CD": byRegion("Africa/Lubumbashi", // the east holds about 60% of the people
+	"CD": byRegion("Africa/Kinshasa", // the capital, where most international parcels go
 		"Africa/Kinshasa", "BC EQ KG KL KN MN MO NU SU TU", // the former Bandundu, Bas-Congo, Équateur and Kinshasa
+		"Africa/Lubumbashi", "BU HK HL HU IT KC KE KS LO LU MA NK SA SK TA TO",
 	),
 	"CL": byRegion("America/Santiago", // Easter Island is part of Valparaíso (VS)
 		"America/Coyhaique", "AI",

@@ -3,6 +3,7 @@ package tracking
 import (
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones load as in the binary, whatever the machine has
 )
 
 func TestDestinationZone(t *testing.T) {
@@ -21,7 +22,35 @@ func TestDestinationZone(t *testing.T) {
 		{"DE", "BY", "Europe/Berlin"},
 		{"GB", "", "Europe/London"},
 		{"JP", "13", "Asia/Tokyo"},
-		{"RU", "MOW", ""}, // eleven zones and no table: the caller decides
+		{"RU", "MOW", "Europe/Moscow"},
+		{"RU", "", "Europe/Moscow"},
+		{"RU", "RU-PRI", "Asia/Vladivostok"},
+		{"RU", "KAM", "Asia/Kamchatka"},
+		{"RU", "KGD", "Europe/Kaliningrad"},
+		{"ID", "ID-PA", "Asia/Jayapura"},
+		{"ID", "BA", "Asia/Makassar"},
+		{"ID", "JK", "Asia/Jakarta"},
+		{"ES", "ES-CN", "Atlantic/Canary"},
+		{"ES", "M", "Europe/Madrid"},
+		{"PT", "PT-20", "Atlantic/Azores"},
+		{"PT", "30", "Atlantic/Madeira"},
+		{"PT", "11", "Europe/Lisbon"},
+		{"KZ", "ZAP", "Asia/Oral"},
+		{"KZ", "KZ-27", "Asia/Oral"},
+		{"NZ", "CIT", "Pacific/Chatham"},
+		{"NZ", "AUK", "Pacific/Auckland"},
+		{"EC", "W", "Pacific/Galapagos"},
+		{"CD", "KN", "Africa/Kinshasa"},
+		{"CD", "", "Africa/Kinshasa"},
+		{"CD", "NK", "Africa/Lubumbashi"},
+		{"SH", "", "Atlantic/St_Helena"},
+		{"pn", "", "Pacific/Pitcairn"},
+		{"FO", "", "Atlantic/Faroe"},
+		{"NF", "", "Pacific/Norfolk"},
+		{"AR", "X", "America/Argentina/Buenos_Aires"},
+		{"AQ", "", ""}, // Antarctica's stations keep no one time
+		{"BV", "", ""}, // uninhabited, no civil time
+		{"XX", "", ""},
 		{"", "", ""},
 	}
 	for _, tt := range tests {
@@ -44,6 +73,20 @@ func TestEveryDestinationZoneLoads(t *testing.T) {
 	for z := range zones {
 		if _, err := time.LoadLocation(z); err != nil {
 			t.Errorf("zone %q does not load: %v", z, err)
+		}
+	}
+}
+
+// A country in both tables would have its countryZones entry never read.
+func TestCountryInOneTable(t *testing.T) {
+	for c := range regionZones {
+		if z, ok := countryZones[c]; ok {
+			t.Errorf("%s is in regionZones and countryZones (%q)", c, z)
+		}
+	}
+	for c, m := range regionZones {
+		if m[""] == "" {
+			t.Errorf("%s has no fallback zone", c)
 		}
 	}
 }

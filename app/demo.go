@@ -90,6 +90,9 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 	settings := storage.Settings{
 		Branding:     storage.Branding{PrimaryColor: "#1f5c4a", AccentColor: "#e8a33d"},
 		SupportEmail: "help@demo.example", SupportURL: "https://demo.example/help", ReturnsURL: "https://demo.example/returns",
+		// No quiet hours: a newcomer trying the demo at night should see
+		// messages in the outbox as the parcels move, not scheduled for 08:00.
+		QuietStart: "00:00", QuietEnd: "00:00",
 		FAQ: []storage.FAQItem{
 			{Question: "When will my order arrive?", Answer: "The date above comes from the carrier when it gives one, otherwise from how long this route usually takes."},
 			{Question: "Can I change my delivery address?", Answer: "Use the buttons on this page while the parcel is in transit; we pass it to the carrier."},

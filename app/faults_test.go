@@ -105,15 +105,16 @@ func (f *fakeUPSAPI) callsByNumber() map[string]int {
 }
 
 // seedDueShipments stores a shop and n orders, each with one UPS shipment
-// due for polling, and returns the shop.
-func seedDueShipments(t *testing.T, db *storage.DB, domain string, n int) *storage.Shop {
+// due for polling by a's clock, and returns the shop.
+func seedDueShipments(t *testing.T, a *App, domain string, n int) *storage.Shop {
 	t.Helper()
 	ctx := context.Background()
+	db := a.db
 	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop " + domain}
 	if err := db.UpsertShop(ctx, shop); err != nil {
 		t.Fatal(err)
 	}
-	due := time.Now().UTC().Add(-time.Minute)
+	due := a.now().UTC().Add(-time.Minute)
 	for i := range n {
 		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", domain, i), Name: fmt.Sprintf("#%d", 1001+i),
 			Email: fmt.Sprintf("shopper%d@%s.example", i, domain), CustomerName: "Ana García", Locale: "en", Country: "US"}
@@ -178,7 +179,7 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 	a1, _ := startApp(t, url, cfg, swap)
 	a2, _ := startApp(t, url, cfg, swap)
 	const n = 12
-	shop := seedDueShipments(t, a1.db, "scale.myshopify.com", n)
+	shop := seedDueShipments(t, a1, "scale.myshopify.com", n)
 
 	// Both workers run a scheduler tick at once (a leader hand-over, or a
 	// manual run during the periodic one) and work the poll jobs together.
@@ -246,10 +247,10 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 		t.Run(tt.name, func(t *testing.T) {
 			eachDB(t, func(t *testing.T, url string) {
 				ups := newFakeUPSAPI(t, tt.outage)
-				a, _ := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.srv.URL}})
-				shop := seedDueShipments(t, a.db, "fault.myshopify.com", 1)
+				a, _ := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.srv.URL}}, atRecordingTime())
+				shop := seedDueShipments(t, a, "fault.myshopify.com", 1)
 				ctx := context.Background()
-				before := time.Now().UTC()
+				before := a.now().UTC()
 				if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 					t.Fatal(err)
 				}
@@ -269,18 +270,20 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 				// running absorbs an identical new one.)
 				waitUntil(t, "the failed poll job to finish", func() bool { return pendingJobs(t, a.db) == 0 })
 				ups.setOutage(upsOK)
-				past := time.Now().UTC().Add(-time.Minute)
+				past := a.now().UTC().Add(-time.Minute)
 				if err := a.db.Gorm.Model(&storage.Shipment{}).Where("id = ?", s.ID).UpdateColumn("next_poll_at", past).Error; err != nil {
 					t.Fatal(err)
 				}
 				if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 					t.Fatal(err)
 				}
+				var after storage.Shipment // a fresh row: GORM leaves a pointer field set when the column is NULL
 				waitUntil(t, "the later successful poll to apply", func() bool {
-					return a.db.Gorm.Take(&s, s.ID).Error == nil && s.Stage == string(tracking.StageInTransit)
+					after = storage.Shipment{}
+					return a.db.Gorm.Take(&after, s.ID).Error == nil && after.Stage == string(tracking.StageInTransit)
 				})
-				if s.PollFailures != 0 || s.NextPollAt == nil {
-					t.Fatalf("after success poll_failures=%d next_poll_at=%v; want 0 and a next poll", s.PollFailures, s.NextPollAt)
+				if after.PollFailures != 0 || after.NextPollAt == nil {
+					t.Fatalf("after success poll_failures=%d next_poll_at=%v; want 0 and a next poll", after.PollFailures, after.NextPollAt)
 				}
 			})
 		})

@@ -61,7 +61,7 @@ type startOption func(*startOptions)
 
 type startOptions struct {
 	log   *slog.Logger
-	setup func(*App)
+	setup []func(*App)
 	quiet bool
 }
 
@@ -69,7 +69,21 @@ type startOptions struct {
 func withLogger(l *slog.Logger) startOption { return func(o *startOptions) { o.log = l } }
 
 // withSetup runs fn on the App before Run (e.g. to swap a Sender).
-func withSetup(fn func(*App)) startOption { return func(o *startOptions) { o.setup = fn } }
+func withSetup(fn func(*App)) startOption {
+	return func(o *startOptions) { o.setup = append(o.setup, fn) }
+}
+
+// recordedAt is an afternoon of the day the carrier responses under
+// integrations/carriers/*/testdata were recorded (their last scans are that
+// morning).
+var recordedAt = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+
+// atRecordingTime runs the app's clock at recordedAt. Tests that poll the
+// recorded responses need it: a month after the recording their scans would
+// be old enough to expire the shipment, and its polling with it.
+func atRecordingTime() startOption {
+	return withSetup(func(a *App) { a.now = func() time.Time { return recordedAt } })
+}
 
 // withQuietHours keeps the shops' quiet hours. Without it startApp turns
 // them off, so a test that waits for a message passes at any hour of the
@@ -99,8 +113,8 @@ func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, 
 			return r
 		}
 	}
-	if o.setup != nil {
-		o.setup(a)
+	for _, fn := range o.setup {
+		fn(a)
 	}
 	if err := a.db.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -166,7 +180,7 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 func TestWebhookToShipmentToMessage(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		ups, calls := fakeUPS(t)
-		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.URL}})
+		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.URL}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A"}
 		if err := a.db.UpsertShop(ctx, shop); err != nil {
@@ -197,7 +211,8 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitUntil(t, "the UPS poll to move the shipment in transit", func() bool {
-			a.db.Gorm.Take(&ship, ship.ID)
+			ship = storage.Shipment{ID: ship.ID} // fresh: GORM leaves a pointer field set when the column is NULL
+			a.db.Gorm.Take(&ship)
 			return ship.Stage == "in_transit"
 		})
 		if *calls != 1 {
@@ -292,7 +307,7 @@ func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
 func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		const secret = "aftership-webhook-secret"
-		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{AggregatorWebhookSecret: secret}})
+		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{AggregatorWebhookSecret: secret}}, atRecordingTime())
 		ctx := context.Background()
 		tok := seedOrder(t, a, "push.myshopify.com", "#1", "p@example.com") // UPS 1Z999AA10123456784
 		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-1","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",
@@ -315,7 +330,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 		waitUntil(t, "the pushed out-for-delivery scan, then polling only as a 12 h safety net", func() bool {
 			var err error
 			s, err = a.db.ShipmentByToken(ctx, tok)
-			return err == nil && s.Stage == "out_for_delivery" && s.NextPollAt != nil && s.NextPollAt.After(time.Now().Add(11*time.Hour))
+			return err == nil && s.Stage == "out_for_delivery" && s.NextPollAt != nil && s.NextPollAt.After(recordedAt.Add(11*time.Hour))
 		})
 		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
 		if n != 1 {

@@ -36,7 +36,7 @@ func fakeDHL(t *testing.T) (*httptest.Server, *atomic.Int64) {
 func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		dhl, calls := fakeDHL(t)
-		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}})
+		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "q.myshopify.com"}
 		if err := a.db.UpsertShop(ctx, shop); err != nil {
@@ -47,13 +47,13 @@ func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The day's 250 calls are already spent (by another machine, say).
-		if ok, err := a.db.ReserveCarrierCalls(ctx, "dhl", time.Now(), 250, 250); err != nil || !ok {
+		if ok, err := a.db.ReserveCarrierCalls(ctx, "dhl", recordedAt, 250, 250); err != nil || !ok {
 			t.Fatalf("spend the quota: %v %v", ok, err)
 		}
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
-		tomorrow := time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+		tomorrow := recordedAt.Truncate(24 * time.Hour).Add(24 * time.Hour) // well past the scheduler's 15-minute lease
 		waitUntil(t, "the poll postponed to tomorrow", func() bool {
 			ships, _ := a.db.OrderShipments(ctx, shop.ID, o.ID)
 			return len(ships) == 1 && ships[0].NextPollAt != nil && !ships[0].NextPollAt.Before(tomorrow)
@@ -67,7 +67,7 @@ func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		dhl, calls := fakeDHL(t)
-		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}})
+		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "q.myshopify.com"}
 		if err := a.db.UpsertShop(ctx, shop); err != nil {
@@ -89,7 +89,7 @@ func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
 			}
 			return false
 		})
-		if calls.Load() != 1 || ship.NextPollAt == nil || ship.NextPollAt.Before(time.Now().Add(2*time.Hour+20*time.Minute)) {
+		if calls.Load() != 1 || ship.NextPollAt == nil || ship.NextPollAt.Before(recordedAt.Add(2*time.Hour+20*time.Minute)) {
 			t.Fatalf("after one DHL poll: %d calls, next poll %v; want the next no sooner than 2.4 h (10 a day)", calls.Load(), ship.NextPollAt)
 		}
 	})

@@ -45,7 +45,7 @@ func lookupFrom(t *testing.T, base, shop, ip, spoofed, order, contact string) (i
 func TestOrderLookupAnswersWrongOrderAndWrongEmailAlike(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
-		shop := seedDueShipments(t, a.db, "lookup.myshopify.com", 1)
+		shop := seedDueShipments(t, a, "lookup.myshopify.com", 1)
 		email := "shopper0@lookup.myshopify.com.example"
 
 		wrongEmailCode, wrongEmail := lookupFrom(t, base, shop.Domain, "203.0.113.1", "10.0.0.1", "#1001", "someone@example.com")
@@ -62,7 +62,7 @@ func TestOrderLookupAnswersWrongOrderAndWrongEmailAlike(t *testing.T) {
 func TestOrderLookupBruteForceIsThrottledPerClient(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
-		shop := seedDueShipments(t, a.db, "brute.myshopify.com", 1)
+		shop := seedDueShipments(t, a, "brute.myshopify.com", 1)
 		email := "shopper0@brute.myshopify.com.example"
 
 		// One attacker guessing emails, rotating the spoofable part of the
@@ -131,8 +131,8 @@ func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
-		shopA := seedDueShipments(t, a.db, "tenant-a.myshopify.com", 1)
-		shopB := seedDueShipments(t, a.db, "tenant-b.myshopify.com", 1)
+		shopA := seedDueShipments(t, a, "tenant-a.myshopify.com", 1)
+		shopB := seedDueShipments(t, a, "tenant-b.myshopify.com", 1)
 		var shipA, shipB storage.Shipment
 		a.db.Gorm.Where("shop_id = ?", shopA.ID).Take(&shipA)
 		a.db.Gorm.Where("shop_id = ?", shopB.ID).Take(&shipB)
@@ -222,7 +222,7 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 		a, base := startApp(t, dbURL, Config{Carriers: CarrierCredentials{UPSClientID: "ups-client-id", UPSClientSecret: upsClientSecret, UPSBaseURL: ups.srv.URL}},
 			withLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		ctx := context.Background()
-		shop := seedDueShipments(t, a.db, "shop-a.myshopify.com", 1)
+		shop := seedDueShipments(t, a, "shop-a.myshopify.com", 1)
 		const accessToken, refreshToken = "shpat_access_token_sekrit", "shprt_refresh_token_sekrit"
 		if err := a.db.SetSecrets(ctx, shop.ID, storage.Secrets{AccessToken: accessToken, RefreshToken: refreshToken, APISecret: "shop-api-secret-sekrit"}); err != nil {
 			t.Fatal(err)

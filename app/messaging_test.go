@@ -560,13 +560,17 @@ func jobsNotify(shipmentID int64, trigger string) jobs.NotifyArgs {
 	return jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: trigger, Key: trigger}
 }
 
+// soonDay is a delivery day a shopper may ask for: five days from now.
+func soonDay() time.Time { return time.Now().UTC().AddDate(0, 0, 5).Truncate(24 * time.Hour) }
+
 func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
 		token := fx.ships[0].PublicToken
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {"2026-12-01"}})
+		day := soonDay()
+		res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {day.Format(time.DateOnly)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -580,14 +584,14 @@ func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 		}
 		body, _ := io.ReadAll(page.Body)
 		page.Body.Close()
-		if want := "You asked for delivery on Tuesday, December 1 — sent to the store."; !strings.Contains(string(body), want) {
+		if want := "You asked for delivery on " + day.Format("Monday, January 2") + " — sent to the store."; !strings.Contains(string(body), want) {
 			t.Fatalf("tracking page lacks %q", want)
 		}
 		var n storage.Notification
 		waitUntil(t, "the merchant's email about the reschedule", func() bool {
 			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND status = ?", fx.shop.ID, triggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
 		})
-		if !strings.Contains(n.Body, "date: 2026-12-01") || !strings.Contains(n.Body, "on the tracking page") {
+		if !strings.Contains(n.Body, "date: "+day.Format(time.DateOnly)) || !strings.Contains(n.Body, "on the tracking page") {
 			t.Fatalf("merchant email body:\n%s\nwant the day asked for and where it was asked", n.Body)
 		}
 	})
@@ -663,6 +667,54 @@ func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
 					t.Fatalf("send at %v; want %v", n.SendAt, tt.want)
 				}
 			})
+		}
+	})
+}
+
+func TestCheckRescheduleDate(t *testing.T) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	tests := []struct {
+		date string
+		ok   bool
+	}{
+		{"2026-11-27", true},
+		{"2026-11-25", true},  // today
+		{"2026-11-24", false}, // yesterday everywhere: 03:00 on the 25th at UTC-12
+		{"2026-12-25", true},  // 30 days ahead
+		{"2026-12-26", false}, // beyond the horizon
+		{"2027-06-01", false},
+		{"", false},
+		{"tomorrow", false},
+		{"2026-02-30", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.date, func(t *testing.T) {
+			if err := checkRescheduleDate(tt.date, now); (err == nil) != tt.ok {
+				t.Fatalf("checkRescheduleDate(%q) = %v; want ok %v", tt.date, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		token := fx.ships[0].PublicToken
+		past := time.Now().UTC().AddDate(0, 0, -3).Format(time.DateOnly)
+		res, err := http.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {past}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "choose a delivery day between today and") {
+			t.Fatalf("reschedule to %s: %d %s; want 400 asking for a day from today", past, res.StatusCode, body)
+		}
+		var n int64
+		a.db.Gorm.Model(&storage.CustomerAction{}).Where("shop_id = ?", fx.shop.ID).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d actions stored for a refused request; want 0", n)
 		}
 	})
 }

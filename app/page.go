@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -191,10 +192,34 @@ func (a *App) trackAction(c echo.Context) error {
 			details[f] = truncate(v, 500)
 		}
 	}
+	if kind == trackpage.ActionReschedule {
+		if err := checkRescheduleDate(details[trackpage.FieldDate], a.now()); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+		}
+	}
 	if err := a.recordAction(ctx, ship, string(kind), "page", details); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?done="+url.QueryEscape(string(kind))+"#actions")
+}
+
+// rescheduleHorizon is how far ahead a shopper may ask for delivery: about
+// as long as carriers hold a parcel.
+const rescheduleHorizon = 30 * 24 * time.Hour
+
+// checkRescheduleDate accepts a "2006-01-02" day from today (anywhere on
+// Earth) to rescheduleHorizon ahead; the merchant cannot pass a day in the
+// past, or months away, to the carrier.
+func checkRescheduleDate(v string, now time.Time) error {
+	day, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return fmt.Errorf("choose a delivery day from the list")
+	}
+	earliest := now.UTC().Add(-12 * time.Hour).Truncate(24 * time.Hour) // the date at UTC-12
+	if day.Before(earliest) || day.After(now.Add(rescheduleHorizon)) {
+		return fmt.Errorf("choose a delivery day between today and %s", now.Add(rescheduleHorizon).Format("January 2"))
+	}
+	return nil
 }
 
 func validAction(k trackpage.ActionKind) bool {

@@ -116,7 +116,7 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 		o := &storage.Order{
 			PlatformID: fmt.Sprintf("demo-%d", 1001+i), Name: fmt.Sprintf("#%d", 1001+i),
 			Email: fmt.Sprintf("shopper%d@example.com", i+1), Phone: fmt.Sprintf("+1415555%04d", 100+i),
-			CustomerName: name, Locale: locales[i%len(locales)], Timezone: "America/New_York", Country: "US",
+			CustomerName: name, Locale: locales[i%len(locales)], Timezone: "America/Los_Angeles", Country: "US", // ships to San Francisco
 			Currency: "USD", Total: fmt.Sprintf("%d.00", 30+7*i), COD: i%7 == 3,
 			ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{Name: name, Address1: "1 Market St", City: "San Francisco", Region: "CA", PostalCode: "94105", Country: "US"}},
 			LineItems: storage.JSON[[]storage.LineItem]{V: []storage.LineItem{

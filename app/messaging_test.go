@@ -711,6 +711,22 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "choose a delivery day between today and") {
 			t.Fatalf("reschedule to %s: %d %s; want 400 asking for a day from today", past, res.StatusCode, body)
 		}
+		// A browser gets a page that says so and leads back to the tracking page.
+		form := url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {past}}
+		req, _ := http.NewRequest(http.MethodPost, base+"/t/"+token+"/actions", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "text/html,application/xhtml+xml")
+		req.Header.Set("Referer", base+"/t/"+token+"?lang=es")
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(string(body), "choose a delivery day between today and") || !strings.Contains(string(body), `href="/t/`+token+`?lang=es"`) {
+			t.Fatalf("browser reschedule to %s: %d %s %s; want a 400 page leading back", past, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
 		var n int64
 		a.db.Gorm.Model(&storage.CustomerAction{}).Where("shop_id = ?", fx.shop.ID).Count(&n)
 		if n != 0 {

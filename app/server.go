@@ -3,9 +3,13 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"html"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -94,8 +98,22 @@ func (a *App) httpError(err error, c echo.Context) {
 		c.NoContent(code)
 		return
 	}
+	if strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMETextHTML) {
+		// A browser (a shopper's form on the tracking page): a page that
+		// says what went wrong and leads back, not JSON.
+		back := ""
+		if ref, err := url.Parse(c.Request().Referer()); err == nil && ref.Host == c.Request().Host && ref.Path != "" {
+			back = fmt.Sprintf(`<p><a href="%s">Go back</a></p>`, html.EscapeString((&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String()))
+		}
+		c.HTML(code, fmt.Sprintf(errorPage, html.EscapeString(msg), back))
+		return
+	}
 	c.JSON(code, map[string]string{"error": msg})
 }
+
+const errorPage = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+	`<title>%[1]s</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">` +
+	`<p>%[1]s</p>%[2]s</body></html>`
 
 func (a *App) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 

@@ -162,7 +162,7 @@ func (f dateFormatter) window(earliest, latest time.Time, style string) string {
 	if earliest.IsZero() {
 		return ""
 	}
-	e, l := earliest.In(f.loc), latest.In(f.loc)
+	e, l := tracking.EstimateIn(earliest, f.loc), tracking.EstimateIn(latest, f.loc)
 	sameDay := e.Year() == l.Year() && e.YearDay() == l.YearDay()
 	wholeDay := atMidnight(e) && (atMidnight(l) || l.Hour() == 23 && l.Minute() == 59)
 	switch {

@@ -248,6 +248,38 @@ func TestFiltersWriteDatesAndMoneyInShopperLocaleAndZone(t *testing.T) {
 	}
 }
 
+// A date-only estimate is stored as midnight UTC of its day: it reads as
+// that day on both sides of UTC, not the day before west of it.
+func TestDateOnlyEstimatesKeepTheirDayInEveryZone(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, time.December, d, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		zone string
+		eta  tracking.Window
+		src  string
+		want string
+	}{
+		{"America/Los_Angeles", tracking.Window{Earliest: day(8), Latest: day(8)}, "{{ shipment.eta | eta_window }}", "Tuesday, December 8"},
+		{"Asia/Tokyo", tracking.Window{Earliest: day(8), Latest: day(8)}, "{{ shipment.eta | eta_window }}", "Tuesday, December 8"},
+		{"America/Los_Angeles", tracking.Window{Earliest: day(4), Latest: day(8)}, "{{ shipment.eta | eta_window }}", "Friday, December 4 – Tuesday, December 8"},
+		{"Pacific/Honolulu", tracking.Window{Earliest: day(4), Latest: day(8)}, "{{ shipment.eta | eta_window: 'phrase' }}", "between Friday, December 4 and Tuesday, December 8"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.zone+" "+tt.src, func(t *testing.T) {
+			d := SampleData("en")
+			d.Customer.TimeZone = tt.zone
+			d.Shipment.ETA = ETA{Window: tt.eta}
+			got, err := r.Render(context.Background(), Template{Name: "t", Part: PartSMS, Source: tt.src}, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestDefaultSMSStaysShort keeps the shipped SMS copy within three segments
 // for the sample data in every language, so a default message never costs
 // more than that per shopper.

@@ -3,6 +3,7 @@ package tracking
 import (
 	"encoding/json"
 	"testing"
+	"time"
 )
 
 var groundLane = Lane{Carrier: "ups", Service: "Ground", Origin: "US-NJ", Destination: "US-CA"}
@@ -124,5 +125,29 @@ func TestSilenceLimitGrowsWithLane(t *testing.T) {
 	}
 	if got := m.SilenceLimit(intl); got != 4 {
 		t.Errorf("international SilenceLimit = %d, want 4", got)
+	}
+}
+
+func TestEstimateIn(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		t    time.Time
+		want time.Time
+	}{
+		{"a date keeps its day west of UTC", time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 0, 0, 0, 0, la)},
+		{"a time of day is converted", time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 10, 0, 0, 0, la)},
+		{"an instant at midnight elsewhere is converted", time.Date(2026, 12, 8, 0, 0, 0, 0, la), time.Date(2026, 12, 8, 0, 0, 0, 0, la)},
+		{"zero stays zero", time.Time{}, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := EstimateIn(tt.t, la); !got.Equal(tt.want) || (!tt.want.IsZero() && got.Location() != la) {
+				t.Fatalf("EstimateIn(%v) = %v; want %v in %v", tt.t, got, tt.want, la)
+			}
+		})
 	}
 }

@@ -137,6 +137,19 @@ type Window struct {
 // IsZero reports whether no estimate is known.
 func (w Window) IsZero() bool { return w.Earliest.IsZero() && w.Latest.IsZero() }
 
+// EstimateIn returns an estimate's time t as a shopper in loc reads it. A
+// date-only estimate is stored as midnight UTC of its day (DetectDelay reads
+// it so); it keeps that calendar day, as midnight in loc, where converting
+// the instant would move it to the day before anywhere west of UTC. An
+// estimate with a time of day is converted.
+func EstimateIn(t time.Time, loc *time.Location) time.Time {
+	u := t.UTC()
+	if t.IsZero() || u.Hour() != 0 || u.Minute() != 0 || u.Second() != 0 || u.Nanosecond() != 0 {
+		return t.In(loc)
+	}
+	return time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, loc)
+}
+
 // Result is what a carrier reports for one tracking number.
 type Result struct {
 	Number  string  `json:"number"`

@@ -325,7 +325,7 @@ func buildETA(c *catalog, loc *time.Location, shop Branding, carrier string, e E
 	if text == "" {
 		return nil
 	}
-	out := &etaView{Text: text, ISO: e.Earliest.In(loc).Format(time.DateOnly)}
+	out := &etaView{Text: text, ISO: tracking.EstimateIn(e.Earliest, loc).Format(time.DateOnly)}
 	switch e.Source {
 	case ETASourceCarrier:
 		out.Source = c.T("eta.source.carrier", "carrier", carrier)
@@ -351,15 +351,16 @@ func buildETA(c *catalog, loc *time.Location, shop Branding, carrier string, e E
 // window formats a one-day estimate as a date and a range as "from – to";
 // a range within one calendar day (in the shopper's zone) is a single date.
 func window(c *catalog, loc *time.Location, earliest, latest time.Time) string {
+	e, l := tracking.EstimateIn(earliest, loc), tracking.EstimateIn(latest, loc)
 	switch {
 	case earliest.IsZero() && latest.IsZero():
 		return ""
 	case earliest.IsZero():
-		return c.Date(latest.In(loc))
-	case latest.IsZero() || sameDay(earliest.In(loc), latest.In(loc)):
-		return c.Date(earliest.In(loc))
+		return c.Date(l)
+	case latest.IsZero() || sameDay(e, l):
+		return c.Date(e)
 	}
-	return c.Date(earliest.In(loc)) + " – " + c.Date(latest.In(loc))
+	return c.Date(e) + " – " + c.Date(l)
 }
 
 func sameDay(a, b time.Time) bool {

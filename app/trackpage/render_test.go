@@ -436,3 +436,26 @@ func TestLookupShowsOneGenericError(t *testing.T) {
 		})
 	}
 }
+
+// A date-only estimate (midnight UTC of its day) shows that day to a shopper
+// west of UTC, not the day before.
+func TestEstimateWindowKeepsItsDayWestOfUTC(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2026, time.December, d, 0, 0, 0, 0, time.UTC) }
+	c := lookupCatalog("en")
+	tests := []struct {
+		earliest, latest time.Time
+		want             string
+	}{
+		{day(8), day(8), c.Date(time.Date(2026, time.December, 8, 0, 0, 0, 0, la))},
+		{day(4), day(8), c.Date(time.Date(2026, time.December, 4, 0, 0, 0, 0, la)) + " – " + c.Date(time.Date(2026, time.December, 8, 0, 0, 0, 0, la))},
+	}
+	for _, tt := range tests {
+		if got := window(c, la, tt.earliest, tt.latest); got != tt.want || !strings.Contains(got, "December 8") {
+			t.Errorf("window(%v, %v) = %q; want %q", tt.earliest, tt.latest, got, tt.want)
+		}
+	}
+}

@@ -291,12 +291,16 @@ func (a *App) messageData(ctx context.Context, m messageContext) notify.Data {
 	for _, li := range m.order.LineItems.V {
 		items = append(items, notify.LineItem{Title: li.Title, Variant: li.Variant, Quantity: li.Quantity, ImageURL: li.ImageURL})
 	}
+	zone := storage.ZoneOf(m.order.Timezone, m.shop.Timezone)
 	eta := m.ship.ETA()
+	if !eta.Shown(tracking.Stage(m.ship.Stage), a.now(), zone) {
+		eta = tracking.ETA{}
+	}
 	d := notify.Data{
 		Shop: notify.Shop{Name: m.shop.Name, LogoURL: st.Branding.LogoURL, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, BrandColor: st.Branding.PrimaryColor},
 		Customer: notify.Customer{
 			FirstName: firstName(m.order.CustomerName), Name: m.order.CustomerName, Email: m.order.Email, Phone: m.order.Phone,
-			Locale: m.order.Locale, TimeZone: storage.ZoneOf(m.order.Timezone, m.shop.Timezone).String(),
+			Locale: m.order.Locale, TimeZone: zone.String(),
 		},
 		Order: notify.Order{Name: m.order.Name, Number: strings.TrimPrefix(m.order.Name, "#"), Total: m.order.Total, Currency: m.order.Currency, COD: m.order.COD, LineItems: items},
 		Shipment: notify.Shipment{

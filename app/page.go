@@ -123,7 +123,7 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 		if ps.Requests, err = a.pageRequests(ctx, s); err != nil {
 			return trackpage.View{}, err
 		}
-		if eta := s.ETA(); !eta.IsZero() && !tracking.Stage(s.Stage).Terminal() {
+		if eta := s.ETA(); eta.Shown(tracking.Stage(s.Stage), a.now(), v.TimeZone) {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
 			if prev := a.previousETA(ctx, s); !prev.IsZero() {
 				pe.ChangedFrom = &prev

@@ -225,3 +225,35 @@ func sum(xs []int) int {
 	}
 	return n
 }
+
+// Shown reports whether a shopper in loc should see e now, at stage. An
+// estimate is hidden once the parcel is delivered or returned, once
+// its last day has ended where the shopper is (the delay says so instead of
+// a date in the past), and, out for delivery, unless it is for today: "out
+// for delivery today (Tue – Thu)" contradicts itself.
+func (e ETA) Shown(stage Stage, now time.Time, loc *time.Location) bool {
+	if e.IsZero() || stage.Terminal() {
+		return false
+	}
+	last, first := e.Latest, e.Earliest
+	if last.IsZero() {
+		last = first
+	}
+	if first.IsZero() {
+		first = last
+	}
+	today := dateOf(now.In(loc))
+	if dateOf(EstimateIn(last, loc)).Before(today) {
+		return false
+	}
+	if stage == StageOutForDelivery {
+		return dateOf(EstimateIn(first, loc)).Equal(today) && dateOf(EstimateIn(last, loc)).Equal(today)
+	}
+	return true
+}
+
+// dateOf is t's calendar date, as midnight UTC.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -151,3 +151,37 @@ func TestEstimateIn(t *testing.T) {
 		})
 	}
 }
+
+func TestETAShown(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 0, 0, 0, 0, time.UTC) }
+	hour := func(d, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, la) }
+	// 20:00 on Tuesday December 8 in Los Angeles: already the 9th in UTC.
+	now := time.Date(2026, 12, 9, 4, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		eta   ETA
+		stage Stage
+		want  bool
+	}{
+		{"a window ahead", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageInTransit, true},
+		{"its last day is today where the shopper is", ETA{Window: Window{Earliest: day(7), Latest: day(8)}}, StageInTransit, true},
+		{"its last day has ended", ETA{Window: Window{Earliest: day(6), Latest: day(7)}}, StageInTransit, false},
+		{"delivered", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageDelivered, false},
+		{"none", ETA{}, StageInTransit, false},
+		{"out for delivery with a window for today", ETA{Window: Window{Earliest: hour(8, 14), Latest: hour(8, 21)}}, StageOutForDelivery, true},
+		{"out for delivery with today's date", ETA{Window: Window{Earliest: day(8), Latest: day(8)}}, StageOutForDelivery, true},
+		{"out for delivery with a window of days", ETA{Window: Window{Earliest: day(8), Latest: day(10)}}, StageOutForDelivery, false},
+		{"out for delivery with a later day", ETA{Window: Window{Earliest: day(10), Latest: day(10)}}, StageOutForDelivery, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.eta.Shown(tt.stage, now, la); got != tt.want {
+				t.Fatalf("Shown = %v; want %v", got, tt.want)
+			}
+		})
+	}
+}

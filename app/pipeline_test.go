@@ -207,6 +207,9 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 		if stored.Timezone != "America/Los_Angeles" {
 			t.Fatalf("order to San Francisco has zone %q; want America/Los_Angeles (quiet hours and delays use it)", stored.Timezone)
 		}
+		if want := order.CreatedAt.Truncate(time.Second); !stored.CreatedAt.Equal(want) {
+			t.Fatalf("order placed %v stored as created %v; want the shopper's date (the page shows it)", want, stored.CreatedAt)
+		}
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -135,6 +135,9 @@ func shopifyOrder(o shopify.Order) *storage.Order {
 	for _, li := range o.LineItems {
 		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity})
 	}
+	if !o.CreatedAt.IsZero() {
+		so.CreatedAt = o.CreatedAt.UTC() // the page's "placed on", not when we first stored it
+	}
 	if !o.UpdatedAt.IsZero() {
 		t := o.UpdatedAt.UTC()
 		so.PlatformUpdatedAt = &t

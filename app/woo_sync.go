@@ -141,6 +141,9 @@ func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
 	for _, li := range o.LineItems {
 		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Name, Quantity: li.Quantity})
 	}
+	if !o.DateCreated.IsZero() {
+		so.CreatedAt = o.DateCreated.UTC() // the page's "placed on", not when we first stored it
+	}
 	if !o.DateModified.IsZero() {
 		t := o.DateModified.UTC()
 		so.PlatformUpdatedAt = &t

@@ -268,6 +268,7 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 		ctx := context.Background()
 		t2 := time.Now().UTC().Truncate(time.Second)
 		order := astOrder(502, t2, "ups", "1Z999AA10123456784")
+		order.Created = t2.Add(-48 * time.Hour)
 		body := order.JSON()
 		id := e.deliver(t, woocommerce.TopicOrderUpdated, body)
 		e.deliver(t, woocommerce.TopicOrderUpdated, body) // same delivery again
@@ -279,6 +280,9 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 		o, err := e.a.db.OrderByPlatformID(ctx, e.shop.ID, "502")
 		if err != nil || o.Name != "#9502" || o.Email != "ana@example.com" || o.ShippingAddress.V.Region != "TX" {
 			t.Fatalf("order %+v (%v); want #9502 for ana@example.com shipping to TX", o, err)
+		}
+		if !o.CreatedAt.Equal(order.Created) {
+			t.Fatalf("order placed %v stored as created %v; want the shopper's date (the page shows it)", order.Created, o.CreatedAt)
 		}
 		var deliveries int64
 		e.a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&deliveries)

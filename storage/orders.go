@@ -151,26 +151,67 @@ func (db *DB) OrderShipments(ctx context.Context, shopID, orderID int64) ([]Ship
 
 // FindOrderToken finds the tracking token of an order by its name (with or
 // without "#") and the email or phone used at checkout, within one shop.
-// Any mismatch is ErrNotFound, whichever field was wrong.
+// Shoppers type phones their own way ("(415) 555-0100" for a stored
+// "+14155550100"), so phones match by digits; see samePhone. Any mismatch
+// is ErrNotFound, whichever field was wrong.
 func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact string) (string, error) {
 	orderName, contact = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(orderName), "#")), strings.TrimSpace(contact)
 	if orderName == "" || contact == "" {
 		return "", fmt.Errorf("lookup: %w", ErrNotFound)
 	}
-	var token string
-	err := db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.public_token").
+	// A shop has one order of a name, or a few across platform resets, so
+	// the contact is matched here rather than in each dialect's SQL.
+	var rows []struct {
+		PublicToken  string
+		Email, Phone string
+	}
+	err := db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.public_token, orders.email, orders.phone").
 		Joins("JOIN orders ON orders.id = shipments.order_id").
 		Joins("JOIN shops ON shops.id = orders.shop_id").
 		Where("shops.domain = ? AND orders.name IN ?", shopDomain, []string{orderName, "#" + orderName}).
-		Where("(orders.email <> '' AND LOWER(orders.email) = LOWER(?)) OR (orders.phone <> '' AND orders.phone = ?)", contact, contact).
-		Order("shipments.id").Limit(1).Scan(&token).Error
+		Order("shipments.id").Scan(&rows).Error
 	if err != nil {
 		return "", fmt.Errorf("lookup: %w", err)
 	}
-	if token == "" {
-		return "", fmt.Errorf("lookup: %w", ErrNotFound)
+	for _, r := range rows {
+		if (r.Email != "" && strings.EqualFold(r.Email, contact)) || samePhone(r.Phone, contact) {
+			return r.PublicToken, nil
+		}
 	}
-	return token, nil
+	return "", fmt.Errorf("lookup: %w", ErrNotFound)
+}
+
+// minPhoneDigits is the fewest digits a typed phone needs to match by
+// digits: a local number without its area code.
+const minPhoneDigits = 7
+
+// samePhone reports whether a typed phone is the stored one: equal as
+// strings, or, when typed is no email, equal over the digits both have, counted from the end, when
+// that is at least minPhoneDigits. Leading zeros (a trunk prefix as in
+// "07911 123456", or "00" before a country code) are dropped first, so a
+// national number matches its E.164 form and a differing country code
+// does not.
+func samePhone(stored, typed string) bool {
+	if stored == "" || strings.Contains(typed, "@") {
+		return false
+	}
+	if stored == typed {
+		return true
+	}
+	s, t := phoneDigits(stored), phoneDigits(typed)
+	n := min(len(s), len(t))
+	return n >= minPhoneDigits && s[len(s)-n:] == t[len(t)-n:]
+}
+
+// phoneDigits is the digits of a phone without leading zeros.
+func phoneDigits(phone string) string {
+	var b strings.Builder
+	for _, r := range phone {
+		if r >= '0' && r <= '9' && (r != '0' || b.Len() > 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // AddPageViews adds n tracking-page views to the shipment, for the

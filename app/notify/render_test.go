@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -76,5 +77,22 @@ func assertGolden(t *testing.T, name, got string) {
 	}
 	if string(want) != got {
 		t.Errorf("%s differs from the rendered message (run go test -update and review the diff)\n got:\n%s", name, got)
+	}
+}
+
+// TestSMSDateRangeStaysGSM7 guards the cost of an SMS with a date range: the
+// en dash between the days is outside GSM-7 and would make the message UCS-2.
+func TestSMSDateRangeStaysGSM7(t *testing.T) {
+	var r Renderer
+	d := SampleData("en") // ETA spans Thu, Mar 5 to Fri, Mar 6
+	msg, err := r.Compose(context.Background(), tracking.TriggerDelayed, ChannelSMS, nil, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.Text, "Thu, Mar 5 - Fri, Mar 6") {
+		t.Errorf("SMS does not carry the range with a hyphen:\n%s", msg.Text)
+	}
+	if want := (Segments{GSM7, CountSegments(msg.Text).Units, 1}); msg.Segments != want {
+		t.Errorf("segments = %+v, want %+v:\n%s", msg.Segments, want, msg.Text)
 	}
 }

@@ -3,10 +3,12 @@ package notify
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
@@ -94,5 +96,43 @@ func TestSMSDateRangeStaysGSM7(t *testing.T) {
 	}
 	if want := (Segments{GSM7, CountSegments(msg.Text).Units, 1}); msg.Segments != want {
 		t.Errorf("segments = %+v, want %+v:\n%s", msg.Segments, want, msg.Text)
+	}
+}
+
+// TestAbbreviatedMonthsEndSentencesOnce renders every French and German
+// message with dates in November, whose short name ends in a full stop
+// ("nov.", "Nov."): the copy must not add a second one after the date.
+func TestAbbreviatedMonthsEndSentencesOnce(t *testing.T) {
+	var r Renderer
+	for _, lang := range []string{"fr", "de"} {
+		for _, changed := range []bool{true, false} {
+			for _, trig := range tracking.Triggers {
+				for _, ch := range Channels {
+					t.Run(fmt.Sprintf("%s/%s.%s/changed=%t", lang, trig, ch, changed), func(t *testing.T) {
+						d := SampleData(lang)
+						loc, err := time.LoadLocation(d.Customer.TimeZone)
+						if err != nil {
+							t.Fatal(err)
+						}
+						nov := func(day, hour int) time.Time { return time.Date(2026, time.November, day, hour, 0, 0, 0, loc) }
+						d.Shipment.ETA.Window = tracking.Window{Earliest: nov(26, 9), Latest: nov(29, 18)}
+						d.Shipment.ETA.ChangedFrom = tracking.Window{}
+						if changed {
+							d.Shipment.ETA.ChangedFrom = tracking.Window{Earliest: nov(23, 9), Latest: nov(24, 18)}
+						}
+						d.Shipment.Pickup.HoldUntil = nov(30, 18)
+						msg, err := r.Compose(context.Background(), trig, ch, nil, d)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, text := range []string{msg.Subject, msg.Text, msg.HTML} {
+							if strings.Contains(strings.ReplaceAll(text, "...", ""), "..") {
+								t.Errorf("doubled full stop:\n%s", text)
+							}
+						}
+					})
+				}
+			}
+		}
 	}
 }

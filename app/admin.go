@@ -160,14 +160,17 @@ func (a *App) adminHome(c echo.Context) error {
 }
 
 func (a *App) adminShipments(c echo.Context) error {
+	shop := adminShop(c)
 	f := storage.ShipmentFilter{Stage: c.QueryParam("stage"), Problem: c.QueryParam("problem"), Carrier: c.QueryParam("carrier"), Query: c.QueryParam("q")}
-	if d, err := time.Parse(time.DateOnly, c.QueryParam("from")); err == nil {
+	// Days are the shop's, as in analytics: a shipment created late in the
+	// evening in New York belongs to that day, not to the next UTC one.
+	if d, err := time.ParseInLocation(time.DateOnly, c.QueryParam("from"), shop.Location()); err == nil {
 		f.From = d
 	}
-	if d, err := time.Parse(time.DateOnly, c.QueryParam("to")); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, c.QueryParam("to"), shop.Location()); err == nil {
 		f.To = d.AddDate(0, 0, 1) // the whole "to" day
 	}
-	rows, err := a.db.Scope(adminShop(c).ID).Shipments(c.Request().Context(), f)
+	rows, err := a.db.Scope(shop.ID).Shipments(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

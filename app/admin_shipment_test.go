@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -39,6 +40,52 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 		}
 		if code, page := s.get(base + "/admin/shipments?from=2000-01-01&to=2000-01-02"); code != http.StatusOK || strings.Contains(page, "1Z999AA10123456784") {
 			t.Fatal("a date range before the shipment still lists it")
+		}
+	})
+}
+
+// TestAdminShipmentsDateFilterUsesTheShopsDays: from and to are days in the
+// shop's zone, as in analytics, not UTC days.
+func TestAdminShipmentsDateFilterUsesTheShopsDays(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		shop := ownerShop(t, a)
+		if err := a.db.Gorm.Model(shop).Update("timezone", "America/New_York").Error; err != nil {
+			t.Fatal(err)
+		}
+		order := &storage.Order{ShopID: shop.ID, PlatformID: "1001", Name: "#1001", Email: "ana@example.com", Locale: "en"}
+		if err := a.db.Gorm.Create(order).Error; err != nil {
+			t.Fatal(err)
+		}
+		// 23:30 on November 25 in New York, 04:30 on the 26th in UTC.
+		created := time.Date(2026, time.November, 26, 4, 30, 0, 0, time.UTC)
+		ship := &storage.Shipment{
+			ShopID: shop.ID, OrderID: order.ID, Carrier: "ups", TrackingNumber: "1Z999AA10123456784",
+			PublicToken: storage.NewToken(), Stage: "in_transit", CreatedAt: created,
+		}
+		if err := a.db.Gorm.Create(ship).Error; err != nil {
+			t.Fatal(err)
+		}
+		s := signIn(t, a, base, shop.ID)
+		tests := []struct {
+			query  string
+			listed bool
+		}{
+			{"from=2026-11-25&to=2026-11-25", true},
+			{"from=2026-11-25", true},
+			{"to=2026-11-25", true},
+			{"from=2026-11-26&to=2026-11-26", false},
+			{"from=2026-11-26", false},
+			{"to=2026-11-24", false},
+		}
+		for _, tt := range tests {
+			code, page := s.get(base + "/admin/shipments?" + tt.query)
+			if code != http.StatusOK {
+				t.Fatalf("%s: status %d", tt.query, code)
+			}
+			if got := strings.Contains(page, ship.TrackingNumber); got != tt.listed {
+				t.Errorf("%s: listed = %t; want %t", tt.query, got, tt.listed)
+			}
 		}
 	})
 }

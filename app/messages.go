@@ -82,10 +82,14 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 		for _, d := range decisions {
 			n := &storage.Notification{
 				ShopID: m.shop.ID, ShipmentID: &m.ship.ID, Trigger: triggerOfKey(d.DedupeKey, trigger), Channel: string(d.Channel),
-				Recipient: rec.address(d.Channel), DedupeKey: d.DedupeKey, Status: storage.NotificationScheduled, SendAt: &d.SendAt,
+				Recipient: rec.address(d.Channel), DedupeKey: d.DedupeKey, Status: storage.NotificationScheduled,
 			}
 			if d.Skip {
+				// A skipped message is never sent: no send time (the outbox
+				// would show the zero time as "send Jan 1 00:00").
 				n.Status, n.Error = storage.NotificationSkipped, d.Reason
+			} else {
+				n.SendAt = &d.SendAt
 			}
 			inserted, err := storage.CreateNotification(ctx, tx, n)
 			if err != nil {

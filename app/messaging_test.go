@@ -734,3 +734,36 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 		}
 	})
 }
+
+// TestSkippedMessageHasNoSendTime: a message the rules skip is never sent, so
+// it has no send time and the outbox does not show the zero time for it.
+func TestSkippedMessageHasNoSendTime(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		ctx := context.Background()
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
+		if err := a.db.SetContact(ctx, &storage.Contact{ShopID: fx.shop.ID, Channel: "sms", Address: shopperPhone, OptedOut: true, Source: "sms_stop"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.jobs.Insert(ctx, jobsNotify(fx.ships[0].ID, "failed_attempt"), nil); err != nil {
+			t.Fatal(err)
+		}
+		var n storage.Notification
+		waitUntil(t, "the failed-attempt SMS decision", func() bool {
+			return a.db.Gorm.Where("shipment_id = ? AND trigger = ? AND channel = ?", fx.ships[0].ID, "failed_attempt", "sms").Take(&n).Error == nil
+		})
+		if n.Status != storage.NotificationSkipped {
+			t.Fatalf("SMS to an opted-out number: status %q; want skipped", n.Status)
+		}
+		if n.SendAt != nil {
+			t.Errorf("skipped SMS has send time %v; want none", *n.SendAt)
+		}
+		_, page := signIn(t, a, base, fx.shop.ID).get(base + "/admin/outbox")
+		if !strings.Contains(page, notify.ReasonOptedOut) {
+			t.Fatalf("outbox does not list the skipped SMS:\n%s", page)
+		}
+		if strings.Contains(page, "send Jan 1 ") {
+			t.Errorf("outbox shows the zero time as a send time (\"send Jan 1\")")
+		}
+	})
+}

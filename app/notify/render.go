@@ -329,10 +329,16 @@ func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Cha
 		}
 	}
 	if ch == ChannelSMS {
+		msg.Text = smsDashes.Replace(msg.Text)
 		msg.Segments = CountSegments(msg.Text)
 	}
 	return msg, nil
 }
+
+// smsDashes swaps the en and em dashes of date ranges ("Thu, Mar 5 – Fri, Mar
+// 6") and copy for a hyphen: neither is in the GSM-7 alphabet, so one dash
+// would make the whole SMS UCS-2 and cost two or three times as much.
+var smsDashes = strings.NewReplacer("–", "-", "—", "-")
 
 var blankLines = regexp.MustCompile(`\n[ \t]*(\n[ \t]*)+\n`)
 

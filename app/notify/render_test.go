@@ -3,9 +3,12 @@ package notify
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
@@ -76,5 +79,60 @@ func assertGolden(t *testing.T, name, got string) {
 	}
 	if string(want) != got {
 		t.Errorf("%s differs from the rendered message (run go test -update and review the diff)\n got:\n%s", name, got)
+	}
+}
+
+// TestSMSDateRangeStaysGSM7 guards the cost of an SMS with a date range: the
+// en dash between the days is outside GSM-7 and would make the message UCS-2.
+func TestSMSDateRangeStaysGSM7(t *testing.T) {
+	var r Renderer
+	d := SampleData("en") // ETA spans Thu, Mar 5 to Fri, Mar 6
+	msg, err := r.Compose(context.Background(), tracking.TriggerDelayed, ChannelSMS, nil, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.Text, "Thu, Mar 5 - Fri, Mar 6") {
+		t.Errorf("SMS does not carry the range with a hyphen:\n%s", msg.Text)
+	}
+	if want := (Segments{GSM7, CountSegments(msg.Text).Units, 1}); msg.Segments != want {
+		t.Errorf("segments = %+v, want %+v:\n%s", msg.Segments, want, msg.Text)
+	}
+}
+
+// TestAbbreviatedMonthsEndSentencesOnce renders every French and German
+// message with dates in November, whose short name ends in a full stop
+// ("nov.", "Nov."): the copy must not add a second one after the date.
+func TestAbbreviatedMonthsEndSentencesOnce(t *testing.T) {
+	var r Renderer
+	for _, lang := range []string{"fr", "de"} {
+		for _, changed := range []bool{true, false} {
+			for _, trig := range tracking.Triggers {
+				for _, ch := range Channels {
+					t.Run(fmt.Sprintf("%s/%s.%s/changed=%t", lang, trig, ch, changed), func(t *testing.T) {
+						d := SampleData(lang)
+						loc, err := time.LoadLocation(d.Customer.TimeZone)
+						if err != nil {
+							t.Fatal(err)
+						}
+						nov := func(day, hour int) time.Time { return time.Date(2026, time.November, day, hour, 0, 0, 0, loc) }
+						d.Shipment.ETA.Window = tracking.Window{Earliest: nov(26, 9), Latest: nov(29, 18)}
+						d.Shipment.ETA.ChangedFrom = tracking.Window{}
+						if changed {
+							d.Shipment.ETA.ChangedFrom = tracking.Window{Earliest: nov(23, 9), Latest: nov(24, 18)}
+						}
+						d.Shipment.Pickup.HoldUntil = nov(30, 18)
+						msg, err := r.Compose(context.Background(), trig, ch, nil, d)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, text := range []string{msg.Subject, msg.Text, msg.HTML} {
+							if strings.Contains(strings.ReplaceAll(text, "...", ""), "..") {
+								t.Errorf("doubled full stop:\n%s", text)
+							}
+						}
+					})
+				}
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package trackpage
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"regexp"
 	"strings"
@@ -162,6 +163,38 @@ func TestTimelineFoldsOlderScansAway(t *testing.T) {
 	mustContain(t, page, "<summary>Show 5 earlier updates</summary>")
 	folded := page[strings.Index(page, `<details class="ot-earlier">`):]
 	mustContain(t, folded, "Picked up")
+}
+
+func TestTimelineFoldCountsInTheLocalesPlural(t *testing.T) {
+	tests := []struct {
+		locale  string
+		earlier int
+		want    string
+	}{
+		{"en", 1, "Show 1 earlier update<"},
+		{"en", 2, "Show 2 earlier updates<"},
+		{"es", 1, "Ver 1 actualización anterior<"},
+		{"es", 2, "Ver 2 actualizaciones anteriores<"},
+		{"fr", 1, "Voir 1 mise à jour précédente<"},
+		{"fr", 2, "Voir 2 mises à jour précédentes<"},
+		{"de", 1, "1 früheres Update anzeigen<"},
+		{"de", 2, "2 frühere Updates anzeigen<"},
+	}
+	r := newRenderer(t)
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%d", tt.locale, tt.earlier), func(t *testing.T) {
+			v := inTransit(t)
+			v.Locale = tt.locale
+			base := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+			for i := len(v.Shipments[0].Events); i < recentEvents+tt.earlier; i++ {
+				v.Shipments[0].Events = append(v.Shipments[0].Events, tracking.Event{
+					Time: base.Add(time.Duration(i) * time.Hour), Stage: tracking.StageInTransit, Description: "Arrived at facility",
+				})
+			}
+			page := html.UnescapeString(render(t, r, v))
+			mustContain(t, page, "<summary>"+tt.want)
+		})
+	}
 }
 
 func TestETAShowsDateSourceAndWhatChanged(t *testing.T) {

@@ -77,22 +77,16 @@ type Due struct {
 // poll job sets the real next time. The partial index on next_poll_at keeps
 // this proportional to the due work, not the table.
 func ClaimDue(ctx context.Context, tx *gorm.DB, now time.Time, lease time.Duration, limit int) ([]Due, error) {
+	// One statement, and the outer WHERE repeats the due test: under read
+	// committed a concurrent claim or Uninstall that changed a row first
+	// makes Postgres re-check it, so a row is never leased twice nor
+	// re-scheduled after polling stopped.
 	var due []Due
-	err := tx.WithContext(ctx).Model(&Shipment{}).Select("id, shop_id, carrier").
-		Where("next_poll_at IS NOT NULL AND next_poll_at <= ?", now).
-		Order("next_poll_at").Limit(limit).Find(&due).Error
+	err := tx.WithContext(ctx).Raw(`UPDATE shipments SET next_poll_at = ?
+WHERE id IN (SELECT id FROM shipments WHERE next_poll_at IS NOT NULL AND next_poll_at <= ? ORDER BY next_poll_at LIMIT ?)
+AND next_poll_at IS NOT NULL AND next_poll_at <= ?
+RETURNING id, shop_id, carrier`, now.Add(lease), now, limit, now).Scan(&due).Error
 	if err != nil {
-		return nil, fmt.Errorf("select due shipments: %w", err)
-	}
-	if len(due) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(due))
-	for i, d := range due {
-		ids[i] = d.ID
-	}
-	if err := tx.WithContext(ctx).Model(&Shipment{}).Where("id IN ?", ids).
-		UpdateColumn("next_poll_at", now.Add(lease)).Error; err != nil {
 		return nil, fmt.Errorf("lease due shipments: %w", err)
 	}
 	return due, nil

@@ -2,8 +2,12 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
@@ -81,6 +85,71 @@ func TestClaimDueLeasesOnlyDueShipments(t *testing.T) {
 		again, err := storage.ClaimDue(ctx, db.Gorm, now.Add(time.Minute), 10*time.Minute, 100)
 		if err != nil || len(again) != 0 {
 			t.Fatalf("second claim inside the lease = %+v, %v; want nothing", again, err)
+		}
+	})
+}
+
+// Schedulers on several machines claim at once, and an uninstall stops
+// polling meanwhile: no shipment is leased twice, and none of the stopped
+// shop is leased after it stopped.
+func TestClaimDueUnderConcurrentClaimsAndUninstall(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shop := newShop(t, db, "s.myshopify.com")
+		stopped := newShop(t, db, "stopped.myshopify.com")
+		const n = 120
+		for i := range n {
+			newShipment(t, db, shop, fmt.Sprintf("CLAIM%03d", i))
+			newShipment(t, db, stopped, fmt.Sprintf("STOP%03d", i))
+		}
+		now := at(21, 0)
+		var mu sync.Mutex
+		claimed := map[int64]int{}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					var got []storage.Due
+					err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+						var err error
+						got, err = storage.ClaimDue(ctx, tx, now, 10*time.Minute, 7)
+						return err
+					})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, d := range got {
+						claimed[d.ID]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		if err := db.Uninstall(ctx, stopped.ID); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		for id, c := range claimed {
+			if c != 1 {
+				t.Errorf("shipment %d leased %d times; want once", id, c)
+			}
+		}
+		var polling int64
+		db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND next_poll_at IS NOT NULL", stopped.ID).Count(&polling)
+		if polling != 0 {
+			t.Errorf("%d shipments of the uninstalled shop scheduled for polling; want 0", polling)
+		}
+		var mine int64
+		db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND next_poll_at > ?", shop.ID, now).Count(&mine)
+		if mine != n {
+			t.Errorf("%d of the active shop's %d shipments leased; want all", mine, n)
 		}
 	})
 }

@@ -197,6 +197,12 @@ type messageContext struct {
 	ship  *storage.Shipment
 }
 
+// zone is the shopper's time zone: the order's (from its shipping address),
+// else the shop's.
+func (m messageContext) zone() *time.Location {
+	return storage.ZoneOf(m.order.Timezone, m.shop.Timezone)
+}
+
 func (a *App) loadMessageContext(ctx context.Context, shipmentID int64) (messageContext, error) {
 	ships, err := a.db.ShipmentsByID(ctx, []int64{shipmentID})
 	if err != nil {
@@ -229,7 +235,7 @@ func (s shopper) address(ch notify.Channel) string {
 func (a *App) recipient(ctx context.Context, m messageContext) (shopper, error) {
 	r := notify.Recipient{
 		Email: m.order.Email, Phone: m.order.Phone, Locale: m.order.Locale,
-		TimeZone: storage.ZoneOf(m.order.Timezone, m.shop.Timezone),
+		TimeZone: m.zone(),
 		OptedOut: map[notify.Channel]bool{}, Consent: map[notify.Channel]bool{},
 	}
 	contacts, err := a.db.Contacts(ctx, m.shop.ID, r.Email, r.Phone)
@@ -295,7 +301,7 @@ func (a *App) messageData(ctx context.Context, m messageContext) notify.Data {
 	for _, li := range m.order.LineItems.V {
 		items = append(items, notify.LineItem{Title: li.Title, Variant: li.Variant, Quantity: li.Quantity, ImageURL: li.ImageURL})
 	}
-	zone := storage.ZoneOf(m.order.Timezone, m.shop.Timezone)
+	zone := m.zone()
 	eta := m.ship.ETA()
 	if !eta.Shown(tracking.Stage(m.ship.Stage), a.now(), zone) {
 		eta = tracking.ETA{}

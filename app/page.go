@@ -100,7 +100,7 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 			FontFamily: st.Branding.FontFamily, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, ReturnsURL: st.ReturnsURL,
 		},
 		Order:    trackpage.Order{Name: m.order.Name, PlacedAt: m.order.CreatedAt},
-		TimeZone: storage.ZoneOf(m.order.Timezone, m.shop.Timezone),
+		TimeZone: m.zone(),
 		PageURL:  a.cfg.AppURL + "/t/" + token,
 	}
 	for _, f := range st.FAQ {
@@ -213,7 +213,7 @@ const rescheduleHorizon = 30 * 24 * time.Hour
 func checkRescheduleDate(v string, now time.Time) error {
 	day, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return fmt.Errorf("choose a delivery day from the list")
+		return errors.New("choose a delivery day from the list")
 	}
 	earliest := now.UTC().Add(-12 * time.Hour).Truncate(24 * time.Hour) // the date at UTC-12
 	if day.Before(earliest) || day.After(now.Add(rescheduleHorizon)) {

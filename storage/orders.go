@@ -179,9 +179,9 @@ func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact
 // digits: a local number without its area code.
 const minPhoneDigits = 7
 
-// samePhone reports whether a typed phone is the stored one: equal as
-// strings, or, when typed is no email, equal over the digits both have, counted from the end, when
-// that is at least minPhoneDigits. Leading zeros (a trunk prefix as in
+// samePhone reports whether a typed phone (not an email) is the stored one:
+// equal as strings, or equal over the trailing digits both have when there
+// are at least minPhoneDigits of them. Leading zeros (a trunk prefix as in
 // "07911 123456", or "00" before a country code) are dropped first, so a
 // national number matches its E.164 form and a differing country code
 // does not.

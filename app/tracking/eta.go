@@ -235,25 +235,17 @@ func (e ETA) Shown(stage Stage, now time.Time, loc *time.Location) bool {
 	if e.IsZero() || stage.Terminal() {
 		return false
 	}
-	last, first := e.Latest, e.Earliest
-	if last.IsZero() {
-		last = first
-	}
+	first, last := e.Earliest, e.Latest
 	if first.IsZero() {
 		first = last
 	}
-	today := dateOf(now.In(loc))
-	if dateOf(EstimateIn(last, loc)).Before(today) {
+	if last.IsZero() {
+		last = first
+	}
+	today := dayStart(now.In(loc))
+	firstDay, lastDay := dayStart(EstimateIn(first, loc)), dayStart(EstimateIn(last, loc))
+	if lastDay.Before(today) {
 		return false
 	}
-	if stage == StageOutForDelivery {
-		return dateOf(EstimateIn(first, loc)).Equal(today) && dateOf(EstimateIn(last, loc)).Equal(today)
-	}
-	return true
-}
-
-// dateOf is t's calendar date, as midnight UTC.
-func dateOf(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return stage != StageOutForDelivery || firstDay.Equal(today) && lastDay.Equal(today)
 }

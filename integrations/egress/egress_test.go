@@ -265,7 +265,9 @@ func TestRefusesRedirectFromHTTPSToHTTP(t *testing.T) {
 
 func TestRefusesRedirectToAnotherPort(t *testing.T) {
 	other := newStore(t, nil)
-	from := newStore(t, func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, other.URL+"/wp-admin/", http.StatusFound) })
+	from := newStore(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/wp-admin/", http.StatusFound)
+	})
 	hc := NewClient(Options{AllowLoopback: true, AllowHTTP: true})
 	if err := get(t, hc, from.URL+"/start"); !errors.Is(err, ErrRefused) || other.hits.Load() != 0 {
 		t.Errorf("redirect to %s: err %v, %d hits there; want ErrRefused and none", other.URL, err, other.hits.Load())

@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/egress"
 )
 
 // Errors classifying REST failures; check with errors.Is. Transient failures
-// (network, 429, 5xx) are *tracking.RetryableError instead.
+// (network, 429, 5xx) are *tracking.RetryableError instead; a store address
+// the HTTP client's policy refuses is egress.ErrRefused, and not retryable.
 var (
 	ErrNotFound     = errors.New("woocommerce: not found")
 	ErrUnauthorized = errors.New("woocommerce: keys rejected or revoked")
@@ -66,8 +68,9 @@ type Client struct {
 	now    func() time.Time
 }
 
-// NewClient returns a client for the store. hc may be nil for a default
-// client with a 30 s timeout.
+// NewClient returns a client for the store. hc makes the calls; nil means
+// egress's production policy (public https hosts only, 30 s timeout), since
+// the store URL is whatever the merchant typed.
 func NewClient(storeURL, consumerKey, consumerSecret string, hc *http.Client) (*Client, error) {
 	base, err := NormalizeStoreURL(storeURL)
 	if err != nil {
@@ -77,7 +80,7 @@ func NewClient(storeURL, consumerKey, consumerSecret string, hc *http.Client) (*
 		return nil, errors.New("woocommerce: consumer key and secret are required")
 	}
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = egress.NewClient(egress.Options{})
 	}
 	return &Client{base: base + "/wp-json/wc/v3", key: consumerKey, secret: consumerSecret, hc: hc, now: time.Now}, nil
 }
@@ -112,6 +115,9 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, 
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, ctx.Err())
+		}
+		if errors.Is(err, egress.ErrRefused) {
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		}
 		return nil, &tracking.RetryableError{Err: fmt.Errorf("%s %s: %w", method, path, err)}
 	}

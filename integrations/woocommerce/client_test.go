@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 )
@@ -158,7 +159,7 @@ func TestClientReportsUnreachableStoreAsRetryable(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	url := dead.URL
 	dead.Close()
-	c, err := woocommerce.NewClient(url, testKey, testSecret, nil)
+	c, err := woocommerce.NewClient(url, testKey, testSecret, egress.NewClient(egress.Options{AllowLoopback: true, AllowHTTP: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +167,22 @@ func TestClientReportsUnreachableStoreAsRetryable(t *testing.T) {
 	var retry *tracking.RetryableError
 	if !errors.As(err, &retry) {
 		t.Errorf("error = %v, want RetryableError", err)
+	}
+}
+
+// TestDefaultClientRefusesLoopbackStore: without an explicit client the
+// store URL is held to the production policy, so a merchant-typed loopback
+// address is never called, and the refusal is final, not retried.
+func TestDefaultClientRefusesLoopbackStore(t *testing.T) {
+	srv := wootest.NewServer(t, testKey, testSecret)
+	c, err := woocommerce.NewClient(srv.URL, testKey, testSecret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetOrder(context.Background(), 1)
+	var retry *tracking.RetryableError
+	if !errors.Is(err, egress.ErrRefused) || errors.As(err, &retry) || len(srv.Requests()) != 0 {
+		t.Errorf("GetOrder on %s: err %v, %d requests reached the store; want egress.ErrRefused, not retryable, and none", srv.URL, err, len(srv.Requests()))
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -46,6 +47,10 @@ type App struct {
 	pageViews  pageViewCounter
 	ingests    groupCommit
 	shopify    shopifyHolder
+	// outbound calls hosts merchants chose (WooCommerce stores, their own
+	// carrier accounts): public https addresses only, unless the config
+	// allows loopback for tests and local development.
+	outbound *http.Client
 
 	metricsAddr string
 }
@@ -67,6 +72,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now, policy: tracking.NextPoll, rules: shopRules, renderer: &notify.Renderer{}}
+	a.outbound = egress.NewClient(egress.Options{AllowLoopback: cfg.OutboundAllowLoopback, AllowHTTP: cfg.OutboundAllowLoopback})
 	if a.pages, err = trackpage.New(); err != nil {
 		db.Close()
 		return nil, err

@@ -38,6 +38,11 @@ type Config struct {
 	// SendGridBaseURL and TwilioBaseURL replace the providers' API hosts
 	// (SendGrid's EU host, egress proxies, tests); empty means production.
 	SendGridBaseURL, TwilioBaseURL string
+	// OutboundAllowLoopback lets calls to merchant-chosen hosts (WooCommerce
+	// stores, merchants' carrier accounts) reach loopback over plain http
+	// (OUTBOUND_ALLOW_LOOPBACK=1; the demo sets it). Tests and local
+	// development only: otherwise those calls go to public https hosts only.
+	OutboundAllowLoopback bool
 }
 
 // CarrierCredentials are the platform's default carrier API credentials;
@@ -98,6 +103,14 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q: want a port number 0-65535", name, p))
 		}
 		return n
+	}
+	switch v := getenv("OUTBOUND_ALLOW_LOOPBACK"); v {
+	case "", "0":
+		c.OutboundAllowLoopback = demo
+	case "1":
+		c.OutboundAllowLoopback = true
+	default:
+		errs = append(errs, fmt.Errorf("OUTBOUND_ALLOW_LOOPBACK=%q: want 1 (tests and local development only) or unset", v))
 	}
 	c.Port = port("PORT", 8080)
 	c.MetricsPort = port("METRICS_PORT", 9091)

@@ -32,6 +32,34 @@ func TestLoadConfigDemoNeedsNothing(t *testing.T) {
 	}
 }
 
+// TestLoadConfigRefusesLoopbackOutboundUnlessAsked: merchant-chosen hosts
+// may be loopback only when the demo or OUTBOUND_ALLOW_LOOPBACK says so.
+func TestLoadConfigRefusesLoopbackOutboundUnlessAsked(t *testing.T) {
+	prod := map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey}
+	tests := []struct {
+		name  string
+		env   map[string]string
+		demo  bool
+		allow bool
+	}{
+		{"production", prod, false, false},
+		{"production, set to 0", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "OUTBOUND_ALLOW_LOOPBACK": "0"}, false, false},
+		{"local development", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "OUTBOUND_ALLOW_LOOPBACK": "1"}, false, true},
+		{"demo", nil, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig(env(tt.env), tt.demo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.OutboundAllowLoopback != tt.allow {
+				t.Errorf("OutboundAllowLoopback = %v; want %v", c.OutboundAllowLoopback, tt.allow)
+			}
+		})
+	}
+}
+
 func TestLoadConfigExplainsEveryProblem(t *testing.T) {
 	tests := []struct {
 		name string
@@ -45,6 +73,7 @@ func TestLoadConfigExplainsEveryProblem(t *testing.T) {
 		{"mysql url", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "DATABASE_URL": "mysql://x"}, []string{"DATABASE_URL must be a postgres:// URL"}},
 		{"half of twilio", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "TWILIO_ACCOUNT_SID": "AC1"}, []string{"must be set together"}},
 		{"shopify key without secret", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "SHOPIFY_API_KEY": "k"}, []string{"SHOPIFY_API_SECRET is required"}},
+		{"outbound loopback yes", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "OUTBOUND_ALLOW_LOOPBACK": "yes"}, []string{`OUTBOUND_ALLOW_LOOPBACK="yes"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

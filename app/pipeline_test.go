@@ -63,6 +63,9 @@ type startOptions struct {
 	log   *slog.Logger
 	setup []func(*App)
 	quiet bool
+	// productionOutbound keeps the production outbound policy; by default
+	// the harness allows loopback, where the fake stores and carriers are.
+	productionOutbound bool
 }
 
 // withLogger makes the app log to l instead of discarding.
@@ -85,6 +88,12 @@ func atRecordingTime() startOption {
 	return withSetup(func(a *App) { a.now = func() time.Time { return recordedAt } })
 }
 
+// withProductionOutbound starts the app without OUTBOUND_ALLOW_LOOPBACK,
+// so calls to merchant hosts on loopback are refused as in production.
+func withProductionOutbound() startOption {
+	return func(o *startOptions) { o.productionOutbound = true }
+}
+
 // withQuietHours keeps the shops' quiet hours. Without it startApp turns
 // them off, so a test that waits for a message passes at any hour of the
 // day it runs.
@@ -98,6 +107,7 @@ func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, 
 		opt(&o)
 	}
 	cfg.DatabaseURL, cfg.EncryptionKey, cfg.Port = url, storagetest.Key, 0
+	cfg.OutboundAllowLoopback = !o.productionOutbound // the fake stores listen on 127.0.0.1
 	if cfg.ShopifyAPISecret == "" {
 		cfg.ShopifyAPISecret = testSecret
 	}

@@ -85,7 +85,9 @@ func (a *App) carrierFor(ctx context.Context, shopID int64, name string) (*carri
 	if err != nil {
 		return nil, err
 	}
-	t, perSecond, ok := a.newTracker(name, creds)
+	// A merchant's account is theirs to configure: its calls are held to
+	// the outbound policy like their store's.
+	t, perSecond, ok := a.newTracker(name, creds, a.outbound)
 	if !ok {
 		return nil, nil
 	}

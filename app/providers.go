@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -24,23 +25,24 @@ import (
 type carrierCreds map[string]string
 
 // newTracker builds a carrier client from credentials; ok is false for a
-// carrier we have no API client for.
-func (a *App) newTracker(name string, c carrierCreds) (t Tracker, perSecond float64, ok bool) {
+// carrier we have no API client for. hc makes its calls (nil: the default
+// client, for the operator's own accounts).
+func (a *App) newTracker(name string, c carrierCreds, hc *http.Client) (t Tracker, perSecond float64, ok bool) {
 	unknown := func(carrier, code string) { a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc() }
 	id, secret, key, base := c["client_id"], c["client_secret"], c["api_key"], c["base_url"]
 	switch name {
 	case "ups":
-		return ups.New(ups.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown}), 5, true
+		return ups.New(ups.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
 	case "fedex":
-		return fedex.New(fedex.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown}), 5, true
+		return fedex.New(fedex.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
 	case "usps":
-		return usps.New(usps.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown}), 5, true
+		return usps.New(usps.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
 	case "dhl":
 		// DHL's starter key allows 1 call/s; the others publish no hard
 		// limit, so we stay polite.
-		return dhl.New(dhl.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown}), 1, true
+		return dhl.New(dhl.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown, HTTPClient: hc}), 1, true
 	case "aftership":
-		return aftership.New(aftership.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown}), 5, true
+		return aftership.New(aftership.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
 	}
 	return nil, 0, false
 }
@@ -63,7 +65,7 @@ func (a *App) setupCarriers() {
 		if !acc.set {
 			continue
 		}
-		t, perSecond, _ := a.newTracker(acc.name, acc.creds)
+		t, perSecond, _ := a.newTracker(acc.name, acc.creds, nil)
 		a.carriers.add(acc.name, t, perSecond, int(max(1, perSecond)))
 	}
 	if f, ok := a.carriers.get("aftership"); ok {

@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -75,7 +77,7 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 		switch {
 		case errors.Is(err, woocommerce.ErrNotFound):
 			return nil // deleted since; order.deleted handles it
-		case errors.Is(err, woocommerce.ErrUnauthorized):
+		case errors.Is(err, woocommerce.ErrUnauthorized), errors.Is(err, egress.ErrRefused):
 			return malformed(err) // replay after the merchant reconnects
 		case err != nil:
 			return err
@@ -86,7 +88,8 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 	}
 }
 
-// wooClient builds the REST client from the shop's sealed keys.
+// wooClient builds the REST client from the shop's sealed keys; its calls go
+// through a.outbound, since the store URL is whatever the merchant typed.
 func (a *App) wooClient(ctx context.Context, shop *storage.Shop) (*woocommerce.Client, *storage.WooStore, error) {
 	ws, err := a.db.WooStore(ctx, shop.ID)
 	if err != nil {
@@ -96,7 +99,7 @@ func (a *App) wooClient(ctx context.Context, shop *storage.Shop) (*woocommerce.C
 	if err != nil {
 		return nil, nil, err
 	}
-	cl, err := woocommerce.NewClient(ws.StoreURL, sec.APIKey, sec.APISecret, nil)
+	cl, err := woocommerce.NewClient(ws.StoreURL, sec.APIKey, sec.APISecret, a.outbound)
 	if err != nil {
 		return nil, nil, fmt.Errorf("woocommerce client for shop %d: %w", shop.ID, err)
 	}
@@ -188,12 +191,33 @@ func (a *App) wooShop(ctx context.Context, shopID int64) (*storage.Shop, error) 
 	return shop, nil
 }
 
-// cancelOnRevoked stops retrying a job whose keys the merchant revoked.
+// cancelOnRevoked stops retrying a job whose keys the merchant revoked, or
+// whose store address the outbound policy refuses.
 func cancelOnRevoked(err error) error {
-	if errors.Is(err, woocommerce.ErrUnauthorized) {
+	if errors.Is(err, woocommerce.ErrUnauthorized) || errors.Is(err, egress.ErrRefused) {
 		return river.JobCancel(err)
 	}
 	return err
+}
+
+// Backoff of a store's periodic jobs while its address is refused: the
+// address changes only when the merchant fixes it, so the 10-minute tick
+// must not try it every time.
+const (
+	wooRefusedFirst = time.Hour
+	wooRefusedLimit = 24 * time.Hour
+)
+
+// snoozeOnRefused puts off a store's periodic job while its address is
+// refused. The snoozed job stays pending, so the tick adds no copy of it;
+// revoked keys still cancel.
+func (a *App) snoozeOnRefused(job *rivertype.JobRow, shopID int64, err error) error {
+	if !errors.Is(err, egress.ErrRefused) {
+		return cancelOnRevoked(err)
+	}
+	d, snooze := jobs.SnoozeDoubling(job, wooRefusedFirst, wooRefusedLimit)
+	a.log.Warn("woocommerce store address refused; the merchant must reconnect with a public https address", "shop", shopID, "job", job.Kind, "retry_in", d, "err", err)
+	return snooze
 }
 
 // wooWebhooks creates missing webhooks and re-enables disabled ones.
@@ -212,7 +236,7 @@ func (a *App) wooWebhooks(ctx context.Context, job *river.Job[jobs.WooWebhooksAr
 	}
 	sync, err := cl.EnsureWebhooks(ctx, "ordertrack", a.cfg.AppURL+"/webhooks/woocommerce/"+ws.ShopKey, sec.WebhookSecret)
 	if err != nil {
-		return cancelOnRevoked(err)
+		return a.snoozeOnRefused(job.JobRow, shop.ID, err)
 	}
 	if len(sync.Created)+len(sync.Reenabled) > 0 {
 		a.log.Info("woocommerce webhooks repaired", "shop", shop.ID, "created", len(sync.Created), "reenabled", len(sync.Reenabled))
@@ -246,7 +270,7 @@ func (a *App) wooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcile
 	}
 	orders, err := cl.OrdersModifiedAfter(ctx, since)
 	if err != nil {
-		return cancelOnRevoked(err)
+		return a.snoozeOnRefused(job.JobRow, shop.ID, err)
 	}
 	newest := through
 	for _, o := range orders {

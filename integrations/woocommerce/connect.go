@@ -37,7 +37,9 @@ var (
 // WordPress sub-directory kept ("https://example.com/shop"). A bare host gets
 // https. Plain http is refused except for loopback hosts (tests, local dev):
 // WooCommerce accepts Basic auth only over HTTPS and would demand OAuth 1.0a
-// otherwise. Credentials, query strings and fragments are refused.
+// otherwise. Credentials, query strings and fragments are refused. Where the
+// host may point is not checked here (DNS can change): the Client's HTTP
+// client does that on every connection (see package egress).
 func NormalizeStoreURL(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {

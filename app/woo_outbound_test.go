@@ -93,7 +93,8 @@ func newCountingStore(t *testing.T, tls bool) *countingStore {
 // loopback port (a merchant pointing the server at its own admin ports,
 // over http or https) gets no request; the webhook and reconcile jobs put
 // the store off for an hour instead of retrying, the 10-minute tick adds no
-// copies meanwhile, and the log says why.
+// copies meanwhile, an order note is dropped after one attempt, and the log
+// says why.
 func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		logs := &logBuffer{}
@@ -127,6 +128,18 @@ func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
 		if n := len(wooJobs(t, a, "woo_webhooks")); n != len(shops) {
 			t.Errorf("%d webhook jobs after a tick; want the %d snoozed ones only", n, len(shops))
 		}
+		// A one-off order note to a refused store is dropped, not retried.
+		o := &storage.Order{ShopID: shops[0], PlatformID: "1001", Name: "#1001"}
+		if _, err := storage.UpsertOrder(ctx, a.db.Gorm, o); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: shops[0], OrderID: o.ID, Note: "ordertrack: delivered."}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the order note to be cancelled", func() bool {
+			js := wooJobs(t, a, "woo_note")
+			return len(js) == 1 && js[0].State == rivertype.JobStateCancelled && js[0].Attempt == 1
+		})
 		out := logs.String()
 		for _, s := range stores {
 			if n := s.store.hits.Load(); n != 0 {

@@ -32,9 +32,10 @@ type Options struct {
 	AllowLoopback bool
 	// AllowHTTP permits plain http; otherwise only https is called.
 	AllowHTTP bool
-	// Timeout bounds a whole call, redirects included; zero means 30 s.
-	Timeout time.Duration
 }
+
+// timeout bounds a whole call, redirects included.
+const timeout = 30 * time.Second
 
 // maxRedirects is how many same-host redirects a call follows (a store
 // moving /shop to /shop/ and then to a login page is already two).
@@ -55,10 +56,9 @@ func NewClient(o Options) *http.Client {
 	return newClient(o, net.DefaultResolver, d.DialContext)
 }
 
+// newClient takes the resolver and the dialer as parameters so tests can
+// stand in for DNS and the public internet.
 func newClient(o Options, r resolver, dial dialFunc) *http.Client {
-	if o.Timeout == 0 {
-		o.Timeout = 30 * time.Second
-	}
 	g := &guard{allowLoopback: o.AllowLoopback, resolve: r, dial: dial}
 	tr := &http.Transport{
 		// No proxy: a proxy would dial the destination on our behalf, past
@@ -74,7 +74,7 @@ func newClient(o Options, r resolver, dial dialFunc) *http.Client {
 	return &http.Client{
 		Transport:     schemeGuard{next: tr, allowHTTP: o.AllowHTTP},
 		CheckRedirect: checkRedirect,
-		Timeout:       o.Timeout,
+		Timeout:       timeout,
 	}
 }
 

@@ -40,6 +40,10 @@ type App struct {
 	outbox   Sender
 	pages    *trackpage.Renderer
 	lookups  lookupLimiter
+	logins   lookupLimiter // sign-in link requests per client IP
+	// wooHTTP calls merchant WooCommerce stores (key verification, REST);
+	// nil is woocommerce.NewClient's default.
+	wooHTTP *http.Client
 
 	adminPages map[string]*template.Template
 	views      viewCache

@@ -32,7 +32,7 @@ const (
 // revoked keys are errMalformed (kept failed, replayable); anything else is
 // retried.
 func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error {
-	shop, err := a.db.ShopByDomain(ctx, d.ShopDomain)
+	shop, err := a.db.ShopByDomain(ctx, storage.WooCommerce, d.ShopDomain)
 	if errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
 	}
@@ -96,7 +96,7 @@ func (a *App) wooClient(ctx context.Context, shop *storage.Shop) (*woocommerce.C
 	if err != nil {
 		return nil, nil, err
 	}
-	cl, err := woocommerce.NewClient(ws.StoreURL, sec.APIKey, sec.APISecret, nil)
+	cl, err := woocommerce.NewClient(ws.StoreURL, sec.APIKey, sec.APISecret, a.wooHTTP)
 	if err != nil {
 		return nil, nil, fmt.Errorf("woocommerce client for shop %d: %w", shop.ID, err)
 	}

@@ -100,14 +100,14 @@ func (a *App) loginURL(ctx context.Context, shopID int64) (string, error) {
 func (a *App) adminLogin(c echo.Context) error {
 	t := c.QueryParam("t")
 	if t == "" {
-		return a.renderLoginForm(c, http.StatusOK, "")
+		return a.renderLoginForm(c, http.StatusOK, "", "")
 	}
 	if shopID, ok := a.verifySigned("admin-login", t); ok && a.cfg.Demo {
 		return a.startAdminSession(c, shopID)
 	}
 	shopID, err := a.db.ConsumeLoginToken(c.Request().Context(), t)
 	if errors.Is(err, storage.ErrNotFound) {
-		return a.renderLoginForm(c, http.StatusUnauthorized, "This sign-in link was already used or has expired. Ask for a new one below.")
+		return a.renderLoginForm(c, http.StatusUnauthorized, "This sign-in link was already used or has expired. Ask for a new one below.", "")
 	}
 	if err != nil {
 		return err

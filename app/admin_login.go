@@ -39,12 +39,15 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 </form>
 </body></html>`))
 
-func (a *App) renderLoginForm(c echo.Context, status int, message string) error {
+// renderLoginForm shows the form with a message; store refills the field
+// after an input error (never after a request, whose answer is the same
+// for every store).
+func (a *App) renderLoginForm(c echo.Context, status int, message, store string) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().Header().Set("X-Frame-Options", "DENY")
 	c.Response().WriteHeader(status)
-	return loginPage.Execute(c.Response(), map[string]any{"Message": message, "Store": c.FormValue("store")})
+	return loginPage.Execute(c.Response(), map[string]any{"Message": message, "Store": store})
 }
 
 // adminLoginRequest queues an emailed sign-in link for the WooCommerce shop
@@ -52,14 +55,14 @@ func (a *App) renderLoginForm(c echo.Context, status int, message string) error 
 // exists; requests are throttled per client.
 func (a *App) adminLoginRequest(c echo.Context) error {
 	if !a.logins.allow(c.RealIP()) {
-		return a.renderLoginForm(c, http.StatusTooManyRequests, "Too many requests from here; try again in a minute.")
+		return a.renderLoginForm(c, http.StatusTooManyRequests, "Too many requests from here; try again in a minute.", "")
 	}
 	store, err := woocommerce.NormalizeStoreURL(c.FormValue("store"))
 	if errors.Is(err, woocommerce.ErrShopifyHost) {
-		return a.renderLoginForm(c, http.StatusUnprocessableEntity, "That is a Shopify store's address: open ordertrack from your Shopify admin.")
+		return a.renderLoginForm(c, http.StatusUnprocessableEntity, "That is a Shopify store's address: open ordertrack from your Shopify admin.", c.FormValue("store"))
 	}
 	if err != nil {
-		return a.renderLoginForm(c, http.StatusUnprocessableEntity, "Enter your store's address, e.g. https://shop.example.")
+		return a.renderLoginForm(c, http.StatusUnprocessableEntity, "Enter your store's address, e.g. https://shop.example.", c.FormValue("store"))
 	}
 	domain, _, err := wooShopDomain(store)
 	if err != nil {
@@ -68,7 +71,7 @@ func (a *App) adminLoginRequest(c echo.Context) error {
 	if _, err := a.jobs.Insert(c.Request().Context(), jobs.LoginEmailArgs{Domain: domain}, nil); err != nil {
 		return err
 	}
-	return a.renderLoginForm(c, http.StatusOK, loginSent)
+	return a.renderLoginForm(c, http.StatusOK, loginSent, "")
 }
 
 // loginEmailJob emails a single-use sign-in link to the shop's stored
@@ -114,7 +117,7 @@ func (a *App) loginEmailJob(ctx context.Context, job *river.Job[jobs.LoginEmailA
 func (a *App) pluginLogin(c echo.Context) error {
 	ctx := c.Request().Context()
 	denied := func() error {
-		return a.renderLoginForm(c, http.StatusUnauthorized, "This sign-in link is invalid, used or expired. Use “Open ordertrack admin” in WordPress again.")
+		return a.renderLoginForm(c, http.StatusUnauthorized, "This sign-in link is invalid, used or expired. Use “Open ordertrack admin” in WordPress again.", "")
 	}
 	l, err := woocommerce.ParseAdminLink(c.QueryParams())
 	if err != nil {

@@ -72,7 +72,7 @@ func NormalizeStoreURL(raw string) (string, error) {
 	}
 	host, port := strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), u.Port()
 	if host == "myshopify.com" || strings.HasSuffix(host, ".myshopify.com") {
-		return "", fmt.Errorf("%w: %s", ErrShopifyHost, host)
+		return "", fmt.Errorf("%w: %w: %s", ErrInvalidStoreURL, ErrShopifyHost, host)
 	}
 	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
 		port = ""

@@ -1,12 +1,15 @@
 package app
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,12 +25,16 @@ import (
 )
 
 // The standalone admin (WooCommerce merchants, the demo) signs in with a
-// signed, short-lived link and keeps an HMAC-signed session cookie; every
-// form carries a CSRF token derived from that cookie.
+// single-use link (from the connect's return page, an email, or the
+// companion plugin's signed button) and keeps an HMAC-signed session cookie;
+// every form carries a CSRF token derived from that cookie. Only the demo
+// prints a reusable signed link.
 const (
 	adminCookie     = "ot_admin"
 	adminSessionTTL = 12 * time.Hour
-	adminLinkTTL    = 24 * time.Hour
+	adminLinkTTL    = 24 * time.Hour   // the demo's reusable link
+	loginLinkTTL    = 30 * time.Minute // a single-use link
+	maxLiveLogins   = 5                // unused single-use links per shop
 )
 
 func parseAdminTemplates() (map[string]*template.Template, error) {
@@ -72,17 +79,43 @@ func (a *App) verifySigned(purpose, v string) (int64, bool) {
 	return id, true
 }
 
-// adminLoginURL is a sign-in link for a shop's admin (printed by the demo,
-// emailed to WooCommerce merchants).
-func (a *App) adminLoginURL(shopID int64) string {
+// demoLoginURL is the demo's printed sign-in link: signed and reusable
+// until it expires, accepted only in demo mode.
+func (a *App) demoLoginURL(shopID int64) string {
 	return a.cfg.AppURL + "/admin/login?t=" + a.signedValue("admin-login", shopID, adminLinkTTL)
 }
 
-func (a *App) adminLogin(c echo.Context) error {
-	shopID, ok := a.verifySigned("admin-login", c.QueryParam("t"))
-	if !ok {
-		return echo.NewHTTPError(http.StatusUnauthorized, "this sign-in link is invalid or has expired")
+// loginURL issues a single-use sign-in link for a shop's admin; it is
+// storage.ErrTooMany while the shop has maxLiveLogins unused ones.
+func (a *App) loginURL(ctx context.Context, shopID int64) (string, error) {
+	token, err := a.db.IssueLoginToken(ctx, shopID, a.now().Add(loginLinkTTL), maxLiveLogins)
+	if err != nil {
+		return "", err
 	}
+	return a.cfg.AppURL + "/admin/login?t=" + url.QueryEscape(token), nil
+}
+
+// adminLogin signs in with a single-use link (or, in the demo, its signed
+// link); without one it shows the form that emails a link.
+func (a *App) adminLogin(c echo.Context) error {
+	t := c.QueryParam("t")
+	if t == "" {
+		return a.renderLoginForm(c, http.StatusOK, "", "")
+	}
+	if shopID, ok := a.verifySigned("admin-login", t); ok && a.cfg.Demo {
+		return a.startAdminSession(c, shopID)
+	}
+	shopID, err := a.db.ConsumeLoginToken(c.Request().Context(), t)
+	if errors.Is(err, storage.ErrNotFound) {
+		return a.renderLoginForm(c, http.StatusUnauthorized, "This sign-in link was already used or has expired. Ask for a new one below.", "")
+	}
+	if err != nil {
+		return err
+	}
+	return a.startAdminSession(c, shopID)
+}
+
+func (a *App) startAdminSession(c echo.Context, shopID int64) error {
 	c.SetCookie(&http.Cookie{
 		Name: adminCookie, Value: a.signedValue("admin-session", shopID, adminSessionTTL), Path: "/admin",
 		HttpOnly: true, Secure: strings.HasPrefix(a.cfg.AppURL, "https://"), SameSite: http.SameSiteLaxMode,
@@ -100,7 +133,7 @@ func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ck, err := c.Cookie(adminCookie)
 		if err != nil {
-			return echo.NewHTTPError(http.StatusUnauthorized, "sign in with the link from your email (or the demo's output)")
+			return echo.NewHTTPError(http.StatusUnauthorized, "sign in at /admin/login, from the WooCommerce plugin, or with the demo's link")
 		}
 		shopID, ok := a.verifySigned("admin-session", ck.Value)
 		if !ok {

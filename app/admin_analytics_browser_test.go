@@ -44,7 +44,7 @@ func TestAdminAnalyticsChartsRenderInChromium(t *testing.T) {
 	seedMonth(t, a.db, shopA)
 
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(a.adminLoginURL(shopA.ID)),
+		chromedp.Navigate(loginLink(t, a, shopA.ID)),
 		chromedp.Navigate(base+"/admin/analytics"+novemberQuery),
 		chromedp.WaitVisible(chromedp.ID("chart-trend")),
 	); err != nil {

@@ -41,7 +41,7 @@ func signIn(t *testing.T, a *App, base string, shopID int64) *adminSession {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	s := &adminSession{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	if code, _ := s.get(a.adminLoginURL(shopID)); code != http.StatusSeeOther {
+	if code, _ := s.get(loginLink(t, a, shopID)); code != http.StatusSeeOther {
 		t.Fatalf("sign-in link answered %d; want 303 to the admin", code)
 	}
 	_, page := s.get(base + "/admin/settings")

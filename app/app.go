@@ -41,6 +41,7 @@ type App struct {
 	outbox   Sender
 	pages    *trackpage.Renderer
 	lookups  lookupLimiter
+	logins   lookupLimiter // sign-in link requests per client IP
 
 	adminPages map[string]*template.Template
 	views      viewCache

@@ -37,13 +37,13 @@ func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) e
 	if err != nil {
 		return fmt.Errorf("seed demo store: %w", err)
 	}
-	shop, err := a.db.ShopByDomain(ctx, DemoShop)
+	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, DemoShop)
 	if err != nil {
 		return err
 	}
 	return a.Run(ctx, ModeAll, func(addr string) {
 		fmt.Fprintf(out, "ordertrack demo is running (database: %s)\n\n", dbLabel(cfg.DatabaseURL))
-		fmt.Fprintf(out, "  admin:          %s\n", a.adminLoginURL(shop.ID))
+		fmt.Fprintf(out, "  admin:          %s\n", a.demoLoginURL(shop.ID))
 		fmt.Fprintf(out, "  outbox:         %s/admin/outbox (after opening the admin link)\n", cfg.AppURL)
 		for _, t := range tokens {
 			fmt.Fprintf(out, "  tracking page:  %s/t/%s   (%s)\n", cfg.AppURL, t.token, t.what)
@@ -74,7 +74,7 @@ type demoLink struct{ token, what string }
 // its future scans are squeezed into the next minutes so a visitor sees
 // parcels move while they watch.
 func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
-	if old, err := a.db.ShopByDomain(ctx, DemoShop); err == nil {
+	if old, err := a.db.ShopByDomain(ctx, storage.Shopify, DemoShop); err == nil {
 		if err := a.db.DeleteShop(ctx, old.ID); err != nil {
 			return nil, err
 		}

@@ -77,7 +77,7 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 // exchange when we hold no usable token for it (Shopify-managed install).
 func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *shopifyAPI, sess shopify.Session, sessionToken string) error {
 	ctx := c.Request().Context()
-	shop, err := a.db.ShopByDomain(ctx, sess.Shop)
+	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, sess.Shop)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}

@@ -39,7 +39,7 @@ func (a *App) extensionOrder(c echo.Context) error {
 		id = "gid://shopify/Order/" + id
 	}
 	ctx := c.Request().Context()
-	shop, err := a.db.ShopByDomain(ctx, sess.Shop)
+	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, sess.Shop)
 	if err != nil {
 		return err
 	}

@@ -324,7 +324,13 @@ func (a *App) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	v.FormAction = "/track"
 	if s := c.QueryParam("shop"); s != "" {
 		v.FormAction += "?shop=" + url.QueryEscape(s)
-		if shop, err := a.db.ShopByDomain(c.Request().Context(), s); err == nil {
+		// The lookup matches either platform's shop of that domain (see
+		// FindOrderToken); WooCommerce domains never end in myshopify.com.
+		shop, err := a.db.ShopByDomain(c.Request().Context(), storage.Shopify, s)
+		if err != nil {
+			shop, err = a.db.ShopByDomain(c.Request().Context(), storage.WooCommerce, s)
+		}
+		if err == nil {
 			v.Shop.Name = shop.Name
 		}
 	}
@@ -362,6 +368,6 @@ func (a *App) appProxy(c echo.Context) error {
 }
 
 func (a *App) shopOwns(ctx context.Context, domain string, shopID int64) bool {
-	s, err := a.db.ShopByDomain(ctx, domain)
+	s, err := a.db.ShopByDomain(ctx, storage.Shopify, domain)
 	return err == nil && s.ID == shopID
 }

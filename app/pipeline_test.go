@@ -295,7 +295,7 @@ func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
 		ctx := context.Background()
 		tokOwn := seedOrder(t, a, "own.myshopify.com", "#1", "a@example.com")
 		tokPlatform := seedOrder(t, a, "plain.myshopify.com", "#2", "b@example.com")
-		own, err := a.db.ShopByDomain(ctx, "own.myshopify.com")
+		own, err := a.db.ShopByDomain(ctx, storage.Shopify, "own.myshopify.com")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,6 +45,8 @@ func (a *App) routes(e *echo.Echo) {
 
 	// Merchants: signed-link or Shopify session-token admin.
 	e.GET("/admin/login", a.adminLogin)
+	e.POST("/admin/login", a.adminLoginRequest)
+	e.GET("/admin/login/woocommerce", a.pluginLogin)
 	admin := e.Group("/admin", a.requireAdmin)
 	admin.GET("", a.adminHome)
 	admin.GET("/", a.adminHome)

@@ -16,7 +16,7 @@ import (
 // processShopify applies one stored Shopify webhook. Parse failures are
 // errMalformed (kept as failed, replayable); anything else is retried.
 func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) error {
-	shop, err := a.db.ShopByDomain(ctx, d.ShopDomain)
+	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, d.ShopDomain)
 	if errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
 	}

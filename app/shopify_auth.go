@@ -122,7 +122,11 @@ func (a *App) shopifyInstall(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.db.CreateOAuthState(c.Request().Context(), state, shop, a.now().Add(oauthStateTTL)); err != nil {
+	err = a.db.CreateOAuthState(c.Request().Context(), state, shop, c.RealIP(), a.now().Add(oauthStateTTL), pendingLimits)
+	if errors.Is(err, storage.ErrTooMany) {
+		return errTooManyPending
+	}
+	if err != nil {
 		return err
 	}
 	target, err := sh.app.InstallURL(shop, a.cfg.AppURL+"/auth/shopify/callback", state)

@@ -149,7 +149,7 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 		if st := fake.Stats(shopA); st.CodeExchanges != 1 || st.GraphQLRequests < 3 {
 			t.Fatalf("fake saw %+v; want one code exchange and at least 3 order pages", st)
 		}
-		shop, err := a.db.ShopByDomain(ctx, shopA)
+		shop, err := a.db.ShopByDomain(ctx, storage.Shopify, shopA)
 		if err != nil {
 			t.Fatal(err)
 		}

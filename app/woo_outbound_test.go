@@ -23,14 +23,15 @@ import (
 func connectedWooShop(t *testing.T, a *App, storeURL string) *storage.Shop {
 	t.Helper()
 	ctx := context.Background()
-	shop := &storage.Shop{Platform: storage.WooCommerce, Domain: storeURL[strings.Index(storeURL, "://")+3:], Name: "store", Status: "active"}
-	if err := a.db.UpsertShop(ctx, shop); err != nil {
+	conn := &storage.WooConnection{UserID: "outbound-" + storeURL, StoreURL: storeURL, Client: "test", ExpiresAt: a.now().Add(time.Hour)}
+	if err := a.db.StartWooConnection(ctx, conn, pendingLimits); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.db.SetSecrets(ctx, shop.ID, storage.Secrets{APIKey: wooKey, APISecret: wooSecret, WebhookSecret: strings.Repeat("s", 40)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.db.EnsureWooStore(ctx, shop.ID, storeURL); err != nil {
+	shop, err := a.db.CompleteWooConnect(ctx, storage.WooConnect{
+		ConnectionID: conn.ID, Domain: storeURL[strings.Index(storeURL, "://")+3:], Name: "store", StoreURL: storeURL,
+		ConsumerKey: wooKey, ConsumerSecret: wooSecret, WebhookSecret: strings.Repeat("s", 40),
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return shop

@@ -34,7 +34,7 @@ const (
 // revoked keys are errMalformed (kept failed, replayable); anything else is
 // retried.
 func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error {
-	shop, err := a.db.ShopByDomain(ctx, d.ShopDomain)
+	shop, err := a.db.ShopByDomain(ctx, storage.WooCommerce, d.ShopDomain)
 	if errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
 	}

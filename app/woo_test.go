@@ -3,8 +3,10 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -42,15 +45,29 @@ type wooEnv struct {
 
 func (e *wooEnv) hookURL() string { return e.base + "/webhooks/woocommerce/" + e.ws.ShopKey }
 
+// startWooApp starts the app and a fake store over https whose
+// certificate the app's WooCommerce client trusts.
 func startWooApp(t *testing.T, url string) (*App, string, *wootest.Server) {
 	t.Helper()
-	a, base := startApp(t, url, Config{})
+	store := wootest.NewTLSServer(t, wooKey, wooSecret)
+	a, base := startApp(t, url, Config{}, withSetup(func(a *App) { a.outbound = trusting(store) }))
 	a.cfg.AppURL = wooAppURL
-	return a, base, wootest.NewServer(t, wooKey, wooSecret)
+	return a, base, store
 }
 
-// beginConnect starts the connect flow and returns the authorize redirect.
-func beginConnect(t *testing.T, base, storeURL string) *url.URL {
+// trusting is the app's outbound client (loopback allowed, as in startApp)
+// that also trusts the fake stores' certificates.
+func trusting(stores ...*wootest.Server) *http.Client {
+	pool := x509.NewCertPool()
+	for _, s := range stores {
+		pool.AddCert(s.Certificate())
+	}
+	return egress.NewClient(egress.Options{AllowLoopback: true, AllowHTTP: true, RootCAs: pool})
+}
+
+// beginConnect starts the connect flow and returns the authorize redirect
+// and the cookie that binds the flow to this browser.
+func beginConnect(t *testing.T, base, storeURL string) (*url.URL, *http.Cookie) {
 	t.Helper()
 	res, err := noRedirect.Get(base + "/auth/woocommerce/start?store=" + url.QueryEscape(storeURL))
 	if err != nil {
@@ -64,13 +81,24 @@ func beginConnect(t *testing.T, base, storeURL string) *url.URL {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return loc
+	for _, c := range res.Cookies() {
+		if c.Name == wooConnectCookie {
+			return loc, c
+		}
+	}
+	t.Fatal("start set no connect cookie")
+	return nil, nil
 }
 
 // postKeys posts the key callback the way WooCommerce does and returns the status.
 func postKeys(t *testing.T, base, userID string) int {
 	t.Helper()
-	body := fmt.Sprintf(`{"key_id":7,"user_id":%q,"consumer_key":%q,"consumer_secret":%q,"key_permissions":"read_write"}`, userID, wooKey, wooSecret)
+	return postKeysWith(t, base, userID, wooKey, wooSecret)
+}
+
+func postKeysWith(t *testing.T, base, userID, key, secret string) int {
+	t.Helper()
+	body := fmt.Sprintf(`{"key_id":7,"user_id":%q,"consumer_key":%q,"consumer_secret":%q,"key_permissions":"read_write"}`, userID, key, secret)
 	res, err := http.Post(base+"/auth/woocommerce/callback", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -79,11 +107,14 @@ func postKeys(t *testing.T, base, userID string) int {
 	return res.StatusCode
 }
 
+// storeDomain is the shop domain of a fake store: its host and port.
+func storeDomain(store *wootest.Server) string { return strings.TrimPrefix(store.URL, "https://") }
+
 // connectWoo runs the whole connect flow and waits for the webhooks.
 func connectWoo(t *testing.T, url string) *wooEnv {
 	t.Helper()
 	a, base, store := startWooApp(t, url)
-	loc := beginConnect(t, base, store.URL)
+	loc, _ := beginConnect(t, base, store.URL)
 	if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
 		t.Fatalf("key callback: status %d; want exactly 200", code)
 	}
@@ -91,7 +122,7 @@ func connectWoo(t *testing.T, url string) *wooEnv {
 	waitUntil(t, "the four webhooks on the store", func() bool { return len(store.Webhooks()) == len(woocommerce.Topics) })
 	ctx := context.Background()
 	var err error
-	if e.shop, err = a.db.ShopByDomain(ctx, strings.TrimPrefix(store.URL, "http://")); err != nil {
+	if e.shop, err = a.db.ShopByDomain(ctx, storage.WooCommerce, storeDomain(store)); err != nil {
 		t.Fatal(err)
 	}
 	if e.ws, err = a.db.WooStore(ctx, e.shop.ID); err != nil {
@@ -159,10 +190,37 @@ func astOrder(id int64, modified time.Time, provider, number string) wootest.Ord
 	}
 }
 
+// getWithCookie fetches u, sending ck when non-nil, without following redirects.
+func getWithCookie(t *testing.T, u string, ck *http.Cookie) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	if ck != nil {
+		req.AddCookie(ck)
+	}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// loginLinkIn finds the sign-in link on a page and points it at base.
+func loginLinkIn(page, base string) string {
+	i := strings.Index(page, wooAppURL+"/admin/login?t=")
+	if i < 0 {
+		return ""
+	}
+	link := page[i:]
+	link = link[:strings.IndexByte(link, '"')]
+	return strings.Replace(html.UnescapeString(link), wooAppURL, base, 1)
+}
+
 func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		a, base, store := startWooApp(t, url)
-		loc := beginConnect(t, base, store.URL)
+		loc, ck := beginConnect(t, base, store.URL)
 		q := loc.Query()
 		if got, want := loc.Scheme+"://"+loc.Host+loc.Path, store.URL+"/wc-auth/v1/authorize"; got != want {
 			t.Fatalf("redirect to %s; want %s", got, want)
@@ -170,6 +228,9 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 		if q.Get("scope") != "read_write" || q.Get("callback_url") != wooAppURL+"/auth/woocommerce/callback" ||
 			q.Get("return_url") != wooAppURL+"/auth/woocommerce/return" || len(q.Get("user_id")) != 64 {
 			t.Fatalf("authorize query %v; want read_write scope, the app's callback and return URLs and a 64-char nonce", q)
+		}
+		if !ck.HttpOnly || !ck.Secure || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/auth/woocommerce" {
+			t.Fatalf("connect cookie %+v; want HttpOnly, Secure (https APP_URL), SameSite=Lax, path /auth/woocommerce", ck)
 		}
 		userID := q.Get("user_id")
 
@@ -184,16 +245,23 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 		if code := postKeys(t, base, userID); code != http.StatusOK {
 			t.Fatalf("callback: status %d; want exactly 200", code)
 		}
+		verified := false
+		for _, r := range store.Requests() {
+			verified = verified || r.Path == "/wp-json/wc/v3/settings/email/"+woocommerce.EmailFromSetting
+		}
+		if !verified {
+			t.Fatalf("the store saw %v; want the keys verified by an authenticated settings read", store.Requests())
+		}
 		if code := postKeys(t, base, userID); code == http.StatusOK {
 			t.Fatal("a second callback for a completed connection answered 200")
 		}
 
-		shop, err := a.db.ShopByDomain(context.Background(), strings.TrimPrefix(store.URL, "http://"))
+		shop, err := a.db.ShopByDomain(context.Background(), storage.WooCommerce, storeDomain(store))
 		if err != nil {
 			t.Fatalf("shop not stored under the store's host: %v", err)
 		}
-		if shop.Platform != storage.WooCommerce || bytes.Contains(shop.APIKey, []byte(wooKey)) || bytes.Contains(shop.APISecret, []byte(wooSecret)) {
-			t.Fatalf("shop platform %q, keys stored in clear: %v; want woocommerce and sealed keys", shop.Platform, bytes.Contains(shop.APIKey, []byte(wooKey)))
+		if shop.Platform != storage.WooCommerce || shop.Email != store.AdminEmail || bytes.Contains(shop.APIKey, []byte(wooKey)) || bytes.Contains(shop.APISecret, []byte(wooSecret)) {
+			t.Fatalf("shop platform %q email %q, keys stored in clear: %v; want woocommerce, the store's address and sealed keys", shop.Platform, shop.Email, bytes.Contains(shop.APIKey, []byte(wooKey)))
 		}
 		sec, err := a.db.Secrets(shop)
 		if err != nil || sec.APIKey != wooKey || sec.APISecret != wooSecret || len(sec.WebhookSecret) != 40 {
@@ -210,25 +278,31 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 				t.Fatalf("webhook %d = %+v; want active %s to the shop's URL with its secret", i, w, woocommerce.Topics[i])
 			}
 		}
+		// A delivery signed with the secret the store holds is accepted.
+		hook := store.Webhooks()[0]
+		req := wootest.DeliveryRequest(base+"/webhooks/woocommerce/"+ws.ShopKey, hook.Secret, hook.Topic, hook.ID, astOrder(600, time.Now().UTC(), "ups", "1Z999AA10123456784").JSON())
+		if code := send(t, req); code != http.StatusOK {
+			t.Fatalf("a delivery signed with the store's webhook secret: status %d; want 200", code)
+		}
 
 		ret := base + "/auth/woocommerce/return?success=1&user_id=" + userID
-		res, err := http.Get(ret)
-		if err != nil {
-			t.Fatal(err)
+		code, page := getWithCookie(t, ret, nil)
+		if code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, ws.ShopKey) {
+			t.Fatalf("return page without the connect cookie: status %d body:\n%s\nwant no link and no plugin settings", code, page)
 		}
-		page, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK || !bytes.Contains(page, []byte(wooAppURL+"/admin/login?t=")) || !bytes.Contains(page, []byte(ws.ShopKey)) {
-			t.Fatalf("return page: status %d body:\n%s\nwant 200 with a sign-in link and the shop key", res.StatusCode, page)
+		code, page = getWithCookie(t, ret, ck)
+		link := loginLinkIn(page, base)
+		if code != http.StatusOK || link == "" || !strings.Contains(page, ws.ShopKey) {
+			t.Fatalf("return page: status %d body:\n%s\nwant 200 with a sign-in link and the shop key", code, page)
 		}
-		res, err = http.Get(ret)
-		if err != nil {
-			t.Fatal(err)
+		if code, page := getWithCookie(t, ret, ck); code == http.StatusOK || strings.Contains(page, "/admin/login?t=") {
+			t.Fatalf("second visit to the return page: status %d; want the sign-in link handed out once", code)
 		}
-		page, _ = io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode == http.StatusOK || bytes.Contains(page, []byte("/admin/login")) {
-			t.Fatalf("second visit to the return page: status %d; want the sign-in link handed out once", res.StatusCode)
+		if code, _ := getWithCookie(t, link, nil); code != http.StatusSeeOther {
+			t.Fatalf("sign-in link: status %d; want 303 into the admin", code)
+		}
+		if code, _ := getWithCookie(t, link, nil); code != http.StatusUnauthorized {
+			t.Fatalf("sign-in link used again: status %d; want 401 (single use)", code)
 		}
 	})
 }
@@ -360,8 +434,13 @@ func setWebhookStatus(t *testing.T, store *wootest.Server, id int64, status stri
 	req, _ := http.NewRequest(http.MethodPut, store.URL+"/wp-json/wc/v3/webhooks/"+strconv.FormatInt(id, 10), strings.NewReader(`{"status":"`+status+`"}`))
 	req.SetBasicAuth(wooKey, wooSecret)
 	req.Header.Set("Content-Type", "application/json")
-	if code := send(t, req); code != http.StatusOK {
-		t.Fatalf("set webhook %d %s: status %d", id, status, code)
+	res, err := store.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("set webhook %d %s: status %d", id, status, res.StatusCode)
 	}
 }
 

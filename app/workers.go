@@ -29,6 +29,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.shopifyReconcileShop, timeout: syncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.shopifyFulfillmentEvent))
 	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
+	river.AddWorker(w, river.WorkFunc(a.loginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.shopifyOrderWriteback))
 	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.refreshAnalytics, timeout: analyticsRefreshTimeout})
 }

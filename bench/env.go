@@ -286,7 +286,7 @@ func get(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
 // its scans so far, and returns the shipment's page token.
 func (e *env) seedShipment(ctx context.Context, i int) (string, error) {
 	db := e.a.DB()
-	shop, err := db.ShopByDomain(ctx, benchShop)
+	shop, err := db.ShopByDomain(ctx, storage.Shopify, benchShop)
 	if err != nil {
 		return "", err
 	}

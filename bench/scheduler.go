@@ -24,7 +24,7 @@ var errRollback = errors.New("rollback")
 func (e *env) scheduler(ctx context.Context) ([]Result, error) {
 	db := e.a.DB()
 	g := db.Gorm.WithContext(ctx)
-	shop, err := db.ShopByDomain(ctx, benchShop)
+	shop, err := db.ShopByDomain(ctx, storage.Shopify, benchShop)
 	if err != nil {
 		return nil, err
 	}

@@ -16,3 +16,14 @@ func (db *DB) LocalDay(ctx context.Context, t time.Time, loc *time.Location) (in
 	err := db.SQL.QueryRowContext(ctx, "SELECT "+rulesOf(loc).daySQL("("+db.epoch(param)+")"), t.UTC()).Scan(&day)
 	return day, err
 }
+
+// MigrateTo applies ordertrack's migrations up to version only, so a test
+// can store rows in an older schema and migrate them.
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
+	p, err := db.goose()
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}

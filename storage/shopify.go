@@ -25,7 +25,7 @@ type OAuthToken struct {
 // three as "install again".
 func (db *DB) OAuthToken(ctx context.Context, domain string) (OAuthToken, error) {
 	var s Shop
-	err := db.Gorm.WithContext(ctx).Where("domain = ? AND status = ?", domain, "active").Take(&s).Error
+	err := db.Gorm.WithContext(ctx).Where("platform = ? AND domain = ? AND status = ?", Shopify, domain, "active").Take(&s).Error
 	if err != nil {
 		return OAuthToken{}, notFound(err, "token of shop %s", domain)
 	}
@@ -53,7 +53,7 @@ func (db *DB) openToken(s *Shop) (OAuthToken, error) {
 func (db *DB) SaveOAuthToken(ctx context.Context, domain string, t OAuthToken) error {
 	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var s Shop
-		q := tx.Where("domain = ? AND status = ?", domain, "active")
+		q := tx.Where("platform = ? AND domain = ? AND status = ?", Shopify, domain, "active")
 		if db.Dialect == Postgres {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
@@ -82,23 +82,23 @@ func (db *DB) tokenColumns(t OAuthToken) map[string]any {
 	}
 }
 
-// InstallShop creates or reactivates a shop by domain inside tx with its new
+// InstallShop creates or reactivates a Shopify shop by domain inside tx with its new
 // token: status active, installed now, and a sync cursor reset so the
 // backfill starts from its full window.
 func (db *DB) InstallShop(ctx context.Context, tx *gorm.DB, s *Shop, t OAuthToken) error {
 	now := db.now()
-	s.Status, s.InstalledAt, s.UninstalledAt = "active", &now, nil
+	s.Platform, s.Status, s.InstalledAt, s.UninstalledAt = Shopify, "active", &now, nil
 	if s.Timezone == "" {
 		s.Timezone = "UTC"
 	}
 	err := tx.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "domain"}},
-		DoUpdates: clause.AssignmentColumns([]string{"platform", "status", "installed_at", "uninstalled_at", "updated_at"}),
+		Columns:   []clause.Column{{Name: "platform"}, {Name: "domain"}},
+		DoUpdates: clause.AssignmentColumns([]string{"status", "installed_at", "uninstalled_at", "updated_at"}),
 	}).Omit("id").Create(s).Error
 	if err != nil {
 		return fmt.Errorf("install shop %s: %w", s.Domain, err)
 	}
-	if err := tx.WithContext(ctx).Where("domain = ?", s.Domain).Take(s).Error; err != nil {
+	if err := tx.WithContext(ctx).Where("platform = ? AND domain = ?", Shopify, s.Domain).Take(s).Error; err != nil {
 		return fmt.Errorf("install shop %s: %w", s.Domain, err)
 	}
 	cols := db.tokenColumns(t)
@@ -149,19 +149,22 @@ func (db *DB) AdvanceSyncedThrough(ctx context.Context, shopID int64, t time.Tim
 type oauthState struct {
 	State     string
 	Shop      string
+	Client    string
 	ExpiresAt time.Time
 }
 
 func (oauthState) TableName() string { return "oauth_states" }
 
 // CreateOAuthState records the state nonce of an install that is starting
-// for shop, valid until expires; expired nonces are purged on the way.
-func (db *DB) CreateOAuthState(ctx context.Context, state, shop string, expires time.Time) error {
+// for shop from client (its IP), valid until expires. Expired nonces are
+// purged on the way; ErrTooMany when client, or everyone, already has
+// lim's share of live ones.
+func (db *DB) CreateOAuthState(ctx context.Context, state, shop, client string, expires time.Time, lim PendingLimits) error {
 	g := db.Gorm.WithContext(ctx)
-	if err := g.Where("expires_at < ?", db.now()).Delete(&oauthState{}).Error; err != nil {
-		return fmt.Errorf("purge oauth states: %w", err)
+	if err := purgeAndCheck(g, "oauth_states", client, db.now(), lim); err != nil {
+		return fmt.Errorf("store oauth state: %w", err)
 	}
-	if err := g.Create(&oauthState{State: state, Shop: shop, ExpiresAt: expires.UTC()}).Error; err != nil {
+	if err := g.Create(&oauthState{State: state, Shop: shop, Client: client, ExpiresAt: expires.UTC()}).Error; err != nil {
 		return fmt.Errorf("store oauth state: %w", err)
 	}
 	return nil

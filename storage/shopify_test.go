@@ -56,7 +56,7 @@ func TestOAuthStateWorksOnceForItsShop(t *testing.T) {
 		ctx := context.Background()
 		live := time.Now().Add(10 * time.Minute)
 		for state, exp := range map[string]time.Time{"s-live": live, "s-other": live, "s-expired": time.Now().Add(-time.Minute)} {
-			if err := db.CreateOAuthState(ctx, state, "a.myshopify.com", exp); err != nil {
+			if err := db.CreateOAuthState(ctx, state, "a.myshopify.com", "203.0.113.1", exp, storage.PendingLimits{PerClient: 10, Total: 10}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -21,8 +21,8 @@ type Secrets struct {
 	APISecret        string
 }
 
-// UpsertShop creates the shop or refreshes its name/platform/status by domain,
-// returning the stored row.
+// UpsertShop creates the shop or refreshes its name and status by platform
+// and domain, returning the stored row.
 func (db *DB) UpsertShop(ctx context.Context, s *Shop) error {
 	if s.Status == "" {
 		s.Status = "active"
@@ -31,13 +31,13 @@ func (db *DB) UpsertShop(ctx context.Context, s *Shop) error {
 		s.Timezone = "UTC"
 	}
 	err := db.Gorm.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "domain"}},
-		DoUpdates: clause.AssignmentColumns([]string{"platform", "name", "status", "updated_at"}),
+		Columns:   []clause.Column{{Name: "platform"}, {Name: "domain"}},
+		DoUpdates: clause.AssignmentColumns([]string{"name", "status", "updated_at"}),
 	}).Create(s).Error
 	if err != nil {
 		return fmt.Errorf("upsert shop %s: %w", s.Domain, err)
 	}
-	return db.Gorm.WithContext(ctx).Where("domain = ?", s.Domain).Take(s).Error
+	return db.Gorm.WithContext(ctx).Where("platform = ? AND domain = ?", s.Platform, s.Domain).Take(s).Error
 }
 
 // Location is the shop's time zone, UTC when unset or unknown: the
@@ -58,11 +58,13 @@ func ZoneOf(names ...string) *time.Location {
 	return time.UTC
 }
 
-// ShopByDomain finds a shop by its domain (e.g. demo.myshopify.com).
-func (db *DB) ShopByDomain(ctx context.Context, domain string) (*Shop, error) {
+// ShopByDomain finds a shop of platform by its domain (demo.myshopify.com,
+// or a WooCommerce store's host and path): the same name on two platforms
+// is two shops.
+func (db *DB) ShopByDomain(ctx context.Context, platform Platform, domain string) (*Shop, error) {
 	var s Shop
-	if err := db.Gorm.WithContext(ctx).Where("domain = ?", domain).Take(&s).Error; err != nil {
-		return nil, notFound(err, "shop %s", domain)
+	if err := db.Gorm.WithContext(ctx).Where("platform = ? AND domain = ?", platform, domain).Take(&s).Error; err != nil {
+		return nil, notFound(err, "%s shop %s", platform, domain)
 	}
 	return &s, nil
 }

@@ -79,7 +79,7 @@ func TestSecretsAreEncryptedAtRest(t *testing.T) {
 
 func TestShopByDomainReportsNotFound(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		_, err := db.ShopByDomain(context.Background(), "missing.myshopify.com")
+		_, err := db.ShopByDomain(context.Background(), storage.Shopify, "missing.myshopify.com")
 		if !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("err = %v; want ErrNotFound", err)
 		}

@@ -7,15 +7,20 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // WooConnection is a WooCommerce connect flow in progress (or completed, until
 // the merchant comes back to the return URL). UserID is the nonce sent to the
-// store as user_id; the store echoes it in the key callback.
+// store as user_id; the store echoes it in the key callback. BrowserHash is
+// the SHA-256 (hex) of the cookie given to the browser that started it, so
+// only that browser sees the result; Client is the starting IP.
 type WooConnection struct {
 	ID          int64
 	UserID      string
 	StoreURL    string
+	BrowserHash string
+	Client      string
 	ShopID      *int64
 	ExpiresAt   time.Time
 	CompletedAt *time.Time
@@ -42,11 +47,17 @@ type WooStore struct {
 	UpdatedAt         time.Time
 }
 
-// StartWooConnection records a pending connection for the nonce userID.
-func (db *DB) StartWooConnection(ctx context.Context, userID, storeURL string, expiresAt time.Time) error {
-	c := &WooConnection{UserID: userID, StoreURL: storeURL, ExpiresAt: expiresAt.UTC()}
-	if err := db.Gorm.WithContext(ctx).Create(c).Error; err != nil {
-		return fmt.Errorf("start woocommerce connection to %s: %w", storeURL, err)
+// StartWooConnection records a pending connection. Expired ones are purged
+// on the way; ErrTooMany when its client, or everyone, has lim's share of
+// live ones.
+func (db *DB) StartWooConnection(ctx context.Context, c *WooConnection, lim PendingLimits) error {
+	g := db.Gorm.WithContext(ctx)
+	if err := purgeAndCheck(g, "woo_connections", c.Client, db.now(), lim); err != nil {
+		return fmt.Errorf("start woocommerce connection to %s: %w", c.StoreURL, err)
+	}
+	c.ExpiresAt = c.ExpiresAt.UTC()
+	if err := g.Create(c).Error; err != nil {
+		return fmt.Errorf("start woocommerce connection to %s: %w", c.StoreURL, err)
 	}
 	return nil
 }
@@ -63,22 +74,88 @@ func (db *DB) WooConnection(ctx context.Context, userID string) (*WooConnection,
 	return &c, nil
 }
 
-// CompleteWooConnection links a pending connection to the shop its keys were stored on.
-func (db *DB) CompleteWooConnection(ctx context.Context, id, shopID int64) error {
-	err := db.Gorm.WithContext(ctx).Model(&WooConnection{}).Where("id = ?", id).
-		Updates(map[string]any{"shop_id": shopID, "completed_at": db.now()}).Error
-	if err != nil {
-		return fmt.Errorf("complete woocommerce connection %d: %w", id, err)
-	}
-	return nil
+// ErrConnectionUsed means a pending connection expired or was already
+// completed by an earlier callback.
+var ErrConnectionUsed = errors.New("woocommerce connection expired or already completed")
+
+// WooConnect is what a verified key callback stores: the keys were checked
+// by a REST call to the connection's store before this is called.
+type WooConnect struct {
+	ConnectionID   int64
+	Domain, Name   string
+	Email          string // the store's admin address, for emailed sign-in links
+	StoreURL       string
+	ConsumerKey    string
+	ConsumerSecret string
+	// WebhookSecret is used when the shop has none yet; a reconnect keeps
+	// the old one, because webhooks already on the store sign with it.
+	WebhookSecret string
 }
 
-// ClaimWooReturn marks a completed connection's return visit; it reports false
-// when the return URL was already used, so the sign-in link it shows is handed
-// out once.
-func (db *DB) ClaimWooReturn(ctx context.Context, id int64) (bool, error) {
+// CompleteWooConnect stores a verified connect in one transaction: it
+// claims the pending connection (ErrConnectionUsed when it expired or was
+// completed), creates or refreshes the WooCommerce shop of that domain (a
+// shop of another platform is never touched), seals the keys and makes sure
+// the store row exists.
+func (db *DB) CompleteWooConnect(ctx context.Context, w WooConnect) (*Shop, error) {
+	shop := &Shop{Platform: WooCommerce, Domain: w.Domain, Name: w.Name, Email: w.Email, Status: "active", Timezone: "UTC"}
+	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := db.now()
+		res := tx.Model(&WooConnection{}).Where("id = ? AND completed_at IS NULL AND expires_at > ?", w.ConnectionID, now).
+			Update("completed_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrConnectionUsed
+		}
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "platform"}, {Name: "domain"}},
+			DoUpdates: clause.AssignmentColumns([]string{"name", "email", "status", "uninstalled_at", "updated_at"}),
+		}).Create(shop).Error
+		if err != nil {
+			return err
+		}
+		if err := tx.Where("platform = ? AND domain = ?", WooCommerce, w.Domain).Take(shop).Error; err != nil {
+			return err
+		}
+		old, err := db.Secrets(shop)
+		if err != nil {
+			return err
+		}
+		hook := old.WebhookSecret
+		if hook == "" {
+			hook = w.WebhookSecret
+		}
+		c := db.cipher
+		err = tx.Model(&Shop{}).Where("id = ?", shop.ID).Updates(map[string]any{
+			"api_key": c.Seal(w.ConsumerKey), "api_secret": c.Seal(w.ConsumerSecret), "webhook_secret": c.Seal(hook), "updated_at": now,
+		}).Error
+		if err != nil {
+			return err
+		}
+		if _, err := ensureWooStore(tx, db, shop.ID, w.StoreURL); err != nil {
+			return err
+		}
+		return tx.Model(&WooConnection{}).Where("id = ?", w.ConnectionID).Update("shop_id", shop.ID).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("complete woocommerce connection %d: %w", w.ConnectionID, err)
+	}
+	return db.ShopByID(ctx, shop.ID)
+}
+
+// ClaimWooReturn marks a completed connection's return visit by the browser
+// whose cookie hashes to browserHash; it reports false when the connection
+// is not complete, expired, was returned to already, or another browser
+// started it, so the sign-in link and secret it shows are handed out once
+// and only to the merchant who connected.
+func (db *DB) ClaimWooReturn(ctx context.Context, id int64, browserHash string) (bool, error) {
+	if browserHash == "" {
+		return false, nil
+	}
 	res := db.Gorm.WithContext(ctx).Model(&WooConnection{}).
-		Where("id = ? AND completed_at IS NOT NULL AND returned_at IS NULL", id).
+		Where("id = ? AND browser_hash = ? AND completed_at IS NOT NULL AND returned_at IS NULL AND expires_at > ?", id, browserHash, db.now()).
 		Update("returned_at", db.now())
 	if res.Error != nil {
 		return false, fmt.Errorf("claim woocommerce return %d: %w", id, res.Error)
@@ -86,27 +163,21 @@ func (db *DB) ClaimWooReturn(ctx context.Context, id int64) (bool, error) {
 	return res.RowsAffected == 1, nil
 }
 
-// EnsureWooStore creates the store row for a shop with a fresh shop key and
-// storefront secret, or refreshes its URL; a reconnect keeps key and secret,
-// so the plugin settings and webhook URLs stay valid.
-func (db *DB) EnsureWooStore(ctx context.Context, shopID int64, storeURL string) (*WooStore, error) {
+// ensureWooStore creates the store row for a shop inside tx with a fresh
+// shop key and storefront secret, or refreshes its URL; a reconnect keeps
+// key and secret, so the plugin settings and webhook URLs stay valid.
+func ensureWooStore(tx *gorm.DB, db *DB, shopID int64, storeURL string) (*WooStore, error) {
 	var ws WooStore
-	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Where("shop_id = ?", shopID).Take(&ws).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			ws = WooStore{ShopID: shopID, StoreURL: storeURL, ShopKey: NewToken(), StorefrontSecret: db.cipher.Seal(NewToken() + NewToken())}
-			return tx.Create(&ws).Error
-		}
-		if err != nil {
-			return err
-		}
-		ws.StoreURL = storeURL
-		return tx.Model(&ws).Updates(map[string]any{"store_url": storeURL, "updated_at": db.now()}).Error
-	})
-	if err != nil {
-		return nil, fmt.Errorf("woocommerce store of shop %d: %w", shopID, err)
+	err := tx.Where("shop_id = ?", shopID).Take(&ws).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		ws = WooStore{ShopID: shopID, StoreURL: storeURL, ShopKey: NewToken(), StorefrontSecret: db.cipher.Seal(NewToken() + NewToken())}
+		return &ws, tx.Create(&ws).Error
 	}
-	return &ws, nil
+	if err != nil {
+		return nil, err
+	}
+	ws.StoreURL = storeURL
+	return &ws, tx.Model(&ws).Updates(map[string]any{"store_url": storeURL, "updated_at": db.now()}).Error
 }
 
 // WooStore loads a shop's WooCommerce state.

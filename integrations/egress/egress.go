@@ -10,6 +10,8 @@ package egress
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -32,6 +34,9 @@ type Options struct {
 	AllowLoopback bool
 	// AllowHTTP permits plain http; otherwise only https is called.
 	AllowHTTP bool
+	// RootCAs replaces the system's trusted roots (tests trust their TLS
+	// fakes with it); nil keeps the system's.
+	RootCAs *x509.CertPool
 }
 
 // timeout bounds a whole call, redirects included.
@@ -70,6 +75,9 @@ func newClient(o Options, r resolver, dial dialFunc) *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
+	}
+	if o.RootCAs != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: o.RootCAs}
 	}
 	return &http.Client{
 		Transport:     schemeGuard{next: tr, allowHTTP: o.AllowHTTP},

@@ -30,16 +30,21 @@ var (
 	ErrUserIDMismatch    = errors.New("callback user_id does not match the pending connection")
 	ErrConnectionExpired = errors.New("pending connection expired")
 	ErrInvalidAuthorize  = errors.New("invalid authorize parameters")
+	// ErrShopifyHost means the address is a Shopify store's: those install
+	// the Shopify app and are never WooCommerce shops here.
+	ErrShopifyHost = errors.New("a myshopify.com address is a Shopify store")
 )
 
 // NormalizeStoreURL validates a merchant-entered store address and returns it
-// in canonical form: lower-case scheme and host, no trailing slash, the
-// WordPress sub-directory kept ("https://example.com/shop"). A bare host gets
-// https. Plain http is refused except for loopback hosts (tests, local dev):
-// WooCommerce accepts Basic auth only over HTTPS and would demand OAuth 1.0a
-// otherwise. Credentials, query strings and fragments are refused. Where the
-// host may point is not checked here (DNS can change): the Client's HTTP
-// client does that on every connection (see package egress).
+// in canonical form: lower-case scheme and host, no default port, no
+// trailing dot or slash, the WordPress sub-directory kept
+// ("https://example.com/shop"), so every spelling of one store names one
+// shop. A bare host gets https. Plain http is refused except for loopback
+// hosts (tests, local dev): WooCommerce accepts Basic auth only over HTTPS
+// and would demand OAuth 1.0a otherwise. Credentials, query strings,
+// fragments and *.myshopify.com hosts are refused. Where the host may point
+// is not checked here (DNS can change): the Client's HTTP client does that on
+// every connection (see package egress).
 func NormalizeStoreURL(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -67,7 +72,20 @@ func NormalizeStoreURL(raw string) (string, error) {
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		return "", fmt.Errorf("%w: https is required", ErrInvalidStoreURL)
 	}
-	u.Host = strings.ToLower(u.Host)
+	host, port := strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), u.Port()
+	if host == "myshopify.com" || strings.HasSuffix(host, ".myshopify.com") {
+		return "", fmt.Errorf("%w: %w: %s", ErrInvalidStoreURL, ErrShopifyHost, host)
+	}
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		port = ""
+	}
+	u.Host = host
+	if strings.Contains(host, ":") {
+		u.Host = "[" + host + "]"
+	}
+	if port != "" {
+		u.Host += ":" + port
+	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u.String(), nil
@@ -136,9 +154,10 @@ func NewNonce() (string, error) {
 //
 // The callback handler must answer exactly HTTP 200 (any other status makes
 // WooCommerce delete the key and show "Access denied"), within WooCommerce's
-// 60 s timeout. The request is unauthenticated: look the pending connection up
-// by UserID, check it with Pending.Check, store the keys, answer 200, and
-// verify them with a REST call from a background job.
+// 60 s timeout. The request is unauthenticated and anyone may post it: look
+// the pending connection up by UserID, check it with Pending.Check, then
+// prove the keys with Client.VerifyKeys against the pending connection's
+// store (never a URL from the request) before storing anything.
 type Keys struct {
 	KeyID          int64  `json:"key_id"`
 	UserID         string `json:"user_id"`

@@ -19,6 +19,9 @@ func TestNormalizeStoreURLCanonicalises(t *testing.T) {
 		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080"},
 		{"http://localhost:9000", "http://localhost:9000"},
 		{"http://[::1]:9000", "http://[::1]:9000"},
+		{"https://shop.example:443/", "https://shop.example"},
+		{"http://localhost:80", "http://localhost"},
+		{"https://Shop.Example.:443/Wp/", "https://shop.example/Wp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -46,6 +49,18 @@ func TestNormalizeStoreURLRejectsUnsafeURLs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got, err := woocommerce.NormalizeStoreURL(tt.in); !errors.Is(err, woocommerce.ErrInvalidStoreURL) {
 				t.Errorf("NormalizeStoreURL(%q) = %q, %v; want ErrInvalidStoreURL", tt.in, got, err)
+			}
+		})
+	}
+}
+
+func TestNormalizeStoreURLRefusesShopifyStores(t *testing.T) {
+	for _, in := range []string{
+		"https://demo.myshopify.com", "DEMO.MYSHOPIFY.COM", "https://demo.myshopify.com.:443/", "https://myshopify.com/shop",
+	} {
+		t.Run(in, func(t *testing.T) {
+			if got, err := woocommerce.NormalizeStoreURL(in); !errors.Is(err, woocommerce.ErrShopifyHost) || !errors.Is(err, woocommerce.ErrInvalidStoreURL) {
+				t.Errorf("NormalizeStoreURL(%q) = %q, %v; want ErrShopifyHost", in, got, err)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package woocommerce_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,6 +84,32 @@ echo json_encode(Ordertrack_Signer::headers('shop-1', 'sek&"ret', '4711', (int) 
 	}
 	if want := woocommerce.SignStorefront(`sek&"ret`, time.Unix(1795608000, 0), "4711"); headers["X-Ordertrack-Signature"] != want {
 		t.Errorf("plugin signed %s, app signs %s", headers["X-Ordertrack-Signature"], want)
+	}
+}
+
+func TestPluginAdminLinkVerifiesInTheApp(t *testing.T) {
+	php := requirePHP(t)
+	script := `define('ABSPATH', '/'); require $argv[1];
+echo Ordertrack_Signer::admin_link('https://track.example', 'shop-1', 'sek&"ret', (int) $argv[2], '00112233445566778899aabbccddeeff');`
+	out, err := exec.Command(php, "-r", script, "--", filepath.Join(pluginDir, "includes", "class-ordertrack-signer.php"),
+		"1795608000").CombinedOutput()
+	if err != nil {
+		t.Fatalf("php signer: %v\n%s", err, out)
+	}
+	u, err := url.Parse(string(out))
+	if err != nil || u.Scheme+"://"+u.Host+u.Path != "https://track.example/admin/login/woocommerce" {
+		t.Fatalf("plugin link %q (%v); want the app's /admin/login/woocommerce", out, err)
+	}
+	l, err := woocommerce.ParseAdminLink(u.Query())
+	if err != nil {
+		t.Fatalf("ParseAdminLink(%s): %v", out, err)
+	}
+	signed := time.Unix(1795608000, 0)
+	if err := l.Verify(`sek&"ret`, signed.Add(time.Minute)); err != nil {
+		t.Errorf("app rejected the plugin's link %s: %v", out, err)
+	}
+	if err := l.Verify("another secret", signed); err == nil {
+		t.Error("app accepted the plugin's link under another secret")
 	}
 }
 

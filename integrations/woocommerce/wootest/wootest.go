@@ -1,7 +1,8 @@
 // Package wootest is a fake WooCommerce store for tests: an httptest server
 // speaking the wc/v3 REST wire format (Basic auth, paging headers, orders,
 // notes, webhooks including disabled ones, core fulfillments) and helpers that
-// sign webhook deliveries exactly as WooCommerce does.
+// sign webhook deliveries exactly as WooCommerce does. NewTLSServer serves
+// the same over https, as a real store must for Basic auth.
 package wootest
 
 import (
@@ -113,6 +114,9 @@ type Server struct {
 	PingOnCreate bool
 	// Now stamps date_modified on webhooks; defaults to a fixed time.
 	Now func() time.Time
+	// AdminEmail is the store's "From" address (settings group email),
+	// which defaults to WordPress's admin_email.
+	AdminEmail string
 }
 
 type failure struct {
@@ -120,21 +124,37 @@ type failure struct {
 	retryAfter string
 }
 
-// NewServer starts a fake store that accepts key/secret and closes it when
-// the test ends.
+// NewServer starts a fake store over plain http (loopback only, as the app
+// allows for tests) that accepts key/secret, and closes it when the test
+// ends.
 func NewServer(t testing.TB, key, secret string) *Server {
 	t.Helper()
-	s := &Server{
+	s := newServer(key, secret)
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewTLSServer is NewServer over https with a self-signed certificate;
+// s.Client() trusts it.
+func NewTLSServer(t testing.TB, key, secret string) *Server {
+	t.Helper()
+	s := newServer(key, secret)
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newServer(key, secret string) *Server {
+	return &Server{
 		Key: key, Secret: secret,
 		orders:       map[int64]Order{},
 		webhooks:     map[int64]*Webhook{},
 		fulfillments: map[int64]json.RawMessage{},
 		nextID:       1000,
 		Now:          func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
+		AdminEmail:   "owner@shop.example",
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
-	return s
 }
 
 // AddOrder stores an order.
@@ -260,6 +280,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.addNote(w, r, parts[1])
 	case len(parts) == 3 && parts[0] == "orders" && parts[2] == "fulfillments" && r.Method == http.MethodGet:
 		s.listFulfillments(w, parts[1])
+	case len(parts) == 3 && parts[0] == "settings" && r.Method == http.MethodGet:
+		s.getSetting(w, parts[1], parts[2])
 	case len(parts) == 1 && parts[0] == "webhooks" && r.Method == http.MethodGet:
 		s.listWebhooks(w, r)
 	case len(parts) == 1 && parts[0] == "webhooks" && r.Method == http.MethodPost:
@@ -541,4 +563,21 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, rawID str
 	out := s.webhookJSON(h)
 	delete(s.webhooks, id)
 	writeJSON(w, http.StatusOK, out)
+}
+
+// getSetting answers GET /settings/{group}/{id} for the one setting the app
+// reads, in the shape of WC_REST_Setting_Options_Controller.
+func (s *Server) getSetting(w http.ResponseWriter, group, id string) {
+	if group != "email" || id != "woocommerce_email_from_address" {
+		writeError(w, http.StatusNotFound, "rest_setting_setting_invalid", "Invalid setting.")
+		return
+	}
+	s.mu.Lock()
+	email := s.AdminEmail
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": id, "label": `"From" address`, "description": "How the sender email appears in outgoing WooCommerce emails.",
+		"type": "email", "default": email, "tip": "How the sender email appears in outgoing WooCommerce emails.",
+		"value": email, "group_id": group,
+	})
 }

@@ -15,6 +15,7 @@ final class Ordertrack_Settings {
 	const OPTION     = 'ordertrack_settings';
 	const GROUP      = 'ordertrack';
 	const CAPABILITY = 'manage_woocommerce';
+	const OPEN_ADMIN = 'ordertrack_open_admin';
 
 	/**
 	 * Hooks the page into the admin.
@@ -22,6 +23,7 @@ final class Ordertrack_Settings {
 	public static function init() {
 		add_action( 'admin_menu', array( __CLASS__, 'add_page' ) );
 		add_action( 'admin_init', array( __CLASS__, 'register' ) );
+		add_action( 'admin_post_' . self::OPEN_ADMIN, array( __CLASS__, 'open_admin' ) );
 		// options.php checks manage_options unless told otherwise; shop managers run the store.
 		add_filter(
 			'option_page_capability_' . self::GROUP,
@@ -119,6 +121,26 @@ final class Ordertrack_Settings {
 	}
 
 	/**
+	 * Signs the user in to the ordertrack admin: a link signed with the shop
+	 * secret, made when the button is pressed so it is fresh, for users who
+	 * may manage WooCommerce and only from this page (WordPress nonce).
+	 */
+	public static function open_admin() {
+		if ( ! current_user_can( self::CAPABILITY ) ) {
+			wp_die( esc_html__( 'You do not have permission to open the ordertrack admin.', 'ordertrack' ), '', array( 'response' => 403 ) );
+		}
+		check_admin_referer( self::OPEN_ADMIN );
+		if ( ! self::configured() ) {
+			wp_die( esc_html__( 'Enter the ordertrack URL, shop key and shop secret first.', 'ordertrack' ), '', array( 'response' => 400 ) );
+		}
+		$s = self::get();
+		// The app is another host: wp_safe_redirect would refuse it.
+		// phpcs:ignore WordPress.Security.SafeRedirect.wp_redirect_wp_redirect
+		wp_redirect( Ordertrack_Signer::admin_link( $s['app_url'], $s['shop_key'], $s['shop_secret'], time(), bin2hex( random_bytes( 16 ) ) ) );
+		exit;
+	}
+
+	/**
 	 * Renders the settings form.
 	 */
 	public static function render() {
@@ -131,6 +153,9 @@ final class Ordertrack_Settings {
 			<h1><?php esc_html_e( 'ordertrack', 'ordertrack' ); ?></h1>
 			<p><?php esc_html_e( 'Copy these values from Settings → WooCommerce in your ordertrack dashboard.', 'ordertrack' ); ?></p>
 			<?php settings_errors( self::OPTION ); ?>
+			<?php if ( self::configured() ) : ?>
+				<p><a class="button button-primary" href="<?php echo esc_url( wp_nonce_url( admin_url( 'admin-post.php?action=' . self::OPEN_ADMIN ), self::OPEN_ADMIN ) ); ?>"><?php esc_html_e( 'Open ordertrack admin', 'ordertrack' ); ?></a></p>
+			<?php endif; ?>
 			<form method="post" action="<?php echo esc_url( admin_url( 'options.php' ) ); ?>">
 				<?php settings_fields( self::GROUP ); ?>
 				<table class="form-table" role="presentation">

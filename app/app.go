@@ -16,6 +16,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/storage"
@@ -39,7 +40,7 @@ type App struct {
 	senders  map[notify.Channel]Sender
 	outbox   Sender
 	pages    *trackpage.Renderer
-	lookups  lookupLimiter
+	lookups  throttle.Limiter
 
 	adminPages map[string]*template.Template
 	views      viewCache

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/nulfree"
 )
 
 // Errors classifying REST failures; check with errors.Is. Transient failures
@@ -136,7 +137,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, 
 		return nil, err
 	}
 	if out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
+		if err := nulfree.Unmarshal(raw, out); err != nil {
 			return nil, fmt.Errorf("%s %s: %w: %v", method, path, ErrMalformedPayload, err)
 		}
 	}

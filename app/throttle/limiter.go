@@ -72,7 +72,7 @@ func (l *Limiter) Take(now time.Time, keys ...Key) (Ticket, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, k := range keys {
-		if b, ok := l.buckets[k.Name]; ok && b.level(now) < 1 || !ok && k.Budget.Burst < 1 {
+		if b, ok := l.buckets[k.Name]; (ok && b.level(now) < 1) || (!ok && k.Budget.Burst < 1) {
 			return Ticket{}, false
 		}
 	}

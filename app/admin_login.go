@@ -7,12 +7,14 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -50,11 +52,14 @@ func (a *App) renderLoginForm(c echo.Context, status int, message, store string)
 	return loginPage.Execute(c.Response(), map[string]any{"Message": message, "Store": store})
 }
 
+// loginBudget allows a client 5 sign-in link requests, then one every 12 s.
+var loginBudget = throttle.Budget{Burst: 5, Every: 12 * time.Second}
+
 // adminLoginRequest queues an emailed sign-in link for the WooCommerce shop
 // at the typed address. The answer is the same whether or not that shop
 // exists; requests are throttled per client.
 func (a *App) adminLoginRequest(c echo.Context) error {
-	if !a.logins.allow(c.RealIP()) {
+	if _, ok := a.logins.Take(a.now(), throttle.Key{Name: "ip:" + c.RealIP(), Budget: loginBudget}); !ok {
 		return a.renderLoginForm(c, http.StatusTooManyRequests, "Too many requests from here; try again in a minute.", "")
 	}
 	store, err := woocommerce.NormalizeStoreURL(c.FormValue("store"))

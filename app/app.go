@@ -16,6 +16,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/egress"
@@ -40,8 +41,8 @@ type App struct {
 	senders  map[notify.Channel]Sender
 	outbox   Sender
 	pages    *trackpage.Renderer
-	lookups  lookupLimiter
-	logins   lookupLimiter // sign-in link requests per client IP
+	lookups  throttle.Limiter
+	logins   throttle.Limiter // sign-in link requests per client IP
 
 	adminPages map[string]*template.Template
 	views      viewCache

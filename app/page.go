@@ -11,12 +11,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
@@ -272,27 +271,6 @@ func (a *App) unsubscribe(c echo.Context) error {
 	return c.HTML(http.StatusOK, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribed</title><main style="font-family:system-ui;max-width:32rem;margin:3rem auto;padding:1rem"><h1>You are unsubscribed</h1><p>You will get no more delivery emails from this store. The tracking page still works: <a href="/t/`+c.Param("token")+`">see your order</a>.</p></main></html>`)
 }
 
-// lookupLimiter throttles order lookups per client IP, so the form cannot be
-// used to guess order numbers and emails.
-type lookupLimiter struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
-}
-
-func (l *lookupLimiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.m == nil || len(l.m) > 100000 {
-		l.m = map[string]*rate.Limiter{}
-	}
-	lim, ok := l.m[key]
-	if !ok {
-		lim = rate.NewLimiter(rate.Every(time.Minute/5), 5) // 5 tries, then one every 12 s
-		l.m[key] = lim
-	}
-	return lim.Allow()
-}
-
 // lookupForm shows the order-number + email form.
 func (a *App) lookupForm(c echo.Context) error {
 	return a.renderLookup(c, trackpage.LookupView{})
@@ -303,7 +281,8 @@ func (a *App) lookupForm(c echo.Context) error {
 func (a *App) lookup(c echo.Context) error {
 	v := trackpage.LookupView{OrderName: truncate(c.FormValue(trackpage.FieldOrder), 64), Contact: truncate(c.FormValue(trackpage.FieldContact), 128)}
 	shopDomain := c.QueryParam("shop")
-	if !a.lookups.allow(c.RealIP()) || !a.lookups.allow(shopDomain+"|"+c.RealIP()) {
+	ticket, ok := a.lookups.Take(a.now(), throttle.Lookup{Shop: shopDomain, Order: v.OrderName, Contact: v.Contact, Client: c.RealIP()}.Keys()...)
+	if !ok {
 		v.TooMany = true
 		return a.renderLookup(c, v)
 	}
@@ -313,6 +292,7 @@ func (a *App) lookup(c echo.Context) error {
 		v.NotFound = true
 		return a.renderLookup(c, v)
 	}
+	ticket.Refund() // only wrong guesses count
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
@@ -14,8 +15,8 @@ import (
 // appProxyLookup answers the theme block's lookup form, posted through
 // Shopify's app proxy: the proxy signature names the shop (cookies are
 // stripped, so it stands in for CSRF), and the answer renders inside the
-// theme. Wrong order and wrong contact read the same, and lookups are
-// rate-limited per IP and shop like /track.
+// theme. Wrong order and wrong contact read the same, and wrong guesses are
+// throttled per shop, order, contact and shopper (see throttle.Lookup).
 func (a *App) appProxyLookup(c echo.Context) error {
 	shopDomain, err := shopify.VerifyProxyQuery(a.cfg.ShopifyAPISecret, c.Request().URL.Query(), a.now())
 	if err != nil {
@@ -33,7 +34,14 @@ func (a *App) appProxyLookup(c echo.Context) error {
 		c.Response().WriteHeader(code)
 		return fn()
 	}
-	if !a.lookups.allow(c.RealIP()) || !a.lookups.allow(shopDomain+"|"+c.RealIP()) {
+	// Every proxy request comes from Shopify's few addresses, so the
+	// client is the signed customer id and the forwarded address, both
+	// counted only within this shop.
+	ticket, ok := a.lookups.Take(a.now(), throttle.Lookup{
+		Shop: shopDomain, Order: v.OrderName, Contact: v.Contact,
+		Customer: c.QueryParam("logged_in_customer_id"), Forwarded: shopify.ProxyClient(c.Request().Header, c.RealIP()),
+	}.Keys()...)
+	if !ok {
 		v.TooMany = true
 		return render(http.StatusTooManyRequests, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
 	}
@@ -42,6 +50,7 @@ func (a *App) appProxyLookup(c echo.Context) error {
 		v.NotFound = true
 		return render(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
 	}
+	ticket.Refund() // only wrong guesses count
 	if err != nil {
 		return err
 	}

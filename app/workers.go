@@ -80,7 +80,10 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 	default:
 		procErr = fmt.Errorf("%w: unknown platform %q", errMalformed, d.Platform)
 	}
-	if procErr != nil && !errors.Is(procErr, errMalformed) {
+	// A payload the database refuses (a data exception, a violated
+	// constraint) is refused again on every retry: keep it failed and
+	// replayable at once rather than retrying it for days.
+	if procErr != nil && !errors.Is(procErr, errMalformed) && !storage.Permanent(procErr) {
 		return procErr // transient: River retries with backoff
 	}
 	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

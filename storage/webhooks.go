@@ -89,7 +89,8 @@ func FinishDelivery(ctx context.Context, tx *gorm.DB, id int64, shopID *int64, p
 		upd["shop_id"] = *shopID
 	}
 	if procErr != nil {
-		upd["status"], upd["error"] = DeliveryFailed, procErr.Error()
+		// The reason may quote the refused text; text columns refuse NUL.
+		upd["status"], upd["error"] = DeliveryFailed, strings.ReplaceAll(procErr.Error(), "\x00", "")
 	}
 	if err := tx.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).Updates(upd).Error; err != nil {
 		return fmt.Errorf("finish webhook delivery %d: %w", id, err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/nulfree"
 )
 
 // ErrThrottled is wrapped in the *tracking.RetryableError returned when the
@@ -187,7 +188,7 @@ func (c *Client) Do(ctx context.Context, shop, query string, vars map[string]any
 		if out == nil {
 			return nil
 		}
-		if err := json.Unmarshal(resp.Data, out); err != nil {
+		if err := nulfree.Unmarshal(resp.Data, out); err != nil {
 			return fmt.Errorf("graphql %s: decode data: %w", shop, err)
 		}
 		return nil

@@ -1,13 +1,14 @@
 package shopify
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/ordertrack/ordertrack/integrations/nulfree"
 )
 
 // Webhook topics the app subscribes to (shopify.app.toml).
@@ -276,7 +277,7 @@ func (r restOrder) order() Order {
 }
 
 func decode(topic string, body []byte, v any) error {
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := nulfree.Unmarshal(body, v); err != nil {
 		return fmt.Errorf("decode %s payload: %w: %w", topic, ErrMalformedPayload, err)
 	}
 	return nil

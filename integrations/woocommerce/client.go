@@ -15,6 +15,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/egress"
+	"github.com/ordertrack/ordertrack/integrations/nulfree"
 )
 
 // Errors classifying REST failures; check with errors.Is. Transient failures
@@ -142,7 +143,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, 
 		return nil, err
 	}
 	if out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
+		if err := nulfree.Unmarshal(raw, out); err != nil {
 			return nil, fmt.Errorf("%s %s: %w: %v", method, path, ErrMalformedPayload, err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/ordertrack/ordertrack/integrations/nulfree"
 )
 
 // Fulfillment is a WooCommerce core order fulfillment (WooCommerce 10.2+,
@@ -48,7 +50,7 @@ type wireFulfillment struct {
 // DecodeFulfillments decodes the body of GET /orders/{id}/fulfillments.
 func DecodeFulfillments(body []byte) ([]Fulfillment, error) {
 	var ws []wireFulfillment
-	if err := json.Unmarshal(body, &ws); err != nil {
+	if err := nulfree.Unmarshal(body, &ws); err != nil {
 		return nil, fmt.Errorf("%w: decode fulfillments: %v", ErrMalformedPayload, err)
 	}
 	out := make([]Fulfillment, 0, len(ws))

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ordertrack/ordertrack/integrations/nulfree"
 )
 
 // TrackingMetaKey is the order meta where both the official Shipment Tracking
@@ -159,7 +161,7 @@ type wireMeta struct {
 // body or one element of GET /orders.
 func DecodeOrder(body []byte) (Order, error) {
 	var w wireOrder
-	if err := json.Unmarshal(body, &w); err != nil {
+	if err := nulfree.Unmarshal(body, &w); err != nil {
 		return Order{}, fmt.Errorf("%w: decode order: %v", ErrMalformedPayload, err)
 	}
 	id, err := flexInt(w.ID)
@@ -434,7 +436,7 @@ type Action struct {
 // DecodeAction decodes an action.* webhook body.
 func DecodeAction(body []byte) (Action, error) {
 	var a Action
-	if err := json.Unmarshal(body, &a); err != nil {
+	if err := nulfree.Unmarshal(body, &a); err != nil {
 		return Action{}, fmt.Errorf("%w: decode action: %v", ErrMalformedPayload, err)
 	}
 	if a.Name == "" {

@@ -292,3 +292,14 @@ func TestDecodeActionRejectsMalformedBodies(t *testing.T) {
 		t.Errorf("OrderID of an object arg: error = %v, want ErrMalformedPayload", err)
 	}
 }
+
+func TestDecodeOrderDropsNULCharacters(t *testing.T) {
+	body := wootest.Order{
+		ID: 1234, Billing: wootest.Address{FirstName: "An\x00a", Email: "ana@example.com\x00", Address1: "Rua\x00 A 1"},
+		Items: []wootest.Item{{ID: 7, Name: "Mu\x00g", Quantity: 1}},
+	}.JSON()
+	got := decode(t, body)
+	if got.Billing.FirstName != "Ana" || got.Billing.Email != "ana@example.com" || got.Billing.Address1 != "Rua A 1" || got.LineItems[0].Name != "Mug" {
+		t.Fatalf("DecodeOrder kept NUL: %q %q %q %q", got.Billing.FirstName, got.Billing.Email, got.Billing.Address1, got.LineItems[0].Name)
+	}
+}

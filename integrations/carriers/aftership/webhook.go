@@ -4,11 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/nulfree"
 )
 
 // SignatureHeader carries AfterShip's webhook signature: base64 of the
@@ -46,7 +46,7 @@ func (c *Client) ParseWebhook(body []byte) (Push, error) {
 		Event   string      `json:"event"`
 		Msg     trackingObj `json:"msg"`
 	}
-	if err := json.Unmarshal(body, &v); err != nil {
+	if err := nulfree.Unmarshal(body, &v); err != nil {
 		return Push{}, fmt.Errorf("%w: %w", ErrMalformedPush, err)
 	}
 	if v.EventID == "" || v.Msg.TrackingNumber == "" {

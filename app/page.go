@@ -36,8 +36,8 @@ func (a *App) trackPage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "private, no-store")
-	if done := c.QueryParam("done"); done != "" {
-		v.ActionDone = trackpage.ActionKind(done)
+	if done := trackpage.ActionKind(c.QueryParam("done")); validAction(done) {
+		v.ActionDone = done
 		c.Response().WriteHeader(http.StatusOK)
 		return a.pages.Render(c.Response(), v)
 	}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -217,7 +218,9 @@ func buildPage(v View) page {
 	if !v.Order.PlacedAt.IsZero() {
 		p.OrderDate = c.YearDate(v.Order.PlacedAt.In(loc))
 	}
-	if v.ActionDone != "" {
+	if slices.Contains(ActionKinds, v.ActionDone) {
+		// Only our own thanks, by key: the kind comes from the URL, and a
+		// crafted link must not put its words on the store's page.
 		p.Done = c.T("action." + string(v.ActionDone) + ".done")
 	}
 	for i, s := range v.Shipments {

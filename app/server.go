@@ -117,8 +117,9 @@ const errorPage = `<!doctype html><html><head><meta charset="utf-8"><meta name="
 
 func (a *App) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 
-// readyz answers 200 only when the database answers and its schema is
-// current, so Fly routes no traffic to a machine on an old schema.
+// readyz answers 200 only when the database answers, its schema is current
+// and it takes a write, so Fly routes no traffic to a machine on an old
+// schema or one that could not store what it accepts.
 func (a *App) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -128,6 +129,9 @@ func (a *App) readyz(c echo.Context) error {
 	ok, err := a.db.MigrationsCurrent(ctx)
 	if err != nil || !ok {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "migrations pending: run `ordertrack migrate`"})
+	}
+	if err := a.db.Heartbeat(ctx); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database cannot write", "error": err.Error()})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

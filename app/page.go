@@ -252,26 +252,6 @@ func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, sourc
 	return err
 }
 
-// unsubscribe honours the link in every email: no more email for this
-// shopper from this shop.
-func (a *App) unsubscribe(c echo.Context) error {
-	ctx := c.Request().Context()
-	ship, err := a.db.ShipmentByToken(ctx, c.Param("token"))
-	if err != nil {
-		return err
-	}
-	order, err := a.db.OrderByID(ctx, ship.OrderID)
-	if err != nil {
-		return err
-	}
-	if order.Email != "" {
-		if err := a.db.SetContact(ctx, &storage.Contact{ShopID: ship.ShopID, Channel: "email", Address: order.Email, OptedOut: true, Source: "unsubscribe_link"}); err != nil {
-			return err
-		}
-	}
-	return c.HTML(http.StatusOK, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribed</title><main style="font-family:system-ui;max-width:32rem;margin:3rem auto;padding:1rem"><h1>You are unsubscribed</h1><p>You will get no more delivery emails from this store. The tracking page still works: <a href="/t/`+c.Param("token")+`">see your order</a>.</p></main></html>`)
-}
-
 // lookupLimiter throttles order lookups per client IP, so the form cannot be
 // used to guess order numbers and emails.
 type lookupLimiter struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ordertrack/ordertrack/app/secure"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -40,6 +41,7 @@ func (a *App) newEcho() *echo.Echo {
 		// X-Frame-Options is left unset: the embedded admin sets a per-shop
 		// frame-ancestors CSP instead.
 	}))
+	e.Use(secure.HSTS(a.cfg.AppURL))
 	a.routes(e)
 	return e
 }
@@ -105,6 +107,7 @@ func (a *App) httpError(err error, c echo.Context) {
 		if ref, err := url.Parse(c.Request().Referer()); err == nil && ref.Host == c.Request().Host && ref.Path != "" {
 			back = fmt.Sprintf(`<p><a href="%s">Go back</a></p>`, html.EscapeString((&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String()))
 		}
+		secure.ErrorPage(c.Response().Header())
 		c.HTML(code, fmt.Sprintf(errorPage, html.EscapeString(msg), back))
 		return
 	}

@@ -22,8 +22,8 @@ const ContentTypeProxy = "application/liquid"
 // Renderer renders the tracking pages from the embedded templates. It is
 // safe for concurrent use.
 type Renderer struct {
-	page, lookup, proxy *template.Template
-	css                 template.CSS
+	page, lookup, proxy, unsubscribe *template.Template
+	css                              template.CSS
 }
 
 // New parses the embedded templates, stylesheet and locale files once.
@@ -39,7 +39,7 @@ func New() (*Renderer, error) {
 	for _, t := range []struct {
 		dst  **template.Template
 		name string
-	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}} {
+	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}, {&r.unsubscribe, "unsubscribe.html"}} {
 		tpl, err := template.New(t.name).ParseFS(templates.Pages, "pages/"+t.name, "pages/parts.html")
 		if err != nil {
 			return nil, fmt.Errorf("trackpage: parse %s: %w", t.name, err)

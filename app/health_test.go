@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,6 +51,63 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 			t.Fatalf("/readyz with the database closed = %d; want 503", code)
 		}
 	})
+}
+
+// TestReadyzFailsWhenTheDatabaseCannotWrite makes the database refuse
+// writes while it still answers reads (Postgres: the database's
+// default_transaction_read_only, as on a replica or after an operator's
+// emergency switch; SQLite: query_only, as on a read-only or full volume):
+// the machine must leave the load balancer, and come back once writes work.
+func TestReadyzFailsWhenTheDatabaseCannotWrite(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		readOnly := func(on bool) {
+			if _, err := a.db.SQL.Exec("PRAGMA query_only = " + strconv.FormatBool(on)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a.db.Dialect == storage.Postgres {
+			readOnly = postgresReadOnly(t, url)
+		}
+		if code, body := getBody(t, base+"/readyz"); code != http.StatusOK {
+			t.Fatalf("/readyz = %d %s; want 200 before", code, body)
+		}
+		readOnly(true)
+		waitUntil(t, "/readyz to report that the database cannot write", func() bool {
+			code, body := getBody(t, base+"/readyz")
+			return code == http.StatusServiceUnavailable && strings.Contains(body, "database cannot write")
+		})
+		readOnly(false)
+		waitUntil(t, "/readyz to recover once writes work", func() bool {
+			code, _ := getBody(t, base+"/readyz")
+			return code == http.StatusOK
+		})
+	})
+}
+
+// postgresReadOnly switches the test database's default transaction mode
+// and ends the app's sessions, so its pool reconnects under the new default.
+// It keeps its own session, opened before the switch, to switch back.
+func postgresReadOnly(t *testing.T, url string) func(on bool) {
+	t.Helper()
+	adm, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adm.SetMaxOpenConns(1)
+	t.Cleanup(func() { adm.Close() })
+	var name string
+	if err := adm.QueryRow("SELECT current_database()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	return func(on bool) {
+		if _, err := adm.Exec(fmt.Sprintf("ALTER DATABASE %q SET default_transaction_read_only = %t", name, on)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := adm.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {

@@ -291,11 +291,11 @@ func (a *App) compose(ctx context.Context, m messageContext, trig tracking.Trigg
 	for k, v := range stored {
 		overrides[notify.Part(k)] = v
 	}
-	return a.renderer.Compose(ctx, trig, ch, overrides, a.messageData(ctx, m))
+	return a.renderer.Compose(ctx, trig, ch, overrides, a.messageData(ctx, m, ch))
 }
 
-// messageData binds what templates may read.
-func (a *App) messageData(ctx context.Context, m messageContext) notify.Data {
+// messageData binds what templates may read in a message on channel ch.
+func (a *App) messageData(ctx context.Context, m messageContext, ch notify.Channel) notify.Data {
 	st := m.shop.Settings.V
 	items := make([]notify.LineItem, 0, len(m.order.LineItems.V))
 	for _, li := range m.order.LineItems.V {
@@ -319,7 +319,7 @@ func (a *App) messageData(ctx context.Context, m messageContext) notify.Data {
 			ETA: notify.ETA{Window: eta.Window, Source: eta.Source, ChangedFrom: a.previousETA(ctx, m.ship)},
 		},
 		TrackingURL:    a.trackingURL(m.ship),
-		UnsubscribeURL: a.cfg.AppURL + "/t/" + m.ship.PublicToken + "/unsubscribe",
+		UnsubscribeURL: a.unsubscribeURL(m.ship, ch),
 		ActionURL:      a.trackingURL(m.ship) + "#actions",
 	}
 	if m.ship.DeliveredAt != nil {

@@ -118,7 +118,13 @@ func sendgridKey(t *testing.T) (*ecdsa.PrivateKey, string) {
 // timestamp + body, ASN.1 DER, base64) and posts it.
 func postSendGrid(t *testing.T, base string, key *ecdsa.PrivateKey, body string) int {
 	t.Helper()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return postSendGridSignedAt(t, base, key, body, time.Now())
+}
+
+// postSendGridSignedAt is postSendGrid with the signature's timestamp.
+func postSendGridSignedAt(t *testing.T, base string, key *ecdsa.PrivateKey, body string, at time.Time) int {
+	t.Helper()
+	ts := strconv.FormatInt(at.Unix(), 10)
 	digest := sha256.Sum256([]byte(ts + body))
 	sig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
 	if err != nil {
@@ -250,7 +256,7 @@ func TestSendGridUnsubscribeOptsTheShopperOut(t *testing.T) {
 
 func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
-		_, pub := sendgridKey(t)
+		key, pub := sendgridKey(t)
 		otherKey, _ := sendgridKey(t)
 		a, base := startApp(t, dbURL, func() Config { c := twilioConfig(); c.SendGridPublicKey = pub; return c }())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
@@ -259,6 +265,11 @@ func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 
 		if code := postSendGrid(t, base, otherKey, "["+sendgridEvent(email, "delivered", "")+"]"); code != http.StatusUnauthorized {
 			t.Errorf("SendGrid event signed with another key: status %d; want 401", code)
+		}
+		// A genuine request captured and replayed later: the signature is
+		// SendGrid's, but it was made 11 minutes ago.
+		if code := postSendGridSignedAt(t, base, key, "["+sendgridEvent(email, "delivered", "")+"]", time.Now().Add(-11*time.Minute)); code != http.StatusUnauthorized {
+			t.Errorf("SendGrid event signed 11 minutes ago: status %d; want 401", code)
 		}
 		unsigned, _ := http.Post(base+"/webhooks/messaging/sendgrid", "application/json", strings.NewReader("["+sendgridEvent(email, "open", "")+"]"))
 		unsigned.Body.Close()

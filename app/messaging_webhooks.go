@@ -26,7 +26,12 @@ func (a *App) sendgridEvents(c echo.Context) error {
 		return fmt.Errorf("read sendgrid events: %w", err)
 	}
 	h := c.Request().Header
-	if err := sendgrid.VerifyEvent(a.cfg.SendGridPublicKey, body, h.Get(sendgrid.SignatureHeader), h.Get(sendgrid.TimestampHeader)); err != nil {
+	err = sendgrid.VerifyEvent(a.cfg.SendGridPublicKey, body, h.Get(sendgrid.SignatureHeader), h.Get(sendgrid.TimestampHeader), a.now())
+	if errors.Is(err, sendgrid.ErrStaleEvent) {
+		a.metrics.Webhooks.WithLabelValues("sendgrid", "stale").Inc()
+		return echo.NewHTTPError(http.StatusUnauthorized, "signature timestamp outside the 10-minute window")
+	}
+	if err != nil {
 		a.metrics.Webhooks.WithLabelValues("sendgrid", "bad_signature").Inc()
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid signature")
 	}

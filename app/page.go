@@ -35,8 +35,8 @@ func (a *App) trackPage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "private, no-store")
-	if done := c.QueryParam("done"); done != "" {
-		v.ActionDone = trackpage.ActionKind(done)
+	if done := trackpage.ActionKind(c.QueryParam("done")); validAction(done) {
+		v.ActionDone = done
 		c.Response().WriteHeader(http.StatusOK)
 		return a.pages.Render(c.Response(), v)
 	}
@@ -249,26 +249,6 @@ func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, sourc
 		a.noteShopperAction(ctx, s, kind, source, details)
 	}
 	return err
-}
-
-// unsubscribe honours the link in every email: no more email for this
-// shopper from this shop.
-func (a *App) unsubscribe(c echo.Context) error {
-	ctx := c.Request().Context()
-	ship, err := a.db.ShipmentByToken(ctx, c.Param("token"))
-	if err != nil {
-		return err
-	}
-	order, err := a.db.OrderByID(ctx, ship.OrderID)
-	if err != nil {
-		return err
-	}
-	if order.Email != "" {
-		if err := a.db.SetContact(ctx, &storage.Contact{ShopID: ship.ShopID, Channel: "email", Address: order.Email, OptedOut: true, Source: "unsubscribe_link"}); err != nil {
-			return err
-		}
-	}
-	return c.HTML(http.StatusOK, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribed</title><main style="font-family:system-ui;max-width:32rem;margin:3rem auto;padding:1rem"><h1>You are unsubscribed</h1><p>You will get no more delivery emails from this store. The tracking page still works: <a href="/t/`+c.Param("token")+`">see your order</a>.</p></main></html>`)
 }
 
 // lookupForm shows the order-number + email form.

@@ -131,6 +131,7 @@ func (s emailSender) Send(ctx context.Context, n *storage.Notification, msg noti
 	id, err := s.c.Send(ctx, sendgrid.Email{
 		MessageID: strconv.FormatInt(n.ID, 10), FromEmail: s.from, To: n.Recipient,
 		Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Categories: []string{"ordertrack", n.Trigger},
+		UnsubscribeURL: msg.UnsubscribeURL,
 	})
 	return id, classify(err)
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app/secure"
 )
 
 // routes lists every HTTP surface in one place.
@@ -30,12 +32,16 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/webhooks/messaging/twilio/gather", a.twilioGather)
 
 	// Shoppers: signed links, lookup, the storefront's app proxy, JSON for
-	// extensions and the WooCommerce plugin.
-	e.GET("/t/:token", a.trackPage)
-	e.POST("/t/:token/actions", a.trackAction)
-	e.GET("/t/:token/unsubscribe", a.unsubscribe)
-	e.GET("/track", a.lookupForm)
-	e.POST("/track", a.lookup)
+	// extensions and the WooCommerce plugin. The pages take a strict CSP;
+	// the app proxy's answer is rendered inside the shop's theme, whose
+	// scripts such a policy would block.
+	page := secure.ShopperPages(a.cfg.AppURL)
+	e.GET("/t/:token", a.trackPage, page)
+	e.POST("/t/:token/actions", a.trackAction, page)
+	e.GET("/t/:token/unsubscribe", a.unsubscribeForm, page)
+	e.POST("/t/:token/unsubscribe", a.unsubscribe, page)
+	e.GET("/track", a.lookupForm, page)
+	e.POST("/track", a.lookup, page)
 	e.GET("/apps/track", a.appProxy)
 	e.POST("/apps/track", a.appProxyLookup)
 	e.GET("/api/track/:token", a.trackJSON)

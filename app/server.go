@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ordertrack/ordertrack/app/secure"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -40,6 +41,7 @@ func (a *App) newEcho() *echo.Echo {
 		// X-Frame-Options is left unset: the embedded admin sets a per-shop
 		// frame-ancestors CSP instead.
 	}))
+	e.Use(secure.HSTS(a.cfg.AppURL))
 	a.routes(e)
 	return e
 }
@@ -105,6 +107,7 @@ func (a *App) httpError(err error, c echo.Context) {
 		if ref, err := url.Parse(c.Request().Referer()); err == nil && ref.Host == c.Request().Host && ref.Path != "" {
 			back = fmt.Sprintf(`<p><a href="%s">Go back</a></p>`, html.EscapeString((&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String()))
 		}
+		secure.ErrorPage(c.Response().Header())
 		c.HTML(code, fmt.Sprintf(errorPage, html.EscapeString(msg), back))
 		return
 	}
@@ -117,8 +120,9 @@ const errorPage = `<!doctype html><html><head><meta charset="utf-8"><meta name="
 
 func (a *App) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 
-// readyz answers 200 only when the database answers and its schema is
-// current, so Fly routes no traffic to a machine on an old schema.
+// readyz answers 200 only when the database answers, its schema is current
+// and it takes a write, so Fly routes no traffic to a machine on an old
+// schema or one that could not store what it accepts.
 func (a *App) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -128,6 +132,9 @@ func (a *App) readyz(c echo.Context) error {
 	ok, err := a.db.MigrationsCurrent(ctx)
 	if err != nil || !ok {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "migrations pending: run `ordertrack migrate`"})
+	}
+	if err := a.db.Heartbeat(ctx); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database cannot write", "error": err.Error()})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

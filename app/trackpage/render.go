@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -21,8 +22,8 @@ const ContentTypeProxy = "application/liquid"
 // Renderer renders the tracking pages from the embedded templates. It is
 // safe for concurrent use.
 type Renderer struct {
-	page, lookup, proxy *template.Template
-	css                 template.CSS
+	page, lookup, proxy, unsubscribe *template.Template
+	css                              template.CSS
 }
 
 // New parses the embedded templates, stylesheet and locale files once.
@@ -38,7 +39,7 @@ func New() (*Renderer, error) {
 	for _, t := range []struct {
 		dst  **template.Template
 		name string
-	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}} {
+	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}, {&r.unsubscribe, "unsubscribe.html"}} {
 		tpl, err := template.New(t.name).ParseFS(templates.Pages, "pages/"+t.name, "pages/parts.html")
 		if err != nil {
 			return nil, fmt.Errorf("trackpage: parse %s: %w", t.name, err)
@@ -217,7 +218,9 @@ func buildPage(v View) page {
 	if !v.Order.PlacedAt.IsZero() {
 		p.OrderDate = c.YearDate(v.Order.PlacedAt.In(loc))
 	}
-	if v.ActionDone != "" {
+	if slices.Contains(ActionKinds, v.ActionDone) {
+		// Only our own thanks, by key: the kind comes from the URL, and a
+		// crafted link must not put its words on the store's page.
 		p.Done = c.T("action." + string(v.ActionDone) + ".done")
 	}
 	for i, s := range v.Shipments {

@@ -307,6 +307,24 @@ func TestActionDoneThanksTheShopper(t *testing.T) {
 	}
 }
 
+func TestActionDoneShowsOnlyOurOwnThanks(t *testing.T) {
+	r := newRenderer(t)
+	for _, done := range []ActionKind{
+		"<script>alert(1)</script>",
+		"Your parcel is held: call 0800 666 999 and pay the fee",
+		"action.reschedule", "reschedule.done", " reschedule",
+	} {
+		t.Run(string(done), func(t *testing.T) {
+			v := inTransit(t)
+			v.ActionDone = done
+			page := render(t, r, v)
+			if strings.Contains(page, `class="ot-flash"`) || strings.Contains(page, "alert(1)") || strings.Contains(page, "666 999") {
+				t.Errorf("?done=%q put text on the page:\n%s", done, page)
+			}
+		})
+	}
+}
+
 func TestMultipleShipmentsLeadWithTheMostUrgent(t *testing.T) {
 	r := newRenderer(t)
 	page := render(t, r, bigOrder(t))

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,12 +24,23 @@ const (
 // the configured key, or was altered on the way.
 var ErrInvalidSignature = errors.New("sendgrid: invalid event webhook signature")
 
+// EventWindow is how far an event's signed timestamp may be from now. The
+// signature covers the timestamp, so the window keeps a captured request
+// from being replayed later.
+const EventWindow = 10 * time.Minute
+
+// ErrStaleEvent means a genuinely signed request was signed more than
+// EventWindow from now: a replay, or a clock far off.
+var ErrStaleEvent = errors.New("sendgrid: event webhook timestamp outside the accepted window")
+
 // VerifyEvent checks the Signed Event Webhook: signature is the base64 DER
 // ECDSA signature over sha256(timestamp + body), made with the key whose
-// public half publicKeyBase64 (as shown in SendGrid's settings) holds. body
-// must be the raw request body, byte for byte. It returns ErrInvalidSignature
-// for a bad or missing signature and another error for an unusable key.
-func VerifyEvent(publicKeyBase64 string, body []byte, signature, timestamp string) error {
+// public half publicKeyBase64 (as shown in SendGrid's settings) holds, and
+// timestamp (Unix seconds) is within EventWindow of now. body must be the raw
+// request body, byte for byte. It returns ErrInvalidSignature for a bad or
+// missing signature, ErrStaleEvent for an old or future timestamp, and
+// another error for an unusable key.
+func VerifyEvent(publicKeyBase64 string, body []byte, signature, timestamp string, now time.Time) error {
 	key, err := parsePublicKey(publicKeyBase64)
 	if err != nil {
 		return err
@@ -42,6 +54,13 @@ func VerifyEvent(publicKeyBase64 string, body []byte, signature, timestamp strin
 	}
 	if !ok {
 		return ErrInvalidSignature
+	}
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: timestamp %q is not Unix seconds", ErrInvalidSignature, timestamp)
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > EventWindow || d < -EventWindow {
+		return fmt.Errorf("%w: signed at %s, %s from now", ErrStaleEvent, time.Unix(sec, 0).UTC().Format(time.RFC3339), d.Round(time.Second))
 	}
 	return nil
 }

@@ -54,12 +54,15 @@ const eventsBody = `[
   {"email":"dee@example.com","timestamp":1700000500,"event":"processed","sg_event_id":"cHJvY2Vzc2Vk","sg_message_id":"ccc333.filter0004.0"}
 ]`
 
+// signedAt is the time the tests' requests are signed at, "1700000600".
+var signedAt = time.Unix(1700000600, 0)
+
 func TestVerifyEventAcceptsSendGridSignature(t *testing.T) {
 	k := newWebhookKey(t)
 	body := []byte(eventsBody)
 	ts := "1700000600"
 
-	if err := VerifyEvent(k.publicB64, body, k.sign(t, ts, body), ts); err != nil {
+	if err := VerifyEvent(k.publicB64, body, k.sign(t, ts, body), ts, signedAt); err != nil {
 		t.Fatalf("VerifyEvent on a genuine signature: %v", err)
 	}
 }
@@ -87,9 +90,34 @@ func TestVerifyEventRejectsForgeries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := VerifyEvent(k.publicB64, tt.body, tt.signature, tt.timestamp)
+			err := VerifyEvent(k.publicB64, tt.body, tt.signature, tt.timestamp, signedAt)
 			if !errors.Is(err, ErrInvalidSignature) {
 				t.Errorf("VerifyEvent = %v, want ErrInvalidSignature", err)
+			}
+		})
+	}
+}
+
+func TestVerifyEventRejectsOldAndFutureTimestamps(t *testing.T) {
+	k := newWebhookKey(t)
+	body := []byte(eventsBody)
+	tests := []struct {
+		name string
+		now  time.Time
+		want error
+	}{
+		{"just signed", signedAt.Add(time.Second), nil},
+		{"ten minutes later", signedAt.Add(EventWindow), nil},
+		{"ten minutes and a second later", signedAt.Add(EventWindow + time.Second), ErrStaleEvent},
+		{"replayed a day later", signedAt.Add(24 * time.Hour), ErrStaleEvent},
+		{"signed eleven minutes ahead of our clock", signedAt.Add(-11 * time.Minute), ErrStaleEvent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := "1700000600"
+			err := VerifyEvent(k.publicB64, body, k.sign(t, ts, body), ts, tt.now)
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Errorf("VerifyEvent at %s = %v, want %v", tt.now.Sub(signedAt), err, tt.want)
 			}
 		})
 	}
@@ -114,7 +142,7 @@ func TestVerifyEventReportsUnusableKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := VerifyEvent(tt.key, []byte("[]"), "c2ln", "1")
+			err := VerifyEvent(tt.key, []byte("[]"), "c2ln", "1", signedAt)
 			if err == nil || errors.Is(err, ErrInvalidSignature) {
 				t.Errorf("VerifyEvent = %v, want a key error", err)
 			}

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// TestTemplateOverLimitsAtSendFailsItsMessage saves a template that renders
+// fine for the editor's sample order (#1042) and runs away on any other.
+// At send time the message fails for good with the limit as its reason, and
+// no render is left running in the worker (before, each such message left
+// one behind, burning CPU long after its 2 s deadline).
+func TestTemplateOverLimitsAtSendFailsItsMessage(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, _ := startApp(t, dbURL, Config{})
+		ctx := context.Background()
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		src := `{% if order.name != "#1042" %}{% for i in (1..100000000) %}{% assign k = i %}{% endfor %}{% endif %}Order {{ order.name }} is out for delivery.`
+		if err := a.renderer.Validate(ctx, notify.PartSMS, "en", src); err != nil {
+			t.Fatalf("Validate on the sample order = %v, want nil", err)
+		}
+		if _, err := a.db.Scope(fx.shop.ID).SaveTemplates(ctx, "out_for_delivery", "en", map[string]string{"sms": src}); err != nil {
+			t.Fatal(err)
+		}
+		n := logMessage(t, a, fx.ships[0], "out_for_delivery", "sms", storage.NotificationScheduled, shopperPhone, 0)
+		if _, err := a.jobs.Insert(ctx, jobs.SendArgs{NotificationID: n.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var got *storage.Notification
+		waitUntil(t, "the message to leave scheduled", func() bool {
+			got = reload(t, a, n.ID)
+			return got.Status != storage.NotificationScheduled
+		})
+		if got.Status != storage.NotificationFailed || !strings.Contains(got.Error, "steps") || got.Attempts != 0 {
+			t.Fatalf("message: status %q, error %q, %d attempts; want failed before any attempt, with the step limit as the reason", got.Status, got.Error, got.Attempts)
+		}
+		if n := liquidGoroutines(); n != 0 {
+			t.Errorf("%d goroutines still rendering a template after the send job failed the message, want 0", n)
+		}
+	})
+}
+
+// liquidGoroutines counts the goroutines, other than the caller, with the
+// template engine on their stack.
+func liquidGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for i, g := range strings.Split(string(buf), "\n\n") {
+		if i > 0 && strings.Contains(g, "github.com/osteele/liquid/") {
+			n++
+		}
+	}
+	return n
+}

@@ -108,6 +108,41 @@ func TestHostileTemplatesStopAtALimit(t *testing.T) {
 	}
 }
 
+// TestConcurrentRendersKeepTheirOwnBudgets renders hostile and ordinary
+// templates at once through one engine: each render is charged to its own
+// budget (an engine instance serves one render at a time), so the hostile
+// ones fail and the ordinary ones are untouched.
+func TestConcurrentRendersKeepTheirOwnBudgets(t *testing.T) {
+	e := New(Config{})
+	const ok = `{% for li in order.line_items %}{% cycle "a", "b" %}{{ li.title | upcase }}{% endfor %}`
+	const hostile = `{% for i in (1..100000000) %}{% assign k = i | plus: 1 %}{% endfor %}`
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			if i%2 == 0 {
+				out, err := e.Render(context.Background(), "ok", ok, vars(), Options{})
+				if err == nil && out != "aMUGbTEA" {
+					err = errors.New("ordinary render gave " + out)
+				}
+				errs <- err
+				return
+			}
+			_, err := e.Render(context.Background(), "hostile", hostile, vars(), Options{})
+			if !errors.Is(err, ErrLimit) {
+				err = errors.New("hostile render was not stopped")
+			} else {
+				err = nil
+			}
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 // TestLimitErrorsNameTheLine checks that a template stopped by a limit says
 // where: the merchant fixes that line.
 func TestLimitErrorsNameTheLine(t *testing.T) {

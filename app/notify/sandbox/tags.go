@@ -273,10 +273,7 @@ func loopTag(table bool) render.BlockCompiler {
 			if err != nil {
 				return err
 			}
-			seq, err := sequence(v)
-			if err != nil {
-				return err
-			}
+			seq := sequence(v)
 			from, to, err := bounds(ctx, loop, seq.Len())
 			if err != nil {
 				return err
@@ -428,26 +425,26 @@ func (p pairs) Index(i int) any { return []any{p[i][0], p[i][1]} }
 
 // sequence is what a loop over v walks: a list's items, a map's [key,
 // value] pairs in key order, nothing for anything else.
-func sequence(v any) (iterable, error) {
+func sequence(v any) iterable {
 	if s, ok := v.(iterable); ok {
-		return s, nil
+		return s
 	}
 	if v == nil {
-		return pairs(nil), nil
+		return pairs(nil)
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.Array, reflect.Slice:
-		return reflectSeq(rv), nil
+		return reflectSeq(rv)
 	case reflect.Map:
 		ps := make(pairs, 0, rv.Len())
 		for it := rv.MapRange(); it.Next(); {
 			ps = append(ps, [2]any{it.Key().Interface(), it.Value().Interface()})
 		}
 		slices.SortFunc(ps, func(a, b [2]any) int { return strings.Compare(fmt.Sprint(a[0]), fmt.Sprint(b[0])) })
-		return ps, nil
+		return ps
 	}
-	return pairs(nil), nil
+	return pairs(nil)
 }
 
 // weight is the number of nodes in a body, nested bodies included: what

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -272,5 +273,25 @@ func TestTemplateErrorsKeepTheirLine(t *testing.T) {
 				t.Errorf("Render = %#v, want line %d saying %q", err, tt.line, tt.want)
 			}
 		})
+	}
+}
+
+// TestCompiledTemplatesStayWithinTheCacheBound previews a hundred distinct
+// 20 KB templates, as merchants typing in the editor would: the cache of
+// compiled templates keeps at most maxCached bytes of source.
+func TestCompiledTemplatesStayWithinTheCacheBound(t *testing.T) {
+	e := New(Config{})
+	for i := range 100 {
+		src := fmt.Sprintf("%d %s", i, strings.Repeat("{{ shop.name }}", 20<<10/15))
+		if _, err := e.Render(context.Background(), "t", src, vars(), Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := 0
+	for k := range e.cache {
+		total += len(k)
+	}
+	if total != e.cached || total > maxCached || len(e.cache) == 0 {
+		t.Errorf("cache holds %d templates, %d bytes of source (counted %d); want some, at most %d bytes", len(e.cache), total, e.cached, maxCached)
 	}
 }

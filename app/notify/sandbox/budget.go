@@ -61,13 +61,12 @@ var DefaultLimits = Limits{
 // once a charge fails every later one fails with the same error, so a
 // template cannot carry on after an error the engine happens to swallow.
 type budget struct {
-	// ctx is the render's: parent with the Timeout.
-	ctx, parent context.Context
-	deadline    time.Time
-	lim         Limits
-	steps       int
-	bytes       int
-	err         error
+	ctx      context.Context // the caller's
+	deadline time.Time       // the render's own, Timeout after it started
+	lim      Limits
+	steps    int
+	bytes    int
+	err      error
 }
 
 func (b *budget) fail(err error) error {
@@ -81,14 +80,14 @@ func (b *budget) check() error {
 	if b.err != nil {
 		return b.err
 	}
-	if err := b.parent.Err(); err != nil {
+	if err := b.ctx.Err(); err != nil {
 		// The caller gave up: not the template's fault.
 		return b.fail(err)
 	}
-	// The clock is read rather than waiting for the context's timer to
-	// fire, so a render stops at its first step past the deadline even
-	// when the timer is late.
-	if b.ctx.Err() != nil || !time.Now().Before(b.deadline) {
+	// The clock is read at every step rather than waiting for a timer, so
+	// the render stops at its first step past the deadline, and no timer
+	// or goroutine outlives it.
+	if !time.Now().Before(b.deadline) {
 		return b.fail(fmt.Errorf("%w: template did not finish rendering within %s: %w", ErrLimit, b.lim.Timeout, context.DeadlineExceeded))
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/osteele/liquid/filters"
 	"github.com/osteele/liquid/parser"
@@ -150,10 +151,7 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 	if err != nil {
 		return "", err
 	}
-	rctx, cancel := context.WithTimeout(ctx, e.lim.Timeout)
-	defer cancel()
-	deadline, _ := rctx.Deadline()
-	b := &budget{ctx: rctx, parent: ctx, deadline: deadline, lim: e.lim}
+	b := &budget{ctx: ctx, deadline: time.Now().Add(e.lim.Timeout), lim: e.lim}
 	in.budget, in.env = b, opts.Env
 	defer func() { in.budget, in.env = nil, nil }()
 

@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -117,11 +118,28 @@ type dateFormatter struct {
 }
 
 func newDateFormatter(locale, timeZone string) dateFormatter {
-	loc, err := time.LoadLocation(timeZone)
+	loc, err := loadZone(timeZone)
 	if err != nil || timeZone == "" {
 		loc = time.UTC
 	}
 	return dateFormatter{lang: Language(locale), loc: loc}
+}
+
+// zones caches the time zones messages were rendered in: loading one reads
+// and parses the zone database, which cost more than rendering the message.
+// Only zones that exist are kept, so the cache is bounded by the database.
+var zones sync.Map // name → *time.Location
+
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // format renders t in one of the named styles; unknown styles are the long date.

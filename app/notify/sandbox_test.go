@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -39,29 +40,81 @@ func TestValidateReportsErrorLine(t *testing.T) {
 	}
 }
 
+// TestValidateRejectsExpensiveTemplates renders templates that exhaust CPU
+// or memory on the sample order, including the ones that got past the old
+// checks of the source text ({% endfor %} hidden in a comment, loops over
+// split lists, renders that only assign): each is rejected on the line
+// where it ran over a limit, allocating at most 64 MB, and leaves no render
+// running once Validate has returned.
 func TestValidateRejectsExpensiveTemplates(t *testing.T) {
+	xs := strings.TrimSuffix(strings.Repeat("x,", 1000), ",")
 	tests := []struct {
 		name     string
 		src      string
 		wantLine int
 		wantMsg  string
 	}{
-		{"huge literal range", "x\n{% for i in (1..1000000) %}{% endfor %}", 2, "larger than 100"},
-		{"range bound from a variable", "{% for i in (1..order.number) %}{% endfor %}", 1, "numbers"},
-		{"loops nested three deep", "{% for a in (1..2) %}\n{% for b in (1..2) %}\n{% for c in (1..2) %}{% endfor %}{% endfor %}{% endfor %}", 3, "nested"},
-		{"capture could grow without output", "ok\n{% capture s %}{{ s }}{{ s }}{% endcapture %}", 2, "capture"},
+		{"huge literal range", "x\n{% for i in (1..1000000) %}{% endfor %}", 2, "steps"},
+		{"endfor hidden in a comment", "{% for a in (1..100) %}{% comment %}{% endfor %}{% endcomment %}\n{% for b in (1..100) %}{% comment %}{% endfor %}{% endcomment %}{% for c in (1..100) %}{% for d in (1..100) %}{% assign k = d %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}", 2, "steps"},
+		{"loops over split lists", "{% assign xs = '" + xs + "' | split: ',' %}\n{% for a in xs %}{% for b in xs %}{% assign k = b %}{% endfor %}{% endfor %}", 2, "steps"},
+		{"url_encode growth", "{% assign s = '%%%%%%%%' %}" + strings.Repeat("\n{% assign s = s | url_encode | replace: '2', '%' | replace: '5', '%' %}", 20), 9, "too large"},
+		{"split and sort a long string", "{% assign s = order.name | append: '0123456789' %}" + strings.Repeat("{% assign s = s | append: s %}", 10) + "\n{{ s | split: '' | sort | join: '' }}", 2, "list too large"},
 		{"oversized source", strings.Repeat("a", MaxTemplateBytes+1), 0, "limit"},
 	}
 	var r Renderer
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := r.Validate(context.Background(), PartEmailText, "en", tt.src)
+			var err error
+			alloc, left := measureRender(func() { err = r.Validate(context.Background(), PartEmailText, "en", tt.src) })
 			var te *TemplateError
-			if !errors.As(err, &te) {
-				t.Fatalf("Validate = %v, want a *TemplateError", err)
+			if !errors.As(err, &te) || !errors.Is(err, ErrTooExpensive) {
+				t.Fatalf("Validate = %v, want a *TemplateError for a template too expensive", err)
 			}
 			if te.Line != tt.wantLine || !strings.Contains(te.Message, tt.wantMsg) {
 				t.Errorf("got line %d %q, want line %d containing %q", te.Line, te.Message, tt.wantLine, tt.wantMsg)
+			}
+			if alloc > 64<<20 {
+				t.Errorf("Validate allocated %d MB, want at most 64 MB", alloc>>20)
+			}
+			if left != 0 {
+				t.Errorf("%d renders still running after Validate returned, want 0", left)
+			}
+		})
+	}
+}
+
+// measureRender runs f and returns the bytes allocated meanwhile and the
+// goroutines still running the template engine once it has returned.
+func measureRender(f func()) (alloc uint64, rendering int) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for i, g := range strings.Split(string(buf), "\n\n") {
+		if i > 0 && strings.Contains(g, "github.com/osteele/liquid/") {
+			rendering++
+		}
+	}
+	return after.TotalAlloc - before.TotalAlloc, rendering
+}
+
+// TestValidateAcceptsWhatTheLimitsAllow: what the old checks of the source
+// text refused without need (capture, a range bound from a variable, three
+// nested loops) is accepted when it renders within the limits.
+func TestValidateAcceptsWhatTheLimitsAllow(t *testing.T) {
+	tests := []struct{ name, src string }{
+		{"range bound from a variable", "{% assign n = order.line_items | size %}{% for i in (1..n) %}{{ i }}{% endfor %}"},
+		{"loops nested three deep", "{% for a in (1..5) %}{% for b in (1..5) %}{% for c in (1..5) %}{{ c }}{% endfor %}{% endfor %}{% endfor %}"},
+		{"capture", "{% capture s %}{{ shop.name }} {{ order.name }}{% endcapture %}{{ s | upcase }}"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := r.Validate(context.Background(), PartEmailText, "en", tt.src); err != nil {
+				t.Errorf("Validate = %v, want nil", err)
 			}
 		})
 	}

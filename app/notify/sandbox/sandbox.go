@@ -1,0 +1,277 @@
+// Package sandbox renders untrusted Liquid templates within limits: steps,
+// memory, output size and time are counted while the template runs, and the
+// render stops at the first step over a limit, on the caller's goroutine.
+//
+// It builds on github.com/osteele/liquid's parser, expressions and standard
+// filters, but defines every tag itself and wraps every filter: the library
+// passes filters no context, so each engine instance is bound to one render
+// at a time and instances are pooled.
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/osteele/liquid/filters"
+	"github.com/osteele/liquid/parser"
+	"github.com/osteele/liquid/render"
+)
+
+// Error is a problem with a template: its source, or what it did when
+// rendered (Err then says which, e.g. ErrLimit). Line is 1-based, 0 when the
+// problem is not on one line.
+type Error struct {
+	Line    int
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Config sets up an Engine.
+type Config struct {
+	// HTML escapes the output of {{ }} for HTML (the safe filter opts out).
+	HTML bool
+	// Filters returns filters to add to the standard ones, given a function
+	// that returns the Env of the render in progress: filters are built once
+	// per pooled instance and may only use the Env while they run.
+	Filters func(env func() any) map[string]any
+	// Limits bound each render; zero fields take DefaultLimits.
+	Limits Limits
+	// MaxSource is the largest source accepted; 0 means no limit.
+	MaxSource int
+}
+
+// Engine compiles and renders templates. It is safe for concurrent use:
+// compiled templates are shared, and each render borrows an instance of
+// the engine that serves no other render until it is done.
+type Engine struct {
+	cfg    Config
+	lim    Limits
+	pool   sync.Pool
+	mu     sync.Mutex
+	cache  map[string]render.Node // by name and source
+	cached int                    // bytes of source in cache
+}
+
+// maxCached bounds the source of the compiled templates kept: compiled,
+// the 270 KB of shipped templates take 2 MB, so the cache stays under about
+// 8 MB however many merchants edit templates.
+const maxCached = 1 << 20
+
+// New returns an Engine.
+func New(cfg Config) *Engine {
+	e := &Engine{cfg: cfg, lim: withDefaults(cfg.Limits), cache: map[string]render.Node{}}
+	e.pool.New = func() any { return e.newInstance() }
+	return e
+}
+
+func withDefaults(l Limits) Limits {
+	d := DefaultLimits
+	for _, f := range []struct{ v, def *int }{
+		{&l.Steps, &d.Steps}, {&l.Bytes, &d.Bytes}, {&l.Output, &d.Output},
+		{&l.Value, &d.Value}, {&l.Items, &d.Items}, {&l.ListBytes, &d.ListBytes},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = d.Timeout
+	}
+	return l
+}
+
+// instance is one configured grammar and filter set. Its filters charge
+// budget, which is set for the duration of one render.
+type instance struct {
+	cfg    render.Config
+	budget *budget
+	env    any
+}
+
+func (e *Engine) newInstance() *instance {
+	in := &instance{cfg: render.NewConfig()}
+	// No file access: include and render are never defined, and the store
+	// refuses every read should a later library version reach for it.
+	in.cfg.TemplateStore = noFiles{}
+	addTags(&in.cfg)
+	filters.AddStandardFilters(filterDict{in})
+	if e.cfg.Filters != nil {
+		for name, fn := range e.cfg.Filters(func() any { return in.env }) {
+			filterDict{in}.AddFilter(name, fn)
+		}
+	}
+	if e.cfg.HTML {
+		in.cfg.SetAutoEscapeReplacer(render.HtmlEscaper)
+	}
+	return in
+}
+
+type noFiles struct{}
+
+func (noFiles) ReadTemplate(name string) ([]byte, error) {
+	return nil, fmt.Errorf("templates cannot read files (%s)", name)
+}
+
+// Options are per render.
+type Options struct {
+	// Strict makes an undefined variable an error (for validation).
+	Strict bool
+	// Env is what the engine's extra filters see for this render.
+	Env any
+}
+
+// Render renders src, named name in errors, with vars. A broken template or
+// one that exceeds the limits returns *Error (errors.Is(err, ErrLimit) for
+// the latter); when ctx ends first, ctx's error.
+func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]any, opts Options) (string, error) {
+	if e.cfg.MaxSource > 0 && len(src) > e.cfg.MaxSource {
+		return "", &Error{Message: fmt.Sprintf("template is %d bytes; the limit is %d", len(src), e.cfg.MaxSource), Err: ErrLimit}
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	in := e.pool.Get().(*instance)
+	defer e.pool.Put(in)
+	root, err := e.compile(in, name, src)
+	if err != nil {
+		return "", err
+	}
+	b := &budget{ctx: ctx, deadline: time.Now().Add(e.lim.Timeout), lim: e.lim}
+	in.budget, in.env = b, opts.Env
+	defer func() { in.budget, in.env = nil, nil }()
+
+	scope := make(map[string]any, len(vars)+1)
+	for k, v := range vars {
+		scope[k] = v
+	}
+	scope[stateKey] = &renderState{budget: b}
+	cfg := in.cfg
+	cfg.StrictVariables = opts.Strict
+	w := &output{b: b}
+	rerr := renderSafely(root, w, scope, cfg)
+	switch {
+	case b.err != nil && b.err == ctx.Err():
+		return "", b.err
+	case b.err != nil:
+		return "", &Error{Line: line(rerr), Message: strings.TrimPrefix(b.err.Error(), ErrLimit.Error()+": "), Err: b.err}
+	case rerr != nil:
+		return "", rerr
+	}
+	return w.buf.String(), nil
+}
+
+// renderSafely turns a panic inside the engine into an error: a template
+// must never take the process down.
+func renderSafely(root render.Node, w *output, scope map[string]any, cfg render.Config) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &Error{Message: fmt.Sprint(p)}
+			if pe, ok := p.(error); ok {
+				err = &Error{Message: cause(pe).Error(), Err: pe}
+			}
+		}
+	}()
+	if rerr := render.Render(root, w, scope, cfg); rerr != nil {
+		return sourceError(rerr)
+	}
+	return nil
+}
+
+func (e *Engine) compile(in *instance, name, src string) (render.Node, error) {
+	key := name + "\x00" + src
+	e.mu.Lock()
+	root, ok := e.cache[key]
+	e.mu.Unlock()
+	if ok {
+		return root, nil
+	}
+	root, perr := in.cfg.Compile(src, parser.SourceLoc{Pathname: name, LineNo: 1})
+	if perr != nil {
+		return nil, sourceError(perr)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.cache[key]; ok || len(key) > maxCached {
+		return root, nil
+	}
+	for k := range e.cache { // drop entries at random until the new one fits
+		if e.cached+len(key) <= maxCached {
+			break
+		}
+		delete(e.cache, k)
+		e.cached -= len(k)
+	}
+	e.cache[key] = root
+	e.cached += len(key)
+	return root, nil
+}
+
+// output collects the rendered text, charging each write.
+type output struct {
+	b   *budget
+	buf bytes.Buffer
+}
+
+func (w *output) Write(p []byte) (int, error) {
+	if err := w.b.check(); err != nil {
+		return 0, err
+	}
+	if w.buf.Len()+len(p) > w.b.lim.Output {
+		return 0, w.b.fail(ErrOutputTooLarge)
+	}
+	if err := w.b.alloc(len(p)); err != nil {
+		return 0, err
+	}
+	return w.buf.Write(p)
+}
+
+var liquidFraming = regexp.MustCompile(`^Liquid error(?: \(line \d+\))?: `)
+
+// sourceError turns the library's error into an *Error with the message a
+// merchant can act on, without the library's framing.
+func sourceError(err parser.Error) *Error {
+	msg := err.Error()
+	if c := err.Cause(); c != nil {
+		msg = cause(c).Error()
+	}
+	msg = liquidFraming.ReplaceAllString(msg, "")
+	if p := err.Path(); p != "" {
+		msg = strings.TrimSuffix(msg, " in "+p)
+	}
+	return &Error{Line: err.LineNumber(), Message: msg, Err: err.Cause()}
+}
+
+// cause unwraps the library's re-thrown panics, whose text carries a stack
+// trace.
+func cause(err error) error {
+	for {
+		c, ok := err.(interface{ Cause() error })
+		if !ok || c.Cause() == nil || c.Cause() == err {
+			return err
+		}
+		err = c.Cause()
+	}
+}
+
+func line(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Line
+	}
+	return 0
+}

@@ -194,6 +194,7 @@ func (a *App) pollBatches(due []storage.Due, own map[storage.CarrierAccountKey]b
 	}
 	return params
 }
+
 // poll asks the carrier about a batch and applies what it says.
 func (a *App) poll(ctx context.Context, job *river.Job[jobs.PollArgs]) error {
 	ships, err := a.db.ShipmentsByID(ctx, job.Args.ShipmentIDs)

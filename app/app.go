@@ -41,11 +41,13 @@ type App struct {
 	pages    *trackpage.Renderer
 	lookups  lookupLimiter
 
-	adminPages map[string]*template.Template
-	views      viewCache
-	pageViews  pageViewCounter
-	ingests    groupCommit
-	shopify    shopifyHolder
+	adminPages   map[string]*template.Template
+	views        viewCache
+	pageViews    pageViewCounter
+	ingests      groupCommit
+	paces        ingestPacer
+	webhookSlots shopSlots
+	shopify      shopifyHolder
 
 	metricsAddr string
 }

@@ -68,6 +68,11 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 	if err != nil {
 		return err // the database is unreachable: retried, never dropped
 	}
+	release, ok := a.webhookSlots.acquire(d.ShopDomain)
+	if !ok {
+		return river.JobSnooze(webhookSnooze)
+	}
+	defer release()
 	d.Note = "" // a replay notes afresh
 	var procErr error
 	switch d.Platform {

@@ -10,22 +10,24 @@ type ProcessWebhookArgs struct {
 // Kind implements river.JobArgs.
 func (ProcessWebhookArgs) Kind() string { return "process_webhook" }
 
-// QueueWebhooks is the queue webhook processing runs on, with workers of
-// its own: the work a delivery creates (notifications, polls, messages)
-// runs on the default queue, so however much of it one shop's deliveries
-// queue, other shops' deliveries are never behind it.
-const QueueWebhooks = "webhooks"
+// Webhook processing runs on queues with workers of their own.
+const (
+	// QueueWebhooks takes deliveries: the work a delivery creates
+	// (notifications, polls, messages) runs on the default queue, so
+	// however much of it one shop's deliveries queue, other shops'
+	// deliveries are never behind it.
+	QueueWebhooks = "webhooks"
+	// QueueWebhooksBulk takes the deliveries a shop sends beyond its fair
+	// pace (a bulk fulfillment, an import), on few workers: they are
+	// processed in turn, never dropped, and the webhooks queue stays free
+	// for every other shop.
+	QueueWebhooksBulk = "webhooks_bulk"
+)
 
 // InsertOpts puts webhook processing on its own queue.
 func (ProcessWebhookArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueWebhooks}
 }
-
-// QueueWebhooksBulk takes the deliveries a shop sends beyond its fair
-// pace (a bulk fulfillment, a backfill), on few workers of their own: they
-// are processed in turn, never dropped, and the webhooks queue stays free
-// for every other shop.
-const QueueWebhooksBulk = "webhooks_bulk"
 
 // ReplayOpts makes a replay unique while it is pending, so a replay clicked
 // twice runs once, yet a replay after processing runs again. A delivery's

@@ -19,7 +19,7 @@ import (
 func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object per figure")
-	phases := fs.String("phases", "", "comma-separated phases to run: replay,render,ingest,page,scheduler (default all)")
+	phases := fs.String("phases", "", "comma-separated phases to run: replay,render,ingest,page,fairness,scheduler (default all)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	million := fs.Bool("scheduler-1m", false, "seed 1M shipments in Postgres and measure the scheduler tick (slow)")
 	opts := bench.Options{Progress: os.Stderr}

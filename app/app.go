@@ -44,11 +44,13 @@ type App struct {
 	lookups  throttle.Limiter
 	logins   throttle.Limiter // sign-in link requests per client IP
 
-	adminPages map[string]*template.Template
-	views      viewCache
-	pageViews  pageViewCounter
-	ingests    groupCommit
-	shopify    shopifyHolder
+	adminPages   map[string]*template.Template
+	views        viewCache
+	pageViews    pageViewCounter
+	ingests      groupCommit
+	paces        ingestPacer
+	webhookSlots shopSlots
+	shopify      shopifyHolder
 	// outbound calls hosts merchants chose (WooCommerce stores, their own
 	// carrier accounts): public https addresses only, unless the config
 	// allows loopback for tests and local development.

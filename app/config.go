@@ -35,6 +35,10 @@ type Config struct {
 	TwilioWhatsAppFrom string
 	Carriers           CarrierCredentials
 	Demo               bool
+	// MaxParcelsPerFulfillment bounds the tracking numbers stored per
+	// fulfillment (MAX_PARCELS_PER_FULFILLMENT, default 100); the rest are
+	// refused and noted on the delivery.
+	MaxParcelsPerFulfillment int
 	// SendGridBaseURL and TwilioBaseURL replace the providers' API hosts
 	// (SendGrid's EU host, egress proxies, tests); empty means production.
 	SendGridBaseURL, TwilioBaseURL string
@@ -113,6 +117,14 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		errs = append(errs, fmt.Errorf("OUTBOUND_ALLOW_LOOPBACK=%q: want 1 (tests and local development only) or unset", v))
 	}
 	c.Port = port("PORT", 8080)
+	c.MaxParcelsPerFulfillment = defaultMaxParcels
+	if v := getenv("MAX_PARCELS_PER_FULFILLMENT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("MAX_PARCELS_PER_FULFILLMENT=%q: want a whole number of at least 1 (default %d)", v, defaultMaxParcels))
+		}
+		c.MaxParcelsPerFulfillment = n
+	}
 	c.MetricsPort = port("METRICS_PORT", 9091)
 	if demo && c.AppURL == "" {
 		c.AppURL = fmt.Sprintf("http://localhost:%d", c.Port)

@@ -27,7 +27,7 @@ func TestLoadConfigDemoNeedsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.AppURL != "http://localhost:8080" || c.ShopifyAPISecret != "demo-secret" || len(c.EncryptionKey) != 32 {
+	if c.AppURL != "http://localhost:8080" || c.ShopifyAPISecret != "demo-secret" || len(c.EncryptionKey) != 32 || c.MaxParcelsPerFulfillment != 100 {
 		t.Fatalf("demo config = %+v", c)
 	}
 }
@@ -72,6 +72,7 @@ func TestLoadConfigExplainsEveryProblem(t *testing.T) {
 		{"short key", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": "c2hvcnQ="}, []string{"ENCRYPTION_KEY must be 32 bytes"}},
 		{"mysql url", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "DATABASE_URL": "mysql://x"}, []string{"DATABASE_URL must be a postgres:// URL"}},
 		{"half of twilio", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "TWILIO_ACCOUNT_SID": "AC1"}, []string{"must be set together"}},
+		{"parcel limit not a count", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "MAX_PARCELS_PER_FULFILLMENT": "0"}, []string{`MAX_PARCELS_PER_FULFILLMENT="0"`}},
 		{"shopify key without secret", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "SHOPIFY_API_KEY": "k"}, []string{"SHOPIFY_API_SECRET is required"}},
 		{"outbound loopback yes", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "OUTBOUND_ALLOW_LOOPBACK": "yes"}, []string{`OUTBOUND_ALLOW_LOOPBACK="yes"`}},
 	}

@@ -21,7 +21,7 @@ func seedShopifyOrder(t *testing.T, a *App, shop *storage.Shop, o shopifytest.Or
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.syncShopifyOrder(context.Background(), shop, so); err != nil {
+	if _, err := a.syncShopifyOrder(context.Background(), shop, so); err != nil {
 		t.Fatal(err)
 	}
 }

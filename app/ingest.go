@@ -133,7 +133,8 @@ func (a *App) storeDeliveries(ctx context.Context, batch []*pendingDelivery) err
 		for i, p := range batch {
 			p.dup = !stored[i]
 			if stored[i] {
-				params = append(params, river.InsertManyParams{Args: jobs.ProcessWebhookArgs{DeliveryID: p.d.ID}})
+				params = append(params, river.InsertManyParams{Args: jobs.ProcessWebhookArgs{DeliveryID: p.d.ID},
+					InsertOpts: &river.InsertOpts{Queue: a.paces.queue(p.d.ShopDomain, a.now())}})
 			}
 		}
 		if len(params) == 0 {

@@ -141,33 +141,60 @@ func (a *App) schedulePolls(ctx context.Context, _ *river.Job[jobs.SchedulePolls
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		// Batch per account: the platform's per carrier, a merchant's own
-		// per shop and carrier.
-		batches := map[storage.CarrierAccountKey][]int64{}
-		for _, d := range due {
-			key := storage.CarrierAccountKey{ShopID: d.ShopID, Carrier: d.Carrier}
-			if !own[key] {
-				key.ShopID = 0
-			}
-			batches[key] = append(batches[key], d.ID)
-		}
-		var params []river.InsertManyParams
-		for key, ids := range batches {
-			size := 1
-			if c, ok := a.carriers.get(key.Carrier); ok {
-				size = max(1, c.MaxBatch())
-			}
-			for chunk := range slices.Chunk(ids, size) {
-				params = append(params, river.InsertManyParams{Args: jobs.PollArgs{Carrier: key.Carrier, ShopID: key.ShopID, ShipmentIDs: chunk}})
-			}
-		}
 		sqlTx, err := storage.SQLTx(tx)
 		if err != nil {
 			return err
 		}
-		_, err = a.jobs.InsertManyTx(ctx, sqlTx, params)
+		_, err = a.jobs.InsertManyTx(ctx, sqlTx, a.pollBatches(due, own))
 		return err
 	})
+}
+
+// pollBatches groups claimed shipments into poll jobs per account (the
+// platform's per carrier, a merchant's own per shop and carrier) up to the
+// carrier's batch size, queued in the order they were claimed, so shops
+// keep their turns. On a carrier with a daily quota a batch holds one
+// shop's shipments: the platform's quota is shared per shop.
+func (a *App) pollBatches(due []storage.Due, own map[storage.CarrierAccountKey]bool) []river.InsertManyParams {
+	type batchKey struct {
+		account storage.CarrierAccountKey
+		shop    int64
+	}
+	var (
+		params []river.InsertManyParams
+		order  []batchKey
+		open   = map[batchKey][]int64{}
+	)
+	add := func(k batchKey, ids []int64) {
+		params = append(params, river.InsertManyParams{Args: jobs.PollArgs{Carrier: k.account.Carrier, ShopID: k.account.ShopID, ShipmentIDs: ids}})
+	}
+	for _, d := range due {
+		k := batchKey{account: storage.CarrierAccountKey{ShopID: d.ShopID, Carrier: d.Carrier}}
+		if !own[k.account] {
+			k.account.ShopID = 0
+			if carrierQuotas[d.Carrier].PerDay > 0 {
+				k.shop = d.ShopID
+			}
+		}
+		size := 1
+		if c, ok := a.carriers.get(d.Carrier); ok {
+			size = max(1, c.MaxBatch())
+		}
+		if _, ok := open[k]; !ok {
+			order = append(order, k)
+		}
+		open[k] = append(open[k], d.ID)
+		if len(open[k]) == size {
+			add(k, open[k])
+			open[k] = nil
+		}
+	}
+	for _, k := range order {
+		if ids := open[k]; len(ids) > 0 {
+			add(k, ids)
+		}
+	}
+	return params
 }
 
 // poll asks the carrier about a batch and applies what it says.
@@ -199,18 +226,26 @@ func (a *App) poll(ctx context.Context, job *river.Job[jobs.PollArgs]) error {
 		numbers[i] = s.TrackingNumber
 	}
 	if q := carrierQuotas[job.Args.Carrier]; q.PerDay > 0 {
-		account := job.Args.Carrier
-		if job.Args.ShopID != 0 {
-			account = fmt.Sprintf("%s:%d", job.Args.Carrier, job.Args.ShopID)
-		}
 		calls := (len(numbers) + c.MaxBatch() - 1) / max(1, c.MaxBatch())
-		ok, err := a.db.ReserveCarrierCalls(ctx, account, a.now(), calls, q.PerDay)
+		var ok bool
+		if job.Args.ShopID != 0 {
+			// A merchant's own account: its quota is its own.
+			ok, err = a.db.ReserveCarrierCalls(ctx, fmt.Sprintf("%s:%d", job.Args.Carrier, job.Args.ShopID), a.now(), calls, q.PerDay)
+		} else {
+			// The platform's account is shared: each shop gets its fair
+			// share (batches of a quota carrier hold one shop's shipments).
+			ok, err = a.db.ReserveSharedCarrierCalls(ctx, job.Args.Carrier, ships[0].ShopID, a.now(), calls, q.PerDay,
+				func(spent int, use map[int64]tracking.QuotaUse) bool {
+					return tracking.ShareQuota(q.PerDay, spent, use, ships[0].ShopID, calls)
+				})
+		}
 		if err != nil {
 			return err
 		}
 		if !ok {
-			// The day's quota is spent on every machine: try again after
-			// the carrier's day rolls over, without counting a failure.
+			// The day's quota (or this shop's share of it) is spent on
+			// every machine: try again after the carrier's day rolls
+			// over, without counting a failure.
 			a.metrics.CarrierCalls.WithLabelValues(job.Args.Carrier, "quota").Inc()
 			tomorrow := a.now().UTC().Truncate(24 * time.Hour).Add(24*time.Hour + time.Duration(rand.IntN(3600))*time.Second)
 			for _, s := range ships {

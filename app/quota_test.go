@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+	"gorm.io/gorm"
+
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -91,6 +96,80 @@ func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
 		})
 		if calls.Load() != 1 || ship.NextPollAt == nil || ship.NextPollAt.Before(recordedAt.Add(2*time.Hour+20*time.Minute)) {
 			t.Fatalf("after one DHL poll: %d calls, next poll %v; want the next no sooner than 2.4 h (10 a day)", calls.Load(), ship.NextPollAt)
+		}
+	})
+}
+
+// seedDHLDue stores n orders of shop, each with one DHL shipment to poll at due.
+func seedDHLDue(t *testing.T, a *App, shop *storage.Shop, n int, due time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", shop.Domain, i), Name: fmt.Sprintf("#%d", 1001+i)}
+		if _, err := storage.UpsertOrder(ctx, a.db.Gorm, o); err != nil {
+			t.Fatal(err)
+		}
+		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "dhl", TrackingNumber: fmt.Sprintf("JJD%d%06d", shop.ID, i),
+			Stage: string(tracking.StagePacked), NextPollAt: &due}
+		if _, err := storage.UpsertShipment(ctx, a.db.Gorm, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// One shop's 300 due DHL polls came due before another shop's 10, with 20
+// calls left of the platform's daily 250: the small shop gets all of its
+// polls, the big one the rest, and its other polls wait for tomorrow.
+func TestSharedDHLQuotaGivesEveryShopItsShare(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		dhl, calls := fakeDHL(t)
+		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}}, atRecordingTime(),
+			withSetup(func(a *App) { a.carriers.byName["dhl"].limit = rate.NewLimiter(rate.Inf, 1) })) // the quota, not DHL's 1 call/s, is under test
+		ctx := context.Background()
+		big := &storage.Shop{Platform: storage.Shopify, Domain: "big.myshopify.com"}
+		small := &storage.Shop{Platform: storage.Shopify, Domain: "small.myshopify.com"}
+		for _, s := range []*storage.Shop{big, small} {
+			if err := a.db.UpsertShop(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// 230 of the day's calls went earlier to parcels since delivered.
+		if ok, err := a.db.ReserveCarrierCalls(ctx, "dhl", recordedAt, 230, 250); err != nil || !ok {
+			t.Fatalf("spend 230 calls: %v %v", ok, err)
+		}
+		later := recordedAt.Add(72 * time.Hour)
+		seedDHLDue(t, a, big, 300, later)
+		seedDHLDue(t, a, small, 10, later)
+		// Both come due at once (the scheduler runs meanwhile), the big
+		// shop's first.
+		err := a.db.Gorm.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&storage.Shipment{}).Where("shop_id = ?", big.ID).Update("next_poll_at", recordedAt.Add(-time.Hour)).Error; err != nil {
+				return err
+			}
+			return tx.Model(&storage.Shipment{}).Where("shop_id = ?", small.ID).Update("next_poll_at", recordedAt.Add(-time.Minute)).Error
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		tomorrow := recordedAt.Truncate(24 * time.Hour).Add(24 * time.Hour)
+		count := func(shop *storage.Shop) (polled, postponed int64) {
+			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND poll_count > 0", shop.ID).Count(&polled)
+			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND poll_count = 0 AND next_poll_at >= ?", shop.ID, tomorrow).Count(&postponed)
+			return polled, postponed
+		}
+		waitUntil(t, "every due poll polled or postponed", func() bool {
+			bp, bw := count(big)
+			sp, sw := count(small)
+			return bp+bw == 300 && sp+sw == 10
+		})
+		bp, _ := count(big)
+		sp, sw := count(small)
+		if sp != 10 || sw != 0 || bp != 10 || calls.Load() != 20 {
+			t.Fatalf("small shop: %d polled, %d postponed; big shop: %d polled; DHL called %d times; want the small shop's 10 polled, the big shop's 10 of the 20 calls left",
+				sp, sw, bp, calls.Load())
 		}
 	})
 }

@@ -31,13 +31,17 @@ func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) er
 		if err != nil {
 			return malformed(err)
 		}
-		return a.syncShopifyOrder(ctx, shop, o)
+		refused, err := a.syncShopifyOrder(ctx, shop, o)
+		d.Note = refusalNote(refused)
+		return err
 	case shopify.TopicFulfillmentsCreate, shopify.TopicFulfillmentsUpdate:
 		f, err := shopify.DecodeFulfillment(d.Payload)
 		if err != nil {
 			return malformed(err)
 		}
-		return a.syncShopifyFulfillment(ctx, shop, f)
+		refused, err := a.syncShopifyFulfillment(ctx, shop, f)
+		d.Note = refusalNote(refused)
+		return err
 	case shopify.TopicAppUninstalled:
 		if _, err := shopify.DecodeUninstalled(d.Payload); err != nil {
 			return malformed(err)
@@ -70,34 +74,39 @@ func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) er
 	}
 }
 
-func (a *App) syncShopifyOrder(ctx context.Context, shop *storage.Shop, o shopify.Order) error {
+// syncShopifyOrder stores an order and its fulfillments' tracking numbers,
+// up to the per-fulfillment limit; it returns what it refused.
+func (a *App) syncShopifyOrder(ctx context.Context, shop *storage.Shop, o shopify.Order) ([]refusal, error) {
 	var parcels []parcel
 	for _, f := range o.Fulfillments {
 		parcels = append(parcels, fulfillmentParcels(f)...)
 	}
-	return a.syncOrder(ctx, shop, shopifyOrder(o), parcels)
+	parcels, refused := a.boundParcels(shop, parcels, byFulfillment)
+	return refused, a.syncOrder(ctx, shop, shopifyOrder(o), parcels)
 }
 
 // syncShopifyFulfillment adds a fulfillment's tracking numbers to its order.
 // A fulfillment can arrive before its order: then the order is fetched from
 // Shopify when the shop has a token, else the delivery is retried (with
-// backoff) until orders/create has been processed.
-func (a *App) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f shopify.Fulfillment) error {
+// backoff) until orders/create has been processed. Tracking numbers over
+// the per-fulfillment limit are refused and returned.
+func (a *App) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f shopify.Fulfillment) ([]refusal, error) {
 	o, err := a.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
 	if errors.Is(err, storage.ErrNotFound) {
 		fetched, ferr := a.fetchShopifyOrder(ctx, shop, f.OrderID)
 		if ferr != nil {
-			return ferr
+			return nil, ferr
 		}
 		if fetched {
 			o, err = a.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("fulfillment %s before its order %s: %w", f.ID, f.OrderID, err)
+		return nil, fmt.Errorf("fulfillment %s before its order %s: %w", f.ID, f.OrderID, err)
 	}
-	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, p := range fulfillmentParcels(f) {
+	parcels, refused := a.boundParcels(shop, fulfillmentParcels(f), byFulfillment)
+	return refused, a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, p := range parcels {
 			if err := a.addParcel(ctx, tx, shop, o, p); err != nil {
 				return err
 			}

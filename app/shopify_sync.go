@@ -101,7 +101,7 @@ func (a *App) syncShopifyShop(ctx context.Context, shopID int64) error {
 		since = c
 	}
 	err = sh.client.EachOrderUpdatedSince(ctx, shop.Domain, since, func(o shopify.Order) error {
-		if err := a.syncShopifyOrder(ctx, shop, o); err != nil {
+		if _, err := a.syncShopifyOrder(ctx, shop, o); err != nil { // a refusal is logged
 			return err
 		}
 		if o.UpdatedAt.IsZero() {
@@ -224,5 +224,6 @@ func (a *App) fetchShopifyOrder(ctx context.Context, shop *storage.Shop, orderID
 	if err != nil {
 		return false, fmt.Errorf("fetch order %s: %w", orderID, err)
 	}
-	return true, a.syncShopifyOrder(ctx, shop, o)
+	_, err = a.syncShopifyOrder(ctx, shop, o) // a refusal is logged
+	return true, err
 }

@@ -49,7 +49,9 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 		if err != nil {
 			return malformed(err)
 		}
-		return a.syncWooOrder(ctx, shop, o)
+		refused, err := a.syncWooOrder(ctx, shop, o)
+		d.Note = refusalNote(refused)
+		return err
 	case woocommerce.TopicOrderDeleted:
 		id, err := woocommerce.DecodeDeleted(d.Payload)
 		if err != nil {
@@ -82,7 +84,9 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 		case err != nil:
 			return err
 		}
-		return a.syncWooOrder(ctx, shop, o)
+		refused, err := a.syncWooOrder(ctx, shop, o)
+		d.Note = refusalNote(refused)
+		return err
 	default:
 		return malformed(fmt.Errorf("unhandled topic %q", d.Topic))
 	}
@@ -107,7 +111,10 @@ func (a *App) wooClient(ctx context.Context, shop *storage.Shop) (*woocommerce.C
 	return cl, ws, nil
 }
 
-func (a *App) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocommerce.Order) error {
+// syncWooOrder stores an order and its tracking numbers, up to the limit
+// per fulfillment (a WooCommerce order's tracking items count as one); it
+// returns what it refused.
+func (a *App) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocommerce.Order) ([]refusal, error) {
 	parcels := make([]parcel, 0, len(o.Tracking))
 	for _, t := range o.Tracking {
 		company := t.ProviderName
@@ -116,7 +123,9 @@ func (a *App) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocommerc
 		}
 		parcels = append(parcels, parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL})
 	}
-	return a.syncOrder(ctx, shop, wooOrder(shop, o), parcels)
+	order := fmt.Sprintf("order %d", o.ID)
+	parcels, refused := a.boundParcels(shop, parcels, func(parcel) string { return order })
+	return refused, a.syncOrder(ctx, shop, wooOrder(shop, o), parcels)
 }
 
 func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
@@ -274,7 +283,7 @@ func (a *App) wooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcile
 	}
 	newest := through
 	for _, o := range orders {
-		if err := a.syncWooOrder(ctx, shop, o); err != nil {
+		if _, err := a.syncWooOrder(ctx, shop, o); err != nil { // a refusal is logged
 			return fmt.Errorf("reconcile order %d of shop %d: %w", o.ID, shop.ID, err)
 		}
 		if o.DateModified.After(newest) {

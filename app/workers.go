@@ -69,6 +69,12 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 	if err != nil {
 		return err // the database is unreachable: retried, never dropped
 	}
+	release, ok := a.webhookSlots.acquire(d.ShopDomain)
+	if !ok {
+		return river.JobSnooze(webhookSnooze)
+	}
+	defer release()
+	d.Note = "" // a replay notes afresh
 	var procErr error
 	switch d.Platform {
 	case storage.Shopify:
@@ -87,7 +93,7 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 		return procErr // transient: River retries with backoff
 	}
 	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return storage.FinishDelivery(ctx, tx, d.ID, d.ShopID, procErr)
+		return storage.FinishDelivery(ctx, tx, d, procErr)
 	})
 	if err != nil {
 		return err

@@ -3,7 +3,9 @@
 // hardware: webhook ingest against a raw insert, the tracking page against a
 // static response, message rendering against text/template, the adaptive
 // polling policy against fixed hourly polling, and the scheduler's tick cost
-// on a million shipments against the same tick on ten thousand.
+// on a million shipments against the same tick on ten thousand, and
+// another shop's webhook processing while one shop floods against the
+// same webhooks at rest.
 //
 // Everything runs in-process over loopback; loops are bounded by a count and
 // a time limit, so a slow machine gives a slower answer, not a hung one.
@@ -65,7 +67,7 @@ type Options struct {
 	// the scheduler tick; it takes a minute or two.
 	SchedulerMillion bool
 	// Phases limits the run to the named phases (replay, render, ingest,
-	// page, scheduler); empty runs them all.
+	// page, fairness, scheduler); empty runs them all.
 	Phases []string
 	// Progress receives one line per phase; nil discards.
 	Progress io.Writer
@@ -114,7 +116,7 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 		}
 		out = append(out, rs...)
 	}
-	if !opts.runs("ingest") && !opts.runs("page") && !opts.runs("scheduler") {
+	if !opts.runs("ingest") && !opts.runs("page") && !opts.runs("fairness") && !opts.runs("scheduler") {
 		return out, nil
 	}
 	env, err := openEnv(ctx, opts)
@@ -133,6 +135,18 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 	if opts.runs("page") {
 		fmt.Fprintf(opts.Progress, "bench: tracking page on %s\n", env.dialect)
 		rs, err := env.page(ctx, opts)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rs...)
+	}
+	switch {
+	case !opts.runs("fairness"):
+	case env.admin == "":
+		out = append(out, Result{Name: "other shop's webhook under flood", Note: "skipped: needs Postgres (DATABASE_URL or TEST_DATABASE_URL)"})
+	default:
+		fmt.Fprintln(opts.Progress, "bench: one shop floods, another's webhooks")
+		rs, err := env.fairness(ctx, opts)
 		if err != nil {
 			return out, err
 		}

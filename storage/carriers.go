@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 // CarrierAccount is a merchant's own credentials for one carrier API.
@@ -97,4 +100,69 @@ func (db *DB) ReserveCarrierCalls(ctx context.Context, account string, day time.
 		return false, fmt.Errorf("spend %s quota: %w", account, res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// ReserveSharedCarrierCalls spends n calls of the platform's account for
+// carrier (limit calls per UTC day) on behalf of shop, if share allows: it
+// is given the day's total spent and each shop's use (calls spent, and
+// shipments on the platform's account still to poll today), and decides.
+// The account's row is locked meanwhile, so concurrent reservations decide
+// one after the other on every machine. It reports false, spending
+// nothing, when the quota or share refuses.
+func (db *DB) ReserveSharedCarrierCalls(ctx context.Context, carrier string, shopID int64, day time.Time, n, limit int,
+	share func(spent int, use map[int64]tracking.QuotaUse) bool) (bool, error) {
+	key := day.UTC().Format(time.DateOnly)
+	dayEnd := day.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	ok := false
+	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("INSERT INTO carrier_usage (account, day, calls) VALUES (?, ?, 0) ON CONFLICT DO NOTHING", carrier, key).Error; err != nil {
+			return err
+		}
+		var spent int
+		// A no-op update takes the row lock that serializes the decision.
+		if err := tx.Raw("UPDATE carrier_usage SET calls = calls WHERE account = ? AND day = ? RETURNING calls", carrier, key).Scan(&spent).Error; err != nil {
+			return err
+		}
+		use := map[int64]tracking.QuotaUse{}
+		var spentBy []struct {
+			ShopID int64
+			Calls  int
+		}
+		if err := tx.Raw("SELECT shop_id, calls FROM carrier_shop_usage WHERE account = ? AND day = ?", carrier, key).Scan(&spentBy).Error; err != nil {
+			return err
+		}
+		for _, s := range spentBy {
+			use[s.ShopID] = tracking.QuotaUse{Spent: s.Calls}
+		}
+		var waiting []struct {
+			ShopID int64
+			N      int
+		}
+		err := tx.Raw(`SELECT shop_id, COUNT(*) AS n FROM shipments
+WHERE carrier = ? AND next_poll_at IS NOT NULL AND next_poll_at < ?
+AND shop_id NOT IN (SELECT shop_id FROM carrier_accounts WHERE carrier = ?)
+GROUP BY shop_id`, carrier, dayEnd, carrier).Scan(&waiting).Error
+		if err != nil {
+			return err
+		}
+		for _, w := range waiting {
+			u := use[w.ShopID]
+			u.Waiting = w.N
+			use[w.ShopID] = u
+		}
+		if !share(spent, use) {
+			return nil
+		}
+		if err := tx.Exec("UPDATE carrier_usage SET calls = calls + ? WHERE account = ? AND day = ?", n, carrier, key).Error; err != nil {
+			return err
+		}
+		err = tx.Exec(`INSERT INTO carrier_shop_usage (account, day, shop_id, calls) VALUES (?, ?, ?, ?)
+ON CONFLICT (account, day, shop_id) DO UPDATE SET calls = carrier_shop_usage.calls + excluded.calls`, carrier, key, shopID, n).Error
+		ok = err == nil
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("spend %s quota for shop %d: %w", carrier, shopID, err)
+	}
+	return ok, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
@@ -59,6 +60,46 @@ func TestReserveCarrierCallsHoldsTheDailyQuota(t *testing.T) {
 		}
 		if ok, _ := db.ReserveCarrierCalls(ctx, "dhl", day.AddDate(0, 0, 1), 250, 250); !ok {
 			t.Fatal("the next day's quota is fresh")
+		}
+	})
+}
+
+// The platform's DHL quota has 20 calls left; a shop with 300 polls waiting
+// asks first, 300 times, then a shop with 10: the second shop still gets
+// all of its 10, because the first stops at its share.
+func TestSharedCarrierQuotaKeepsEachShopsShare(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		big := newShop(t, db, "big.myshopify.com")
+		small := newShop(t, db, "small.myshopify.com")
+		day := at(21, 9)
+		dueShipments(t, db, big, "dhl", "JJDBIG", 300, day)
+		dueShipments(t, db, small, "dhl", "JJDSMALL", 10, day)
+		if ok, err := db.ReserveCarrierCalls(ctx, "dhl", day, 230, 250); err != nil || !ok {
+			t.Fatalf("spend 230 calls: %v %v", ok, err)
+		}
+		reserve := func(shop *storage.Shop, times int) (granted int) {
+			for range times {
+				ok, err := db.ReserveSharedCarrierCalls(ctx, "dhl", shop.ID, day, 1, 250, func(spent int, use map[int64]tracking.QuotaUse) bool {
+					return tracking.ShareQuota(250, spent, use, shop.ID, 1)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok {
+					granted++
+				}
+			}
+			return granted
+		}
+		if got := reserve(big, 300); got != 10 {
+			t.Errorf("the shop with 300 polls got %d of the 20 calls left; want 10 (the other shop waits for 10)", got)
+		}
+		if got := reserve(small, 10); got != 10 {
+			t.Errorf("the shop with 10 polls got %d calls; want all 10", got)
+		}
+		if ok, _ := db.ReserveCarrierCalls(ctx, "dhl", day, 1, 250); ok {
+			t.Error("a call past the day's 250 was granted")
 		}
 	})
 }

@@ -204,6 +204,7 @@ type WebhookDelivery struct {
 	Payload     []byte
 	Status      string // received | processed | failed
 	Error       string
+	Note        string // what processing refused on purpose (tracking numbers over the limit)
 	Attempts    int
 	ReceivedAt  time.Time
 	ProcessedAt *time.Time

@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,11 +73,16 @@ type Due struct {
 	Carrier string
 }
 
-// ClaimDue selects up to limit shipments due by now, oldest first, and moves
-// their next poll time to now+lease inside tx, so the next scheduler tick (on
-// any machine) does not pick them again while their poll job is pending. The
-// poll job sets the real next time. The partial index on next_poll_at keeps
-// this proportional to the due work, not the table.
+// ClaimDue selects up to limit shipments due by now and moves their next
+// poll time to now+lease inside tx, so the next scheduler tick (on any
+// machine) does not pick them again while their poll job is pending. The
+// poll job sets the real next time.
+//
+// Shops take turns: every shop's oldest due shipment comes before any
+// shop's second, and so on, so one shop's backlog neither fills a tick nor
+// goes ahead of another shop's few polls (the result is in that order,
+// for the jobs to be queued in it). The cost follows the due work, not the
+// table, through the partial index on next_poll_at.
 func ClaimDue(ctx context.Context, tx *gorm.DB, now time.Time, lease time.Duration, limit int) ([]Due, error) {
 	// One statement, and the outer WHERE repeats the due test: under read
 	// committed a concurrent claim or Uninstall that changed a row first
@@ -83,13 +90,40 @@ func ClaimDue(ctx context.Context, tx *gorm.DB, now time.Time, lease time.Durati
 	// re-scheduled after polling stopped.
 	var due []Due
 	err := tx.WithContext(ctx).Raw(`UPDATE shipments SET next_poll_at = ?
-WHERE id IN (SELECT id FROM shipments WHERE next_poll_at IS NOT NULL AND next_poll_at <= ? ORDER BY next_poll_at LIMIT ?)
+WHERE id IN (SELECT id FROM (
+    SELECT id, next_poll_at, ROW_NUMBER() OVER (PARTITION BY shop_id ORDER BY next_poll_at, id) AS turn
+    FROM shipments WHERE next_poll_at IS NOT NULL AND next_poll_at <= ?) AS due
+  ORDER BY turn, next_poll_at, id LIMIT ?)
 AND next_poll_at IS NOT NULL AND next_poll_at <= ?
 RETURNING id, shop_id, carrier`, now.Add(lease), now, limit, now).Scan(&due).Error
 	if err != nil {
 		return nil, fmt.Errorf("lease due shipments: %w", err)
 	}
-	return due, nil
+	return inTurns(due), nil
+}
+
+// inTurns orders claimed shipments shop by shop in turns: each shop's
+// first, then each shop's second, and so on (within a shop by id, which
+// follows creation; RETURNING keeps no order, and SQLite's cannot return
+// the subquery's turn).
+func inTurns(due []Due) []Due {
+	slices.SortFunc(due, func(a, b Due) int { return cmp.Or(cmp.Compare(a.ShopID, b.ShopID), cmp.Compare(a.ID, b.ID)) })
+	turn := make(map[int64]int, len(due))
+	turns := make([]int, len(due))
+	for i, d := range due {
+		turns[i] = turn[d.ShopID]
+		turn[d.ShopID]++
+	}
+	idx := make([]int, len(due))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(turns[a], turns[b]) })
+	out := make([]Due, len(due))
+	for i, j := range idx {
+		out[i] = due[j]
+	}
+	return out
 }
 
 // ShipmentsByID loads shipments (any shop: used by jobs that got the ids

@@ -192,3 +192,52 @@ func TestApplyUpdateStoresEventsAndTriggersOnce(t *testing.T) {
 		}
 	})
 }
+
+// dueShipments stores n shipments of one order of shop, the i-th due at
+// from + i seconds, in one statement.
+func dueShipments(t *testing.T, db *storage.DB, shop *storage.Shop, carrier, prefix string, n int, from time.Time) {
+	t.Helper()
+	o := &storage.Order{ShopID: shop.ID, PlatformID: "o-" + prefix, Name: "#1001"}
+	if _, err := storage.UpsertOrder(context.Background(), db.Gorm, o); err != nil {
+		t.Fatal(err)
+	}
+	ships := make([]storage.Shipment, n)
+	for i := range ships {
+		next := from.Add(time.Duration(i) * time.Second)
+		ships[i] = storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: carrier, TrackingNumber: fmt.Sprintf("%s%04d", prefix, i),
+			PublicToken: storage.NewToken(), Stage: "packed", NextPollAt: &next}
+	}
+	if err := db.Gorm.CreateInBatches(ships, 100).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// One shop's backlog came due first; another shop's few polls still get
+// their turn in the same tick, before the backlog's second half.
+func TestClaimDueTakesShopsInTurns(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		big := newShop(t, db, "big.myshopify.com")
+		small := newShop(t, db, "small.myshopify.com")
+		dueShipments(t, db, big, "ups", "BIG", 300, at(20, 0))
+		dueShipments(t, db, small, "ups", "SMALL", 10, at(20, 1)) // after all of big's
+		got, err := storage.ClaimDue(ctx, db.Gorm, at(21, 0), 10*time.Minute, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var order []int64
+		count := map[int64]int{}
+		for _, d := range got {
+			order = append(order, d.ShopID)
+			count[d.ShopID]++
+		}
+		if len(got) != 30 || count[small.ID] != 10 || count[big.ID] != 20 {
+			t.Fatalf("claimed %d: %d of the small shop, %d of the big; want all 10 of the small shop's and 20 of the big's", len(got), count[small.ID], count[big.ID])
+		}
+		for i := range 20 { // big was created first: the lower id goes first in each turn
+			if want := []int64{big.ID, small.ID}[i%2]; order[i] != want {
+				t.Fatalf("claim order by shop = %v; want the shops alternating (big %d, small %d) while both have due polls", order, big.ID, small.ID)
+			}
+		}
+	})
+}

@@ -82,11 +82,13 @@ func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, error) 
 	return &d, nil
 }
 
-// FinishDelivery marks a delivery processed, or failed with the reason.
-func FinishDelivery(ctx context.Context, tx *gorm.DB, id int64, shopID *int64, procErr error) error {
-	upd := map[string]any{"status": DeliveryProcessed, "error": "", "processed_at": tx.NowFunc(), "attempts": gorm.Expr("attempts + 1")}
-	if shopID != nil {
-		upd["shop_id"] = *shopID
+// FinishDelivery marks a delivery processed, or failed with the reason,
+// with its shop and note as processing set them.
+func FinishDelivery(ctx context.Context, tx *gorm.DB, d *WebhookDelivery, procErr error) error {
+	id := d.ID
+	upd := map[string]any{"status": DeliveryProcessed, "error": "", "note": d.Note, "processed_at": tx.NowFunc(), "attempts": gorm.Expr("attempts + 1")}
+	if d.ShopID != nil {
+		upd["shop_id"] = *d.ShopID
 	}
 	if procErr != nil {
 		// The reason may quote the refused text; text columns refuse NUL.

@@ -25,8 +25,13 @@ type Options struct {
 	// client for web machines.
 	Workers  *river.Workers
 	Periodic []*river.PeriodicJob
-	// MaxWorkers bounds concurrent jobs on this machine (default 20; SQLite 4).
+	// MaxWorkers bounds concurrent jobs on this machine (default 20; SQLite 4)
+	// on the default queue.
 	MaxWorkers int
+	// WebhookWorkers bounds concurrent webhook processing, which has a
+	// queue of its own (default 8; SQLite 2), and BulkWebhookWorkers that
+	// of deliveries over their shop's pace (default 2; SQLite 1).
+	WebhookWorkers, BulkWebhookWorkers int
 	// JobTimeout bounds one job attempt (default 2 minutes).
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it is deemed
@@ -46,15 +51,29 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 		PeriodicJobs:         o.Periodic,
 	}
 	if o.Workers != nil {
-		n := o.MaxWorkers
+		n, hooks, bulk := o.MaxWorkers, o.WebhookWorkers, o.BulkWebhookWorkers
 		if n == 0 {
 			n = 20
 			if db.Dialect == storage.SQLite {
 				n = 4
 			}
 		}
+		if hooks == 0 {
+			hooks = 8
+			if db.Dialect == storage.SQLite {
+				hooks = 2
+			}
+		}
+		if bulk == 0 {
+			bulk = 2
+			if db.Dialect == storage.SQLite {
+				bulk = 1
+			}
+		}
 		cfg.Workers = o.Workers
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		cfg.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: n}, QueueWebhooks: {MaxWorkers: hooks}, QueueWebhooksBulk: {MaxWorkers: bulk},
+		}
 	}
 	c, err := river.NewClient(db.RiverDriver(), cfg)
 	if err != nil {

@@ -10,6 +10,25 @@ type ProcessWebhookArgs struct {
 // Kind implements river.JobArgs.
 func (ProcessWebhookArgs) Kind() string { return "process_webhook" }
 
+// Webhook processing runs on queues with workers of their own.
+const (
+	// QueueWebhooks takes deliveries: the work a delivery creates
+	// (notifications, polls, messages) runs on the default queue, so
+	// however much of it one shop's deliveries queue, other shops'
+	// deliveries are never behind it.
+	QueueWebhooks = "webhooks"
+	// QueueWebhooksBulk takes the deliveries a shop sends beyond its fair
+	// pace (a bulk fulfillment, an import), on few workers: they are
+	// processed in turn, never dropped, and the webhooks queue stays free
+	// for every other shop.
+	QueueWebhooksBulk = "webhooks_bulk"
+)
+
+// InsertOpts puts webhook processing on its own queue.
+func (ProcessWebhookArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueWebhooks}
+}
+
 // ReplayOpts makes a replay unique while it is pending, so a replay clicked
 // twice runs once, yet a replay after processing runs again. A delivery's
 // first processing needs no such check (its id is new), and skipping it

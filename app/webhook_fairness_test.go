@@ -1,0 +1,138 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// postShopWebhook posts a signed orders/create of order id for shop.
+func postShopWebhook(t *testing.T, base, shop, id string, order int64) {
+	t.Helper()
+	body := shopifytest.SampleOrder(order, time.Now().UTC()).WebhookJSON()
+	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Shopify-Topic", "orders/create")
+	req.Header.Set("X-Shopify-Shop-Domain", shop)
+	req.Header.Set("X-Shopify-Webhook-Id", id)
+	req.Header.Set("X-Shopify-Hmac-Sha256", shopifytest.SignWebhook(testSecret, body))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("webhook %s of %s: status %d; want 200", id, shop, res.StatusCode)
+	}
+}
+
+// webhookJob is what a test sees of a delivery's processing job.
+type webhookJob struct {
+	Queue   string
+	Snoozes int // times it waited for its shop's slots
+}
+
+// webhookJobs maps each delivery id (the platform's) to its processing job.
+func webhookJobs(t *testing.T, a *App) map[string]webhookJob {
+	t.Helper()
+	var rows []struct {
+		Queue          string
+		Args, Metadata string
+	}
+	q := "SELECT queue, args::text AS args, metadata::text AS metadata FROM river_job WHERE kind = ?"
+	if a.db.Dialect == storage.SQLite {
+		q = "SELECT queue, json(args) AS args, json(metadata) AS metadata FROM river_job WHERE kind = ?"
+	}
+	if err := a.db.Gorm.Raw(q, jobs.ProcessWebhookArgs{}.Kind()).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]webhookJob{}
+	for _, r := range rows {
+		var args jobs.ProcessWebhookArgs
+		var meta struct {
+			Snoozes int `json:"snoozes"`
+		}
+		if err := errors.Join(json.Unmarshal([]byte(r.Args), &args), json.Unmarshal([]byte(r.Metadata), &meta)); err != nil {
+			t.Fatalf("job args %s, metadata %s: %v", r.Args, r.Metadata, err)
+		}
+		d, err := a.db.Delivery(context.Background(), args.DeliveryID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[d.DeliveryID] = webhookJob{Queue: r.Queue, Snoozes: meta.Snoozes}
+	}
+	return out
+}
+
+// A shop sending deliveries faster than its pace (20 at once, then 5 a
+// second) has the rest processed on the bulk queue; another shop's next
+// delivery still goes to the webhooks queue.
+func TestDeliveriesOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{}, atRecordingTime()) // the clock stands still: no pace comes back
+		for i := range shopBurst + 2 {
+			postShopWebhook(t, base, "flood.myshopify.com", fmt.Sprintf("flood-%d", i), int64(9000+i))
+		}
+		postShopWebhook(t, base, "quiet.myshopify.com", "quiet-0", 9999)
+		got := webhookJobs(t, a)
+		for i := range shopBurst + 2 {
+			want := jobs.QueueWebhooks
+			if i >= shopBurst {
+				want = jobs.QueueWebhooksBulk
+			}
+			if q := got[fmt.Sprintf("flood-%d", i)].Queue; q != want {
+				t.Errorf("flooding shop's delivery %d on queue %q; want %q", i, q, want)
+			}
+		}
+		if q := got["quiet-0"].Queue; q != jobs.QueueWebhooks {
+			t.Errorf("the other shop's delivery on queue %q; want %q", q, jobs.QueueWebhooks)
+		}
+	})
+}
+
+// While a shop's deliveries take all its processing slots, its next one
+// waits (snoozed) and another shop's is processed; once a slot is free,
+// the waiting one is processed too.
+func TestDeliveryOfAShopWithEverySlotTakenWaitsForOthers(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{})
+		ctx := context.Background()
+		for _, d := range []string{"busy.myshopify.com", "other.myshopify.com"} {
+			if err := a.db.UpsertShop(ctx, &storage.Shop{Platform: storage.Shopify, Domain: d}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var releases []func()
+		for range shopWebhookSlots {
+			release, ok := a.webhookSlots.acquire("busy.myshopify.com")
+			if !ok {
+				t.Fatal("a free slot was refused")
+			}
+			releases = append(releases, release)
+		}
+		postShopWebhook(t, base, "busy.myshopify.com", "busy-1", 8001)
+		postShopWebhook(t, base, "other.myshopify.com", "other-1", 8002)
+		status := func(id string) string {
+			var d storage.WebhookDelivery
+			a.db.Gorm.Where("delivery_id = ?", id).Take(&d)
+			return d.Status
+		}
+		waitUntil(t, "the other shop's delivery processed", func() bool { return status("other-1") == storage.DeliveryProcessed })
+		waitUntil(t, "the busy shop's delivery snoozed", func() bool { return webhookJobs(t, a)["busy-1"].Snoozes > 0 })
+		if s := status("busy-1"); s != storage.DeliveryReceived {
+			t.Fatalf("busy shop's delivery is %q while its slots are taken; want it waiting (received)", s)
+		}
+		releases[0]()
+		waitUntil(t, "the busy shop's delivery processed once a slot is free", func() bool { return status("busy-1") == storage.DeliveryProcessed })
+		releases[1]()
+	})
+}

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"sync"
+	"time"
+)
+
+const (
+	// shopWebhookSlots is how many of one shop's deliveries a worker
+	// machine processes at once; the rest wait (snoozed) so every other
+	// shop's deliveries find a free worker.
+	shopWebhookSlots = 2
+	// webhookSnooze is how long a delivery over its shop's slots waits
+	// before it is tried again.
+	webhookSnooze = time.Second
+)
+
+// shopSlots counts the deliveries each shop has in processing on this
+// machine. The zero value is ready to use.
+type shopSlots struct {
+	mu      sync.Mutex
+	running map[string]int
+}
+
+// acquire takes one of shop's slots, reporting false when all are taken;
+// release gives a taken slot back.
+func (s *shopSlots) acquire(shop string) (release func(), ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running == nil {
+		s.running = map[string]int{}
+	}
+	if s.running[shop] >= shopWebhookSlots {
+		return nil, false
+	}
+	s.running[shop]++
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.running[shop]--; s.running[shop] == 0 {
+			delete(s.running, shop)
+		}
+	}, true
+}

@@ -1,0 +1,215 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+const (
+	floodShop = "flood.myshopify.com"
+	// floodBig and floodParcels: orders whose one fulfillment carries as
+	// many tracking numbers as the per-fulfillment limit allows.
+	floodBig, floodParcels = 50, 100
+	// floodSmall: ordinary one-parcel orders the flooding shop sends too.
+	floodSmall = 200
+	// quietSamples webhooks of the other shop, one every quietEvery.
+	quietSamples = 30
+	quietEvery   = 200 * time.Millisecond
+)
+
+// fairness measures how long another shop's webhooks take from receipt to
+// processed (its order stored) while one shop floods, against the same
+// webhooks with nothing else going on. A web app and a worker app share
+// the scratch database, as a web and a worker machine would.
+func (e *env) fairness(ctx context.Context, opts Options) ([]Result, error) {
+	db := e.a.DB()
+	for _, domain := range []string{floodShop, benchShop} {
+		if err := db.UpsertShop(ctx, &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: domain}); err != nil {
+			return nil, err
+		}
+	}
+	cfg := app.Config{DatabaseURL: e.url, EncryptionKey: benchKey, ShopifyAPISecret: benchSecret, AppURL: "http://127.0.0.1"}
+	worker, err := app.New(ctx, cfg, opts.Log, app.ModeWorker)
+	if err != nil {
+		return nil, fmt.Errorf("start worker: %w", err)
+	}
+	defer worker.Close()
+	wctx, stopWorker := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- worker.Run(wctx, app.ModeWorker, nil) }()
+	defer func() { stopWorker(); <-done }()
+
+	base, stop, err := serve(e.a.Handler())
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	hc := client(opts.Concurrency + 1)
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	post := func(ctx context.Context, shop, id string, body []byte) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Shopify-Topic", "orders/create")
+		req.Header.Set("X-Shopify-Shop-Domain", shop)
+		req.Header.Set("X-Shopify-Webhook-Id", id)
+		req.Header.Set("X-Shopify-Hmac-Sha256", sign(benchSecret, body))
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("webhook: status %d", res.StatusCode)
+		}
+		return nil
+	}
+	// quiet posts the other shop's one-parcel orders at a steady pace and
+	// returns their delivery ids once all are processed.
+	var order int64 = 1_000_000
+	quiet := func(phase string) ([]string, error) {
+		ids := make([]string, 0, quietSamples)
+		tick := time.NewTicker(quietEvery)
+		defer tick.Stop()
+		for i := range quietSamples {
+			order++
+			id := fmt.Sprintf("%s-quiet-%s-%d", run, phase, i)
+			if err := post(ctx, benchShop, id, shopifyOrder(order, "SIMQ"+strconv.FormatInt(order, 10), 1)); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+			<-tick.C
+		}
+		return ids, nil
+	}
+	idleIDs, err := quiet("idle")
+	if err != nil {
+		return nil, err
+	}
+	idle, err := processingTimes(ctx, db, idleIDs)
+	if err != nil {
+		return nil, err
+	}
+
+	// The flood: many clients post the big orders and the small ones at
+	// once, while the other shop keeps its pace.
+	fctx, cancelFlood := context.WithCancel(ctx)
+	defer cancelFlood()
+	var wg sync.WaitGroup
+	var seq atomic.Int64
+	floodErr := make(chan error, 1)
+	jobs := make(chan []byte)
+	for range opts.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for body := range jobs {
+				if err := post(fctx, floodShop, fmt.Sprintf("%s-flood-%d", run, seq.Add(1)), body); err != nil && fctx.Err() == nil {
+					select {
+					case floodErr <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range floodBig + floodSmall {
+			n := 1
+			if i%(1+floodSmall/floodBig) == 0 {
+				n = floodParcels
+			}
+			select {
+			case jobs <- shopifyOrder(int64(2_000_000+i), fmt.Sprintf("SIMF%07d", i*1000), n):
+			case <-fctx.Done():
+				return
+			}
+		}
+	}()
+	floodIDs, err := quiet("flood")
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case err := <-floodErr:
+		return nil, fmt.Errorf("flood: %w", err)
+	default:
+	}
+	flooded, err := processingTimes(ctx, db, floodIDs)
+	if err != nil {
+		return nil, err
+	}
+	note := fmt.Sprintf("baseline: the same shop's webhooks with nothing else going on; flood: %d orders of %d parcels and %d of one from %d clients", floodBig, floodParcels, floodSmall, opts.Concurrency)
+	return []Result{
+		result("other shop's webhook under flood p50", ms(pct(flooded, 0.5)), ms(pct(idle, 0.5)), "ms", note),
+		result("other shop's webhook under flood p95", ms(pct(flooded, 0.95)), ms(pct(idle, 0.95)), "ms", "received → processed (order stored); target ratio ≤ 2"),
+	}, nil
+}
+
+// processingTimes waits until every delivery named is processed and
+// returns their times from receipt to processed, sorted.
+func processingTimes(ctx context.Context, db *storage.DB, ids []string) ([]time.Duration, error) {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		var ds []storage.WebhookDelivery
+		if err := db.Gorm.WithContext(ctx).Where("delivery_id IN ? AND processed_at IS NOT NULL", ids).Find(&ds).Error; err != nil {
+			return nil, fmt.Errorf("read deliveries: %w", err)
+		}
+		if len(ds) == len(ids) {
+			out := make([]time.Duration, len(ds))
+			for i, d := range ds {
+				out[i] = d.ProcessedAt.Sub(d.ReceivedAt)
+			}
+			slices.Sort(out)
+			return out, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, errors.New("deliveries not processed within 5 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// shopifyOrder is an orders/create body as Shopify sends it, with one
+// fulfillment of n simulated-carrier tracking numbers from first on.
+func shopifyOrder(id int64, first string, n int) []byte {
+	numbers := make([]string, n)
+	for i := range numbers {
+		numbers[i] = fmt.Sprintf("%s%03d", first, i)
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	o := map[string]any{
+		"id": id, "admin_graphql_api_id": fmt.Sprintf("gid://shopify/Order/%d", id), "name": fmt.Sprintf("#%d", id),
+		"email": "shopper@example.com", "created_at": now, "updated_at": now, "currency": "USD", "total_price": "89.99",
+		"customer_locale": "en", "financial_status": "paid",
+		"line_items":       []map[string]any{{"id": id*10 + 1, "title": "Aviator sunglasses", "variant_title": "Black / M", "quantity": n}},
+		"shipping_address": map[string]any{"first_name": "Steve", "last_name": "Shipper", "address1": "123 Shipping Street", "city": "Shippington", "province_code": "KY", "zip": "40003", "country_code": "US"},
+		"fulfillments": []map[string]any{{
+			"id": id*10 + 2, "order_id": id, "status": "success", "shipment_status": nil, "created_at": now, "updated_at": now,
+			"tracking_company": "Demo Express", "tracking_numbers": numbers,
+		}},
+	}
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic("bench: marshal order: " + err.Error())
+	}
+	return b
+}

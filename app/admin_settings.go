@@ -13,6 +13,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -85,6 +86,7 @@ func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs
 	return a.renderAdminCode(c, code, "settings", map[string]any{
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
+		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ordertrack/ordertrack/integrations/carriers/aftership"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -35,7 +36,7 @@ func (a *App) carrierPush(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "unreadable body")
 	}
-	if !aftership.VerifyWebhook(a.cfg.Carriers.AggregatorWebhookSecret, body, c.Request().Header.Get(aftership.SignatureHeader)) {
+	if !aftership.VerifyWebhook(a.cfg.Carriers["aftership"][registry.WebhookSecret], body, c.Request().Header.Get(aftership.SignatureHeader)) {
 		a.metrics.Webhooks.WithLabelValues("aftership", "bad_signature").Inc()
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid webhook signature")
 	}

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 )
 
 // Config is read from the environment once at start; every value is checked
@@ -33,8 +35,11 @@ type Config struct {
 	TwilioAuthToken    string
 	TwilioFrom         string // SMS and voice caller id, E.164
 	TwilioWhatsAppFrom string
-	Carriers           CarrierCredentials
-	Demo               bool
+	// Carriers are the platform's own carrier accounts by carrier code, read
+	// from the environment names the registry gives (UPS_CLIENT_ID, …);
+	// merchants may add their own per shop.
+	Carriers map[string]registry.Creds
+	Demo     bool
 	// MaxParcelsPerFulfillment bounds the tracking numbers stored per
 	// fulfillment (MAX_PARCELS_PER_FULFILLMENT, default 100); the rest are
 	// refused and noted on the delivery.
@@ -47,19 +52,6 @@ type Config struct {
 	// (OUTBOUND_ALLOW_LOOPBACK=1; the demo sets it). Tests and local
 	// development only: otherwise those calls go to public https hosts only.
 	OutboundAllowLoopback bool
-}
-
-// CarrierCredentials are the platform's default carrier API credentials;
-// merchants may add their own per shop.
-type CarrierCredentials struct {
-	UPSClientID, UPSClientSecret     string
-	FedExClientID, FedExClientSecret string
-	USPSClientID, USPSClientSecret   string
-	DHLAPIKey                        string
-	AggregatorAPIKey                 string
-	AggregatorWebhookSecret          string // verifies AfterShip pushes
-	// Base URLs override the production hosts (carrier sandboxes, tests).
-	UPSBaseURL, FedExBaseURL, USPSBaseURL, DHLBaseURL, AggregatorBaseURL string
 }
 
 // defaultShopifyScopes match [access_scopes] in shopify.app.toml.
@@ -84,19 +76,21 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		TwilioAuthToken:    getenv("TWILIO_AUTH_TOKEN"),
 		TwilioFrom:         getenv("TWILIO_FROM"),
 		TwilioWhatsAppFrom: getenv("TWILIO_WHATSAPP_FROM"),
-		Carriers: CarrierCredentials{
-			UPSClientID: getenv("UPS_CLIENT_ID"), UPSClientSecret: getenv("UPS_CLIENT_SECRET"),
-			FedExClientID: getenv("FEDEX_CLIENT_ID"), FedExClientSecret: getenv("FEDEX_CLIENT_SECRET"),
-			USPSClientID: getenv("USPS_CLIENT_ID"), USPSClientSecret: getenv("USPS_CLIENT_SECRET"),
-			DHLAPIKey: getenv("DHL_API_KEY"), AggregatorAPIKey: getenv("AFTERSHIP_API_KEY"), AggregatorWebhookSecret: getenv("AFTERSHIP_WEBHOOK_SECRET"),
-			UPSBaseURL: getenv("UPS_BASE_URL"), FedExBaseURL: getenv("FEDEX_BASE_URL"), USPSBaseURL: getenv("USPS_BASE_URL"),
-			DHLBaseURL: getenv("DHL_BASE_URL"), AggregatorBaseURL: getenv("AFTERSHIP_BASE_URL"),
-		},
-		Demo:            demo,
-		SendGridBaseURL: getenv("SENDGRID_BASE_URL"),
-		TwilioBaseURL:   getenv("TWILIO_BASE_URL"),
+		Demo:               demo,
+		SendGridBaseURL:    getenv("SENDGRID_BASE_URL"),
+		TwilioBaseURL:      getenv("TWILIO_BASE_URL"),
 	}
 	var errs []error
+	c.Carriers = map[string]registry.Creds{}
+	for _, e := range registry.Accounts() {
+		creds, err := e.FromEnv(getenv)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if creds != nil {
+			c.Carriers[e.Code] = creds
+		}
+	}
 	port := func(name string, def int) int {
 		p := getenv(name)
 		if p == "" {

@@ -3,6 +3,8 @@ package app
 import (
 	"strings"
 	"testing"
+
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 )
 
 func env(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
@@ -60,6 +62,39 @@ func TestLoadConfigRefusesLoopbackOutboundUnlessAsked(t *testing.T) {
 	}
 }
 
+// TestLoadConfigReadsCarrierAccounts: the platform's carrier accounts come
+// from the variables the README's configuration table names.
+func TestLoadConfigReadsCarrierAccounts(t *testing.T) {
+	vars := map[string]struct{ carrier, key string }{
+		"UPS_CLIENT_ID": {"ups", "client_id"}, "UPS_CLIENT_SECRET": {"ups", "client_secret"}, "UPS_BASE_URL": {"ups", registry.BaseURL},
+		"FEDEX_CLIENT_ID": {"fedex", "client_id"}, "FEDEX_CLIENT_SECRET": {"fedex", "client_secret"}, "FEDEX_BASE_URL": {"fedex", registry.BaseURL},
+		"USPS_CLIENT_ID": {"usps", "client_id"}, "USPS_CLIENT_SECRET": {"usps", "client_secret"}, "USPS_BASE_URL": {"usps", registry.BaseURL},
+		"DHL_API_KEY": {"dhl", "api_key"}, "DHL_BASE_URL": {"dhl", registry.BaseURL},
+		"AFTERSHIP_API_KEY": {"aftership", "api_key"}, "AFTERSHIP_WEBHOOK_SECRET": {"aftership", registry.WebhookSecret},
+		"AFTERSHIP_BASE_URL": {"aftership", registry.BaseURL},
+	}
+	kv := map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey}
+	for name := range vars {
+		kv[name] = "value of " + name
+	}
+	c, err := LoadConfig(env(kv), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range vars {
+		if got := c.Carriers[v.carrier][v.key]; got != kv[name] {
+			t.Errorf("%s: Carriers[%q][%q] = %q; want %q", name, v.carrier, v.key, got, kv[name])
+		}
+	}
+	read := 0
+	for _, creds := range c.Carriers {
+		read += len(creds)
+	}
+	if read != len(vars) {
+		t.Errorf("read %d carrier settings; want the %d the README names", read, len(vars))
+	}
+}
+
 func TestLoadConfigExplainsEveryProblem(t *testing.T) {
 	tests := []struct {
 		name string
@@ -74,6 +109,7 @@ func TestLoadConfigExplainsEveryProblem(t *testing.T) {
 		{"half of twilio", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "TWILIO_ACCOUNT_SID": "AC1"}, []string{"must be set together"}},
 		{"parcel limit not a count", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "MAX_PARCELS_PER_FULFILLMENT": "0"}, []string{`MAX_PARCELS_PER_FULFILLMENT="0"`}},
 		{"shopify key without secret", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "SHOPIFY_API_KEY": "k"}, []string{"SHOPIFY_API_SECRET is required"}},
+		{"half of a carrier account", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "UPS_CLIENT_ID": "id"}, []string{"UPS_CLIENT_ID and UPS_CLIENT_SECRET must be set together"}},
 		{"outbound loopback yes", map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey, "OUTBOUND_ALLOW_LOOPBACK": "yes"}, []string{`OUTBOUND_ALLOW_LOOPBACK="yes"`}},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/carriers/sim"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -61,11 +62,6 @@ func dbLabel(url string) string {
 	}
 	return url
 }
-
-// simTracker adapts the simulated carrier to the poller.
-type simTracker struct{ *sim.Carrier }
-
-func (simTracker) MaxBatch() int { return 50 }
 
 type demoLink struct{ token, what string }
 
@@ -148,7 +144,8 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 			}
 		}
 	}
-	a.carriers.add(sim.Code, simTracker{carrier}, 50, 50)
+	demoCarrier, _ := registry.Lookup(sim.Code)
+	a.carriers.add(demoCarrier, carrier)
 	a.policy = demoPolicy
 	return links, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
@@ -174,7 +175,7 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 	url := storagetest.PostgresURL(t)
 	ups := newFakeUPSAPI(t, upsOK)
 	sender := &countingSender{sent: map[int64]int{}, keys: map[string]int{}}
-	cfg := Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.srv.URL}}
+	cfg := Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.srv.URL}}}
 	swap := withSetup(func(a *App) { a.outbox = sender })
 	a1, _ := startApp(t, url, cfg, swap)
 	a2, _ := startApp(t, url, cfg, swap)
@@ -247,7 +248,7 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 		t.Run(tt.name, func(t *testing.T) {
 			eachDB(t, func(t *testing.T, url string) {
 				ups := newFakeUPSAPI(t, tt.outage)
-				a, _ := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.srv.URL}}, atRecordingTime())
+				a, _ := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.srv.URL}}}, atRecordingTime())
 				shop := seedDueShipments(t, a, "fault.myshopify.com", 1)
 				ctx := context.Background()
 				before := a.now().UTC()

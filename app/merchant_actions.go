@@ -15,6 +15,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -138,7 +139,7 @@ func (a *App) merchantNotice(ctx context.Context, act *storage.CustomerAction) (
 		fmt.Fprintf(&b, "Order: %s\n", order)
 	}
 	if ship != nil {
-		fmt.Fprintf(&b, "Shipment: %s %s\n", carrierName(ship.Carrier, ship.CarrierCompany), ship.TrackingNumber)
+		fmt.Fprintf(&b, "Shipment: %s %s\n", registry.Name(ship.Carrier, ship.CarrierCompany), ship.TrackingNumber)
 	}
 	keys := make([]string, 0, len(act.Details.V))
 	for k := range act.Details.V {

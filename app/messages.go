@@ -13,6 +13,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -314,7 +315,7 @@ func (a *App) messageData(ctx context.Context, m messageContext, ch notify.Chann
 		},
 		Order: notify.Order{Name: m.order.Name, Number: strings.TrimPrefix(m.order.Name, "#"), Total: m.order.Total, Currency: m.order.Currency, COD: m.order.COD, LineItems: items},
 		Shipment: notify.Shipment{
-			Carrier: m.ship.Carrier, CarrierName: carrierName(m.ship.Carrier, m.ship.CarrierCompany), TrackingNumber: m.ship.TrackingNumber,
+			Carrier: m.ship.Carrier, CarrierName: registry.Name(m.ship.Carrier, m.ship.CarrierCompany), TrackingNumber: m.ship.TrackingNumber,
 			TrackingURL: m.ship.TrackingURL, Stage: tracking.Stage(m.ship.Stage), Problem: tracking.Problem(m.ship.Problem),
 			ETA: notify.ETA{Window: eta.Window, Source: eta.Source, ChangedFrom: a.previousETA(ctx, m.ship)},
 		},

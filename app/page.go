@@ -18,6 +18,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -115,7 +116,7 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 			return trackpage.View{}, err
 		}
 		ps := trackpage.Shipment{
-			Carrier: s.Carrier, CarrierName: carrierName(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
+			Carrier: s.Carrier, CarrierName: registry.Name(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
 			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
 			Actions: a.pageActions(s), Expired: s.Expired,
 		}

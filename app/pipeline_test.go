@@ -19,6 +19,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -190,7 +191,7 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 func TestWebhookToShipmentToMessage(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		ups, calls := fakeUPS(t)
-		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: ups.URL}}, atRecordingTime())
+		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL}}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A"}
 		if err := a.db.UpsertShop(ctx, shop); err != nil {
@@ -291,7 +292,7 @@ func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		platform, platformCalls := fakeUPS(t)
 		merchant, merchantCalls := fakeUPS(t)
-		a, _ := startApp(t, url, Config{Carriers: CarrierCredentials{UPSClientID: "id", UPSClientSecret: "secret", UPSBaseURL: platform.URL}})
+		a, _ := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: platform.URL}}})
 		ctx := context.Background()
 		tokOwn := seedOrder(t, a, "own.myshopify.com", "#1", "a@example.com")
 		tokPlatform := seedOrder(t, a, "plain.myshopify.com", "#2", "b@example.com")
@@ -320,7 +321,7 @@ func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
 func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		const secret = "aftership-webhook-secret"
-		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{AggregatorWebhookSecret: secret}}, atRecordingTime())
+		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"aftership": {registry.WebhookSecret: secret}}}, atRecordingTime())
 		ctx := context.Background()
 		tok := seedOrder(t, a, "push.myshopify.com", "#1", "p@example.com") // UPS 1Z999AA10123456784
 		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-1","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",
@@ -384,7 +385,7 @@ func TestPollingPolicySeesAParcelAtAFacilityFromItsStoredScans(t *testing.T) {
 			mu.Unlock()
 			return tracking.NextPoll(s, now, cal, rnd)
 		}
-		a, base := startApp(t, url, Config{Carriers: CarrierCredentials{AggregatorWebhookSecret: secret}},
+		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"aftership": {registry.WebhookSecret: secret}}},
 			withSetup(func(a *App) { a.policy = record }))
 		ctx := context.Background()
 		tok := seedOrder(t, a, "hub.myshopify.com", "#1", "h@example.com") // UPS 1Z999AA10123456784

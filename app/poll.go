@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,19 +15,13 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// Tracker is a carrier API as the poller needs it; each package under
-// integrations/carriers satisfies it.
-type Tracker interface {
-	Track(ctx context.Context, numbers []string) ([]tracking.Result, error)
-	MaxBatch() int
-}
-
-// carrier is a Tracker with the quota this process may spend on it.
+// carrier is a carrier's client with the quota this process may spend on it.
 type carrier struct {
-	Tracker
+	tracking.Carrier
 	limit *rate.Limiter // per process; quotas are split across worker machines
 	built time.Time     // for merchant accounts: when the client was built
 }
@@ -46,13 +39,22 @@ type carriers struct {
 
 const accountTTL = 10 * time.Minute
 
-func (c *carriers) add(name string, t Tracker, perSecond float64, burst int) {
+// add routes e's code to t, the client of the platform's account (or the
+// demo's), at e's rate.
+func (c *carriers) add(e registry.Carrier, t tracking.Carrier) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.byName == nil {
 		c.byName = map[string]*carrier{}
 	}
-	c.byName[name] = &carrier{Tracker: t, limit: rate.NewLimiter(rate.Limit(perSecond), burst)}
+	c.byName[e.Code] = newCarrier(e, t)
+	if e.Fallback {
+		c.fallback = c.byName[e.Code]
+	}
+}
+
+func newCarrier(e registry.Carrier, t tracking.Carrier) *carrier {
+	return &carrier{Carrier: t, limit: rate.NewLimiter(rate.Limit(e.PerSecond), int(max(1, e.PerSecond)))}
 }
 
 func (c *carriers) get(name string) (*carrier, bool) {
@@ -85,13 +87,14 @@ func (a *App) carrierFor(ctx context.Context, shopID int64, name string) (*carri
 	if err != nil {
 		return nil, err
 	}
-	// A merchant's account is theirs to configure: its calls are held to
-	// the outbound policy like their store's.
-	t, perSecond, ok := a.newTracker(name, creds, a.outbound)
-	if !ok {
+	e, ok := registry.Lookup(name)
+	if !ok || e.New == nil {
 		return nil, nil
 	}
-	c = &carrier{Tracker: t, limit: rate.NewLimiter(rate.Limit(perSecond), int(max(1, perSecond))), built: a.now()}
+	// A merchant's account is theirs to configure: its calls are held to
+	// the outbound policy like their store's.
+	c = newCarrier(e, e.New(registry.Account{Creds: creds, OnUnknown: a.countUnknownCode, HTTP: a.outbound}))
+	c.built = a.now()
 	a.carriers.mu.Lock()
 	if a.carriers.accounts == nil {
 		a.carriers.accounts = map[storage.CarrierAccountKey]*carrier{}
@@ -101,17 +104,8 @@ func (a *App) carrierFor(ctx context.Context, shopID int64, name string) (*carri
 	return c, nil
 }
 
-// carrierQuota is a carrier's documented limit beyond calls per second.
-type carrierQuota struct {
-	PerDay            int // calls per account per UTC day, across machines
-	PerShipmentPerDay int // fetches of one number per day
-}
-
-// carrierQuotas: DHL's starter key allows 250 calls a day and at most 10
-// fetches of one shipment a day (its 1 call/s is the rate limiter's job).
-var carrierQuotas = map[string]carrierQuota{
-	"dhl": {PerDay: 250, PerShipmentPerDay: 10},
-}
+// carrierQuotas are the carriers' documented limits beyond calls per second.
+var carrierQuotas = registry.Quotas()
 
 func maxTime(a, b time.Time) time.Time {
 	if a.After(b) {
@@ -443,23 +437,4 @@ func (t *transitModel) Observe(l tracking.Lane, days int) {
 		t.m = tracking.NewTransitModel()
 	}
 	t.m.Observe(l, days)
-}
-
-var carrierNames = map[string]string{
-	"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "dhl": "DHL", "sim": "Demo Express",
-	"royal_mail": "Royal Mail", "canada_post": "Canada Post", "dpd": "DPD", "ontrac": "OnTrac",
-	"lasership": "LaserShip", "amazon": "Amazon Logistics", "la_poste": "La Poste",
-	"deutsche_post": "Deutsche Post", "australia_post": "Australia Post", "postnl": "PostNL",
-}
-
-// carrierName is the carrier's name for people: the store's own wording when
-// it gave one, else ours.
-func carrierName(code, company string) string {
-	if company != "" {
-		return company
-	}
-	if n, ok := carrierNames[code]; ok {
-		return n
-	}
-	return strings.ToUpper(code)
 }

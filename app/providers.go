@@ -4,73 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
-	"github.com/ordertrack/ordertrack/integrations/carriers/aftership"
-	"github.com/ordertrack/ordertrack/integrations/carriers/dhl"
-	"github.com/ordertrack/ordertrack/integrations/carriers/fedex"
-	"github.com/ordertrack/ordertrack/integrations/carriers/ups"
-	"github.com/ordertrack/ordertrack/integrations/carriers/usps"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
 	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// carrierCreds are one account's credentials, in the keys a merchant
-// enters: client_id/client_secret (UPS, FedEx, USPS) or api_key (DHL,
-// AfterShip), plus an optional base_url for sandboxes.
-type carrierCreds map[string]string
-
-// newTracker builds a carrier client from credentials; ok is false for a
-// carrier we have no API client for. hc makes its calls (nil: the default
-// client, for the operator's own accounts).
-func (a *App) newTracker(name string, c carrierCreds, hc *http.Client) (t Tracker, perSecond float64, ok bool) {
-	unknown := func(carrier, code string) { a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc() }
-	id, secret, key, base := c["client_id"], c["client_secret"], c["api_key"], c["base_url"]
-	switch name {
-	case "ups":
-		return ups.New(ups.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
-	case "fedex":
-		return fedex.New(fedex.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
-	case "usps":
-		return usps.New(usps.Config{BaseURL: base, ClientID: id, ClientSecret: secret, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
-	case "dhl":
-		// DHL's starter key allows 1 call/s; the others publish no hard
-		// limit, so we stay polite.
-		return dhl.New(dhl.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown, HTTPClient: hc}), 1, true
-	case "aftership":
-		return aftership.New(aftership.Config{BaseURL: base, APIKey: key, OnUnknownCode: unknown, HTTPClient: hc}), 5, true
+// setupCarriers registers every carrier whose platform account is
+// configured; the fallback among them tracks every other carrier.
+func (a *App) setupCarriers() {
+	for _, e := range registry.Accounts() {
+		if creds := a.cfg.Carriers[e.Code]; e.Complete(creds) {
+			a.carriers.add(e, e.New(registry.Account{Creds: creds, OnUnknown: a.countUnknownCode}))
+		}
 	}
-	return nil, 0, false
 }
 
-// setupCarriers registers every carrier with platform credentials. Quotas
-// are per process and per account.
-func (a *App) setupCarriers() {
-	cc := a.cfg.Carriers
-	for _, acc := range []struct {
-		name  string
-		creds carrierCreds
-		set   bool
-	}{
-		{"ups", carrierCreds{"client_id": cc.UPSClientID, "client_secret": cc.UPSClientSecret, "base_url": cc.UPSBaseURL}, cc.UPSClientID != ""},
-		{"fedex", carrierCreds{"client_id": cc.FedExClientID, "client_secret": cc.FedExClientSecret, "base_url": cc.FedExBaseURL}, cc.FedExClientID != ""},
-		{"usps", carrierCreds{"client_id": cc.USPSClientID, "client_secret": cc.USPSClientSecret, "base_url": cc.USPSBaseURL}, cc.USPSClientID != ""},
-		{"dhl", carrierCreds{"api_key": cc.DHLAPIKey, "base_url": cc.DHLBaseURL}, cc.DHLAPIKey != ""},
-		{"aftership", carrierCreds{"api_key": cc.AggregatorAPIKey, "base_url": cc.AggregatorBaseURL}, cc.AggregatorAPIKey != ""},
-	} {
-		if !acc.set {
-			continue
-		}
-		t, perSecond, _ := a.newTracker(acc.name, acc.creds, nil)
-		a.carriers.add(acc.name, t, perSecond, int(max(1, perSecond)))
-	}
-	if f, ok := a.carriers.get("aftership"); ok {
-		a.carriers.fallback = f
-	}
+// countUnknownCode counts a carrier status code no status table maps.
+func (a *App) countUnknownCode(carrier, code string) {
+	a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc()
 }
 
 // setupSenders picks a provider per channel; channels without credentials go

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -41,7 +42,7 @@ func fakeDHL(t *testing.T) (*httptest.Server, *atomic.Int64) {
 func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		dhl, calls := fakeDHL(t)
-		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}}, atRecordingTime())
+		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "q.myshopify.com"}
 		if err := a.db.UpsertShop(ctx, shop); err != nil {
@@ -72,7 +73,7 @@ func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		dhl, calls := fakeDHL(t)
-		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}}, atRecordingTime())
+		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "q.myshopify.com"}
 		if err := a.db.UpsertShop(ctx, shop); err != nil {
@@ -123,7 +124,7 @@ func seedDHLDue(t *testing.T, a *App, shop *storage.Shop, n int, due time.Time) 
 func TestSharedDHLQuotaGivesEveryShopItsShare(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		dhl, calls := fakeDHL(t)
-		a, _ := startApp(t, dbURL, Config{Carriers: CarrierCredentials{DHLAPIKey: "k", DHLBaseURL: dhl.URL}}, atRecordingTime(),
+		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime(),
 			withSetup(func(a *App) { a.carriers.byName["dhl"].limit = rate.NewLimiter(rate.Inf, 1) })) // the quota, not DHL's 1 call/s, is under test
 		ctx := context.Background()
 		big := &storage.Shop{Platform: storage.Shopify, Domain: "big.myshopify.com"}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -230,7 +231,7 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 		logs := &logBuffer{}
 		ups := newFakeUPSAPI(t, upsServerError)
 		const upsClientSecret = "ups-client-secret-sekrit"
-		a, base := startApp(t, dbURL, Config{Carriers: CarrierCredentials{UPSClientID: "ups-client-id", UPSClientSecret: upsClientSecret, UPSBaseURL: ups.srv.URL}},
+		a, base := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "ups-client-id", "client_secret": upsClientSecret, registry.BaseURL: ups.srv.URL}}},
 			withLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		ctx := context.Background()
 		shop := seedDueShipments(t, a, "shop-a.myshopify.com", 1)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -46,7 +47,7 @@ func (a *App) enqueueWooNotes(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, s
 		if !ok {
 			what = strings.ReplaceAll(string(f.Trigger), "_", " ")
 		}
-		note := fmt.Sprintf("ordertrack: %s %s: %s.", carrierName(s.Carrier, s.CarrierCompany), s.TrackingNumber, what)
+		note := fmt.Sprintf("ordertrack: %s %s: %s.", registry.Name(s.Carrier, s.CarrierCompany), s.TrackingNumber, what)
 		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
 			return fmt.Errorf("enqueue order note for %s: %w", f.Key, err)
 		}
@@ -69,7 +70,7 @@ func (a *App) noteShopperAction(ctx context.Context, s *storage.Shipment, kind, 
 	sort.Strings(keys)
 	var b strings.Builder
 	fmt.Fprintf(&b, "ordertrack: the shopper asked to %s (%s, %s %s).", strings.ReplaceAll(kind, "_", " "), source,
-		carrierName(s.Carrier, s.CarrierCompany), s.TrackingNumber)
+		registry.Name(s.Carrier, s.CarrierCompany), s.TrackingNumber)
 	for _, k := range keys {
 		fmt.Fprintf(&b, "\n%s: %s", k, details[k])
 	}

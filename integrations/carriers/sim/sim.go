@@ -105,6 +105,9 @@ func (c *Carrier) Track(ctx context.Context, numbers []string) ([]tracking.Resul
 	return out, nil
 }
 
+// MaxBatch is how many numbers the demo's poller sends in one Track call.
+func (c *Carrier) MaxBatch() int { return 50 }
+
 // Number returns the i-th (i >= 0) simulated tracking number for this seed: "SIM"
 // and twelve digits, distinct for distinct i below a trillion.
 func (c *Carrier) Number(i int) string {

@@ -197,10 +197,9 @@ type messageContext struct {
 	ship  *storage.Shipment
 }
 
-// zone is the shopper's time zone: the order's (from its shipping address),
-// else the shop's.
+// zone is the shopper's time zone: see tracking.ShopperZone.
 func (m messageContext) zone() *time.Location {
-	return storage.ZoneOf(m.order.Timezone, m.shop.Timezone)
+	return tracking.ShopperZone(m.order.Timezone, m.shop.Timezone)
 }
 
 func (a *App) loadMessageContext(ctx context.Context, shipmentID int64) (messageContext, error) {

@@ -332,7 +332,7 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 	if !r.Promised.IsZero() || !shippedAt.IsZero() {
 		eta = tracking.EstimateETA(r.Promised, model, lane, shippedAt, cal)
 	}
-	dest := storage.ZoneOf(tracking.DestinationZone(s.DestCountry, s.DestRegion))
+	dest := tracking.ZoneOf(tracking.DestinationZone(s.DestCountry, s.DestRegion))
 	st = st.WithDelay(tracking.DetectDelay(st, eta, now, cal, model.SilenceLimit(lane), dest))
 	ps := tracking.PollState{
 		Stage: st.Stage, NotFound: r.NotFound || (len(merged) == 0 && !failed), CreatedAt: s.CreatedAt,

@@ -64,14 +64,10 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 	_, variant, _ := strings.Cut(job.Args.Key, ":")
 	trigger := tracking.Trigger(job.Args.Trigger)
 	rules := a.rules(m.shop)
-	decisions := rules.Plan(notify.Candidate{
-		Trigger: trigger, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
-	}, now)
-	if trigger == tracking.TriggerOutForDelivery && m.order.COD {
-		// Cash on delivery: the out-for-delivery news doubles as the reminder
-		// to keep the amount ready, sent as its own message.
+	var decisions []notify.Decision
+	for _, t := range append([]tracking.Trigger{trigger}, tracking.FollowUps(trigger, m.order.COD)...) {
 		decisions = append(decisions, rules.Plan(notify.Candidate{
-			Trigger: tracking.TriggerCODReminder, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
+			Trigger: t, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
 		}, now)...)
 	}
 	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -81,7 +77,7 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 		}
 		for _, d := range decisions {
 			n := &storage.Notification{
-				ShopID: m.shop.ID, ShipmentID: &m.ship.ID, Trigger: triggerOfKey(d.DedupeKey, trigger), Channel: string(d.Channel),
+				ShopID: m.shop.ID, ShipmentID: &m.ship.ID, Trigger: string(d.Trigger), Channel: string(d.Channel),
 				Recipient: rec.address(d.Channel), DedupeKey: d.DedupeKey, Status: storage.NotificationScheduled,
 			}
 			if d.Skip {
@@ -105,15 +101,6 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 		}
 		return nil
 	})
-}
-
-// triggerOfKey recovers the trigger a decision was planned for (the COD
-// reminder rides on the out-for-delivery job).
-func triggerOfKey(key string, fallback tracking.Trigger) string {
-	if strings.Contains(key, string(tracking.TriggerCODReminder)) {
-		return string(tracking.TriggerCODReminder)
-	}
-	return string(fallback)
 }
 
 // sendJob renders and delivers one logged message.

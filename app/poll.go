@@ -309,9 +309,8 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 		return err
 	}
 	in := tracking.Input{
-		Carrier: s.Carrier, Service: s.Service, Origin: s.OriginRegion, Destination: s.DestRegion,
-		DestCountry: s.DestCountry, DestRegion: s.DestRegion, CreatedAt: s.CreatedAt,
-		State: s.State(), ETA: s.ETA(), Events: stored, PollFailures: s.PollFailures,
+		Carrier: s.Carrier, Service: s.Service, Origin: s.OriginRegion, DestCountry: s.DestCountry, DestRegion: s.DestRegion,
+		CreatedAt: s.CreatedAt, State: s.State(), ETA: s.ETA(), Events: stored, PollFailures: s.PollFailures,
 		Result: r, Failed: failed, RetryAfter: retryAfter,
 		Now: a.now(), Model: a.transit.Model(), Policy: a.policy, Rand: rand.Float64,
 		PerShipmentPerDay: carrierQuotas[s.Carrier].PerShipmentPerDay,

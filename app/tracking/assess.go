@@ -7,10 +7,9 @@ import "time"
 type Input struct {
 	// The shipment as stored.
 	Carrier, Service string
-	// Origin and Destination are the lane's regions (see Region);
-	// DestCountry and DestRegion locate the delivery for its time zone.
-	Origin, Destination     string
-	DestCountry, DestRegion string
+	// Origin and DestRegion are the lane's regions (see Region); with
+	// DestCountry, DestRegion also gives the delivery's time zone.
+	Origin, DestCountry, DestRegion string
 	// CreatedAt is when tracking started; ShippedAt is the ship time the
 	// store reported, zero when unknown.
 	CreatedAt, ShippedAt time.Time
@@ -74,7 +73,7 @@ func Assess(in Input) Outcome {
 		service = r.Service
 	}
 	cal := CalendarFor(in.Carrier, service)
-	lane := Lane{Carrier: in.Carrier, Service: service, Origin: in.Origin, Destination: in.Destination}
+	lane := Lane{Carrier: in.Carrier, Service: service, Origin: in.Origin, Destination: in.DestRegion}
 	eta := in.ETA
 	shippedAt := FirstShipped(in.ShippedAt, merged)
 	if !r.Promised.IsZero() || !shippedAt.IsZero() {

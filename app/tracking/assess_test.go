@@ -36,7 +36,7 @@ func shippedYesterday() Input {
 	now := ts("2026-11-18 15:00")
 	scan := Event{Time: ts("2026-11-17 18:00"), Stage: StageShipped, Code: "OR"}
 	return Input{
-		Carrier: "ups", Origin: "US-NJ", Destination: "US-CA", DestCountry: "US", DestRegion: "CA",
+		Carrier: "ups", Origin: "US-NJ", DestCountry: "US", DestRegion: "US-CA",
 		CreatedAt: ts("2026-11-17 12:00"),
 		State:     State{Stage: StageShipped, StageAt: scan.Time, LastEventAt: scan.Time},
 		Events:    []Event{scan},

@@ -65,14 +65,10 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 	_, variant, _ := strings.Cut(job.Args.Key, ":")
 	trigger := tracking.Trigger(job.Args.Trigger)
 	rules := a.rules(m.shop)
-	decisions := rules.Plan(notify.Candidate{
-		Trigger: trigger, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
-	}, now)
-	if trigger == tracking.TriggerOutForDelivery && m.order.COD {
-		// Cash on delivery: the out-for-delivery news doubles as the reminder
-		// to keep the amount ready, sent as its own message.
+	var decisions []notify.Decision
+	for _, t := range append([]tracking.Trigger{trigger}, tracking.FollowUps(trigger, m.order.COD)...) {
 		decisions = append(decisions, rules.Plan(notify.Candidate{
-			Trigger: tracking.TriggerCODReminder, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
+			Trigger: t, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
 		}, now)...)
 	}
 	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -82,7 +78,7 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 		}
 		for _, d := range decisions {
 			n := &storage.Notification{
-				ShopID: m.shop.ID, ShipmentID: &m.ship.ID, Trigger: triggerOfKey(d.DedupeKey, trigger), Channel: string(d.Channel),
+				ShopID: m.shop.ID, ShipmentID: &m.ship.ID, Trigger: string(d.Trigger), Channel: string(d.Channel),
 				Recipient: rec.address(d.Channel), DedupeKey: d.DedupeKey, Status: storage.NotificationScheduled,
 			}
 			if d.Skip {
@@ -106,15 +102,6 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 		}
 		return nil
 	})
-}
-
-// triggerOfKey recovers the trigger a decision was planned for (the COD
-// reminder rides on the out-for-delivery job).
-func triggerOfKey(key string, fallback tracking.Trigger) string {
-	if strings.Contains(key, string(tracking.TriggerCODReminder)) {
-		return string(tracking.TriggerCODReminder)
-	}
-	return string(fallback)
 }
 
 // sendJob renders and delivers one logged message.
@@ -198,10 +185,9 @@ type messageContext struct {
 	ship  *storage.Shipment
 }
 
-// zone is the shopper's time zone: the order's (from its shipping address),
-// else the shop's.
+// zone is the shopper's time zone: see tracking.ShopperZone.
 func (m messageContext) zone() *time.Location {
-	return storage.ZoneOf(m.order.Timezone, m.shop.Timezone)
+	return tracking.ShopperZone(m.order.Timezone, m.shop.Timezone)
 }
 
 func (a *App) loadMessageContext(ctx context.Context, shipmentID int64) (messageContext, error) {

@@ -682,31 +682,6 @@ func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
 	})
 }
 
-func TestCheckRescheduleDate(t *testing.T) {
-	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
-	tests := []struct {
-		date string
-		ok   bool
-	}{
-		{"2026-11-27", true},
-		{"2026-11-25", true},  // today
-		{"2026-11-24", false}, // yesterday everywhere: 03:00 on the 25th at UTC-12
-		{"2026-12-25", true},  // 30 days ahead
-		{"2026-12-26", false}, // beyond the horizon
-		{"2027-06-01", false},
-		{"", false},
-		{"tomorrow", false},
-		{"2026-02-30", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.date, func(t *testing.T) {
-			if err := checkRescheduleDate(tt.date, now); (err == nil) != tt.ok {
-				t.Fatalf("checkRescheduleDate(%q) = %v; want ok %v", tt.date, err, tt.ok)
-			}
-		})
-	}
-}
-
 func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})

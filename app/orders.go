@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
@@ -50,7 +49,7 @@ func (a *App) addParcel(ctx context.Context, tx *gorm.DB, shop *storage.Shop, o 
 	s := &storage.Shipment{
 		ShopID: shop.ID, OrderID: o.ID, PlatformFulfillmentID: p.FulfillmentID, Carrier: carrier, Service: service,
 		CarrierCompany: p.Company, TrackingNumber: number, TrackingURL: p.URL, Stage: string(tracking.StagePacked),
-		DestCountry: addr.Country, DestRegion: region(addr.Country, addr.Region), NextPollAt: &now,
+		DestCountry: addr.Country, DestRegion: tracking.Region(addr.Country, addr.Region), NextPollAt: &now,
 	}
 	created, err := storage.UpsertShipment(ctx, tx, s)
 	if err != nil || !created {
@@ -85,13 +84,4 @@ func resolveCarrier(number, company string) (carrier, service string) {
 		return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(company), " ", "_")), ""
 	}
 	return "unknown", ""
-}
-
-// region is the lane key for a destination: the country, plus the state or
-// province where carriers' transit times differ within a country.
-func region(country, province string) string {
-	if province == "" {
-		return country
-	}
-	return fmt.Sprintf("%s-%s", country, province)
 }

@@ -7,11 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,7 +34,7 @@ func (a *App) trackPage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "private, no-store")
-	if done := trackpage.ActionKind(c.QueryParam("done")); validAction(done) {
+	if done := tracking.ActionKind(c.QueryParam("done")); done.Valid() {
 		v.ActionDone = done
 		c.Response().WriteHeader(http.StatusOK)
 		return a.pages.Render(c.Response(), v)
@@ -135,33 +133,17 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 	return v, nil
 }
 
-// pageActions offers what the shopper can do now: answer the carrier when
-// it needs something, reschedule after a missed delivery, report a parcel
-// marked delivered that never arrived, or reach support.
+// pageActions renders what tracking.ShopperActions offers as the page's
+// forms.
 func (a *App) pageActions(s *storage.Shipment) []trackpage.Action {
 	form := a.cfg.AppURL + "/t/" + s.PublicToken + "/actions"
 	csrf := a.csrfToken(s.PublicToken)
-	act := func(k trackpage.ActionKind) trackpage.Action {
-		return trackpage.Action{Kind: k, FormAction: form, CSRF: csrf}
+	offers := tracking.ShopperActions(tracking.Stage(s.Stage), tracking.Problem(s.Problem), tracking.CalendarFor(s.Carrier, s.Service), a.now())
+	out := make([]trackpage.Action, len(offers))
+	for i, o := range offers {
+		out[i] = trackpage.Action{Kind: o.Kind, FormAction: form, CSRF: csrf, Dates: o.Dates}
 	}
-	var out []trackpage.Action
-	switch tracking.Problem(s.Problem) {
-	case tracking.ProblemActionRequired:
-		out = append(out, act(trackpage.ActionConfirmAddress), act(trackpage.ActionCorrectAddress))
-	case tracking.ProblemFailedAttempt:
-		r := act(trackpage.ActionReschedule)
-		cal := tracking.CalendarFor(s.Carrier, s.Service)
-		day := a.now()
-		for len(r.Dates) < 3 {
-			day = cal.AddBusinessDays(day, 1)
-			r.Dates = append(r.Dates, day)
-		}
-		out = append(out, r, act(trackpage.ActionCorrectAddress))
-	}
-	if tracking.Stage(s.Stage) == tracking.StageDelivered {
-		out = append(out, act(trackpage.ActionNotReceived))
-	}
-	return append(out, act(trackpage.ActionContactSupport))
+	return out
 }
 
 func (a *App) csrfToken(token string) string {
@@ -182,18 +164,18 @@ func (a *App) trackAction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	kind := trackpage.ActionKind(c.FormValue(trackpage.FieldKind))
-	if !validAction(kind) {
+	kind := tracking.ActionKind(c.FormValue(trackpage.FieldKind))
+	if !kind.Valid() {
 		return echo.NewHTTPError(http.StatusBadRequest, "unknown action")
 	}
 	details := map[string]string{}
-	for _, f := range []string{trackpage.FieldAddress1, trackpage.FieldAddress2, trackpage.FieldCity, trackpage.FieldPostalCode, trackpage.FieldDate, trackpage.FieldNote} {
+	for _, f := range tracking.DetailKeys {
 		if v := strings.TrimSpace(c.FormValue(f)); v != "" {
 			details[f] = truncate(v, 500)
 		}
 	}
-	if kind == trackpage.ActionReschedule {
-		if err := checkRescheduleDate(details[trackpage.FieldDate], a.now()); err != nil {
+	if kind == tracking.ActionReschedule {
+		if err := tracking.CheckRescheduleDate(details[tracking.DetailDate], a.now()); err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 		}
 	}
@@ -201,34 +183,6 @@ func (a *App) trackAction(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?done="+url.QueryEscape(string(kind))+"#actions")
-}
-
-// rescheduleHorizon is how far ahead a shopper may ask for delivery: about
-// as long as carriers hold a parcel.
-const rescheduleHorizon = 30 * 24 * time.Hour
-
-// checkRescheduleDate accepts a "2006-01-02" day from today (anywhere on
-// Earth) to rescheduleHorizon ahead; the merchant cannot pass a day in the
-// past, or months away, to the carrier.
-func checkRescheduleDate(v string, now time.Time) error {
-	day, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return errors.New("choose a delivery day from the list")
-	}
-	earliest := now.UTC().Add(-12 * time.Hour).Truncate(24 * time.Hour) // the date at UTC-12
-	if day.Before(earliest) || day.After(now.Add(rescheduleHorizon)) {
-		return fmt.Errorf("choose a delivery day between today and %s", now.Add(rescheduleHorizon).Format("January 2"))
-	}
-	return nil
-}
-
-func validAction(k trackpage.ActionKind) bool {
-	for _, v := range trackpage.ActionKinds {
-		if v == k {
-			return true
-		}
-	}
-	return false
 }
 
 func truncate(s string, n int) string {

@@ -107,13 +107,6 @@ func (a *App) carrierFor(ctx context.Context, shopID int64, name string) (*carri
 // carrierQuotas are the carriers' documented limits beyond calls per second.
 var carrierQuotas = registry.Quotas()
 
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
 // schedulerBatch bounds one tick's work; the next tick takes the rest.
 const schedulerBatch = 1000
 
@@ -301,53 +294,29 @@ func (a *App) stopPolling(ctx context.Context, ships []storage.Shipment) error {
 	return a.db.Gorm.WithContext(ctx).Model(&storage.Shipment{}).Where("id IN ?", ids).UpdateColumn("next_poll_at", nil).Error
 }
 
-// applyResult merges a carrier result into the shipment, re-derives status,
-// ETA and delay, schedules the next poll, and enqueues a notify job for every
-// trigger not fired before — all in one transaction.
+// applyResult merges a carrier result into the shipment (tracking.Assess
+// decides what it means), stores the outcome and enqueues a notify job for
+// every trigger not fired before — all in one transaction.
 func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.Result, failed bool, retryAfter time.Duration) error {
-	now := a.now().UTC()
 	stored, err := a.db.Events(ctx, s.ID)
 	if err != nil {
 		return err
 	}
-	merged, added := tracking.Merge(stored, r.Events)
-	prev := s.State()
-	st := tracking.Derive(merged, prev)
-	service := s.Service
-	if r.Service != "" {
-		service = r.Service
+	in := tracking.Input{
+		Carrier: s.Carrier, Service: s.Service, Origin: s.OriginRegion, DestCountry: s.DestCountry, DestRegion: s.DestRegion,
+		CreatedAt: s.CreatedAt, State: s.State(), ETA: s.ETA(), Events: stored, PollFailures: s.PollFailures,
+		Result: r, Failed: failed, RetryAfter: retryAfter,
+		Now: a.now(), Model: a.transit.Model(), Policy: a.policy, Rand: rand.Float64,
+		PerShipmentPerDay: carrierQuotas[s.Carrier].PerShipmentPerDay,
 	}
-	cal := tracking.CalendarFor(s.Carrier, service)
-	lane := tracking.Lane{Carrier: s.Carrier, Service: service, Origin: s.OriginRegion, Destination: s.DestRegion}
-	prevETA := s.ETA()
-	eta := prevETA
-	shippedAt := firstShipped(s, merged)
-	model := a.transit.Model()
-	if !r.Promised.IsZero() || !shippedAt.IsZero() {
-		eta = tracking.EstimateETA(r.Promised, model, lane, shippedAt, cal)
+	if s.ShippedAt != nil {
+		in.ShippedAt = *s.ShippedAt
 	}
-	dest := storage.ZoneOf(tracking.DestinationZone(s.DestCountry, s.DestRegion))
-	st = st.WithDelay(tracking.DetectDelay(st, eta, now, cal, model.SilenceLimit(lane), dest))
-	ps := tracking.PollState{
-		Stage: st.Stage, NotFound: r.NotFound || (len(merged) == 0 && !failed), CreatedAt: s.CreatedAt,
-		LastEventAt: st.LastEventAt, ETA: eta.Window, AtFacility: tracking.AtFacility(merged), RetryAfter: retryAfter,
-	}
-	if failed {
-		ps.Failures = s.PollFailures + 1
-	}
-	st.Expired = !st.Stage.Terminal() && tracking.Expired(ps, now)
-	var nextAt *time.Time
-	if next, stop := a.policy(ps, now, cal, rand.Float64); !stop && !st.Expired {
-		if q := carrierQuotas[s.Carrier]; q.PerShipmentPerDay > 0 {
-			next = maxTime(next, now.Add(24*time.Hour/time.Duration(q.PerShipmentPerDay)))
-		}
-		nextAt = &next
-	}
-	fired := tracking.FiredBetween(prev, st, prevETA.Window, eta.Window)
+	out := tracking.Assess(in)
 	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		fresh, err := storage.ApplyUpdate(ctx, tx, s, storage.Update{
-			Added: added, State: st, ETA: eta, Service: r.Service, NextPollAt: nextAt,
-			Polled: true, Failed: failed, NotFound: ps.NotFound, Fired: fired,
+			Added: out.Added, State: out.State, ETA: out.ETA, Service: r.Service, NextPollAt: out.NextPollAt,
+			Polled: true, Failed: failed, NotFound: out.NotFound, Fired: out.Fired,
 		})
 		if err != nil {
 			return err
@@ -357,8 +326,8 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 	if err == nil {
 		a.views.forget(s.PublicToken) // this process shows the news at once; others within viewTTL+viewStale
 	}
-	if err == nil && st.Stage == tracking.StageDelivered && prev.Stage != tracking.StageDelivered && !shippedAt.IsZero() {
-		a.transit.Observe(lane, tracking.TransitDays(shippedAt, st.StageAt, cal))
+	if err == nil && out.Transit != nil {
+		a.transit.Observe(out.Transit.Lane, out.Transit.Days)
 	}
 	return err
 }
@@ -380,18 +349,6 @@ func (a *App) enqueueNotify(ctx context.Context, tx *gorm.DB, shipmentID int64, 
 		return err
 	}
 	return a.enqueueFulfillmentEvent(ctx, tx, shipmentID)
-}
-
-func firstShipped(s *storage.Shipment, events []tracking.Event) time.Time {
-	if s.ShippedAt != nil {
-		return s.ShippedAt.UTC()
-	}
-	for _, e := range events {
-		if e.Stage.Rank() >= tracking.StageShipped.Rank() && !e.Stage.Return() {
-			return e.Time
-		}
-	}
-	return time.Time{}
 }
 
 // transitModel is the learned transit-time distribution, shared by the

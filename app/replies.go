@@ -14,7 +14,6 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
-	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -22,11 +21,6 @@ import (
 // replyWindow is how far back an inbound reply looks for the messages it
 // answers: a STOP reaches every shop that texted the number in this time.
 const replyWindow = 30 * 24 * time.Hour
-
-// askingTriggers are the updates that ask the shopper to answer 1 or 2.
-var askingTriggers = []string{
-	string(tracking.TriggerActionRequired), string(tracking.TriggerFailedAttempt), string(tracking.TriggerCODReminder),
-}
 
 // twilioInbound answers an SMS or WhatsApp reply: STOP/START change the
 // shopper's preference for every shop that texted them; 1/CONFIRM and
@@ -88,7 +82,7 @@ func (a *App) twilioInbound(c echo.Context) error {
 // latest update asked for it; link is the newest update's tracking link.
 func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, rc notify.ReplyCopy, link string) (string, error) {
 	i := slices.IndexFunc(recent, func(n storage.Notification) bool {
-		return n.ShipmentID != nil && slices.Contains(askingTriggers, n.Trigger)
+		return n.ShipmentID != nil && tracking.Trigger(n.Trigger).AsksShopper()
 	})
 	if i < 0 {
 		return rc.NoQuestion + " " + helpText(rc, link), nil
@@ -99,12 +93,12 @@ func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, repl
 	}
 	details := map[string]string{"reply": truncate(body, 160), "trigger": recent[i].Trigger}
 	if reply == twilio.ReplyConfirm {
-		if err := a.recordAction(ctx, ship, string(trackpage.ActionConfirmAddress), source, details); err != nil {
+		if err := a.recordAction(ctx, ship, string(tracking.ActionConfirmAddress), source, details); err != nil {
 			return "", err
 		}
 		return rc.Confirmed, nil
 	}
-	if err := a.recordAction(ctx, ship, string(trackpage.ActionReschedule), source, details); err != nil {
+	if err := a.recordAction(ctx, ship, string(tracking.ActionReschedule), source, details); err != nil {
 		return "", err
 	}
 	return rc.Reschedule + " " + a.trackingURL(ship) + "#actions", nil
@@ -163,14 +157,14 @@ func (a *App) twilioGather(c echo.Context) error {
 
 // voiceAnswer is the customer action a key records and what the call says
 // before hanging up.
-func voiceAnswer(v notify.VoiceAction, rc notify.ReplyCopy) (trackpage.ActionKind, string) {
+func voiceAnswer(v notify.VoiceAction, rc notify.ReplyCopy) (tracking.ActionKind, string) {
 	switch v {
 	case notify.VoiceConfirm:
-		return trackpage.ActionConfirmAddress, rc.VoiceConfirmed
+		return tracking.ActionConfirmAddress, rc.VoiceConfirmed
 	case notify.VoiceReschedule:
-		return trackpage.ActionReschedule, rc.VoiceReschedule
+		return tracking.ActionReschedule, rc.VoiceReschedule
 	default:
-		return trackpage.ActionContactSupport, rc.VoiceSupport
+		return tracking.ActionContactSupport, rc.VoiceSupport
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 // The report reads rollups of each shop's shipments (per local creation
@@ -324,7 +326,7 @@ FROM shops s LEFT JOIN analytics_builds b ON b.shop_id = s.id ORDER BY s.id`)
 		return fmt.Errorf("refresh analytics: shops: %w", err)
 	}
 	for _, s := range shops {
-		loc := ZoneOf(s.zone)
+		loc := tracking.ZoneOf(s.zone)
 		if !s.pending && s.built == rulesOf(loc).key() {
 			continue
 		}

@@ -8,6 +8,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 // Secrets are a shop's credentials in plain text, only ever in memory.
@@ -42,21 +44,7 @@ func (db *DB) UpsertShop(ctx context.Context, s *Shop) error {
 
 // Location is the shop's time zone, UTC when unset or unknown: the
 // merchant's days in analytics.
-func (s *Shop) Location() *time.Location { return ZoneOf(s.Timezone) }
-
-// ZoneOf loads the first of names that is a known IANA zone, UTC when none
-// is. Empty names and "Local" (the machine's zone, not a place) are skipped.
-func ZoneOf(names ...string) *time.Location {
-	for _, n := range names {
-		if n == "" || n == "Local" {
-			continue
-		}
-		if loc, err := time.LoadLocation(n); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
-}
+func (s *Shop) Location() *time.Location { return tracking.ZoneOf(s.Timezone) }
 
 // ShopByDomain finds a shop of platform by its domain (demo.myshopify.com,
 // or a WooCommerce store's host and path): the same name on two platforms

@@ -115,6 +115,8 @@ type Candidate struct {
 // Decision is the plan for one channel. Skipped decisions are returned too,
 // with the reason, so the timeline can show why nobody was told.
 type Decision struct {
+	// Trigger is the candidate's: what the message is about, logged with it.
+	Trigger   tracking.Trigger
 	Channel   Channel
 	SendAt    time.Time
 	Skip      bool
@@ -149,7 +151,7 @@ func DedupeKey(shipmentID int64, trigger tracking.Trigger, variant string, ch Ch
 func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 	route, ok := r.Routes[c.Trigger]
 	if !ok || len(route.Channels)+len(route.AlsoOn) == 0 {
-		return []Decision{{Skip: true, Reason: ReasonNoRoute}}
+		return []Decision{{Trigger: c.Trigger, Skip: true, Reason: ReasonNoRoute}}
 	}
 	sendAt := r.deferQuiet(now, r.zone(c.Recipient))
 	reason := ReasonSend
@@ -177,7 +179,7 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 	var out []Decision
 	planned := map[Channel]bool{}
 	decide := func(ch Channel, alternative bool) bool {
-		d := Decision{Channel: ch, DedupeKey: DedupeKey(c.ShipmentID, c.Trigger, c.Variant, ch), SendAt: sendAt}
+		d := Decision{Trigger: c.Trigger, Channel: ch, DedupeKey: DedupeKey(c.ShipmentID, c.Trigger, c.Variant, ch), SendAt: sendAt}
 		skip := func(why string) bool {
 			d.Skip, d.Reason, d.SendAt = true, why, time.Time{}
 			out = append(out, d)

@@ -262,3 +262,33 @@ func TestDefaultRulesRouteEveryTrigger(t *testing.T) {
 		}
 	}
 }
+
+// Every decision, sent or skipped, names the trigger it was planned for: the
+// message log records it as is (a COD reminder planned on the out-for-delivery
+// job is logged as cod_reminder, also when it is skipped for want of a route
+// and has no dedupe key).
+func TestPlanDecisionsCarryTheirTrigger(t *testing.T) {
+	unrouted := DefaultRules()
+	delete(unrouted.Routes, tracking.TriggerCODReminder)
+	tests := []struct {
+		name  string
+		rules Rules
+	}{
+		{"routed", DefaultRules()},
+		{"not routed", unrouted},
+	}
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := tt.rules.Plan(Candidate{Trigger: tracking.TriggerCODReminder, ShipmentID: 1, Variant: "2026-03-05", Recipient: shopper(time.UTC)}, now)
+			if len(ds) == 0 {
+				t.Fatal("no decisions; want at least one")
+			}
+			for _, d := range ds {
+				if d.Trigger != tracking.TriggerCODReminder {
+					t.Errorf("decision %+v has trigger %q; want %q", d, d.Trigger, tracking.TriggerCODReminder)
+				}
+			}
+		})
+	}
+}

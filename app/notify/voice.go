@@ -31,8 +31,7 @@ type VoiceOption struct {
 // offers, in the order it says them. Triggers that need the shopper to act
 // offer confirm and reschedule; every trigger offers support and repeat.
 func VoiceOptions(t tracking.Trigger) []VoiceOption {
-	switch t {
-	case tracking.TriggerFailedAttempt, tracking.TriggerActionRequired, tracking.TriggerCODReminder:
+	if t.AsksShopper() {
 		return []VoiceOption{{"1", VoiceConfirm}, {"2", VoiceReschedule}, {"3", VoiceSupport}, {"9", VoiceRepeat}}
 	}
 	return []VoiceOption{{"3", VoiceSupport}, {"9", VoiceRepeat}}

@@ -112,3 +112,19 @@ func windowKey(w Window) string {
 	}
 	return dayKey(e) + ".." + dayKey(l)
 }
+
+// AsksShopper reports whether the update for t asks the shopper to answer
+// (1 to confirm, 2 to reschedule, by text or on a call).
+func (t Trigger) AsksShopper() bool {
+	return t == TriggerFailedAttempt || t == TriggerActionRequired || t == TriggerCODReminder
+}
+
+// FollowUps are the triggers that ride on t as messages of their own: with
+// cash on delivery, out for delivery doubles as the reminder to keep the
+// amount ready.
+func FollowUps(t Trigger, cod bool) []Trigger {
+	if t == TriggerOutForDelivery && cod {
+		return []Trigger{TriggerCODReminder}
+	}
+	return nil
+}

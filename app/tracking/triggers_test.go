@@ -137,3 +137,31 @@ func TestFiredBetweenTimesTheNews(t *testing.T) {
 		t.Errorf("fired = %+v, want one out_for_delivery at %s", fired, next.StageAt)
 	}
 }
+
+func TestFollowUps(t *testing.T) {
+	tests := []struct {
+		trigger Trigger
+		cod     bool
+		want    []Trigger
+	}{
+		{TriggerOutForDelivery, true, []Trigger{TriggerCODReminder}},
+		{TriggerOutForDelivery, false, nil},
+		{TriggerFailedAttempt, true, nil},
+		{TriggerDelivered, true, nil},
+		{TriggerShipped, false, nil},
+	}
+	for _, tt := range tests {
+		if got := FollowUps(tt.trigger, tt.cod); !slices.Equal(got, tt.want) {
+			t.Errorf("FollowUps(%s, cod=%v) = %v; want %v", tt.trigger, tt.cod, got, tt.want)
+		}
+	}
+}
+
+func TestAsksShopper(t *testing.T) {
+	asking := []Trigger{TriggerFailedAttempt, TriggerActionRequired, TriggerCODReminder}
+	for _, tr := range Triggers {
+		if got, want := tr.AsksShopper(), slices.Contains(asking, tr); got != want {
+			t.Errorf("%s.AsksShopper() = %v; want %v", tr, got, want)
+		}
+	}
+}

@@ -1,6 +1,39 @@
 package tracking
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ZoneOf loads the first of names that is a known IANA zone, UTC when none
+// is. Empty names and "Local" (the machine's zone, not a place) are skipped.
+func ZoneOf(names ...string) *time.Location {
+	for _, n := range names {
+		if n == "" || n == "Local" {
+			continue
+		}
+		if loc, err := time.LoadLocation(n); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// ShopperZone is the zone a shopper reads messages and the tracking page in:
+// the order's (from its shipping address), else the shop's, else UTC.
+func ShopperZone(orderZone, shopZone string) *time.Location {
+	return ZoneOf(orderZone, shopZone)
+}
+
+// Region is the lane key for a destination: the country, plus the state or
+// province where carriers' transit times differ within a country.
+func Region(country, province string) string {
+	if province == "" {
+		return country
+	}
+	return fmt.Sprintf("%s-%s", country, province)
+}
 
 // DestinationZone names the IANA time zone a parcel is delivered in, from
 // its destination's country (ISO 3166-1 alpha-2) and region (ISO 3166-2

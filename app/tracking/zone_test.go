@@ -90,3 +90,49 @@ func TestCountryInOneTable(t *testing.T) {
 		}
 	}
 }
+
+func TestZoneOfTakesTheFirstKnownZone(t *testing.T) {
+	tests := []struct {
+		name  string
+		names []string
+		want  string
+	}{
+		{"first known", []string{"Europe/Paris", "America/New_York"}, "Europe/Paris"},
+		{"empty skipped", []string{"", "America/New_York"}, "America/New_York"},
+		{"unknown skipped", []string{"Mars/Olympus", "Asia/Tokyo"}, "Asia/Tokyo"},
+		{"machine zone is not a place", []string{"Local"}, "UTC"},
+		{"none", nil, "UTC"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ZoneOf(tt.names...).String(); got != tt.want {
+				t.Errorf("ZoneOf(%q) = %s; want %s", tt.names, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestShopperZonePrefersTheOrdersZone(t *testing.T) {
+	tests := []struct{ order, shop, want string }{
+		{"America/Chicago", "Europe/Berlin", "America/Chicago"},
+		{"", "Europe/Berlin", "Europe/Berlin"},
+		{"", "", "UTC"},
+	}
+	for _, tt := range tests {
+		if got := ShopperZone(tt.order, tt.shop).String(); got != tt.want {
+			t.Errorf("ShopperZone(%q, %q) = %s; want %s", tt.order, tt.shop, got, tt.want)
+		}
+	}
+}
+
+func TestRegionKeysALane(t *testing.T) {
+	tests := []struct{ country, province, want string }{
+		{"US", "CA", "US-CA"},
+		{"DE", "", "DE"},
+	}
+	for _, tt := range tests {
+		if got := Region(tt.country, tt.province); got != tt.want {
+			t.Errorf("Region(%q, %q) = %q; want %q", tt.country, tt.province, got, tt.want)
+		}
+	}
+}

@@ -139,36 +139,36 @@ type Request struct {
 	Date time.Time
 }
 
-// ActionKind names something the shopper can ask for from the page.
-type ActionKind string
+// ActionKind names something the shopper can ask for from the page. The
+// alias and the constants below keep callers compiling while app/ is split
+// into feature packages (issue 19); new code uses tracking's names.
+type ActionKind = tracking.ActionKind
 
-// The actions.
+// The actions; see tracking.ActionKind.
 const (
-	ActionConfirmAddress ActionKind = "confirm_address"
-	ActionCorrectAddress ActionKind = "correct_address"
-	ActionReschedule     ActionKind = "reschedule"
-	ActionNotReceived    ActionKind = "not_received"
-	ActionContactSupport ActionKind = "contact_support"
+	ActionConfirmAddress = tracking.ActionConfirmAddress
+	ActionCorrectAddress = tracking.ActionCorrectAddress
+	ActionReschedule     = tracking.ActionReschedule
+	ActionNotReceived    = tracking.ActionNotReceived
+	ActionContactSupport = tracking.ActionContactSupport
 )
 
 // ActionKinds lists every action kind.
-var ActionKinds = []ActionKind{
-	ActionConfirmAddress, ActionCorrectAddress, ActionReschedule, ActionNotReceived, ActionContactSupport,
-}
+var ActionKinds = tracking.ActionKinds
 
 // Form field names posted by the action forms. The handler reads them; the
 // CSRF middleware should look the token up in CSRFField
 // (Echo: TokenLookup "form:_csrf").
 const (
 	CSRFField       = "_csrf"
-	FieldKind       = "kind"        // the ActionKind
-	FieldShipment   = "shipment"    // Shipment.Number the action is about
-	FieldAddress1   = "address1"    // correct_address
-	FieldAddress2   = "address2"    // correct_address
-	FieldCity       = "city"        // correct_address
-	FieldPostalCode = "postal_code" // correct_address
-	FieldDate       = "date"        // reschedule, "2006-01-02"
-	FieldNote       = "note"        // correct_address, not_received: free text
+	FieldKind       = "kind"     // the ActionKind
+	FieldShipment   = "shipment" // Shipment.Number the action is about
+	FieldAddress1   = tracking.DetailAddress1
+	FieldAddress2   = tracking.DetailAddress2
+	FieldCity       = tracking.DetailCity
+	FieldPostalCode = tracking.DetailPostalCode
+	FieldDate       = tracking.DetailDate
+	FieldNote       = tracking.DetailNote
 
 	// The lookup form's fields, also posted by the theme app block.
 	FieldOrder   = "order"   // the order name or number, "#1001" or "1001"

@@ -1,0 +1,96 @@
+package tracking
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// ActionKind names something a shopper can ask for about a shipment, on the
+// tracking page, by a text reply or on a call.
+type ActionKind string
+
+// The actions.
+const (
+	ActionConfirmAddress ActionKind = "confirm_address"
+	ActionCorrectAddress ActionKind = "correct_address"
+	ActionReschedule     ActionKind = "reschedule"
+	ActionNotReceived    ActionKind = "not_received"
+	ActionContactSupport ActionKind = "contact_support"
+)
+
+// ActionKinds lists every action kind.
+var ActionKinds = []ActionKind{
+	ActionConfirmAddress, ActionCorrectAddress, ActionReschedule, ActionNotReceived, ActionContactSupport,
+}
+
+// Valid reports whether k is one of the defined action kinds.
+func (k ActionKind) Valid() bool { return slices.Contains(ActionKinds, k) }
+
+// The details a shopper may send with an action, stored with it under these
+// keys (the page's form fields carry the same names).
+const (
+	DetailAddress1   = "address1"    // correct_address
+	DetailAddress2   = "address2"    // correct_address
+	DetailCity       = "city"        // correct_address
+	DetailPostalCode = "postal_code" // correct_address
+	DetailDate       = "date"        // reschedule, "2006-01-02"
+	DetailNote       = "note"        // correct_address, not_received: free text
+)
+
+// DetailKeys lists every detail a shopper may send with an action.
+var DetailKeys = []string{DetailAddress1, DetailAddress2, DetailCity, DetailPostalCode, DetailDate, DetailNote}
+
+// Offer is something a shopper may ask for now. Dates are the delivery days
+// offered with a reschedule.
+type Offer struct {
+	Kind  ActionKind
+	Dates []time.Time
+}
+
+// rescheduleDays is how many delivery days a reschedule offers.
+const rescheduleDays = 3
+
+// ShopperActions offers what the shopper can do now: answer the carrier when
+// it needs something, reschedule after a missed delivery (on the next
+// working days of the carrier's calendar), report a parcel marked delivered
+// that never arrived, or reach support, which is always offered.
+func ShopperActions(stage Stage, problem Problem, cal Calendar, now time.Time) []Offer {
+	var out []Offer
+	switch problem {
+	case ProblemActionRequired:
+		out = append(out, Offer{Kind: ActionConfirmAddress}, Offer{Kind: ActionCorrectAddress})
+	case ProblemFailedAttempt:
+		r := Offer{Kind: ActionReschedule}
+		day := now
+		for len(r.Dates) < rescheduleDays {
+			day = cal.AddBusinessDays(day, 1)
+			r.Dates = append(r.Dates, day)
+		}
+		out = append(out, r, Offer{Kind: ActionCorrectAddress})
+	}
+	if stage == StageDelivered {
+		out = append(out, Offer{Kind: ActionNotReceived})
+	}
+	return append(out, Offer{Kind: ActionContactSupport})
+}
+
+// rescheduleHorizon is how far ahead a shopper may ask for delivery: about
+// as long as carriers hold a parcel.
+const rescheduleHorizon = 30 * 24 * time.Hour
+
+// CheckRescheduleDate accepts a "2006-01-02" day from today (anywhere on
+// Earth) to rescheduleHorizon ahead; the merchant cannot pass a day in the
+// past, or months away, to the carrier. The error is worded for the shopper.
+func CheckRescheduleDate(v string, now time.Time) error {
+	day, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return errors.New("choose a delivery day from the list")
+	}
+	earliest := now.UTC().Add(-12 * time.Hour).Truncate(24 * time.Hour) // the date at UTC-12
+	if day.Before(earliest) || day.After(now.Add(rescheduleHorizon)) {
+		return fmt.Errorf("choose a delivery day between today and %s", now.Add(rescheduleHorizon).Format("January 2"))
+	}
+	return nil
+}

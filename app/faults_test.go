@@ -118,12 +118,12 @@ func seedDueShipments(t *testing.T, a *App, domain string, n int) *storage.Shop 
 	for i := range n {
 		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", domain, i), Name: fmt.Sprintf("#%d", 1001+i),
 			Email: fmt.Sprintf("shopper%d@%s.example", i, domain), CustomerName: "Ana García", Locale: "en", Country: "US"}
-		if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+		if _, err := db.UpsertOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1ZFAULT%011d", shop.ID*1000+int64(i)),
 			Stage: string(tracking.StagePacked), NextPollAt: &due}
-		if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+		if _, err := db.UpsertShipment(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -151,13 +151,13 @@ func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
 		for _, s := range []*storage.Shop{shopA, shopB} {
 			d := &storage.WebhookDelivery{ShopID: &s.ID, Platform: storage.Shopify, DeliveryID: "wh-" + s.Domain, Topic: "orders/create",
 				ShopDomain: s.Domain, Payload: []byte(`{}`), Status: storage.DeliveryFailed, Error: "broken-" + s.Domain, ReceivedAt: time.Now().UTC()}
-			if _, err := storage.RecordDelivery(ctx, a.db.Gorm, d); err != nil {
+			if _, err := a.db.RecordDelivery(ctx, d); err != nil {
 				t.Fatal(err)
 			}
 			deliveries[s.ID] = d
 			n := &storage.Notification{ShopID: s.ID, Trigger: "shipped", Channel: "email", Recipient: "outbox-" + s.Domain + "@example.com",
 				DedupeKey: "k-" + s.Domain, Status: storage.NotificationSkipped}
-			if _, err := storage.CreateNotification(ctx, a.db.Gorm, n); err != nil {
+			if _, err := a.db.CreateNotification(ctx, n); err != nil {
 				t.Fatal(err)
 			}
 		}

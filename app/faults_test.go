@@ -162,12 +162,7 @@ func (c *countingSender) snapshot() (byID map[int64]int, byKey map[string]int) {
 // pendingJobs counts River jobs that are ready or running now.
 func pendingJobs(t *testing.T, db *storage.DB) int64 {
 	t.Helper()
-	var n int64
-	err := db.Gorm.Raw("SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable') AND scheduled_at <= ?", time.Now().UTC().Add(time.Second)).Scan(&n).Error
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storagetest.Count(t, db, "river_job", "state IN ('available', 'running', 'retryable') AND scheduled_at <= ?", time.Now().UTC().Add(time.Second))
 }
 
 func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
@@ -197,7 +192,7 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 	wg.Wait()
 	waitUntil(t, "a sent email for every shipment", func() bool {
 		var sent int64
-		a1.db.Gorm.Model(&storage.Notification{}).Where("shop_id = ? AND status = ?", shop.ID, storage.NotificationSent).Distinct("shipment_id").Count(&sent)
+		storagetest.Query(t, a1.db, "SELECT count(DISTINCT shipment_id) FROM notifications WHERE shop_id = ? AND status = ?", []any{shop.ID, storage.NotificationSent}, &sent)
 		return sent == n
 	})
 	waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a1.db) == 0 })

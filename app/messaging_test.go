@@ -23,6 +23,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 const (
@@ -310,7 +311,7 @@ func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 			t.Errorf("contacts after forged STOP = %+v; want the checkout consent unchanged", cs)
 		}
 		var actions int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&actions)
+		actions = storagetest.Count(t, a.db, "customer_actions", "")
 		if actions != 0 {
 			t.Errorf("%d customer actions after forged replies; want 0", actions)
 		}
@@ -453,7 +454,7 @@ func TestUnknownReplyGetsHelpAndRecordsNothing(t *testing.T) {
 			}
 		}
 		var n int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&n)
+		n = storagetest.Count(t, a.db, "customer_actions", "")
 		if n != 0 {
 			t.Fatalf("%d actions after help and unknown replies; want 0", n)
 		}
@@ -537,7 +538,7 @@ func TestVoiceRepeatAndUnofferedKeysReplayTheMenu(t *testing.T) {
 			}
 		}
 		var n int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&n)
+		n = storagetest.Count(t, a.db, "customer_actions", "")
 		if n != 0 {
 			t.Fatalf("%d actions after repeat and an unoffered key; want 0", n)
 		}
@@ -739,7 +740,7 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 			t.Fatalf("browser reschedule to %s: %d %s %s; want a 400 page leading back", past, res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
 		var n int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Where("shop_id = ?", fx.shop.ID).Count(&n)
+		n = storagetest.Count(t, a.db, "customer_actions", "shop_id = ?", fx.shop.ID)
 		if n != 0 {
 			t.Fatalf("%d actions stored for a refused request; want 0", n)
 		}

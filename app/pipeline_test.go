@@ -242,7 +242,7 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 			t.Fatalf("shipped email to %q body:\n%s\nwant the number and the tracking link", sent.Recipient, sent.Body)
 		}
 		var deliveries int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&deliveries)
+		deliveries = storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if deliveries != 1 {
 			t.Fatalf("stored %d deliveries for one webhook sent twice; want 1", deliveries)
 		}
@@ -259,7 +259,7 @@ func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
 			}
 		}
 		var n int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		n = storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 0 {
 			t.Fatalf("stored %d deliveries after bad signatures; want 0", n)
 		}
@@ -330,7 +330,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 			t.Fatalf("forged push = %d; want 401", code)
 		}
 		var n int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		n = storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 0 {
 			t.Fatalf("forged push stored %d deliveries", n)
 		}
@@ -345,7 +345,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 			s, err = a.db.ShipmentByToken(ctx, tok)
 			return err == nil && s.Stage == "out_for_delivery" && s.NextPollAt != nil && s.NextPollAt.After(recordedAt.Add(11*time.Hour))
 		})
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		n = storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 1 {
 			t.Fatalf("push delivered twice stored %d deliveries; want 1", n)
 		}

@@ -250,8 +250,8 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 		}
 		waitUntil(t, "the failed poll and the webhooks to be processed", func() bool {
 			var failed, processed int64
-			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND poll_failures > 0", shop.ID).Count(&failed)
-			a.db.Gorm.Model(&storage.WebhookDelivery{}).Where("status <> ?", storage.DeliveryReceived).Count(&processed)
+			failed = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND poll_failures > 0", shop.ID)
+			processed = storagetest.Count(t, a.db, "webhook_deliveries", "status <> ?", storage.DeliveryReceived)
 			// The webhook's own UPS shipment may be polled (and fail) too.
 			return failed >= 1 && processed == 2
 		})
@@ -263,7 +263,7 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 		}
 		waitUntil(t, "the successful poll", func() bool {
 			var n int64
-			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND tracking_number LIKE ? AND stage = ?", shop.ID, "1ZFAULT%", "in_transit").Count(&n)
+			n = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND tracking_number LIKE ? AND stage = ?", shop.ID, "1ZFAULT%", "in_transit")
 			return n == 1
 		})
 		waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })

@@ -59,7 +59,7 @@ type Update struct {
 	Fired      []tracking.Fired
 }
 
-// ApplyUpdate writes a poll's outcome in one transaction: new events (a
+// ApplyUpdate writes a poll's outcome (atomically on a Tx): new events (a
 // re-fetched event is a no-op by its fingerprint), the derived status, an
 // ETA change record when the estimate moved, and the triggers. It returns the
 // triggers that were not already recorded — exactly the ones to act on.

@@ -29,8 +29,7 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 			t.Fatalf("detail page = %d; want the order, the request and its date", code)
 		}
 		waitUntil(t, "the shipped email in the log", func() bool {
-			var n int64
-			n = storagetest.Count(t, a.db, "notifications", "shipment_id = ? AND trigger = ?", shipA.ID, "shipped")
+			n := storagetest.Count(t, a.db, "notifications", "shipment_id = ? AND trigger = ?", shipA.ID, "shipped")
 			return n > 0
 		})
 		if _, page := s.get(fmt.Sprintf("%s/admin/shipments/%d", base, shipA.ID)); !strings.Contains(page, "ana@example.com") {

@@ -241,8 +241,7 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 		if sent.Recipient != "ana@example.com" || !strings.Contains(sent.Body, "1Z999AA10123456784") || !strings.Contains(sent.Body, "/t/"+ship.PublicToken) {
 			t.Fatalf("shipped email to %q body:\n%s\nwant the number and the tracking link", sent.Recipient, sent.Body)
 		}
-		var deliveries int64
-		deliveries = storagetest.Count(t, a.db, "webhook_deliveries", "")
+		deliveries := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if deliveries != 1 {
 			t.Fatalf("stored %d deliveries for one webhook sent twice; want 1", deliveries)
 		}
@@ -258,8 +257,7 @@ func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
 				t.Fatalf("webhook signed with %q: status %d; want 401", secret, code)
 			}
 		}
-		var n int64
-		n = storagetest.Count(t, a.db, "webhook_deliveries", "")
+		n := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 0 {
 			t.Fatalf("stored %d deliveries after bad signatures; want 0", n)
 		}
@@ -329,8 +327,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 		if code := postCarrierPush(t, base, body, base64.StdEncoding.EncodeToString([]byte("forged"))); code != http.StatusUnauthorized {
 			t.Fatalf("forged push = %d; want 401", code)
 		}
-		var n int64
-		n = storagetest.Count(t, a.db, "webhook_deliveries", "")
+		n := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 0 {
 			t.Fatalf("forged push stored %d deliveries", n)
 		}

@@ -262,8 +262,7 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitUntil(t, "the successful poll", func() bool {
-			var n int64
-			n = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND tracking_number LIKE ? AND stage = ?", shop.ID, "1ZFAULT%", "in_transit")
+			n := storagetest.Count(t, a.db, "shipments", "shop_id = ? AND tracking_number LIKE ? AND stage = ?", shop.ID, "1ZFAULT%", "in_transit")
 			return n == 1
 		})
 		waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })

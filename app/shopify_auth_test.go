@@ -142,8 +142,7 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 			n = storagetest.Count(t, a.db, "shipments", "")
 			return n >= recent
 		})
-		var orders int64
-		orders = storagetest.Count(t, a.db, "orders", "")
+		orders := storagetest.Count(t, a.db, "orders", "")
 		if n != recent || orders != recent {
 			t.Fatalf("backfill stored %d orders, %d shipments; want %d of each (the 70-day-old order skipped)", orders, n, recent)
 		}

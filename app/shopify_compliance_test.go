@@ -52,8 +52,7 @@ func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
 		if s.AccessToken != nil || s.RefreshToken != nil || s.AccessExpiresAt != nil || s.RefreshExpiresAt != nil {
 			t.Fatalf("tokens survive the uninstall: %q %q %v %v; want them deleted", s.AccessToken, s.RefreshToken, s.AccessExpiresAt, s.RefreshExpiresAt)
 		}
-		var polling int64
-		polling = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND next_poll_at IS NOT NULL", shop.ID)
+		polling := storagetest.Count(t, a.db, "shipments", "shop_id = ? AND next_poll_at IS NOT NULL", shop.ID)
 		if polling != 0 || countRows(t, a, "shipments", shop.ID) != 2 {
 			t.Fatalf("%d shipments still scheduled for polling; want 0 (and both kept until shop/redact)", polling)
 		}
@@ -97,8 +96,7 @@ func TestCustomersRedactBlanksOnlyThatShoppersData(t *testing.T) {
 		ctx := context.Background()
 		shop := complianceShop(t, a, fake)
 		waitUntil(t, "the shipped emails sent before the request", func() bool {
-			var n int64
-			n = storagetest.Count(t, a.db, "notifications", "shop_id = ? AND status = ?", shop.ID, storage.NotificationSent)
+			n := storagetest.Count(t, a.db, "notifications", "shop_id = ? AND status = ?", shop.ID, storage.NotificationSent)
 			return n == 2
 		})
 		body := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com","customer":{"id":7001,"email":"ana@example.com","phone":"+14155550123"},"orders_to_redact":[9500]}`)
@@ -162,8 +160,7 @@ func TestComplianceWebhooksWithBadSignatureChangeNothing(t *testing.T) {
 				}
 			}
 		}
-		var deliveries int64
-		deliveries = storagetest.Count(t, a.db, "webhook_deliveries", "")
+		deliveries := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if deliveries != 0 {
 			t.Fatalf("stored %d deliveries from bad signatures; want 0", deliveries)
 		}

@@ -47,8 +47,7 @@ func shopsSnapshot(t *testing.T, a *App) string {
 			fmt.Fprintf(&b, "  store %s key=%s secret=%s\n", ws.StoreURL, ws.ShopKey, secret)
 		}
 	}
-	var tokens int64
-	tokens = storagetest.Count(t, a.db, "login_tokens", "")
+	tokens := storagetest.Count(t, a.db, "login_tokens", "")
 	fmt.Fprintf(&b, "login tokens: %d\n", tokens)
 	return b.String()
 }
@@ -111,8 +110,7 @@ func TestWooConnectRefusesShopifyStores(t *testing.T) {
 				t.Errorf("start for %q: status %d; want 400 (a Shopify store is never a WooCommerce shop)", store, res.StatusCode)
 			}
 		}
-		var pending int64
-		pending = storagetest.Count(t, e.a.db, "woo_connections", "client = ?", "198.51.100.7")
+		pending := storagetest.Count(t, e.a.db, "woo_connections", "client = ?", "198.51.100.7")
 		if after := shopsSnapshot(t, e.a); after != before || pending != 0 {
 			t.Fatalf("after connects to a Shopify domain: %d pending connections, shops\n%s\nwant none and unchanged:\n%s", pending, after, before)
 		}
@@ -223,8 +221,7 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 		if sec.WebhookSecret != old.WebhookSecret || ws2.ShopKey != ws.ShopKey {
 			t.Fatalf("reconnect changed the webhook secret or shop key; want both kept (webhooks and plugin keep working)")
 		}
-		var n int64
-		n = storagetest.Count(t, e.a.db, "shops", "platform = ?", storage.WooCommerce)
+		n := storagetest.Count(t, e.a.db, "shops", "platform = ?", storage.WooCommerce)
 		if n != 1 {
 			t.Fatalf("%d WooCommerce shops after a reconnect in another spelling; want 1", n)
 		}
@@ -351,8 +348,7 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 			t.Fatalf("mail %+v; want a sign-in link to the store's address %s", m, store.AdminEmail)
 		}
 		link := strings.Fields(m.Text[i:])[0]
-		var logged int64
-		logged = storagetest.Count(t, a.db, "notifications", "trigger = ? AND body LIKE ?", triggerLoginEmail, "%"+link[strings.Index(link, "t=")+2:]+"%")
+		logged := storagetest.Count(t, a.db, "notifications", "trigger = ? AND body LIKE ?", triggerLoginEmail, "%"+link[strings.Index(link, "t=")+2:]+"%")
 		if logged != 0 {
 			t.Fatal("the message log keeps the sign-in link; want only a note that one was sent")
 		}
@@ -367,8 +363,7 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 			t.Fatalf("a Shopify domain: status %d; want 422 pointing to the Shopify admin", code)
 		}
 		waitUntil(t, "both link requests worked off", func() bool {
-			var done int64
-			done = storagetest.Count(t, a.db, "river_job", "kind = ? AND state = ?", "login_email", "completed")
+			done := storagetest.Count(t, a.db, "river_job", "kind = ? AND state = ?", "login_email", "completed")
 			return done == 2
 		})
 		if n := len(sg.mails()); n != 1 {

@@ -5,33 +5,12 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 )
 
 const module = "github.com/ordertrack/ordertrack"
-
-// gormUsersLeft are the files outside storage that still import GORM while
-// app/ is split into feature packages (issue 19). The list only shrinks: a
-// file that stops importing GORM must leave it, so the test fails until it
-// does.
-var gormUsersLeft = []string{
-	"app/admin.go",
-	"app/ingest.go",
-	"app/merchant_actions.go",
-	"app/messages.go",
-	"app/orders.go",
-	"app/poll.go",
-	"app/quota_test.go",
-	"app/shopify.go",
-	"app/shopify_auth.go",
-	"app/shopify_sync.go",
-	"app/woo_notes.go",
-	"app/workers.go",
-	"bench/scheduler.go",
-}
 
 // goFile is one parsed Go file: its path from the repository root, its
 // directory's import path and what it imports.
@@ -85,7 +64,6 @@ func repoFiles(t *testing.T) []goFile {
 // imports GORM.
 func TestLayoutKeepsDependenciesPointingInward(t *testing.T) {
 	appPkg, domain := module+"/app", module+"/app/tracking"
-	var gormSeen []string
 	for _, f := range repoFiles(t) {
 		for _, imp := range f.imports {
 			switch {
@@ -97,16 +75,8 @@ func TestLayoutKeepsDependenciesPointingInward(t *testing.T) {
 				strings.HasPrefix(imp, appPkg) && imp != domain:
 				t.Errorf("%s imports %s: storage and integrations depend only on the domain", f.path, imp)
 			case strings.HasPrefix(imp, "gorm.io/") && !strings.HasPrefix(f.pkg, module+"/storage"):
-				gormSeen = append(gormSeen, f.path)
-				if !slices.Contains(gormUsersLeft, f.path) {
-					t.Errorf("%s imports %s: only storage uses GORM; add what you need to storage", f.path, imp)
-				}
+				t.Errorf("%s imports %s: only storage uses GORM; add what you need to storage", f.path, imp)
 			}
-		}
-	}
-	for _, p := range gormUsersLeft {
-		if !slices.Contains(gormSeen, p) {
-			t.Errorf("%s no longer imports GORM: remove it from gormUsersLeft", p)
 		}
 	}
 }

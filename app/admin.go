@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -271,16 +270,11 @@ func (a *App) adminReplay(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "bad delivery id")
 	}
 	ctx := c.Request().Context()
-	scope := a.db.Scope(adminShop(c).ID)
-	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := scope.ResetDelivery(ctx, tx, id); err != nil {
+	err = a.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.Shop(adminShop(c).ID).ResetDelivery(ctx, id); err != nil {
 			return err
 		}
-		sqlTx, err := storage.SQLTx(tx)
-		if err != nil {
-			return err
-		}
-		_, err = a.jobs.InsertTx(ctx, sqlTx, jobs.ProcessWebhookArgs{DeliveryID: id}, jobs.ReplayOpts())
+		_, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.ProcessWebhookArgs{DeliveryID: id}, jobs.ReplayOpts())
 		return err
 	})
 	if err != nil {

@@ -21,7 +21,7 @@ func seedMonth(t *testing.T, db *storage.DB, shop *storage.Shop) {
 	carriers := []string{"ups", "usps", "fedex"}
 	for i := range 90 {
 		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprint("m", i), Name: fmt.Sprint("#M", i)}
-		if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+		if _, err := db.UpsertOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		created := time.Date(2026, 11, 1+i/3, 9, 0, 0, 0, time.UTC)

@@ -32,7 +32,7 @@ func seedAnalytics(t *testing.T, db *storage.DB) (shopA, shopB *storage.Shop) {
 	ship := func(shop *storage.Shop, carrier string, delivered, promised *time.Time) *storage.Shipment {
 		n++
 		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprint(n), Name: fmt.Sprint("#", n)}
-		if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+		if _, err := db.UpsertOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: carrier, TrackingNumber: fmt.Sprint("N", n), PublicToken: storage.NewToken(),
@@ -170,7 +170,7 @@ func TestAdminAnalyticsCountsTheShopsDays(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := &storage.Order{ShopID: shop.ID, PlatformID: "1", Name: "#1"}
-		if _, err := storage.UpsertOrder(ctx, a.db.Gorm, o); err != nil {
+		if _, err := a.db.UpsertOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: "N1", PublicToken: storage.NewToken(),

@@ -172,11 +172,11 @@ func seedShipment(t *testing.T, a *App, shopID int64) string {
 	t.Helper()
 	ctx := context.Background()
 	o := &storage.Order{ShopID: shopID, PlatformID: "9001", Name: "#9001", Email: "ana@example.com", CustomerName: "Ana García", Locale: "en", Currency: "USD", Total: "42.00"}
-	if _, err := storage.UpsertOrder(ctx, a.db.Gorm, o); err != nil {
+	if _, err := a.db.UpsertOrder(ctx, o); err != nil {
 		t.Fatal(err)
 	}
 	s := &storage.Shipment{ShopID: shopID, OrderID: o.ID, Carrier: "ups", TrackingNumber: "1Z999AA10123456784", Stage: "in_transit"}
-	if _, err := storage.UpsertShipment(ctx, a.db.Gorm, s); err != nil {
+	if _, err := a.db.UpsertShipment(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	if s.PublicToken == "" {

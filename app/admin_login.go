@@ -107,7 +107,7 @@ func (a *App) loginEmailJob(ctx context.Context, job *river.Job[jobs.LoginEmailA
 		DedupeKey: fmt.Sprintf("%s:%d:%d", triggerLoginEmail, job.ID, job.Attempt), Status: storage.NotificationScheduled,
 		Subject: subject, Body: "A single-use sign-in link was sent (links are not kept in this log).",
 	}
-	if _, err := storage.CreateNotification(ctx, a.db.Gorm, n); err != nil {
+	if _, err := a.db.CreateNotification(ctx, n); err != nil {
 		return err
 	}
 	text := "Someone asked to sign in to ordertrack for " + shop.Name + ".\n\n" +

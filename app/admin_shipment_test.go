@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
@@ -28,8 +29,7 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 			t.Fatalf("detail page = %d; want the order, the request and its date", code)
 		}
 		waitUntil(t, "the shipped email in the log", func() bool {
-			var n int64
-			a.db.Gorm.Model(&storage.Notification{}).Where("shipment_id = ? AND trigger = ?", shipA.ID, "shipped").Count(&n)
+			n := storagetest.Count(t, a.db, "notifications", "shipment_id = ? AND trigger = ?", shipA.ID, "shipped")
 			return n > 0
 		})
 		if _, page := s.get(fmt.Sprintf("%s/admin/shipments/%d", base, shipA.ID)); !strings.Contains(page, "ana@example.com") {

@@ -410,7 +410,7 @@ func (a *App) sendTestMessage(ctx context.Context, shop *storage.Shop, t templat
 		DedupeKey: fmt.Sprintf("test:%s:%s:%s:%d", t.Trigger, t.Channel, t.Locale, a.now().UnixNano()),
 		Status:    storage.NotificationScheduled, Subject: msg.Subject, Body: msg.Text, HTML: msg.HTML, Attempts: 1,
 	}
-	if _, err := storage.CreateNotification(ctx, a.db.Gorm, n); err != nil {
+	if _, err := a.db.CreateNotification(ctx, n); err != nil {
 		return err
 	}
 	n.Attempts = 0

@@ -119,12 +119,12 @@ func seedDueShipments(t *testing.T, a *App, domain string, n int) *storage.Shop 
 	for i := range n {
 		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", domain, i), Name: fmt.Sprintf("#%d", 1001+i),
 			Email: fmt.Sprintf("shopper%d@%s.example", i, domain), CustomerName: "Ana García", Locale: "en", Country: "US"}
-		if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+		if _, err := db.UpsertOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1ZFAULT%011d", shop.ID*1000+int64(i)),
 			Stage: string(tracking.StagePacked), NextPollAt: &due}
-		if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+		if _, err := db.UpsertShipment(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -163,12 +163,7 @@ func (c *countingSender) snapshot() (byID map[int64]int, byKey map[string]int) {
 // pendingJobs counts River jobs that are ready or running now.
 func pendingJobs(t *testing.T, db *storage.DB) int64 {
 	t.Helper()
-	var n int64
-	err := db.Gorm.Raw("SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable') AND scheduled_at <= ?", time.Now().UTC().Add(time.Second)).Scan(&n).Error
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storagetest.Count(t, db, "river_job", "state IN ('available', 'running', 'retryable') AND scheduled_at <= ?", time.Now().UTC().Add(time.Second))
 }
 
 func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
@@ -198,7 +193,7 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 	wg.Wait()
 	waitUntil(t, "a sent email for every shipment", func() bool {
 		var sent int64
-		a1.db.Gorm.Model(&storage.Notification{}).Where("shop_id = ? AND status = ?", shop.ID, storage.NotificationSent).Distinct("shipment_id").Count(&sent)
+		storagetest.Query(t, a1.db, "SELECT count(DISTINCT shipment_id) FROM notifications WHERE shop_id = ? AND status = ?", []any{shop.ID, storage.NotificationSent}, &sent)
 		return sent == n
 	})
 	waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a1.db) == 0 })

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
@@ -124,8 +123,8 @@ func (a *App) storeDeliveries(ctx context.Context, batch []*pendingDelivery) err
 	for i, p := range batch {
 		ds[i] = p.d
 	}
-	err := a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		stored, err := storage.RecordDeliveries(ctx, tx, ds)
+	err := a.db.InTx(ctx, func(tx *storage.Tx) error {
+		stored, err := tx.RecordDeliveries(ctx, ds)
 		if err != nil {
 			return err
 		}
@@ -140,11 +139,7 @@ func (a *App) storeDeliveries(ctx context.Context, batch []*pendingDelivery) err
 		if len(params) == 0 {
 			return nil
 		}
-		sqlTx, err := storage.SQLTx(tx)
-		if err != nil {
-			return err
-		}
-		if _, err := a.jobs.InsertManyTx(ctx, sqlTx, params); err != nil {
+		if _, err := a.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
 			return fmt.Errorf("enqueue webhook processing: %w", err)
 		}
 		return nil

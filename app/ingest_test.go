@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 func TestGroupCommitBatchesWhatQueuesDuringACommit(t *testing.T) {
@@ -71,8 +72,8 @@ func TestConcurrentWebhooksAreEachStoredAndQueuedOnce(t *testing.T) {
 			}
 		}
 		var stored, queued int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Where("delivery_id LIKE 'gc-%'").Count(&stored)
-		a.db.Gorm.Table("river_job").Where("kind = 'process_webhook'").Count(&queued)
+		stored = storagetest.Count(t, a.db, "webhook_deliveries", "delivery_id LIKE 'gc-%'")
+		queued = storagetest.Count(t, a.db, "river_job", "kind = 'process_webhook'")
 		if stored != unique || queued != unique {
 			t.Fatalf("stored %d deliveries and queued %d jobs; want %d of each", stored, queued, unique)
 		}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -32,19 +31,15 @@ func (a *App) addAction(ctx context.Context, act *storage.CustomerAction) error 
 	if err != nil {
 		return err
 	}
-	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := storage.CreateCustomerAction(ctx, tx, act); err != nil {
+	return a.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.CreateCustomerAction(ctx, act); err != nil {
 			return err
 		}
-		sqlTx, err := storage.SQLTx(tx)
-		if err != nil {
-			return err
-		}
-		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.NotifyMerchantArgs{ActionID: act.ID}, nil); err != nil {
+		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.NotifyMerchantArgs{ActionID: act.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue merchant notice: %w", err)
 		}
 		if writeBack {
-			return a.enqueueOrderWriteback(ctx, sqlTx, act.ID)
+			return a.enqueueOrderWriteback(ctx, tx.SQL(), act.ID)
 		}
 		return nil
 	})
@@ -92,7 +87,7 @@ func (a *App) logMerchantNotice(ctx context.Context, act *storage.CustomerAction
 	if err != nil {
 		return nil, err
 	}
-	if _, err := storage.CreateNotification(ctx, a.db.Gorm, n); err != nil {
+	if _, err := a.db.CreateNotification(ctx, n); err != nil {
 		return nil, err
 	}
 	return a.db.NotificationByKey(ctx, act.ShopID, key)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -71,11 +70,7 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 			Trigger: t, ShipmentID: m.ship.ID, Variant: variant, Recipient: rec.Recipient, Sent: sent,
 		}, now)...)
 	}
-	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		sqlTx, err := storage.SQLTx(tx)
-		if err != nil {
-			return err
-		}
+	return a.db.InTx(ctx, func(tx *storage.Tx) error {
 		for _, d := range decisions {
 			n := &storage.Notification{
 				ShopID: m.shop.ID, ShipmentID: &m.ship.ID, Trigger: string(d.Trigger), Channel: string(d.Channel),
@@ -88,7 +83,7 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 			} else {
 				n.SendAt = &d.SendAt
 			}
-			inserted, err := storage.CreateNotification(ctx, tx, n)
+			inserted, err := tx.CreateNotification(ctx, n)
 			if err != nil {
 				return err
 			}
@@ -96,7 +91,7 @@ func (a *App) notifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) er
 				continue
 			}
 			opts := &river.InsertOpts{ScheduledAt: d.SendAt}
-			if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.SendArgs{NotificationID: n.ID}, opts); err != nil {
+			if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.SendArgs{NotificationID: n.ID}, opts); err != nil {
 				return fmt.Errorf("enqueue send: %w", err)
 			}
 		}

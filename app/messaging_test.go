@@ -23,6 +23,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 const (
@@ -309,8 +310,7 @@ func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 		if len(cs) != 1 || cs[0].OptedOut {
 			t.Errorf("contacts after forged STOP = %+v; want the checkout consent unchanged", cs)
 		}
-		var actions int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&actions)
+		actions := storagetest.Count(t, a.db, "customer_actions", "")
 		if actions != 0 {
 			t.Errorf("%d customer actions after forged replies; want 0", actions)
 		}
@@ -452,8 +452,7 @@ func TestUnknownReplyGetsHelpAndRecordsNothing(t *testing.T) {
 				t.Errorf("reply to %q: %d %s; want the help text with the tracking link", body, code, reply)
 			}
 		}
-		var n int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&n)
+		n := storagetest.Count(t, a.db, "customer_actions", "")
 		if n != 0 {
 			t.Fatalf("%d actions after help and unknown replies; want 0", n)
 		}
@@ -536,8 +535,7 @@ func TestVoiceRepeatAndUnofferedKeysReplayTheMenu(t *testing.T) {
 				t.Errorf("key %s: %d %s; want the menu again in a Gather", digit, code, body)
 			}
 		}
-		var n int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Count(&n)
+		n := storagetest.Count(t, a.db, "customer_actions", "")
 		if n != 0 {
 			t.Fatalf("%d actions after repeat and an unoffered key; want 0", n)
 		}
@@ -713,8 +711,7 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 			!strings.Contains(string(body), "choose a delivery day between today and") || !strings.Contains(string(body), `href="/t/`+token+`?lang=es"`) {
 			t.Fatalf("browser reschedule to %s: %d %s %s; want a 400 page leading back", past, res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
-		var n int64
-		a.db.Gorm.Model(&storage.CustomerAction{}).Where("shop_id = ?", fx.shop.ID).Count(&n)
+		n := storagetest.Count(t, a.db, "customer_actions", "shop_id = ?", fx.shop.ID)
 		if n != 0 {
 			t.Fatalf("%d actions stored for a refused request; want 0", n)
 		}

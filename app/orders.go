@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/detect"
 	"github.com/ordertrack/ordertrack/storage"
@@ -23,9 +21,9 @@ type parcel struct {
 // (stale updates change nothing), create a shipment per new tracking number
 // with its carrier resolved, schedule its first poll, and fire "shipped".
 func (a *App) syncOrder(ctx context.Context, shop *storage.Shop, o *storage.Order, parcels []parcel) error {
-	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return a.db.InTx(ctx, func(tx *storage.Tx) error {
 		o.ShopID = shop.ID
-		stale, err := storage.UpsertOrder(ctx, tx, o)
+		stale, err := tx.UpsertOrder(ctx, o)
 		if err != nil || stale {
 			return err
 		}
@@ -38,7 +36,7 @@ func (a *App) syncOrder(ctx context.Context, shop *storage.Shop, o *storage.Orde
 	})
 }
 
-func (a *App) addParcel(ctx context.Context, tx *gorm.DB, shop *storage.Shop, o *storage.Order, p parcel) error {
+func (a *App) addParcel(ctx context.Context, tx *storage.Tx, shop *storage.Shop, o *storage.Order, p parcel) error {
 	number := detect.Normalize(p.Number)
 	if number == "" {
 		return nil
@@ -51,11 +49,11 @@ func (a *App) addParcel(ctx context.Context, tx *gorm.DB, shop *storage.Shop, o 
 		CarrierCompany: p.Company, TrackingNumber: number, TrackingURL: p.URL, Stage: string(tracking.StagePacked),
 		DestCountry: addr.Country, DestRegion: tracking.Region(addr.Country, addr.Region), NextPollAt: &now,
 	}
-	created, err := storage.UpsertShipment(ctx, tx, s)
+	created, err := tx.UpsertShipment(ctx, s)
 	if err != nil || !created {
 		return err
 	}
-	fired, err := storage.FireTriggers(ctx, tx, s.ShopID, s.ID, []tracking.Fired{{Trigger: tracking.TriggerShipped, Key: string(tracking.TriggerShipped), At: now}})
+	fired, err := tx.Shop(s.ShopID).FireTriggers(ctx, s.ID, []tracking.Fired{{Trigger: tracking.TriggerShipped, Key: string(tracking.TriggerShipped), At: now}})
 	if err != nil {
 		return err
 	}

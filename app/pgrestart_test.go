@@ -149,16 +149,12 @@ func TestPostgresRestartUnderWebhookLoadLosesNoAcceptedWebhook(t *testing.T) {
 	// and the workers, cut off mid-job by the crash, process every one.
 	// (The shop is unknown, so processing only marks the delivery.)
 	var unqueued int64
-	if err := a.db.Gorm.Raw(`SELECT count(*) FROM webhook_deliveries d WHERE NOT EXISTS (
-		SELECT 1 FROM river_job j WHERE j.kind = 'process_webhook' AND (j.args->>'delivery_id')::bigint = d.id)`).Scan(&unqueued).Error; err != nil {
-		t.Fatal(err)
-	}
+	storagetest.Query(t, a.db, `SELECT count(*) FROM webhook_deliveries d WHERE NOT EXISTS (
+		SELECT 1 FROM river_job j WHERE j.kind = 'process_webhook' AND (j.args->>'delivery_id')::bigint = d.id)`, nil, &unqueued)
 	if unqueued > 0 {
 		t.Errorf("%d stored deliveries have no process_webhook job; want each enqueued with it", unqueued)
 	}
 	waitUntil(t, "every delivery processed after the restart", func() bool {
-		var received int64
-		a.db.Gorm.Raw("SELECT count(*) FROM webhook_deliveries WHERE status = 'received'").Scan(&received)
-		return received == 0
+		return storagetest.Count(t, a.db, "webhook_deliveries", "status = 'received'") == 0
 	})
 }

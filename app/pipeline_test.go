@@ -242,8 +242,7 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 		if sent.Recipient != "ana@example.com" || !strings.Contains(sent.Body, "1Z999AA10123456784") || !strings.Contains(sent.Body, "/t/"+ship.PublicToken) {
 			t.Fatalf("shipped email to %q body:\n%s\nwant the number and the tracking link", sent.Recipient, sent.Body)
 		}
-		var deliveries int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&deliveries)
+		deliveries := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if deliveries != 1 {
 			t.Fatalf("stored %d deliveries for one webhook sent twice; want 1", deliveries)
 		}
@@ -259,8 +258,7 @@ func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
 				t.Fatalf("webhook signed with %q: status %d; want 401", secret, code)
 			}
 		}
-		var n int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		n := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 0 {
 			t.Fatalf("stored %d deliveries after bad signatures; want 0", n)
 		}
@@ -330,8 +328,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 		if code := postCarrierPush(t, base, body, base64.StdEncoding.EncodeToString([]byte("forged"))); code != http.StatusUnauthorized {
 			t.Fatalf("forged push = %d; want 401", code)
 		}
-		var n int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		n := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 0 {
 			t.Fatalf("forged push stored %d deliveries", n)
 		}
@@ -346,7 +343,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 			s, err = a.db.ShipmentByToken(ctx, tok)
 			return err == nil && s.Stage == "out_for_delivery" && s.NextPollAt != nil && s.NextPollAt.After(recordedAt.Add(11*time.Hour))
 		})
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		n = storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if n != 1 {
 			t.Fatalf("push delivered twice stored %d deliveries; want 1", n)
 		}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -123,16 +122,12 @@ func (a *App) schedulePolls(ctx context.Context, _ *river.Job[jobs.SchedulePolls
 	if err != nil {
 		return err
 	}
-	return a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		due, err := storage.ClaimDue(ctx, tx, a.now().UTC(), pollLease, schedulerBatch)
+	return a.db.InTx(ctx, func(tx *storage.Tx) error {
+		due, err := tx.ClaimDue(ctx, a.now().UTC(), pollLease, schedulerBatch)
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		sqlTx, err := storage.SQLTx(tx)
-		if err != nil {
-			return err
-		}
-		_, err = a.jobs.InsertManyTx(ctx, sqlTx, a.pollBatches(due, own))
+		_, err = a.jobs.InsertManyTx(ctx, tx.SQL(), a.pollBatches(due, own))
 		return err
 	})
 }
@@ -291,7 +286,7 @@ func (a *App) stopPolling(ctx context.Context, ships []storage.Shipment) error {
 	for i, s := range ships {
 		ids[i] = s.ID
 	}
-	return a.db.Gorm.WithContext(ctx).Model(&storage.Shipment{}).Where("id IN ?", ids).UpdateColumn("next_poll_at", nil).Error
+	return a.db.StopPolling(ctx, ids)
 }
 
 // applyResult merges a carrier result into the shipment (tracking.Assess
@@ -313,8 +308,8 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 		in.ShippedAt = *s.ShippedAt
 	}
 	out := tracking.Assess(in)
-	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		fresh, err := storage.ApplyUpdate(ctx, tx, s, storage.Update{
+	err = a.db.InTx(ctx, func(tx *storage.Tx) error {
+		fresh, err := tx.ApplyUpdate(ctx, s, storage.Update{
 			Added: out.Added, State: out.State, ETA: out.ETA, Service: r.Service, NextPollAt: out.NextPollAt,
 			Polled: true, Failed: failed, NotFound: out.NotFound, Fired: out.Fired,
 		})
@@ -332,20 +327,16 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 	return err
 }
 
-func (a *App) enqueueNotify(ctx context.Context, tx *gorm.DB, shipmentID int64, fired []tracking.Fired) error {
+func (a *App) enqueueNotify(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
 	if len(fired) == 0 {
 		return nil
 	}
-	sqlTx, err := storage.SQLTx(tx)
-	if err != nil {
-		return err
-	}
 	for _, f := range fired {
-		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: string(f.Trigger), Key: f.Key}, nil); err != nil {
+		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: string(f.Trigger), Key: f.Key}, nil); err != nil {
 			return fmt.Errorf("enqueue notify %s: %w", f.Key, err)
 		}
 	}
-	if err := a.enqueueWooNotes(ctx, tx, sqlTx, shipmentID, fired); err != nil {
+	if err := a.enqueueWooNotes(ctx, tx, shipmentID, fired); err != nil {
 		return err
 	}
 	return a.enqueueFulfillmentEvent(ctx, tx, shipmentID)

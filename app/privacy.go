@@ -21,7 +21,7 @@ func (a *App) exportCustomerData(ctx context.Context, shop *storage.Shop, email,
 		return fmt.Errorf("encode data export: %w", err)
 	}
 	now := a.now().UTC()
-	_, err = storage.CreateNotification(ctx, a.db.Gorm, &storage.Notification{
+	_, err = a.db.CreateNotification(ctx, &storage.Notification{
 		ShopID: shop.ID, Trigger: "data_request", Channel: "email", Recipient: shop.Email,
 		DedupeKey: fmt.Sprintf("data_request:%s:%s:%d", email, phone, now.Unix()), Status: storage.NotificationSent,
 		Provider: "outbox", Subject: "Customer data request: " + email, Body: string(body), SentAt: &now,

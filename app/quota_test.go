@@ -12,12 +12,12 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // fakeDHL answers the DHL Unified Tracking API with a recorded in-transit
@@ -107,12 +107,12 @@ func seedDHLDue(t *testing.T, a *App, shop *storage.Shop, n int, due time.Time) 
 	ctx := context.Background()
 	for i := range n {
 		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", shop.Domain, i), Name: fmt.Sprintf("#%d", 1001+i)}
-		if _, err := storage.UpsertOrder(ctx, a.db.Gorm, o); err != nil {
+		if _, err := a.db.UpsertOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "dhl", TrackingNumber: fmt.Sprintf("JJD%d%06d", shop.ID, i),
 			Stage: string(tracking.StagePacked), NextPollAt: &due}
-		if _, err := storage.UpsertShipment(ctx, a.db.Gorm, s); err != nil {
+		if _, err := a.db.UpsertShipment(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -143,22 +143,16 @@ func TestSharedDHLQuotaGivesEveryShopItsShare(t *testing.T) {
 		seedDHLDue(t, a, small, 10, later)
 		// Both come due at once (the scheduler runs meanwhile), the big
 		// shop's first.
-		err := a.db.Gorm.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Model(&storage.Shipment{}).Where("shop_id = ?", big.ID).Update("next_poll_at", recordedAt.Add(-time.Hour)).Error; err != nil {
-				return err
-			}
-			return tx.Model(&storage.Shipment{}).Where("shop_id = ?", small.ID).Update("next_poll_at", recordedAt.Add(-time.Minute)).Error
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		storagetest.ExecInTx(t, a.db,
+			storagetest.Statement{SQL: "UPDATE shipments SET next_poll_at = ? WHERE shop_id = ?", Args: []any{recordedAt.Add(-time.Hour), big.ID}},
+			storagetest.Statement{SQL: "UPDATE shipments SET next_poll_at = ? WHERE shop_id = ?", Args: []any{recordedAt.Add(-time.Minute), small.ID}})
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
 		tomorrow := recordedAt.Truncate(24 * time.Hour).Add(24 * time.Hour)
 		count := func(shop *storage.Shop) (polled, postponed int64) {
-			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND poll_count > 0", shop.ID).Count(&polled)
-			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND poll_count = 0 AND next_poll_at >= ?", shop.ID, tomorrow).Count(&postponed)
+			polled = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND poll_count > 0", shop.ID)
+			postponed = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND poll_count = 0 AND next_poll_at >= ?", shop.ID, tomorrow)
 			return polled, postponed
 		}
 		waitUntil(t, "every due poll polled or postponed", func() bool {

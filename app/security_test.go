@@ -152,13 +152,13 @@ func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
 		for _, s := range []*storage.Shop{shopA, shopB} {
 			d := &storage.WebhookDelivery{ShopID: &s.ID, Platform: storage.Shopify, DeliveryID: "wh-" + s.Domain, Topic: "orders/create",
 				ShopDomain: s.Domain, Payload: []byte(`{}`), Status: storage.DeliveryFailed, Error: "broken-" + s.Domain, ReceivedAt: time.Now().UTC()}
-			if _, err := storage.RecordDelivery(ctx, a.db.Gorm, d); err != nil {
+			if _, err := a.db.RecordDelivery(ctx, d); err != nil {
 				t.Fatal(err)
 			}
 			deliveries[s.ID] = d
 			n := &storage.Notification{ShopID: s.ID, Trigger: "shipped", Channel: "email", Recipient: "outbox-" + s.Domain + "@example.com",
 				DedupeKey: "k-" + s.Domain, Status: storage.NotificationSkipped}
-			if _, err := storage.CreateNotification(ctx, a.db.Gorm, n); err != nil {
+			if _, err := a.db.CreateNotification(ctx, n); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -251,8 +251,8 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 		}
 		waitUntil(t, "the failed poll and the webhooks to be processed", func() bool {
 			var failed, processed int64
-			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND poll_failures > 0", shop.ID).Count(&failed)
-			a.db.Gorm.Model(&storage.WebhookDelivery{}).Where("status <> ?", storage.DeliveryReceived).Count(&processed)
+			failed = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND poll_failures > 0", shop.ID)
+			processed = storagetest.Count(t, a.db, "webhook_deliveries", "status <> ?", storage.DeliveryReceived)
 			// The webhook's own UPS shipment may be polled (and fail) too.
 			return failed >= 1 && processed == 2
 		})
@@ -263,8 +263,7 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitUntil(t, "the successful poll", func() bool {
-			var n int64
-			a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND tracking_number LIKE ? AND stage = ?", shop.ID, "1ZFAULT%", "in_transit").Count(&n)
+			n := storagetest.Count(t, a.db, "shipments", "shop_id = ? AND tracking_number LIKE ? AND stage = ?", shop.ID, "1ZFAULT%", "in_transit")
 			return n == 1
 		})
 		waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })

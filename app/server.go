@@ -126,7 +126,7 @@ func (a *App) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok
 func (a *App) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := a.db.SQL.PingContext(ctx); err != nil {
+	if err := a.db.Ping(ctx); err != nil {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unreachable", "error": err.Error()})
 	}
 	ok, err := a.db.MigrationsCurrent(ctx)

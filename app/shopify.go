@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
@@ -105,7 +103,7 @@ func (a *App) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f 
 		return nil, fmt.Errorf("fulfillment %s before its order %s: %w", f.ID, f.OrderID, err)
 	}
 	parcels, refused := a.boundParcels(shop, fulfillmentParcels(f), byFulfillment)
-	return refused, a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return refused, a.db.InTx(ctx, func(tx *storage.Tx) error {
 		for _, p := range parcels {
 			if err := a.addParcel(ctx, tx, shop, o, p); err != nil {
 				return err

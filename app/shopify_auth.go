@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
@@ -190,15 +189,11 @@ func (a *App) shopifyCallback(c echo.Context) error {
 // backfill in the same transaction.
 func (a *App) installShopify(ctx context.Context, domain string, tok shopify.Token) (*storage.Shop, error) {
 	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: strings.TrimSuffix(domain, ".myshopify.com")}
-	err := a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := a.db.InstallShop(ctx, tx, shop, toStoredToken(tok)); err != nil {
+	err := a.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.InstallShop(ctx, shop, toStoredToken(tok)); err != nil {
 			return err
 		}
-		sqlTx, err := storage.SQLTx(tx)
-		if err != nil {
-			return err
-		}
-		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.ShopifyBackfillArgs{ShopID: shop.ID}, nil); err != nil {
+		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyBackfillArgs{ShopID: shop.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue backfill of %s: %w", domain, err)
 		}
 		return nil

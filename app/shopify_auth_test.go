@@ -15,6 +15,7 @@ import (
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 const (
@@ -138,11 +139,10 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 
 		var n int64
 		waitUntil(t, "the backfill's shipments", func() bool {
-			a.db.Gorm.Model(&storage.Shipment{}).Count(&n)
+			n = storagetest.Count(t, a.db, "shipments", "")
 			return n >= recent
 		})
-		var orders int64
-		a.db.Gorm.Model(&storage.Order{}).Count(&orders)
+		orders := storagetest.Count(t, a.db, "orders", "")
 		if n != recent || orders != recent {
 			t.Fatalf("backfill stored %d orders, %d shipments; want %d of each (the 70-day-old order skipped)", orders, n, recent)
 		}

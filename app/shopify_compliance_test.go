@@ -11,6 +11,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // complianceShop is shop A installed with a token and two shoppers' orders:
@@ -30,11 +31,7 @@ func complianceShop(t *testing.T, a *App, fake *shopifytest.Server) *storage.Sho
 
 func countRows(t *testing.T, a *App, table string, shopID int64) int64 {
 	t.Helper()
-	var n int64
-	if err := a.db.Gorm.Table(table).Where("shop_id = ?", shopID).Count(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storagetest.Count(t, a.db, table, "shop_id = ?", shopID)
 }
 
 func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
@@ -55,8 +52,7 @@ func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
 		if s.AccessToken != nil || s.RefreshToken != nil || s.AccessExpiresAt != nil || s.RefreshExpiresAt != nil {
 			t.Fatalf("tokens survive the uninstall: %q %q %v %v; want them deleted", s.AccessToken, s.RefreshToken, s.AccessExpiresAt, s.RefreshExpiresAt)
 		}
-		var polling int64
-		a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ? AND next_poll_at IS NOT NULL", shop.ID).Count(&polling)
+		polling := storagetest.Count(t, a.db, "shipments", "shop_id = ? AND next_poll_at IS NOT NULL", shop.ID)
 		if polling != 0 || countRows(t, a, "shipments", shop.ID) != 2 {
 			t.Fatalf("%d shipments still scheduled for polling; want 0 (and both kept until shop/redact)", polling)
 		}
@@ -100,8 +96,7 @@ func TestCustomersRedactBlanksOnlyThatShoppersData(t *testing.T) {
 		ctx := context.Background()
 		shop := complianceShop(t, a, fake)
 		waitUntil(t, "the shipped emails sent before the request", func() bool {
-			var n int64
-			a.db.Gorm.Model(&storage.Notification{}).Where("shop_id = ? AND status = ?", shop.ID, storage.NotificationSent).Count(&n)
+			n := storagetest.Count(t, a.db, "notifications", "shop_id = ? AND status = ?", shop.ID, storage.NotificationSent)
 			return n == 2
 		})
 		body := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com","customer":{"id":7001,"email":"ana@example.com","phone":"+14155550123"},"orders_to_redact":[9500]}`)
@@ -165,8 +160,7 @@ func TestComplianceWebhooksWithBadSignatureChangeNothing(t *testing.T) {
 				}
 			}
 		}
-		var deliveries int64
-		a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&deliveries)
+		deliveries := storagetest.Count(t, a.db, "webhook_deliveries", "")
 		if deliveries != 0 {
 			t.Fatalf("stored %d deliveries from bad signatures; want 0", deliveries)
 		}

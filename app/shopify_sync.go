@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -149,8 +148,8 @@ var writeBackStatuses = map[shopify.EventStatus]bool{
 // enqueueFulfillmentEvent queues, in tx, writing the shipment's new status
 // back to its Shopify fulfillment. Shipments of other platforms, without a
 // fulfillment, or of shops without a token have nothing to write.
-func (a *App) enqueueFulfillmentEvent(ctx context.Context, tx *gorm.DB, shipmentID int64) error {
-	w, err := storage.ShopifyWriteBack(ctx, tx, shipmentID)
+func (a *App) enqueueFulfillmentEvent(ctx context.Context, tx *storage.Tx, shipmentID int64) error {
+	w, err := tx.ShopifyWriteBack(ctx, shipmentID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
@@ -161,11 +160,7 @@ func (a *App) enqueueFulfillmentEvent(ctx context.Context, tx *gorm.DB, shipment
 	if !ok || !writeBackStatuses[status] {
 		return nil
 	}
-	sqlTx, err := storage.SQLTx(tx)
-	if err != nil {
-		return err
-	}
-	if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.ShopifyFulfillmentEventArgs{ShipmentID: shipmentID, Status: string(status)}, nil); err != nil {
+	if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyFulfillmentEventArgs{ShipmentID: shipmentID, Status: string(status)}, nil); err != nil {
 		return fmt.Errorf("enqueue fulfillment event for shipment %d: %w", shipmentID, err)
 	}
 	return nil

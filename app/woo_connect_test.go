@@ -18,6 +18,7 @@ import (
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // shopsSnapshot describes every shop with its secrets and store row, and
@@ -46,8 +47,7 @@ func shopsSnapshot(t *testing.T, a *App) string {
 			fmt.Fprintf(&b, "  store %s key=%s secret=%s\n", ws.StoreURL, ws.ShopKey, secret)
 		}
 	}
-	var tokens int64
-	a.db.Gorm.Table("login_tokens").Count(&tokens)
+	tokens := storagetest.Count(t, a.db, "login_tokens", "")
 	fmt.Fprintf(&b, "login tokens: %d\n", tokens)
 	return b.String()
 }
@@ -110,8 +110,7 @@ func TestWooConnectRefusesShopifyStores(t *testing.T) {
 				t.Errorf("start for %q: status %d; want 400 (a Shopify store is never a WooCommerce shop)", store, res.StatusCode)
 			}
 		}
-		var pending int64
-		e.a.db.Gorm.Model(&storage.WooConnection{}).Where("client = ?", "198.51.100.7").Count(&pending)
+		pending := storagetest.Count(t, e.a.db, "woo_connections", "client = ?", "198.51.100.7")
 		if after := shopsSnapshot(t, e.a); after != before || pending != 0 {
 			t.Fatalf("after connects to a Shopify domain: %d pending connections, shops\n%s\nwant none and unchanged:\n%s", pending, after, before)
 		}
@@ -222,8 +221,7 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 		if sec.WebhookSecret != old.WebhookSecret || ws2.ShopKey != ws.ShopKey {
 			t.Fatalf("reconnect changed the webhook secret or shop key; want both kept (webhooks and plugin keep working)")
 		}
-		var n int64
-		e.a.db.Gorm.Model(&storage.Shop{}).Where("platform = ?", storage.WooCommerce).Count(&n)
+		n := storagetest.Count(t, e.a.db, "shops", "platform = ?", storage.WooCommerce)
 		if n != 1 {
 			t.Fatalf("%d WooCommerce shops after a reconnect in another spelling; want 1", n)
 		}
@@ -262,8 +260,8 @@ func TestAnonymousConnectsAndInstallsAreCappedPerClient(t *testing.T) {
 			t.Fatalf("another client's connect: status %d; want 302", res.StatusCode)
 		}
 		var conns, states int64
-		a.db.Gorm.Model(&storage.WooConnection{}).Count(&conns)
-		a.db.Gorm.Table("oauth_states").Count(&states)
+		conns = storagetest.Count(t, a.db, "woo_connections", "")
+		states = storagetest.Count(t, a.db, "oauth_states", "")
 		if conns != int64(pendingLimits.PerClient)+1 || states != int64(pendingLimits.PerClient) {
 			t.Fatalf("%d connections and %d states stored; want only those under the cap", conns, states)
 		}
@@ -350,8 +348,7 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 			t.Fatalf("mail %+v; want a sign-in link to the store's address %s", m, store.AdminEmail)
 		}
 		link := strings.Fields(m.Text[i:])[0]
-		var logged int64
-		a.db.Gorm.Model(&storage.Notification{}).Where("trigger = ? AND body LIKE ?", triggerLoginEmail, "%"+link[strings.Index(link, "t=")+2:]+"%").Count(&logged)
+		logged := storagetest.Count(t, a.db, "notifications", "trigger = ? AND body LIKE ?", triggerLoginEmail, "%"+link[strings.Index(link, "t=")+2:]+"%")
 		if logged != 0 {
 			t.Fatal("the message log keeps the sign-in link; want only a note that one was sent")
 		}
@@ -366,8 +363,7 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 			t.Fatalf("a Shopify domain: status %d; want 422 pointing to the Shopify admin", code)
 		}
 		waitUntil(t, "both link requests worked off", func() bool {
-			var done int64
-			a.db.Gorm.Table("river_job").Where("kind = ? AND state = ?", "login_email", "completed").Count(&done)
+			done := storagetest.Count(t, a.db, "river_job", "kind = ? AND state = ?", "login_email", "completed")
 			return done == 2
 		})
 		if n := len(sg.mails()); n != 1 {

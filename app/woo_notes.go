@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -10,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -37,8 +35,8 @@ var wooTriggerText = map[tracking.Trigger]string{
 
 // enqueueWooNotes queues a private order note per fired trigger, inside the
 // transaction that fired them, when the shipment's shop is on WooCommerce.
-func (a *App) enqueueWooNotes(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, shipmentID int64, fired []tracking.Fired) error {
-	s, woo, err := storage.WooShipment(ctx, tx, shipmentID)
+func (a *App) enqueueWooNotes(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
+	s, woo, err := tx.WooShipment(ctx, shipmentID)
 	if err != nil || !woo {
 		return err
 	}
@@ -48,7 +46,7 @@ func (a *App) enqueueWooNotes(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, s
 			what = strings.ReplaceAll(string(f.Trigger), "_", " ")
 		}
 		note := fmt.Sprintf("ordertrack: %s %s: %s.", registry.Name(s.Carrier, s.CarrierCompany), s.TrackingNumber, what)
-		if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
+		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
 			return fmt.Errorf("enqueue order note for %s: %w", f.Key, err)
 		}
 	}

@@ -131,7 +131,7 @@ func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
 		}
 		// A one-off order note to a refused store is dropped, not retried.
 		o := &storage.Order{ShopID: shops[0], PlatformID: "1001", Name: "#1001"}
-		if _, err := storage.UpsertOrder(ctx, a.db.Gorm, o); err != nil {
+		if _, err := a.db.UpsertOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: shops[0], OrderID: o.ID, Note: "ordertrack: delivered."}, nil); err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // wooAppURL is the public URL the app believes it has: WooCommerce demands an
@@ -161,8 +162,7 @@ func (e *wooEnv) deliver(t *testing.T, topic string, body []byte) (deliveryID st
 func (e *wooEnv) waitProcessed(t *testing.T, deliveryID string) {
 	t.Helper()
 	waitUntil(t, "delivery "+deliveryID+" processed", func() bool {
-		var n int64
-		e.a.db.Gorm.Model(&storage.WebhookDelivery{}).Where("delivery_id = ? AND status = ?", deliveryID, storage.DeliveryProcessed).Count(&n)
+		n := storagetest.Count(t, e.a.db, "webhook_deliveries", "delivery_id = ? AND status = ?", deliveryID, storage.DeliveryProcessed)
 		return n == 1
 	})
 }
@@ -237,8 +237,7 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 		if code := postKeys(t, base, strings.Repeat("0", 64)); code == http.StatusOK {
 			t.Fatal("callback with an unknown user_id answered 200; want a non-200 so WooCommerce drops the keys")
 		}
-		var shops int64
-		a.db.Gorm.Model(&storage.Shop{}).Count(&shops)
+		shops := storagetest.Count(t, a.db, "shops", "")
 		if shops != 0 {
 			t.Fatalf("%d shops after a rejected callback; want 0", shops)
 		}
@@ -328,8 +327,7 @@ func TestWooWebhookPingAndSignature(t *testing.T) {
 				t.Fatalf("%s: status %d; want 401", name, code)
 			}
 		}
-		var n int64
-		e.a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&n)
+		n := storagetest.Count(t, e.a.db, "webhook_deliveries", "")
 		if n != 0 {
 			t.Fatalf("stored %d deliveries after a ping and bad signatures; want 0", n)
 		}
@@ -358,8 +356,7 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 		if !o.CreatedAt.Equal(order.Created) {
 			t.Fatalf("order placed %v stored as created %v; want the shopper's date (the page shows it)", order.Created, o.CreatedAt)
 		}
-		var deliveries int64
-		e.a.db.Gorm.Model(&storage.WebhookDelivery{}).Count(&deliveries)
+		deliveries := storagetest.Count(t, e.a.db, "webhook_deliveries", "")
 		if deliveries != 1 {
 			t.Fatalf("stored %d deliveries for one delivery sent twice; want 1", deliveries)
 		}
@@ -370,8 +367,7 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 		if o, _ := e.a.db.OrderByPlatformID(ctx, e.shop.ID, "502"); o.Email != "ana@example.com" {
 			t.Fatalf("stale update changed the email to %q", o.Email)
 		}
-		var ships int64
-		e.a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ?", e.shop.ID).Count(&ships)
+		ships := storagetest.Count(t, e.a.db, "shipments", "shop_id = ?", e.shop.ID)
 		if ships != 1 {
 			t.Fatalf("%d shipments after a stale update with another number; want 1", ships)
 		}
@@ -383,8 +379,7 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 
 		broken := e.deliver(t, woocommerce.TopicOrderUpdated, []byte(`{"id":"x"`))
 		waitUntil(t, "the malformed delivery kept as failed", func() bool {
-			var n int64
-			e.a.db.Gorm.Model(&storage.WebhookDelivery{}).Where("delivery_id = ? AND status = ?", broken, storage.DeliveryFailed).Count(&n)
+			n := storagetest.Count(t, e.a.db, "webhook_deliveries", "delivery_id = ? AND status = ?", broken, storage.DeliveryFailed)
 			return n == 1
 		})
 	})

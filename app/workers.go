@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
@@ -92,10 +91,7 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 	if procErr != nil && !errors.Is(procErr, errMalformed) && !storage.Permanent(procErr) {
 		return procErr // transient: River retries with backoff
 	}
-	err = a.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return storage.FinishDelivery(ctx, tx, d, procErr)
-	})
-	if err != nil {
+	if err := a.db.FinishDelivery(ctx, d, procErr); err != nil {
 		return err
 	}
 	if procErr != nil {

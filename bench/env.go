@@ -177,16 +177,19 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 		return nil
 	})
 
-	g := e.a.DB().Gorm.WithContext(ctx)
+	sqlDB := e.a.DB().SQL
 	ddl := "CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL UNIQUE, payload BLOB NOT NULL, received_at TIMESTAMP NOT NULL)"
+	insert := "INSERT INTO bench_raw (delivery_id, payload, received_at) VALUES (?, ?, ?)"
 	if e.dialect == storage.Postgres {
 		ddl = "CREATE TABLE bench_raw (id BIGSERIAL PRIMARY KEY, delivery_id TEXT NOT NULL UNIQUE, payload BYTEA NOT NULL, received_at TIMESTAMPTZ NOT NULL)"
+		insert = "INSERT INTO bench_raw (delivery_id, payload, received_at) VALUES ($1, $2, $3)"
 	}
-	if err := g.Exec(ddl).Error; err != nil {
+	if _, err := sqlDB.ExecContext(ctx, ddl); err != nil {
 		return nil, fmt.Errorf("create baseline table: %w", err)
 	}
 	raw := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
-		return g.WithContext(ctx).Exec("INSERT INTO bench_raw (delivery_id, payload, received_at) VALUES (?, ?, ?)", run+"-"+strconv.Itoa(seq), body, time.Now().UTC()).Error
+		_, err := sqlDB.ExecContext(ctx, insert, run+"-"+strconv.Itoa(seq), body, time.Now().UTC())
+		return err
 	})
 	if hook.errors > 0 || raw.errors > 0 {
 		fmt.Fprintf(opts.Progress, "bench: ingest errors: webhook %d, insert %d\n", hook.errors, raw.errors)
@@ -300,16 +303,16 @@ func (e *env) seedShipment(ctx context.Context, i int) (string, error) {
 	}
 	o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("bench-%d", i), Name: fmt.Sprintf("#%d", 1001+i), Email: "ana@example.com", CustomerName: "Ana García", Locale: "en", Country: "US", Currency: "USD", Total: "49.90",
 		LineItems: storage.JSON[[]storage.LineItem]{V: []storage.LineItem{{Title: "Linen shirt", Variant: "M / Sage", Quantity: 1}, {Title: "Canvas tote", Quantity: 2}}}}
-	if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+	if _, err := db.UpsertOrder(ctx, o); err != nil {
 		return "", err
 	}
 	s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: sim.Code, TrackingNumber: plan.Number, Stage: string(tracking.StagePacked)}
-	if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+	if _, err := db.UpsertShipment(ctx, s); err != nil {
 		return "", err
 	}
 	st := tracking.Derive(past, tracking.State{Stage: tracking.StagePacked})
 	eta := tracking.ETA{Window: plan.Promised, Source: tracking.SourceCarrier}
-	if _, err := storage.ApplyUpdate(ctx, db.Gorm, s, storage.Update{Added: past, State: st, ETA: eta, Service: plan.Service, Polled: true}); err != nil {
+	if _, err := db.ApplyUpdate(ctx, s, storage.Update{Added: past, State: st, ETA: eta, Service: plan.Service, Polled: true}); err != nil {
 		return "", err
 	}
 	return s.PublicToken, nil

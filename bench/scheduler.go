@@ -7,8 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -23,25 +21,25 @@ var errRollback = errors.New("rollback")
 // near 1.
 func (e *env) scheduler(ctx context.Context) ([]Result, error) {
 	db := e.a.DB()
-	g := db.Gorm.WithContext(ctx)
 	shop, err := db.ShopByDomain(ctx, storage.Shopify, benchShop)
 	if err != nil {
 		return nil, err
 	}
 	o := &storage.Order{ShopID: shop.ID, PlatformID: "bench-scheduler", Name: "#2001"}
-	if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+	if _, err := db.UpsertOrder(ctx, o); err != nil {
 		return nil, err
 	}
 	t0 := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	// Shipment g is due at t0 + g seconds, so a tick at t0 + N s has N due.
 	seed := func(from, to int, next string) error {
-		return g.Exec(`INSERT INTO shipments (shop_id, order_id, carrier, tracking_number, public_token, stage, next_poll_at, created_at, updated_at)
-			SELECT ?, ?, 'sim', 'BENCH' || n, 'bench-' || n, 'in_transit', `+next+`, now(), now()
-			FROM generate_series(?::bigint, ?::bigint) AS n`, shop.ID, o.ID, t0, from, to).Error
+		_, err := db.SQL.ExecContext(ctx, `INSERT INTO shipments (shop_id, order_id, carrier, tracking_number, public_token, stage, next_poll_at, created_at, updated_at)
+			SELECT $1, $2, 'sim', 'BENCH' || n, 'bench-' || n, 'in_transit', `+next+`, now(), now()
+			FROM generate_series($4::bigint, $5::bigint) AS n`, shop.ID, o.ID, t0, from, to)
+		return err
 	}
 	dues := []int{100, 1000, 10000}
 	measure := func() ([]float64, error) {
-		if err := g.Exec("ANALYZE shipments").Error; err != nil {
+		if _, err := db.SQL.ExecContext(ctx, "ANALYZE shipments"); err != nil {
 			return nil, fmt.Errorf("analyze: %w", err)
 		}
 		out := make([]float64, len(dues))
@@ -51,8 +49,8 @@ func (e *env) scheduler(ctx context.Context) ([]Result, error) {
 			for range 15 {
 				start := time.Now()
 				var claimed int
-				err := g.Transaction(func(tx *gorm.DB) error {
-					due, err := storage.ClaimDue(ctx, tx, tick, 10*time.Minute, n)
+				err := db.InTx(ctx, func(tx *storage.Tx) error {
+					due, err := tx.ClaimDue(ctx, tick, 10*time.Minute, n)
 					claimed = len(due)
 					if err != nil {
 						return err
@@ -72,7 +70,7 @@ func (e *env) scheduler(ctx context.Context) ([]Result, error) {
 		}
 		return out, nil
 	}
-	if err := seed(1, 10_000, "?::timestamptz + n * interval '1 second'"); err != nil {
+	if err := seed(1, 10_000, "$3::timestamptz + n * interval '1 second'"); err != nil {
 		return nil, fmt.Errorf("seed 10k shipments: %w", err)
 	}
 	small, err := measure()
@@ -80,7 +78,7 @@ func (e *env) scheduler(ctx context.Context) ([]Result, error) {
 		return nil, err
 	}
 	// Two thirds poll later, one third is terminal (no next poll).
-	if err := seed(10_001, 1_000_000, "CASE WHEN n % 3 = 0 THEN NULL ELSE ?::timestamptz + interval '2 days' + n * interval '1 second' END"); err != nil {
+	if err := seed(10_001, 1_000_000, "CASE WHEN n % 3 = 0 THEN NULL ELSE $3::timestamptz + interval '2 days' + n * interval '1 second' END"); err != nil {
 		return nil, fmt.Errorf("seed 1M shipments: %w", err)
 	}
 	big, err := measure()

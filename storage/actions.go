@@ -3,14 +3,12 @@ package storage
 import (
 	"context"
 	"fmt"
-
-	"gorm.io/gorm"
 )
 
-// CreateCustomerAction stores a shopper's request inside tx, so the job that
-// tells the merchant is enqueued atomically with it.
-func CreateCustomerAction(ctx context.Context, tx *gorm.DB, a *CustomerAction) error {
-	if err := tx.WithContext(ctx).Create(a).Error; err != nil {
+// CreateCustomerAction stores a shopper's request; inside a Tx, the job
+// that tells the merchant is enqueued atomically with it.
+func (q queries) CreateCustomerAction(ctx context.Context, a *CustomerAction) error {
+	if err := q.g.WithContext(ctx).Create(a).Error; err != nil {
 		return fmt.Errorf("record customer action: %w", err)
 	}
 	return nil

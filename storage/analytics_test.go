@@ -77,7 +77,7 @@ func (f *analyticsFixture) shipment(t *testing.T, shop *storage.Shop, s storage.
 	fixtureSeq++
 	ctx := context.Background()
 	o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprint("o-", fixtureSeq), Name: fmt.Sprint("#", 1000+fixtureSeq)}
-	if _, err := storage.UpsertOrder(ctx, f.db.Gorm, o); err != nil {
+	if _, err := f.db.UpsertOrder(ctx, o); err != nil {
 		t.Fatalf("create order: %v", err)
 	}
 	s.ShopID, s.OrderID, s.TrackingNumber, s.PublicToken = shop.ID, o.ID, fmt.Sprint("TN", fixtureSeq), storage.NewToken()
@@ -352,7 +352,7 @@ func TestAnalyticsFollowsShipmentChanges(t *testing.T) {
 
 		// The delayed USPS parcel fails an attempt, then is delivered on the 7th.
 		s := f.a[2]
-		_, err := storage.ApplyUpdate(ctx, db.Gorm, s, storage.Update{
+		_, err := db.ApplyUpdate(ctx, s, storage.Update{
 			Added: []tracking.Event{{Time: nov(6, 15), Stage: tracking.StageOutForDelivery, Problem: tracking.ProblemFailedAttempt, Code: "NA", Description: "Receiver not available"},
 				{Time: nov(7, 12), Stage: tracking.StageDelivered}},
 			State: tracking.State{Stage: tracking.StageDelivered, StageAt: nov(7, 12), LastEventAt: nov(7, 12)},

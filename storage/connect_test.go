@@ -58,7 +58,7 @@ func TestMigrationKeepsShopsAndTheirRows(t *testing.T) {
 				t.Fatal(err)
 			}
 			o := &storage.Order{ShopID: shop.ID, PlatformID: "1", Name: "#1"}
-			if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+			if _, err := db.UpsertOrder(ctx, o); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.Migrate(ctx); err != nil {

@@ -43,8 +43,10 @@ const DefaultSQLitePath = "./data/ordertrack.db"
 
 // DB is the one database handle the process shares: GORM for the app's
 // queries and the same *sql.DB for River and goose, so a job can be enqueued
-// in the transaction that causes it.
+// in the transaction that causes it (see InTx). The queries it shares with
+// Tx run outside any transaction here.
 type DB struct {
+	queries
 	Gorm    *gorm.DB
 	SQL     *sql.DB
 	Dialect Dialect
@@ -122,6 +124,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 	}
+	db.queries = queries{g: db.Gorm}
 	if err := db.SQL.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", db.Dialect, err)
@@ -147,15 +150,6 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 		return riverdatabasesql.NewWithPgxListener(db.SQL, db.pool)
 	}
 	return riversqlite.New(db.SQL)
-}
-
-// SQLTx exposes the *sql.Tx under a GORM transaction, for River's InsertTx.
-func SQLTx(tx *gorm.DB) (*sql.Tx, error) {
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok {
-		return nil, errors.New("storage: not inside a transaction")
-	}
-	return sqlTx, nil
 }
 
 func gormLogger(l *slog.Logger) logger.Interface {

@@ -58,8 +58,8 @@ func (db *DB) RecentNotifications(ctx context.Context, shopID int64, since time.
 
 // CreateNotification logs a planned message; it reports false when the
 // dedupe key was already used (the message exists).
-func CreateNotification(ctx context.Context, tx *gorm.DB, n *Notification) (bool, error) {
-	res := tx.WithContext(ctx).Clauses(clause.OnConflict{
+func (q queries) CreateNotification(ctx context.Context, n *Notification) (bool, error) {
+	res := q.g.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "shop_id"}, {Name: "dedupe_key"}}, DoNothing: true,
 	}).Create(n)
 	if res.Error != nil {

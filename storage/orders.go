@@ -17,8 +17,8 @@ import (
 // UpsertOrder inserts or updates an order keyed by (shop, platform id). A
 // stale update — PlatformUpdatedAt older than the stored one — changes
 // nothing and reports stale, because webhooks arrive out of order.
-func UpsertOrder(ctx context.Context, tx *gorm.DB, o *Order) (stale bool, err error) {
-	res := tx.WithContext(ctx).Clauses(clause.OnConflict{
+func (q queries) UpsertOrder(ctx context.Context, o *Order) (stale bool, err error) {
+	res := q.g.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "shop_id"}, {Name: "platform_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{
 			"name", "email", "phone", "customer_name", "customer_id", "locale", "timezone", "country", "currency", "total",
@@ -32,7 +32,7 @@ func UpsertOrder(ctx context.Context, tx *gorm.DB, o *Order) (stale bool, err er
 		return false, fmt.Errorf("upsert order %s: %w", o.PlatformID, res.Error)
 	}
 	stale = res.RowsAffected == 0
-	if err := tx.WithContext(ctx).Where("shop_id = ? AND platform_id = ?", o.ShopID, o.PlatformID).Take(o).Error; err != nil {
+	if err := q.g.WithContext(ctx).Where("shop_id = ? AND platform_id = ?", o.ShopID, o.PlatformID).Take(o).Error; err != nil {
 		return stale, fmt.Errorf("reload order %s: %w", o.PlatformID, err)
 	}
 	return stale, nil
@@ -41,11 +41,11 @@ func UpsertOrder(ctx context.Context, tx *gorm.DB, o *Order) (stale bool, err er
 // UpsertShipment creates a shipment keyed by (shop, carrier, number), or
 // refreshes its order link and URL; status fields belong to the poller and
 // are never overwritten here. It reports whether the row is new.
-func UpsertShipment(ctx context.Context, tx *gorm.DB, s *Shipment) (created bool, err error) {
+func (q queries) UpsertShipment(ctx context.Context, s *Shipment) (created bool, err error) {
 	if s.PublicToken == "" {
 		s.PublicToken = NewToken()
 	}
-	res := tx.WithContext(ctx).Clauses(clause.OnConflict{
+	res := q.g.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "shop_id"}, {Name: "carrier"}, {Name: "tracking_number"}},
 		DoUpdates: clause.AssignmentColumns([]string{"order_id", "platform_fulfillment_id", "tracking_url", "carrier_company", "updated_at"}),
 	}).Create(s)
@@ -53,7 +53,7 @@ func UpsertShipment(ctx context.Context, tx *gorm.DB, s *Shipment) (created bool
 		return false, fmt.Errorf("upsert shipment %s %s: %w", s.Carrier, s.TrackingNumber, res.Error)
 	}
 	token := s.PublicToken
-	if err := tx.WithContext(ctx).Where("shop_id = ? AND carrier = ? AND tracking_number = ?", s.ShopID, s.Carrier, s.TrackingNumber).Take(s).Error; err != nil {
+	if err := q.g.WithContext(ctx).Where("shop_id = ? AND carrier = ? AND tracking_number = ?", s.ShopID, s.Carrier, s.TrackingNumber).Take(s).Error; err != nil {
 		return false, fmt.Errorf("reload shipment %s: %w", s.TrackingNumber, err)
 	}
 	return s.PublicToken == token, nil
@@ -74,7 +74,7 @@ type Due struct {
 }
 
 // ClaimDue selects up to limit shipments due by now and moves their next
-// poll time to now+lease inside tx, so the next scheduler tick (on any
+// poll time to now+lease (inside a Tx, with the jobs that poll them), so the next scheduler tick (on any
 // machine) does not pick them again while their poll job is pending. The
 // poll job sets the real next time.
 //
@@ -83,13 +83,13 @@ type Due struct {
 // goes ahead of another shop's few polls (the result is in that order,
 // for the jobs to be queued in it). The cost follows the due work, not the
 // table, through the partial index on next_poll_at.
-func ClaimDue(ctx context.Context, tx *gorm.DB, now time.Time, lease time.Duration, limit int) ([]Due, error) {
+func (q queries) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Due, error) {
 	// One statement, and the outer WHERE repeats the due test: under read
 	// committed a concurrent claim or Uninstall that changed a row first
 	// makes Postgres re-check it, so a row is never leased twice nor
 	// re-scheduled after polling stopped.
 	var due []Due
-	err := tx.WithContext(ctx).Raw(`UPDATE shipments SET next_poll_at = ?
+	err := q.g.WithContext(ctx).Raw(`UPDATE shipments SET next_poll_at = ?
 WHERE id IN (SELECT id FROM (
     SELECT id, next_poll_at, ROW_NUMBER() OVER (PARTITION BY shop_id ORDER BY next_poll_at, id) AS turn
     FROM shipments WHERE next_poll_at IS NOT NULL AND next_poll_at <= ?) AS due
@@ -271,6 +271,19 @@ func (db *DB) PostponePoll(ctx context.Context, shipmentID int64, t time.Time) e
 		UpdateColumn("next_poll_at", t).Error
 	if err != nil {
 		return fmt.Errorf("postpone poll of shipment %d: %w", shipmentID, err)
+	}
+	return nil
+}
+
+// StopPolling takes shipments off the poll schedule, for a carrier no API
+// tracks: no scheduler tick claims them again.
+func (db *DB) StopPolling(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := db.Gorm.WithContext(ctx).Model(&Shipment{}).Where("id IN ?", ids).UpdateColumn("next_poll_at", nil).Error
+	if err != nil {
+		return fmt.Errorf("stop polling %d shipments: %w", len(ids), err)
 	}
 	return nil
 }

@@ -15,11 +15,11 @@ func TestFindOrderTokenMatchesContactAsTyped(t *testing.T) {
 		addOrder := func(shop *storage.Shop, name, email, phone string) string {
 			t.Helper()
 			o := &storage.Order{ShopID: shop.ID, PlatformID: name, Name: name, Email: email, Phone: phone}
-			if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+			if _, err := db.UpsertOrder(ctx, o); err != nil {
 				t.Fatal(err)
 			}
 			s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: "1Z" + name, Stage: "packed"}
-			if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+			if _, err := db.UpsertShipment(ctx, s); err != nil {
 				t.Fatal(err)
 			}
 			return s.PublicToken

@@ -13,14 +13,15 @@ import (
 // filtered by shop_id, so an unscoped admin read cannot be written.
 type ShopScope struct {
 	db *DB
+	g  *gorm.DB // the database, or the transaction of Tx.Shop
 	id int64
 }
 
 // Scope returns the queries of one shop.
-func (db *DB) Scope(shopID int64) ShopScope { return ShopScope{db: db, id: shopID} }
+func (db *DB) Scope(shopID int64) ShopScope { return ShopScope{db: db, g: db.Gorm, id: shopID} }
 
 func (s ShopScope) q(ctx context.Context) *gorm.DB {
-	return s.db.Gorm.WithContext(ctx).Where("shop_id = ?", s.id)
+	return s.g.WithContext(ctx).Where("shop_id = ?", s.id)
 }
 
 // ShipmentFilter narrows the shipment list.
@@ -39,7 +40,7 @@ type ShipmentRow struct {
 
 // Shipments lists the shop's shipments, newest first.
 func (s ShopScope) Shipments(ctx context.Context, f ShipmentFilter) ([]ShipmentRow, error) {
-	q := s.db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
+	q := s.g.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
 		Joins("JOIN orders ON orders.id = shipments.order_id").Where("shipments.shop_id = ?", s.id)
 	if f.Stage != "" {
 		q = q.Where("shipments.stage = ?", f.Stage)
@@ -91,7 +92,7 @@ func (s ShopScope) StageCounts(ctx context.Context) (stages, problems []Count, e
 // another shop's id is ErrNotFound.
 func (s ShopScope) Shipment(ctx context.Context, id int64) (*ShipmentRow, error) {
 	var out ShipmentRow
-	err := s.db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
+	err := s.g.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
 		Joins("JOIN orders ON orders.id = shipments.order_id").
 		Where("shipments.shop_id = ? AND shipments.id = ?", s.id, id).Take(&out).Error
 	if err != nil {
@@ -140,10 +141,10 @@ func (s ShopScope) Deliveries(ctx context.Context, status string, limit int) ([]
 	return out, nil
 }
 
-// ResetDelivery marks one of the shop's deliveries for replay inside tx,
-// failing with ErrNotFound when it belongs to another shop.
-func (s ShopScope) ResetDelivery(ctx context.Context, tx *gorm.DB, id int64) error {
-	res := tx.WithContext(ctx).Model(&WebhookDelivery{}).Where("shop_id = ? AND id = ?", s.id, id).
+// ResetDelivery marks one of the shop's deliveries for replay, failing
+// with ErrNotFound when it belongs to another shop.
+func (s ShopScope) ResetDelivery(ctx context.Context, id int64) error {
+	res := s.g.WithContext(ctx).Model(&WebhookDelivery{}).Where("shop_id = ? AND id = ?", s.id, id).
 		Updates(map[string]any{"status": DeliveryReceived, "error": ""})
 	if res.Error != nil {
 		return fmt.Errorf("reset delivery %d: %w", id, res.Error)

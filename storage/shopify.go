@@ -82,28 +82,28 @@ func (db *DB) tokenColumns(t OAuthToken) map[string]any {
 	}
 }
 
-// InstallShop creates or reactivates a Shopify shop by domain inside tx with its new
+// InstallShop creates or reactivates a Shopify shop by domain with its new
 // token: status active, installed now, and a sync cursor reset so the
 // backfill starts from its full window.
-func (db *DB) InstallShop(ctx context.Context, tx *gorm.DB, s *Shop, t OAuthToken) error {
-	now := db.now()
+func (tx *Tx) InstallShop(ctx context.Context, s *Shop, t OAuthToken) error {
+	db, now := tx.db, tx.db.now()
 	s.Platform, s.Status, s.InstalledAt, s.UninstalledAt = Shopify, "active", &now, nil
 	if s.Timezone == "" {
 		s.Timezone = "UTC"
 	}
-	err := tx.WithContext(ctx).Clauses(clause.OnConflict{
+	err := tx.g.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "platform"}, {Name: "domain"}},
 		DoUpdates: clause.AssignmentColumns([]string{"status", "installed_at", "uninstalled_at", "updated_at"}),
 	}).Omit("id").Create(s).Error
 	if err != nil {
 		return fmt.Errorf("install shop %s: %w", s.Domain, err)
 	}
-	if err := tx.WithContext(ctx).Where("platform = ? AND domain = ?", Shopify, s.Domain).Take(s).Error; err != nil {
+	if err := tx.g.WithContext(ctx).Where("platform = ? AND domain = ?", Shopify, s.Domain).Take(s).Error; err != nil {
 		return fmt.Errorf("install shop %s: %w", s.Domain, err)
 	}
 	cols := db.tokenColumns(t)
 	cols["synced_through"] = nil
-	if err := tx.WithContext(ctx).Model(&Shop{}).Where("id = ?", s.ID).Updates(cols).Error; err != nil {
+	if err := tx.g.WithContext(ctx).Model(&Shop{}).Where("id = ?", s.ID).Updates(cols).Error; err != nil {
 		return fmt.Errorf("store token of shop %s: %w", s.Domain, err)
 	}
 	return nil
@@ -203,12 +203,12 @@ type WriteBack struct {
 	Problem       string
 }
 
-// ShopifyWriteBack reads, inside tx, the shipment's fulfillment and status
+// ShopifyWriteBack reads the shipment's fulfillment and status
 // when it belongs to an active Shopify shop that holds a token; otherwise it
 // is ErrNotFound (nothing to write back).
-func ShopifyWriteBack(ctx context.Context, tx *gorm.DB, shipmentID int64) (WriteBack, error) {
+func (q queries) ShopifyWriteBack(ctx context.Context, shipmentID int64) (WriteBack, error) {
 	var w WriteBack
-	err := tx.WithContext(ctx).Table("shipments").
+	err := q.g.WithContext(ctx).Table("shipments").
 		Select("shops.domain AS shop_domain, shipments.platform_fulfillment_id AS fulfillment_id, shipments.stage, shipments.problem").
 		Joins("JOIN shops ON shops.id = shipments.shop_id").
 		Where("shipments.id = ? AND shipments.platform_fulfillment_id <> '' AND shops.platform = ? AND shops.status = ? AND shops.access_token IS NOT NULL",

@@ -89,7 +89,7 @@ func TestShopByDomainReportsNotFound(t *testing.T) {
 func TestRecordDeliveriesStoresEachIDOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		if _, err := storage.RecordDelivery(ctx, db.Gorm, &storage.WebhookDelivery{Platform: storage.Shopify, DeliveryID: "old", Payload: []byte(`{"n":0}`), ReceivedAt: db.Now()}); err != nil {
+		if _, err := db.RecordDelivery(ctx, &storage.WebhookDelivery{Platform: storage.Shopify, DeliveryID: "old", Payload: []byte(`{"n":0}`), ReceivedAt: db.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		batch := []*storage.WebhookDelivery{
@@ -98,7 +98,7 @@ func TestRecordDeliveriesStoresEachIDOnce(t *testing.T) {
 			{Platform: storage.WooCommerce, DeliveryID: "a", Payload: []byte(`{"n":3}`), ReceivedAt: db.Now()}, // same id, other platform
 			{Platform: storage.Shopify, DeliveryID: "a", Payload: []byte(`{"n":4}`), ReceivedAt: db.Now()},     // repeated in the batch
 		}
-		got, err := storage.RecordDeliveries(ctx, db.Gorm, batch)
+		got, err := db.RecordDeliveries(ctx, batch)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func TestRecordDeliveryIgnoresRedelivery(t *testing.T) {
 		ctx := context.Background()
 		for i, want := range []bool{true, false} {
 			d := &storage.WebhookDelivery{Platform: storage.Shopify, DeliveryID: "wh-1", Topic: "orders/create", Payload: []byte(`{}`), ReceivedAt: db.Now()}
-			got, err := storage.RecordDelivery(ctx, db.Gorm, d)
+			got, err := db.RecordDelivery(ctx, d)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,7 +53,7 @@ func (s ShopScope) TemplateVersion(ctx context.Context, id int64) (*MessageTempl
 // half of an edit. An empty body stores "use the default".
 func (s ShopScope) SaveTemplates(ctx context.Context, trigger, locale string, bodies map[string]string) ([]MessageTemplate, error) {
 	var saved []MessageTemplate
-	err := s.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for part, body := range bodies {
 			var max int
 			err := tx.Model(&MessageTemplate{}).Select("COALESCE(MAX(version), 0)").

@@ -59,12 +59,12 @@ type Update struct {
 	Fired      []tracking.Fired
 }
 
-// ApplyUpdate writes a poll's outcome in one transaction: new events (a
+// ApplyUpdate writes a poll's outcome (atomically on a Tx): new events (a
 // re-fetched event is a no-op by its fingerprint), the derived status, an
 // ETA change record when the estimate moved, and the triggers. It returns the
 // triggers that were not already recorded — exactly the ones to act on.
-func ApplyUpdate(ctx context.Context, tx *gorm.DB, s *Shipment, u Update) ([]tracking.Fired, error) {
-	tx = tx.WithContext(ctx)
+func (q queries) ApplyUpdate(ctx context.Context, s *Shipment, u Update) ([]tracking.Fired, error) {
+	tx := q.g.WithContext(ctx)
 	now := tx.NowFunc()
 	for _, e := range u.Added {
 		row := TrackingEvent{
@@ -121,16 +121,20 @@ func ApplyUpdate(ctx context.Context, tx *gorm.DB, s *Shipment, u Update) ([]tra
 	if err := tx.Select("*").Omit("created_at").Save(s).Error; err != nil {
 		return nil, fmt.Errorf("save shipment %d: %w", s.ID, err)
 	}
-	return FireTriggers(ctx, tx, s.ShopID, s.ID, u.Fired)
+	return fireTriggers(tx, s.ShopID, s.ID, u.Fired)
 }
 
 // FireTriggers records triggers for a shipment and returns the ones not
 // recorded before: the unique (shipment, key) makes each fire once, even when
 // a poll is retried or two workers race.
-func FireTriggers(ctx context.Context, tx *gorm.DB, shopID, shipmentID int64, fired []tracking.Fired) ([]tracking.Fired, error) {
+func (s ShopScope) FireTriggers(ctx context.Context, shipmentID int64, fired []tracking.Fired) ([]tracking.Fired, error) {
+	return fireTriggers(s.g.WithContext(ctx), s.id, shipmentID, fired)
+}
+
+func fireTriggers(tx *gorm.DB, shopID, shipmentID int64, fired []tracking.Fired) ([]tracking.Fired, error) {
 	var fresh []tracking.Fired
 	for _, f := range fired {
-		res := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&ShipmentTrigger{ShopID: shopID, ShipmentID: shipmentID, Key: f.Key, Trigger: string(f.Trigger)})
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ShipmentTrigger{ShopID: shopID, ShipmentID: shipmentID, Key: f.Key, Trigger: string(f.Trigger)})
 		if res.Error != nil {
 			return nil, fmt.Errorf("record trigger %s of shipment %d: %w", f.Key, shipmentID, res.Error)
 		}

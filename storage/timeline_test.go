@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -20,12 +18,12 @@ func newShipment(t *testing.T, db *storage.DB, shop *storage.Shop, number string
 	t.Helper()
 	ctx := context.Background()
 	o := &storage.Order{ShopID: shop.ID, PlatformID: "o-" + number, Name: "#1001"}
-	if _, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil {
+	if _, err := db.UpsertOrder(ctx, o); err != nil {
 		t.Fatal(err)
 	}
 	next := at(20, 0)
 	s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: number, Stage: "packed", NextPollAt: &next}
-	if _, err := storage.UpsertShipment(ctx, db.Gorm, s); err != nil {
+	if _, err := db.UpsertShipment(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -37,11 +35,11 @@ func TestUpsertOrderIgnoresStaleUpdate(t *testing.T) {
 		shop := newShop(t, db, "s.myshopify.com")
 		newer, older := at(21, 12), at(21, 10)
 		o := &storage.Order{ShopID: shop.ID, PlatformID: "42", Email: "new@example.com", PlatformUpdatedAt: &newer}
-		if stale, err := storage.UpsertOrder(ctx, db.Gorm, o); err != nil || stale {
+		if stale, err := db.UpsertOrder(ctx, o); err != nil || stale {
 			t.Fatalf("first upsert stale=%v err=%v", stale, err)
 		}
 		old := &storage.Order{ShopID: shop.ID, PlatformID: "42", Email: "old@example.com", PlatformUpdatedAt: &older}
-		stale, err := storage.UpsertOrder(ctx, db.Gorm, old)
+		stale, err := db.UpsertOrder(ctx, old)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +54,7 @@ func TestUpsertShipmentIsIdempotent(t *testing.T) {
 		shop := newShop(t, db, "s.myshopify.com")
 		a := newShipment(t, db, shop, "1Z999")
 		b := &storage.Shipment{ShopID: shop.ID, OrderID: a.OrderID, Carrier: "ups", TrackingNumber: "1Z999", Stage: "packed"}
-		created, err := storage.UpsertShipment(context.Background(), db.Gorm, b)
+		created, err := db.UpsertShipment(context.Background(), b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,14 +73,14 @@ func TestClaimDueLeasesOnlyDueShipments(t *testing.T) {
 		future := at(28, 0)
 		db.Gorm.Model(later).Update("next_poll_at", future)
 		now := at(21, 0)
-		got, err := storage.ClaimDue(ctx, db.Gorm, now, 10*time.Minute, 100)
+		got, err := db.ClaimDue(ctx, now, 10*time.Minute, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != 1 || got[0].ID != due.ID {
 			t.Fatalf("claimed %+v; want only shipment %d", got, due.ID)
 		}
-		again, err := storage.ClaimDue(ctx, db.Gorm, now.Add(time.Minute), 10*time.Minute, 100)
+		again, err := db.ClaimDue(ctx, now.Add(time.Minute), 10*time.Minute, 100)
 		if err != nil || len(again) != 0 {
 			t.Fatalf("second claim inside the lease = %+v, %v; want nothing", again, err)
 		}
@@ -112,9 +110,9 @@ func TestClaimDueUnderConcurrentClaimsAndUninstall(t *testing.T) {
 				defer wg.Done()
 				for {
 					var got []storage.Due
-					err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+					err := db.InTx(ctx, func(tx *storage.Tx) error {
 						var err error
-						got, err = storage.ClaimDue(ctx, tx, now, 10*time.Minute, 7)
+						got, err = tx.ClaimDue(ctx, now, 10*time.Minute, 7)
 						return err
 					})
 					if err != nil {
@@ -166,7 +164,7 @@ func TestApplyUpdateStoresEventsAndTriggersOnce(t *testing.T) {
 			Fired: []tracking.Fired{{Trigger: tracking.TriggerInTransit, Key: "in_transit"}}, Polled: true,
 		}
 		for i, wantFired := range []int{1, 0} {
-			fired, err := storage.ApplyUpdate(ctx, db.Gorm, s, u)
+			fired, err := db.ApplyUpdate(ctx, s, u)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,7 +196,7 @@ func TestApplyUpdateStoresEventsAndTriggersOnce(t *testing.T) {
 func dueShipments(t *testing.T, db *storage.DB, shop *storage.Shop, carrier, prefix string, n int, from time.Time) {
 	t.Helper()
 	o := &storage.Order{ShopID: shop.ID, PlatformID: "o-" + prefix, Name: "#1001"}
-	if _, err := storage.UpsertOrder(context.Background(), db.Gorm, o); err != nil {
+	if _, err := db.UpsertOrder(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
 	ships := make([]storage.Shipment, n)
@@ -221,7 +219,7 @@ func TestClaimDueTakesShopsInTurns(t *testing.T) {
 		small := newShop(t, db, "small.myshopify.com")
 		dueShipments(t, db, big, "ups", "BIG", 300, at(20, 0))
 		dueShipments(t, db, small, "ups", "SMALL", 10, at(20, 1)) // after all of big's
-		got, err := storage.ClaimDue(ctx, db.Gorm, at(21, 0), 10*time.Minute, 30)
+		got, err := db.ClaimDue(ctx, at(21, 0), 10*time.Minute, 30)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,11 +8,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// RecordDelivery stores a raw webhook inside tx. It reports false, and stores
+// RecordDelivery stores a raw webhook. It reports false, and stores
 // nothing, when the same delivery id was already recorded: platforms deliver
 // at least once, so a re-delivery must change nothing.
-func RecordDelivery(ctx context.Context, tx *gorm.DB, d *WebhookDelivery) (bool, error) {
-	ok, err := RecordDeliveries(ctx, tx, []*WebhookDelivery{d})
+func (q queries) RecordDelivery(ctx context.Context, d *WebhookDelivery) (bool, error) {
+	ok, err := q.RecordDeliveries(ctx, []*WebhookDelivery{d})
 	if err != nil {
 		return false, err
 	}
@@ -22,30 +22,30 @@ func RecordDelivery(ctx context.Context, tx *gorm.DB, d *WebhookDelivery) (bool,
 // deliveryColumns are the columns RecordDeliveries writes, in order.
 const deliveryColumns = "shop_id, platform, delivery_id, topic, shop_domain, payload, status, error, attempts, received_at"
 
-// RecordDeliveries stores several raw webhooks with one statement inside tx
+// RecordDeliveries stores several raw webhooks with one statement
 // and sets the ID of each one stored. stored[i] is false for a delivery whose
 // (platform, delivery id) was already recorded, or appears earlier in ds:
 // only the first copy is stored.
-func RecordDeliveries(ctx context.Context, tx *gorm.DB, ds []*WebhookDelivery) (stored []bool, err error) {
+func (q queries) RecordDeliveries(ctx context.Context, ds []*WebhookDelivery) (stored []bool, err error) {
 	stored = make([]bool, len(ds))
 	if len(ds) == 0 {
 		return stored, nil
 	}
-	var q strings.Builder
-	q.WriteString("INSERT INTO webhook_deliveries (" + deliveryColumns + ") VALUES ")
+	var stmt strings.Builder
+	stmt.WriteString("INSERT INTO webhook_deliveries (" + deliveryColumns + ") VALUES ")
 	args := make([]any, 0, 10*len(ds))
 	for i, d := range ds {
 		if d.Status == "" {
 			d.Status = DeliveryReceived
 		}
 		if i > 0 {
-			q.WriteByte(',')
+			stmt.WriteByte(',')
 		}
-		q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+		stmt.WriteString("(?,?,?,?,?,?,?,?,?,?)")
 		args = append(args, d.ShopID, d.Platform, d.DeliveryID, d.Topic, d.ShopDomain, d.Payload, d.Status, d.Error, d.Attempts, d.ReceivedAt)
 	}
-	q.WriteString(" ON CONFLICT (platform, delivery_id) DO NOTHING RETURNING id, platform, delivery_id")
-	rows, err := tx.WithContext(ctx).Raw(q.String(), args...).Rows()
+	stmt.WriteString(" ON CONFLICT (platform, delivery_id) DO NOTHING RETURNING id, platform, delivery_id")
+	rows, err := q.g.WithContext(ctx).Raw(stmt.String(), args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("record %d webhook deliveries: %w", len(ds), err)
 	}
@@ -83,10 +83,10 @@ func (db *DB) Delivery(ctx context.Context, id int64) (*WebhookDelivery, error) 
 }
 
 // FinishDelivery marks a delivery processed, or failed with the reason,
-// with its shop and note as processing set them.
-func FinishDelivery(ctx context.Context, tx *gorm.DB, d *WebhookDelivery, procErr error) error {
+// with its shop and note as processing set them, in one statement.
+func (db *DB) FinishDelivery(ctx context.Context, d *WebhookDelivery, procErr error) error {
 	id := d.ID
-	upd := map[string]any{"status": DeliveryProcessed, "error": "", "note": d.Note, "processed_at": tx.NowFunc(), "attempts": gorm.Expr("attempts + 1")}
+	upd := map[string]any{"status": DeliveryProcessed, "error": "", "note": d.Note, "processed_at": db.now(), "attempts": gorm.Expr("attempts + 1")}
 	if d.ShopID != nil {
 		upd["shop_id"] = *d.ShopID
 	}
@@ -94,7 +94,7 @@ func FinishDelivery(ctx context.Context, tx *gorm.DB, d *WebhookDelivery, procEr
 		// The reason may quote the refused text; text columns refuse NUL.
 		upd["status"], upd["error"] = DeliveryFailed, strings.ReplaceAll(procErr.Error(), "\x00", "")
 	}
-	if err := tx.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).Updates(upd).Error; err != nil {
+	if err := db.Gorm.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).Updates(upd).Error; err != nil {
 		return fmt.Errorf("finish webhook delivery %d: %w", id, err)
 	}
 	return nil

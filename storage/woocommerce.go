@@ -256,14 +256,14 @@ func (db *DB) CancelOrder(ctx context.Context, shopID int64, platformID string, 
 	return nil
 }
 
-// WooShipment loads a shipment inside tx and reports whether its shop is on
+// WooShipment loads a shipment and reports whether its shop is on
 // WooCommerce, for writing status notes back to the store.
-func WooShipment(ctx context.Context, tx *gorm.DB, shipmentID int64) (*Shipment, bool, error) {
+func (q queries) WooShipment(ctx context.Context, shipmentID int64) (*Shipment, bool, error) {
 	var row struct {
 		Shipment
 		Platform Platform
 	}
-	err := tx.WithContext(ctx).Table("shipments").Select("shipments.*, shops.platform").
+	err := q.g.WithContext(ctx).Table("shipments").Select("shipments.*, shops.platform").
 		Joins("JOIN shops ON shops.id = shipments.shop_id").Where("shipments.id = ?", shipmentID).Take(&row).Error
 	if err != nil {
 		return nil, false, notFound(err, "shipment %d", shipmentID)

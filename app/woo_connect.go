@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -64,7 +65,7 @@ func (a *App) wooStart(c echo.Context) error {
 		return fmt.Errorf("woocommerce connect needs an https APP_URL: %w", err)
 	}
 	conn := &storage.WooConnection{
-		UserID: nonce, StoreURL: store, BrowserHash: storage.HashToken(browser), Client: c.RealIP(), ExpiresAt: a.now().Add(wooConnectTTL),
+		UserID: nonce, StoreURL: store, BrowserHash: storage.HashToken(browser), Client: throttle.ClientKey(c.RealIP()), ExpiresAt: a.now().Add(wooConnectTTL),
 	}
 	err = a.db.StartWooConnection(c.Request().Context(), conn, pendingLimits)
 	if errors.Is(err, storage.ErrTooMany) {

@@ -31,7 +31,9 @@ const (
 )
 
 // pendingLimits caps the rows anonymous visitors create by starting a
-// WooCommerce connect or a Shopify install: each lives an hour at most.
+// WooCommerce connect, per client (an IPv6 /64) and in total: each lives an
+// hour at most. Shopify installs store nothing (oauthstate), so this cap
+// never refuses one.
 var pendingLimits = storage.PendingLimits{PerClient: 20, Total: 10000}
 
 var errTooManyPending = echo.NewHTTPError(http.StatusTooManyRequests, "too many connections started from here; finish one or try again in an hour")

@@ -9,8 +9,8 @@ import (
 )
 
 // ErrTooMany means a client, or everyone together, already has as many
-// pending anonymous flows (WooCommerce connects, sign-in
-// links) as allowed; callers answer 429 and store nothing.
+// pending anonymous flows (WooCommerce connects, sign-in links) as allowed;
+// callers answer 429 and store nothing.
 var ErrTooMany = errors.New("too many pending requests")
 
 // PendingLimits caps the rows anonymous requests may create in a table of

@@ -89,7 +89,10 @@ const (
 // order number needs an email (not enumerable) or the last seven digits
 // of a phone (10^7 values), so 1,000 addresses guessing for an hour find
 // one given order's phone with probability at most 300,000 / 10^7 = 3%,
-// against 0.04% with a shop-wide cap that locks everyone out.
+// against 0.04% with a shop-wide cap that locks everyone out. On the app
+// proxy a shopper who is not logged in is bounded by the forwarded address,
+// which is unsigned: if Shopify passed on a header the shopper sent, a
+// masked guesser there would be bounded by the contact key only.
 func (l *Limiter) TakeLookup(now time.Time, lk Lookup) (Ticket, Verdict) {
 	own, shared := lk.Keys()
 	if len(own) == 1 { // the contact alone: no client to charge

@@ -59,7 +59,7 @@ var loginBudget = throttle.Budget{Burst: 5, Every: 12 * time.Second}
 // at the typed address. The answer is the same whether or not that shop
 // exists; requests are throttled per client.
 func (a *App) adminLoginRequest(c echo.Context) error {
-	if _, ok := a.logins.Take(a.now(), throttle.Key{Name: "ip:" + c.RealIP(), Budget: loginBudget}); !ok {
+	if _, ok := a.logins.Take(a.now(), throttle.Key{Name: "ip:" + throttle.ClientKey(c.RealIP()), Budget: loginBudget}); !ok {
 		return a.renderLoginForm(c, http.StatusTooManyRequests, "Too many requests from here; try again in a minute.", "")
 	}
 	store, err := woocommerce.NormalizeStoreURL(c.FormValue("store"))

@@ -144,3 +144,75 @@ func TestDirectLookupGuessesPerOrderAreCapped(t *testing.T) {
 		}
 	})
 }
+
+// TestSpentSharedBudgetsLockNoShopperOut: the shop-wide and per-order
+// budgets, which anyone can spend, mask misses instead of refusing: a
+// shopper with the right order and contact still gets in, and a wrong
+// guess reads exactly like a refused one.
+func TestSpentSharedBudgetsLockNoShopperOut(t *testing.T) {
+	tests := []struct {
+		name  string
+		n     int
+		guess func(i int) (ip, order, contact string)
+	}{
+		{"the shop's budget, from rotating /64s", throttle.ShopBudget.Burst + 20, func(i int) (string, string, string) {
+			return fmt.Sprintf("2001:db8:88:%x::1", i), fmt.Sprintf("#%d", 5000+i), fmt.Sprintf("guess%d@example.com", i)
+		}},
+		{"the order's budget, from 10 addresses", throttle.OrderBudget.Burst, func(i int) (string, string, string) {
+			return fmt.Sprintf("198.51.100.%d", i), "#1002", fmt.Sprintf("guess%d@example.com", i)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachDB(t, func(t *testing.T, dbURL string) {
+				a, base := startApp(t, dbURL, Config{}, frozenClock())
+				shop := seedDueShipments(t, a, "kill.myshopify.com", 2)
+				for i := range tt.n {
+					ip, order, contact := tt.guess(i)
+					lookupFrom(t, base, shop.Domain, ip, "10.0.0.1", order, contact)
+				}
+				if code, _ := lookupFrom(t, base, shop.Domain, "203.0.113.43", "10.0.0.1", "#1002", "shopper1@kill.myshopify.com.example"); code != http.StatusSeeOther {
+					t.Fatalf("the right order and email from a fresh client answered %d; want 303 to the tracking page", code)
+				}
+				missCode, miss := lookupFrom(t, base, shop.Domain, "203.0.113.44", "10.0.0.1", "#1002", "wrong@example.com")
+				// A client that spent its own budget is refused unchecked.
+				var refusedCode int
+				var refused string
+				for range throttle.ClientBudget.Burst + 1 {
+					refusedCode, refused = lookupFrom(t, base, shop.Domain, "203.0.113.45", "10.0.0.1", "#1002", "wrong@example.com")
+				}
+				if missCode != http.StatusTooManyRequests || refusedCode != http.StatusTooManyRequests || miss != refused {
+					t.Fatalf("a wrong guess answered %d, a refused one %d, bodies equal: %v; want both 429 alike", missCode, refusedCode, miss == refused)
+				}
+				if code, _ := lookupFrom(t, base, shop.Domain, "203.0.113.45", "10.0.0.1", "#1002", "shopper1@kill.myshopify.com.example"); code != http.StatusTooManyRequests {
+					t.Fatalf("the right lookup from a client with no budget of its own answered %d; want 429", code)
+				}
+			})
+		})
+	}
+}
+
+// TestRespelledContactsAndOrdersShareTheirBudget: spellings that find the
+// same order ("ſ" for "s", "##1001" for "#1001") are charged to the same
+// budget.
+func TestRespelledContactsAndOrdersShareTheirBudget(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{}, frozenClock())
+		shop := seedDueShipments(t, a, "spell.myshopify.com", 2)
+		email := "shopper1@spell.myshopify.com.example"
+		for i := range throttle.ContactBudget.Burst {
+			lookupFrom(t, base, shop.Domain, fmt.Sprintf("198.51.100.%d", i), "10.0.0.1", fmt.Sprintf("#%d", 7000+i), email)
+		}
+		if code, _ := lookupFrom(t, base, shop.Domain, "203.0.113.60", "10.0.0.1", "#1002", strings.Replace(email, "s", "\u017f", 1)); code != http.StatusTooManyRequests {
+			t.Errorf("the spent email spelled with a long s answered %d; want 429 (its budget is spent)", code)
+		}
+		for i := range throttle.OrderBudget.Burst {
+			lookupFrom(t, base, shop.Domain, fmt.Sprintf("198.51.101.%d", i), "10.0.0.1", "#1001", fmt.Sprintf("guess%d@example.com", i))
+		}
+		for i, order := range []string{"##1001", "＃1001", " # 1001"} {
+			if code, _ := lookupFrom(t, base, shop.Domain, fmt.Sprintf("203.0.113.%d", 70+i), "10.0.0.1", order, fmt.Sprintf("more%d@example.com", i)); code != http.StatusTooManyRequests {
+				t.Errorf("a wrong guess at the spent order as %q answered %d; want 429", order, code)
+			}
+		}
+	})
+}

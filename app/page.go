@@ -216,15 +216,16 @@ func (a *App) lookupForm(c echo.Context) error {
 func (a *App) lookup(c echo.Context) error {
 	v := trackpage.LookupView{OrderName: truncate(c.FormValue(trackpage.FieldOrder), 64), Contact: truncate(c.FormValue(trackpage.FieldContact), 128)}
 	shopDomain := c.QueryParam("shop")
-	ticket, ok := a.lookups.Take(a.now(), throttle.Lookup{Shop: shopDomain, Order: v.OrderName, Contact: v.Contact, Client: c.RealIP()}.Keys()...)
-	if !ok {
+	ticket, verdict := a.lookups.TakeLookup(a.now(), throttle.Lookup{Shop: shopDomain, Order: v.OrderName, Contact: v.Contact, Client: c.RealIP()})
+	if verdict == throttle.Refused {
 		v.TooMany = true
 		return a.renderLookup(c, v)
 	}
 	ctx := c.Request().Context()
 	token, err := a.db.FindOrderToken(ctx, shopDomain, v.OrderName, v.Contact)
 	if errors.Is(err, storage.ErrNotFound) {
-		v.NotFound = true
+		// A masked miss reads as a refusal (see throttle.Limiter.TakeLookup).
+		v.NotFound, v.TooMany = verdict == throttle.Open, verdict == throttle.Masked
 		return a.renderLookup(c, v)
 	}
 	ticket.Refund() // only wrong guesses count

@@ -37,16 +37,22 @@ func (a *App) appProxyLookup(c echo.Context) error {
 	// Every proxy request comes from Shopify's few addresses, so the
 	// client is the signed customer id and the forwarded address, both
 	// counted only within this shop.
-	ticket, ok := a.lookups.Take(a.now(), throttle.Lookup{
+	ticket, verdict := a.lookups.TakeLookup(a.now(), throttle.Lookup{
 		Shop: shopDomain, Order: v.OrderName, Contact: v.Contact,
 		Customer: c.QueryParam("logged_in_customer_id"), Forwarded: shopify.ProxyClient(c.Request().Header, c.RealIP()),
-	}.Keys()...)
-	if !ok {
+	})
+	refused := func() error {
 		v.TooMany = true
 		return render(http.StatusTooManyRequests, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
 	}
+	if verdict == throttle.Refused {
+		return refused()
+	}
 	token, err := a.db.FindOrderToken(c.Request().Context(), shopDomain, v.OrderName, v.Contact)
 	if errors.Is(err, storage.ErrNotFound) {
+		if verdict == throttle.Masked { // a masked miss reads as a refusal
+			return refused()
+		}
 		v.NotFound = true
 		return render(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
 	}

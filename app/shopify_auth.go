@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/oauthstate"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -91,8 +90,10 @@ func fromStoredToken(t storage.OAuthToken) shopify.Token {
 	return out
 }
 
-// The authorization-code install binds its state nonce to the browser with a
-// cookie and keeps it server-side (oauth_states) so it works once.
+// The authorization-code install signs its state (oauthstate), binds it to
+// the browser with a cookie, and records it only once a Shopify-signed
+// callback uses it (oauth_states), so it works once. Starting an install
+// stores nothing: no cap on rows can refuse an install.
 const (
 	oauthStateCookie = "ot_shopify_state"
 	oauthStateTTL    = 10 * time.Minute
@@ -117,14 +118,7 @@ func (a *App) shopifyInstall(c echo.Context) error {
 	} else if shop, err = shopify.NormalizeShop(q.Get("shop")); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
 	}
-	state, err := randomToken()
-	if err != nil {
-		return err
-	}
-	err = a.db.CreateOAuthState(c.Request().Context(), state, shop, c.RealIP(), a.now().Add(oauthStateTTL), pendingLimits)
-	if errors.Is(err, storage.ErrTooMany) {
-		return errTooManyPending
-	}
+	state, err := oauthstate.New(a.cfg.EncryptionKey, shop, a.now().Add(oauthStateTTL))
 	if err != nil {
 		return err
 	}
@@ -164,8 +158,12 @@ func (a *App) shopifyCallback(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusForbidden, "this install was started in another browser or has expired; start it again")
 	}
 	c.SetCookie(a.stateCookie("", -1))
+	exp, err := oauthstate.Check(a.cfg.EncryptionKey, state, shop, a.now())
+	if err != nil {
+		return echo.NewHTTPError(http.StatusForbidden, "this install link was already used or has expired; start it again")
+	}
 	ctx := c.Request().Context()
-	if err := a.db.ConsumeOAuthState(ctx, state, shop); err != nil {
+	if err := a.db.UseOAuthState(ctx, state, shop, exp); err != nil {
 		if errors.Is(err, storage.ErrStateMismatch) {
 			return echo.NewHTTPError(http.StatusForbidden, "this install link was already used or has expired; start it again")
 		}
@@ -203,12 +201,4 @@ func (a *App) installShopify(ctx context.Context, domain string, tok shopify.Tok
 	}
 	a.log.Info("shopify shop installed", "shop", domain)
 	return shop, nil
-}
-
-func randomToken() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("random state: %w", err)
-	}
-	return hex.EncodeToString(b), nil
 }

@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/oauthstate"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -180,8 +182,26 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 
 func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
-		_, base, fake := startShopifyApp(t, dbURL, nil)
+		a, base, fake := startShopifyApp(t, dbURL, nil)
 		otherState, _ := startInstall(t, base, shopB)
+		expired, err := oauthstate.New(a.cfg.EncryptionKey, shopA, time.Now().Add(-time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherKey, _ := oauthstate.New([]byte("another key, another deployment"), shopA, time.Now().Add(time.Minute))
+		// extended moves a valid state's signed expiry a day on.
+		extended := func(valid string) string {
+			secs, rest, _ := strings.Cut(valid, ".")
+			n, _ := strconv.ParseInt(secs, 10, 64)
+			return strconv.FormatInt(n+86400, 10) + "." + rest
+		}
+		both := func(f func(string) string) (func(string) string, func(*http.Cookie) *http.Cookie) {
+			var last string
+			return func(v string) string { last = f(v); return last }, func(c *http.Cookie) *http.Cookie { return &http.Cookie{Name: c.Name, Value: last} }
+		}
+		expiredState, expiredCookie := both(func(string) string { return expired })
+		otherKeyState, otherKeyCookie := both(func(string) string { return otherKey })
+		extendedState, extendedCookie := both(extended)
 		cases := []struct {
 			name   string
 			secret string
@@ -203,6 +223,9 @@ func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
 			{"state never issued", testSecret, func(string) string { return "forged" }, func(c *http.Cookie) *http.Cookie {
 				return &http.Cookie{Name: c.Name, Value: "forged"}
 			}, 0, http.StatusForbidden},
+			{"expired state", testSecret, expiredState, expiredCookie, 0, http.StatusForbidden},
+			{"state signed with another key", testSecret, otherKeyState, otherKeyCookie, 0, http.StatusForbidden},
+			{"state with its expiry moved on", testSecret, extendedState, extendedCookie, 0, http.StatusForbidden},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -30,7 +31,9 @@ const (
 )
 
 // pendingLimits caps the rows anonymous visitors create by starting a
-// WooCommerce connect or a Shopify install: each lives an hour at most.
+// WooCommerce connect, per client (an IPv6 /64) and in total: each lives an
+// hour at most. Shopify installs store nothing (oauthstate), so this cap
+// never refuses one.
 var pendingLimits = storage.PendingLimits{PerClient: 20, Total: 10000}
 
 var errTooManyPending = echo.NewHTTPError(http.StatusTooManyRequests, "too many connections started from here; finish one or try again in an hour")
@@ -64,7 +67,7 @@ func (a *App) wooStart(c echo.Context) error {
 		return fmt.Errorf("woocommerce connect needs an https APP_URL: %w", err)
 	}
 	conn := &storage.WooConnection{
-		UserID: nonce, StoreURL: store, BrowserHash: storage.HashToken(browser), Client: c.RealIP(), ExpiresAt: a.now().Add(wooConnectTTL),
+		UserID: nonce, StoreURL: store, BrowserHash: storage.HashToken(browser), Client: throttle.ClientKey(c.RealIP()), ExpiresAt: a.now().Add(wooConnectTTL),
 	}
 	err = a.db.StartWooConnection(c.Request().Context(), conn, pendingLimits)
 	if errors.Is(err, storage.ErrTooMany) {

@@ -228,7 +228,7 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 	})
 }
 
-func TestAnonymousConnectsAndInstallsAreCappedPerClient(t *testing.T) {
+func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes})
 		a.cfg.AppURL = wooAppURL
@@ -242,28 +242,42 @@ func TestAnonymousConnectsAndInstallsAreCappedPerClient(t *testing.T) {
 			res.Body.Close()
 			return res.StatusCode
 		}
-		for i := range pendingLimits.PerClient {
-			if res := startStart(t, base, "https://shop.example", "203.0.113.9"); res.StatusCode != http.StatusFound {
-				t.Fatalf("connect %d of one client: status %d; want 302", i+1, res.StatusCode)
+		// One host rotating through the addresses of its /64 (and the
+		// IPv4 client of the review, whose budget is its own).
+		var codes []int
+		for i := range 30 {
+			codes = append(codes, startStart(t, base, "https://shop.example", fmt.Sprintf("2001:db8:1:2::%x", i+1)).StatusCode)
+		}
+		for i, code := range codes {
+			if want := map[bool]int{true: http.StatusFound, false: http.StatusTooManyRequests}[i < pendingLimits.PerClient]; code != want {
+				t.Fatalf("connects from 30 addresses of one /64 answered %v; want %d×302, then 429", codes, pendingLimits.PerClient)
 			}
-			if code := install("203.0.113.9"); code != http.StatusFound {
-				t.Fatalf("install %d of one client: status %d; want 302", i+1, code)
+		}
+		if res := startStart(t, base, "https://shop.example", "2001:db8:1:3::1"); res.StatusCode != http.StatusFound {
+			t.Fatalf("a connect from the next /64: status %d; want 302", res.StatusCode)
+		}
+		for i := range pendingLimits.PerClient + 5 {
+			if code := install("2001:db8:1:2::1"); code != http.StatusFound {
+				t.Fatalf("install %d from the capped /64: status %d; want 302 (installs store nothing)", i+1, code)
 			}
 		}
-		if res := startStart(t, base, "https://shop.example", "203.0.113.9"); res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("connect past the cap: status %d; want 429", res.StatusCode)
+		// Fill the global cap of pending connects: connects are refused,
+		// installs (App Store ones included) are not.
+		rows := make([]storage.WooConnection, pendingLimits.Total)
+		for i := range rows {
+			rows[i] = storage.WooConnection{UserID: fmt.Sprintf("filler-%d", i), StoreURL: "https://filler.example", Client: fmt.Sprintf("198.18.%d.%d", i/256, i%256), ExpiresAt: time.Now().Add(time.Hour)}
 		}
-		if code := install("203.0.113.9"); code != http.StatusTooManyRequests {
-			t.Fatalf("install past the cap: status %d; want 429", code)
+		if err := a.db.Gorm.CreateInBatches(rows, 500).Error; err != nil {
+			t.Fatal(err)
 		}
-		if res := startStart(t, base, "https://shop.example", "203.0.113.10"); res.StatusCode != http.StatusFound {
-			t.Fatalf("another client's connect: status %d; want 302", res.StatusCode)
+		if res := startStart(t, base, "https://shop.example", "203.0.113.77"); res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("a connect past the global cap: status %d; want 429", res.StatusCode)
 		}
-		var conns, states int64
-		conns = storagetest.Count(t, a.db, "woo_connections", "")
-		states = storagetest.Count(t, a.db, "oauth_states", "")
-		if conns != int64(pendingLimits.PerClient)+1 || states != int64(pendingLimits.PerClient) {
-			t.Fatalf("%d connections and %d states stored; want only those under the cap", conns, states)
+		if code := install("203.0.113.77"); code != http.StatusFound {
+			t.Fatalf("an install with the connects' global cap reached: status %d; want 302", code)
+		}
+		if states := storagetest.Count(t, a.db, "oauth_states", ""); states != 0 {
+			t.Fatalf("%d oauth states stored by starting installs; want none", states)
 		}
 	})
 }

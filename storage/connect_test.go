@@ -120,23 +120,6 @@ func TestPendingConnectionsAreCappedPerClientAndExpire(t *testing.T) {
 	})
 }
 
-func TestOAuthStatesAreCappedPerClient(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
-		lim := storage.PendingLimits{PerClient: 1, Total: 10}
-		exp := time.Now().Add(10 * time.Minute)
-		if err := db.CreateOAuthState(ctx, "s1", "a.myshopify.com", "198.51.100.1", exp, lim); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.CreateOAuthState(ctx, "s2", "a.myshopify.com", "198.51.100.1", exp, lim); !errors.Is(err, storage.ErrTooMany) {
-			t.Fatalf("second state of one client: %v; want ErrTooMany", err)
-		}
-		if err := db.CreateOAuthState(ctx, "s3", "a.myshopify.com", "198.51.100.2", exp, lim); err != nil {
-			t.Fatalf("another client's state: %v", err)
-		}
-	})
-}
-
 func TestLoginTokenWorksOnceAndIsStoredHashed(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()

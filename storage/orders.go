@@ -12,6 +12,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 // UpsertOrder inserts or updates an order keyed by (shop, platform id). A
@@ -177,14 +179,14 @@ func (db *DB) OrderShipments(ctx context.Context, shopID, orderID int64) ([]Ship
 	return out, nil
 }
 
-// FindOrderToken finds the tracking token of an order by its name (with or
-// without "#") and the email or phone used at checkout, within one shop.
-// Shoppers type phones their own way ("(415) 555-0100" for a stored
-// "+14155550100"), so phones match by digits; see samePhone. Any mismatch
-// is ErrNotFound, whichever field was wrong.
+// FindOrderToken finds the tracking token of an order by its name (with
+// or without "#", see tracking.OrderNumber) and the email or phone used at
+// checkout, within one shop (see tracking.SameContact: phones match by
+// digits, emails case-folded). Any mismatch is ErrNotFound, whichever field
+// was wrong. The lookup throttle keys on the same normal forms.
 func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact string) (string, error) {
-	orderName, contact = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(orderName), "#")), strings.TrimSpace(contact)
-	if orderName == "" || contact == "" {
+	orderName = tracking.OrderNumber(orderName)
+	if orderName == "" || strings.TrimSpace(contact) == "" {
 		return "", fmt.Errorf("lookup: %w", ErrNotFound)
 	}
 	// A shop has one order of a name, or a few across platform resets, so
@@ -202,44 +204,11 @@ func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact
 		return "", fmt.Errorf("lookup: %w", err)
 	}
 	for _, r := range rows {
-		if (r.Email != "" && strings.EqualFold(r.Email, contact)) || samePhone(r.Phone, contact) {
+		if tracking.SameContact(r.Email, r.Phone, contact) {
 			return r.PublicToken, nil
 		}
 	}
 	return "", fmt.Errorf("lookup: %w", ErrNotFound)
-}
-
-// minPhoneDigits is the fewest digits a typed phone needs to match by
-// digits: a local number without its area code.
-const minPhoneDigits = 7
-
-// samePhone reports whether a typed phone (not an email) is the stored one:
-// equal as strings, or equal over the trailing digits both have when there
-// are at least minPhoneDigits of them. Leading zeros (a trunk prefix as in
-// "07911 123456", or "00" before a country code) are dropped first, so a
-// national number matches its E.164 form and a differing country code
-// does not.
-func samePhone(stored, typed string) bool {
-	if stored == "" || strings.Contains(typed, "@") {
-		return false
-	}
-	if stored == typed {
-		return true
-	}
-	s, t := phoneDigits(stored), phoneDigits(typed)
-	n := min(len(s), len(t))
-	return n >= minPhoneDigits && s[len(s)-n:] == t[len(t)-n:]
-}
-
-// phoneDigits is the digits of a phone without leading zeros.
-func phoneDigits(phone string) string {
-	var b strings.Builder
-	for _, r := range phone {
-		if r >= '0' && r <= '9' && (r != '0' || b.Len() > 0) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // AddPageViews adds n tracking-page views to the shipment, for the

@@ -9,12 +9,13 @@ import (
 )
 
 // ErrTooMany means a client, or everyone together, already has as many
-// pending anonymous flows (WooCommerce connects, Shopify installs, sign-in
-// links) as allowed; callers answer 429 and store nothing.
+// pending anonymous flows (WooCommerce connects, sign-in links) as allowed;
+// callers answer 429 and store nothing.
 var ErrTooMany = errors.New("too many pending requests")
 
 // PendingLimits caps the rows anonymous requests may create in a table of
-// flows in progress: PerClient live rows per client IP, Total live rows.
+// flows in progress: PerClient live rows per client (the caller's key, e.g.
+// an IPv6 /64), Total live rows.
 type PendingLimits struct {
 	PerClient int
 	Total     int

@@ -145,44 +145,35 @@ func (db *DB) AdvanceSyncedThrough(ctx context.Context, shopID int64, t time.Tim
 	return nil
 }
 
-// oauthState is a row of oauth_states.
+// oauthState is a row of oauth_states: a used install state, kept until it
+// expires.
 type oauthState struct {
 	State     string
 	Shop      string
-	Client    string
 	ExpiresAt time.Time
 }
 
 func (oauthState) TableName() string { return "oauth_states" }
 
-// CreateOAuthState records the state nonce of an install that is starting
-// for shop from client (its IP), valid until expires. Expired nonces are
-// purged on the way; ErrTooMany when client, or everyone, already has
-// lim's share of live ones.
-func (db *DB) CreateOAuthState(ctx context.Context, state, shop, client string, expires time.Time, lim PendingLimits) error {
+// ErrStateMismatch means an OAuth callback's state was already used.
+var ErrStateMismatch = errors.New("oauth state is already used")
+
+// UseOAuthState records that the (signed, still valid) state of an install
+// of shop was used, so it works once; ErrStateMismatch when it already was.
+// Expired records are purged on the way: a state is refused once expired
+// anyway. Only a Shopify-signed callback uses a state, so anonymous
+// requests create no rows here.
+func (db *DB) UseOAuthState(ctx context.Context, state, shop string, expires time.Time) error {
 	g := db.Gorm.WithContext(ctx)
-	if err := purgeAndCheck(g, "oauth_states", client, db.now(), lim); err != nil {
-		return fmt.Errorf("store oauth state: %w", err)
+	if err := g.Exec("DELETE FROM oauth_states WHERE expires_at <= ?", db.now()).Error; err != nil {
+		return fmt.Errorf("purge expired oauth states: %w", err)
 	}
-	if err := g.Create(&oauthState{State: state, Shop: shop, Client: client, ExpiresAt: expires.UTC()}).Error; err != nil {
-		return fmt.Errorf("store oauth state: %w", err)
-	}
-	return nil
-}
-
-// ErrStateMismatch means an OAuth callback's state was unknown, expired,
-// already used, or issued for another shop.
-var ErrStateMismatch = errors.New("oauth state is unknown, expired, used or for another shop")
-
-// ConsumeOAuthState deletes the state nonce issued for shop, so it works
-// once; it fails with ErrStateMismatch when there was no such live nonce.
-func (db *DB) ConsumeOAuthState(ctx context.Context, state, shop string) error {
-	res := db.Gorm.WithContext(ctx).Where("state = ? AND shop = ? AND expires_at > ?", state, shop, db.now()).Delete(&oauthState{})
+	res := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&oauthState{State: state, Shop: shop, ExpiresAt: expires.UTC()})
 	if res.Error != nil {
-		return fmt.Errorf("consume oauth state: %w", res.Error)
+		return fmt.Errorf("use oauth state: %w", res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return fmt.Errorf("consume oauth state: %w", ErrStateMismatch)
+		return fmt.Errorf("use oauth state: %w", ErrStateMismatch)
 	}
 	return nil
 }

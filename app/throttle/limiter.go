@@ -1,8 +1,11 @@
 // Package throttle limits attempts by several keys at once, each with its
 // own budget: an attempt goes ahead only when every key it names has budget
-// left. The order lookup uses it to cap guesses per client, per order
-// number, per contact and per shop without letting one shop's throttle touch
-// another's.
+// left (Take), or, for keys anyone can spend, goes ahead masked so that
+// spending them locks nobody out (TakeShared). The order lookup uses it to
+// cap guesses per client (an IPv6 /64, see ClientKey), per order number,
+// per contact and per shop without letting one shop's throttle touch
+// another's; Limiter.TakeLookup states the guessing bounds and the
+// availability they trade for.
 package throttle
 
 import (
@@ -71,16 +74,52 @@ type Ticket struct {
 func (l *Limiter) Take(now time.Time, keys ...Key) (Ticket, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, k := range keys {
-		if b, ok := l.buckets[k.Name]; (ok && b.level(now) < 1) || (!ok && k.Budget.Burst < 1) {
-			return Ticket{}, false
-		}
+	if !l.allHave(now, keys) {
+		return Ticket{}, false
 	}
 	for _, k := range keys {
 		b := l.bucket(k, now)
 		b.tokens, b.at = b.level(now)-1, now
 	}
 	return Ticket{l: l, keys: keys, now: now}, true
+}
+
+// TakeShared charges one attempt at now to own and shared keys. Own keys
+// are the attempt's own parties (its client, say) and gate it as in Take:
+// when one is out, nothing is charged and ok is false. Shared keys are
+// parties anyone can spend (a whole shop): when all have budget every key
+// is charged; when one is out, only own keys are charged and masked is
+// true, which tells the caller to go ahead but to answer a failed attempt
+// as if it had been refused. An attempt with no own keys is refused when a
+// shared key is out.
+func (l *Limiter) TakeShared(now time.Time, own, shared []Key) (t Ticket, masked, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.allHave(now, own) {
+		return Ticket{}, false, false
+	}
+	keys := append(append([]Key(nil), own...), shared...)
+	if !l.allHave(now, shared) {
+		if len(own) == 0 {
+			return Ticket{}, false, false
+		}
+		keys, masked = own, true
+	}
+	for _, k := range keys {
+		b := l.bucket(k, now)
+		b.tokens, b.at = b.level(now)-1, now
+	}
+	return Ticket{l: l, keys: keys, now: now}, masked, true
+}
+
+// allHave reports whether every key has an attempt's budget left at now.
+func (l *Limiter) allHave(now time.Time, keys []Key) bool {
+	for _, k := range keys {
+		if b, ok := l.buckets[k.Name]; (ok && b.level(now) < 1) || (!ok && k.Budget.Burst < 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // Refund gives the attempt back to every key it was charged to.

@@ -10,7 +10,7 @@ import (
 func guesses(l *Limiter, n int, mk func(i int) Lookup) int {
 	allowed := 0
 	for i := range n {
-		if _, ok := l.Take(t0, mk(i).Keys()...); ok {
+		if _, v := l.TakeLookup(t0, mk(i)); v == Open {
 			allowed++
 		}
 	}
@@ -82,9 +82,40 @@ func TestLookupThrottleOfOneShopSparesAnother(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var l Limiter
 			guesses(&l, 1000, tt.attacker)
-			if _, ok := l.Take(t0.Add(time.Millisecond), tt.shopper.Keys()...); !ok {
+			if _, v := l.TakeLookup(t0.Add(time.Millisecond), tt.shopper); v != Open {
 				t.Fatalf("shop B's shopper %+v was refused after shop A was attacked", tt.shopper)
 			}
 		})
+	}
+}
+
+func TestSpentSharedKeysMaskInsteadOfRefusing(t *testing.T) {
+	var l Limiter
+	for i := range ShopBudget.Burst + 10 {
+		l.TakeLookup(t0, Lookup{Shop: "a.myshopify.com", Order: fmt.Sprint(i), Contact: fmt.Sprint(i, "@x.example"), Forwarded: fmt.Sprint("f", i)})
+	}
+	tests := []struct {
+		name string
+		lk   Lookup
+		want Verdict
+	}{
+		{"a fresh client", Lookup{Shop: "a.myshopify.com", Order: "#1001", Contact: "ana@x.example", Client: "203.0.113.1"}, Masked},
+		{"a logged-in customer", Lookup{Shop: "a.myshopify.com", Order: "#1001", Contact: "ana@x.example", Customer: "7"}, Masked},
+		{"no client at all", Lookup{Shop: "a.myshopify.com", Order: "#1001", Contact: "ana@x.example"}, Refused},
+		{"another shop", Lookup{Shop: "b.myshopify.com", Order: "#1001", Contact: "ana@x.example"}, Open},
+	}
+	for _, tt := range tests {
+		if _, got := l.TakeLookup(t0, tt.lk); got != tt.want {
+			t.Errorf("%s: verdict %d; want %d", tt.name, got, tt.want)
+		}
+	}
+	// A masked lookup is charged to its own keys only.
+	for i := range ClientBudget.Burst {
+		if _, got := l.TakeLookup(t0, Lookup{Shop: "a.myshopify.com", Order: "#2", Contact: string(rune('A'+i)) + "@y.example", Client: "198.51.100.9"}); got != Masked {
+			t.Fatalf("masked lookup %d of one client: verdict %d; want Masked", i+1, got)
+		}
+	}
+	if _, got := l.TakeLookup(t0, Lookup{Shop: "a.myshopify.com", Order: "#2", Contact: "z@y.example", Client: "198.51.100.9"}); got != Refused {
+		t.Fatalf("a client past its own budget: verdict %d; want Refused", got)
 	}
 }

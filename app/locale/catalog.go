@@ -164,3 +164,7 @@ func fill(s string, args []string) string {
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
 }
+
+// Merchant is the catalog merchant-facing text reads (notices, order notes):
+// English, the language the admin is written in.
+func Merchant() *Catalog { return For(language.English) }

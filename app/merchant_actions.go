@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
@@ -93,19 +94,6 @@ func (a *App) logMerchantNotice(ctx context.Context, act *storage.CustomerAction
 	return a.db.NotificationByKey(ctx, act.ShopID, key)
 }
 
-// actionVerbs say what the shopper did, for the merchant.
-var actionVerbs = map[string]string{
-	"confirm_address": "confirmed their delivery details",
-	"correct_address": "sent a corrected delivery address",
-	"reschedule":      "asked to reschedule the delivery",
-	"not_received":    "reported the package as not received",
-	"contact_support": "asked you to contact them",
-}
-
-var sourceWords = map[string]string{
-	"page": "on the tracking page", "sms": "by SMS", "whatsapp": "on WhatsApp", "voice": "on an update call",
-}
-
 // merchantNotice is the plain-text email that tells the merchant what the
 // shopper asked and what to do about it.
 func (a *App) merchantNotice(ctx context.Context, act *storage.CustomerAction) (subject, body string, err error) {
@@ -120,16 +108,13 @@ func (a *App) merchantNotice(ctx context.Context, act *storage.CustomerAction) (
 			who = m.order.CustomerName
 		}
 	}
-	verb := actionVerbs[act.Kind]
-	if verb == "" {
-		verb = "sent a request (" + act.Kind + ")"
-	}
-	subject = who + " " + verb
+	c := locale.Merchant()
+	subject = who + " " + c.MerchantAction(act.Kind, "")
 	if order != "" {
 		subject = "Order " + order + ": " + subject
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s.\n\n", who, verb, sourceWords[act.Source])
+	fmt.Fprintf(&b, "%s %s.\n\n", who, c.MerchantAction(act.Kind, act.Source))
 	if order != "" {
 		fmt.Fprintf(&b, "Order: %s\n", order)
 	}

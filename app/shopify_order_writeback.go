@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
@@ -150,38 +151,32 @@ func writebackJobError(attempt int, err error) error {
 }
 
 // actionNote is the order-note line for a request, one line so a retry can
-// recognise it: "ordertrack: shopper asked to reschedule to Tue Dec 1 (sms)".
+// recognise it: "ordertrack: the shopper asked to reschedule the delivery by
+// SMS: Tue Dec 1". The sentence is the one every merchant text uses.
 func actionNote(act *storage.CustomerAction) string {
+	c := locale.Merchant()
 	d := act.Details.V
-	var what string
+	what := c.T("merchant.shopper") + " " + c.MerchantAction(act.Kind, act.Source)
+	var detail string
 	switch trackpage.ActionKind(act.Kind) {
 	case trackpage.ActionReschedule:
-		what = "asked to reschedule the delivery"
 		if day, err := time.Parse(time.DateOnly, d[trackpage.FieldDate]); err == nil {
-			what = "asked to reschedule to " + day.Format("Mon Jan 2")
+			detail = day.Format("Mon Jan 2")
 		}
 	case trackpage.ActionCorrectAddress:
-		what = "sent a corrected address"
 		var parts []string
 		for _, f := range []string{trackpage.FieldAddress1, trackpage.FieldAddress2, trackpage.FieldCity, trackpage.FieldPostalCode} {
 			if d[f] != "" {
 				parts = append(parts, d[f])
 			}
 		}
-		if len(parts) > 0 {
-			what += ": " + strings.Join(parts, ", ")
-		}
-	case trackpage.ActionConfirmAddress:
-		what = "confirmed the delivery address"
-	case trackpage.ActionNotReceived:
-		what = "reported the parcel as not received"
-	case trackpage.ActionContactSupport:
-		what = "asked to be contacted"
-	default:
-		what = "sent a request (" + act.Kind + ")"
+		detail = strings.Join(parts, ", ")
+	}
+	if detail != "" {
+		what += ": " + detail
 	}
 	if n := d[trackpage.FieldNote]; n != "" {
 		what += ` "` + n + `"`
 	}
-	return strings.Join(strings.Fields("ordertrack: shopper "+what+" ("+act.Source+")"), " ")
+	return strings.Join(strings.Fields("ordertrack: "+what), " ")
 }

@@ -71,13 +71,13 @@ func TestShopperRequestIsWrittenBackToTheShopifyOrder(t *testing.T) {
 			name:     "reschedule",
 			form:     url.Values{"kind": {"reschedule"}, "date": {day.Format(time.DateOnly)}},
 			wantTag:  "ordertrack-reschedule",
-			wantNote: "Leave at the back door\nordertrack: shopper asked to reschedule to " + day.Format("Mon Jan 2") + " (page)",
+			wantNote: "Leave at the back door\nordertrack: the shopper asked to reschedule the delivery on the tracking page: " + day.Format("Mon Jan 2"),
 		},
 		{
 			name:     "corrected address",
 			form:     url.Values{"kind": {"correct_address"}, "address1": {"500 Howard St"}, "city": {"San Francisco"}, "postal_code": {"94103"}},
 			wantTag:  "ordertrack-correct_address",
-			wantNote: "Leave at the back door\nordertrack: shopper sent a corrected address: 500 Howard St, San Francisco, 94103 (page)",
+			wantNote: "Leave at the back door\nordertrack: the shopper sent a corrected delivery address on the tracking page: 500 Howard St, San Francisco, 94103",
 			wantAddress: shopifytest.MailingAddress{
 				FirstName: "Ana", LastName: "García", Address1: "500 Howard St", City: "San Francisco",
 				ProvinceCode: "CA", Zip: "94103", CountryCode: "US", Phone: "+14155550199",
@@ -88,14 +88,14 @@ func TestShopperRequestIsWrittenBackToTheShopifyOrder(t *testing.T) {
 			name:        "address without city or postal code stays a note",
 			form:        url.Values{"kind": {"correct_address"}, "address1": {"500 Howard St"}},
 			wantTag:     "ordertrack-correct_address",
-			wantNote:    "Leave at the back door\nordertrack: shopper sent a corrected address: 500 Howard St (page)",
+			wantNote:    "Leave at the back door\nordertrack: the shopper sent a corrected delivery address on the tracking page: 500 Howard St",
 			wantAddress: untouched,
 		},
 		{
 			name:     "not received with the shopper's words",
 			form:     url.Values{"kind": {"not_received"}, "note": {"Nothing on\nthe porch"}},
 			wantTag:  "ordertrack-not_received",
-			wantNote: "Leave at the back door\nordertrack: shopper reported the parcel as not received \"Nothing on the porch\" (page)",
+			wantNote: "Leave at the back door\nordertrack: the shopper reported the package as not received on the tracking page \"Nothing on the porch\"",
 		},
 	}
 	eachDB(t, func(t *testing.T, dbURL string) {
@@ -170,13 +170,13 @@ func TestActionNoteIsOneLine(t *testing.T) {
 		want string
 	}{
 		{"reschedule by sms", storage.CustomerAction{Kind: "reschedule", Source: "sms", Details: storage.JSON[map[string]string]{V: map[string]string{"date": "2026-12-01"}}},
-			"ordertrack: shopper asked to reschedule to Tue Dec 1 (sms)"},
+			"ordertrack: the shopper asked to reschedule the delivery by SMS: Tue Dec 1"},
 		{"reschedule without a date", storage.CustomerAction{Kind: "reschedule", Source: "voice"},
-			"ordertrack: shopper asked to reschedule the delivery (voice)"},
+			"ordertrack: the shopper asked to reschedule the delivery on an update call"},
 		{"confirmation", storage.CustomerAction{Kind: "confirm_address", Source: "whatsapp"},
-			"ordertrack: shopper confirmed the delivery address (whatsapp)"},
+			"ordertrack: the shopper confirmed their delivery details on WhatsApp"},
 		{"unknown kind", storage.CustomerAction{Kind: "gift_message", Source: "page"},
-			"ordertrack: shopper sent a request (gift_message) (page)"},
+			"ordertrack: the shopper sent a request (gift_message) on the tracking page"},
 	}
 	for _, tc := range cases {
 		if got := actionNote(&tc.act); got != tc.want {

@@ -11,27 +11,12 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
-
-// wooTriggerText says in a merchant's order note what a fired trigger means.
-var wooTriggerText = map[tracking.Trigger]string{
-	tracking.TriggerShipped:            "tracking started",
-	tracking.TriggerInTransit:          "in transit",
-	tracking.TriggerOutForDelivery:     "out for delivery",
-	tracking.TriggerDelayed:            "delayed",
-	tracking.TriggerFailedAttempt:      "delivery attempt failed",
-	tracking.TriggerActionRequired:     "the carrier needs action",
-	tracking.TriggerAvailableForPickup: "available for pickup",
-	tracking.TriggerDelivered:          "delivered",
-	tracking.TriggerException:          "delivery exception",
-	tracking.TriggerETAChanged:         "estimated delivery changed",
-	tracking.TriggerCODReminder:        "cash-on-delivery reminder sent",
-	tracking.TriggerReturning:          "returning to sender",
-}
 
 // enqueueWooNotes queues a private order note per fired trigger, inside the
 // transaction that fired them, when the shipment's shop is on WooCommerce.
@@ -41,10 +26,7 @@ func (a *App) enqueueWooNotes(ctx context.Context, tx *storage.Tx, shipmentID in
 		return err
 	}
 	for _, f := range fired {
-		what, ok := wooTriggerText[f.Trigger]
-		if !ok {
-			what = strings.ReplaceAll(string(f.Trigger), "_", " ")
-		}
+		what := locale.Merchant().MerchantTrigger(f.Trigger)
 		note := fmt.Sprintf("ordertrack: %s %s: %s.", registry.Name(s.Carrier, s.CarrierCompany), s.TrackingNumber, what)
 		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
 			return fmt.Errorf("enqueue order note for %s: %w", f.Key, err)
@@ -61,20 +43,29 @@ func (a *App) noteShopperAction(ctx context.Context, s *storage.Shipment, kind, 
 	if err != nil || shop.Platform != storage.WooCommerce {
 		return
 	}
+	note := wooActionNote(s, kind, source, details)
+	if _, err := a.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
+		a.log.Warn("enqueue order note for shopper action", "shipment", s.ID, "err", err)
+	}
+}
+
+// wooActionNote is the private order note for a shopper's request: the
+// sentence every merchant text uses, the parcel, then the details one per
+// line.
+func wooActionNote(s *storage.Shipment, kind, source string, details map[string]string) string {
+	c := locale.Merchant()
 	keys := make([]string, 0, len(details))
 	for k := range details {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var b strings.Builder
-	fmt.Fprintf(&b, "ordertrack: the shopper asked to %s (%s, %s %s).", strings.ReplaceAll(kind, "_", " "), source,
+	fmt.Fprintf(&b, "ordertrack: %s %s (%s %s).", c.T("merchant.shopper"), c.MerchantAction(kind, source),
 		registry.Name(s.Carrier, s.CarrierCompany), s.TrackingNumber)
 	for _, k := range keys {
 		fmt.Fprintf(&b, "\n%s: %s", k, details[k])
 	}
-	if _, err := a.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: b.String()}, nil); err != nil {
-		a.log.Warn("enqueue order note for shopper action", "shipment", s.ID, "err", err)
-	}
+	return b.String()
 }
 
 // wooNote writes one note to the store. A deleted order or revoked keys

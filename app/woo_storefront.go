@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
@@ -41,7 +42,13 @@ func (a *App) wooStorefront(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	out := woocommerce.StorefrontView{OrderID: orderID, Stage: string(tracking.StageConfirmed), StatusLabel: "Order received"}
+	// Before any shipment the label is the page's for the confirmed stage,
+	// in the language the page would use.
+	lang := locale.Negotiate(c.Request().Header.Get("Accept-Language"), o.Locale)
+	if l := c.QueryParam("locale"); l != "" {
+		lang = locale.Negotiate(l, lang.String())
+	}
+	out := woocommerce.StorefrontView{OrderID: orderID, Stage: string(tracking.StageConfirmed), StatusLabel: locale.For(lang).StageLabel(tracking.StageConfirmed)}
 	if len(ships) == 0 {
 		return c.JSON(http.StatusOK, out)
 	}

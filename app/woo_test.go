@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
@@ -488,7 +489,7 @@ func TestWooShopperActionWritesOrderNote(t *testing.T) {
 		}
 		waitUntil(t, "the shopper's request as an order note", func() bool {
 			for _, n := range e.store.Notes(505) {
-				if strings.Contains(n.Note, "contact support") && strings.Contains(n.Note, "Where is my mug?") && !n.CustomerNote {
+				if strings.Contains(n.Note, "asked you to contact them") && strings.Contains(n.Note, "Where is my mug?") && !n.CustomerNote {
 					return true
 				}
 			}
@@ -546,6 +547,20 @@ func TestWooStorefrontAPIChecksSignature(t *testing.T) {
 		if v.OrderID != "506" || len(v.Shipments) != 1 || v.Shipments[0].Number != "1Z999AA10123456784" ||
 			!strings.HasPrefix(v.TrackingURL, wooAppURL+"/t/") || v.StatusLabel == "" {
 			t.Fatalf("storefront view %+v; want order 506 with its UPS shipment, a status label and the tracking page", v)
+		}
+
+		// Before anything ships the storefront names the stage as the page does.
+		bare := astOrder(508, time.Now().UTC(), "", "")
+		bare.Meta = nil
+		e.waitProcessed(t, e.deliver(t, woocommerce.TopicOrderCreated, bare.JSON()))
+		_, body = get("508", e.ws.ShopKey, woocommerce.SignStorefront(secret, now, "508"), now)
+		var none woocommerce.StorefrontView
+		if err := json.Unmarshal(body, &none); err != nil {
+			t.Fatalf("decode %s: %v", body, err)
+		}
+		page := trackpage.Summarize(trackpage.View{Locale: "en", Shipments: []trackpage.Shipment{{Stage: tracking.Stage(none.Stage)}}})
+		if want := page.Shipments[0].StageLabel; len(none.Shipments) != 0 || none.StatusLabel != want {
+			t.Fatalf("storefront before shipping says %q (%d shipments); want the page's %q", none.StatusLabel, len(none.Shipments), want)
 		}
 	})
 }

@@ -2,9 +2,17 @@ package templates
 
 import "embed"
 
-// Pages holds the shopper-facing page templates (pages/*.html), their
-// stylesheet (pages/track.css) and the UI copy per locale
-// (pages/locales/*.json). Package app/trackpage parses them once at boot.
+// Pages holds the shopper-facing page templates (pages/*.html) and their
+// stylesheet (pages/track.css). Package app/trackpage parses them once at
+// boot; their words come from Locales.
 //
 //go:embed pages
 var Pages embed.FS
+
+// Locales holds the copy catalog, one file per language
+// (locales/<lang>.json): page labels, stage names, date patterns, SMS and
+// voice replies, and the merchant-facing sentences. Package app/locale reads
+// it once at boot.
+//
+//go:embed locales
+var Locales embed.FS

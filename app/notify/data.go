@@ -3,6 +3,7 @@ package notify
 import (
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
@@ -160,7 +161,7 @@ func (d Data) Bindings() map[string]any {
 	}
 	label := d.Shipment.StageLabel
 	if label == "" {
-		label = StageLabel(d.Customer.Locale, d.Shipment.Stage)
+		label = locale.ForLocale(d.Customer.Locale).StageLabel(d.Shipment.Stage)
 	}
 	return map[string]any{
 		"shop": map[string]any{

@@ -119,7 +119,7 @@ func messageFilters(env func() any) map[string]any {
 			return df().window(e, l, style("long"))
 		},
 		"money": func(v any, currency func(string) string) string {
-			return money(df().lang, fmt.Sprint(v), currency(""))
+			return df().c.Money(fmt.Sprint(v), currency(""))
 		},
 	}
 }

@@ -1,10 +1,15 @@
 package notify
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ordertrack/ordertrack/app/locale"
+)
 
 // ReplyCopy is what ordertrack answers, in one language, when a shopper
 // texts back or presses a key during an update call. Texts ending in a link
-// get it appended by the caller when there is one.
+// get it appended by the caller when there is one. The words are the copy
+// catalog's reply.* keys.
 type ReplyCopy struct {
 	Stopped, Restarted string // after STOP on WhatsApp, and START
 	Confirmed          string // 1 / CONFIRM recorded
@@ -17,68 +22,19 @@ type ReplyCopy struct {
 	VoiceConfirmed, VoiceReschedule, VoiceSupport, VoiceError string
 }
 
-var replyCopy = map[string]ReplyCopy{
-	"en": {
-		Stopped:         "You won't get more delivery updates here. Reply START to turn them back on.",
-		Restarted:       "Delivery updates are back on. Reply STOP to turn them off.",
-		Confirmed:       "Thanks, we've let the store know.",
-		Reschedule:      "Thanks. Choose your new delivery day here:",
-		NoQuestion:      "We have no open question for you.",
-		Help:            "Reply 1 to confirm, 2 to reschedule, STOP to stop updates.",
-		NotUnderstood:   "Sorry, we didn't understand.",
-		TrackLabel:      "Track your order:",
-		VoiceConfirmed:  "Thank you. We've let the store know. Goodbye.",
-		VoiceReschedule: "Thank you. The store has your request to reschedule and will follow up. Goodbye.",
-		VoiceSupport:    "Thank you. The store will contact you soon. Goodbye.",
-		VoiceError:      "Sorry, something went wrong. Goodbye.",
-	},
-	"es": {
-		Stopped:         "Ya no recibirás más avisos de entrega por aquí. Responde START para volver a activarlos.",
-		Restarted:       "Los avisos de entrega vuelven a estar activos. Responde STOP para desactivarlos.",
-		Confirmed:       "Gracias, se lo hemos comunicado a la tienda.",
-		Reschedule:      "Gracias. Elige tu nuevo día de entrega aquí:",
-		NoQuestion:      "No tenemos ninguna pregunta pendiente para ti.",
-		Help:            "Responde 1 para confirmar, 2 para reprogramar, STOP para dejar de recibir avisos.",
-		NotUnderstood:   "Lo sentimos, no te hemos entendido.",
-		TrackLabel:      "Sigue tu pedido:",
-		VoiceConfirmed:  "Gracias. Se lo hemos comunicado a la tienda. Adiós.",
-		VoiceReschedule: "Gracias. La tienda tiene tu solicitud para reprogramar la entrega y se pondrá en contacto contigo. Adiós.",
-		VoiceSupport:    "Gracias. La tienda se pondrá en contacto contigo pronto. Adiós.",
-		VoiceError:      "Lo sentimos, algo ha fallado. Adiós.",
-	},
-	"fr": {
-		Stopped:         "Vous ne recevrez plus de suivi de livraison ici. Répondez START pour le réactiver.",
-		Restarted:       "Le suivi de livraison est réactivé. Répondez STOP pour le désactiver.",
-		Confirmed:       "Merci, nous avons prévenu la boutique.",
-		Reschedule:      "Merci. Choisissez votre nouveau jour de livraison ici :",
-		NoQuestion:      "Nous n'avons aucune question en attente pour vous.",
-		Help:            "Répondez 1 pour confirmer, 2 pour reprogrammer, STOP pour ne plus recevoir de messages.",
-		NotUnderstood:   "Désolé, nous n'avons pas compris.",
-		TrackLabel:      "Suivez votre commande :",
-		VoiceConfirmed:  "Merci. Nous avons prévenu la boutique. Au revoir.",
-		VoiceReschedule: "Merci. La boutique a bien reçu votre demande de nouvelle date et reviendra vers vous. Au revoir.",
-		VoiceSupport:    "Merci. La boutique vous contactera bientôt. Au revoir.",
-		VoiceError:      "Désolé, une erreur s'est produite. Au revoir.",
-	},
-	"de": {
-		Stopped:         "Sie erhalten hier keine Lieferupdates mehr. Antworten Sie START, um sie wieder einzuschalten.",
-		Restarted:       "Lieferupdates sind wieder eingeschaltet. Antworten Sie STOP, um sie abzuschalten.",
-		Confirmed:       "Danke, wir haben dem Shop Bescheid gegeben.",
-		Reschedule:      "Danke. Wählen Sie hier Ihren neuen Liefertag:",
-		NoQuestion:      "Wir haben gerade keine offene Frage an Sie.",
-		Help:            "Antworten Sie 1 zum Bestätigen, 2 zum Verschieben, STOP um keine Updates mehr zu erhalten.",
-		NotUnderstood:   "Entschuldigung, das haben wir nicht verstanden.",
-		TrackLabel:      "Ihre Bestellung verfolgen:",
-		VoiceConfirmed:  "Vielen Dank. Wir haben dem Shop Bescheid gegeben. Auf Wiederhören.",
-		VoiceReschedule: "Vielen Dank. Der Shop hat Ihren Wunsch nach einem neuen Liefertermin erhalten und meldet sich bei Ihnen. Auf Wiederhören.",
-		VoiceSupport:    "Vielen Dank. Der Shop meldet sich bald bei Ihnen. Auf Wiederhören.",
-		VoiceError:      "Entschuldigung, etwas ist schiefgegangen. Auf Wiederhören.",
-	},
-}
-
 // Replies is the reply copy for a shopper's locale, English when the
 // language has none.
-func Replies(locale string) ReplyCopy { return replyCopy[Language(locale)] }
+func Replies(tag string) ReplyCopy {
+	c := locale.ForLocale(tag)
+	return ReplyCopy{
+		Stopped: c.T("reply.stopped"), Restarted: c.T("reply.restarted"),
+		Confirmed: c.T("reply.confirmed"), Reschedule: c.T("reply.reschedule"),
+		NoQuestion: c.T("reply.no_question"), Help: c.T("reply.help"),
+		NotUnderstood: c.T("reply.not_understood"), TrackLabel: c.T("reply.track_label"),
+		VoiceConfirmed: c.T("reply.voice.confirmed"), VoiceReschedule: c.T("reply.voice.reschedule"),
+		VoiceSupport: c.T("reply.voice.support"), VoiceError: c.T("reply.voice.error"),
+	}
+}
 
 // voiceLanguages are the Twilio <Say>/<Gather> languages, by the shopper's
 // locale: the regional variant when Twilio has it, else the language's

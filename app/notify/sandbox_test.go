@@ -264,12 +264,12 @@ func TestFiltersWriteDatesAndMoneyInShopperLocaleAndZone(t *testing.T) {
 		{"en", "America/New_York", "{{ shipment.delivered_at | local_date }}", "Thursday, March 5"},
 		{"de", "Europe/Berlin", "{{ shipment.delivered_at | local_date }}", "Freitag, 6. März"},
 		{"fr", "Europe/Paris", "{{ shipment.delivered_at | local_date: 'time' }}", "0 h 30"},
-		{"es", "Europe/Madrid", "{{ shipment.delivered_at | local_date: 'short' }}", "vie 6 mar"},
+		{"es", "Europe/Madrid", "{{ shipment.delivered_at | local_date: 'short' }}", "vie, 6 mar"},
 		{"en", "America/New_York", "{{ order.total | money: order.currency }}", "$1,234.50"},
 		{"de", "Europe/Berlin", "{{ order.total | money: order.currency }}", "1.234,50\u00a0€"},
 		{"fr", "Europe/Paris", "{{ order.total | money: order.currency }}", "1\u202f234,50\u00a0€"},
 		{"en", "America/New_York", "{{ shipment.eta | eta_window }}", "Thursday, March 5, 9:00 AM – 1:00 PM"},
-		{"es", "Europe/Madrid", "{{ shipment.eta | eta_window: 'phrase' }}", "el viernes 6 de marzo, entre las 9:00 y las 13:00"},
+		{"es", "Europe/Madrid", "{{ shipment.eta | eta_window: 'phrase' }}", "el viernes, 6 de marzo, entre las 9:00 y las 13:00"},
 	}
 	var r Renderer
 	for _, tt := range tests {

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ordertrack/ordertrack/app/browsertest"
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
@@ -168,7 +169,7 @@ func TestBrowserShowsHeadlineAndReachesActionsByKeyboard(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read headline: %v", err)
 	}
-	want, _ := Copy("en", tracking.StageInTransit, tracking.ProblemFailedAttempt)
+	want, _ := locale.ForLocale("en").Copy(tracking.StageInTransit, tracking.ProblemFailedAttempt, false)
 	if headline != want {
 		t.Errorf("headline = %q, want %q", headline, want)
 	}

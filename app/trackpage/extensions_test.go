@@ -36,7 +36,7 @@ func TestExtensionLocalesHaveTheSameKeys(t *testing.T) {
 	} {
 		t.Run(dir, func(t *testing.T) {
 			want := flatKeys(t, filepath.Join(dir, "en.default.json"))
-			for _, lang := range Locales[1:] {
+			for _, lang := range languages()[1:] {
 				if got := flatKeys(t, filepath.Join(dir, lang+".json")); !reflect.DeepEqual(got, want) {
 					t.Errorf("%s.json keys = %v, want %v", lang, got, want)
 				}

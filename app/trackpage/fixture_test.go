@@ -2,6 +2,7 @@ package trackpage
 
 import (
 	"fmt"
+	"github.com/ordertrack/ordertrack/app/locale"
 	"testing"
 	"time"
 
@@ -125,6 +126,16 @@ func allActions(base time.Time) []Action {
 			Kind: k, FormAction: "/t/tok123/actions", CSRF: "csrf-token-value",
 			Dates: []time.Time{base.Add(48 * time.Hour), base.Add(72 * time.Hour)},
 		})
+	}
+	return out
+}
+
+// languages lists the catalog's languages as the View carries them, English
+// first.
+func languages() []string {
+	out := make([]string, len(locale.Supported))
+	for i, tag := range locale.Supported {
+		out[i] = tag.String()
 	}
 	return out
 }

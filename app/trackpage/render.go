@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/templates"
 )
@@ -28,7 +29,7 @@ type Renderer struct {
 
 // New parses the embedded templates, stylesheet and locale files once.
 func New() (*Renderer, error) {
-	if _, err := catalogs(); err != nil {
+	if err := locale.Check(); err != nil {
 		return nil, fmt.Errorf("trackpage: %w", err)
 	}
 	css, err := fs.ReadFile(templates.Pages, "pages/track.css")
@@ -85,9 +86,9 @@ func escapeLiquid(s string) string {
 
 // RenderLookup writes the order lookup form.
 func (r *Renderer) RenderLookup(w io.Writer, l LookupView) error {
-	c := lookupCatalog(l.Locale)
+	c := locale.ForLocale(l.Locale)
 	data := lookupPage{
-		L: c, Lang: c.lang, CSS: r.css, Theme: themeCSS(l.Shop), Shop: l.Shop, Form: l,
+		L: c, Lang: c.Lang(), CSS: r.css, Theme: themeCSS(l.Shop), Shop: l.Shop, Form: l,
 	}
 	if err := r.lookup.Execute(w, data); err != nil {
 		return fmt.Errorf("render lookup page: %w", err)
@@ -96,7 +97,7 @@ func (r *Renderer) RenderLookup(w io.Writer, l LookupView) error {
 }
 
 type lookupPage struct {
-	L     *catalog
+	L     *locale.Catalog
 	Lang  string
 	CSS   template.CSS
 	Theme template.CSS
@@ -107,7 +108,7 @@ type lookupPage struct {
 // page is what the templates see: the view plus everything already
 // localized and formatted, so the templates only lay it out.
 type page struct {
-	L         *catalog
+	L         *locale.Catalog
 	Lang      string
 	CSS       template.CSS
 	Theme     template.CSS
@@ -127,13 +128,13 @@ type page struct {
 
 // itemList carries the catalog with the items, for the quantity label.
 type itemList struct {
-	L     *catalog
+	L     *locale.Catalog
 	Items []Item
 }
 
 type shipmentView struct {
 	Shipment
-	L            *catalog
+	L            *locale.Catalog
 	Zone         string
 	ProblemLabel string
 	ItemList     itemList
@@ -205,13 +206,13 @@ func (r *Renderer) build(v View) page {
 // buildPage localizes and formats the view; the stylesheet is left to the
 // Renderer.
 func buildPage(v View) page {
-	c := lookupCatalog(v.Locale)
+	c := locale.ForLocale(v.Locale)
 	loc := v.TimeZone
 	if loc == nil {
 		loc = time.UTC
 	}
 	p := page{
-		L: c, Lang: c.lang, Theme: themeCSS(v.Shop), Shop: v.Shop, Order: v.Order,
+		L: c, Lang: c.Lang(), Theme: themeCSS(v.Shop), Shop: v.Shop, Order: v.Order,
 		Multi: len(v.Shipments) > 1,
 		Help:  v.Shop.SupportEmail != "" || v.Shop.SupportPhone != "" || v.Shop.SupportURL != "" || len(v.Shop.FAQ) > 0,
 	}
@@ -253,23 +254,20 @@ func buildPage(v View) page {
 	return p
 }
 
-func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i, total int) shipmentView {
+func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipment, i, total int) shipmentView {
 	if !s.Stage.Valid() {
 		s.Stage = tracking.StageConfirmed
 	}
-	headline, next := Copy(c.lang, s.Stage, s.Problem)
-	if s.Expired && !s.Stage.Terminal() {
-		// Tracking stopped after a long silence: say so plainly rather than
-		// repeat a status that may no longer be true.
-		headline, next = c.T("copy.expired.headline"), c.T("copy.expired.next")
-	}
+	// Tracking stopped after a long silence reads as that, not as a status
+	// that may no longer be true.
+	headline, next := c.Copy(s.Stage, s.Problem, s.Expired)
 	sv := shipmentView{
 		Shipment: s, Index: i + 1, Total: total, Headline: headline, NextStep: next,
 		CarrierName: s.CarrierName, Steps: progress(c, s.Stage, s.Problem),
 		L: c, ItemList: itemList{L: c, Items: safeItems(s.Items)},
 	}
 	if s.Problem != tracking.ProblemNone {
-		sv.ProblemLabel = c.T("problem." + string(s.Problem))
+		sv.ProblemLabel = c.ProblemLabel(s.Problem)
 	}
 	if sv.CarrierName == "" {
 		sv.CarrierName = strings.ToUpper(s.Carrier)
@@ -288,14 +286,14 @@ func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i,
 		// Label only the scans where the stage moved on: milestones stand
 		// out and a long run of "in transit" scans stays light.
 		if e.Stage.Valid() && (i == len(events)-1 || events[i+1].Stage != e.Stage) {
-			ev.Stage = c.T("stage." + string(e.Stage))
+			ev.Stage = c.StageLabel(e.Stage)
 		}
 		if e.Problem != tracking.ProblemNone {
-			ev.Problem = c.T("problem." + string(e.Problem))
+			ev.Problem = c.ProblemLabel(e.Problem)
 		}
 		sv.Events = append(sv.Events, ev)
 		if e.Stage == tracking.StageDelivered && sv.Delivered == nil && s.Stage == tracking.StageDelivered {
-			sv.Delivered = &stamp{Text: c.Date(t) + ", " + c.Clock(t), ISO: ev.ISO}
+			sv.Delivered = &stamp{Text: c.DateTime(t), ISO: ev.ISO}
 		}
 	}
 	if len(sv.Events) > recentEvents {
@@ -316,15 +314,15 @@ func buildShipment(c *catalog, loc *time.Location, shop Branding, s Shipment, i,
 
 // requestLine says what the shopper asked and that it went to the store:
 // "You asked for delivery on Tuesday, December 1 — sent to the store."
-func requestLine(c *catalog, loc *time.Location, r Request) string {
+func requestLine(c *locale.Catalog, loc *time.Location, r Request) string {
 	if r.Kind == ActionReschedule && !r.Date.IsZero() {
 		return c.T("request.reschedule.to", "day", c.Date(r.Date))
 	}
 	return c.T("request."+string(r.Kind), "date", c.Date(r.At.In(loc)))
 }
 
-func buildETA(c *catalog, loc *time.Location, shop Branding, carrier string, e ETA) *etaView {
-	text := window(c, loc, e.Earliest, e.Latest)
+func buildETA(c *locale.Catalog, loc *time.Location, shop Branding, carrier string, e ETA) *etaView {
+	text := c.Window(e.Earliest, e.Latest, loc, locale.WindowDays)
 	if text == "" {
 		return nil
 	}
@@ -344,37 +342,16 @@ func buildETA(c *catalog, loc *time.Location, shop Branding, carrier string, e E
 		out.Source = c.T("eta.source.store", "shop", name)
 	}
 	if e.ChangedFrom != nil {
-		if was := window(c, loc, e.ChangedFrom.Earliest, e.ChangedFrom.Latest); was != "" && was != text {
+		if was := c.Window(e.ChangedFrom.Earliest, e.ChangedFrom.Latest, loc, locale.WindowDays); was != "" && was != text {
 			out.Changed = c.T("eta.changed", "date", was)
 		}
 	}
 	return out
 }
 
-// window formats a one-day estimate as a date and a range as "from – to";
-// a range within one calendar day (in the shopper's zone) is a single date.
-func window(c *catalog, loc *time.Location, earliest, latest time.Time) string {
-	e, l := tracking.EstimateIn(earliest, loc), tracking.EstimateIn(latest, loc)
-	switch {
-	case earliest.IsZero() && latest.IsZero():
-		return ""
-	case earliest.IsZero():
-		return c.Date(l)
-	case latest.IsZero() || sameDay(e, l):
-		return c.Date(e)
-	}
-	return c.Date(e) + " – " + c.Date(l)
-}
-
-func sameDay(a, b time.Time) bool {
-	ay, am, ad := a.Date()
-	by, bm, bd := b.Date()
-	return ay == by && am == bm && ad == bd
-}
-
 // progress lays out the steps the shopper sees. Returns to sender get their
 // own path, because showing "delivered" as the next step would mislead.
-func progress(c *catalog, stage tracking.Stage, problem tracking.Problem) []step {
+func progress(c *locale.Catalog, stage tracking.Stage, problem tracking.Problem) []step {
 	type stop struct {
 		key    string
 		stages []tracking.Stage

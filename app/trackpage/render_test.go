@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
@@ -52,7 +53,7 @@ var currentStep = regexp.MustCompile(`aria-current="step"><span class="ot-dot" a
 
 func TestRenderShowsCopyForEveryStageAndProblemInEveryLocale(t *testing.T) {
 	r := newRenderer(t)
-	for _, lang := range Locales {
+	for _, lang := range languages() {
 		for _, stage := range tracking.Stages {
 			for _, problem := range tracking.Problems {
 				t.Run(lang+"/"+string(stage)+"/"+string(problem), func(t *testing.T) {
@@ -60,7 +61,7 @@ func TestRenderShowsCopyForEveryStageAndProblemInEveryLocale(t *testing.T) {
 					v.Locale = lang
 					v.Shipments[0].Stage, v.Shipments[0].Problem = stage, problem
 					page := render(t, r, v)
-					headline, next := Copy(lang, stage, problem)
+					headline, next := locale.ForLocale(lang).Copy(stage, problem, false)
 					mustContain(t, page,
 						`<html lang="`+lang+`">`,
 						`<h1 id="ot-headline">`+html.EscapeString(headline)+`</h1>`,
@@ -147,7 +148,7 @@ func TestTimelineShowsLocalTimesPlacesAndNewestFirst(t *testing.T) {
 		t.Fatalf("load Europe/Berlin: %v", err)
 	}
 	v.Locale, v.TimeZone = "de", berlin
-	mustContain(t, render(t, r, v), `Fr., 20. Nov., 15:05</time> · Paramus, NJ, US`)
+	mustContain(t, render(t, r, v), `Fr., 20. Nov., 15:05 Uhr</time> · Paramus, NJ, US`)
 }
 
 func TestTimelineFoldsOlderScansAway(t *testing.T) {
@@ -301,7 +302,7 @@ func TestActionDoneThanksTheShopper(t *testing.T) {
 			v.Locale = "es"
 			v.ActionDone = k
 			page := render(t, r, v)
-			want := lookupCatalog("es").T("action." + string(k) + ".done")
+			want := locale.ForLocale("es").T("action." + string(k) + ".done")
 			mustContain(t, page, `<p class="ot-flash" role="status">`+html.EscapeString(want)+`</p>`)
 		})
 	}
@@ -328,7 +329,7 @@ func TestActionDoneShowsOnlyOurOwnThanks(t *testing.T) {
 func TestMultipleShipmentsLeadWithTheMostUrgent(t *testing.T) {
 	r := newRenderer(t)
 	page := render(t, r, bigOrder(t))
-	failed, _ := Copy("en", tracking.StageOutForDelivery, tracking.ProblemFailedAttempt)
+	failed, _ := locale.ForLocale("en").Copy(tracking.StageOutForDelivery, tracking.ProblemFailedAttempt, false)
 	mustContain(t, page,
 		`<h1 id="ot-headline">`+failed+`</h1>`,
 		"Package 1 of 3", "Package 2 of 3", "Package 3 of 3",
@@ -368,7 +369,7 @@ func TestOrderWithoutShipmentsReadsAsConfirmed(t *testing.T) {
 	v := inTransit(t)
 	v.Shipments = nil
 	page := render(t, newRenderer(t), v)
-	headline, _ := Copy("en", tracking.StageConfirmed, tracking.ProblemNone)
+	headline, _ := locale.ForLocale("en").Copy(tracking.StageConfirmed, tracking.ProblemNone, false)
 	mustContain(t, page, `<h1 id="ot-headline">`+html.EscapeString(headline)+`</h1>`, "Linen shirt")
 	if m := currentStep.FindStringSubmatch(page); m == nil || m[1] != "Ordered" {
 		t.Errorf("current step = %v, want Ordered", m)
@@ -438,7 +439,7 @@ func TestProxyUsesTheThemeFontUnlessTheShopSetsOne(t *testing.T) {
 func TestPageStaysUnderSizeBudget(t *testing.T) {
 	const budget = 50 * 1024
 	r := newRenderer(t)
-	for _, lang := range Locales {
+	for _, lang := range languages() {
 		t.Run(lang, func(t *testing.T) {
 			v := bigOrder(t)
 			v.Locale = lang
@@ -496,7 +497,7 @@ func TestEstimateWindowKeepsItsDayWestOfUTC(t *testing.T) {
 		t.Fatal(err)
 	}
 	day := func(d int) time.Time { return time.Date(2026, time.December, d, 0, 0, 0, 0, time.UTC) }
-	c := lookupCatalog("en")
+	c := locale.ForLocale("en")
 	tests := []struct {
 		earliest, latest time.Time
 		want             string
@@ -505,7 +506,7 @@ func TestEstimateWindowKeepsItsDayWestOfUTC(t *testing.T) {
 		{day(4), day(8), c.Date(time.Date(2026, time.December, 4, 0, 0, 0, 0, la)) + " – " + c.Date(time.Date(2026, time.December, 8, 0, 0, 0, 0, la))},
 	}
 	for _, tt := range tests {
-		if got := window(c, la, tt.earliest, tt.latest); got != tt.want || !strings.Contains(got, "December 8") {
+		if got := c.Window(tt.earliest, tt.latest, la, locale.WindowDays); got != tt.want || !strings.Contains(got, "December 8") {
 			t.Errorf("window(%v, %v) = %q; want %q", tt.earliest, tt.latest, got, tt.want)
 		}
 	}

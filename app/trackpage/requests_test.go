@@ -4,14 +4,16 @@ import (
 	"html"
 	"testing"
 	"time"
+
+	"github.com/ordertrack/ordertrack/app/locale"
 )
 
 func TestRequestsShowOnTheShipmentInEveryLocale(t *testing.T) {
 	r := newRenderer(t)
 	at := time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC)
 	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	for _, lang := range Locales {
-		c := lookupCatalog(lang)
+	for _, lang := range languages() {
+		c := locale.ForLocale(lang)
 		tests := []struct {
 			name string
 			req  Request
@@ -34,7 +36,7 @@ func TestRequestsShowOnTheShipmentInEveryLocale(t *testing.T) {
 }
 
 func TestRequestLineNamesTheDayAskedFor(t *testing.T) {
-	got := requestLine(lookupCatalog("en"), time.UTC, Request{Kind: ActionReschedule, Date: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	got := requestLine(locale.ForLocale("en"), time.UTC, Request{Kind: ActionReschedule, Date: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
 	if want := "You asked for delivery on Tuesday, December 1 — sent to the store."; got != want {
 		t.Fatalf("requestLine = %q; want %q", got, want)
 	}

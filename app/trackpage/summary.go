@@ -60,7 +60,7 @@ func Summarize(v View) Summary {
 	for _, s := range p.Shipments {
 		ss := ShipmentSummary{
 			Carrier: s.Carrier, CarrierName: s.CarrierName, Number: s.Number, TrackingURL: s.CarrierURL,
-			Stage: s.Stage, StageLabel: p.L.T("stage." + string(s.Stage)), Problem: s.Problem,
+			Stage: s.Stage, StageLabel: p.L.StageLabel(s.Stage), Problem: s.Problem,
 			Headline: s.Headline, NextStep: s.NextStep,
 		}
 		if s.ETA != nil {

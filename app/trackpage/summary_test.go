@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
@@ -14,7 +15,7 @@ func TestSummarizeMatchesThePage(t *testing.T) {
 	v.PageURL = "https://track.example/t/tok123"
 	got := Summarize(v)
 
-	headline, next := Copy("fr", tracking.StageInTransit, tracking.ProblemNone)
+	headline, next := locale.ForLocale("fr").Copy(tracking.StageInTransit, tracking.ProblemNone, false)
 	if got.Headline != headline || got.NextStep != next {
 		t.Errorf("headline, next = %q, %q; want %q, %q", got.Headline, got.NextStep, headline, next)
 	}
@@ -38,7 +39,7 @@ func TestSummarizeMatchesThePage(t *testing.T) {
 		t.Errorf("shipment summary =\n%+v\nwant\n%+v", s, want)
 	}
 	wantLast := EventSummary{
-		Time: time.Date(2026, 11, 21, 20, 5, 0, 0, time.UTC), When: "sam. 21 nov., 15:05",
+		Time: time.Date(2026, 11, 21, 20, 5, 0, 0, time.UTC), When: "sam. 21 nov., 15 h 05",
 		Description: "Departed from facility", Location: "Hodgkins, IL, US",
 	}
 	if last != wantLast {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+
+	"github.com/ordertrack/ordertrack/app/locale"
 )
 
 // UnsubscribeAll is the Channels entry that stops every channel at once.
@@ -32,7 +34,7 @@ type UnsubscribeView struct {
 }
 
 type unsubscribePage struct {
-	L     *catalog
+	L     *locale.Catalog
 	Lang  string
 	CSS   template.CSS
 	Theme template.CSS
@@ -42,8 +44,8 @@ type unsubscribePage struct {
 
 // RenderUnsubscribe writes the unsubscribe page.
 func (r *Renderer) RenderUnsubscribe(w io.Writer, v UnsubscribeView) error {
-	c := lookupCatalog(v.Locale)
-	data := unsubscribePage{L: c, Lang: c.lang, CSS: r.css, Theme: themeCSS(v.Shop), Shop: v.Shop, Form: v}
+	c := locale.ForLocale(v.Locale)
+	data := unsubscribePage{L: c, Lang: c.Lang(), CSS: r.css, Theme: themeCSS(v.Shop), Shop: v.Shop, Form: v}
 	if err := r.unsubscribe.Execute(w, data); err != nil {
 		return fmt.Errorf("render unsubscribe page: %w", err)
 	}

@@ -1,0 +1,129 @@
+package locale
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+)
+
+// Date formats t's calendar day in the language's long form ("Tuesday,
+// May 5", "martes, 5 de mayo").
+func (c *Catalog) Date(t time.Time) string {
+	return c.T("date.long",
+		"weekday", c.Weekday(t),
+		"wd", c.T("wd."+strconv.Itoa(int(t.Weekday()))),
+		"month", c.T("month."+strconv.Itoa(int(t.Month()))),
+		"mon", c.T("mon."+strconv.Itoa(int(t.Month()))),
+		"day", c.day(t),
+		"year", strconv.Itoa(t.Year()))
+}
+
+// ShortDate formats t's day compactly ("Tue, May 5"), for timelines and
+// SMS.
+func (c *Catalog) ShortDate(t time.Time) string {
+	return c.T("date.short",
+		"wd", c.T("wd."+strconv.Itoa(int(t.Weekday()))),
+		"mon", c.T("mon."+strconv.Itoa(int(t.Month()))),
+		"day", c.day(t),
+		"year", strconv.Itoa(t.Year()))
+}
+
+// YearDate formats t's day with the year ("May 5, 2026"), for the order
+// date.
+func (c *Catalog) YearDate(t time.Time) string {
+	return c.T("date.year",
+		"month", c.T("month."+strconv.Itoa(int(t.Month()))),
+		"day", c.day(t),
+		"year", strconv.Itoa(t.Year()))
+}
+
+// Weekday names t's day of the week ("Tuesday").
+func (c *Catalog) Weekday(t time.Time) string {
+	return c.T("weekday." + strconv.Itoa(int(t.Weekday())))
+}
+
+// Clock formats t's time of day in the language's one clock style: "3:04 PM",
+// "15:04", "15 h 04", "15:04 Uhr".
+func (c *Catalog) Clock(t time.Time) string {
+	h12 := t.Hour() % 12
+	if h12 == 0 {
+		h12 = 12
+	}
+	return c.T("time",
+		"H", strconv.Itoa(t.Hour()),
+		"h", strconv.Itoa(h12),
+		"mm", t.Format("04"),
+		"ampm", t.Format("PM"))
+}
+
+// DateTime is the long date and the clock ("Tuesday, May 5, 3:04 PM").
+func (c *Catalog) DateTime(t time.Time) string { return c.Date(t) + ", " + c.Clock(t) }
+
+// day is the day of the month, with the language's form for the 1st where
+// it has one (French "1er").
+func (c *Catalog) day(t time.Time) string {
+	n := strconv.Itoa(t.Day())
+	if s, ok := c.lookup("day." + n); ok {
+		return s
+	}
+	return n
+}
+
+// WindowStyle chooses how Window writes a delivery estimate.
+type WindowStyle int
+
+const (
+	// WindowLong stands alone with long dates: "Tuesday, March 3 – Thursday,
+	// March 5"; a window within one day shows its hours.
+	WindowLong WindowStyle = iota
+	// WindowShort is WindowLong with short dates ("Tue, Mar 3 – Thu, Mar 5").
+	WindowShort
+	// WindowPhrase fits inside a sentence: "on Tuesday, March 3", "between
+	// Tuesday, March 3 and Thursday, March 5".
+	WindowPhrase
+	// WindowShortPhrase is WindowPhrase with short dates.
+	WindowShortPhrase
+	// WindowDays names days only, long: a window within one day is that day.
+	// The tracking page uses it, where the hours would promise too much.
+	WindowDays
+)
+
+// Window renders a delivery estimate in loc: one day, one day with hours (a
+// carrier's window on the day), or a range of days. Either end may be zero
+// (the other is used); both zero is "".
+func (c *Catalog) Window(earliest, latest time.Time, loc *time.Location, style WindowStyle) string {
+	if earliest.IsZero() {
+		earliest = latest
+	}
+	if latest.IsZero() {
+		latest = earliest
+	}
+	if earliest.IsZero() {
+		return ""
+	}
+	day := c.Date
+	if style == WindowShort || style == WindowShortPhrase {
+		day = c.ShortDate
+	}
+	phrase := style == WindowPhrase || style == WindowShortPhrase
+	e, l := tracking.EstimateIn(earliest, loc), tracking.EstimateIn(latest, loc)
+	sameDay := e.Year() == l.Year() && e.YearDay() == l.YearDay()
+	wholeDay := style == WindowDays || e.Equal(l) ||
+		atMidnight(e) && (atMidnight(l) || l.Hour() == 23 && l.Minute() == 59)
+	switch {
+	case sameDay && wholeDay && phrase:
+		return c.T("window.on", "day", day(e))
+	case sameDay && wholeDay:
+		return day(e)
+	case sameDay && phrase:
+		return c.T("window.on_hours", "day", day(e), "from", c.Clock(e), "to", c.Clock(l))
+	case sameDay:
+		return c.T("window.hours", "day", day(e), "from", c.Clock(e), "to", c.Clock(l))
+	case phrase:
+		return c.T("window.between", "from", day(e), "to", day(l))
+	}
+	return c.T("window.range", "from", day(e), "to", day(l))
+}
+
+func atMidnight(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 }

@@ -30,8 +30,10 @@ type Options struct {
 	MaxWorkers int
 	// WebhookWorkers bounds concurrent webhook processing, which has a
 	// queue of its own (default 8; SQLite 2), and BulkWebhookWorkers that
-	// of deliveries over their shop's pace (default 2; SQLite 1).
-	WebhookWorkers, BulkWebhookWorkers int
+	// of deliveries over their shop's pace (default 2; SQLite 1), and
+	// BulkWorkers that of other work over its shop's pace (default 2;
+	// SQLite 1).
+	WebhookWorkers, BulkWebhookWorkers, BulkWorkers int
 	// JobTimeout bounds one job attempt (default 2 minutes).
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it is deemed
@@ -51,7 +53,7 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 		PeriodicJobs:         o.Periodic,
 	}
 	if o.Workers != nil {
-		n, hooks, bulk := o.MaxWorkers, o.WebhookWorkers, o.BulkWebhookWorkers
+		n, hooks, bulkHooks, bulk := o.MaxWorkers, o.WebhookWorkers, o.BulkWebhookWorkers, o.BulkWorkers
 		if n == 0 {
 			n = 20
 			if db.Dialect == storage.SQLite {
@@ -64,6 +66,12 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 				hooks = 2
 			}
 		}
+		if bulkHooks == 0 {
+			bulkHooks = 2
+			if db.Dialect == storage.SQLite {
+				bulkHooks = 1
+			}
+		}
 		if bulk == 0 {
 			bulk = 2
 			if db.Dialect == storage.SQLite {
@@ -72,7 +80,10 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 		}
 		cfg.Workers = o.Workers
 		cfg.Queues = map[string]river.QueueConfig{
-			river.QueueDefault: {MaxWorkers: n}, QueueWebhooks: {MaxWorkers: hooks}, QueueWebhooksBulk: {MaxWorkers: bulk},
+			river.QueueDefault: {MaxWorkers: n},
+			QueueWebhooks:      {MaxWorkers: hooks},
+			QueueWebhooksBulk:  {MaxWorkers: bulkHooks},
+			QueueBulk:          {MaxWorkers: bulk},
 		}
 	}
 	c, err := river.NewClient(db.RiverDriver(), cfg)

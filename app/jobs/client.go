@@ -45,11 +45,13 @@ type Options struct {
 
 // NewClient builds the River client for db.
 func NewClient(db *storage.DB, o Options) (*Client, error) {
+	poll := durationOr(o.PollInterval, time.Second)
 	cfg := &river.Config{
 		Logger:               o.Logger,
 		JobTimeout:           durationOr(o.JobTimeout, 2*time.Minute),
 		RescueStuckJobsAfter: durationOr(o.RescueAfter, 10*time.Minute),
-		FetchPollInterval:    durationOr(o.PollInterval, time.Second),
+		FetchPollInterval:    poll,
+		FetchCooldown:        insertWakeCooldown,
 		PeriodicJobs:         o.Periodic,
 	}
 	if o.Workers != nil {
@@ -79,11 +81,12 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 			}
 		}
 		cfg.Workers = o.Workers
+		slow := min(river.FetchCooldownDefault, poll)
 		cfg.Queues = map[string]river.QueueConfig{
-			river.QueueDefault: {MaxWorkers: n},
-			QueueWebhooks:      {MaxWorkers: hooks},
-			QueueWebhooksBulk:  {MaxWorkers: bulkHooks},
-			QueueBulk:          {MaxWorkers: bulk},
+			river.QueueDefault: {MaxWorkers: n, FetchCooldown: slow},
+			QueueWebhooks:      {MaxWorkers: hooks, FetchCooldown: webhookFetchCooldown, FetchPollInterval: min(webhookPollInterval, poll)},
+			QueueWebhooksBulk:  {MaxWorkers: bulkHooks, FetchCooldown: slow},
+			QueueBulk:          {MaxWorkers: bulk, FetchCooldown: slow},
 		}
 	}
 	c, err := river.NewClient(db.RiverDriver(), cfg)
@@ -92,6 +95,19 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 	}
 	return c, nil
 }
+
+// River wakes a queue's workers on insert, but drops a wake-up within
+// the client's fetch cooldown of the last one (100ms by default): under one
+// shop's flood another shop's delivery then waited for the next poll (a
+// second). So inserts wake the workers at most insertWakeCooldown apart,
+// the webhook workers fetch at most webhookFetchCooldown apart and poll
+// every webhookPollInterval in case a wake-up is lost; the other queues
+// keep River's cooldown.
+const (
+	insertWakeCooldown   = time.Millisecond
+	webhookFetchCooldown = 10 * time.Millisecond
+	webhookPollInterval  = 200 * time.Millisecond
+)
 
 func durationOr(d, def time.Duration) time.Duration {
 	if d > 0 {

@@ -49,6 +49,7 @@ type App struct {
 	pageViews    pageViewCounter
 	ingests      groupCommit
 	paces        ingestPacer
+	notifyPaces  notifyPacer
 	webhookSlots shopSlots
 	shopify      shopifyHolder
 	// outbound calls hosts merchants chose (WooCommerce stores, their own

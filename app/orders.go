@@ -57,7 +57,7 @@ func (a *App) addParcel(ctx context.Context, tx *storage.Tx, shop *storage.Shop,
 	if err != nil {
 		return err
 	}
-	return a.enqueueNotify(ctx, tx, s.ID, fired)
+	return a.enqueueNotifyOn(ctx, tx, a.notifyPaces.queue(shop.Domain, len(fired), now), s.ID, fired)
 }
 
 // resolveCarrier names the carrier from the store's wording first (merchants

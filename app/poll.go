@@ -328,13 +328,20 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 }
 
 func (a *App) enqueueNotify(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
+	return a.enqueueNotifyOn(ctx, tx, river.QueueDefault, shipmentID, fired)
+}
+
+// enqueueNotifyOn is enqueueNotify with the notifications on queue.
+func (a *App) enqueueNotifyOn(ctx context.Context, tx *storage.Tx, queue string, shipmentID int64, fired []tracking.Fired) error {
 	if len(fired) == 0 {
 		return nil
 	}
-	for _, f := range fired {
-		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: string(f.Trigger), Key: f.Key}, nil); err != nil {
-			return fmt.Errorf("enqueue notify %s: %w", f.Key, err)
-		}
+	params := make([]river.InsertManyParams, len(fired))
+	for i, f := range fired {
+		params[i] = river.InsertManyParams{Args: jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: string(f.Trigger), Key: f.Key}, InsertOpts: &river.InsertOpts{Queue: queue}}
+	}
+	if _, err := a.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
+		return fmt.Errorf("enqueue %d notifications: %w", len(fired), err)
 	}
 	if err := a.enqueueWooNotes(ctx, tx, shipmentID, fired); err != nil {
 		return err

@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -134,5 +137,84 @@ func TestDeliveryOfAShopWithEverySlotTakenWaitsForOthers(t *testing.T) {
 		releases[0]()
 		waitUntil(t, "the busy shop's delivery processed once a slot is free", func() bool { return status("busy-1") == storage.DeliveryProcessed })
 		releases[1]()
+	})
+}
+
+// notifyQueues counts each shop's notification jobs by queue.
+func notifyQueues(t *testing.T, a *App) map[string]map[string]int {
+	t.Helper()
+	var rows []struct{ Queue, Args string }
+	q := "SELECT queue, args::text AS args FROM river_job WHERE kind = ?"
+	if a.db.Dialect == storage.SQLite {
+		q = "SELECT queue, json(args) AS args FROM river_job WHERE kind = ?"
+	}
+	if err := a.db.Gorm.Raw(q, jobs.NotifyArgs{}.Kind()).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]int{}
+	for _, r := range rows {
+		var args jobs.NotifyArgs
+		if err := json.Unmarshal([]byte(r.Args), &args); err != nil {
+			t.Fatalf("job args %s: %v", r.Args, err)
+		}
+		var shop string
+		if err := a.db.Gorm.Raw("SELECT shops.domain FROM shipments JOIN shops ON shops.id = shipments.shop_id WHERE shipments.id = ?", args.ShipmentID).Scan(&shop).Error; err != nil {
+			t.Fatal(err)
+		}
+		if out[shop] == nil {
+			out[shop] = map[string]int{}
+		}
+		out[shop][r.Queue]++
+	}
+	return out
+}
+
+// A shop whose new parcels fire more notifications than its pace (20 at
+// once, then 5 a second) has the rest queued on the bulk queue; another
+// shop's next notification still goes to the default queue.
+func TestNotificationsOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		a, base := startApp(t, url, Config{}, atRecordingTime()) // the clock stands still: no pace comes back
+		ctx := context.Background()
+		for _, d := range []string{"flood.myshopify.com", "quiet.myshopify.com"} {
+			if err := a.db.UpsertShop(ctx, &storage.Shop{Platform: storage.Shopify, Domain: d}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const parcels = shopBurst + 5
+		big := shopifytest.SampleOrder(7001, recordedAt)
+		big.Fulfillments[0].Numbers, big.Fulfillments[0].URLs = nil, nil
+		for i := range parcels {
+			big.Fulfillments[0].Numbers = append(big.Fulfillments[0].Numbers, fmt.Sprintf("SIMPACE%04d", i))
+		}
+		body := big.WebhookJSON()
+		req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Shopify-Topic", "orders/create")
+		req.Header.Set("X-Shopify-Shop-Domain", "flood.myshopify.com")
+		req.Header.Set("X-Shopify-Webhook-Id", "flood-big")
+		req.Header.Set("X-Shopify-Hmac-Sha256", shopifytest.SignWebhook(testSecret, body))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("webhook: status %d; want 200", res.StatusCode)
+		}
+		postShopWebhook(t, base, "quiet.myshopify.com", "quiet-0", 7002)
+		processed := func(id string) bool {
+			var d storage.WebhookDelivery
+			a.db.Gorm.Where("delivery_id = ?", id).Take(&d)
+			return d.Status == storage.DeliveryProcessed
+		}
+		waitUntil(t, "both deliveries processed", func() bool { return processed("flood-big") && processed("quiet-0") })
+		got := notifyQueues(t, a)
+		if want := map[string]int{river.QueueDefault: shopBurst, jobs.QueueBulk: parcels - shopBurst}; !maps.Equal(got["flood.myshopify.com"], want) {
+			t.Errorf("flooding shop's notifications by queue: %v; want %v", got["flood.myshopify.com"], want)
+		}
+		if want := map[string]int{river.QueueDefault: 1}; !maps.Equal(got["quiet.myshopify.com"], want) {
+			t.Errorf("the other shop's notifications by queue: %v; want %v", got["quiet.myshopify.com"], want)
+		}
 	})
 }

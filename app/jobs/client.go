@@ -30,8 +30,10 @@ type Options struct {
 	MaxWorkers int
 	// WebhookWorkers bounds concurrent webhook processing, which has a
 	// queue of its own (default 8; SQLite 2), and BulkWebhookWorkers that
-	// of deliveries over their shop's pace (default 2; SQLite 1).
-	WebhookWorkers, BulkWebhookWorkers int
+	// of deliveries over their shop's pace (default 2; SQLite 1), and
+	// BulkWorkers that of other work over its shop's pace (default 2;
+	// SQLite 1).
+	WebhookWorkers, BulkWebhookWorkers, BulkWorkers int
 	// JobTimeout bounds one job attempt (default 2 minutes).
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it is deemed
@@ -43,15 +45,17 @@ type Options struct {
 
 // NewClient builds the River client for db.
 func NewClient(db *storage.DB, o Options) (*Client, error) {
+	poll := durationOr(o.PollInterval, time.Second)
 	cfg := &river.Config{
 		Logger:               o.Logger,
 		JobTimeout:           durationOr(o.JobTimeout, 2*time.Minute),
 		RescueStuckJobsAfter: durationOr(o.RescueAfter, 10*time.Minute),
-		FetchPollInterval:    durationOr(o.PollInterval, time.Second),
+		FetchPollInterval:    poll,
+		FetchCooldown:        insertWakeCooldown,
 		PeriodicJobs:         o.Periodic,
 	}
 	if o.Workers != nil {
-		n, hooks, bulk := o.MaxWorkers, o.WebhookWorkers, o.BulkWebhookWorkers
+		n, hooks, bulkHooks, bulk := o.MaxWorkers, o.WebhookWorkers, o.BulkWebhookWorkers, o.BulkWorkers
 		if n == 0 {
 			n = 20
 			if db.Dialect == storage.SQLite {
@@ -64,6 +68,12 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 				hooks = 2
 			}
 		}
+		if bulkHooks == 0 {
+			bulkHooks = 2
+			if db.Dialect == storage.SQLite {
+				bulkHooks = 1
+			}
+		}
 		if bulk == 0 {
 			bulk = 2
 			if db.Dialect == storage.SQLite {
@@ -71,8 +81,12 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 			}
 		}
 		cfg.Workers = o.Workers
+		slow := min(river.FetchCooldownDefault, poll)
 		cfg.Queues = map[string]river.QueueConfig{
-			river.QueueDefault: {MaxWorkers: n}, QueueWebhooks: {MaxWorkers: hooks}, QueueWebhooksBulk: {MaxWorkers: bulk},
+			river.QueueDefault: {MaxWorkers: n, FetchCooldown: slow},
+			QueueWebhooks:      {MaxWorkers: hooks, FetchCooldown: webhookFetchCooldown, FetchPollInterval: min(webhookPollInterval, poll)},
+			QueueWebhooksBulk:  {MaxWorkers: bulkHooks, FetchCooldown: slow},
+			QueueBulk:          {MaxWorkers: bulk, FetchCooldown: slow},
 		}
 	}
 	c, err := river.NewClient(db.RiverDriver(), cfg)
@@ -81,6 +95,19 @@ func NewClient(db *storage.DB, o Options) (*Client, error) {
 	}
 	return c, nil
 }
+
+// River wakes a queue's workers on insert, but drops a wake-up within
+// the client's fetch cooldown of the last one (100ms by default): under one
+// shop's flood another shop's delivery then waited for the next poll (a
+// second). So inserts wake the workers at most insertWakeCooldown apart,
+// the webhook workers fetch at most webhookFetchCooldown apart and poll
+// every webhookPollInterval in case a wake-up is lost; the other queues
+// keep River's cooldown.
+const (
+	insertWakeCooldown   = time.Millisecond
+	webhookFetchCooldown = 10 * time.Millisecond
+	webhookPollInterval  = 200 * time.Millisecond
+)
 
 func durationOr(d, def time.Duration) time.Duration {
 	if d > 0 {

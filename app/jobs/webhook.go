@@ -13,15 +13,19 @@ func (ProcessWebhookArgs) Kind() string { return "process_webhook" }
 // Webhook processing runs on queues with workers of their own.
 const (
 	// QueueWebhooks takes deliveries: the work a delivery creates
-	// (notifications, polls, messages) runs on the default queue, so
-	// however much of it one shop's deliveries queue, other shops'
-	// deliveries are never behind it.
+	// (notifications, polls, messages) runs on the default queue (or
+	// QueueBulk), so however much of it one shop's deliveries queue,
+	// other shops' deliveries are never behind it.
 	QueueWebhooks = "webhooks"
 	// QueueWebhooksBulk takes the deliveries a shop sends beyond its fair
 	// pace (a bulk fulfillment, an import), on few workers: they are
 	// processed in turn, never dropped, and the webhooks queue stays free
 	// for every other shop.
 	QueueWebhooksBulk = "webhooks_bulk"
+	// QueueBulk takes the other work (notifications) a shop creates beyond
+	// its fair pace, on few workers, so the default queue's work of every
+	// other shop is not behind it.
+	QueueBulk = "bulk"
 )
 
 // InsertOpts puts webhook processing on its own queue.

@@ -37,6 +37,10 @@ type Shop struct {
 	UninstalledAt    *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// SessionGeneration is signed into every admin session; bumping it
+	// ends them all (see DB.EndAdminSessions).
+	SessionGeneration int
 }
 
 // Settings are the merchant's choices: branding, support, channels, COD.

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -218,16 +217,6 @@ func getWithCookie(t *testing.T, u string, ck *http.Cookie) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// loginLinkIn finds the sign-in link on a page and points it at base.
-func loginLinkIn(page, base string) string {
-	i := strings.Index(page, wooAppURL+"/admin/login?t=")
-	if i < 0 {
-		return ""
-	}
-	link := page[i:]
-	link = link[:strings.IndexByte(link, '"')]
-	return strings.Replace(html.UnescapeString(link), wooAppURL, base, 1)
-}
 
 func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {

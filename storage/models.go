@@ -39,8 +39,9 @@ type Shop struct {
 	UpdatedAt        time.Time
 
 	// SessionGeneration is signed into every admin session; bumping it
-	// ends them all (see DB.EndAdminSessions).
-	SessionGeneration int
+	// ends them all (see DB.EndAdminSessions). Read-only through the
+	// struct, so a stale Shop saved back never lowers it.
+	SessionGeneration int `gorm:"<-:false"`
 }
 
 // Settings are the merchant's choices: branding, support, channels, COD.

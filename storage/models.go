@@ -39,9 +39,9 @@ type Shop struct {
 	UpdatedAt        time.Time
 
 	// SessionGeneration is signed into every admin session; bumping it
-	// ends them all (see DB.EndAdminSessions). Read-only through the
-	// struct, so a stale Shop saved back never lowers it.
-	SessionGeneration int `gorm:"<-:false"`
+	// ends them all (see DB.EndAdminSessions). Never written on create,
+	// so shops made before its migration (and by tests of it) still insert.
+	SessionGeneration int `gorm:"<-:update"`
 }
 
 // Settings are the merchant's choices: branding, support, channels, COD.

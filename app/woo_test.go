@@ -217,7 +217,6 @@ func getWithCookie(t *testing.T, u string, ck *http.Cookie) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-
 func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		a, base, store, sg := startWooMailApp(t, url)

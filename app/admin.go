@@ -94,8 +94,10 @@ func (a *App) loginURL(ctx context.Context, shopID int64) (string, error) {
 	return a.cfg.AppURL + "/admin/login?t=" + url.QueryEscape(token), nil
 }
 
-// adminLogin signs in with a single-use link (or, in the demo, its signed
-// link); without one it shows the form that emails a link.
+// adminLogin shows the form that emails a sign-in link or, with a
+// single-use link's token, a page whose button posts it back: mail
+// scanners fetch every link in an email, so only the POST uses the token
+// up (adminLoginRequest). The demo's reusable signed link signs in here.
 func (a *App) adminLogin(c echo.Context) error {
 	t := c.QueryParam("t")
 	if t == "" {
@@ -104,7 +106,12 @@ func (a *App) adminLogin(c echo.Context) error {
 	if shopID, ok := a.verifySigned("admin-login", t); ok && a.cfg.Demo {
 		return a.startAdminSession(c, shopID)
 	}
-	shopID, err := a.db.ConsumeLoginToken(c.Request().Context(), t)
+	return a.renderLoginConfirm(c, t)
+}
+
+// useLoginToken signs in with a single-use link's token.
+func (a *App) useLoginToken(c echo.Context, token string) error {
+	shopID, err := a.db.ConsumeLoginToken(c.Request().Context(), token)
 	if errors.Is(err, storage.ErrNotFound) {
 		return a.renderLoginForm(c, http.StatusUnauthorized, "This sign-in link was already used or has expired. Ask for a new one below.", "")
 	}
@@ -114,13 +121,35 @@ func (a *App) adminLogin(c echo.Context) error {
 	return a.startAdminSession(c, shopID)
 }
 
+// sessionPurpose signs a session with its shop's session generation, so
+// bumping the generation ends every session signed before.
+func sessionPurpose(gen int) string {
+	if gen == 0 {
+		return "admin-session"
+	}
+	return fmt.Sprintf("admin-session.g%d", gen)
+}
+
 func (a *App) startAdminSession(c echo.Context, shopID int64) error {
+	if err := a.setAdminSession(c, shopID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+// setAdminSession gives the browser a session cookie signed with the
+// shop's current session generation.
+func (a *App) setAdminSession(c echo.Context, shopID int64) error {
+	shop, err := a.db.ShopByID(c.Request().Context(), shopID)
+	if err != nil {
+		return err
+	}
 	c.SetCookie(&http.Cookie{
-		Name: adminCookie, Value: a.signedValue("admin-session", shopID, adminSessionTTL), Path: "/admin",
+		Name: adminCookie, Value: a.signedValue(sessionPurpose(shop.SessionGeneration), shopID, adminSessionTTL), Path: "/admin",
 		HttpOnly: true, Secure: strings.HasPrefix(a.cfg.AppURL, "https://"), SameSite: http.SameSiteLaxMode,
 		MaxAge: int(adminSessionTTL.Seconds()),
 	})
-	return c.Redirect(http.StatusSeeOther, "/admin")
+	return nil
 }
 
 // requireAdmin resolves the signed-in shop, and checks the CSRF token on
@@ -134,17 +163,27 @@ func (a *App) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return echo.NewHTTPError(http.StatusUnauthorized, "sign in at /admin/login, from the WooCommerce plugin, or with the demo's link")
 		}
-		shopID, ok := a.verifySigned("admin-session", ck.Value)
-		if !ok {
-			return echo.NewHTTPError(http.StatusUnauthorized, "your session has expired; sign in again")
+		expired := echo.NewHTTPError(http.StatusUnauthorized, "your session has expired or was signed out; sign in again")
+		// The signature covers the shop's session generation, so the shop
+		// named by the (not yet verified) cookie is loaded first.
+		idS, _, _ := strings.Cut(ck.Value, ".")
+		id, err := strconv.ParseInt(idS, 10, 64)
+		if err != nil {
+			return expired
+		}
+		shop, err := a.db.ShopByID(c.Request().Context(), id)
+		if errors.Is(err, storage.ErrNotFound) {
+			return expired
+		}
+		if err != nil {
+			return err
+		}
+		if shopID, ok := a.verifySigned(sessionPurpose(shop.SessionGeneration), ck.Value); !ok || shopID != shop.ID {
+			return expired
 		}
 		csrf := a.sign("admin-csrf", ck.Value)[:32]
 		if c.Request().Method != http.MethodGet && !hmac.Equal([]byte(c.FormValue("_csrf")), []byte(csrf)) {
 			return echo.NewHTTPError(http.StatusForbidden, "invalid form token; reload the page")
-		}
-		shop, err := a.db.ShopByID(c.Request().Context(), shopID)
-		if err != nil {
-			return err
 		}
 		c.Set("shop", shop)
 		c.Set("csrf", csrf)

@@ -45,6 +45,8 @@ func TestAdminAnalyticsChartsRenderInChromium(t *testing.T) {
 
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(loginLink(t, a, shopA.ID)),
+		chromedp.Click(`form button`),
+		chromedp.WaitVisible(`nav[aria-label="Admin"]`),
 		chromedp.Navigate(base+"/admin/analytics"+novemberQuery),
 		chromedp.WaitVisible(chromedp.ID("chart-trend")),
 	); err != nil {

@@ -64,7 +64,7 @@ func adminClient(t *testing.T, a *App, shopID int64) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	res, err := c.Get(loginLink(t, a, shopID))
+	res, err := postLoginLink(c, loginLink(t, a, shopID))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func TestBrowserTemplateEditorPreviewsRejectsSavesAndRestores(t *testing.T) {
 	shop := ownerShop(t, a)
 	const edit = "/admin/templates/shipped/sms/en"
 
-	browse(t, ctx, "sign in", chromedp.Navigate(loginLink(t, a, shop.ID)))
+	browse(t, ctx, "sign in", chromedp.Navigate(loginLink(t, a, shop.ID)), chromedp.Click(`form button`))
 	waitJS(t, ctx, "the admin home", `location.pathname === "/admin"`)
 	browse(t, ctx, "open the SMS shipped editor", chromedp.Navigate(base+edit), chromedp.WaitVisible(chromedp.ID("p-sms")))
 
@@ -146,7 +146,7 @@ func TestBrowserSettingsChangeTrackingPageColour(t *testing.T) {
 	shop := ownerShop(t, a)
 	token := seedShipment(t, a, shop.ID)
 
-	browse(t, ctx, "sign in", chromedp.Navigate(loginLink(t, a, shop.ID)))
+	browse(t, ctx, "sign in", chromedp.Navigate(loginLink(t, a, shop.ID)), chromedp.Click(`form button`))
 	waitJS(t, ctx, "the admin home", `location.pathname === "/admin"`)
 	browse(t, ctx, "open settings", chromedp.Navigate(base+"/admin/settings"), chromedp.WaitVisible(chromedp.ID("primary_color")))
 	browse(t, ctx, "enter an invalid colour", chromedp.SetValue(chromedp.ID("primary_color"), "green"))

@@ -41,6 +41,28 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 </form>
 </body></html>`))
 
+var loginConfirmPage = template.Must(template.New("login_confirm").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>Sign in · ordertrack</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5">
+<h1>Sign in to ordertrack</h1>
+<p>Your sign-in link works once. Press the button to use it now.</p>
+<form method="post" action="/admin/login">
+<input type="hidden" name="t" value="{{.}}">
+<p><button type="submit">Sign in</button></p>
+</form>
+</body></html>`))
+
+// renderLoginConfirm answers a GET of an emailed single-use link with a
+// button that posts the token back; the GET itself uses nothing up.
+func (a *App) renderLoginConfirm(c echo.Context, token string) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header().Set("X-Frame-Options", "DENY")
+	c.Response().WriteHeader(http.StatusOK)
+	return loginConfirmPage.Execute(c.Response(), token)
+}
+
 // renderLoginForm shows the form with a message; store refills the field
 // after an input error (never after a request, whose answer is the same
 // for every store).
@@ -55,10 +77,15 @@ func (a *App) renderLoginForm(c echo.Context, status int, message, store string)
 // loginBudget allows a client 5 sign-in link requests, then one every 12 s.
 var loginBudget = throttle.Budget{Burst: 5, Every: 12 * time.Second}
 
-// adminLoginRequest queues an emailed sign-in link for the WooCommerce shop
-// at the typed address. The answer is the same whether or not that shop
-// exists; requests are throttled per client.
+// adminLoginRequest signs in with a posted single-use token (the button of
+// renderLoginConfirm), or queues an emailed sign-in link for the
+// WooCommerce shop at the typed address. The answer to a link request is
+// the same whether or not that shop exists; requests are throttled per
+// client.
 func (a *App) adminLoginRequest(c echo.Context) error {
+	if t := c.FormValue("t"); t != "" {
+		return a.useLoginToken(c, t)
+	}
 	if _, ok := a.logins.Take(a.now(), throttle.Key{Name: "ip:" + throttle.ClientKey(c.RealIP()), Budget: loginBudget}); !ok {
 		return a.renderLoginForm(c, http.StatusTooManyRequests, "Too many requests from here; try again in a minute.", "")
 	}
@@ -110,9 +137,9 @@ func (a *App) loginEmailJob(ctx context.Context, job *river.Job[jobs.LoginEmailA
 	if _, err := a.db.CreateNotification(ctx, n); err != nil {
 		return err
 	}
-	text := "Someone asked to sign in to ordertrack for " + shop.Name + ".\n\n" +
+	text := "Someone asked to sign in to ordertrack for " + shop.Name + ", or connected the store to ordertrack.\n\n" +
 		"Open this link to sign in (it works once, for 30 minutes):\n" + link + "\n\n" +
-		"If it was not you, ignore this email: nothing changes.\n"
+		"If it was not you, ignore this email: nobody signs in without this link.\n"
 	return jobOutcome(a.deliver(ctx, n, notify.Message{Channel: notify.ChannelEmail, Subject: subject, Text: text}))
 }
 

@@ -83,10 +83,15 @@ func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs
 	if err != nil {
 		return err
 	}
+	plugin, err := a.pluginSettings(c)
+	if err != nil {
+		return err
+	}
 	return a.renderAdminCode(c, code, "settings", map[string]any{
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),
+		"Plugin": plugin, "Rotated": c.QueryParam("rotated") != "",
 	})
 }
 

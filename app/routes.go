@@ -70,6 +70,8 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/settings", a.adminSettings)
 	admin.POST("/settings", a.adminSettingsSave)
 	admin.POST("/settings/carriers", a.adminCarrierAccountSave)
+	admin.POST("/settings/plugin-secret", a.adminRotatePluginSecret)
+	admin.POST("/settings/sign-out-everywhere", a.adminSignOutEverywhere)
 	admin.GET("/analytics", a.adminAnalytics)
 	admin.GET("/analytics.csv", a.adminAnalyticsCSV)
 }

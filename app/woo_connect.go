@@ -23,7 +23,10 @@ const (
 	// wooConnectTTL is how long a merchant has to approve the keys on their store.
 	wooConnectTTL = time.Hour
 	// wooConnectCookie binds a connect to the browser that started it: only
-	// that browser sees the sign-in link and plugin secret on the return page.
+	// that browser sees the outcome on the return page. That browser may not
+	// be the merchant's (anyone can start a connect and have the merchant
+	// approve it), so the page shows no sign-in link and no secret: the link
+	// goes to the store's own address.
 	wooConnectCookie = "ot_woo_connect"
 	// wooVerifyTimeout bounds the key check inside the key callback, well
 	// under the 60 s WooCommerce waits for the callback's answer.
@@ -64,7 +67,12 @@ func (a *App) wooStart(c echo.Context) error {
 		CallbackURL: a.cfg.AppURL + "/auth/woocommerce/callback",
 	})
 	if err != nil {
-		return fmt.Errorf("woocommerce connect needs an https APP_URL: %w", err)
+		// WooCommerce posts the keys only to an https callback; the demo's
+		// default http APP_URL cannot receive them.
+		a.log.Warn("woocommerce connect unavailable", "app_url", a.cfg.AppURL, "err", err)
+		return a.renderWooPage(c, http.StatusServiceUnavailable, map[string]any{"Title": "WooCommerce connect is not available here",
+			"Message": "WooCommerce sends the store's keys only to an https address, and this ordertrack runs at " + a.cfg.AppURL +
+				". Set APP_URL to its public https address to connect WooCommerce stores."})
 	}
 	conn := &storage.WooConnection{
 		UserID: nonce, StoreURL: store, BrowserHash: storage.HashToken(browser), Client: throttle.ClientKey(c.RealIP()), ExpiresAt: a.now().Add(wooConnectTTL),
@@ -119,6 +127,15 @@ func (a *App) wooCallback(c echo.Context) error {
 	if err := pending.Check(keys, a.now()); err != nil {
 		return echo.NewHTTPError(http.StatusForbidden, err.Error())
 	}
+	// One key check per connection, whatever its outcome: the nonce is
+	// public, and each check is an authenticated request to the store.
+	checked, err := a.db.ClaimWooCheck(ctx, conn.ID)
+	if err != nil {
+		return err
+	}
+	if !checked {
+		return echo.NewHTTPError(http.StatusConflict, "this connection's keys were already checked; start a new one")
+	}
 	id, err := a.verifyWooKeys(ctx, conn.StoreURL, keys)
 	if errors.Is(err, woocommerce.ErrUnauthorized) {
 		return echo.NewHTTPError(http.StatusForbidden, "the store did not accept these keys")
@@ -134,10 +151,16 @@ func (a *App) wooCallback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The keys are stored: answer 200 even if the enqueue fails, because the
-	// periodic webhook check creates the webhooks too.
+	// The keys are stored: answer 200 even if an enqueue fails, because the
+	// periodic webhook check creates the webhooks too, and the merchant can
+	// ask for a sign-in link at /admin/login.
 	if _, err := a.jobs.Insert(ctx, jobs.WooWebhooksArgs{ShopID: shop.ID}, nil); err != nil {
 		a.log.Warn("enqueue woocommerce webhook setup", "shop", shop.ID, "err", err)
+	}
+	// The sign-in link goes to the address the verified keys read from the
+	// store, never to the browser that started the connect.
+	if _, err := a.jobs.Insert(ctx, jobs.LoginEmailArgs{Domain: shop.Domain}, nil); err != nil {
+		a.log.Warn("enqueue sign-in email after connect", "shop", shop.ID, "err", err)
 	}
 	return c.NoContent(http.StatusOK)
 }
@@ -165,7 +188,8 @@ func wooShopDomain(storeURL string) (domain, host string, err error) {
 
 // connectWooShop stores the WooCommerce shop of the connection's store with
 // its verified keys and admin address. A reconnect keeps the webhook secret,
-// because webhooks already on the store keep signing with it.
+// because webhooks already on the store keep signing with it, but rotates
+// the plugin secret and ends the admin sessions (storage.ensureWooStore).
 func (a *App) connectWooShop(ctx context.Context, conn *storage.WooConnection, keys woocommerce.Keys, id woocommerce.Identity) (*storage.Shop, error) {
 	domain, host, err := wooShopDomain(conn.StoreURL)
 	if err != nil {
@@ -188,31 +212,32 @@ var wooReturnPage = template.Must(template.New("woo_return").Parse(`<!doctype ht
 {{if .OK}}
 <h1>{{.Store}} is connected</h1>
 <p>ordertrack now receives your orders and tracking numbers.</p>
-{{if .LoginURL}}<p><a href="{{.LoginURL}}">Open your ordertrack admin</a> (this link works once and expires soon; keep it private).</p>{{end}}
-<h2>Companion plugin</h2>
-<p>Under WooCommerce → ordertrack, enter:</p>
-<dl><dt>ordertrack URL</dt><dd><code>{{.AppURL}}</code></dd>
-<dt>Shop key</dt><dd><code>{{.ShopKey}}</code></dd>
-<dt>Shop secret</dt><dd><code>{{.ShopSecret}}</code></dd></dl>
-<p>Later, open the admin with the plugin's “Open ordertrack admin” button, or ask for a sign-in link at <a href="{{.AppURL}}/admin/login">{{.AppURL}}/admin/login</a>.</p>
+{{if .Email}}<p>A sign-in link is on its way to the store's email address, <strong>{{.Email}}</strong> (WooCommerce → Settings → Emails → “From” address). It works once, for 30 minutes.</p>
+{{else}}<p>The store has no “From” address under WooCommerce → Settings → Emails, so no sign-in link could be emailed. Set one, then ask for a link.</p>{{end}}
+<p>No email? <a href="{{.AppURL}}/admin/login">Ask for a new sign-in link</a>. After signing in, Settings shows the shop key and secret to enter in the companion plugin under WooCommerce → ordertrack.</p>
 {{else}}
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
 {{end}}
 </body></html>`))
 
+// renderWooPage shows the connect's result page (or a failure's Title and
+// Message).
+func (a *App) renderWooPage(c echo.Context, status int, data map[string]any) error {
+	data["AppURL"] = a.cfg.AppURL
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	return wooReturnPage.Execute(c.Response(), data)
+}
+
 // wooReturn is where WooCommerce sends the merchant after the grant screen.
-// A completed connection shows, once and only to the browser that started
-// it, a single-use sign-in link and the plugin settings.
+// A completed connection says, once and only to the browser that started
+// it, that the store is connected and where the sign-in link was emailed.
 func (a *App) wooReturn(c echo.Context) error {
 	ctx := c.Request().Context()
-	data := map[string]any{"OK": false, "AppURL": a.cfg.AppURL, "Title": "Not connected"}
-	render := func(status int) error {
-		c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-		c.Response().Header().Set("Cache-Control", "no-store")
-		c.Response().WriteHeader(status)
-		return wooReturnPage.Execute(c.Response(), data)
-	}
+	data := map[string]any{"OK": false, "Title": "Not connected"}
+	render := func(status int) error { return a.renderWooPage(c, status, data) }
 	if c.QueryParam("success") != "1" {
 		data["Message"] = "The store did not grant access. Start again from ordertrack and approve the request."
 		return render(http.StatusOK)
@@ -233,24 +258,26 @@ func (a *App) wooReturn(c echo.Context) error {
 	}
 	if !claimed {
 		data["Title"] = "Nothing to show here"
-		data["Message"] = "This page shows the sign-in link and plugin settings once, in the browser that started the connection, within an hour. " +
+		data["Message"] = "This page shows a connection's result once, in the browser that started it, within an hour. " +
 			"Sign in from WooCommerce → ordertrack in your WordPress admin, or ask for a sign-in link by email at " + a.cfg.AppURL + "/admin/login."
 		return render(http.StatusForbidden)
 	}
 	c.SetCookie(a.wooConnectCookie("", -1))
-	ws, err := a.db.WooStore(ctx, *conn.ShopID)
+	shop, err := a.db.ShopByID(ctx, *conn.ShopID)
 	if err != nil {
 		return err
 	}
-	secret, err := a.db.StorefrontSecret(ws)
-	if err != nil {
-		return err
-	}
-	login, err := a.loginURL(ctx, *conn.ShopID)
-	if err != nil && !errors.Is(err, storage.ErrTooMany) {
-		return err
-	}
-	data["OK"], data["Store"], data["LoginURL"] = true, conn.StoreURL, login
-	data["ShopKey"], data["ShopSecret"] = ws.ShopKey, secret
+	data["OK"], data["Store"], data["Email"] = true, conn.StoreURL, maskEmail(shop.Email)
 	return render(http.StatusOK)
+}
+
+// maskEmail shows enough of an address for its owner to recognise it:
+// "owner@shop.example" is "o•••@shop.example".
+func maskEmail(addr string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" {
+		return ""
+	}
+	r := []rune(local)
+	return string(r[0]) + "•••@" + domain
 }

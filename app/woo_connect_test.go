@@ -172,8 +172,8 @@ func TestWooReturnPageShowsNothingToAnotherBrowser(t *testing.T) {
 		if after := shopsSnapshot(t, e.a); after != before {
 			t.Fatalf("return page visits issued something:\n%s\nwant unchanged:\n%s", after, before)
 		}
-		if code, page := getWithCookie(t, e.victimReturn, e.victimCookie); code != http.StatusOK || loginLinkIn(page, e.base) == "" {
-			t.Fatalf("the merchant's own visit after the attempts: status %d; want the link (attempts must not use it up)", code)
+		if code, page := getWithCookie(t, e.victimReturn, e.victimCookie); code != http.StatusOK || !strings.Contains(page, "is connected") {
+			t.Fatalf("the merchant's own visit after the attempts: status %d; want the result (attempts must not use it up)", code)
 		}
 	})
 }
@@ -186,7 +186,7 @@ func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
 			t.Fatal(err)
 		}
 		link := strings.Replace(e.a.demoLoginURL(shop.ID), wooAppURL, e.base, 1)
-		if code, _ := getWithCookie(t, link, nil); code != http.StatusUnauthorized {
+		if code, _ := signInWith(t, link); code != http.StatusUnauthorized {
 			t.Fatalf("a signed reusable link outside demo mode: status %d; want 401", code)
 		}
 		e.a.cfg.Demo = true
@@ -208,6 +208,8 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 		}
 		old, _ := e.a.db.Secrets(shop)
 		ws, _ := e.a.db.WooStore(ctx, shop.ID)
+		oldPlugin, _ := e.a.db.StorefrontSecret(ws)
+		session, _ := signInCookie(t, e.a, e.base, shop.ID)
 		loc, _ := beginConnect(t, e.base, strings.ToUpper(e.victim.URL)+"/")
 		if code := postKeys(t, e.base, loc.Query().Get("user_id")); code != http.StatusOK {
 			t.Fatalf("reconnect with the store's keys: status %d; want 200", code)
@@ -219,7 +221,19 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 		sec, _ := e.a.db.Secrets(again)
 		ws2, _ := e.a.db.WooStore(ctx, shop.ID)
 		if sec.WebhookSecret != old.WebhookSecret || ws2.ShopKey != ws.ShopKey {
-			t.Fatalf("reconnect changed the webhook secret or shop key; want both kept (webhooks and plugin keep working)")
+			t.Fatalf("reconnect changed the webhook secret or shop key; want both kept (webhook URLs keep working)")
+		}
+		// Whoever started the reconnect may not be the merchant: the plugin
+		// secret they might have learnt before is replaced, and the admin
+		// sessions signed before end.
+		if plugin, _ := e.a.db.StorefrontSecret(ws2); plugin == oldPlugin {
+			t.Fatal("reconnect kept the plugin secret; want it rotated")
+		}
+		if code, _ := getWithCookie(t, pluginLink(e.base, ws.ShopKey, oldPlugin, time.Now()), nil); code != http.StatusUnauthorized {
+			t.Fatalf("a plugin link signed with the secret from before the reconnect: status %d; want 401", code)
+		}
+		if code, _ := adminDo(t, http.MethodGet, e.base+"/admin", session, nil); code != http.StatusUnauthorized {
+			t.Fatalf("a session from before the reconnect: status %d; want 401", code)
 		}
 		n := storagetest.Count(t, e.a.db, "shops", "platform = ?", storage.WooCommerce)
 		if n != 1 {
@@ -349,14 +363,22 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 		if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
 			t.Fatalf("connect: status %d", code)
 		}
+		// One sign-in email is pending per shop at a time: the request
+		// below comes after the connect's has gone.
+		waitUntil(t, "the connect's sign-in email", func() bool {
+			var done int64
+			a.db.Gorm.Table("river_job").Where("kind = ? AND state = ?", "login_email", "completed").Count(&done)
+			return done == 1 && len(sg.mails()) == 1
+		})
 
 		knownCode, known := requestLoginLink(t, base, strings.ToUpper(store.URL)+"/", "198.51.100.20")
 		unknownCode, unknown := requestLoginLink(t, base, "https://not-connected.example", "198.51.100.21")
 		if knownCode != http.StatusOK || knownCode != unknownCode || known != unknown {
 			t.Fatalf("a connected store answered %d, an unknown one %d, bodies equal %v; want the same 200 answer", knownCode, unknownCode, known == unknown)
 		}
-		waitUntil(t, "the sign-in email", func() bool { return len(sg.mails()) == 1 })
-		m := sg.mails()[0]
+		// The connect emailed the first link; the request, the second.
+		waitUntil(t, "the sign-in email", func() bool { return len(sg.mails()) == 2 })
+		m := sg.mails()[1]
 		i := strings.Index(m.Text, wooAppURL+"/admin/login?t=")
 		if m.To != store.AdminEmail || i < 0 {
 			t.Fatalf("mail %+v; want a sign-in link to the store's address %s", m, store.AdminEmail)
@@ -367,10 +389,10 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 			t.Fatal("the message log keeps the sign-in link; want only a note that one was sent")
 		}
 		link = strings.Replace(link, wooAppURL, base, 1)
-		if code, _ := getWithCookie(t, link, nil); code != http.StatusSeeOther {
+		if code, _ := signInWith(t, link); code != http.StatusSeeOther {
 			t.Fatalf("emailed link: status %d; want 303 into the admin", code)
 		}
-		if code, _ := getWithCookie(t, link, nil); code != http.StatusUnauthorized {
+		if code, _ := signInWith(t, link); code != http.StatusUnauthorized {
 			t.Fatalf("emailed link again: status %d; want 401 (single use)", code)
 		}
 		if code, _ := requestLoginLink(t, base, "shop.myshopify.com", "198.51.100.22"); code != http.StatusUnprocessableEntity {
@@ -378,10 +400,10 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 		}
 		waitUntil(t, "both link requests worked off", func() bool {
 			done := storagetest.Count(t, a.db, "river_job", "kind = ? AND state = ?", "login_email", "completed")
-			return done == 2
+			return done == 3
 		})
-		if n := len(sg.mails()); n != 1 {
-			t.Fatalf("%d emails sent; want only the one to the connected store", n)
+		if n := len(sg.mails()); n != 2 {
+			t.Fatalf("%d emails sent; want only the connect's and the request's, to the connected store", n)
 		}
 	})
 }
@@ -433,4 +455,204 @@ func TestPluginLinkSignsInOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+// emailedLink waits for the sign-in email to `to` and returns its link,
+// pointed at base.
+func emailedLink(t *testing.T, sg *fakeSendGrid, to, base string) string {
+	t.Helper()
+	var link string
+	waitUntil(t, "the sign-in email to "+to, func() bool {
+		for _, m := range sg.mails() {
+			if i := strings.Index(m.Text, wooAppURL+"/admin/login?t="); m.To == to && i >= 0 {
+				link = strings.Fields(m.Text[i:])[0]
+			}
+		}
+		return link != ""
+	})
+	return strings.Replace(link, wooAppURL, base, 1)
+}
+
+// signInWith presses the sign-in button of a single-use link's page: it
+// posts the token, and answers the status and the session cookie, if any.
+func signInWith(t *testing.T, link string) (int, *http.Cookie) {
+	t.Helper()
+	res, err := postLoginLink(noRedirect, link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == adminCookie && c.Value != "" {
+			return res.StatusCode, c
+		}
+	}
+	return res.StatusCode, nil
+}
+
+// TestWooConnectStartedByAnAttackerGivesThemNothing is the phishing
+// scenario: the attacker starts a connect for the merchant's store and
+// has the merchant approve it on their genuine WooCommerce screen. The
+// attacker's browser, which holds the connect cookie, learns that the
+// store is connected and nothing else; the sign-in link goes to the
+// store's own address, and only the merchant's press of its button uses it.
+func TestWooConnectStartedByAnAttackerGivesThemNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base, store, sg := startWooMailApp(t, dbURL)
+		loc, attackerCookie := beginConnect(t, base, store.URL)
+		userID := loc.Query().Get("user_id")
+		// The merchant approves: the store posts its keys.
+		if code := postKeys(t, base, userID); code != http.StatusOK {
+			t.Fatalf("callback: status %d; want 200", code)
+		}
+		shop, err := a.db.ShopByDomain(context.Background(), storage.WooCommerce, storeDomain(store))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, _ := a.db.WooStore(context.Background(), shop.ID)
+		secret, _ := a.db.StorefrontSecret(ws)
+		code, page := getWithCookie(t, base+"/auth/woocommerce/return?success=1&user_id="+userID, attackerCookie)
+		if code != http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, ws.ShopKey) || strings.Contains(page, secret) {
+			t.Fatalf("the starter's return page: status %d\n%s\nwant 200 with no sign-in link, shop key or secret", code, page)
+		}
+		if !strings.Contains(page, "o•••@shop.example") || strings.Contains(page, store.AdminEmail) {
+			t.Fatalf("the return page does not name the masked address the link went to:\n%s", page)
+		}
+		link := emailedLink(t, sg, store.AdminEmail, base)
+		for _, m := range sg.mails() {
+			if m.To != store.AdminEmail {
+				t.Fatalf("mail to %s; want mail only to the store's address %s", m.To, store.AdminEmail)
+			}
+		}
+		if code, ck := signInWith(t, link); code != http.StatusSeeOther || ck == nil {
+			t.Fatalf("the merchant's emailed link: status %d, cookie %v; want 303 with a session", code, ck)
+		}
+		if code, _ := signInWith(t, link); code != http.StatusUnauthorized {
+			t.Fatalf("the emailed link again: status %d; want 401 (single use)", code)
+		}
+	})
+}
+
+// TestEmailedSignInLinkIsUsedOnlyByPost: mail scanners fetch every link in
+// an email; their GETs see a button and use nothing up.
+func TestEmailedSignInLinkIsUsedOnlyByPost(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := connectWoo(t, dbURL)
+		link := strings.Replace(loginLink(t, e.a, e.shop.ID), wooAppURL, e.base, 1)
+		for i := range 2 {
+			res, err := noRedirect.Get(link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || len(res.Cookies()) != 0 || !strings.Contains(string(b), `<form method="post" action="/admin/login">`) {
+				t.Fatalf("GET %d of the link: status %d, cookies %v, page\n%s\nwant 200 with a sign-in button and no session", i+1, res.StatusCode, res.Cookies(), b)
+			}
+		}
+		if code, ck := signInWith(t, link); code != http.StatusSeeOther || ck == nil {
+			t.Fatalf("the button after two GETs: status %d; want 303 with a session (the GETs used nothing up)", code)
+		}
+	})
+}
+
+// pluginLink is the companion plugin's signed "Open ordertrack admin" link.
+func pluginLink(base, key, secret string, ts time.Time) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	nonce := hex.EncodeToString(b)
+	q := url.Values{"shop": {key}, "ts": {fmt.Sprint(ts.Unix())}, "nonce": {nonce}, "sig": {woocommerce.SignAdminLink(secret, key, ts, nonce)}}
+	return base + "/admin/login/woocommerce?" + q.Encode()
+}
+
+// TestRotatingThePluginSecretEndsOldLinksAndSessions: the settings page of
+// a WooCommerce shop shows the plugin's key and secret; rotating it makes
+// links signed with the old secret fail and signs out every other session.
+func TestRotatingThePluginSecretEndsOldLinksAndSessions(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := connectWoo(t, dbURL)
+		old, _ := e.a.db.StorefrontSecret(e.ws)
+		s := signIn(t, e.a, e.base, e.shop.ID)
+		other, _ := signInCookie(t, e.a, e.base, e.shop.ID)
+		if code, page := s.get(e.base + "/admin/settings"); code != http.StatusOK || !strings.Contains(page, e.ws.ShopKey) || !strings.Contains(page, old) {
+			t.Fatalf("settings: status %d; want the plugin's shop key and secret on the page", code)
+		}
+		stale := pluginLink(e.base, e.ws.ShopKey, old, time.Now())
+		if code, _ := s.post("/admin/settings/plugin-secret", url.Values{"_csrf": {"forged"}}); code != http.StatusForbidden {
+			t.Fatalf("rotate without the form token: status %d; want 403", code)
+		}
+		if code, _ := s.post("/admin/settings/plugin-secret", url.Values{}); code != http.StatusSeeOther {
+			t.Fatalf("rotate: status %d; want 303 back to settings", code)
+		}
+		ws, _ := e.a.db.WooStore(context.Background(), e.shop.ID)
+		fresh, _ := e.a.db.StorefrontSecret(ws)
+		if fresh == old || ws.ShopKey != e.ws.ShopKey {
+			t.Fatal("rotation kept the secret or changed the shop key; want a new secret under the same key")
+		}
+		if code, _ := getWithCookie(t, stale, nil); code != http.StatusUnauthorized {
+			t.Fatalf("a plugin link signed with the old secret: status %d; want 401", code)
+		}
+		if code, _ := adminDo(t, http.MethodGet, e.base+"/admin", other, nil); code != http.StatusUnauthorized {
+			t.Fatalf("another session after the rotation: status %d; want 401 (signed out)", code)
+		}
+		if code, page := s.get(e.base + "/admin/settings"); code != http.StatusOK || !strings.Contains(page, fresh) {
+			t.Fatalf("the rotating session: status %d; want it kept, showing the new secret", code)
+		}
+		if code, _ := getWithCookie(t, pluginLink(e.base, e.ws.ShopKey, fresh, time.Now()), nil); code != http.StatusSeeOther {
+			t.Fatalf("a plugin link signed with the new secret: status %d; want 303", code)
+		}
+		// Sign out everywhere ends this session too.
+		_, page := s.get(e.base + "/admin/settings")
+		s.csrf = csrfField.FindStringSubmatch(page)[1]
+		if code, _ := s.post("/admin/settings/sign-out-everywhere", url.Values{}); code != http.StatusOK {
+			t.Fatalf("sign out everywhere: status %d; want 200", code)
+		}
+		if code, _ := s.get(e.base + "/admin"); code != http.StatusUnauthorized {
+			t.Fatalf("the admin after signing out everywhere: status %d; want 401", code)
+		}
+	})
+}
+
+// TestWooKeyCallbackChecksKeysOnce: the nonce is public, so a pending
+// connection allows one key check; a second callback makes no request to
+// the store, whatever the first one's outcome.
+func TestWooKeyCallbackChecksKeysOnce(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		_, base, store := startWooApp(t, dbURL)
+		loc, _ := beginConnect(t, base, store.URL)
+		userID := loc.Query().Get("user_id")
+		if code := postKeysWith(t, base, userID, "ck_wrong", "cs_wrong"); code != http.StatusForbidden {
+			t.Fatalf("callback with keys the store rejects: status %d; want 403", code)
+		}
+		hits := len(store.Requests())
+		if hits != 1 {
+			t.Fatalf("the first callback made %d requests to the store; want 1 (the key check)", hits)
+		}
+		for i, keys := range [][2]string{{"ck_wrong2", "cs_wrong2"}, {wooKey, wooSecret}} {
+			if code := postKeysWith(t, base, userID, keys[0], keys[1]); code != http.StatusConflict {
+				t.Errorf("callback %d after the check: status %d; want 409", i+2, code)
+			}
+		}
+		if n := len(store.Requests()); n != hits {
+			t.Fatalf("the store saw %d requests after the later callbacks; want still %d", n, hits)
+		}
+	})
+}
+
+// TestWooConnectWithAnHTTPAppURLSaysWhy: the demo's default APP_URL is
+// http, where WooCommerce will not send keys; the page says so.
+func TestWooConnectWithAnHTTPAppURLSaysWhy(t *testing.T) {
+	_, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	req, _ := http.NewRequest(http.MethodGet, base+"/auth/woocommerce/start?store=https://shop.example", nil)
+	req.Header.Set("Accept", "text/html")
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(b), "https") || !strings.Contains(string(b), "APP_URL") {
+		t.Fatalf("status %d %s:\n%s\nwant 503 HTML saying an https APP_URL is needed", res.StatusCode, res.Header.Get("Content-Type"), b)
+	}
 }

@@ -6,9 +6,9 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -51,10 +51,21 @@ func (e *wooEnv) hookURL() string { return e.base + "/webhooks/woocommerce/" + e
 // certificate the app's WooCommerce client trusts.
 func startWooApp(t *testing.T, url string) (*App, string, *wootest.Server) {
 	t.Helper()
-	store := wootest.NewTLSServer(t, wooKey, wooSecret)
-	a, base := startApp(t, url, Config{}, withSetup(func(a *App) { a.outbound = trusting(store) }))
-	a.cfg.AppURL = wooAppURL
+	a, base, store, _ := startWooMailApp(t, url)
 	return a, base, store
+}
+
+// startWooMailApp is startWooApp whose email goes to a fake SendGrid.
+func startWooMailApp(t *testing.T, url string) (*App, string, *wootest.Server, *fakeSendGrid) {
+	t.Helper()
+	sg := &fakeSendGrid{}
+	srv := httptest.NewServer(sg)
+	t.Cleanup(srv.Close)
+	store := wootest.NewTLSServer(t, wooKey, wooSecret)
+	a, base := startApp(t, url, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: srv.URL, EmailFrom: "app@ordertrack.test"},
+		withSetup(func(a *App) { a.outbound = trusting(store) }))
+	a.cfg.AppURL = wooAppURL
+	return a, base, store, sg
 }
 
 // trusting is the app's outbound client (loopback allowed, as in startApp)
@@ -207,20 +218,9 @@ func getWithCookie(t *testing.T, u string, ck *http.Cookie) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// loginLinkIn finds the sign-in link on a page and points it at base.
-func loginLinkIn(page, base string) string {
-	i := strings.Index(page, wooAppURL+"/admin/login?t=")
-	if i < 0 {
-		return ""
-	}
-	link := page[i:]
-	link = link[:strings.IndexByte(link, '"')]
-	return strings.Replace(html.UnescapeString(link), wooAppURL, base, 1)
-}
-
 func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
-		a, base, store := startWooApp(t, url)
+		a, base, store, sg := startWooMailApp(t, url)
 		loc, ck := beginConnect(t, base, store.URL)
 		q := loc.Query()
 		if got, want := loc.Scheme+"://"+loc.Host+loc.Path, store.URL+"/wc-auth/v1/authorize"; got != want {
@@ -290,19 +290,21 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 		if code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, ws.ShopKey) {
 			t.Fatalf("return page without the connect cookie: status %d body:\n%s\nwant no link and no plugin settings", code, page)
 		}
+		storeSecret, _ := a.db.StorefrontSecret(ws)
 		code, page = getWithCookie(t, ret, ck)
-		link := loginLinkIn(page, base)
-		if code != http.StatusOK || link == "" || !strings.Contains(page, ws.ShopKey) {
-			t.Fatalf("return page: status %d body:\n%s\nwant 200 with a sign-in link and the shop key", code, page)
+		if code != http.StatusOK || !strings.Contains(page, "is connected") || !strings.Contains(page, "o•••@shop.example") ||
+			strings.Contains(page, "/admin/login?t=") || strings.Contains(page, ws.ShopKey) || strings.Contains(page, storeSecret) {
+			t.Fatalf("return page: status %d body:\n%s\nwant 200 saying the link went to o•••@shop.example, with no link, key or secret", code, page)
 		}
-		if code, page := getWithCookie(t, ret, ck); code == http.StatusOK || strings.Contains(page, "/admin/login?t=") {
-			t.Fatalf("second visit to the return page: status %d; want the sign-in link handed out once", code)
+		if code, _ := getWithCookie(t, ret, ck); code == http.StatusOK {
+			t.Fatalf("second visit to the return page: status %d; want it shown once", code)
 		}
-		if code, _ := getWithCookie(t, link, nil); code != http.StatusSeeOther {
-			t.Fatalf("sign-in link: status %d; want 303 into the admin", code)
+		link := emailedLink(t, sg, store.AdminEmail, base)
+		if code, _ := signInWith(t, link); code != http.StatusSeeOther {
+			t.Fatalf("emailed sign-in link: status %d; want 303 into the admin", code)
 		}
-		if code, _ := getWithCookie(t, link, nil); code != http.StatusUnauthorized {
-			t.Fatalf("sign-in link used again: status %d; want 401 (single use)", code)
+		if code, _ := signInWith(t, link); code != http.StatusUnauthorized {
+			t.Fatalf("emailed sign-in link used again: status %d; want 401 (single use)", code)
 		}
 	})
 }

@@ -37,6 +37,11 @@ type Shop struct {
 	UninstalledAt    *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// SessionGeneration is signed into every admin session; bumping it
+	// ends them all (see DB.EndAdminSessions). Never written on create,
+	// so shops made before its migration (and by tests of it) still insert.
+	SessionGeneration int `gorm:"<-:update"`
 }
 
 // Settings are the merchant's choices: branding, support, channels, COD.

@@ -25,7 +25,10 @@ type WooConnection struct {
 	ExpiresAt   time.Time
 	CompletedAt *time.Time
 	ReturnedAt  *time.Time
-	CreatedAt   time.Time
+	// CheckedAt is set by the first key callback: a connection allows one
+	// key verification, whatever its outcome.
+	CheckedAt *time.Time
+	CreatedAt time.Time
 }
 
 // WooStore is the app's state for one connected WooCommerce store.
@@ -72,6 +75,20 @@ func (db *DB) WooConnection(ctx context.Context, userID string) (*WooConnection,
 		return nil, notFound(err, "woocommerce connection")
 	}
 	return &c, nil
+}
+
+// ClaimWooCheck marks the one key verification a pending connection
+// allows; it reports false when the connection was checked before, is
+// complete or expired, so a re-posted callback never reaches the store.
+func (db *DB) ClaimWooCheck(ctx context.Context, id int64) (bool, error) {
+	now := db.now()
+	res := db.Gorm.WithContext(ctx).Model(&WooConnection{}).
+		Where("id = ? AND checked_at IS NULL AND completed_at IS NULL AND expires_at > ?", id, now).
+		Update("checked_at", now)
+	if res.Error != nil {
+		return false, fmt.Errorf("claim key check of woocommerce connection %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // ErrConnectionUsed means a pending connection expired or was already
@@ -164,20 +181,62 @@ func (db *DB) ClaimWooReturn(ctx context.Context, id int64, browserHash string) 
 }
 
 // ensureWooStore creates the store row for a shop inside tx with a fresh
-// shop key and storefront secret, or refreshes its URL; a reconnect keeps
-// key and secret, so the plugin settings and webhook URLs stay valid.
+// shop key and storefront secret. A reconnect keeps the key (webhook URLs
+// stay valid) but rotates the secret and ends every admin session: whoever
+// started the connect may not be the merchant, and the old secret may be
+// known to someone who should lose it.
 func ensureWooStore(tx *gorm.DB, db *DB, shopID int64, storeURL string) (*WooStore, error) {
 	var ws WooStore
 	err := tx.Where("shop_id = ?", shopID).Take(&ws).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		ws = WooStore{ShopID: shopID, StoreURL: storeURL, ShopKey: NewToken(), StorefrontSecret: db.cipher.Seal(NewToken() + NewToken())}
+		ws = WooStore{ShopID: shopID, StoreURL: storeURL, ShopKey: NewToken(), StorefrontSecret: db.cipher.Seal(newStorefrontSecret())}
 		return &ws, tx.Create(&ws).Error
 	}
 	if err != nil {
 		return nil, err
 	}
 	ws.StoreURL = storeURL
+	if err := rotateStorefrontSecret(tx, db, shopID); err != nil {
+		return nil, err
+	}
 	return &ws, tx.Model(&ws).Updates(map[string]any{"store_url": storeURL, "updated_at": db.now()}).Error
+}
+
+func newStorefrontSecret() string { return NewToken() + NewToken() }
+
+// rotateStorefrontSecret gives the store a new plugin secret and ends the
+// shop's admin sessions, inside tx.
+func rotateStorefrontSecret(tx *gorm.DB, db *DB, shopID int64) error {
+	err := tx.Model(&WooStore{}).Where("shop_id = ?", shopID).
+		Updates(map[string]any{"storefront_secret": db.cipher.Seal(newStorefrontSecret()), "updated_at": db.now()}).Error
+	if err != nil {
+		return err
+	}
+	return endAdminSessions(tx, shopID)
+}
+
+func endAdminSessions(tx *gorm.DB, shopID int64) error {
+	return tx.Model(&Shop{}).Where("id = ?", shopID).Update("session_generation", gorm.Expr("session_generation + 1")).Error
+}
+
+// RotateStorefrontSecret replaces a WooCommerce store's plugin secret, so
+// plugin sign-in links signed with the old one stop working, and ends the
+// shop's admin sessions (the old secret could mint them).
+func (db *DB) RotateStorefrontSecret(ctx context.Context, shopID int64) error {
+	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return rotateStorefrontSecret(tx, db, shopID) })
+	if err != nil {
+		return fmt.Errorf("rotate storefront secret of shop %d: %w", shopID, err)
+	}
+	return nil
+}
+
+// EndAdminSessions signs every browser out of the shop's admin by bumping
+// the generation its session cookies are signed with.
+func (db *DB) EndAdminSessions(ctx context.Context, shopID int64) error {
+	if err := endAdminSessions(db.Gorm.WithContext(ctx), shopID); err != nil {
+		return fmt.Errorf("end admin sessions of shop %d: %w", shopID, err)
+	}
+	return nil
 }
 
 // WooStore loads a shop's WooCommerce state.

@@ -239,6 +239,9 @@ var refused = []struct {
 	{netip.MustParsePrefix("::/128"), "unspecified"},
 	{netip.MustParsePrefix("::1/128"), "loopback"},
 	{netip.MustParsePrefix("::/96"), "IPv4-compatible (deprecated)"},
+	// A SIIT translator would connect to the IPv4 address in the last 4
+	// bytes; no public host is named this way.
+	{netip.MustParsePrefix("::ffff:0:0:0/96"), "IPv4-translated (SIIT)"},
 	{netip.MustParsePrefix("64:ff9b:1::/48"), "local-use NAT64"},
 	{netip.MustParsePrefix("100::/64"), "discard-only"},
 	{netip.MustParsePrefix("2001::/23"), "IETF protocol assignments (Teredo, benchmarking)"},

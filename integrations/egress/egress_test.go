@@ -107,6 +107,7 @@ var refusedAddrs = []string{
 	"198.18.0.1", "198.19.255.254", "192.0.0.8", "192.0.2.1", "198.51.100.7", "203.0.113.9", "2001:db8::1", "3fff::1",
 	"64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::a00:1", "64:ff9b:1::1",
 	"2002:7f00:1::1", "2001::1", "2001:2::1", "100::1",
+	"::ffff:0:127.0.0.1", "::ffff:0:a9fe:a9fe", "::ffff:0:808:808",
 }
 
 // publicAddrs are on the public internet (the controls: the fake internet

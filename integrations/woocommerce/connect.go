@@ -12,10 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
 )
 
 // Scope is the only key permission the app asks for: read-only keys cannot
@@ -36,8 +40,10 @@ var (
 )
 
 // NormalizeStoreURL validates a merchant-entered store address and returns it
-// in canonical form: lower-case scheme and host, no default port, no
-// trailing dot or slash, the WordPress sub-directory kept
+// in canonical form: lower-case scheme, the host in IDNA ASCII form
+// (punycode; full-width letters mapped), no default port in any spelling
+// (":0443"), no trailing dot, a cleaned path without trailing slash, the
+// WordPress sub-directory kept
 // ("https://example.com/shop"), so every spelling of one store names one
 // shop. A bare host gets https. Plain http is refused except for loopback
 // hosts (tests, local dev): WooCommerce accepts Basic auth only over HTTPS
@@ -69,15 +75,26 @@ func NormalizeStoreURL(raw string) (string, error) {
 		return "", fmt.Errorf("%w: query in URL", ErrInvalidStoreURL)
 	case u.Hostname() == "" || u.Opaque != "":
 		return "", fmt.Errorf("%w: no host", ErrInvalidStoreURL)
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	}
+	host, err := canonicalHost(u.Hostname())
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme == "http" && !isLoopback(host) {
 		return "", fmt.Errorf("%w: https is required", ErrInvalidStoreURL)
 	}
-	host, port := strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), u.Port()
 	if host == "myshopify.com" || strings.HasSuffix(host, ".myshopify.com") {
 		return "", fmt.Errorf("%w: %w: %s", ErrInvalidStoreURL, ErrShopifyHost, host)
 	}
-	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		port = ""
+	port := ""
+	if p := u.Port(); p != "" {
+		n, err := strconv.ParseUint(p, 10, 16)
+		if err != nil || n == 0 {
+			return "", fmt.Errorf("%w: port %q", ErrInvalidStoreURL, p)
+		}
+		if !(u.Scheme == "https" && n == 443) && !(u.Scheme == "http" && n == 80) {
+			port = strconv.FormatUint(n, 10)
+		}
 	}
 	u.Host = host
 	if strings.Contains(host, ":") {
@@ -86,9 +103,43 @@ func NormalizeStoreURL(raw string) (string, error) {
 	if port != "" {
 		u.Host += ":" + port
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
+	u.Path = cleanPath(u.Path)
 	u.RawPath = ""
 	return u.String(), nil
+}
+
+// canonicalHost is the one spelling of a host: an IP literal as Go prints
+// it, a name mapped by IDNA's lookup profile (full-width letters to ASCII,
+// lower case, Unicode to punycode) without a trailing dot, so it is the
+// name the HTTP client would resolve.
+func canonicalHost(h string) (string, error) {
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return ip.String(), nil
+	}
+	a, err := hostProfile.ToASCII(strings.TrimSuffix(h, "."))
+	if err != nil {
+		return "", fmt.Errorf("%w: host %q: %v", ErrInvalidStoreURL, h, err)
+	}
+	a = strings.TrimSuffix(a, ".")
+	if a == "" {
+		return "", fmt.Errorf("%w: no host", ErrInvalidStoreURL)
+	}
+	return a, nil
+}
+
+// hostProfile is IDNA's lookup profile (what an HTTP client resolves)
+// that also refuses empty and over-long labels.
+var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(true), idna.CheckJoiners(true),
+	idna.Transitional(false), idna.VerifyDNSLength(true))
+
+// cleanPath keeps a WordPress sub-directory in one spelling: "/shop/",
+// "//shop" and "/./shop" are "/shop", and the root is "".
+func cleanPath(p string) string {
+	p = path.Clean("/" + p)
+	if p == "/" {
+		return ""
+	}
+	return p
 }
 
 func isLoopback(host string) bool {

@@ -33,6 +33,57 @@ func TestNormalizeStoreURLCanonicalises(t *testing.T) {
 	}
 }
 
+// TestNormalizeStoreURLHasOneSpellingPerStore: every spelling the HTTP
+// client would send to the same store names the same shop.
+func TestNormalizeStoreURLHasOneSpellingPerStore(t *testing.T) {
+	tests := []struct {
+		want string
+		ins  []string
+	}{
+		{"https://xn--bcher-kva.example", []string{
+			"https://Bücher.example", "https://xn--bcher-kva.example", "https://XN--BCHER-KVA.example/", "https://BÜCHER.EXAMPLE.",
+		}},
+		{"https://shop.example", []string{
+			"https://ｓｈｏｐ.example", "https://ＳＨＯＰ．ｅｘａｍｐｌｅ", "https://shop.example:0443", "https://shop.example:443",
+			"https://shop.example/.", "https://shop.example/./", "https://shop.example//", "https://shop.example/wp/..",
+		}},
+		{"http://localhost", []string{"http://localhost:80", "http://localhost:080", "http://LOCALHOST:0080/", "http://ｌｏｃａｌｈｏｓｔ"}},
+		{"https://shop.example/wp", []string{
+			"https://shop.example/wp", "https://shop.example//wp", "https://shop.example/./wp/", "https://shop.example/wp/.", "https://shop.example:00443/wp//",
+		}},
+		{"https://shop.example:8443", []string{"https://shop.example:08443", "https://shop.example:8443/"}},
+	}
+	for _, tt := range tests {
+		for _, in := range tt.ins {
+			if got, err := woocommerce.NormalizeStoreURL(in); err != nil || got != tt.want {
+				t.Errorf("NormalizeStoreURL(%q) = %q, %v; want %q", in, got, err, tt.want)
+			}
+		}
+	}
+}
+
+func TestNormalizeStoreURLRefusesBadPortsAndHosts(t *testing.T) {
+	for _, in := range []string{"https://shop.example:0", "https://shop.example:65536", "https://shop.example:x1", "https://xn--.example", "https://a..example"} {
+		if got, err := woocommerce.NormalizeStoreURL(in); !errors.Is(err, woocommerce.ErrInvalidStoreURL) {
+			t.Errorf("NormalizeStoreURL(%q) = %q, %v; want ErrInvalidStoreURL", in, got, err)
+		}
+	}
+}
+
+func TestNormalizeStoreURLKeepsTheSubDirectory(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://shop.example/store/", "https://shop.example/store"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := woocommerce.NormalizeStoreURL(tt.in)
+			if err != nil || got != tt.want {
+				t.Errorf("NormalizeStoreURL(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestNormalizeStoreURLRejectsUnsafeURLs(t *testing.T) {
 	tests := []struct{ name, in string }{
 		{"empty", ""},
@@ -57,6 +108,7 @@ func TestNormalizeStoreURLRejectsUnsafeURLs(t *testing.T) {
 func TestNormalizeStoreURLRefusesShopifyStores(t *testing.T) {
 	for _, in := range []string{
 		"https://demo.myshopify.com", "DEMO.MYSHOPIFY.COM", "https://demo.myshopify.com.:443/", "https://myshopify.com/shop",
+		"https://victim.ｍｙｓｈｏｐｉｆｙ.com", "https://demo.myshopify.com:0443", "https://DEMO.ＭＹＳＨＯＰＩＦＹ．ＣＯＭ",
 	} {
 		t.Run(in, func(t *testing.T) {
 			if got, err := woocommerce.NormalizeStoreURL(in); !errors.Is(err, woocommerce.ErrShopifyHost) || !errors.Is(err, woocommerce.ErrInvalidStoreURL) {

@@ -151,7 +151,7 @@ final class Ordertrack_Settings {
 		?>
 		<div class="wrap">
 			<h1><?php esc_html_e( 'ordertrack', 'ordertrack' ); ?></h1>
-			<p><?php esc_html_e( 'Copy these values from Settings → WooCommerce in your ordertrack dashboard.', 'ordertrack' ); ?></p>
+			<p><?php esc_html_e( 'Copy these values from Settings → Companion plugin in the ordertrack admin. After a reconnect or a secret rotation, enter the new secret.', 'ordertrack' ); ?></p>
 			<?php settings_errors( self::OPTION ); ?>
 			<?php if ( self::configured() ) : ?>
 				<p><a class="button button-primary" href="<?php echo esc_url( wp_nonce_url( admin_url( 'admin-post.php?action=' . self::OPEN_ADMIN ), self::OPEN_ADMIN ) ); ?>"><?php esc_html_e( 'Open ordertrack admin', 'ordertrack' ); ?></a></p>

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// pluginSettings are what a WooCommerce merchant enters in the companion
+// plugin: shown only in the signed-in admin, never on the connect's return
+// page, whose browser may not be the merchant's.
+type pluginSettings struct {
+	AppURL, ShopKey, ShopSecret string
+}
+
+// pluginSettings is nil for a shop that is not on WooCommerce.
+func (a *App) pluginSettings(c echo.Context) (*pluginSettings, error) {
+	shop := adminShop(c)
+	if shop.Platform != storage.WooCommerce {
+		return nil, nil
+	}
+	ws, err := a.db.WooStore(c.Request().Context(), shop.ID)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := a.db.StorefrontSecret(ws)
+	if err != nil {
+		return nil, err
+	}
+	return &pluginSettings{AppURL: a.cfg.AppURL, ShopKey: ws.ShopKey, ShopSecret: secret}, nil
+}
+
+// adminRotatePluginSecret gives the store a new plugin secret: sign-in
+// links signed with the old one stop working and every other admin
+// session ends, while this browser gets a fresh session.
+func (a *App) adminRotatePluginSecret(c echo.Context) error {
+	shop := adminShop(c)
+	if shop.Platform != storage.WooCommerce {
+		return echo.NewHTTPError(http.StatusNotFound, "only WooCommerce shops have a plugin secret")
+	}
+	if err := a.db.RotateStorefrontSecret(c.Request().Context(), shop.ID); err != nil {
+		return err
+	}
+	if err := a.setAdminSession(c, shop.ID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/settings?rotated=1#plugin")
+}
+
+// adminSignOutEverywhere ends every admin session of the shop, this one
+// included.
+func (a *App) adminSignOutEverywhere(c echo.Context) error {
+	if err := a.db.EndAdminSessions(c.Request().Context(), adminShop(c).ID); err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{Name: adminCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true})
+	return a.renderLoginForm(c, http.StatusOK, "You are signed out everywhere.", "")
+}

@@ -143,6 +143,30 @@ func sign(secret string, body []byte) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
+// postOrderWebhook posts body to the app as Shopify's orders/create webhook
+// of shop, signed with mac, and wants 200.
+func postOrderWebhook(ctx context.Context, hc *http.Client, base, shop, id, mac string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Shopify-Topic", "orders/create")
+	req.Header.Set("X-Shopify-Shop-Domain", shop)
+	req.Header.Set("X-Shopify-Webhook-Id", id)
+	req.Header.Set("X-Shopify-Hmac-Sha256", mac)
+	res, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("webhook: status %d", res.StatusCode)
+	}
+	return nil
+}
+
 // ingest compares a signed webhook over HTTP (verify + store + enqueue in
 // one transaction) with a raw single-row insert of the same payload.
 func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
@@ -156,25 +180,7 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 	hc := client(opts.Concurrency)
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	hook := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Shopify-Topic", "orders/create")
-		req.Header.Set("X-Shopify-Shop-Domain", benchShop)
-		req.Header.Set("X-Shopify-Webhook-Id", run+"-"+strconv.Itoa(seq))
-		req.Header.Set("X-Shopify-Hmac-Sha256", mac)
-		res, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return fmt.Errorf("webhook: status %d", res.StatusCode)
-		}
-		return nil
+		return postOrderWebhook(ctx, hc, base, benchShop, run+"-"+strconv.Itoa(seq), mac, body)
 	})
 
 	sqlDB := e.a.DB().SQL

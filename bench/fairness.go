@@ -1,13 +1,10 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strconv"
 	"sync"
@@ -65,25 +62,7 @@ func (e *env) fairness(ctx context.Context, opts Options) ([]Result, error) {
 	hc := client(opts.Concurrency + 1)
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	post := func(ctx context.Context, shop, id string, body []byte) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Shopify-Topic", "orders/create")
-		req.Header.Set("X-Shopify-Shop-Domain", shop)
-		req.Header.Set("X-Shopify-Webhook-Id", id)
-		req.Header.Set("X-Shopify-Hmac-Sha256", sign(benchSecret, body))
-		res, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			return fmt.Errorf("webhook: status %d", res.StatusCode)
-		}
-		return nil
+		return postOrderWebhook(ctx, hc, base, shop, id, sign(benchSecret, body), body)
 	}
 	// quiet posts n of the other shop's one-parcel orders at a steady pace
 	// and returns their delivery ids.

@@ -58,7 +58,7 @@ func run(args []string) error {
 			return err
 		}
 		mode := map[string]app.Mode{"serve": app.ModeWeb, "worker": app.ModeWorker, "migrate": app.ModeWeb}[cmd]
-		a, err := app.New(ctx, cfg, log, mode)
+		a, err := app.New(ctx, cfg, mode, app.Options{Log: log})
 		if err != nil {
 			return err
 		}

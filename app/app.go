@@ -13,8 +13,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/riverqueue/river"
+	"golang.org/x/time/rate"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/links"
+	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -29,7 +32,7 @@ type App struct {
 	log     *slog.Logger
 	db      *storage.DB
 	jobs    *jobs.Client
-	metrics *Metrics
+	metrics *metrics.Set
 	echo    *echo.Echo
 	now     func() time.Time
 
@@ -58,6 +61,8 @@ type App struct {
 	outbound *http.Client
 
 	metricsAddr string
+	listener    net.Listener
+	links       *links.Links
 }
 
 // Mode selects what a process runs.
@@ -70,14 +75,58 @@ const (
 	ModeAll    = ModeWeb | ModeWorker
 )
 
+// Options are what a caller sets beyond the configuration: the logger, and
+// for tests and the bench the clock, the listener and outside services.
+// The zero value is production.
+type Options struct {
+	Log *slog.Logger // nil discards
+	Now func() time.Time
+	// Listener is where Run serves HTTP; nil listens on Config.Port. With a
+	// listener and no Config.AppURL, the app's links point at it.
+	Listener net.Listener
+	// Rules replaces the shop's message rules (tests turn quiet hours off).
+	Rules func(*storage.Shop) notify.Rules
+	// Policy replaces the polling policy.
+	Policy tracking.Policy
+	// Outbound replaces the client for hosts merchants chose.
+	Outbound *http.Client
+	// Outbox replaces the outbox sender every message is also written to.
+	Outbox Sender
+	// ShopifyBaseURL maps a shop to the origin its API calls go to (a fake
+	// Shopify); nil is production.
+	ShopifyBaseURL func(shop string) string
+	// CarrierRates replaces carriers' call rates by carrier name.
+	CarrierRates map[string]rate.Limit
+}
+
 // New opens the database and builds the process for mode. Call Close when done.
-func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, error) {
+func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Policy == nil {
+		o.Policy = tracking.NextPoll
+	}
+	if o.Rules == nil {
+		o.Rules = shopRules
+	}
+	if o.Listener != nil && cfg.AppURL == "" {
+		cfg.AppURL = "http://" + o.Listener.Addr().String()
+	}
+	log := o.Log
 	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{EncryptionKey: cfg.EncryptionKey, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, metrics: newMetrics(), now: time.Now, policy: tracking.NextPoll, rules: shopRules, renderer: &notify.Renderer{}}
-	a.outbound = egress.NewClient(egress.Options{AllowLoopback: cfg.OutboundAllowLoopback, AllowHTTP: cfg.OutboundAllowLoopback})
+	a := &App{cfg: cfg, log: log, db: db, metrics: metrics.New(), now: o.Now, policy: o.Policy, rules: o.Rules, renderer: &notify.Renderer{}, listener: o.Listener}
+	a.links = links.New(cfg.AppURL, cfg.EncryptionKey, a.now)
+	a.outbound = o.Outbound
+	if a.outbound == nil {
+		a.outbound = egress.NewClient(egress.Options{AllowLoopback: cfg.OutboundAllowLoopback, AllowHTTP: cfg.OutboundAllowLoopback})
+	}
 	if a.pages, err = trackpage.New(); err != nil {
 		db.Close()
 		return nil, err
@@ -86,10 +135,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 		db.Close()
 		return nil, err
 	}
-	a.setupCarriers()
+	a.setupCarriers(o.CarrierRates)
 	if err := a.setupSenders(); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if o.Outbox != nil {
+		a.outbox = o.Outbox
 	}
 	opts := jobs.Options{Logger: log}
 	if mode&ModeWorker != 0 {
@@ -102,8 +154,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, mode Mode) (*App, er
 		db.Close()
 		return nil, err
 	}
-	a.metrics.registry.MustRegister(backlogCollector{a: a})
-	if err := a.setupShopify(nil); err != nil {
+	a.metrics.Registry.MustRegister(backlogCollector{a: a})
+	if err := a.setupShopify(o.ShopifyBaseURL); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -130,7 +182,7 @@ func (a *App) serveMetrics() (stop func(), err error) {
 	}
 	a.metricsAddr = ln.Addr().String()
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", a.metrics.handler())
+	mux.Handle("GET /metrics", a.metrics.Handler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return func() { srv.Close() }, nil
@@ -174,9 +226,12 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 	viewsCtx, stopViews := context.WithCancel(context.Background())
 	go func() { a.countPageViews(viewsCtx); close(viewsDone) }()
 	defer func() { stopViews(); <-viewsDone }()
-	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(a.cfg.Port)))
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+	ln := a.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(a.cfg.Port))); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
 	}
 	srv := &http.Server{Handler: a.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	errc := make(chan error, 1)

@@ -26,7 +26,7 @@ const demoOrders = 20
 // the simulated carrier, and runs web and worker in one process, printing the
 // URLs a newcomer should open.
 func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) error {
-	a, err := New(ctx, cfg, log, ModeAll)
+	a, err := New(ctx, cfg, ModeAll, Options{Log: log})
 	if err != nil {
 		return err
 	}

@@ -171,7 +171,7 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 	ups := newFakeUPSAPI(t, upsOK)
 	sender := &countingSender{sent: map[int64]int{}, keys: map[string]int{}}
 	cfg := Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.srv.URL}}}
-	swap := withSetup(func(a *App) { a.outbox = sender })
+	swap := withOutbox(sender)
 	a1, _ := startApp(t, url, cfg, swap)
 	a2, _ := startApp(t, url, cfg, swap)
 	const n = 12

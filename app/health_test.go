@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,7 +114,9 @@ func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cfg := Config{DatabaseURL: url, EncryptionKey: storagetest.Key, ShopifyAPISecret: testSecret}
-		a, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ModeWeb) // no workers: jobs wait
+		var ahead atomic.Int64 // how far the clock runs ahead
+		now := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+		a, err := New(ctx, cfg, ModeWeb, Options{Now: now}) // no workers: jobs wait
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +150,7 @@ func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
 			}
 		}
 
-		a.now = func() time.Time { return time.Now().Add(5 * time.Minute) } // the jobs have waited 5 minutes
+		ahead.Store(int64(5 * time.Minute)) // the jobs have waited 5 minutes
 		_, body := getBody(t, "http://"+a.MetricsAddr()+"/metrics")
 		for _, want := range []string{`ordertrack_jobs_ready{kind="process_webhook"} 2`, "ordertrack_polls_overdue 1", "ordertrack_backlog_up 1"} {
 			if !strings.Contains(body, want) {

@@ -53,7 +53,7 @@ func proxyLookup(t *testing.T, base, shop string, who proxyShopper, order, conta
 // while a test runs and counts are exact.
 func frozenClock() startOption {
 	now := time.Now()
-	return withSetup(func(a *App) { a.now = func() time.Time { return now } })
+	return withClock(func() time.Time { return now })
 }
 
 func TestProxyLookupThrottleOfOneShopSparesAnother(t *testing.T) {

@@ -651,7 +651,7 @@ func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
 		// Saturday 23:30 in Los Angeles, the night before DST starts: 07:30
 		// UTC, 08:30 in Berlin.
 		now := time.Date(2026, 3, 8, 7, 30, 0, 0, time.UTC)
-		a, _ := startApp(t, dbURL, Config{}, withQuietHours(), withSetup(func(a *App) { a.now = func() time.Time { return now } }))
+		a, _ := startApp(t, dbURL, Config{}, withQuietHours(), withClock(func() time.Time { return now }))
 		tests := []struct {
 			name, orderZone, shopZone string
 			want                      time.Time

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -56,13 +59,12 @@ func fakeUPS(t *testing.T) (*httptest.Server, *int) {
 	return srv, &calls
 }
 
-// startOption adjusts startApp: a logger to capture, or changes to the App
-// made after New and before it starts working.
+// startOption adjusts startApp: a logger to capture, or Options that
+// replace the clock or an outside service.
 type startOption func(*startOptions)
 
 type startOptions struct {
-	log   *slog.Logger
-	setup []func(*App)
+	Options
 	quiet bool
 	// productionOutbound keeps the production outbound policy; by default
 	// the harness allows loopback, where the fake stores and carriers are.
@@ -70,11 +72,28 @@ type startOptions struct {
 }
 
 // withLogger makes the app log to l instead of discarding.
-func withLogger(l *slog.Logger) startOption { return func(o *startOptions) { o.log = l } }
+func withLogger(l *slog.Logger) startOption { return func(o *startOptions) { o.Log = l } }
 
-// withSetup runs fn on the App before Run (e.g. to swap a Sender).
-func withSetup(fn func(*App)) startOption {
-	return func(o *startOptions) { o.setup = append(o.setup, fn) }
+// withClock runs the app's clock on now.
+func withClock(now func() time.Time) startOption { return func(o *startOptions) { o.Now = now } }
+
+// withOutbound sends calls to merchant hosts through c.
+func withOutbound(c *http.Client) startOption { return func(o *startOptions) { o.Outbound = c } }
+
+// withOutbox replaces the outbox sender.
+func withOutbox(s Sender) startOption { return func(o *startOptions) { o.Outbox = s } }
+
+// withPolicy replaces the polling policy.
+func withPolicy(p tracking.Policy) startOption { return func(o *startOptions) { o.Policy = p } }
+
+// withCarrierRates replaces carriers' call rates.
+func withCarrierRates(r map[string]rate.Limit) startOption {
+	return func(o *startOptions) { o.CarrierRates = r }
+}
+
+// withShopify sends every shop's Shopify API calls to route's origin.
+func withShopify(route func(shop string) string) startOption {
+	return func(o *startOptions) { o.ShopifyBaseURL = route }
 }
 
 // recordedAt is an afternoon of the day the carrier responses under
@@ -86,7 +105,7 @@ var recordedAt = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 // recorded responses need it: a month after the recording their scans would
 // be old enough to expire the shipment, and its polling with it.
 func atRecordingTime() startOption {
-	return withSetup(func(a *App) { a.now = func() time.Time { return recordedAt } })
+	return withClock(func() time.Time { return recordedAt })
 }
 
 // withProductionOutbound starts the app without OUTBOUND_ALLOW_LOOPBACK,
@@ -100,47 +119,50 @@ func withProductionOutbound() startOption {
 // day it runs.
 func withQuietHours() startOption { return func(o *startOptions) { o.quiet = true } }
 
-// startApp runs the whole app (web + workers) on a loopback port against db.
+// startApp runs the whole app (web + workers) on a loopback port against
+// db and returns it with its base URL. cfg.AppURL, when set, is the public
+// address its links carry; otherwise they point at the loopback port.
 func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, string) {
 	t.Helper()
-	o := startOptions{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var o startOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	cfg.DatabaseURL, cfg.EncryptionKey, cfg.Port = url, storagetest.Key, 0
+	cfg.DatabaseURL, cfg.EncryptionKey = url, storagetest.Key
 	cfg.OutboundAllowLoopback = !o.productionOutbound // the fake stores listen on 127.0.0.1
 	if cfg.ShopifyAPISecret == "" {
 		cfg.ShopifyAPISecret = testSecret
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := New(ctx, cfg, o.log, ModeAll)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !o.quiet {
-		a.rules = func(s *storage.Shop) notify.Rules {
+		o.Rules = func(s *storage.Shop) notify.Rules {
 			r := shopRules(s)
 			r.Quiet = notify.QuietHours{}
 			return r
 		}
 	}
-	for _, fn := range o.setup {
-		fn(a)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Listener = ln
+	base := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := New(ctx, cfg, ModeAll, o.Options)
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
 	}
 	if err := a.db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	addrc := make(chan string, 1)
+	started := make(chan struct{})
 	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, ModeAll, func(addr string) { addrc <- addr }) }()
-	var base string
+	go func() { done <- a.Run(ctx, ModeAll, func(string) { close(started) }) }()
 	select {
-	case addr := <-addrc:
-		base = "http://" + strings.Replace(addr, "[::]", "127.0.0.1", 1)
+	case <-started:
 	case err := <-done:
 		t.Fatalf("app did not start: %v", err)
 	}
-	a.cfg.AppURL = base
 	t.Cleanup(func() {
 		cancel()
 		<-done
@@ -383,7 +405,7 @@ func TestPollingPolicySeesAParcelAtAFacilityFromItsStoredScans(t *testing.T) {
 			return tracking.NextPoll(s, now, cal, rnd)
 		}
 		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"aftership": {registry.WebhookSecret: secret}}},
-			withSetup(func(a *App) { a.policy = record }))
+			withPolicy(record))
 		ctx := context.Background()
 		tok := seedOrder(t, a, "hub.myshopify.com", "#1", "h@example.com") // UPS 1Z999AA10123456784
 		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-hub","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",

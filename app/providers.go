@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"strconv"
 
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -16,10 +17,13 @@ import (
 
 // setupCarriers registers every carrier whose platform account is
 // configured; the fallback among them tracks every other carrier.
-func (a *App) setupCarriers() {
+func (a *App) setupCarriers(rates map[string]rate.Limit) {
 	for _, e := range registry.Accounts() {
 		if creds := a.cfg.Carriers[e.Code]; e.Complete(creds) {
 			a.carriers.add(e, e.New(registry.Account{Creds: creds, OnUnknown: a.countUnknownCode}))
+			if r, ok := rates[e.Code]; ok {
+				a.carriers.byName[e.Code].limit = rate.NewLimiter(r, 1)
+			}
 		}
 	}
 }

@@ -125,7 +125,7 @@ func TestSharedDHLQuotaGivesEveryShopItsShare(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		dhl, calls := fakeDHL(t)
 		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime(),
-			withSetup(func(a *App) { a.carriers.byName["dhl"].limit = rate.NewLimiter(rate.Inf, 1) })) // the quota, not DHL's 1 call/s, is under test
+			withCarrierRates(map[string]rate.Limit{"dhl": rate.Inf})) // the quota, not DHL's 1 call/s, is under test
 		ctx := context.Background()
 		big := &storage.Shop{Platform: storage.Shopify, Domain: "big.myshopify.com"}
 		small := &storage.Shop{Platform: storage.Shopify, Domain: "small.myshopify.com"}

@@ -21,10 +21,7 @@ const httpsAppURL = "https://track.example"
 // The embedded admin keeps the frame-ancestors Shopify needs.
 func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: httpsAppURL})
-	if err := a.setupShopify(fake.BaseURL); err != nil {
-		t.Fatal(err)
-	}
+	a, base := startApp(t, storagetest.SQLiteURL(t), Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: httpsAppURL}, withShopify(fake.BaseURL))
 	installTestShop(t, a, fake, shopA, time.Hour)
 	fx := seedShopper(t, a, "headers.myshopify.com", shopperPhone, "failed_attempt")
 	token := fx.ships[0].PublicToken

@@ -14,9 +14,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ordertrack/ordertrack/app/secure"
 	"github.com/ordertrack/ordertrack/storage"
@@ -58,7 +55,7 @@ func (a *App) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		a.metrics.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(res.Status)).Observe(time.Since(start).Seconds())
+		a.metrics.Requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(res.Status)).Observe(time.Since(start).Seconds())
 		level := slog.LevelInfo
 		if res.Status >= 500 {
 			level = slog.LevelError
@@ -137,43 +134,4 @@ func (a *App) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database cannot write", "error": err.Error()})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-}
-
-// Metrics are the Prometheus series the app exports at /metrics.
-type Metrics struct {
-	registry      *prometheus.Registry
-	requests      *prometheus.HistogramVec
-	Webhooks      *prometheus.CounterVec
-	UnknownCodes  *prometheus.CounterVec
-	CarrierCalls  *prometheus.CounterVec
-	Notifications *prometheus.CounterVec
-}
-
-func newMetrics() *Metrics {
-	m := &Metrics{
-		registry: prometheus.NewRegistry(),
-		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "ordertrack_http_request_duration_seconds", Help: "HTTP request latency by route and status.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
-		}, []string{"route", "method", "status"}),
-		Webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ordertrack_webhooks_total", Help: "Webhooks received by platform and outcome.",
-		}, []string{"platform", "outcome"}),
-		UnknownCodes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ordertrack_carrier_unknown_codes_total", Help: "Carrier status codes with no mapping, by carrier and code.",
-		}, []string{"carrier", "code"}),
-		CarrierCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ordertrack_carrier_calls_total", Help: "Carrier API calls by carrier and outcome.",
-		}, []string{"carrier", "outcome"}),
-		Notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ordertrack_notifications_total", Help: "Notifications by channel and status.",
-		}, []string{"channel", "status"}),
-	}
-	m.registry.MustRegister(m.requests, m.Webhooks, m.UnknownCodes, m.CarrierCalls, m.Notifications,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
-}
-
-func (m *Metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }

@@ -32,13 +32,10 @@ const (
 func startShopifyApp(t *testing.T, dbURL string, route func(shop string) string) (*App, string, *shopifytest.Server) {
 	t.Helper()
 	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
-	a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes})
 	if route == nil {
 		route = fake.BaseURL
 	}
-	if err := a.setupShopify(route); err != nil {
-		t.Fatal(err)
-	}
+	a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes}, withShopify(route))
 	return a, base, fake
 }
 

@@ -80,8 +80,7 @@ func startTakeover(t *testing.T, dbURL string) *takeoverEnv {
 	t.Helper()
 	victim := wootest.NewTLSServer(t, wooKey, wooSecret)
 	attacker := wootest.NewTLSServer(t, "ck_attackers_own_store", "cs_attackers_own_store")
-	a, base := startApp(t, dbURL, Config{}, withSetup(func(a *App) { a.outbound = trusting(victim, attacker) }))
-	a.cfg.AppURL = wooAppURL
+	a, base := startApp(t, dbURL, Config{AppURL: wooAppURL}, withOutbound(trusting(victim, attacker)))
 	ctx := context.Background()
 	shop := &storage.Shop{Platform: storage.Shopify, Domain: DemoShop, Name: "Demo", Email: "owner@demo.example"}
 	if err := a.db.UpsertShop(ctx, shop); err != nil {
@@ -189,7 +188,8 @@ func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
 		if code, _ := signInWith(t, link); code != http.StatusUnauthorized {
 			t.Fatalf("a signed reusable link outside demo mode: status %d; want 401", code)
 		}
-		e.a.cfg.Demo = true
+		_, demoBase := startApp(t, dbURL, Config{Demo: true, AppURL: wooAppURL}) // the same database and key, in demo mode
+		link = strings.Replace(link, e.base, demoBase, 1)
 		for i := range 2 {
 			if code, _ := getWithCookie(t, link, nil); code != http.StatusSeeOther {
 				t.Fatalf("demo link use %d in demo mode: status %d; want 303 (reusable)", i+1, code)
@@ -244,8 +244,7 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 
 func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
-		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes})
-		a.cfg.AppURL = wooAppURL
+		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: wooAppURL})
 		install := func(ip string) int {
 			req, _ := http.NewRequest(http.MethodGet, base+"/auth/shopify?shop=capped.myshopify.com", nil)
 			req.Header.Set("X-Forwarded-For", ip)
@@ -356,9 +355,8 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 		srv := httptest.NewServer(sg)
 		t.Cleanup(srv.Close)
 		store := wootest.NewTLSServer(t, wooKey, wooSecret)
-		a, base := startApp(t, dbURL, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: srv.URL, EmailFrom: "app@ordertrack.test"},
-			withSetup(func(a *App) { a.outbound = trusting(store) }))
-		a.cfg.AppURL = wooAppURL
+		a, base := startApp(t, dbURL, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: srv.URL, EmailFrom: "app@ordertrack.test", AppURL: wooAppURL},
+			withOutbound(trusting(store)))
 		loc, _ := beginConnect(t, base, store.URL)
 		if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
 			t.Fatalf("connect: status %d", code)

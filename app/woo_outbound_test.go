@@ -99,8 +99,7 @@ func newCountingStore(t *testing.T, tls bool) *countingStore {
 func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		logs := &logBuffer{}
-		a, _ := startApp(t, url, Config{}, withProductionOutbound(), withLogger(slog.New(slog.NewTextHandler(logs, nil))))
-		a.cfg.AppURL = wooAppURL
+		a, _ := startApp(t, url, Config{AppURL: wooAppURL}, withProductionOutbound(), withLogger(slog.New(slog.NewTextHandler(logs, nil))))
 		stores := []struct {
 			store *countingStore
 			why   string

@@ -62,9 +62,8 @@ func startWooMailApp(t *testing.T, url string) (*App, string, *wootest.Server, *
 	srv := httptest.NewServer(sg)
 	t.Cleanup(srv.Close)
 	store := wootest.NewTLSServer(t, wooKey, wooSecret)
-	a, base := startApp(t, url, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: srv.URL, EmailFrom: "app@ordertrack.test"},
-		withSetup(func(a *App) { a.outbound = trusting(store) }))
-	a.cfg.AppURL = wooAppURL
+	a, base := startApp(t, url, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: srv.URL, EmailFrom: "app@ordertrack.test", AppURL: wooAppURL},
+		withOutbound(trusting(store)))
 	return a, base, store, sg
 }
 

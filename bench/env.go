@@ -79,7 +79,7 @@ func openEnv(ctx context.Context, opts Options) (*env, error) {
 		e.url = filepath.Join(dir, "bench.db")
 	}
 	cfg := app.Config{DatabaseURL: e.url, EncryptionKey: benchKey, ShopifyAPISecret: benchSecret, AppURL: "http://127.0.0.1"}
-	a, err := app.New(ctx, cfg, opts.Log, app.ModeWeb)
+	a, err := app.New(ctx, cfg, app.ModeWeb, app.Options{Log: opts.Log})
 	if err != nil {
 		e.close()
 		return nil, fmt.Errorf("start app: %w", err)

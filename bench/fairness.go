@@ -44,7 +44,7 @@ func (e *env) fairness(ctx context.Context, opts Options) ([]Result, error) {
 		}
 	}
 	cfg := app.Config{DatabaseURL: e.url, EncryptionKey: benchKey, ShopifyAPISecret: benchSecret, AppURL: "http://127.0.0.1"}
-	worker, err := app.New(ctx, cfg, opts.Log, app.ModeWorker)
+	worker, err := app.New(ctx, cfg, app.ModeWorker, app.Options{Log: opts.Log})
 	if err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}

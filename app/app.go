@@ -19,6 +19,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/platform"
 	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
@@ -54,7 +55,8 @@ type App struct {
 	paces        ingestPacer
 	notifyPaces  notifyPacer
 	webhookSlots shopSlots
-	shopify      shopifyHolder
+	shopify      *platform.Shopify
+	woo          platform.Woo
 	// outbound calls hosts merchants chose (WooCommerce stores, their own
 	// carrier accounts): public https addresses only, unless the config
 	// allows loopback for tests and local development.
@@ -155,6 +157,7 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		return nil, err
 	}
 	a.metrics.Registry.MustRegister(backlogCollector{a: a})
+	a.woo = platform.Woo{DB: db, Outbound: a.outbound, Now: a.now}
 	if err := a.setupShopify(o.ShopifyBaseURL); err != nil {
 		db.Close()
 		return nil, err

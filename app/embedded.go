@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ordertrack/ordertrack/app/platform"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -30,7 +31,7 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 	}
 	r := c.Request()
 	if token, ok := shopify.BearerToken(r.Header.Get(echo.HeaderAuthorization)); ok {
-		sess, err := sh.app.VerifySessionToken(token)
+		sess, err := sh.App.VerifySessionToken(token)
 		if err != nil {
 			return true, invalidSession(c)
 		}
@@ -44,7 +45,7 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 		if token == "" {
 			return false, nil
 		}
-		sess, err := sh.app.VerifySessionToken(token)
+		sess, err := sh.App.VerifySessionToken(token)
 		if err != nil {
 			return true, invalidSession(c)
 		}
@@ -59,7 +60,7 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 		return true, echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
 	}
 	if id := q.Get("id_token"); id != "" {
-		if sess, err := sh.app.VerifySessionToken(id); err == nil && sess.Shop == shop {
+		if sess, err := sh.App.VerifySessionToken(id); err == nil && sess.Shop == shop {
 			return true, a.embeddedSession(c, next, sh, sess, id)
 		}
 	}
@@ -75,14 +76,14 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 
 // embeddedSession resolves the session's shop, installing it by token
 // exchange when we hold no usable token for it (Shopify-managed install).
-func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *shopifyAPI, sess shopify.Session, sessionToken string) error {
+func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *platform.Shopify, sess shopify.Session, sessionToken string) error {
 	ctx := c.Request().Context()
 	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, sess.Shop)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}
 	if shop == nil || !a.hasUsableToken(ctx, sess.Shop) {
-		tok, err := sh.app.ExchangeSessionToken(ctx, sess.Shop, sessionToken)
+		tok, err := sh.App.ExchangeSessionToken(ctx, sess.Shop, sessionToken)
 		if errors.Is(err, shopify.ErrInvalidSubjectToken) {
 			return invalidSession(c)
 		}
@@ -95,7 +96,7 @@ func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *shopify
 	}
 	c.Set("shop", shop)
 	c.Set("csrf", "") // a bearer token is never sent by the browser on its own
-	e := &embeddedPage{APIKey: sh.app.APIKey(), Shop: sess.Shop, Host: c.Request().URL.Query().Get("host")}
+	e := &embeddedPage{APIKey: sh.App.APIKey(), Shop: sess.Shop, Host: c.Request().URL.Query().Get("host")}
 	if e.Host == "" {
 		e.Host = c.Request().PostFormValue("host")
 	}
@@ -187,5 +188,5 @@ func (a *App) shopifyBounce(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
-	return bouncePage.Execute(c.Response(), sh.app.APIKey())
+	return bouncePage.Execute(c.Response(), sh.App.APIKey())
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/throttle"
 )
 
 // A shop's notifications stay on the default queue up to its burst, then
@@ -22,12 +23,12 @@ func TestNotifyPacerQueues(t *testing.T) {
 		at   time.Duration
 		want string
 	}{
-		{"the burst at once", "flood", shopBurst - 1, 0, river.QueueDefault},
+		{"the burst at once", "flood", throttle.ShopBurst - 1, 0, river.QueueDefault},
 		{"the last of the burst", "flood", 1, 0, river.QueueDefault},
 		{"one over the burst", "flood", 1, 0, jobs.QueueBulk},
 		{"another shop", "quiet", 1, 0, river.QueueDefault},
-		{"more than a second's pace back", "flood", shopPace + 1, time.Second, jobs.QueueBulk},
-		{"a second's pace back", "flood", shopPace, time.Second, river.QueueDefault},
+		{"more than a second's pace back", "flood", throttle.ShopPace + 1, time.Second, jobs.QueueBulk},
+		{"a second's pace back", "flood", throttle.ShopPace, time.Second, river.QueueDefault},
 		{"none fired", "flood", 0, time.Second, river.QueueDefault},
 	} {
 		if got := p.queue(c.shop, c.n, start.Add(c.at)); got != c.want {

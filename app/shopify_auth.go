@@ -7,87 +7,29 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/oauthstate"
+	"github.com/ordertrack/ordertrack/app/platform"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// shopifyAPI is the Shopify app with its token refresher and GraphQL client,
-// nil when SHOPIFY_API_KEY is unset (the demo ingests signed webhooks only).
-type shopifyAPI struct {
-	app    *shopify.App
-	tokens *shopify.Refresher
-	client *shopify.Client
-}
-
-// shopifyHolder lets tests point a running app at a fake Shopify.
-type shopifyHolder struct{ p atomic.Pointer[shopifyAPI] }
-
 // shopifyAPI returns the configured Shopify app, or nil.
-func (a *App) shopifyAPI() *shopifyAPI { return a.shopify.p.Load() }
+func (a *App) shopifyAPI() *platform.Shopify { return a.shopify }
 
 // setupShopify builds the Shopify app from the configuration. baseURL maps a
 // shop to the origin its calls go to; nil is production ("https://" + shop).
 func (a *App) setupShopify(baseURL func(shop string) string) error {
-	if a.cfg.ShopifyAPIKey == "" {
-		return nil
-	}
-	scopes := strings.Split(a.cfg.ShopifyScopes, ",")
-	sa, err := shopify.NewApp(shopify.Config{
-		APIKey: a.cfg.ShopifyAPIKey, APISecret: a.cfg.ShopifyAPISecret, Scopes: scopes,
-		BaseURL: baseURL, Now: func() time.Time { return a.now() },
-	})
-	if err != nil {
-		return fmt.Errorf("shopify: %w", err)
-	}
-	tokens := shopify.NewRefresher(sa, shopTokens{db: a.db})
-	a.shopify.p.Store(&shopifyAPI{app: sa, tokens: tokens, client: shopify.NewClient(sa, tokens)})
-	return nil
-}
-
-// shopTokens is the shopify.TokenStore on the shops table.
-type shopTokens struct{ db *storage.DB }
-
-// Load implements shopify.TokenStore.
-func (s shopTokens) Load(ctx context.Context, shop string) (shopify.Token, error) {
-	t, err := s.db.OAuthToken(ctx, shop)
-	if err != nil {
-		return shopify.Token{}, err
-	}
-	return fromStoredToken(t), nil
-}
-
-// Save implements shopify.TokenStore.
-func (s shopTokens) Save(ctx context.Context, shop string, t shopify.Token) error {
-	return s.db.SaveOAuthToken(ctx, shop, toStoredToken(t))
-}
-
-func toStoredToken(t shopify.Token) storage.OAuthToken {
-	out := storage.OAuthToken{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Scopes: t.Scope}
-	if !t.ExpiresAt.IsZero() {
-		out.ExpiresAt = &t.ExpiresAt
-	}
-	if !t.RefreshExpiresAt.IsZero() {
-		out.RefreshExpiresAt = &t.RefreshExpiresAt
-	}
-	return out
-}
-
-func fromStoredToken(t storage.OAuthToken) shopify.Token {
-	out := shopify.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Scope: t.Scopes}
-	if t.ExpiresAt != nil {
-		out.ExpiresAt = *t.ExpiresAt
-	}
-	if t.RefreshExpiresAt != nil {
-		out.RefreshExpiresAt = *t.RefreshExpiresAt
-	}
-	return out
+	sh, err := platform.NewShopify(shopify.Config{
+		APIKey: a.cfg.ShopifyAPIKey, APISecret: a.cfg.ShopifyAPISecret, Scopes: strings.Split(a.cfg.ShopifyScopes, ","),
+		BaseURL: baseURL, Now: a.now,
+	}, a.db)
+	a.shopify = sh
+	return err
 }
 
 // The authorization-code install signs its state (oauthstate), binds it to
@@ -112,7 +54,7 @@ func (a *App) shopifyInstall(c echo.Context) error {
 	var shop string
 	var err error
 	if q.Has("hmac") {
-		if shop, err = sh.app.VerifyOAuthQuery(q); err != nil {
+		if shop, err = sh.App.VerifyOAuthQuery(q); err != nil {
 			return echo.NewHTTPError(http.StatusUnauthorized, "invalid or stale Shopify signature")
 		}
 	} else if shop, err = shopify.NormalizeShop(q.Get("shop")); err != nil {
@@ -122,7 +64,7 @@ func (a *App) shopifyInstall(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	target, err := sh.app.InstallURL(shop, a.cfg.AppURL+"/auth/shopify/callback", state)
+	target, err := sh.App.InstallURL(shop, a.cfg.AppURL+"/auth/shopify/callback", state)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
 	}
@@ -148,7 +90,7 @@ func (a *App) shopifyCallback(c echo.Context) error {
 		return errShopifyOff
 	}
 	q := c.QueryParams()
-	shop, err := sh.app.VerifyOAuthQuery(q)
+	shop, err := sh.App.VerifyOAuthQuery(q)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid or stale Shopify signature")
 	}
@@ -169,7 +111,7 @@ func (a *App) shopifyCallback(c echo.Context) error {
 		}
 		return err
 	}
-	tok, err := sh.app.ExchangeCode(ctx, shop, q.Get("code"))
+	tok, err := sh.App.ExchangeCode(ctx, shop, q.Get("code"))
 	if err != nil {
 		var oe *shopify.OAuthError
 		if errors.As(err, &oe) {
@@ -180,7 +122,7 @@ func (a *App) shopifyCallback(c echo.Context) error {
 	if _, err := a.installShopify(ctx, shop, tok); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusFound, "https://"+shop+"/admin/apps/"+sh.app.APIKey())
+	return c.Redirect(http.StatusFound, "https://"+shop+"/admin/apps/"+sh.App.APIKey())
 }
 
 // installShopify stores a (re)installed shop with its token and enqueues its
@@ -188,7 +130,7 @@ func (a *App) shopifyCallback(c echo.Context) error {
 func (a *App) installShopify(ctx context.Context, domain string, tok shopify.Token) (*storage.Shop, error) {
 	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: strings.TrimSuffix(domain, ".myshopify.com")}
 	err := a.db.InTx(ctx, func(tx *storage.Tx) error {
-		if err := tx.InstallShop(ctx, shop, toStoredToken(tok)); err != nil {
+		if err := tx.InstallShop(ctx, shop, platform.ToStoredToken(tok)); err != nil {
 			return err
 		}
 		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyBackfillArgs{ShopID: shop.ID}, nil); err != nil {

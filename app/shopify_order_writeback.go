@@ -91,7 +91,7 @@ func (a *App) shopifyOrderWriteback(ctx context.Context, job *river.Job[jobs.Sho
 	if n, err := strconv.ParseInt(gid, 10, 64); err == nil {
 		gid = shopify.GID("Order", n)
 	}
-	err = writeBackAction(ctx, sh.client, shop.Domain, gid, act)
+	err = writeBackAction(ctx, sh.Client, shop.Domain, gid, act)
 	if err == nil {
 		return nil
 	}

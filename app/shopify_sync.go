@@ -99,7 +99,7 @@ func (a *App) syncShopifyShop(ctx context.Context, shopID int64) error {
 	if c := through.Add(-reconcileOverlap); !through.IsZero() && c.After(since) {
 		since = c
 	}
-	err = sh.client.EachOrderUpdatedSince(ctx, shop.Domain, since, func(o shopify.Order) error {
+	err = sh.Client.EachOrderUpdatedSince(ctx, shop.Domain, since, func(o shopify.Order) error {
 		if _, err := a.syncShopifyOrder(ctx, shop, o); err != nil { // a refusal is logged
 			return err
 		}
@@ -198,7 +198,7 @@ func (a *App) shopifyFulfillmentEvent(ctx context.Context, job *river.Job[jobs.S
 		last := events[len(events)-1]
 		ev.Message, ev.City, ev.Country = last.Description, last.Location.City, last.Location.Country
 	}
-	if _, err := sh.client.CreateFulfillmentEvent(ctx, shop.Domain, ev); err != nil {
+	if _, err := sh.Client.CreateFulfillmentEvent(ctx, shop.Domain, ev); err != nil {
 		return shopifyJobError(job.Attempt, fmt.Errorf("write %s back to %s: %w", job.Args.Status, shop.Domain, err))
 	}
 	return nil
@@ -215,7 +215,7 @@ func (a *App) fetchShopifyOrder(ctx context.Context, shop *storage.Shop, orderID
 	if _, err := a.db.OAuthToken(ctx, shop.Domain); err != nil {
 		return false, nil
 	}
-	o, err := sh.client.Order(ctx, shop.Domain, orderID)
+	o, err := sh.Client.Order(ctx, shop.Domain, orderID)
 	if err != nil {
 		return false, fmt.Errorf("fetch order %s: %w", orderID, err)
 	}

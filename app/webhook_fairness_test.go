@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -82,14 +83,14 @@ func webhookJobs(t *testing.T, a *App) map[string]webhookJob {
 func TestDeliveriesOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
 	eachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{}, atRecordingTime()) // the clock stands still: no pace comes back
-		for i := range shopBurst + 2 {
+		for i := range throttle.ShopBurst + 2 {
 			postShopWebhook(t, base, "flood.myshopify.com", fmt.Sprintf("flood-%d", i), int64(9000+i))
 		}
 		postShopWebhook(t, base, "quiet.myshopify.com", "quiet-0", 9999)
 		got := webhookJobs(t, a)
-		for i := range shopBurst + 2 {
+		for i := range throttle.ShopBurst + 2 {
 			want := jobs.QueueWebhooks
-			if i >= shopBurst {
+			if i >= throttle.ShopBurst {
 				want = jobs.QueueWebhooksBulk
 			}
 			if q := got[fmt.Sprintf("flood-%d", i)].Queue; q != want {
@@ -181,7 +182,7 @@ func TestNotificationsOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		const parcels = shopBurst + 5
+		const parcels = throttle.ShopBurst + 5
 		big := shopifytest.SampleOrder(7001, recordedAt)
 		big.Fulfillments[0].Numbers, big.Fulfillments[0].URLs = nil, nil
 		for i := range parcels {
@@ -210,7 +211,7 @@ func TestNotificationsOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
 		}
 		waitUntil(t, "both deliveries processed", func() bool { return processed("flood-big") && processed("quiet-0") })
 		got := notifyQueues(t, a)
-		if want := map[string]int{river.QueueDefault: shopBurst, jobs.QueueBulk: parcels - shopBurst}; !maps.Equal(got["flood.myshopify.com"], want) {
+		if want := map[string]int{river.QueueDefault: throttle.ShopBurst, jobs.QueueBulk: parcels - throttle.ShopBurst}; !maps.Equal(got["flood.myshopify.com"], want) {
 			t.Errorf("flooding shop's notifications by queue: %v; want %v", got["flood.myshopify.com"], want)
 		}
 		if want := map[string]int{river.QueueDefault: 1}; !maps.Equal(got["quiet.myshopify.com"], want) {

@@ -86,7 +86,7 @@ func (a *App) wooNote(ctx context.Context, job *river.Job[jobs.WooNoteArgs]) err
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("order %d has no WooCommerce id: %w", o.ID, err))
 	}
-	cl, _, err := a.wooClient(ctx, shop)
+	cl, _, err := a.woo.Client(ctx, shop)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 		if err != nil {
 			return malformed(err)
 		}
-		cl, _, err := a.wooClient(ctx, shop)
+		cl, _, err := a.woo.Client(ctx, shop)
 		if err != nil {
 			return err
 		}
@@ -90,25 +90,6 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 	default:
 		return malformed(fmt.Errorf("unhandled topic %q", d.Topic))
 	}
-}
-
-// wooClient builds the REST client from the shop's sealed keys; its calls go
-// through a.outbound, since the store URL is whatever the merchant typed.
-func (a *App) wooClient(ctx context.Context, shop *storage.Shop) (*woocommerce.Client, *storage.WooStore, error) {
-	ws, err := a.db.WooStore(ctx, shop.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	sec, err := a.db.Secrets(shop)
-	if err != nil {
-		return nil, nil, err
-	}
-	cl, err := woocommerce.NewClient(ws.StoreURL, sec.APIKey, sec.APISecret, a.outbound)
-	if err != nil {
-		return nil, nil, fmt.Errorf("woocommerce client for shop %d: %w", shop.ID, err)
-	}
-	cl.SetClock(a.now)
-	return cl, ws, nil
 }
 
 // syncWooOrder stores an order and its tracking numbers, up to the limit
@@ -235,7 +216,7 @@ func (a *App) wooWebhooks(ctx context.Context, job *river.Job[jobs.WooWebhooksAr
 	if err != nil {
 		return err
 	}
-	cl, ws, err := a.wooClient(ctx, shop)
+	cl, ws, err := a.woo.Client(ctx, shop)
 	if err != nil {
 		return err
 	}
@@ -267,7 +248,7 @@ func (a *App) wooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcile
 	if err != nil {
 		return err
 	}
-	cl, ws, err := a.wooClient(ctx, shop)
+	cl, ws, err := a.woo.Client(ctx, shop)
 	if err != nil {
 		return err
 	}

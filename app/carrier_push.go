@@ -22,9 +22,6 @@ import (
 // its next poll: pushes carry the news, polls only catch a lost push.
 const pushSafetyNet = 12 * time.Hour
 
-// carrierPushPlatform names carrier pushes among stored webhook deliveries.
-const carrierPushPlatform storage.Platform = "aftership"
-
 // carrierPush accepts AfterShip's tracking webhooks: verify the signature,
 // store the delivery and enqueue processing in one transaction, like the
 // store webhooks. Only AfterShip pushes today.
@@ -50,7 +47,7 @@ func (a *App) carrierPush(c echo.Context) error {
 		sum := sha256.Sum256(body)
 		id = "sha256:" + hex.EncodeToString(sum[:])
 	}
-	d := &storage.WebhookDelivery{Platform: carrierPushPlatform, DeliveryID: id, Topic: head.Event, Payload: body, ReceivedAt: a.db.Now()}
+	d := &storage.WebhookDelivery{Platform: storage.CarrierPush, DeliveryID: id, Topic: head.Event, Payload: body, ReceivedAt: a.db.Now()}
 	return a.accept(c, "aftership", d)
 }
 

@@ -80,7 +80,7 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 		procErr = a.processShopify(ctx, d)
 	case storage.WooCommerce:
 		procErr = a.processWoo(ctx, d)
-	case carrierPushPlatform:
+	case storage.CarrierPush:
 		procErr = a.processCarrierPush(ctx, d)
 	default:
 		procErr = fmt.Errorf("%w: unknown platform %q", errMalformed, d.Platform)

@@ -11,6 +11,8 @@ type Platform string
 const (
 	Shopify     Platform = "shopify"
 	WooCommerce Platform = "woocommerce"
+	// CarrierPush names carrier pushes (AfterShip) among stored webhook deliveries.
+	CarrierPush Platform = "aftership"
 )
 
 // Shop is a merchant's store. Secret columns hold Cipher-sealed bytes; read

@@ -176,3 +176,49 @@ func TestTrackMapsUndocumentedActivityToSafeStage(t *testing.T) {
 		t.Errorf("reported %q, want %q", seen, wantSeen)
 	}
 }
+
+// TestTrackRealResponses runs real UPS answers (see testdata/SOURCES.md)
+// through the adapter and the timeline, checking what the shopper would see
+// after every event.
+func TestTrackRealResponses(t *testing.T) {
+	tests := []struct {
+		name, number, file string
+		// states is "stage/problem" after each event, oldest first.
+		states []string
+	}{
+		{"clearance requested from the sender, then released the same day", "1Z1202R66698804005", "clearance_real.json", []string{
+			"packed/", "shipped/", "in_transit/", "in_transit/", // label, pickup, on the way (014), pending release (012)
+			"in_transit/action_required", "in_transit/", // UPS asks the sender for clearance information; released in the same second
+			"in_transit/", "in_transit/", "in_transit/", "in_transit/", // we have your package, info received, pending release, released
+			"in_transit/", "in_transit/", "in_transit/", "in_transit/", "in_transit/", "in_transit/", // departures and arrivals
+			"in_transit/", // at the clearing agency awaiting final release
+		}},
+		{"delayed by weather, cleared customs, out for delivery", "1ZWE58136821755160", "customs_cleared_real.json", []string{
+			"packed/", "in_transit/", "in_transit/", "in_transit/", "in_transit/delayed", "in_transit/",
+			"in_transit/", "in_transit/delayed", "in_transit/", "in_transit/", "in_transit/", "in_transit/",
+			"in_transit/", "in_transit/", "in_transit/", "in_transit/", "in_transit/", // customs cleared (VK) is no exception
+			"in_transit/", "out_for_delivery/",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var unknown []string
+			got, err := track(t, tt.number, carriertest.Reply{Status: 200, File: tt.file}, func(_, code string) { unknown = append(unknown, code) })
+			if err != nil || len(got) != 1 {
+				t.Fatalf("Track: %d results, %v", len(got), err)
+			}
+			if len(unknown) > 0 {
+				t.Errorf("unknown codes %q", unknown)
+			}
+			evs := got[0].Events
+			var states []string
+			for i := range evs {
+				st := tracking.Derive(evs[:i+1], tracking.State{})
+				states = append(states, string(st.Stage)+"/"+string(st.Problem))
+			}
+			if !reflect.DeepEqual(states, tt.states) {
+				t.Errorf("states:\n got %q\nwant %q\nevents %q", states, tt.states, carriertest.Brief(evs))
+			}
+		})
+	}
+}

@@ -22,18 +22,18 @@ var statusTable = map[string]mapping{
 	"TM": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
 	"PA": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
 	// Moving.
-	"06": {tracking.StageInTransit, tracking.ProblemNone},    // Forwarded
-	"07": {tracking.StageInTransit, tracking.ProblemNone},    // Arrival at Unit
-	"10": {tracking.StageInTransit, tracking.ProblemNone},    // Processed
-	"PC": {tracking.StageInTransit, tracking.ProblemNone},    // Sorting Complete
-	"EF": {tracking.StageInTransit, tracking.ProblemNone},    // Departed facility
-	"SF": {tracking.StageInTransit, tracking.ProblemNone},    // Departed post office
-	"80": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
-	"81": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
-	"82": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
-	"42": {tracking.StageInTransit, tracking.ProblemNone},    // USPS Handoff to Shipping Partner
-	"19": {tracking.StageInTransit, tracking.ProblemNone},    // DC eVS Arrive
-	"41": {tracking.StageInTransit, tracking.ProblemNone},    // Received at Opening Unit
+	"06": {tracking.StageInTransit, tracking.ProblemNone}, // Forwarded
+	"07": {tracking.StageInTransit, tracking.ProblemNone}, // Arrival at Unit
+	"10": {tracking.StageInTransit, tracking.ProblemNone}, // Processed
+	"PC": {tracking.StageInTransit, tracking.ProblemNone}, // Sorting Complete
+	"EF": {tracking.StageInTransit, tracking.ProblemNone}, // Departed facility
+	"SF": {tracking.StageInTransit, tracking.ProblemNone}, // Departed post office
+	"80": {tracking.StageInTransit, tracking.ProblemNone}, // Shipping partner event
+	"81": {tracking.StageInTransit, tracking.ProblemNone}, // Shipping partner event
+	"82": {tracking.StageInTransit, tracking.ProblemNone}, // Shipping partner event
+	"42": {tracking.StageInTransit, tracking.ProblemNone}, // USPS Handoff to Shipping Partner
+	"19": {tracking.StageInTransit, tracking.ProblemNone}, // DC eVS Arrive
+	"41": {tracking.StageInTransit, tracking.ProblemNone}, // Received at Opening Unit
 	// Network scans the v3 API sends with alphanumeric codes (seen in real
 	// responses, named by their eventType).
 	"A1": {tracking.StageInTransit, tracking.ProblemNone},    // Arrived at USPS (Regional) Facility

@@ -57,7 +57,7 @@ func track(t *testing.T, service, number string, rep carriertest.Reply, unknown 
 var at = carriertest.At
 
 func TestClientKeepsTheCarrierContract(t *testing.T) {
-	carriertest.Contract{
+	c := carriertest.Contract{
 		Carrier: "dhl", MaxBatch: 1, Number: "7777777770",
 		Fake: func(t *testing.T, number string, rep carriertest.Reply) (*carriertest.Server, *carriertest.Route) {
 			return newFake(t, "", map[string]carriertest.Reply{number: rep})
@@ -72,7 +72,11 @@ func TestClientKeepsTheCarrierContract(t *testing.T) {
 		Rejections: []carriertest.Rejection{
 			{Reply: carriertest.Reply{Status: 400, File: "bad_request.json"}, Code: "Invalid parameter", Message: "Invalid value for parameter service."},
 		},
-	}.Run(t)
+	}
+	c.Run(t)
+	c.RunSamples(t, func(baseURL string, client *http.Client, now func() time.Time, report func(carrier, code string)) carriertest.Tracker {
+		return newClient(baseURL, client, now, "", report)
+	}, samples)
 }
 
 func TestTrackNormalizesRecordedResponses(t *testing.T) {
@@ -279,4 +283,20 @@ func TestReadWords(t *testing.T) {
 			t.Errorf("readWords(%q) = %q, want %q", tt.text, r.Key, tt.key)
 		}
 	}
+}
+
+// samples are the real and derived DHL answers under testdata (see
+// testdata/SOURCES.md) and what each comes to.
+var samples = []carriertest.Sample{
+	{Name: "real express delivered after two attempts, two shipments in one body", Number: "9750874965", Reply: carriertest.Reply{Status: 200, File: "express_real_two_shipments.json"}, State: "delivered/", Events: 18},
+	{Name: "real express delivered through customs holds", Number: "7837177526", Reply: carriertest.Reply{Status: 200, File: "express_real_two_shipments.json"}, State: "delivered/", Events: 20},
+	{Name: "derived express status ahead of events", Number: "9750874965", Reply: carriertest.Reply{Status: 200, File: "express_status_ahead.json"}, State: "delivered/", Events: 16},
+	{Name: "derived express in German", Number: "9750874965", Reply: carriertest.Reply{Status: 200, File: "express_german_derived.json"}, State: "delivered/", Events: 18},
+	{Name: "derived express recipient not home", Number: "9750874965", Reply: carriertest.Reply{Status: 200, File: "express_attempted_derived.json"}, State: "out_for_delivery/failed_attempt", Events: 15},
+	{Name: "derived express on hold in customs", Number: "7837177526", Reply: carriertest.Reply{Status: 200, File: "express_on_hold_derived.json"}, State: "in_transit/delayed", Events: 12},
+	{Name: "docs express delivered", Number: "7777777770", Reply: carriertest.Reply{Status: 200, File: "delivered.json"}, State: "delivered/", Events: 5},
+	{Name: "docs parcel in transit", Number: "00340434161094042557", Reply: carriertest.Reply{Status: 200, File: "in_transit.json"}, State: "in_transit/", Events: 2},
+	{Name: "docs parcel on the delivery vehicle", Number: "00340434161094042558", Reply: carriertest.Reply{Status: 200, File: "out_for_delivery.json"}, State: "out_for_delivery/", Events: 2},
+	{Name: "docs multi-piece express among divisions", Number: "JD014600006281230705", Reply: carriertest.Reply{Status: 200, File: "multi_piece.json"}, State: "in_transit/", Events: 2},
+	{Name: "docs 404 not found", Number: "00340434161094000000", Reply: carriertest.Reply{Status: 404, File: "not_found.json"}, NotFound: true},
 }

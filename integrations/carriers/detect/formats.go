@@ -26,6 +26,13 @@ type format struct {
 	Checksum   *checksum         `json:"checksum"`
 	Prepend    *prepend          `json:"prepend"`
 	Require    string            `json:"require"`
+	// Distinctive formats name their carrier by shape alone (1Z…, 94…): a
+	// number in that shape whose check digit fails is still offered,
+	// flagged, as that carrier's (a typo or a sandbox number).
+	Distinctive bool `json:"distinctive"`
+	// HintOnly formats are too plain to offer unless the store names their
+	// carrier (FedEx Freight PRO numbers, DHL Global Mail ids).
+	HintOnly bool `json:"hint_only"`
 	Services   map[string]string `json:"services"`
 	Valid      []string          `json:"valid"`
 	Invalid    []string          `json:"invalid"`

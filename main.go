@@ -6,6 +6,7 @@
 //	ordertrack demo      web + worker + demo store + simulated carrier on embedded SQLite
 //	ordertrack migrate   apply database migrations
 //	ordertrack detect    guess a tracking number's carrier
+//	ordertrack track     ask a carrier about a number and print what ordertrack makes of it
 //	ordertrack bench     measure throughput and policy figures against baselines
 package main
 
@@ -15,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // shoppers' zones load on any base image
 
@@ -29,6 +31,7 @@ commands:
   demo      run everything on embedded SQLite with a demo store and a simulated carrier
   migrate   apply database migrations and exit
   detect    NUMBER [--company TEXT]: print the carriers a tracking number may belong to (JSON)
+  track     NUMBER [--carrier NAME] [--json]: ask the carrier and print the normalized shipment (exit 3: not found)
   bench     [--json] [--scheduler-1m]: measure ingest, page, render and polling against baselines
 
 configuration is read from the environment; see README.md.
@@ -36,8 +39,8 @@ configuration is read from the environment; see README.md.
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "ordertrack:", err)
-		os.Exit(1)
+		fmt.Fprintln(os.Stderr, "ordertrack:", oneLine(err))
+		os.Exit(exitStatus(err))
 	}
 }
 
@@ -80,6 +83,8 @@ func run(args []string) error {
 		return app.RunDemo(ctx, cfg, log, os.Stdout)
 	case "detect":
 		return runDetect(args[1:], os.Stdout)
+	case "track":
+		return runTrack(ctx, args[1:], os.Getenv, os.Stdout)
 	case "bench":
 		return runBench(ctx, args[1:], os.Stdout)
 	case "help", "-h", "--help":
@@ -89,4 +94,9 @@ func run(args []string) error {
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+}
+
+// oneLine keeps an error message on one line, so scripts can read it.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }

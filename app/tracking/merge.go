@@ -73,7 +73,10 @@ type State struct {
 //     again); failed_attempt and action_required are cleared only by a normal
 //     scan that is out for delivery or beyond, a return, or further along than
 //     where the problem was raised — a routine "back at depot" scan after a
-//     missed delivery does not mean the shopper's problem is solved.
+//     missed delivery does not mean the shopper's problem is solved. An
+//     action_required also clears on a normal scan that moves the parcel
+//     (an arrival, departure or customs release, see Movement): what was
+//     asked for arrived, or the parcel would not be moving.
 //   - Expired carries over until a newer event arrives.
 func Derive(events []Event, prev State) State {
 	if len(events) == 0 {
@@ -103,7 +106,7 @@ func Derive(events []Event, prev State) State {
 			next.Problem, next.ProblemAt = ProblemNone, time.Time{}
 		case e.Problem != ProblemNone:
 			next.Problem, next.ProblemAt, raisedRank = e.Problem, e.Time, next.Stage.Rank()
-		case next.Problem != ProblemNone && clearsProblem(next.Problem, raisedRank, e.Stage):
+		case next.Problem != ProblemNone && clearsProblem(next.Problem, raisedRank, e):
 			next.Problem, next.ProblemAt = ProblemNone, time.Time{}
 		}
 		next.Substatus = e.Code
@@ -134,9 +137,15 @@ func Derive(events []Event, prev State) State {
 	return next
 }
 
-func clearsProblem(p Problem, raisedRank int, s Stage) bool {
+func clearsProblem(p Problem, raisedRank int, e Event) bool {
+	s := e.Stage
 	switch p {
-	case ProblemFailedAttempt, ProblemActionRequired:
+	case ProblemActionRequired:
+		if e.Movement != MovementNone {
+			return true
+		}
+		fallthrough
+	case ProblemFailedAttempt:
 		return s.Return() || s.Rank() >= StageOutForDelivery.Rank() || s.Rank() > raisedRank
 	}
 	return true

@@ -127,6 +127,10 @@ func TestDeriveProblem(t *testing.T) {
 	ofdAgain := ev("2026-11-24 08:00", StageOutForDelivery, ProblemNone, "OFD")
 	customs := ev("2026-11-20 10:00", StageInTransit, ProblemActionRequired, "DUTY")
 	customsScan := ev("2026-11-21 10:00", StageInTransit, ProblemNone, "CUS")
+	released := ev("2026-11-21 11:00", StageInTransit, ProblemNone, "RZ")
+	released.Movement = MovementArrived
+	departedDepot := depot
+	departedDepot.Movement = MovementDeparted
 	delivered := ev("2026-11-24 14:00", StageDelivered, ProblemNone, "DL")
 	staleException := ev("2026-11-20 11:00", StageInTransit, ProblemException, "OLD")
 	tests := []struct {
@@ -140,6 +144,8 @@ func TestDeriveProblem(t *testing.T) {
 		{"failed attempt survives a back-at-depot scan", []Event{ofd, failed, depot}, ProblemFailedAttempt},
 		{"a new delivery attempt clears the failed attempt", []Event{ofd, failed, depot, ofdAgain}, ProblemNone},
 		{"action required survives a routine scan at the same stage", []Event{transit, customs, customsScan}, ProblemActionRequired},
+		{"action required clears when the parcel moves again (released by customs)", []Event{transit, customs, customsScan, released}, ProblemNone},
+		{"failed attempt survives a departure scan", []Event{ofd, failed, departedDepot}, ProblemFailedAttempt},
 		{"action required clears once out for delivery", []Event{transit, customs, customsScan, ofdAgain}, ProblemNone},
 		{"delivered clears every problem", []Event{ofd, failed, delivered}, ProblemNone},
 	}

@@ -217,6 +217,9 @@ type trackingObj struct {
 	Slug                    string       `json:"slug"`
 	Tag                     string       `json:"tag"`
 	Subtag                  string       `json:"subtag"`
+	SubtagMessage           string       `json:"subtag_message"`
+	ShipmentDeliveryDate    string       `json:"shipment_delivery_date"`
+	CreatedAt               string       `json:"created_at"`
 	ShipmentType            string       `json:"shipment_type"`
 	ExpectedDelivery        string       `json:"expected_delivery"`
 	LatestEstimatedDelivery *estimate    `json:"latest_estimated_delivery"`
@@ -237,7 +240,7 @@ type checkpoint struct {
 
 func (c *Client) result(number string, t trackingObj) tracking.Result {
 	res := tracking.Result{Number: number, Carrier: c.Name(), Service: t.ShipmentType}
-	if len(t.Checkpoints) == 0 {
+	if len(t.Checkpoints) == 0 && (t.Tag == "" || t.Tag == "Pending" || t.Tag == "Expired") {
 		res.NotFound = true
 		return res
 	}
@@ -282,7 +285,40 @@ func (c *Client) result(number string, t trackingObj) tracking.Result {
 			Location: tracking.Location{City: city, Region: cp.State, PostalCode: cp.Zip, Country: alpha2(cp.CountryISO3)},
 		})
 	}
+	if sum, ok := c.summary(t); ok {
+		res.Events = carrierhttp.WithSummary(res.Events, sum)
+	}
 	return res
+}
+
+// summary is the tracking-level tag and subtag as an event, for when they
+// are ahead of the checkpoints (AfterShip moves the tag on a carrier's
+// summary before, or without, a matching checkpoint). Its time must not move
+// between fetches, or every poll would store it again: the delivery date for
+// a delivered tracking, else the last checkpoint's (see
+// carrierhttp.WithSummary), else when the tracking was created.
+func (c *Client) summary(t trackingObj) (tracking.Event, bool) {
+	code := t.Subtag
+	m, ok := statusTable[code]
+	if !ok {
+		code = t.Tag
+		m, ok = statusTable[code]
+	}
+	if !ok || t.Tag == "Pending" || t.Tag == "Expired" {
+		return tracking.Event{}, false
+	}
+	var at time.Time
+	if m.Stage == tracking.StageDelivered {
+		at = carrierhttp.ParseTime(t.ShipmentDeliveryDate)
+	}
+	if at.IsZero() && len(t.Checkpoints) == 0 {
+		at = carrierhttp.ParseTime(t.CreatedAt)
+	}
+	desc := t.SubtagMessage
+	if desc == "" {
+		desc = t.Tag
+	}
+	return tracking.Event{Time: at, Stage: m.Stage, Problem: m.Problem, Movement: movements[t.Subtag], Code: code, Description: desc}, true
 }
 
 // alpha2 turns AfterShip's ISO 3166-1 alpha-3 country into the alpha-2 code

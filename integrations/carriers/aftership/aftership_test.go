@@ -66,7 +66,7 @@ func track(srv *carriertest.Server, slug string, numbers []string, unknown func(
 }
 
 func TestClientKeepsTheCarrierContract(t *testing.T) {
-	carriertest.Contract{
+	c := carriertest.Contract{
 		Carrier: "aftership", MaxBatch: 50, Number: "1Z1442YY7229014688",
 		// A number AfterShip does not list yet is registered, then reported
 		// not found.
@@ -84,7 +84,23 @@ func TestClientKeepsTheCarrierContract(t *testing.T) {
 		},
 		TooManyRequests: "too_many_requests.json", ServerError: "internal_error.json",
 		Unauthorized: "unauthorized.json", UnauthorizedText: "Invalid API key",
-	}.Run(t)
+	}
+	c.Run(t)
+	c.RunSamples(t, func(baseURL string, client *http.Client, now func() time.Time, report func(carrier, code string)) carriertest.Tracker {
+		return newClient(baseURL, client, now, "", report)
+	}, samples)
+}
+
+// samples are the real and derived AfterShip answers under testdata (see
+// testdata/SOURCES.md) and what each comes to.
+var samples = []carriertest.Sample{
+	{Name: "real delivered tag ahead of its only InfoReceived checkpoint", Number: "1111111111111", Reply: carriertest.Reply{Status: 200, File: "tag_ahead_real.json"}, State: "delivered/", Events: 2},
+	{Name: "derived failed attempt", Number: "1111111111111", Reply: carriertest.Reply{Status: 200, File: "attempt_fail_derived.json"}, State: "in_transit/failed_attempt", Events: 2},
+	{Name: "docs delivered", Number: "1Z1442YY7229014688", Reply: carriertest.Reply{Status: 200, File: "trackings.json"}, State: "delivered/", Events: 4},
+	{Name: "docs in transit", Number: "RA123456789US", Reply: carriertest.Reply{Status: 200, File: "trackings.json"}, State: "in_transit/", Events: 2},
+	{Name: "docs out for delivery", Number: "00340434161094042558", Reply: carriertest.Reply{Status: 200, File: "trackings.json"}, State: "out_for_delivery/", Events: 1},
+	{Name: "docs pending is not found", Number: "9400100000000000000001", Reply: carriertest.Reply{Status: 200, File: "trackings.json"}, NotFound: true},
+	{Name: "docs unknown to AfterShip", Number: "9400100000000000000002", Reply: carriertest.Reply{Status: 200, File: "empty.json"}, NotFound: true},
 }
 
 func TestTrackNormalizesRecordedBatch(t *testing.T) {

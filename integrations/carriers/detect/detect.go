@@ -35,9 +35,8 @@ type Candidate struct {
 // Mail domestic, La Poste Colissimo and many postal formats are not in the data).
 const FormatCompany = "company"
 
-// Scoring weights. A failed check digit is kept only when the store named the
-// carrier (a typo is likelier than a wrong carrier), and then at a fraction
-// of the format's confidence.
+// Scoring weights. A failed check digit keeps a fraction of the format's
+// confidence (see DetectWith for when it is kept at all).
 const (
 	CompanyBoost      = 0.5
 	companyOnlyScore  = 0.35
@@ -65,29 +64,53 @@ func Normalize(number string) string {
 	return b.String()
 }
 
-// Detect returns the carriers the number may belong to, best first, at most
-// one candidate per carrier. company is the store's free-text carrier name
-// and may be empty; when it names a carrier, that carrier's candidates gain
-// CompanyBoost, a format match with a wrong check digit is still offered, and
-// if no format of that carrier matches a plausible number the carrier is
-// offered on the name alone (Format == FormatCompany). The result is empty
-// when nothing is plausible.
+// Hints is what the store says besides the number: its free-text carrier
+// name and the destination country (ISO 3166-1 alpha-2). Both only reorder
+// and complete the candidates; neither vetoes one.
+type Hints struct {
+	Company string
+	Country string
+}
+
+// Detect is DetectWith without a destination country.
 func Detect(number, company string) []Candidate {
+	return DetectWith(number, Hints{Company: company})
+}
+
+// DetectWith returns every carrier the number may belong to, at most one
+// candidate per carrier, ranked: candidates whose check digit verified (or
+// whose format has none) first, then those whose check digit failed, each
+// group by score. A failed check digit is offered, flagged
+// CheckDigitValid false, when the format names its carrier by shape alone
+// (1Z…, 94…, an S10 id) or when the store named that carrier; a plain digit
+// run with a wrong check digit is dropped. The store's carrier name adds
+// CompanyBoost to that carrier, unlocks its hint-only formats (FedEx Freight
+// PRO, DHL Global Mail) and, if none of its formats matches a plausible
+// number, offers it on the name alone (Format == FormatCompany). A
+// destination country in a carrier's home network adds CountryBoost, which
+// breaks ties between a domestic post and a courier. The result is empty
+// when nothing is plausible.
+func DetectWith(number string, h Hints) []Candidate {
 	n := Normalize(number)
 	if len(n) > maxLen || n == "" {
 		return nil
 	}
-	hint, hinted := CarrierFromCompany(company)
+	hint, hinted := CarrierFromCompany(h.Company)
+	country := strings.ToUpper(strings.TrimSpace(h.Country))
 	best := map[string]Candidate{}
+	failed := map[string]bool{}
 	for _, f := range data.Formats {
 		m, ok := f.apply(n)
 		if !ok {
 			continue
 		}
 		named := hinted && m.carrier == hint
+		if f.HintOnly && !named {
+			continue
+		}
 		score := f.Confidence
 		if !m.valid {
-			if !named {
+			if !named && !f.Distinctive {
 				continue
 			}
 			score *= failedCheckFactor
@@ -95,9 +118,14 @@ func Detect(number, company string) []Candidate {
 		if named {
 			score += CompanyBoost
 		}
+		if country != "" && slices.Contains(homeCountries[m.carrier], country) {
+			score += CountryBoost
+		}
 		c := Candidate{Carrier: m.carrier, Service: m.service, Format: f.ID, CheckDigitValid: m.checked && m.valid, Score: math.Round(score*1000) / 1000}
-		if prev, ok := best[c.Carrier]; !ok || c.Score > prev.Score {
-			best[c.Carrier] = c
+		prev, seen := best[c.Carrier]
+		switch {
+		case !seen, failed[c.Carrier] && m.valid, failed[c.Carrier] == !m.valid && c.Score > prev.Score:
+			best[c.Carrier], failed[c.Carrier] = c, !m.valid
 		}
 	}
 	if _, ok := best[hint]; hinted && !ok && len(n) >= minLen {
@@ -108,10 +136,28 @@ func Detect(number, company string) []Candidate {
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b Candidate) int {
+		if fa, fb := failed[a.Carrier], failed[b.Carrier]; fa != fb {
+			if fa {
+				return 1
+			}
+			return -1
+		}
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Carrier, b.Carrier)
 	})
 	return out
+}
+
+// CountryBoost is what a destination inside a carrier's home network adds.
+const CountryBoost = 0.15
+
+// homeCountries are the networks of carriers that deliver mostly at home:
+// national posts and regional couriers. Global integrators are absent, so a
+// destination never counts against them.
+var homeCountries = map[string][]string{
+	"usps": {"US", "PR", "GU", "VI", "AS", "MP"}, "canada_post": {"CA"}, "royal_mail": {"GB"}, "deutsche_post": {"DE"},
+	"la_poste": {"FR"}, "purolator": {"CA"}, "canpar": {"CA"}, "ontrac": {"US"}, "lasership": {"US"}, "speedee": {"US"},
+	"gofo": {"US"}, "old_dominion": {"US"}, "yodel": {"GB"}, "dpd": {"DE", "GB", "FR", "NL", "BE", "PL", "AT", "IE", "CZ", "LU"},
 }

@@ -80,15 +80,12 @@ func TestDetectMarksVerifiedCheckDigits(t *testing.T) {
 	}
 }
 
-func TestDetectDropsWrongCheckDigitWithoutCompany(t *testing.T) {
+func TestDetectDropsWrongCheckDigitOfPlainNumbers(t *testing.T) {
 	tests := []struct {
 		number  string
 		carrier string
 	}{
-		{"1Z5R89390357567128", "ups"},
 		{"996578788855", "fedex"},
-		{"9434611206206407667131", "usps"},
-		{"RR123456786GB", "royal_mail"},
 		{"RB123456785XX", "usps"},
 		{"0073938000549292", "canada_post"},
 		{"C11031500001889", "ontrac"},
@@ -98,6 +95,36 @@ func TestDetectDropsWrongCheckDigitWithoutCompany(t *testing.T) {
 			got := Detect(tt.number, "")
 			if slices.Contains(carriers(got), tt.carrier) {
 				t.Fatalf("Detect(%q) = %+v; want no %s candidate for a wrong check digit", tt.number, got, tt.carrier)
+			}
+		})
+	}
+}
+
+// A number whose shape names its carrier stays that carrier's candidate when
+// its check digit fails (a typo, or UPS's sandbox numbers), flagged and
+// ranked after every candidate whose check digit verified.
+func TestDetectFlagsWrongCheckDigitOfDistinctiveNumbers(t *testing.T) {
+	tests := []struct {
+		number  string
+		carrier string
+	}{
+		{"1Z5R89390357567128", "ups"},
+		{"1Z12345E0305271640", "ups"}, // UPS sandbox
+		{"9434611206206407667131", "usps"},
+		{"RR123456786GB", "royal_mail"},
+		{"00340434161094042558", "dhl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.number, func(t *testing.T) {
+			got := Detect(tt.number, "")
+			i := slices.Index(carriers(got), tt.carrier)
+			if i < 0 || got[i].CheckDigitValid {
+				t.Fatalf("Detect(%q) = %+v; want %s flagged check_digit_valid=false", tt.number, got, tt.carrier)
+			}
+			for _, c := range got[i+1:] {
+				if c.CheckDigitValid {
+					t.Errorf("Detect(%q) = %+v; a verified candidate ranks after the failed %s", tt.number, got, tt.carrier)
+				}
 			}
 		})
 	}
@@ -121,7 +148,7 @@ func TestDetectCompanyHintReordersAmbiguousNumbers(t *testing.T) {
 		first   string
 	}{
 		// Valid FedEx Ground (mod 10) and DPD (MOD 37,36) at once.
-		{"100000005487867", "", "dpd"},
+		{"100000005487867", "", "fedex"},
 		{"100000005487867", "FedEx Ground", "fedex"},
 		{"100000005487867", "DPD UK", "dpd"},
 		// Valid FedEx Express (mod 11) and Purolator (Luhn) at once.
@@ -138,6 +165,22 @@ func TestDetectCompanyHintReordersAmbiguousNumbers(t *testing.T) {
 				t.Fatalf("Detect(%q, %q) = %+v; want %s first of several", tt.number, tt.company, got, tt.first)
 			}
 		})
+	}
+}
+
+func TestDetectWithCountryBreaksTies(t *testing.T) {
+	tests := []struct {
+		number, country, first string
+	}{
+		{"100000005487867", "", "fedex"},
+		{"100000005487867", "US", "fedex"},
+		{"100000005487867", "de", "dpd"},
+	}
+	for _, tt := range tests {
+		got := DetectWith(tt.number, Hints{Country: tt.country})
+		if len(got) < 2 || got[0].Carrier != tt.first {
+			t.Errorf("DetectWith(%q, country %q) = %+v; want %s first", tt.number, tt.country, got, tt.first)
+		}
 	}
 }
 
@@ -244,9 +287,10 @@ func FuzzDetect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, number, company string) {
 		got := Detect(number, company)
 		seen := map[string]bool{}
+		failed := func(c Candidate) bool { return !c.CheckDigitValid && checked(c.Format) }
 		for i, c := range got {
-			if i > 0 && c.Score > got[i-1].Score {
-				t.Fatalf("Detect(%q, %q) not sorted by score: %+v", number, company, got)
+			if i > 0 && (failed(got[i-1]) && !failed(c) || failed(got[i-1]) == failed(c) && c.Score > got[i-1].Score) {
+				t.Fatalf("Detect(%q, %q) not ranked verified first, then by score: %+v", number, company, got)
 			}
 			if seen[c.Carrier] {
 				t.Fatalf("Detect(%q, %q) lists %s twice: %+v", number, company, c.Carrier, got)
@@ -257,6 +301,16 @@ func FuzzDetect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checked reports whether the format carries a check digit.
+func checked(formatID string) bool {
+	for _, f := range data.Formats {
+		if f.ID == formatID {
+			return f.Checksum != nil
+		}
+	}
+	return false
 }
 
 func ExampleDetect() {

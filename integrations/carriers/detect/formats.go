@@ -18,17 +18,24 @@ var formatsJSON []byte
 
 // format is one tracking-number layout of one carrier.
 type format struct {
-	ID         string            `json:"id"`
-	Carrier    string            `json:"carrier"`
-	Name       string            `json:"name"`
-	Pattern    string            `json:"pattern"`
-	Confidence float64           `json:"confidence"`
-	Checksum   *checksum         `json:"checksum"`
-	Prepend    *prepend          `json:"prepend"`
-	Require    string            `json:"require"`
-	Services   map[string]string `json:"services"`
-	Valid      []string          `json:"valid"`
-	Invalid    []string          `json:"invalid"`
+	ID         string    `json:"id"`
+	Carrier    string    `json:"carrier"`
+	Name       string    `json:"name"`
+	Pattern    string    `json:"pattern"`
+	Confidence float64   `json:"confidence"`
+	Checksum   *checksum `json:"checksum"`
+	Prepend    *prepend  `json:"prepend"`
+	Require    string    `json:"require"`
+	// Distinctive formats name their carrier by shape alone (1Z…, 94…): a
+	// number in that shape whose check digit fails is still offered,
+	// flagged, as that carrier's (a typo or a sandbox number).
+	Distinctive bool `json:"distinctive"`
+	// HintOnly formats are too plain to offer unless the store names their
+	// carrier (FedEx Freight PRO numbers, DHL Global Mail ids).
+	HintOnly bool              `json:"hint_only"`
+	Services map[string]string `json:"services"`
+	Valid    []string          `json:"valid"`
+	Invalid  []string          `json:"invalid"`
 
 	re      *regexp.Regexp
 	require *regexp.Regexp

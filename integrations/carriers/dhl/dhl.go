@@ -6,9 +6,15 @@
 // 10–30 minutes after label creation) with an RFC 7807 problem and HTTP 404;
 // that becomes Result{NotFound: true}.
 //
-// Stages: DHL exposes only five status codes plus a shipment-level returnFlag.
-// With returnFlag, events from the first failure onward (or only the latest
-// event, when DHL reports no failure) are read as the return leg.
+// Stages: DHL exposes only five status codes plus a shipment-level returnFlag,
+// and DHL Express events carry no statusCode at all. An event's wording (in
+// the languages the API answers in) refines its code or, without one, decides
+// alone and names the event's code, so that two events in the same minute
+// and place stay distinct (see wordRules). The shipment-level status counts
+// when it is ahead of the events. With returnFlag, events from the first
+// failure onward (or only the latest event, when DHL reports no failure) are
+// read as the return leg. DHL Express reuses waybill numbers: events more
+// than 90 days before the next belong to an earlier use and are dropped.
 //
 // Times: timestamps with an offset are converted to UTC; DHL often sends local
 // times without one, which are kept as UTC wall-clock values.
@@ -171,9 +177,6 @@ func (c *Client) result(number string, body response) tracking.Result {
 	res.Promised = promised(s)
 
 	evs := slices.Clone(s.Events)
-	if len(evs) == 0 && s.Status.StatusCode != "" {
-		evs = []event{s.Status}
-	}
 	slices.Reverse(evs) // DHL lists newest first
 	type timed struct {
 		e event
@@ -184,6 +187,14 @@ func (c *Client) result(number string, body response) tracking.Result {
 		order[i] = timed{e, carrierhttp.ParseTime(e.Timestamp)}
 	}
 	slices.SortStableFunc(order, func(a, b timed) int { return a.t.Compare(b.t) })
+	// DHL Express reuses waybill numbers: events from an earlier use of the
+	// number sit months before the rest; keep only the latest use.
+	for i := len(order) - 1; i > 0; i-- {
+		if order[i].t.Sub(order[i-1].t) > reuseGap {
+			order = order[i:]
+			break
+		}
+	}
 
 	returnFrom := len(order) // index of the first event on the return leg
 	if s.ReturnFlag {
@@ -198,30 +209,80 @@ func (c *Client) result(number string, body response) tracking.Result {
 	var last tracking.Stage
 	for i, o := range order {
 		e := o.e
-		key := e.StatusCode
-		if i >= returnFrom {
-			key = "return:" + key
-		}
-		m, ok := statusTable[key]
-		if !ok {
-			m = mapping{Stage: carrierhttp.SafeStage(last)}
-			if c.cfg.OnUnknownCode != nil {
-				c.cfg.OnUnknownCode(c.Name(), e.StatusCode)
-			}
-		}
-		last = m.Stage
-		desc := e.Description
-		if desc == "" {
-			desc = e.Status
-		}
-		a := e.Location.Address
-		res.Events = append(res.Events, tracking.Event{
-			Time: o.t, Stage: m.Stage, Problem: m.Problem, Movement: tracking.MovementOf(m.Stage, m.Problem, desc), Code: e.StatusCode, Description: desc,
-			Location: tracking.Location{City: a.AddressLocality, PostalCode: a.PostalCode, Country: a.CountryCode},
-		})
+		ev := c.event(e, o.t, i >= returnFrom, last)
+		last = ev.Stage
+		res.Events = append(res.Events, ev)
+	}
+	if s.Status.StatusCode != "" || s.Status.Description != "" || s.Status.Status != "" {
+		st := c.event(s.Status, carrierhttp.ParseTime(s.Status.Timestamp), s.ReturnFlag, last)
+		res.Events = carrierhttp.WithSummary(res.Events, st)
 	}
 	return res
 }
+
+// event normalizes one DHL event; onReturn says it belongs to the return leg
+// of a shipment with returnFlag. A statusCode is looked up in the status
+// table and refined by the wording (see refines); without one (DHL Express)
+// the wording alone decides and names the event's code.
+func (c *Client) event(e event, t time.Time, onReturn bool, last tracking.Stage) tracking.Event {
+	desc := e.Description
+	if desc == "" {
+		desc = e.Status
+	}
+	code := e.StatusCode
+	w, worded := readWords(desc)
+	if !worded && e.Status != desc {
+		w, worded = readWords(e.Status)
+	}
+	var m mapping
+	var ok bool
+	movement := tracking.MovementNone
+	switch {
+	case code == "" && worded:
+		m, ok, code, movement = w.Map, true, w.Key, w.Movement
+		if onReturn {
+			m = returnLeg(m)
+		}
+	case onReturn:
+		m, ok = statusTable["return:"+code]
+	default:
+		m, ok = statusTable[code]
+		if ok && worded && refines(code, w) {
+			m, movement = w.Map, w.Movement
+		}
+	}
+	if !ok {
+		m = mapping{Stage: carrierhttp.SafeStage(last)}
+		if c.cfg.OnUnknownCode != nil {
+			unknown := code
+			if unknown == "" {
+				unknown = "text:" + desc
+			}
+			c.cfg.OnUnknownCode(c.Name(), unknown)
+		}
+	}
+	if movement == tracking.MovementNone {
+		movement = tracking.MovementOf(m.Stage, m.Problem, desc)
+	}
+	a := e.Location.Address
+	return tracking.Event{
+		Time: t, Stage: m.Stage, Problem: m.Problem, Movement: movement, Code: code, Description: desc,
+		Location: tracking.Location{City: a.AddressLocality, PostalCode: a.PostalCode, Country: a.CountryCode},
+	}
+}
+
+// returnLeg reads a worded event on a returning shipment: delivered means
+// delivered back to the sender, anything else is on the way back.
+func returnLeg(m mapping) mapping {
+	if m.Stage == tracking.StageDelivered {
+		return mapping{tracking.StageReturned, tracking.ProblemNone}
+	}
+	return mapping{tracking.StageReturning, m.Problem}
+}
+
+// reuseGap is a silence no single shipment has: DHL keeps tracking for about
+// 90 days, so events further apart belong to two uses of one number.
+const reuseGap = 90 * 24 * time.Hour
 
 func promised(s shipment) tracking.Window {
 	f := s.EstimatedDeliveryTimeFrame

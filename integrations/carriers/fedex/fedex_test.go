@@ -101,6 +101,9 @@ func TestClientKeepsTheCarrierContract(t *testing.T) {
 	}
 	c.Run(t)
 	c.RunToken(t, 3599*time.Second) // token.json's expires_in
+	c.RunSamples(t, func(baseURL string, client *http.Client, now func() time.Time, report func(carrier, code string)) carriertest.Tracker {
+		return newClient(baseURL, client, now, report)
+	}, samples)
 }
 
 func TestTrackNormalizesRecordedResponses(t *testing.T) {
@@ -211,4 +214,17 @@ func TestTrackKeepsExceptionReasonAndReportsUnknownCodes(t *testing.T) {
 	if want := "Delivery exception: Customer not available or business closed"; last.Description != want {
 		t.Errorf("description = %q, want %q", last.Description, want)
 	}
+}
+
+// samples are the real and derived FedEx answers under testdata (see
+// testdata/SOURCES.md) and what each comes to.
+var samples = []carriertest.Sample{
+	{Name: "real missed, redirected, delivered next day", Number: "776094337676", Reply: carriertest.Reply{Status: 200, File: "attempt_redirect_real.json"}, State: "delivered/", Events: 8},
+	{Name: "derived customer not available", Number: "776094337676", Reply: carriertest.Reply{Status: 200, File: "attempt_derived.json"}, State: "out_for_delivery/failed_attempt", Events: 3},
+	{Name: "docs delivered", Number: "123456789012", Reply: carriertest.Reply{Status: 200, File: "delivered.json"}, State: "delivered/", Events: 5},
+	{Name: "docs in transit", Number: "128667043726", Reply: carriertest.Reply{Status: 200, File: "in_transit.json"}, State: "in_transit/", Events: 2},
+	{Name: "docs out for delivery", Number: "231300687629630", Reply: carriertest.Reply{Status: 200, File: "out_for_delivery.json"}, State: "out_for_delivery/", Events: 2},
+	{Name: "docs multi-piece, delivered piece", Number: "794953535000", Reply: carriertest.Reply{Status: 200, File: "multi_piece.json"}, State: "delivered/", Events: 1},
+	{Name: "docs multi-piece, piece in transit", Number: "794953535011", Reply: carriertest.Reply{Status: 200, File: "multi_piece.json"}, State: "in_transit/", Events: 1},
+	{Name: "docs not found inside a 200", Number: "39936862321", Reply: carriertest.Reply{Status: 200, File: "not_found.json"}, NotFound: true},
 }

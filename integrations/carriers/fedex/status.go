@@ -47,6 +47,7 @@ var statusTable = map[string]mapping{
 	"LO": {tracking.StageInTransit, tracking.ProblemNone}, // Left Origin
 	"OF": {tracking.StageInTransit, tracking.ProblemNone}, // At FedEx origin facility
 	"OW": {tracking.StageInTransit, tracking.ProblemNone}, // On the way
+	"AO": {tracking.StageInTransit, tracking.ProblemNone}, // Shipment arriving On-Time (seen in real responses)
 	"PF": {tracking.StageInTransit, tracking.ProblemNone}, // Plane in Flight
 	"PL": {tracking.StageInTransit, tracking.ProblemNone}, // Plane Landed
 	"PM": {tracking.StageInTransit, tracking.ProblemNone}, // In Progress

@@ -15,7 +15,7 @@ var wantStatus = map[string]string{
 	"PU": "shipped/", "PX": "shipped/",
 	"AA": "in_transit/", "AC": "in_transit/", "AF": "in_transit/", "AR": "in_transit/", "AX": "in_transit/",
 	"CH": "in_transit/", "DP": "in_transit/", "EA": "in_transit/", "EO": "in_transit/", "FD": "in_transit/",
-	"IT": "in_transit/", "IX": "in_transit/", "LO": "in_transit/", "OF": "in_transit/", "OW": "in_transit/",
+	"IT": "in_transit/", "IX": "in_transit/", "LO": "in_transit/", "OF": "in_transit/", "OW": "in_transit/", "AO": "in_transit/",
 	"PF": "in_transit/", "PL": "in_transit/", "PM": "in_transit/", "SF": "in_transit/", "SP": "in_transit/",
 	"TR": "in_transit/", "CC": "in_transit/", "CP": "in_transit/", "RR": "in_transit/", "RM": "in_transit/",
 	"RC": "in_transit/",

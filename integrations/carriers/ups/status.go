@@ -39,6 +39,7 @@ var statusTable = map[string]mapping{
 	"statusCode:092": {tracking.StageInTransit, tracking.ProblemNone},
 	"statusCode:014": {tracking.StageInTransit, tracking.ProblemNone}, // Clearance Completed
 	"statusCode:084": {tracking.StageInTransit, tracking.ProblemNone},
+	"statusCode:134": {tracking.StageInTransit, tracking.ProblemNone}, // Cleared customs and on the way (code VK, sent with type X)
 	// Out for delivery.
 	"statusCode:006": {tracking.StageOutForDelivery, tracking.ProblemNone},
 	"statusCode:021": {tracking.StageOutForDelivery, tracking.ProblemNone},
@@ -111,6 +112,15 @@ var statusTable = map[string]mapping{
 	"type:W":  {tracking.StageInTransit, tracking.ProblemNone},      // Warehousing
 	"type:NA": {tracking.StagePacked, tracking.ProblemNone},         // Not Available
 	"type:U":  {tracking.StageInTransit, tracking.ProblemNone},      // Updates
+}
+
+// releases marks the clearance-completed codes: the parcel is through customs
+// and moving, which resolves a clearance request (statusCode 058) raised
+// before it. UPS sends them with type X, so only the code tells.
+var releases = map[string]tracking.Movement{
+	"statusCode:014": tracking.MovementArrived, // Clearance Completed / released by the government agency
+	"statusCode:084": tracking.MovementArrived,
+	"statusCode:134": tracking.MovementArrived, // cleared customs and is on the way
 }
 
 // lookup finds the most precise mapping for an activity and reports the key it

@@ -14,7 +14,7 @@ var wantStatus = map[string]string{
 	"statusCode:005": "in_transit/", "statusCode:010": "in_transit/", "statusCode:025": "in_transit/",
 	"statusCode:039": "in_transit/", "statusCode:047": "in_transit/", "statusCode:087": "in_transit/",
 	"statusCode:012": "in_transit/", "statusCode:092": "in_transit/", "statusCode:014": "in_transit/",
-	"statusCode:084": "in_transit/",
+	"statusCode:084": "in_transit/", "statusCode:134": "in_transit/",
 	"statusCode:006": "out_for_delivery/", "statusCode:021": "out_for_delivery/", "statusCode:037": "out_for_delivery/",
 	"statusCode:089": "out_for_delivery/", "statusCode:091": "out_for_delivery/", "statusCode:072": "out_for_delivery/",
 	"statusCode:078": "out_for_delivery/",

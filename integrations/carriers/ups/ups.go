@@ -272,13 +272,22 @@ func (c *Client) result(number string, body trackResponse) tracking.Result {
 			Time:        times[i],
 			Stage:       m.Stage,
 			Problem:     m.Problem,
-			Movement:    tracking.MovementOf(m.Stage, m.Problem, desc),
+			Movement:    movement(key, m, desc),
 			Code:        code,
 			Description: desc,
 			Location:    tracking.Location{City: addr.City, Region: addr.StateProvince, PostalCode: addr.PostalCode, Country: addr.CountryCode},
 		})
 	}
 	return res
+}
+
+// movement is what an activity says about where the package is: a customs
+// release by its code, anything else by its description.
+func movement(key string, m mapping, desc string) tracking.Movement {
+	if mv, ok := releases[key]; ok {
+		return mv
+	}
+	return tracking.MovementOf(m.Stage, m.Problem, desc)
 }
 
 // activityTime reads an activity's instant in UTC; see the package doc.

@@ -90,6 +90,9 @@ func TestClientKeepsTheCarrierContract(t *testing.T) {
 	}
 	c.Run(t)
 	c.RunToken(t, 14399*time.Second) // token.json's expires_in
+	c.RunSamples(t, func(baseURL string, client *http.Client, now func() time.Time, report func(carrier, code string)) carriertest.Tracker {
+		return newClient(baseURL, client, now, report)
+	}, samples)
 }
 
 func TestTrackNormalizesRecordedResponses(t *testing.T) {
@@ -175,4 +178,65 @@ func TestTrackMapsUndocumentedActivityToSafeStage(t *testing.T) {
 	if wantSeen := []string{"ups statusCode:/code:QQ/type:ZZ"}; !reflect.DeepEqual(seen, wantSeen) {
 		t.Errorf("reported %q, want %q", seen, wantSeen)
 	}
+}
+
+// TestTrackRealResponses runs real UPS answers (see testdata/SOURCES.md)
+// through the adapter and the timeline, checking what the shopper would see
+// after every event.
+func TestTrackRealResponses(t *testing.T) {
+	tests := []struct {
+		name, number, file string
+		// states is "stage/problem" after each event, oldest first.
+		states []string
+	}{
+		{"clearance requested from the sender, then released the same day", "1Z1202R66698804005", "clearance_real.json", []string{
+			"packed/", "shipped/", "in_transit/", "in_transit/", // label, pickup, on the way (014), pending release (012)
+			"in_transit/action_required", "in_transit/", // UPS asks the sender for clearance information; released in the same second
+			"in_transit/", "in_transit/", "in_transit/", "in_transit/", // we have your package, info received, pending release, released
+			"in_transit/", "in_transit/", "in_transit/", "in_transit/", "in_transit/", "in_transit/", // departures and arrivals
+			"in_transit/", // at the clearing agency awaiting final release
+		}},
+		{"delayed by weather, cleared customs, out for delivery", "1ZWE58136821755160", "customs_cleared_real.json", []string{
+			"packed/", "in_transit/", "in_transit/", "in_transit/", "in_transit/delayed", "in_transit/",
+			"in_transit/", "in_transit/delayed", "in_transit/", "in_transit/", "in_transit/", "in_transit/",
+			"in_transit/", "in_transit/", "in_transit/", "in_transit/", "in_transit/", // customs cleared (VK) is no exception
+			"in_transit/", "out_for_delivery/",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var unknown []string
+			got, err := track(t, tt.number, carriertest.Reply{Status: 200, File: tt.file}, func(_, code string) { unknown = append(unknown, code) })
+			if err != nil || len(got) != 1 {
+				t.Fatalf("Track: %d results, %v", len(got), err)
+			}
+			if len(unknown) > 0 {
+				t.Errorf("unknown codes %q", unknown)
+			}
+			evs := got[0].Events
+			var states []string
+			for i := range evs {
+				st := tracking.Derive(evs[:i+1], tracking.State{})
+				states = append(states, string(st.Stage)+"/"+string(st.Problem))
+			}
+			if !reflect.DeepEqual(states, tt.states) {
+				t.Errorf("states:\n got %q\nwant %q\nevents %q", states, tt.states, carriertest.Brief(evs))
+			}
+		})
+	}
+}
+
+// samples are the real and derived UPS answers under testdata (see
+// testdata/SOURCES.md) and what each comes to.
+var samples = []carriertest.Sample{
+	{Name: "real clearance requested, released, at clearing agency", Number: "1Z1202R66698804005", Reply: carriertest.Reply{Status: 200, File: "clearance_real.json"}, State: "in_transit/", Events: 17},
+	{Name: "real weather delay, cleared customs, out for delivery", Number: "1ZWE58136821755160", Reply: carriertest.Reply{Status: 200, File: "customs_cleared_real.json"}, State: "out_for_delivery/", Events: 19},
+	{Name: "derived clearance information required", Number: "1Z1202R66698804005", Reply: carriertest.Reply{Status: 200, File: "clearance_required_derived.json"}, State: "in_transit/action_required", Events: 5},
+	{Name: "docs delivered", Number: "1Z1442YY7229014688", Reply: carriertest.Reply{Status: 200, File: "delivered.json"}, State: "delivered/", Events: 4},
+	{Name: "docs in transit", Number: "1Z023E2X0214323462", Reply: carriertest.Reply{Status: 200, File: "in_transit.json"}, State: "in_transit/", Events: 2},
+	{Name: "docs out for delivery", Number: "1Z5R89390357567127", Reply: carriertest.Reply{Status: 200, File: "out_for_delivery.json"}, State: "out_for_delivery/", Events: 2},
+	{Name: "docs exception, address required", Number: "1Z9999W99999999999", Reply: carriertest.Reply{Status: 200, File: "exception.json"}, State: "in_transit/action_required", Events: 3},
+	{Name: "docs multi-piece, delivered piece", Number: "1Z0000000000000001", Reply: carriertest.Reply{Status: 200, File: "multi_piece.json"}, State: "delivered/", Events: 1},
+	{Name: "docs multi-piece, piece in transit", Number: "1Z0000000000000002", Reply: carriertest.Reply{Status: 200, File: "multi_piece.json"}, State: "in_transit/", Events: 1},
+	{Name: "docs not found warning TW0001", Number: "1Z12345E6205277936", Reply: carriertest.Reply{Status: 200, File: "not_found.json"}, NotFound: true},
 }

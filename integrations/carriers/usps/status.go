@@ -8,8 +8,11 @@ type mapping struct {
 	Problem tracking.Problem
 }
 
-// statusTable maps every eventCode in USPS Publication 199 Appendix G-4
-// (domestic scan events) that carriers.md lists to a stage and problem.
+// statusTable maps the eventCodes of USPS Publication 199 Appendix G-4
+// (domestic scan events, as listed in carriers.md and the USPS Web Tools code
+// table) and the alphanumeric network codes the Tracking v3 API sends, to a
+// stage and problem. An unlisted code keeps the shipment where it is (see
+// carrierhttp.SafeStage) and is reported through OnUnknownCode.
 var statusTable = map[string]mapping{
 	// Before USPS has the item.
 	"GX": {tracking.StagePacked, tracking.ProblemNone}, // Shipping Label Created, USPS Awaiting Item
@@ -19,16 +22,26 @@ var statusTable = map[string]mapping{
 	"TM": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
 	"PA": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
 	// Moving.
-	"06": {tracking.StageInTransit, tracking.ProblemNone},    // Forwarded
-	"07": {tracking.StageInTransit, tracking.ProblemNone},    // Arrival at Unit
-	"10": {tracking.StageInTransit, tracking.ProblemNone},    // Processed
-	"PC": {tracking.StageInTransit, tracking.ProblemNone},    // Sorting Complete
-	"EF": {tracking.StageInTransit, tracking.ProblemNone},    // Departed facility
-	"SF": {tracking.StageInTransit, tracking.ProblemNone},    // Departed post office
-	"80": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
-	"81": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
-	"82": {tracking.StageInTransit, tracking.ProblemNone},    // Shipping partner event
+	"06": {tracking.StageInTransit, tracking.ProblemNone}, // Forwarded
+	"07": {tracking.StageInTransit, tracking.ProblemNone}, // Arrival at Unit
+	"10": {tracking.StageInTransit, tracking.ProblemNone}, // Processed
+	"PC": {tracking.StageInTransit, tracking.ProblemNone}, // Sorting Complete
+	"EF": {tracking.StageInTransit, tracking.ProblemNone}, // Departed facility
+	"SF": {tracking.StageInTransit, tracking.ProblemNone}, // Departed post office
+	"80": {tracking.StageInTransit, tracking.ProblemNone}, // Shipping partner event
+	"81": {tracking.StageInTransit, tracking.ProblemNone}, // Shipping partner event
+	"82": {tracking.StageInTransit, tracking.ProblemNone}, // Shipping partner event
+	"42": {tracking.StageInTransit, tracking.ProblemNone}, // USPS Handoff to Shipping Partner
+	"19": {tracking.StageInTransit, tracking.ProblemNone}, // DC eVS Arrive
+	"41": {tracking.StageInTransit, tracking.ProblemNone}, // Received at Opening Unit
+	// Network scans the v3 API sends with alphanumeric codes (seen in real
+	// responses, named by their eventType).
+	"A1": {tracking.StageInTransit, tracking.ProblemNone},    // Arrived at USPS (Regional) Facility
+	"AD": {tracking.StageInTransit, tracking.ProblemNone},    // Accepted at USPS Regional Destination Facility
+	"T1": {tracking.StageInTransit, tracking.ProblemNone},    // Departed USPS (Regional) Facility
+	"TL": {tracking.StageInTransit, tracking.ProblemNone},    // In Transit to Next Facility
 	"08": {tracking.StageInTransit, tracking.ProblemDelayed}, // Missent
+	"15": {tracking.StageInTransit, tracking.ProblemDelayed}, // Mis-shipped
 	"71": {tracking.StageInTransit, tracking.ProblemDelayed}, // Rescheduled to Next Delivery Day
 	"DX": {tracking.StageInTransit, tracking.ProblemDelayed}, // Delivery Status Not Updated
 	// Last mile.
@@ -49,6 +62,7 @@ var statusTable = map[string]mapping{
 	"56": {tracking.StageInTransit, tracking.ProblemFailedAttempt}, // Notice Left variant
 	// Problems the shopper must hear about.
 	"04": {tracking.StageInTransit, tracking.ProblemException},      // Refused
+	"11": {tracking.StageInTransit, tracking.ProblemException},      // Dead Letter (neither deliverable nor returnable)
 	"05": {tracking.StageInTransit, tracking.ProblemActionRequired}, // Undeliverable as Addressed
 	// Returns: 09 is the plain return, 21–29 and 31 say why.
 	"09": {tracking.StageReturning, tracking.ProblemNone},
@@ -73,4 +87,10 @@ var movements = map[string]tracking.Movement{
 	"PC": tracking.MovementArrived,  // Sorting Complete
 	"EF": tracking.MovementDeparted, // Departed facility
 	"SF": tracking.MovementDeparted, // Departed post office
+	"A1": tracking.MovementArrived,  // Arrived at USPS (Regional) Facility
+	"AD": tracking.MovementArrived,  // Accepted at USPS Regional Destination Facility
+	"19": tracking.MovementArrived,  // DC eVS Arrive
+	"41": tracking.MovementArrived,  // Received at Opening Unit
+	"T1": tracking.MovementDeparted, // Departed USPS (Regional) Facility
+	"TL": tracking.MovementDeparted, // In Transit to Next Facility
 }

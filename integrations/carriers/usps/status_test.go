@@ -13,6 +13,9 @@ var wantStatus = map[string]string{
 	"03": "shipped/", "TM": "shipped/", "PA": "shipped/",
 	"06": "in_transit/", "07": "in_transit/", "10": "in_transit/", "PC": "in_transit/", "EF": "in_transit/",
 	"SF": "in_transit/", "80": "in_transit/", "81": "in_transit/", "82": "in_transit/",
+	"42": "in_transit/", "19": "in_transit/", "41": "in_transit/",
+	"A1": "in_transit/", "AD": "in_transit/", "T1": "in_transit/", "TL": "in_transit/",
+	"15": "in_transit/delayed", "11": "in_transit/exception",
 	"08": "in_transit/delayed", "71": "in_transit/delayed", "DX": "in_transit/delayed",
 	"OF": "out_for_delivery/", "14": "available_for_pickup/", "16": "available_for_pickup/",
 	"01": "delivered/", "17": "delivered/", "43": "delivered/",
@@ -35,6 +38,7 @@ func TestStatusTableMapsEveryDocumentedCode(t *testing.T) {
 var wantMovement = map[string]string{
 	"07": "arrived", "10": "arrived", "PC": "arrived",
 	"EF": "departed", "SF": "departed",
+	"A1": "arrived", "AD": "arrived", "19": "arrived", "41": "arrived", "T1": "departed", "TL": "departed",
 }
 
 func TestMovementsMarkArrivalsAndDepartures(t *testing.T) {

@@ -7,7 +7,13 @@
 // know; a 200 without any tracking event means the same. Both become
 // Result{NotFound: true}.
 //
-// Times: an event's GMTTimestamp is used when present; otherwise its local
+// Not yet available: a fresh label answers HTTP 400 with error code 150001
+// ("A status update is not yet available…"); that is NotFound too, polled
+// later, not a rejected number.
+//
+// Times: an event's GMTTimestamp is used when present and within an hour of
+// its local time with offset (real responses carry GMT stamps a day off);
+// otherwise its local
 // eventTimestamp with GMTOffset (USPS's own examples wrongly append "Z" to the
 // local time, so that suffix is ignored when an offset is given); otherwise the
 // local time is taken as UTC. Predicted and expected delivery dates carry no
@@ -20,6 +26,7 @@ package usps
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"net/http"
@@ -119,6 +126,10 @@ func (c *Client) track(ctx context.Context, number string) (tracking.Result, err
 		return tracking.Result{Number: number, Carrier: c.Name(), NotFound: true}, nil
 	}
 	if err := c.tokens.StatusError(resp, c.cfg.Now(), errorDetail); err != nil {
+		var rej *carrierhttp.RejectedError
+		if errors.As(err, &rej) && rej.Code == notYetAvailable {
+			return tracking.Result{Number: number, Carrier: c.Name(), NotFound: true}, nil
+		}
 		return tracking.Result{}, err
 	}
 	var body details
@@ -127,6 +138,11 @@ func (c *Client) track(ctx context.Context, number string) (tracking.Result, err
 	}
 	return c.result(number, body), nil
 }
+
+// notYetAvailable is the error code of USPS's HTTP 400 "A status update is
+// not yet available on your package…": a fresh label USPS has not seen yet,
+// to be polled later like an unknown number.
+const notYetAvailable = "150001"
 
 // errorDetail reads the USPS APIs' common error body:
 // {"apiVersion": …, "error": {"code", "message", "errors": [{"code", "title", "detail"}]}}.
@@ -151,7 +167,9 @@ func errorDetail(body []byte) (string, string) {
 		if d.Code != "" {
 			code = d.Code
 		}
-		if d.Detail != "" {
+		if d.Code == notYetAvailable {
+			msg = d.Title
+		} else if d.Detail != "" {
 			msg = d.Detail
 		} else if d.Title != "" {
 			msg = d.Title
@@ -240,9 +258,34 @@ func plainText(s string) string {
 var offsetRE = regexp.MustCompile(`^([+-])(\d{1,2}):?(\d{2})$`)
 
 func eventTime(e event) time.Time {
-	if t, err := time.Parse(time.RFC3339, e.GMTTimestamp); err == nil {
+	gmt, gmtErr := time.Parse(time.RFC3339, e.GMTTimestamp)
+	local, localOK := localTime(e)
+	switch {
+	case gmtErr == nil && localOK && absDuration(gmt.Sub(local)) > time.Hour:
+		// USPS sometimes sends a GMTTimestamp a day off its own local time
+		// and offset; the local time is what the scanner recorded.
+		return local
+	case gmtErr == nil:
+		return gmt.UTC()
+	case localOK:
+		return local
+	}
+	if t, err := time.Parse(time.RFC3339, e.EventTimestamp); err == nil {
 		return t.UTC()
 	}
+	t, _ := time.Parse("2006-01-02T15:04:05", strings.TrimSuffix(e.EventTimestamp, "Z"))
+	return t
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// localTime reads eventTimestamp with GMTOffset; ok is false without an offset.
+func localTime(e event) (time.Time, bool) {
 	local := strings.TrimSuffix(e.EventTimestamp, "Z")
 	if m := offsetRE.FindStringSubmatch(strings.TrimSpace(e.GMTOffset)); m != nil {
 		hour := m[2]
@@ -251,14 +294,10 @@ func eventTime(e event) time.Time {
 		}
 		off := m[1] + hour + ":" + m[3]
 		if t, err := time.Parse("2006-01-02T15:04:05-07:00", local+off); err == nil {
-			return t.UTC()
+			return t.UTC(), true
 		}
 	}
-	if t, err := time.Parse(time.RFC3339, e.EventTimestamp); err == nil {
-		return t.UTC()
-	}
-	t, _ := time.Parse("2006-01-02T15:04:05", local)
-	return t
+	return time.Time{}, false
 }
 
 // promised prefers the predicted date and window, then the expected date,

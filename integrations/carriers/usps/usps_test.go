@@ -79,6 +79,44 @@ func TestClientKeepsTheCarrierContract(t *testing.T) {
 	}
 	c.Run(t)
 	c.RunToken(t, 28799*time.Second) // token.json's expires_in
+	c.RunSamples(t, func(baseURL string, client *http.Client, now func() time.Time, report func(carrier, code string)) carriertest.Tracker {
+		return newClient(baseURL, client, now, report)
+	}, samples)
+}
+
+// samples are the real and derived USPS answers under testdata (see
+// testdata/SOURCES.md) and what each comes to.
+var samples = []carriertest.Sample{
+	{Name: "real delivered to mailbox via shipping partner", Number: "9261290289104185136058", Reply: carriertest.Reply{Status: 200, File: "delivered_real.json"}, State: "delivered/", Events: 15},
+	{Name: "real moving through network", Number: "9202290317456200135409", Reply: carriertest.Reply{Status: 200, File: "in_transit_real.json"}, State: "in_transit/", Events: 4},
+	{Name: "real 400 150001 status not yet available", Number: "9400100000000000000001", Reply: carriertest.Reply{Status: 400, File: "not_yet_available.json"}, NotFound: true},
+	{Name: "derived out for delivery", Number: "9261290289104185136058", Reply: carriertest.Reply{Status: 200, File: "out_for_delivery_derived.json"}, State: "out_for_delivery/", Events: 14},
+	{Name: "derived notice left", Number: "9261290289104185136058", Reply: carriertest.Reply{Status: 200, File: "attempted_derived.json"}, State: "out_for_delivery/failed_attempt", Events: 15},
+	{Name: "docs delivered to parcel locker", Number: "9400109104250532908587", Reply: carriertest.Reply{Status: 200, File: "delivered.json"}, State: "delivered/", Events: 4},
+	{Name: "docs out for delivery", Number: "9400111899223197428490", Reply: carriertest.Reply{Status: 200, File: "out_for_delivery.json"}, State: "out_for_delivery/", Events: 2},
+	{Name: "docs pre-shipment", Number: "9270190164917312751081", Reply: carriertest.Reply{Status: 200, File: "pre_shipment.json"}, State: "packed/", Events: 1},
+	{Name: "docs 404 not found", Number: "9400100000000000000000", Reply: carriertest.Reply{Status: 404, File: "not_found.json"}, NotFound: true},
+}
+
+// TestTrackReadsRealTimes checks the time quirks of the real samples: a
+// GMTTimestamp a day off its local time and offset is not believed.
+func TestTrackReadsRealTimes(t *testing.T) {
+	tests := []struct {
+		number, file string
+		want         []string
+	}{
+		{"9202290317456200135409", "in_transit_real.json", []string{
+			"2024-11-23T00:00:00Z|packed||MA|",
+			"2024-11-26T00:26:00Z|shipped||03|NEW BERLIN, WI, US",
+			"2024-11-26T00:31:00Z|in_transit||SF|NEW BERLIN, WI, US",
+			"2024-11-26T07:44:28Z|in_transit||10|OAK CREEK WI DISTRIBUTION CENTER",
+		}},
+	}
+	for _, tt := range tests {
+		got, err := track(t, tt.number, carriertest.Reply{Status: 200, File: tt.file}, nil)
+		carriertest.CheckTracked(t, "usps", got, err, carriertest.Want{Number: tt.number, Service: "USPS Ground Advantage™",
+			Promised: tracking.Window{Earliest: carriertest.At("2024-11-29T00:00:00Z"), Latest: carriertest.At("2024-11-29T00:00:00Z")}, Events: tt.want})
+	}
 }
 
 func TestTrackNormalizesRecordedResponses(t *testing.T) {

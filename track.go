@@ -181,7 +181,7 @@ func report(carrier string, r tracking.Result, unknown []string) trackReport {
 	if r.NotFound || len(r.Events) == 0 {
 		return rep
 	}
-	merged, _ := tracking.Merge(nil, r.Events)
+	merged, _, _ := tracking.Merge(nil, r.Events)
 	st := tracking.Derive(merged, tracking.State{})
 	rep.Stage, rep.Problem, rep.Substatus = st.Stage, st.Problem, st.Substatus
 	if !st.Stage.Terminal() {

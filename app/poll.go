@@ -310,7 +310,7 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 	out := tracking.Assess(in)
 	err = a.db.InTx(ctx, func(tx *storage.Tx) error {
 		fresh, err := tx.ApplyUpdate(ctx, s, storage.Update{
-			Added: out.Added, State: out.State, ETA: out.ETA, Service: r.Service, NextPollAt: out.NextPollAt,
+			Added: out.Added, Recoded: out.Recoded, State: out.State, ETA: out.ETA, Service: r.Service, NextPollAt: out.NextPollAt,
 			Polled: true, Failed: failed, NotFound: out.NotFound, Fired: out.Fired,
 		})
 		if err != nil {

@@ -49,6 +49,7 @@ func (db *DB) Events(ctx context.Context, shipmentID int64) ([]tracking.Event, e
 // Update is what one poll (or push) learned about a shipment.
 type Update struct {
 	Added      []tracking.Event
+	Recoded    []tracking.Event // replace the stored uncoded scans they match (tracking.Merge)
 	State      tracking.State
 	ETA        tracking.ETA
 	Service    string
@@ -74,6 +75,15 @@ func (q queries) ApplyUpdate(ctx context.Context, s *Shipment, u Update) ([]trac
 		}
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 			return nil, fmt.Errorf("store event of shipment %d: %w", s.ID, err)
+		}
+	}
+	for _, e := range u.Recoded {
+		err := tx.Model(&TrackingEvent{}).Where("shipment_id = ? AND fingerprint = ?", s.ID, e.UncodedFingerprint()).Updates(map[string]any{
+			"fingerprint": e.Fingerprint(), "stage": string(e.Stage), "problem": string(e.Problem), "movement": string(e.Movement),
+			"code": e.Code, "description": e.Description,
+		}).Error
+		if err != nil {
+			return nil, fmt.Errorf("recode event of shipment %d: %w", s.ID, err)
 		}
 	}
 	prevETA := s.ETA()

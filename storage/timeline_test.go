@@ -239,3 +239,40 @@ func TestClaimDueTakesShopsInTurns(t *testing.T) {
 		}
 	})
 }
+
+// DHL Express scans stored before their wording got codes are uncoded and
+// "packed"; a refetch that reads them recodes the stored rows in place
+// (tracking.Merge) rather than adding each scan twice.
+func TestApplyUpdateRecodesUncodedScans(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shop := newShop(t, db, "s.myshopify.com")
+		s := newShipment(t, db, shop, "1234567890")
+		place := tracking.Location{City: "LEIPZIG", Country: "DE"}
+		old := tracking.Event{Time: at(21, 9), Stage: tracking.StagePacked, Description: "Delivered - Signed for by: A", Location: place}
+		if _, err := db.ApplyUpdate(ctx, s, storage.Update{Added: []tracking.Event{old}}); err != nil {
+			t.Fatal(err)
+		}
+		coded := old
+		coded.Code, coded.Stage = "delivered", tracking.StageDelivered
+		stored, _ := db.Events(ctx, s.ID)
+		merged, added, recoded := tracking.Merge(stored, []tracking.Event{coded})
+		if len(added) != 0 || len(recoded) != 1 || len(merged) != 1 {
+			t.Fatalf("merge: %d added, %d recoded, %d merged; want 0, 1, 1", len(added), len(recoded), len(merged))
+		}
+		if _, err := db.ApplyUpdate(ctx, s, storage.Update{Added: added, Recoded: recoded}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Events(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Code != "delivered" || got[0].Stage != tracking.StageDelivered {
+			t.Fatalf("stored timeline %+v; want the one scan, recoded delivered", got)
+		}
+		// The next refetch finds it by its new fingerprint: nothing changes.
+		if _, added, recoded := tracking.Merge(got, []tracking.Event{coded}); len(added)+len(recoded) != 0 {
+			t.Fatalf("refetch after recoding: %d added, %d recoded; want none", len(added), len(recoded))
+		}
+	})
+}

@@ -37,8 +37,10 @@ type Input struct {
 // the news to tell, when to ask again.
 type Outcome struct {
 	Added []Event // events new to the stored timeline
-	State State
-	ETA   ETA
+	// Recoded are fetched events that replace stored uncoded ones (see Merge).
+	Recoded []Event
+	State   State
+	ETA     ETA
 	// NotFound means the carrier does not know the number (yet).
 	NotFound bool
 	// NextPollAt is the next poll; nil stops polling (delivered, returned,
@@ -66,7 +68,7 @@ type TransitSample struct {
 func Assess(in Input) Outcome {
 	now := in.Now.UTC()
 	r := in.Result
-	merged, added := Merge(in.Events, r.Events)
+	merged, added, recoded := Merge(in.Events, r.Events)
 	st := Derive(merged, in.State)
 	service := in.Service
 	if r.Service != "" {
@@ -89,7 +91,7 @@ func Assess(in Input) Outcome {
 		ps.Failures = in.PollFailures + 1
 	}
 	st.Expired = !st.Stage.Terminal() && Expired(ps, now)
-	out := Outcome{Added: added, State: st, ETA: eta, NotFound: ps.NotFound}
+	out := Outcome{Added: added, Recoded: recoded, State: st, ETA: eta, NotFound: ps.NotFound}
 	if next, stop := in.Policy(ps, now, cal, in.Rand); !stop && !st.Expired {
 		if in.PerShipmentPerDay > 0 {
 			if earliest := now.Add(24 * time.Hour / time.Duration(in.PerShipmentPerDay)); next.Before(earliest) {

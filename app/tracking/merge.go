@@ -10,8 +10,14 @@ import (
 // are deduplicated by Fingerprint; the result is sorted by time, stably, so a
 // late-arriving older scan lands where it happened, not at the end. added
 // holds only the events that were not stored before, in time order.
-func Merge(existing []Event, incoming []Event) (merged []Event, added []Event) {
+//
+// A stored event without a code (stored before its adapter read a code from
+// the carrier's wording, as DHL Express events were) is the same scan as a
+// fetched event of the same time and place: the fetched one replaces it,
+// with its stage and problem, and is returned in recoded, not in added.
+func Merge(existing []Event, incoming []Event) (merged, added, recoded []Event) {
 	seen := make(map[string]struct{}, len(existing)+len(incoming))
+	uncoded := map[string][]int{} // place-and-time key → indexes in merged
 	merged = make([]Event, 0, len(existing)+len(incoming))
 	for _, e := range existing {
 		fp := e.Fingerprint()
@@ -19,6 +25,10 @@ func Merge(existing []Event, incoming []Event) (merged []Event, added []Event) {
 			continue
 		}
 		seen[fp] = struct{}{}
+		if e.Code == "" {
+			k := e.UncodedFingerprint()
+			uncoded[k] = append(uncoded[k], len(merged))
+		}
 		merged = append(merged, e)
 	}
 	for _, e := range incoming {
@@ -27,12 +37,25 @@ func Merge(existing []Event, incoming []Event) (merged []Event, added []Event) {
 			continue
 		}
 		seen[fp] = struct{}{}
+		if k := e.UncodedFingerprint(); e.Code != "" && len(uncoded[k]) > 0 {
+			merged[uncoded[k][0]] = e
+			uncoded[k] = uncoded[k][1:]
+			recoded = append(recoded, e)
+			continue
+		}
 		merged = append(merged, e)
 		added = append(added, e)
 	}
 	slices.SortStableFunc(merged, byTime)
 	slices.SortStableFunc(added, byTime)
-	return merged, added
+	return merged, added, recoded
+}
+
+// UncodedFingerprint is the Fingerprint of e as if it had no code: the one
+// an uncoded scan it recodes was stored under.
+func (e Event) UncodedFingerprint() string {
+	e.Code = ""
+	return e.Fingerprint()
 }
 
 func byTime(a, b Event) int { return a.Time.Compare(b.Time) }

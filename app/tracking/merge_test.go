@@ -23,6 +23,11 @@ func TestMerge(t *testing.T) {
 	arrive := ev("2026-11-20 03:00", StageInTransit, ProblemNone, "AR")
 	depart := ev("2026-11-20 09:00", StageInTransit, ProblemNone, "DP")
 	ofd := ev("2026-11-23 08:00", StageOutForDelivery, ProblemNone, "OFD")
+	// Stored before DHL Express wording got codes: no code, mapped "packed".
+	oldPickup := ev("2026-11-19 10:00", StagePacked, ProblemNone, "")
+	oldDelivered := ev("2026-11-24 14:00", StagePacked, ProblemNone, "")
+	delivered := ev("2026-11-24 14:00", StageDelivered, ProblemNone, "DL")
+	signed := ev("2026-11-24 14:00", StageDelivered, ProblemNone, "SIGNED")
 	tests := []struct {
 		name       string
 		existing   []Event
@@ -58,15 +63,37 @@ func TestMerge(t *testing.T) {
 			wantMerged: []string{"PU", "AR"},
 			wantAdded:  []string{},
 		},
+		{
+			name:       "coded refetches replace the uncoded scans stored before, adding nothing",
+			existing:   []Event{oldPickup, oldDelivered},
+			incoming:   []Event{delivered, pickup},
+			wantMerged: []string{"PU", "DL"},
+			wantAdded:  []string{},
+		},
+		{
+			name:       "two scans once stored as one: the first replaces it, the second is added",
+			existing:   []Event{oldPickup, oldDelivered},
+			incoming:   []Event{pickup, delivered, signed},
+			wantMerged: []string{"PU", "DL", "SIGNED"},
+			wantAdded:  []string{"SIGNED"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			merged, added := Merge(tt.existing, tt.incoming)
+			merged, added, recoded := Merge(tt.existing, tt.incoming)
 			if got := codes(merged); !slices.Equal(got, tt.wantMerged) {
 				t.Errorf("merged = %v, want %v", got, tt.wantMerged)
 			}
 			if got := codes(added); !slices.Equal(got, tt.wantAdded) {
 				t.Errorf("added = %v, want %v", got, tt.wantAdded)
+			}
+			if len(recoded)+len(added) != len(tt.incoming) && tt.name == "coded refetches replace the uncoded scans stored before, adding nothing" {
+				t.Errorf("recoded %d, added %d; want every fetched scan recoded", len(recoded), len(added))
+			}
+			for _, e := range merged {
+				if e.Code == "" {
+					t.Errorf("an uncoded scan survived the coded refetch: %+v", e)
+				}
 			}
 		})
 	}
@@ -75,7 +102,7 @@ func TestMerge(t *testing.T) {
 func TestMergeKeepsSameTimeScansInArrivalOrder(t *testing.T) {
 	a := ev("2026-11-20 09:00", StageInTransit, ProblemNone, "A")
 	b := ev("2026-11-20 09:00", StageInTransit, ProblemNone, "B")
-	merged, _ := Merge([]Event{a}, []Event{b})
+	merged, _, _ := Merge([]Event{a}, []Event{b})
 	if got := codes(merged); !slices.Equal(got, []string{"A", "B"}) {
 		t.Errorf("merged = %v, want stored scan first: [A B]", got)
 	}

@@ -154,7 +154,7 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 			visible++
 		}
 		if visible > seen {
-			known, _ = Merge(known, events[seen:visible])
+			known, _, _ = Merge(known, events[seen:visible])
 		}
 		next := Derive(known, st)
 		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit, time.UTC))

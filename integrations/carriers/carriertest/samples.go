@@ -67,7 +67,7 @@ func (c Contract) RunSamples(t *testing.T, newReporting Reporting, samples []Sam
 					t.Errorf("event %d (%s) is before event %d (%s)", i, e.Time, i-1, r.Events[i-1].Time)
 				}
 			}
-			if merged, _ := tracking.Merge(nil, r.Events); len(merged) != len(r.Events) || len(r.Events) != s.Events {
+			if merged, _, _ := tracking.Merge(nil, r.Events); len(merged) != len(r.Events) || len(r.Events) != s.Events {
 				t.Errorf("%d events, %d distinct after Merge; want %d", len(r.Events), len(merged), s.Events)
 			}
 			st := tracking.Derive(r.Events, tracking.State{})

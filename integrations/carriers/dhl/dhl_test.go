@@ -238,7 +238,7 @@ func TestTrackReadsExpressWording(t *testing.T) {
 					t.Errorf("after event %d derived %s/%s, want %s/%s", tt.atEvent, st.Stage, st.Problem, tt.midStage, tt.midProblem)
 				}
 			}
-			if merged, _ := tracking.Merge(nil, got[0].Events); len(merged) != len(tt.events) {
+			if merged, _, _ := tracking.Merge(nil, got[0].Events); len(merged) != len(tt.events) {
 				t.Errorf("merge kept %d of %d distinct events", len(merged), len(tt.events))
 			}
 		})

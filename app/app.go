@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
 
+	"github.com/ordertrack/ordertrack/app/ingest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/metrics"
@@ -23,6 +24,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -48,15 +50,13 @@ type App struct {
 	lookups  throttle.Limiter
 	logins   throttle.Limiter // sign-in link requests per client IP
 
-	adminPages   map[string]*template.Template
-	views        viewCache
-	pageViews    pageViewCounter
-	ingests      groupCommit
-	paces        ingestPacer
-	notifyPaces  notifyPacer
-	webhookSlots shopSlots
-	shopify      *platform.Shopify
-	woo          platform.Woo
+	adminPages  map[string]*template.Template
+	views       viewCache
+	pageViews   pageViewCounter
+	notifyPaces notifyPacer
+	ingest      *ingest.Intake
+	shopify     *platform.Shopify
+	woo         platform.Woo
 	// outbound calls hosts merchants chose (WooCommerce stores, their own
 	// carrier accounts): public https addresses only, unless the config
 	// allows loopback for tests and local development.
@@ -156,6 +156,10 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	a.ingest = ingest.New(ingest.Deps{
+		DB: db, Jobs: a.jobs, Now: a.now, Metrics: a.metrics, ShopifySecret: cfg.ShopifyAPISecret,
+		AfterShipSecret: cfg.Carriers["aftership"][registry.WebhookSecret],
+	})
 	a.metrics.Registry.MustRegister(backlogCollector{a: a})
 	a.woo = platform.Woo{DB: db, Outbound: a.outbound, Now: a.now}
 	if err := a.setupShopify(o.ShopifyBaseURL); err != nil {

@@ -16,14 +16,14 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/auth/shopify", a.shopifyInstall)
 	e.GET("/auth/shopify/callback", a.shopifyCallback)
 	e.GET("/auth/shopify/bounce", a.shopifyBounce)
-	e.POST("/webhooks/shopify", a.shopifyWebhook)
+	e.POST("/webhooks/shopify", a.ingest.ShopifyWebhook)
 	e.GET("/auth/woocommerce/start", a.wooStart)
 	e.POST("/auth/woocommerce/callback", a.wooCallback)
 	e.GET("/auth/woocommerce/return", a.wooReturn)
-	e.POST("/webhooks/woocommerce/:shop", a.wooWebhook)
+	e.POST("/webhooks/woocommerce/:shop", a.ingest.WooWebhook)
 
 	// Carriers that push their news (AfterShip), so we poll less.
-	e.POST("/webhooks/carriers/:name", a.carrierPush)
+	e.POST("/webhooks/carriers/:name", a.ingest.CarrierPush)
 
 	// Message providers: delivery status and shopper replies.
 	e.POST("/webhooks/messaging/sendgrid", a.sendgridEvents)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ordertrack/ordertrack/app/ingest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -116,8 +117,8 @@ func TestDeliveryOfAShopWithEverySlotTakenWaitsForOthers(t *testing.T) {
 			}
 		}
 		var releases []func()
-		for range shopWebhookSlots {
-			release, ok := a.webhookSlots.acquire("busy.myshopify.com")
+		for range ingest.ShopSlots {
+			release, ok := a.ingest.TakeSlot("busy.myshopify.com")
 			if !ok {
 				t.Fatal("a free slot was refused")
 			}

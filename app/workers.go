@@ -68,7 +68,7 @@ func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWeb
 	if err != nil {
 		return err // the database is unreachable: retried, never dropped
 	}
-	release, ok := a.webhookSlots.acquire(d.ShopDomain)
+	release, ok := a.ingest.TakeSlot(d.ShopDomain)
 	if !ok {
 		return river.JobSnooze(webhookSnooze)
 	}

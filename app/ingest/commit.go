@@ -1,4 +1,4 @@
-package app
+package ingest
 
 import (
 	"context"
@@ -81,13 +81,9 @@ func (g *groupCommit) drain(commit func([]*pendingDelivery)) {
 //
 // The shop is resolved when the delivery is processed (a second later), not
 // here: the request path stays at one transaction.
-func (a *App) ingest(ctx context.Context, d *storage.WebhookDelivery) (dup bool, err error) {
+func (in *Intake) ingest(ctx context.Context, d *storage.WebhookDelivery) (dup bool, err error) {
 	p := &pendingDelivery{d: d, done: make(chan struct{})}
-	committers := 2 // one commits while the next batch gathers
-	if a.db.Dialect == storage.SQLite {
-		committers = 1 // one writer at a time anyway
-	}
-	a.ingests.add(p, committers, a.commitDeliveries)
+	in.commits.add(p, in.committers, in.commit)
 	select {
 	case <-p.done:
 		return p.dup, p.err
@@ -98,16 +94,16 @@ func (a *App) ingest(ctx context.Context, d *storage.WebhookDelivery) (dup bool,
 	}
 }
 
-// commitDeliveries stores batch in one transaction and wakes its requests.
+// commit stores batch in one transaction and wakes its requests.
 // When that fails, each delivery is tried alone, so one bad delivery cannot
 // fail the others.
-func (a *App) commitDeliveries(batch []*pendingDelivery) {
+func (in *Intake) commit(batch []*pendingDelivery) {
 	ctx, cancel := context.WithTimeout(context.Background(), ingestTimeout)
 	defer cancel()
-	err := a.storeDeliveries(ctx, batch)
+	err := in.store(ctx, batch)
 	if err != nil && len(batch) > 1 {
 		for _, p := range batch {
-			p.err = a.storeDeliveries(ctx, []*pendingDelivery{p})
+			p.err = in.store(ctx, []*pendingDelivery{p})
 			close(p.done)
 		}
 		return
@@ -118,12 +114,14 @@ func (a *App) commitDeliveries(batch []*pendingDelivery) {
 	}
 }
 
-func (a *App) storeDeliveries(ctx context.Context, batch []*pendingDelivery) error {
+// store records batch and enqueues the processing of what is new in one
+// transaction, marking the duplicates.
+func (in *Intake) store(ctx context.Context, batch []*pendingDelivery) error {
 	ds := make([]*storage.WebhookDelivery, len(batch))
 	for i, p := range batch {
 		ds[i] = p.d
 	}
-	err := a.db.InTx(ctx, func(tx *storage.Tx) error {
+	err := in.db.InTx(ctx, func(tx *storage.Tx) error {
 		stored, err := tx.RecordDeliveries(ctx, ds)
 		if err != nil {
 			return err
@@ -133,13 +131,13 @@ func (a *App) storeDeliveries(ctx context.Context, batch []*pendingDelivery) err
 			p.dup = !stored[i]
 			if stored[i] {
 				params = append(params, river.InsertManyParams{Args: jobs.ProcessWebhookArgs{DeliveryID: p.d.ID},
-					InsertOpts: &river.InsertOpts{Queue: a.paces.queue(p.d.ShopDomain, a.now())}})
+					InsertOpts: &river.InsertOpts{Queue: in.paces.queue(p.d.ShopDomain, in.now())}})
 			}
 		}
 		if len(params) == 0 {
 			return nil
 		}
-		if _, err := a.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
+		if _, err := in.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
 			return fmt.Errorf("enqueue webhook processing: %w", err)
 		}
 		return nil

@@ -1,4 +1,4 @@
-package app
+package ingest
 
 import (
 	"sync"
@@ -6,14 +6,21 @@ import (
 )
 
 const (
-	// shopWebhookSlots is how many of one shop's deliveries a worker
-	// machine processes at once; the rest wait (snoozed) so every other
-	// shop's deliveries find a free worker.
-	shopWebhookSlots = 2
-	// webhookSnooze is how long a delivery over its shop's slots waits
-	// before it is tried again.
-	webhookSnooze = time.Second
+	// ShopSlots is how many of one shop's deliveries a worker machine
+	// processes at once; the rest wait (snoozed) so every other shop's
+	// deliveries find a free worker.
+	ShopSlots = 2
+	// SlotWait is how long a delivery over its shop's slots waits before
+	// it is tried again.
+	SlotWait = time.Second
 )
+
+// TakeSlot takes one of shop's processing slots on this machine, reporting
+// false when all ShopSlots are taken; release gives the slot back. The job
+// that processes a delivery takes its shop's slot first.
+func (in *Intake) TakeSlot(shop string) (release func(), ok bool) {
+	return in.slots.acquire(shop)
+}
 
 // shopSlots counts the deliveries each shop has in processing on this
 // machine. The zero value is ready to use.
@@ -30,7 +37,7 @@ func (s *shopSlots) acquire(shop string) (release func(), ok bool) {
 	if s.running == nil {
 		s.running = map[string]int{}
 	}
-	if s.running[shop] >= shopWebhookSlots {
+	if s.running[shop] >= ShopSlots {
 		return nil, false
 	}
 	s.running[shop]++

@@ -1,4 +1,4 @@
-package app
+package ingest
 
 import (
 	"errors"
@@ -11,10 +11,10 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// wooWebhook answers WooCommerce's creation ping, then verifies, stores and
+// WooWebhook answers WooCommerce's creation ping, then verifies, stores and
 // enqueues each delivery. WooCommerce never retries, so the answer comes
 // before any processing; the reconcile job catches what never arrives.
-func (a *App) wooWebhook(c echo.Context) error {
+func (in *Intake) WooWebhook(c echo.Context) error {
 	ctx := c.Request().Context()
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 16<<20))
 	if err != nil {
@@ -24,34 +24,30 @@ func (a *App) wooWebhook(c echo.Context) error {
 	if woocommerce.IsPing(h, body) {
 		return c.NoContent(http.StatusOK)
 	}
-	unauthorized := func() error {
-		a.metrics.Webhooks.WithLabelValues("woocommerce", "bad_signature").Inc()
-		return echo.NewHTTPError(http.StatusUnauthorized, "invalid webhook signature")
-	}
-	ws, err := a.db.WooStoreByKey(ctx, c.Param("shop"))
+	ws, err := in.db.WooStoreByKey(ctx, c.Param("shop"))
 	if errors.Is(err, storage.ErrNotFound) {
-		return unauthorized()
+		return in.unauthorized("woocommerce")
 	}
 	if err != nil {
 		return err
 	}
-	shop, err := a.db.ShopByID(ctx, ws.ShopID)
+	shop, err := in.db.ShopByID(ctx, ws.ShopID)
 	if err != nil {
 		return err
 	}
-	sec, err := a.db.Secrets(shop)
+	sec, err := in.db.Secrets(shop)
 	if err != nil {
 		return err
 	}
 	d, err := woocommerce.ParseDelivery(h)
 	if err != nil || !woocommerce.Verify(sec.WebhookSecret, body, d.Signature) {
-		return unauthorized()
+		return in.unauthorized("woocommerce")
 	}
 	if d.DeliveryID == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "missing "+woocommerce.HeaderDeliveryID)
 	}
-	return a.accept(c, "woocommerce", &storage.WebhookDelivery{
+	return in.accept(c, "woocommerce", &storage.WebhookDelivery{
 		ShopID: &shop.ID, Platform: storage.WooCommerce, DeliveryID: d.DeliveryID, Topic: d.Topic,
-		ShopDomain: shop.Domain, Payload: body, ReceivedAt: a.db.Now(),
+		ShopDomain: shop.Domain, Payload: body, ReceivedAt: in.db.Now(),
 	})
 }

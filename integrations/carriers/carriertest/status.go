@@ -74,3 +74,42 @@ func CheckMovements[M Mapping](t *testing.T, movements map[string]tracking.Movem
 		}
 	}
 }
+
+// CheckStatusSample checks a status table too long to restate in full:
+// every documented code must be mapped, every entry must map to a valid
+// stage, and the representative codes in want (written from the carrier's
+// documentation as "stage/problem") must map as documented.
+func CheckStatusSample[M Mapping](t *testing.T, table map[string]M, documented []string, want map[string]string) {
+	t.Helper()
+	for key, entry := range table {
+		if m := asMapping(entry); !m.Stage.Valid() {
+			t.Errorf("%s maps to invalid stage %q", key, m.Stage)
+		}
+	}
+	for _, key := range documented {
+		if _, ok := table[key]; !ok {
+			t.Errorf("%s is documented but missing from statusTable", key)
+		}
+	}
+	for key, w := range want {
+		entry, ok := table[key]
+		if !ok {
+			t.Errorf("%s is expected as %s but missing from statusTable", key, w)
+			continue
+		}
+		m := asMapping(entry)
+		if got := string(m.Stage) + "/" + string(m.Problem); got != w {
+			t.Errorf("%s maps to %s, want %s", key, got, w)
+		}
+	}
+}
+
+func asMapping[M Mapping](entry M) struct {
+	Stage   tracking.Stage
+	Problem tracking.Problem
+} {
+	return struct {
+		Stage   tracking.Stage
+		Problem tracking.Problem
+	}(entry)
+}

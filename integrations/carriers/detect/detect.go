@@ -25,6 +25,10 @@ type Candidate struct {
 	// CheckDigitValid is true only when the format has a check digit and it
 	// verified; formats without one (Amazon TBA, LaserShip) report false.
 	CheckDigitValid bool `json:"check_digit_valid"`
+	// MailerID is the USPS mailer id of an IMpb number when it is one known
+	// to belong to Carrier (a consolidator such as FedEx Ground Economy or
+	// DHL eCommerce that hands the last mile to USPS).
+	MailerID string `json:"mailer_id,omitempty"`
 	// Score ranks candidates, higher first. It is a relative weight, not a
 	// probability: a company-name match adds CompanyBoost.
 	Score float64 `json:"score"`
@@ -38,7 +42,10 @@ const FormatCompany = "company"
 // Scoring weights. A failed check digit keeps a fraction of the format's
 // confidence (see DetectWith for when it is kept at all).
 const (
-	CompanyBoost      = 0.5
+	CompanyBoost = 0.5
+	// MailerBoost lifts a consolidator above USPS on an IMpb number that
+	// carries the consolidator's own mailer id.
+	MailerBoost       = 0.5
 	companyOnlyScore  = 0.35
 	failedCheckFactor = 0.3
 	// No known format is longer than 40 characters; longer input is not a
@@ -88,7 +95,10 @@ func Detect(number, company string) []Candidate {
 // PRO, DHL Global Mail) and, if none of its formats matches a plausible
 // number, offers it on the name alone (Format == FormatCompany). A
 // destination country in a carrier's home network adds CountryBoost, which
-// breaks ties between a domestic post and a courier. The result is empty
+// breaks ties between a domestic post and a courier. A USPS IMpb number
+// issued for a consolidator (FedEx Ground Economy, UPS Mail Innovations, DHL
+// eCommerce) returns both: the consolidator first when the number carries
+// one of its known mailer ids (MailerBoost) or the store names it, else USPS. The result is empty
 // when nothing is plausible.
 func DetectWith(number string, h Hints) []Candidate {
 	n := Normalize(number)
@@ -118,10 +128,13 @@ func DetectWith(number string, h Hints) []Candidate {
 		if named {
 			score += CompanyBoost
 		}
+		if m.mailer != "" {
+			score += MailerBoost
+		}
 		if country != "" && slices.Contains(homeCountries[m.carrier], country) {
 			score += CountryBoost
 		}
-		c := Candidate{Carrier: m.carrier, Service: m.service, Format: f.ID, CheckDigitValid: m.checked && m.valid, Score: math.Round(score*1000) / 1000}
+		c := Candidate{Carrier: m.carrier, Service: m.service, Format: f.ID, CheckDigitValid: m.checked && m.valid, MailerID: m.mailer, Score: math.Round(score*1000) / 1000}
 		prev, seen := best[c.Carrier]
 		switch {
 		case !seen, failed[c.Carrier] && m.valid, failed[c.Carrier] == !m.valid && c.Score > prev.Score:

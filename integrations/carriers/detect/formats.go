@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -32,10 +33,14 @@ type format struct {
 	Distinctive bool `json:"distinctive"`
 	// HintOnly formats are too plain to offer unless the store names their
 	// carrier (FedEx Freight PRO numbers, DHL Global Mail ids).
-	HintOnly bool              `json:"hint_only"`
-	Services map[string]string `json:"services"`
-	Valid    []string          `json:"valid"`
-	Invalid  []string          `json:"invalid"`
+	HintOnly bool `json:"hint_only"`
+	// MailerIDs are the USPS mailer ids (the 6 or 9 digits after an IMpb's
+	// service type code) known to belong to this carrier: an IMpb number
+	// carrying one is this carrier's before it is USPS's.
+	MailerIDs []string          `json:"mailer_ids"`
+	Services  map[string]string `json:"services"`
+	Valid     []string          `json:"valid"`
+	Invalid   []string          `json:"invalid"`
 
 	re      *regexp.Regexp
 	require *regexp.Regexp
@@ -105,6 +110,8 @@ type match struct {
 	service string
 	checked bool // the format has a check digit
 	valid   bool // the check digit (or the S10 country) is right
+	// mailer is the IMpb mailer id when it is one of the format's MailerIDs.
+	mailer string
 }
 
 // groups returns the named submatches; a name used in several alternatives
@@ -144,6 +151,9 @@ func (f *format) apply(number string) (match, bool) {
 		m.checked = true
 		m.valid = f.Checksum.valid(serial, g["check"])
 	}
+	if mid := impbMailerID(g["serial"]); mid != "" && slices.Contains(f.MailerIDs, mid) {
+		m.mailer = mid
+	}
 	if cc, ok := g["country"]; ok && f.Checksum != nil && f.Checksum.Algorithm == "s10" {
 		p, known := data.S10Posts[cc]
 		if !known {
@@ -152,6 +162,21 @@ func (f *format) apply(number string) (match, bool) {
 		m.carrier = p.Carrier
 	}
 	return m, true
+}
+
+// impbMailerID reads the mailer id of an IMpb serial: after the 2-digit
+// application identifier (92–95) and the 3-digit service type code comes a
+// 9-digit mailer id when its first digit is 9, else a 6-digit one (USPS
+// Publication 199). It returns "" for a serial too short to hold one.
+func impbMailerID(serial string) string {
+	if len(serial) < 20 || serial[0] != '9' || serial[1] < '2' || serial[1] > '5' {
+		return ""
+	}
+	rest := serial[5:]
+	if rest[0] == '9' {
+		return rest[:9]
+	}
+	return rest[:6]
 }
 
 // service names the service from the format's lookup table: the exact code

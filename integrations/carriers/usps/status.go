@@ -11,16 +11,22 @@ type mapping struct {
 // statusTable maps the eventCodes of USPS Publication 199 Appendix G-4
 // (domestic scan events, as listed in carriers.md and the USPS Web Tools code
 // table) and the alphanumeric network codes the Tracking v3 API sends, to a
-// stage and problem. An unlisted code keeps the shipment where it is (see
+// stage and problem. Origins of the codes and their names are in
+// testdata/SOURCES.md; USPS publishes no complete list of the alphanumeric
+// codes we could read, so codes seen nowhere documented stay unknown. An unlisted code keeps the shipment where it is (see
 // carrierhttp.SafeStage) and is reported through OnUnknownCode.
 var statusTable = map[string]mapping{
 	// Before USPS has the item.
 	"GX": {tracking.StagePacked, tracking.ProblemNone}, // Shipping Label Created, USPS Awaiting Item
 	"MA": {tracking.StagePacked, tracking.ProblemNone}, // Manifest Acknowledgement
+	"89": {tracking.StagePacked, tracking.ProblemNone}, // Merchant Order Receipt Notification, USPS Awaiting Item
+	"GC": {tracking.StagePacked, tracking.ProblemNone}, // Return Receipt Associated
 	// Accepted.
 	"03": {tracking.StageShipped, tracking.ProblemNone}, // Accept or Pickup
 	"TM": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
 	"PA": {tracking.StageShipped, tracking.ProblemNone}, // Shipment Acceptance
+	"OA": {tracking.StageShipped, tracking.ProblemNone}, // Origin Acceptance (Accepted at USPS Origin Facility)
+	"UA": {tracking.StageShipped, tracking.ProblemNone}, // Accepted at USPS Facility
 	// Moving.
 	"06": {tracking.StageInTransit, tracking.ProblemNone}, // Forwarded
 	"07": {tracking.StageInTransit, tracking.ProblemNone}, // Arrival at Unit
@@ -40,6 +46,10 @@ var statusTable = map[string]mapping{
 	"AD": {tracking.StageInTransit, tracking.ProblemNone},    // Accepted at USPS Regional Destination Facility
 	"T1": {tracking.StageInTransit, tracking.ProblemNone},    // Departed USPS (Regional) Facility
 	"TL": {tracking.StageInTransit, tracking.ProblemNone},    // In Transit to Next Facility
+	"NT": {tracking.StageInTransit, tracking.ProblemNone},    // In Transit to Next Facility
+	"U1": {tracking.StageInTransit, tracking.ProblemNone},    // Arrived at USPS Regional Facility
+	"L1": {tracking.StageInTransit, tracking.ProblemNone},    // Departed USPS Regional Facility
+	"83": {tracking.StageInTransit, tracking.ProblemNone},    // Tendered to Postal Service (by a shipping partner)
 	"08": {tracking.StageInTransit, tracking.ProblemDelayed}, // Missent
 	"15": {tracking.StageInTransit, tracking.ProblemDelayed}, // Mis-shipped
 	"71": {tracking.StageInTransit, tracking.ProblemDelayed}, // Rescheduled to Next Delivery Day
@@ -93,4 +103,7 @@ var movements = map[string]tracking.Movement{
 	"41": tracking.MovementArrived,  // Received at Opening Unit
 	"T1": tracking.MovementDeparted, // Departed USPS (Regional) Facility
 	"TL": tracking.MovementDeparted, // In Transit to Next Facility
+	"NT": tracking.MovementDeparted, // In Transit to Next Facility
+	"U1": tracking.MovementArrived,  // Arrived at USPS Regional Facility
+	"L1": tracking.MovementDeparted, // Departed USPS Regional Facility
 }

@@ -9,8 +9,9 @@ import (
 // wantStatus is written from Publication 199 independently of statusTable, as
 // "stage/problem".
 var wantStatus = map[string]string{
-	"GX": "packed/", "MA": "packed/",
-	"03": "shipped/", "TM": "shipped/", "PA": "shipped/",
+	"GX": "packed/", "MA": "packed/", "89": "packed/", "GC": "packed/",
+	"03": "shipped/", "TM": "shipped/", "PA": "shipped/", "OA": "shipped/", "UA": "shipped/",
+	"NT": "in_transit/", "U1": "in_transit/", "L1": "in_transit/", "83": "in_transit/",
 	"06": "in_transit/", "07": "in_transit/", "10": "in_transit/", "PC": "in_transit/", "EF": "in_transit/",
 	"SF": "in_transit/", "80": "in_transit/", "81": "in_transit/", "82": "in_transit/",
 	"42": "in_transit/", "19": "in_transit/", "41": "in_transit/",
@@ -39,6 +40,7 @@ var wantMovement = map[string]string{
 	"07": "arrived", "10": "arrived", "PC": "arrived",
 	"EF": "departed", "SF": "departed",
 	"A1": "arrived", "AD": "arrived", "19": "arrived", "41": "arrived", "T1": "departed", "TL": "departed",
+	"NT": "departed", "U1": "arrived", "L1": "departed",
 }
 
 func TestMovementsMarkArrivalsAndDepartures(t *testing.T) {

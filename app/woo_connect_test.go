@@ -95,6 +95,9 @@ func startTakeover(t *testing.T, dbURL string) *takeoverEnv {
 		t.Fatalf("the merchant's own connect: callback status %d; want 200", code)
 	}
 	waitUntil(t, "the victim store's webhooks", func() bool { return len(victim.Webhooks()) == len(woocommerce.Topics) })
+	// The connect's sign-in email issues a link: wait for it, so the tests'
+	// snapshots of what exists are taken after it.
+	waitUntil(t, "the connect's sign-in link", func() bool { return storagetest.Count(t, a.db, "login_tokens", "") == 1 })
 	return &takeoverEnv{a: a, base: base, victim: victim, attacker: attacker, victimCookie: ck,
 		victimReturn: base + "/auth/woocommerce/return?success=1&user_id=" + loc.Query().Get("user_id")}
 }

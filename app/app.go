@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ordertrack/ordertrack/app/ingest"
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/metrics"
@@ -48,7 +49,7 @@ type App struct {
 	outbox   Sender
 	pages    *trackpage.Renderer
 	lookups  throttle.Limiter
-	logins   throttle.Limiter // sign-in link requests per client IP
+	install  *install.Installer
 
 	adminPages  map[string]*template.Template
 	views       viewCache
@@ -163,6 +164,14 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	a.metrics.Registry.MustRegister(backlogCollector{a: a})
 	a.woo = platform.Woo{DB: db, Outbound: a.outbound, Now: a.now}
 	if err := a.setupShopify(o.ShopifyBaseURL); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.install, err = install.New(install.Deps{
+		DB: db, Jobs: a.jobs, Log: log, Now: a.now, Links: a.links, Key: cfg.EncryptionKey,
+		Shopify: a.shopify, Outbound: a.outbound, Deliver: a.deliverNow, Demo: cfg.Demo,
+	})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) e
 	}
 	return a.Run(ctx, ModeAll, func(addr string) {
 		fmt.Fprintf(out, "ordertrack demo is running (database: %s)\n\n", dbLabel(cfg.DatabaseURL))
-		fmt.Fprintf(out, "  admin:          %s\n", a.demoLoginURL(shop.ID))
+		fmt.Fprintf(out, "  admin:          %s\n", a.install.DemoLoginURL(shop.ID))
 		fmt.Fprintf(out, "  outbox:         %s/admin/outbox (after opening the admin link)\n", cfg.AppURL)
 		for _, t := range tokens {
 			fmt.Fprintf(out, "  tracking page:  %s/t/%s   (%s)\n", cfg.AppURL, t.token, t.what)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -130,8 +131,8 @@ func TestEmbeddedFormPostAuthenticatesWithSessionTokenField(t *testing.T) {
 				target += "?shop=" + shopA + "&id_token=" + url.QueryEscape(token(testSecret, time.Now()))
 			}
 			res := postForm(t, target, tc.form)
-			if res.StatusCode != tc.code || res.Header.Get(retryInvalidSession) != tc.retry {
-				t.Errorf("%s: status %d, retry header %q; want %d and %q", tc.name, res.StatusCode, res.Header.Get(retryInvalidSession), tc.code, tc.retry)
+			if res.StatusCode != tc.code || res.Header.Get(install.RetryInvalidSession) != tc.retry {
+				t.Errorf("%s: status %d, retry header %q; want %d and %q", tc.name, res.StatusCode, res.Header.Get(install.RetryInvalidSession), tc.code, tc.retry)
 			}
 		}
 		for _, id := range []int64{mine, theirs} {

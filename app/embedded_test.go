@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -89,12 +90,12 @@ func TestInvalidSessionTokenAsksAppBridgeToRetry(t *testing.T) {
 			"not a JWT":               {"Authorization": {"Bearer abc.def"}},
 		} {
 			res := get(t, base+"/admin/shipments", h)
-			if res.StatusCode != http.StatusUnauthorized || res.Header.Get(retryInvalidSession) != "1" {
-				t.Errorf("%s session token: status %d, retry header %q; want 401 with %s: 1", name, res.StatusCode, res.Header.Get(retryInvalidSession), retryInvalidSession)
+			if res.StatusCode != http.StatusUnauthorized || res.Header.Get(install.RetryInvalidSession) != "1" {
+				t.Errorf("%s session token: status %d, retry header %q; want 401 with %s: 1", name, res.StatusCode, res.Header.Get(install.RetryInvalidSession), install.RetryInvalidSession)
 			}
 		}
-		if res := get(t, base+"/admin/shipments", nil); res.StatusCode != http.StatusUnauthorized || res.Header.Get(retryInvalidSession) != "" {
-			t.Errorf("no credentials: status %d, retry header %q; want the cookie login's plain 401", res.StatusCode, res.Header.Get(retryInvalidSession))
+		if res := get(t, base+"/admin/shipments", nil); res.StatusCode != http.StatusUnauthorized || res.Header.Get(install.RetryInvalidSession) != "" {
+			t.Errorf("no credentials: status %d, retry header %q; want the cookie login's plain 401", res.StatusCode, res.Header.Get(install.RetryInvalidSession))
 		}
 	})
 }

@@ -13,13 +13,13 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/readyz", a.readyz)
 
 	// Platforms: install and connect, then webhooks (verify, store, enqueue).
-	e.GET("/auth/shopify", a.shopifyInstall)
-	e.GET("/auth/shopify/callback", a.shopifyCallback)
-	e.GET("/auth/shopify/bounce", a.shopifyBounce)
+	e.GET("/auth/shopify", a.install.ShopifyInstall)
+	e.GET("/auth/shopify/callback", a.install.ShopifyCallback)
+	e.GET("/auth/shopify/bounce", a.install.ShopifyBounce)
 	e.POST("/webhooks/shopify", a.ingest.ShopifyWebhook)
-	e.GET("/auth/woocommerce/start", a.wooStart)
-	e.POST("/auth/woocommerce/callback", a.wooCallback)
-	e.GET("/auth/woocommerce/return", a.wooReturn)
+	e.GET("/auth/woocommerce/start", a.install.WooStart)
+	e.POST("/auth/woocommerce/callback", a.install.WooCallback)
+	e.GET("/auth/woocommerce/return", a.install.WooReturn)
 	e.POST("/webhooks/woocommerce/:shop", a.ingest.WooWebhook)
 
 	// Carriers that push their news (AfterShip), so we poll less.
@@ -50,10 +50,10 @@ func (a *App) routes(e *echo.Echo) {
 	e.OPTIONS("/api/track/orders/:id", a.extensionOrder)
 
 	// Merchants: signed-link or Shopify session-token admin.
-	e.GET("/admin/login", a.adminLogin)
-	e.POST("/admin/login", a.adminLoginRequest)
-	e.GET("/admin/login/woocommerce", a.pluginLogin)
-	admin := e.Group("/admin", a.requireAdmin)
+	e.GET("/admin/login", a.install.AdminLogin)
+	e.POST("/admin/login", a.install.AdminLoginRequest)
+	e.GET("/admin/login/woocommerce", a.install.PluginLogin)
+	admin := e.Group("/admin", a.install.RequireAdmin)
 	admin.GET("", a.adminHome)
 	admin.GET("/", a.adminHome)
 	admin.GET("/shipments", a.adminShipments)

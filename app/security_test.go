@@ -95,7 +95,7 @@ func TestOrderLookupBruteForceIsThrottledPerClient(t *testing.T) {
 // return page and the emailed link do.
 func loginLink(t *testing.T, a *App, shopID int64) string {
 	t.Helper()
-	link, err := a.loginURL(context.Background(), shopID)
+	link, err := a.install.LoginURL(context.Background(), shopID)
 	if err != nil {
 		t.Fatalf("issue a sign-in link: %v", err)
 	}
@@ -126,7 +126,7 @@ func signInCookie(t *testing.T, a *App, base string, shopID int64) (*http.Cookie
 	res.Body.Close()
 	for _, c := range res.Cookies() {
 		if c.Name == adminCookie {
-			return c, a.sign("admin-csrf", c.Value)[:32]
+			return c, a.links.Sign("admin-csrf", c.Value)[:32]
 		}
 	}
 	t.Fatalf("admin login answered %d without a session cookie", res.StatusCode)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/oauthstate"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -94,14 +95,14 @@ func startInstall(t *testing.T, base, shop string) (string, *http.Cookie) {
 		t.Fatalf("install redirect query = %v; want client id, expiring=1, our callback and a state", q)
 	}
 	for _, c := range res.Cookies() {
-		if c.Name == oauthStateCookie {
+		if c.Name == install.OAuthStateCookie {
 			if c.Value != q.Get("state") || !c.HttpOnly {
 				t.Fatalf("state cookie = %+v; want HttpOnly with the state sent to Shopify", c)
 			}
 			return q.Get("state"), c
 		}
 	}
-	t.Fatalf("install set no %s cookie", oauthStateCookie)
+	t.Fatalf("install set no %s cookie", install.OAuthStateCookie)
 	return "", nil
 }
 
@@ -272,7 +273,7 @@ func TestShopifyNeverCallsAnInvalidShop(t *testing.T) {
 				t.Errorf("install for %q: status %d to %q; want 400 and no redirect", shop, res.StatusCode, res.Header.Get("Location"))
 			}
 			q := url.Values{"shop": {shop}, "code": {"c"}, "state": {"s"}}
-			if res := get(t, callbackURL(base, testSecret, q, time.Now()), nil, &http.Cookie{Name: oauthStateCookie, Value: "s"}); res.StatusCode != http.StatusUnauthorized {
+			if res := get(t, callbackURL(base, testSecret, q, time.Now()), nil, &http.Cookie{Name: install.OAuthStateCookie, Value: "s"}); res.StatusCode != http.StatusUnauthorized {
 				t.Errorf("signed callback for %q: status %d; want 401", shop, res.StatusCode)
 			}
 			if shop == "" {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -94,6 +95,9 @@ func startTakeover(t *testing.T, dbURL string) *takeoverEnv {
 		t.Fatalf("the merchant's own connect: callback status %d; want 200", code)
 	}
 	waitUntil(t, "the victim store's webhooks", func() bool { return len(victim.Webhooks()) == len(woocommerce.Topics) })
+	// The connect's sign-in email issues a link: wait for it, so the tests'
+	// snapshots of what exists are taken after it.
+	waitUntil(t, "the connect's sign-in link", func() bool { return storagetest.Count(t, a.db, "login_tokens", "") == 1 })
 	return &takeoverEnv{a: a, base: base, victim: victim, attacker: attacker, victimCookie: ck,
 		victimReturn: base + "/auth/woocommerce/return?success=1&user_id=" + loc.Query().Get("user_id")}
 }
@@ -162,7 +166,7 @@ func TestWooReturnPageShowsNothingToAnotherBrowser(t *testing.T) {
 		for name, ck := range map[string]*http.Cookie{
 			"no cookie":                nil,
 			"another connect's cookie": theirs,
-			"a forged cookie":          {Name: wooConnectCookie, Value: strings.Repeat("a", 64)},
+			"a forged cookie":          {Name: install.WooConnectCookie, Value: strings.Repeat("a", 64)},
 		} {
 			if code, page := getWithCookie(t, e.victimReturn, ck); code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, "Shop secret") {
 				t.Errorf("%s: return page status %d shows a link or secret:\n%s", name, code, page)
@@ -184,7 +188,7 @@ func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		link := strings.Replace(e.a.demoLoginURL(shop.ID), wooAppURL, e.base, 1)
+		link := strings.Replace(e.a.install.DemoLoginURL(shop.ID), wooAppURL, e.base, 1)
 		if code, _ := signInWith(t, link); code != http.StatusUnauthorized {
 			t.Fatalf("a signed reusable link outside demo mode: status %d; want 401", code)
 		}
@@ -245,7 +249,7 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: wooAppURL})
-		install := func(ip string) int {
+		shopifyInstall := func(ip string) int {
 			req, _ := http.NewRequest(http.MethodGet, base+"/auth/shopify?shop=capped.myshopify.com", nil)
 			req.Header.Set("X-Forwarded-For", ip)
 			res, err := noRedirect.Do(req)
@@ -262,21 +266,21 @@ func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
 			codes = append(codes, startStart(t, base, "https://shop.example", fmt.Sprintf("2001:db8:1:2::%x", i+1)).StatusCode)
 		}
 		for i, code := range codes {
-			if want := map[bool]int{true: http.StatusFound, false: http.StatusTooManyRequests}[i < pendingLimits.PerClient]; code != want {
-				t.Fatalf("connects from 30 addresses of one /64 answered %v; want %d×302, then 429", codes, pendingLimits.PerClient)
+			if want := map[bool]int{true: http.StatusFound, false: http.StatusTooManyRequests}[i < install.PendingLimits.PerClient]; code != want {
+				t.Fatalf("connects from 30 addresses of one /64 answered %v; want %d×302, then 429", codes, install.PendingLimits.PerClient)
 			}
 		}
 		if res := startStart(t, base, "https://shop.example", "2001:db8:1:3::1"); res.StatusCode != http.StatusFound {
 			t.Fatalf("a connect from the next /64: status %d; want 302", res.StatusCode)
 		}
-		for i := range pendingLimits.PerClient + 5 {
-			if code := install("2001:db8:1:2::1"); code != http.StatusFound {
+		for i := range install.PendingLimits.PerClient + 5 {
+			if code := shopifyInstall("2001:db8:1:2::1"); code != http.StatusFound {
 				t.Fatalf("install %d from the capped /64: status %d; want 302 (installs store nothing)", i+1, code)
 			}
 		}
 		// Fill the global cap of pending connects: connects are refused,
 		// installs (App Store ones included) are not.
-		rows := make([]storage.WooConnection, pendingLimits.Total)
+		rows := make([]storage.WooConnection, install.PendingLimits.Total)
 		for i := range rows {
 			rows[i] = storage.WooConnection{UserID: fmt.Sprintf("filler-%d", i), StoreURL: "https://filler.example", Client: fmt.Sprintf("198.18.%d.%d", i/256, i%256), ExpiresAt: time.Now().Add(time.Hour)}
 		}
@@ -286,7 +290,7 @@ func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
 		if res := startStart(t, base, "https://shop.example", "203.0.113.77"); res.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("a connect past the global cap: status %d; want 429", res.StatusCode)
 		}
-		if code := install("203.0.113.77"); code != http.StatusFound {
+		if code := shopifyInstall("203.0.113.77"); code != http.StatusFound {
 			t.Fatalf("an install with the connects' global cap reached: status %d; want 302", code)
 		}
 		if states := storagetest.Count(t, a.db, "oauth_states", ""); states != 0 {
@@ -382,7 +386,7 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 			t.Fatalf("mail %+v; want a sign-in link to the store's address %s", m, store.AdminEmail)
 		}
 		link := strings.Fields(m.Text[i:])[0]
-		logged := storagetest.Count(t, a.db, "notifications", "trigger = ? AND body LIKE ?", triggerLoginEmail, "%"+link[strings.Index(link, "t=")+2:]+"%")
+		logged := storagetest.Count(t, a.db, "notifications", "trigger = ? AND body LIKE ?", install.TriggerLoginEmail, "%"+link[strings.Index(link, "t=")+2:]+"%")
 		if logged != 0 {
 			t.Fatal("the message log keeps the sign-in link; want only a note that one was sent")
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -24,7 +25,7 @@ func connectedWooShop(t *testing.T, a *App, storeURL string) *storage.Shop {
 	t.Helper()
 	ctx := context.Background()
 	conn := &storage.WooConnection{UserID: "outbound-" + storeURL, StoreURL: storeURL, Client: "test", ExpiresAt: a.now().Add(time.Hour)}
-	if err := a.db.StartWooConnection(ctx, conn, pendingLimits); err != nil {
+	if err := a.db.StartWooConnection(ctx, conn, install.PendingLimits); err != nil {
 		t.Fatal(err)
 	}
 	shop, err := a.db.CompleteWooConnect(ctx, storage.WooConnect{

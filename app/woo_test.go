@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
@@ -94,7 +95,7 @@ func beginConnect(t *testing.T, base, storeURL string) (*url.URL, *http.Cookie) 
 		t.Fatal(err)
 	}
 	for _, c := range res.Cookies() {
-		if c.Name == wooConnectCookie {
+		if c.Name == install.WooConnectCookie {
 			return loc, c
 		}
 	}

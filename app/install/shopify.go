@@ -1,4 +1,4 @@
-package app
+package install
 
 import (
 	"context"
@@ -18,35 +18,22 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// shopifyAPI returns the configured Shopify app, or nil.
-func (a *App) shopifyAPI() *platform.Shopify { return a.shopify }
-
-// setupShopify builds the Shopify app from the configuration. baseURL maps a
-// shop to the origin its calls go to; nil is production ("https://" + shop).
-func (a *App) setupShopify(baseURL func(shop string) string) error {
-	sh, err := platform.NewShopify(shopify.Config{
-		APIKey: a.cfg.ShopifyAPIKey, APISecret: a.cfg.ShopifyAPISecret, Scopes: strings.Split(a.cfg.ShopifyScopes, ","),
-		BaseURL: baseURL, Now: a.now,
-	}, a.db)
-	a.shopify = sh
-	return err
-}
-
 // The authorization-code install signs its state (oauthstate), binds it to
 // the browser with a cookie, and records it only once a Shopify-signed
 // callback uses it (oauth_states), so it works once. Starting an install
 // stores nothing: no cap on rows can refuse an install.
 const (
-	oauthStateCookie = "ot_shopify_state"
+	// OAuthStateCookie binds an install's state to the browser that started it.
+	OAuthStateCookie = "ot_shopify_state"
 	oauthStateTTL    = 10 * time.Minute
 )
 
 var errShopifyOff = echo.NewHTTPError(http.StatusNotFound, "Shopify is not configured on this server (SHOPIFY_API_KEY)")
 
-// shopifyInstall starts the standalone install: a merchant-typed shop (or
+// ShopifyInstall starts the standalone install: a merchant-typed shop (or
 // Shopify's signed redirect) goes to the shop's OAuth consent screen.
-func (a *App) shopifyInstall(c echo.Context) error {
-	sh := a.shopifyAPI()
+func (in *Installer) ShopifyInstall(c echo.Context) error {
+	sh := in.shopify
 	if sh == nil {
 		return errShopifyOff
 	}
@@ -60,32 +47,36 @@ func (a *App) shopifyInstall(c echo.Context) error {
 	} else if shop, err = shopify.NormalizeShop(q.Get("shop")); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
 	}
-	state, err := oauthstate.New(a.cfg.EncryptionKey, shop, a.now().Add(oauthStateTTL))
+	state, err := oauthstate.New(in.key, shop, in.now().Add(oauthStateTTL))
 	if err != nil {
 		return err
 	}
-	target, err := sh.App.InstallURL(shop, a.cfg.AppURL+"/auth/shopify/callback", state)
+	target, err := sh.App.InstallURL(shop, in.appURL()+"/auth/shopify/callback", state)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "shop must be your-store.myshopify.com")
 	}
-	c.SetCookie(a.stateCookie(state, int(oauthStateTTL.Seconds())))
+	c.SetCookie(in.stateCookie(state, int(oauthStateTTL.Seconds())))
 	return c.Redirect(http.StatusFound, target)
 }
 
-func (a *App) stateCookie(value string, maxAge int) *http.Cookie {
+func (in *Installer) stateCookie(value string, maxAge int) *http.Cookie {
 	// Lax: the callback is a top-level GET redirect from Shopify, which
 	// carries Lax cookies.
 	return &http.Cookie{
-		Name: oauthStateCookie, Value: value, Path: "/auth/shopify", MaxAge: maxAge, HttpOnly: true,
-		Secure: strings.HasPrefix(a.cfg.AppURL, "https://"), SameSite: http.SameSiteLaxMode,
+		Name: OAuthStateCookie, Value: value, Path: "/auth/shopify", MaxAge: maxAge, HttpOnly: true,
+		Secure: in.secureCookies(), SameSite: http.SameSiteLaxMode,
 	}
 }
 
-// shopifyCallback finishes the standalone install: Shopify's signature, the
+// secureCookies is whether the app is served over https, so its cookies
+// may be marked Secure.
+func (in *Installer) secureCookies() bool { return strings.HasPrefix(in.appURL(), "https://") }
+
+// ShopifyCallback finishes the standalone install: Shopify's signature, the
 // state bound to this browser and unused, then the code for an expiring
 // offline token.
-func (a *App) shopifyCallback(c echo.Context) error {
-	sh := a.shopifyAPI()
+func (in *Installer) ShopifyCallback(c echo.Context) error {
+	sh := in.shopify
 	if sh == nil {
 		return errShopifyOff
 	}
@@ -95,17 +86,17 @@ func (a *App) shopifyCallback(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid or stale Shopify signature")
 	}
 	state := q.Get("state")
-	ck, err := c.Cookie(oauthStateCookie)
+	ck, err := c.Cookie(OAuthStateCookie)
 	if err != nil || state == "" || !hmac.Equal([]byte(ck.Value), []byte(state)) {
 		return echo.NewHTTPError(http.StatusForbidden, "this install was started in another browser or has expired; start it again")
 	}
-	c.SetCookie(a.stateCookie("", -1))
-	exp, err := oauthstate.Check(a.cfg.EncryptionKey, state, shop, a.now())
+	c.SetCookie(in.stateCookie("", -1))
+	exp, err := oauthstate.Check(in.key, state, shop, in.now())
 	if err != nil {
 		return echo.NewHTTPError(http.StatusForbidden, "this install link was already used or has expired; start it again")
 	}
 	ctx := c.Request().Context()
-	if err := a.db.UseOAuthState(ctx, state, shop, exp); err != nil {
+	if err := in.db.UseOAuthState(ctx, state, shop, exp); err != nil {
 		if errors.Is(err, storage.ErrStateMismatch) {
 			return echo.NewHTTPError(http.StatusForbidden, "this install link was already used or has expired; start it again")
 		}
@@ -119,7 +110,7 @@ func (a *App) shopifyCallback(c echo.Context) error {
 		}
 		return err
 	}
-	if _, err := a.installShopify(ctx, shop, tok); err != nil {
+	if _, err := in.installShopify(ctx, shop, tok); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusFound, "https://"+shop+"/admin/apps/"+sh.App.APIKey())
@@ -127,13 +118,13 @@ func (a *App) shopifyCallback(c echo.Context) error {
 
 // installShopify stores a (re)installed shop with its token and enqueues its
 // backfill in the same transaction.
-func (a *App) installShopify(ctx context.Context, domain string, tok shopify.Token) (*storage.Shop, error) {
+func (in *Installer) installShopify(ctx context.Context, domain string, tok shopify.Token) (*storage.Shop, error) {
 	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: strings.TrimSuffix(domain, ".myshopify.com")}
-	err := a.db.InTx(ctx, func(tx *storage.Tx) error {
+	err := in.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.InstallShop(ctx, shop, platform.ToStoredToken(tok)); err != nil {
 			return err
 		}
-		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyBackfillArgs{ShopID: shop.ID}, nil); err != nil {
+		if _, err := in.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyBackfillArgs{ShopID: shop.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue backfill of %s: %w", domain, err)
 		}
 		return nil
@@ -141,6 +132,6 @@ func (a *App) installShopify(ctx context.Context, domain string, tok shopify.Tok
 	if err != nil {
 		return nil, err
 	}
-	a.log.Info("shopify shop installed", "shop", domain)
+	in.log.Info("shopify shop installed", "shop", domain)
 	return shop, nil
 }

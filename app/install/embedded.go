@@ -1,9 +1,8 @@
-package app
+package install
 
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,13 +18,16 @@ import (
 // (third-party cookies are blocked there); App Bridge proves the shop and
 // staff member with a one-minute session token instead: on fetch calls as
 // "Authorization: Bearer", on document loads as the id_token parameter.
-const retryInvalidSession = "X-Shopify-Retry-Invalid-Session-Request"
+
+// RetryInvalidSession is the header that makes App Bridge fetch a fresh
+// session token and retry the request.
+const RetryInvalidSession = "X-Shopify-Retry-Invalid-Session-Request"
 
 // embeddedAuth authenticates admin requests that come from Shopify admin and
 // reports handled=false for any other request, which then needs the
 // standalone signed-cookie login.
-func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool, err error) {
-	sh := a.shopifyAPI()
+func (in *Installer) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool, err error) {
+	sh := in.shopify
 	if sh == nil {
 		return false, nil
 	}
@@ -35,7 +37,7 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 		if err != nil {
 			return true, invalidSession(c)
 		}
-		return true, a.embeddedSession(c, next, sh, sess, token)
+		return true, in.embeddedSession(c, next, sh, sess, token)
 	}
 	if r.Method == http.MethodPost {
 		// Forms in the embedded admin post a fresh session token in place of
@@ -49,7 +51,7 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 		if err != nil {
 			return true, invalidSession(c)
 		}
-		return true, a.embeddedSession(c, next, sh, sess, token)
+		return true, in.embeddedSession(c, next, sh, sess, token)
 	}
 	q := r.URL.Query()
 	if r.Method != http.MethodGet || q.Get("shop") == "" || (q.Get("embedded") != "1" && q.Get("id_token") == "") {
@@ -61,7 +63,7 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 	}
 	if id := q.Get("id_token"); id != "" {
 		if sess, err := sh.App.VerifySessionToken(id); err == nil && sess.Shop == shop {
-			return true, a.embeddedSession(c, next, sh, sess, id)
+			return true, in.embeddedSession(c, next, sh, sess, id)
 		}
 	}
 	// No usable token on a document load: let App Bridge fetch one and
@@ -76,13 +78,13 @@ func (a *App) embeddedAuth(c echo.Context, next echo.HandlerFunc) (handled bool,
 
 // embeddedSession resolves the session's shop, installing it by token
 // exchange when we hold no usable token for it (Shopify-managed install).
-func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *platform.Shopify, sess shopify.Session, sessionToken string) error {
+func (in *Installer) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *platform.Shopify, sess shopify.Session, sessionToken string) error {
 	ctx := c.Request().Context()
-	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, sess.Shop)
+	shop, err := in.db.ShopByDomain(ctx, storage.Shopify, sess.Shop)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}
-	if shop == nil || !a.hasUsableToken(ctx, sess.Shop) {
+	if shop == nil || !in.hasUsableToken(ctx, sess.Shop) {
 		tok, err := sh.App.ExchangeSessionToken(ctx, sess.Shop, sessionToken)
 		if errors.Is(err, shopify.ErrInvalidSubjectToken) {
 			return invalidSession(c)
@@ -90,17 +92,17 @@ func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *platfor
 		if err != nil {
 			return err
 		}
-		if shop, err = a.installShopify(ctx, sess.Shop, tok); err != nil {
+		if shop, err = in.installShopify(ctx, sess.Shop, tok); err != nil {
 			return err
 		}
 	}
-	c.Set("shop", shop)
-	c.Set("csrf", "") // a bearer token is never sent by the browser on its own
-	e := &embeddedPage{APIKey: sh.App.APIKey(), Shop: sess.Shop, Host: c.Request().URL.Query().Get("host")}
+	c.Set(keyShop, shop)
+	c.Set(keyCSRF, "") // a bearer token is never sent by the browser on its own
+	e := &EmbeddedPage{APIKey: sh.App.APIKey(), Shop: sess.Shop, Host: c.Request().URL.Query().Get("host")}
 	if e.Host == "" {
 		e.Host = c.Request().PostFormValue("host")
 	}
-	c.Set(embeddedKey, e)
+	c.Set(keyEmbedded, e)
 	setFrameAncestors(c, sess.Shop)
 	res := c.Response()
 	// Admin URLs carry session tokens: never send them to another origin.
@@ -109,11 +111,9 @@ func (a *App) embeddedSession(c echo.Context, next echo.HandlerFunc, sh *platfor
 	return next(c)
 }
 
-const embeddedKey = "embedded"
-
-// embeddedPage is what the admin layout needs to run inside Shopify admin:
+// EmbeddedPage is what the admin layout needs to run inside Shopify admin:
 // App Bridge's API key, and the shop and host every navigation carries.
-type embeddedPage struct {
+type EmbeddedPage struct {
 	APIKey, Shop, Host string
 }
 
@@ -122,7 +122,7 @@ type embeddedPage struct {
 // load needs the shop and a session token. The request's own token is
 // reused; it lives a minute and the browser follows at once, and when it
 // has expired the shop parameter sends the load through the bounce page.
-func (e *embeddedPage) keepInRedirect(h http.Header, sessionToken string) {
+func (e *EmbeddedPage) keepInRedirect(h http.Header, sessionToken string) {
 	loc, err := url.Parse(h.Get(echo.HeaderLocation))
 	if err != nil || loc.Host != "" || !strings.HasPrefix(loc.Path, "/admin") {
 		return
@@ -140,12 +140,12 @@ func (e *embeddedPage) keepInRedirect(h http.Header, sessionToken string) {
 
 // hasUsableToken reports whether the shop's stored token works now or can
 // still be refreshed.
-func (a *App) hasUsableToken(ctx context.Context, domain string) bool {
-	t, err := a.db.OAuthToken(ctx, domain)
+func (in *Installer) hasUsableToken(ctx context.Context, domain string) bool {
+	t, err := in.db.OAuthToken(ctx, domain)
 	if err != nil {
 		return false
 	}
-	now := a.now()
+	now := in.now()
 	if t.ExpiresAt == nil || now.Before(*t.ExpiresAt) {
 		return true
 	}
@@ -154,7 +154,7 @@ func (a *App) hasUsableToken(ctx context.Context, domain string) bool {
 
 // invalidSession makes App Bridge fetch a fresh session token and retry.
 func invalidSession(c echo.Context) error {
-	c.Response().Header().Set(retryInvalidSession, "1")
+	c.Response().Header().Set(RetryInvalidSession, "1")
 	return echo.NewHTTPError(http.StatusUnauthorized, "invalid or expired session token").SetInternal(shopify.ErrSessionToken)
 }
 
@@ -165,15 +165,10 @@ func setFrameAncestors(c echo.Context, shop string) {
 	h.Set("Content-Security-Policy", "frame-ancestors https://"+shop+" https://admin.shopify.com;")
 }
 
-var bouncePage = template.Must(template.New("bounce").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><meta name="shopify-api-key" content="{{.}}">
-<script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script></head><body></body></html>
-`))
-
-// shopifyBounce is the page App Bridge loads to fetch a session token; it
+// ShopifyBounce is the page App Bridge loads to fetch a session token; it
 // then reloads shopify-reload with the token as id_token.
-func (a *App) shopifyBounce(c echo.Context) error {
-	sh := a.shopifyAPI()
+func (in *Installer) ShopifyBounce(c echo.Context) error {
+	sh := in.shopify
 	if sh == nil {
 		return errShopifyOff
 	}
@@ -185,8 +180,5 @@ func (a *App) shopifyBounce(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "shopify-reload must be an admin path")
 	}
 	setFrameAncestors(c, shop)
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	return bouncePage.Execute(c.Response(), sh.App.APIKey())
+	return in.render(c, http.StatusOK, pageBounce, sh.App.APIKey())
 }

@@ -20,9 +20,10 @@ import (
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/platform"
+	// Aliased while package app still declares a shopper type (messages.go).
+	shopperpkg "github.com/ordertrack/ordertrack/app/shopper"
 	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/tracking"
-	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -44,18 +45,15 @@ type App struct {
 	renderer *notify.Renderer
 	senders  map[notify.Channel]Sender
 	outbox   Sender
-	pages    *trackpage.Renderer
-	lookups  throttle.Limiter
 	logins   throttle.Limiter // sign-in link requests per client IP
 
 	adminPages   map[string]*template.Template
-	views        viewCache
-	pageViews    pageViewCounter
 	ingests      groupCommit
 	paces        ingestPacer
 	notifyPaces  notifyPacer
 	webhookSlots shopSlots
 	shopify      *platform.Shopify
+	shopper      *shopperpkg.Pages
 	woo          platform.Woo
 	// outbound calls hosts merchants chose (WooCommerce stores, their own
 	// carrier accounts): public https addresses only, unless the config
@@ -129,7 +127,12 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if a.outbound == nil {
 		a.outbound = egress.NewClient(egress.Options{AllowLoopback: cfg.OutboundAllowLoopback, AllowHTTP: cfg.OutboundAllowLoopback})
 	}
-	if a.pages, err = trackpage.New(); err != nil {
+	a.shopper, err = shopperpkg.New(shopperpkg.Deps{
+		DB: db, Log: log, Now: a.now, Links: a.links,
+		ShopifyAPIKey: cfg.ShopifyAPIKey, ShopifyAPISecret: cfg.ShopifyAPISecret,
+		Notifier: shopperHooks{a}, WriteBack: shopperHooks{a},
+	})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -227,7 +230,7 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 	}
 	viewsDone := make(chan struct{})
 	viewsCtx, stopViews := context.WithCancel(context.Background())
-	go func() { a.countPageViews(viewsCtx); close(viewsDone) }()
+	go func() { a.shopper.CountViews(viewsCtx); close(viewsDone) }()
 	defer func() { stopViews(); <-viewsDone }()
 	ln := a.listener
 	if ln == nil {

@@ -86,7 +86,9 @@ func TestViewCacheKeepsRenderedPagesWithTheirView(t *testing.T) {
 
 func TestViewCacheReturnsBuildErrorsUncached(t *testing.T) {
 	var c viewCache
-	fail := func(context.Context, string) (trackpage.View, error) { return trackpage.View{}, fmt.Errorf("database down") }
+	fail := func(context.Context, string) (trackpage.View, error) {
+		return trackpage.View{}, fmt.Errorf("database down")
+	}
 	if _, err := c.get(context.Background(), "tok", t0, fail); err == nil {
 		t.Fatal("a failed build served a view")
 	}

@@ -109,7 +109,7 @@ func (a *App) adminSettingsSave(c echo.Context) error {
 	if err := a.db.SaveSettings(c.Request().Context(), adminShop(c).ID, st); err != nil {
 		return err
 	}
-	a.views.reset() // new branding shows on the next page view
+	a.shopper.ForgetAll() // new branding shows on the next page view
 	return c.Redirect(http.StatusSeeOther, "/admin/settings?saved=1")
 }
 

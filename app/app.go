@@ -22,9 +22,9 @@ import (
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/platform"
-	"github.com/ordertrack/ordertrack/app/throttle"
+	// Aliased while package app still declares a shopper type (messages.go).
+	shopperpkg "github.com/ordertrack/ordertrack/app/shopper"
 	"github.com/ordertrack/ordertrack/app/tracking"
-	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/storage"
@@ -47,16 +47,13 @@ type App struct {
 	renderer *notify.Renderer
 	senders  map[notify.Channel]Sender
 	outbox   Sender
-	pages    *trackpage.Renderer
-	lookups  throttle.Limiter
 	install  *install.Installer
 
 	adminPages  map[string]*template.Template
-	views       viewCache
-	pageViews   pageViewCounter
 	notifyPaces notifyPacer
 	ingest      *ingest.Intake
 	shopify     *platform.Shopify
+	shopper     *shopperpkg.Pages
 	woo         platform.Woo
 	// outbound calls hosts merchants chose (WooCommerce stores, their own
 	// carrier accounts): public https addresses only, unless the config
@@ -130,7 +127,12 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if a.outbound == nil {
 		a.outbound = egress.NewClient(egress.Options{AllowLoopback: cfg.OutboundAllowLoopback, AllowHTTP: cfg.OutboundAllowLoopback})
 	}
-	if a.pages, err = trackpage.New(); err != nil {
+	a.shopper, err = shopperpkg.New(shopperpkg.Deps{
+		DB: db, Log: log, Now: a.now, Links: a.links,
+		ShopifyAPIKey: cfg.ShopifyAPIKey, ShopifyAPISecret: cfg.ShopifyAPISecret,
+		Notifier: shopperHooks{a}, WriteBack: shopperHooks{a},
+	})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -240,7 +242,7 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 	}
 	viewsDone := make(chan struct{})
 	viewsCtx, stopViews := context.WithCancel(context.Background())
-	go func() { a.countPageViews(viewsCtx); close(viewsDone) }()
+	go func() { a.shopper.CountViews(viewsCtx); close(viewsDone) }()
 	defer func() { stopViews(); <-viewsDone }()
 	ln := a.listener
 	if ln == nil {

@@ -7,14 +7,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/locale"
 	"github.com/ordertrack/ordertrack/app/notify"
-	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -22,29 +20,6 @@ import (
 // triggerMerchantAction marks the message log entries that tell the shop
 // owner about a shopper's request.
 const triggerMerchantAction = "merchant_action"
-
-// addAction stores a shopper request and, in the same transaction, the job
-// that emails the merchant about it (and, on Shopify, the one that writes it
-// back to the order): no request goes unannounced and no email announces a
-// request that was rolled back.
-func (a *App) addAction(ctx context.Context, act *storage.CustomerAction) error {
-	writeBack, err := a.shopifyWritesBack(ctx, act)
-	if err != nil {
-		return err
-	}
-	return a.db.InTx(ctx, func(tx *storage.Tx) error {
-		if err := tx.CreateCustomerAction(ctx, act); err != nil {
-			return err
-		}
-		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.NotifyMerchantArgs{ActionID: act.ID}, nil); err != nil {
-			return fmt.Errorf("enqueue merchant notice: %w", err)
-		}
-		if writeBack {
-			return a.enqueueOrderWriteback(ctx, tx.SQL(), act.ID)
-		}
-		return nil
-	})
-}
 
 // notifyMerchantJob emails the shop owner one shopper request through the
 // email provider (the outbox when none is configured). The message is
@@ -134,22 +109,4 @@ func (a *App) merchantNotice(ctx context.Context, act *storage.CustomerAction) (
 	}
 	b.WriteString("\nThe shopper was told their request was sent to you. Please update the order and the carrier as needed.\n")
 	return subject, b.String(), nil
-}
-
-// pageRequests lists what the shopper already asked about a shipment, so
-// the tracking page can show it reached the store.
-func (a *App) pageRequests(ctx context.Context, s *storage.Shipment) ([]trackpage.Request, error) {
-	acts, err := a.db.Scope(s.ShopID).ShipmentActions(ctx, s.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]trackpage.Request, 0, len(acts))
-	for _, act := range acts {
-		r := trackpage.Request{Kind: trackpage.ActionKind(act.Kind), At: act.CreatedAt}
-		if d, err := time.Parse(time.DateOnly, act.Details.V[trackpage.FieldDate]); err == nil {
-			r.Date = d
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }

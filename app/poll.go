@@ -319,7 +319,7 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 		return a.enqueueNotify(ctx, tx, s.ID, fresh)
 	})
 	if err == nil {
-		a.views.forget(s.PublicToken) // this process shows the news at once; others within viewTTL+viewStale
+		a.shopper.Forget(s.PublicToken) // this process shows the news at once; others within viewTTL+viewStale
 	}
 	if err == nil && out.Transit != nil {
 		a.transit.Observe(out.Transit.Lane, out.Transit.Days)

@@ -1,4 +1,4 @@
-package app
+package shopper
 
 import (
 	"net/http"
@@ -12,12 +12,12 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// extensionOrder answers the customer-account extension on Shopify's order
+// ExtensionOrder answers the customer-account extension on Shopify's order
 // status page: the order's tracking summary in the shopper's language. The
 // extension's session token names the shop and the signed-in customer; an
 // order of another shop or another customer is 404, exactly like an order we
 // do not track, so the card hides and nothing leaks.
-func (a *App) extensionOrder(c echo.Context) error {
+func (p *Pages) ExtensionOrder(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("Access-Control-Allow-Origin", "*") // bearer-token auth, no cookies
 	h.Set("Vary", "Origin")
@@ -30,7 +30,7 @@ func (a *App) extensionOrder(c echo.Context) error {
 	if !ok {
 		return echo.NewHTTPError(http.StatusUnauthorized, "missing session token")
 	}
-	sess, err := shopify.VerifyExtensionToken(a.cfg.ShopifyAPIKey, a.cfg.ShopifyAPISecret, token, a.now())
+	sess, err := shopify.VerifyExtensionToken(p.shopifyKey, p.shopifySecret, token, p.now())
 	if err != nil {
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid session token")
 	}
@@ -39,25 +39,25 @@ func (a *App) extensionOrder(c echo.Context) error {
 		id = "gid://shopify/Order/" + id
 	}
 	ctx := c.Request().Context()
-	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, sess.Shop)
+	shop, err := p.db.ShopByDomain(ctx, storage.Shopify, sess.Shop)
 	if err != nil {
 		return err
 	}
-	order, err := a.db.OrderByPlatformID(ctx, shop.ID, id)
+	order, err := p.db.OrderByPlatformID(ctx, shop.ID, id)
 	if err != nil {
 		return err
 	}
 	if sess.CustomerGID == "" || order.CustomerID != sess.CustomerGID {
 		return storage.ErrNotFound
 	}
-	ships, err := a.db.OrderShipments(ctx, shop.ID, order.ID)
+	ships, err := p.db.OrderShipments(ctx, shop.ID, order.ID)
 	if err != nil {
 		return err
 	}
 	if len(ships) == 0 {
 		return storage.ErrNotFound
 	}
-	v, err := a.pageView(c, ships[0].PublicToken)
+	v, err := p.pageView(c, ships[0].PublicToken)
 	if err != nil {
 		return err
 	}

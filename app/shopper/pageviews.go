@@ -1,4 +1,4 @@
-package app
+package shopper
 
 import (
 	"context"
@@ -35,25 +35,26 @@ func (p *pageViewCounter) take() map[string]int {
 }
 
 // flushPageViews writes the counted views.
-func (a *App) flushPageViews(ctx context.Context) {
-	for token, n := range a.pageViews.take() {
-		if err := a.db.AddPageViews(ctx, token, n); err != nil {
-			a.log.Warn("store page views", "err", err)
+func (p *Pages) flushPageViews(ctx context.Context) {
+	for token, n := range p.pageViews.take() {
+		if err := p.db.AddPageViews(ctx, token, n); err != nil {
+			p.log.Warn("store page views", "err", err)
 		}
 	}
 }
 
-// countPageViews flushes views on a timer until ctx ends, then once more.
-func (a *App) countPageViews(ctx context.Context) {
+// CountViews writes the counted page views every pageViewFlushEvery until
+// ctx ends, then once more. Web processes run it beside the server.
+func (p *Pages) CountViews(ctx context.Context) {
 	t := time.NewTicker(pageViewFlushEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
-			a.flushPageViews(ctx)
+			p.flushPageViews(ctx)
 		case <-ctx.Done():
 			flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			a.flushPageViews(flushCtx)
+			p.flushPageViews(flushCtx)
 			cancel()
 			return
 		}

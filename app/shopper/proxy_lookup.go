@@ -1,4 +1,4 @@
-package app
+package shopper
 
 import (
 	"errors"
@@ -12,13 +12,13 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// appProxyLookup answers the theme block's lookup form, posted through
+// AppProxyLookup answers the theme block's lookup form, posted through
 // Shopify's app proxy: the proxy signature names the shop (cookies are
 // stripped, so it stands in for CSRF), and the answer renders inside the
 // theme. Wrong order and wrong contact read the same, and wrong guesses are
 // throttled per shop, order, contact and shopper (see throttle.Lookup).
-func (a *App) appProxyLookup(c echo.Context) error {
-	shopDomain, err := shopify.VerifyProxyQuery(a.cfg.ShopifyAPISecret, c.Request().URL.Query(), a.now())
+func (p *Pages) AppProxyLookup(c echo.Context) error {
+	shopDomain, err := shopify.VerifyProxyQuery(p.shopifySecret, c.Request().URL.Query(), p.now())
 	if err != nil {
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid app proxy signature")
 	}
@@ -37,32 +37,32 @@ func (a *App) appProxyLookup(c echo.Context) error {
 	// Every proxy request comes from Shopify's few addresses, so the
 	// client is the signed customer id and the forwarded address, both
 	// counted only within this shop.
-	ticket, verdict := a.lookups.TakeLookup(a.now(), throttle.Lookup{
+	ticket, verdict := p.lookups.TakeLookup(p.now(), throttle.Lookup{
 		Shop: shopDomain, Order: v.OrderName, Contact: v.Contact,
 		Customer: c.QueryParam("logged_in_customer_id"), Forwarded: shopify.ProxyClient(c.Request().Header, c.RealIP()),
 	})
 	refused := func() error {
 		v.TooMany = true
-		return render(http.StatusTooManyRequests, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
+		return render(http.StatusTooManyRequests, echo.MIMETextHTMLCharsetUTF8, func() error { return p.pages.RenderLookup(c.Response(), v) })
 	}
 	if verdict == throttle.Refused {
 		return refused()
 	}
-	token, err := a.db.FindOrderToken(c.Request().Context(), shopDomain, v.OrderName, v.Contact)
+	token, err := p.db.FindOrderToken(c.Request().Context(), shopDomain, v.OrderName, v.Contact)
 	if errors.Is(err, storage.ErrNotFound) {
 		if verdict == throttle.Masked { // a masked miss reads as a refusal
 			return refused()
 		}
 		v.NotFound = true
-		return render(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, func() error { return a.pages.RenderLookup(c.Response(), v) })
+		return render(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, func() error { return p.pages.RenderLookup(c.Response(), v) })
 	}
 	ticket.Refund() // only wrong guesses count
 	if err != nil {
 		return err
 	}
-	page, err := a.pageView(c, token)
+	page, err := p.pageView(c, token)
 	if err != nil {
 		return err
 	}
-	return render(http.StatusOK, trackpage.ContentTypeProxy+"; charset=utf-8", func() error { return a.pages.RenderProxy(c.Response(), page) })
+	return render(http.StatusOK, trackpage.ContentTypeProxy+"; charset=utf-8", func() error { return p.pages.RenderProxy(c.Response(), page) })
 }

@@ -1,4 +1,4 @@
-package app
+package shopper
 
 import (
 	"bytes"
@@ -13,44 +13,38 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// unsubscribeURL is the link every message carries to stop that channel:
-// the page behind it, and the RFC 8058 one-click address of the
-// List-Unsubscribe header. The shipment's public token (random, 144 bits)
-// is what authorizes it, since a mail client's one-click POST carries no
-// form token.
-func (a *App) unsubscribeURL(s *storage.Shipment, ch notify.Channel) string {
-	return a.cfg.AppURL + "/t/" + s.PublicToken + "/unsubscribe?" + url.Values{trackpage.FieldChannel: {string(ch)}}.Encode()
-}
-
-// unsubscribeForm asks which updates to stop and changes nothing: mail
+// UnsubscribeForm asks which updates to stop and changes nothing: mail
 // scanners and link previews open every link in a message.
-func (a *App) unsubscribeForm(c echo.Context) error {
-	return a.unsubscribePage(c, false)
+func (p *Pages) UnsubscribeForm(c echo.Context) error {
+	return p.unsubscribePage(c, false)
 }
 
-// unsubscribe records the opt-out of this shop's messages on the chosen
+// Unsubscribe records the opt-out of this shop's messages on the chosen
 // channel, or on all of them: from the page's form, or from a mail client's
 // one-click request (RFC 8058: body List-Unsubscribe=One-Click, the channel
 // in the URL).
-func (a *App) unsubscribe(c echo.Context) error {
-	return a.unsubscribePage(c, true)
+func (p *Pages) Unsubscribe(c echo.Context) error {
+	return p.unsubscribePage(c, true)
 }
 
-func (a *App) unsubscribePage(c echo.Context, optOut bool) error {
+func (p *Pages) unsubscribePage(c echo.Context, optOut bool) error {
 	ctx := c.Request().Context()
 	token := c.Param("token")
-	ship, err := a.db.ShipmentByToken(ctx, token)
+	ship, err := p.db.ShipmentByToken(ctx, token)
 	if err != nil {
 		return err
 	}
-	m, err := a.loadMessageContext(ctx, ship.ID)
+	m, err := p.loadOrder(ctx, ship)
 	if err != nil {
 		return err
 	}
-	to := shopper{notify.Recipient{Email: m.order.Email, Phone: m.order.Phone}}
 	addresses := map[notify.Channel]string{}
 	for _, ch := range notify.Channels {
-		if addr := to.address(ch); addr != "" {
+		addr := m.order.Phone // SMS, WhatsApp and calls reach the phone
+		if ch == notify.ChannelEmail {
+			addr = m.order.Email
+		}
+		if addr != "" {
 			addresses[ch] = addr
 		}
 	}
@@ -83,7 +77,7 @@ func (a *App) unsubscribePage(c echo.Context, optOut bool) error {
 			if choice != trackpage.UnsubscribeAll && choice != string(ch) {
 				continue
 			}
-			err := a.db.SetContact(ctx, &storage.Contact{ShopID: m.shop.ID, Channel: string(ch), Address: addr, OptedOut: true, Source: "unsubscribe_link"})
+			err := p.db.SetContact(ctx, &storage.Contact{ShopID: m.shop.ID, Channel: string(ch), Address: addr, OptedOut: true, Source: "unsubscribe_link"})
 			if err != nil {
 				return err
 			}
@@ -91,7 +85,7 @@ func (a *App) unsubscribePage(c echo.Context, optOut bool) error {
 		v.Done = true
 	}
 	var buf bytes.Buffer
-	if err := a.pages.RenderUnsubscribe(&buf, v); err != nil {
+	if err := p.pages.RenderUnsubscribe(&buf, v); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -1,11 +1,9 @@
-package app
+package shopper
 
 import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -21,39 +19,39 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// trackPage renders /t/:token, the link every message carries. The rendered
+// TrackPage renders /t/:token, the link every message carries. The rendered
 // page is reused with its view (see viewTTL), except right after the shopper
 // acted, when the page thanks them.
-func (a *App) trackPage(c echo.Context) error {
+func (p *Pages) TrackPage(c echo.Context) error {
 	token := c.Param("token")
-	v, err := a.pageView(c, token)
+	v, err := p.pageView(c, token)
 	if err != nil {
 		return err
 	}
-	a.pageViews.add(token)
+	p.pageViews.add(token)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "private, no-store")
 	if done := tracking.ActionKind(c.QueryParam("done")); done.Valid() {
 		v.ActionDone = done
 		c.Response().WriteHeader(http.StatusOK)
-		return a.pages.Render(c.Response(), v)
+		return p.pages.Render(c.Response(), v)
 	}
-	page, ok := a.views.page(token, v.Locale, a.now())
+	page, ok := p.views.page(token, v.Locale, p.now())
 	if !ok {
 		var buf bytes.Buffer
-		if err := a.pages.Render(&buf, v); err != nil {
+		if err := p.pages.Render(&buf, v); err != nil {
 			return err
 		}
 		page = buf.Bytes()
-		a.views.storePage(token, v.Locale, page)
+		p.views.storePage(token, v.Locale, page)
 	}
 	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page)
 }
 
-// trackJSON is the same status for extensions and the WooCommerce plugin.
-func (a *App) trackJSON(c echo.Context) error {
-	v, err := a.pageView(c, c.Param("token"))
+// TrackJSON is the same status for extensions and the WooCommerce plugin.
+func (p *Pages) TrackJSON(c echo.Context) error {
+	v, err := p.pageView(c, c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -61,8 +59,8 @@ func (a *App) trackJSON(c echo.Context) error {
 }
 
 // pageView is the page for a shipment token in the visitor's language.
-func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
-	v, err := a.views.get(c.Request().Context(), token, a.now(), a.buildView)
+func (p *Pages) pageView(c echo.Context, token string) (trackpage.View, error) {
+	v, err := p.views.get(c.Request().Context(), token, p.now(), p.buildView)
 	if err != nil {
 		return trackpage.View{}, err
 	}
@@ -76,16 +74,16 @@ func (a *App) pageView(c echo.Context, token string) (trackpage.View, error) {
 // buildView builds the page for the order that owns the shipment token:
 // every shipment of the order, so a split order reads as one story. Locale
 // is the order's; pageView adapts it to the visitor.
-func (a *App) buildView(ctx context.Context, token string) (trackpage.View, error) {
-	ship, err := a.db.ShipmentByToken(ctx, token)
+func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, error) {
+	ship, err := p.db.ShipmentByToken(ctx, token)
 	if err != nil {
 		return trackpage.View{}, err
 	}
-	m, err := a.loadMessageContext(ctx, ship.ID)
+	m, err := p.loadOrder(ctx, ship)
 	if err != nil {
 		return trackpage.View{}, err
 	}
-	ships, err := a.db.OrderShipments(ctx, m.shop.ID, m.order.ID)
+	ships, err := p.db.OrderShipments(ctx, m.shop.ID, m.order.ID)
 	if err != nil {
 		return trackpage.View{}, err
 	}
@@ -99,7 +97,7 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 		},
 		Order:    trackpage.Order{Name: m.order.Name, PlacedAt: m.order.CreatedAt},
 		TimeZone: m.zone(),
-		PageURL:  a.cfg.AppURL + "/t/" + token,
+		PageURL:  p.links.Tracking(token),
 	}
 	for _, f := range st.FAQ {
 		v.Shop.FAQ = append(v.Shop.FAQ, trackpage.FAQItem{Question: f.Question, Answer: f.Answer})
@@ -109,21 +107,21 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 	}
 	for i := range ships {
 		s := &ships[i]
-		events, err := a.db.Events(ctx, s.ID)
+		events, err := p.db.Events(ctx, s.ID)
 		if err != nil {
 			return trackpage.View{}, err
 		}
 		ps := trackpage.Shipment{
 			Carrier: s.Carrier, CarrierName: registry.Name(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
 			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
-			Actions: a.pageActions(s), Expired: s.Expired,
+			Actions: p.pageActions(s), Expired: s.Expired,
 		}
-		if ps.Requests, err = a.pageRequests(ctx, s); err != nil {
+		if ps.Requests, err = p.pageRequests(ctx, s); err != nil {
 			return trackpage.View{}, err
 		}
-		if eta := s.ETA(); eta.Shown(tracking.Stage(s.Stage), a.now(), v.TimeZone) {
+		if eta := s.ETA(); eta.Shown(tracking.Stage(s.Stage), p.now(), v.TimeZone) {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
-			if prev := a.previousETA(ctx, s); !prev.IsZero() {
+			if prev := p.previousETA(ctx, s); !prev.IsZero() {
 				pe.ChangedFrom = &prev
 			}
 			ps.ETA = pe
@@ -135,10 +133,10 @@ func (a *App) buildView(ctx context.Context, token string) (trackpage.View, erro
 
 // pageActions renders what tracking.ShopperActions offers as the page's
 // forms.
-func (a *App) pageActions(s *storage.Shipment) []trackpage.Action {
-	form := a.cfg.AppURL + "/t/" + s.PublicToken + "/actions"
-	csrf := a.csrfToken(s.PublicToken)
-	offers := tracking.ShopperActions(tracking.Stage(s.Stage), tracking.Problem(s.Problem), tracking.CalendarFor(s.Carrier, s.Service), a.now())
+func (p *Pages) pageActions(s *storage.Shipment) []trackpage.Action {
+	form := p.links.Tracking(s.PublicToken) + "/actions"
+	csrf := p.CSRFToken(s.PublicToken)
+	offers := tracking.ShopperActions(tracking.Stage(s.Stage), tracking.Problem(s.Problem), tracking.CalendarFor(s.Carrier, s.Service), p.now())
 	out := make([]trackpage.Action, len(offers))
 	for i, o := range offers {
 		out[i] = trackpage.Action{Kind: o.Kind, FormAction: form, CSRF: csrf, Dates: o.Dates}
@@ -146,21 +144,21 @@ func (a *App) pageActions(s *storage.Shipment) []trackpage.Action {
 	return out
 }
 
-func (a *App) csrfToken(token string) string {
-	m := hmac.New(sha256.New, a.cfg.EncryptionKey)
-	m.Write([]byte("csrf:" + token))
-	return hex.EncodeToString(m.Sum(nil))[:32]
+// CSRFToken is the form token of a shipment's action forms: the page's
+// own, bound to the shipment's public token.
+func (p *Pages) CSRFToken(token string) string {
+	return p.links.Sign("csrf", token)[:32]
 }
 
-// trackAction records what the shopper asked for and sends them back to the
+// TrackAction records what the shopper asked for and sends them back to the
 // page (post/redirect/get), which confirms it.
-func (a *App) trackAction(c echo.Context) error {
+func (p *Pages) TrackAction(c echo.Context) error {
 	token := c.Param("token")
-	if !hmac.Equal([]byte(c.FormValue(trackpage.CSRFField)), []byte(a.csrfToken(token))) {
+	if !hmac.Equal([]byte(c.FormValue(trackpage.CSRFField)), []byte(p.CSRFToken(token))) {
 		return echo.NewHTTPError(http.StatusForbidden, "this form has expired; reload the page")
 	}
 	ctx := c.Request().Context()
-	ship, err := a.db.ShipmentByToken(ctx, token)
+	ship, err := p.db.ShipmentByToken(ctx, token)
 	if err != nil {
 		return err
 	}
@@ -175,11 +173,11 @@ func (a *App) trackAction(c echo.Context) error {
 		}
 	}
 	if kind == tracking.ActionReschedule {
-		if err := tracking.CheckRescheduleDate(details[tracking.DetailDate], a.now()); err != nil {
+		if err := tracking.CheckRescheduleDate(details[tracking.DetailDate], p.now()); err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 		}
 	}
-	if err := a.recordAction(ctx, ship, string(kind), "page", details); err != nil {
+	if err := p.RecordAction(ctx, ship, string(kind), "page", details); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?done="+url.QueryEscape(string(kind))+"#actions")
@@ -192,41 +190,41 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// recordAction stores a shopper action; the merchant sees it in the admin
-// and gets an email (see notifyMerchantJob).
-func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error {
-	err := a.addAction(ctx, &storage.CustomerAction{
+// RecordAction stores a shopper's request from the page, a reply or a call
+// (source); the merchant sees it in the admin and is told (see addAction).
+func (p *Pages) RecordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error {
+	err := p.addAction(ctx, &storage.CustomerAction{
 		ShopID: s.ShopID, ShipmentID: &s.ID, OrderID: &s.OrderID, Kind: kind, Source: source,
 		Details: storage.JSON[map[string]string]{V: details}, Status: "new",
 	})
 	if err == nil {
-		a.views.forget(s.PublicToken) // the page lists the request at once
-		a.noteShopperAction(ctx, s, kind, source, details)
+		p.views.forget(s.PublicToken) // the page lists the request at once
+		p.writeBack.NoteShopperAction(ctx, s, kind, source, details)
 	}
 	return err
 }
 
-// lookupForm shows the order-number + email form.
-func (a *App) lookupForm(c echo.Context) error {
-	return a.renderLookup(c, trackpage.LookupView{})
+// LookupForm shows the order-number + email form.
+func (p *Pages) LookupForm(c echo.Context) error {
+	return p.renderLookup(c, trackpage.LookupView{})
 }
 
-// lookup finds an order by number and email or phone. Wrong number and wrong
+// Lookup finds an order by number and email or phone. Wrong number and wrong
 // email give the same answer, so nothing leaks.
-func (a *App) lookup(c echo.Context) error {
+func (p *Pages) Lookup(c echo.Context) error {
 	v := trackpage.LookupView{OrderName: truncate(c.FormValue(trackpage.FieldOrder), 64), Contact: truncate(c.FormValue(trackpage.FieldContact), 128)}
 	shopDomain := c.QueryParam("shop")
-	ticket, verdict := a.lookups.TakeLookup(a.now(), throttle.Lookup{Shop: shopDomain, Order: v.OrderName, Contact: v.Contact, Client: c.RealIP()})
+	ticket, verdict := p.lookups.TakeLookup(p.now(), throttle.Lookup{Shop: shopDomain, Order: v.OrderName, Contact: v.Contact, Client: c.RealIP()})
 	if verdict == throttle.Refused {
 		v.TooMany = true
-		return a.renderLookup(c, v)
+		return p.renderLookup(c, v)
 	}
 	ctx := c.Request().Context()
-	token, err := a.db.FindOrderToken(ctx, shopDomain, v.OrderName, v.Contact)
+	token, err := p.db.FindOrderToken(ctx, shopDomain, v.OrderName, v.Contact)
 	if errors.Is(err, storage.ErrNotFound) {
 		// A masked miss reads as a refusal (see throttle.Limiter.TakeLookup).
 		v.NotFound, v.TooMany = verdict == throttle.Open, verdict == throttle.Masked
-		return a.renderLookup(c, v)
+		return p.renderLookup(c, v)
 	}
 	ticket.Refund() // only wrong guesses count
 	if err != nil {
@@ -235,16 +233,16 @@ func (a *App) lookup(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/t/"+token)
 }
 
-func (a *App) renderLookup(c echo.Context, v trackpage.LookupView) error {
+func (p *Pages) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	v.Locale = trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), "en")
 	v.FormAction = "/track"
 	if s := c.QueryParam("shop"); s != "" {
 		v.FormAction += "?shop=" + url.QueryEscape(s)
 		// The lookup matches either platform's shop of that domain (see
 		// FindOrderToken); WooCommerce domains never end in myshopify.com.
-		shop, err := a.db.ShopByDomain(c.Request().Context(), storage.Shopify, s)
+		shop, err := p.db.ShopByDomain(c.Request().Context(), storage.Shopify, s)
 		if err != nil {
-			shop, err = a.db.ShopByDomain(c.Request().Context(), storage.WooCommerce, s)
+			shop, err = p.db.ShopByDomain(c.Request().Context(), storage.WooCommerce, s)
 		}
 		if err == nil {
 			v.Shop.Name = shop.Name
@@ -256,34 +254,34 @@ func (a *App) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(code)
-	return a.pages.RenderLookup(c.Response(), v)
+	return p.pages.RenderLookup(c.Response(), v)
 }
 
-// appProxy serves the page inside the shop's theme through Shopify's app
+// AppProxy serves the page inside the shop's theme through Shopify's app
 // proxy (/apps/track): the signature proves the request came via Shopify.
-func (a *App) appProxy(c echo.Context) error {
+func (p *Pages) AppProxy(c echo.Context) error {
 	q := c.Request().URL.Query()
-	shopDomain, err := shopify.VerifyProxyQuery(a.cfg.ShopifyAPISecret, q, a.now())
+	shopDomain, err := shopify.VerifyProxyQuery(p.shopifySecret, q, p.now())
 	if err != nil {
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid app proxy signature")
 	}
 	token := q.Get("t")
 	if token == "" {
-		return a.renderLookup(c, trackpage.LookupView{})
+		return p.renderLookup(c, trackpage.LookupView{})
 	}
-	v, err := a.pageView(c, token)
+	v, err := p.pageView(c, token)
 	if err != nil {
 		return err
 	}
-	if ship, err := a.db.ShipmentByToken(c.Request().Context(), token); err != nil || !a.shopOwns(c.Request().Context(), shopDomain, ship.ShopID) {
+	if ship, err := p.db.ShipmentByToken(c.Request().Context(), token); err != nil || !p.shopOwns(c.Request().Context(), shopDomain, ship.ShopID) {
 		return storage.ErrNotFound
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/liquid; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
-	return a.pages.RenderProxy(c.Response(), v)
+	return p.pages.RenderProxy(c.Response(), v)
 }
 
-func (a *App) shopOwns(ctx context.Context, domain string, shopID int64) bool {
-	s, err := a.db.ShopByDomain(ctx, storage.Shopify, domain)
+func (p *Pages) shopOwns(ctx context.Context, domain string, shopID int64) bool {
+	s, err := p.db.ShopByDomain(ctx, storage.Shopify, domain)
 	return err == nil && s.ID == shopID
 }

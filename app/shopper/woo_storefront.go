@@ -1,4 +1,4 @@
-package app
+package shopper
 
 import (
 	"net/http"
@@ -11,10 +11,10 @@ import (
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 )
 
-// wooStorefront answers the companion plugin's signed request for an order's
+// WooStorefront answers the companion plugin's signed request for an order's
 // tracking. The plugin has already checked, inside WordPress, that the
 // visitor may see the order; the signature proves the request is the store's.
-func (a *App) wooStorefront(c echo.Context) error {
+func (p *Pages) WooStorefront(c echo.Context) error {
 	ctx := c.Request().Context()
 	orderID := c.Param("order_id")
 	unauthorized := echo.NewHTTPError(http.StatusUnauthorized, woocommerce.ErrStorefrontSignature.Error())
@@ -22,22 +22,22 @@ func (a *App) wooStorefront(c echo.Context) error {
 	if err != nil {
 		return unauthorized
 	}
-	ws, err := a.db.WooStoreByKey(ctx, r.ShopKey)
+	ws, err := p.db.WooStoreByKey(ctx, r.ShopKey)
 	if err != nil {
 		return unauthorized
 	}
-	secret, err := a.db.StorefrontSecret(ws)
+	secret, err := p.db.StorefrontSecret(ws)
 	if err != nil {
 		return err
 	}
-	if err := r.Verify(secret, orderID, a.now()); err != nil {
+	if err := r.Verify(secret, orderID, p.now()); err != nil {
 		return echo.NewHTTPError(http.StatusUnauthorized, err.Error())
 	}
-	o, err := a.db.OrderByPlatformID(ctx, ws.ShopID, orderID)
+	o, err := p.db.OrderByPlatformID(ctx, ws.ShopID, orderID)
 	if err != nil {
 		return err
 	}
-	ships, err := a.db.OrderShipments(ctx, ws.ShopID, o.ID)
+	ships, err := p.db.OrderShipments(ctx, ws.ShopID, o.ID)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (a *App) wooStorefront(c echo.Context) error {
 	if len(ships) == 0 {
 		return c.JSON(http.StatusOK, out)
 	}
-	v, err := a.pageView(c, ships[len(ships)-1].PublicToken)
+	v, err := p.pageView(c, ships[len(ships)-1].PublicToken)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/platform"
 	// Aliased while package app still declares a shopper type (messages.go).
 	shopperpkg "github.com/ordertrack/ordertrack/app/shopper"
+	"github.com/ordertrack/ordertrack/app/polling"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/egress"
@@ -40,9 +41,7 @@ type App struct {
 	echo    *echo.Echo
 	now     func() time.Time
 
-	carriers carriers
-	transit  transitModel
-	policy   tracking.Policy
+	polling  *polling.Poller
 	rules    func(*storage.Shop) notify.Rules // the shop's message rules: shopRules
 	renderer *notify.Renderer
 	senders  map[notify.Channel]Sender
@@ -121,7 +120,7 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, metrics: metrics.New(), now: o.Now, policy: o.Policy, rules: o.Rules, renderer: &notify.Renderer{}, listener: o.Listener}
+	a := &App{cfg: cfg, log: log, db: db, metrics: metrics.New(), now: o.Now, rules: o.Rules, renderer: &notify.Renderer{}, listener: o.Listener}
 	a.links = links.New(cfg.AppURL, cfg.EncryptionKey, a.now)
 	a.outbound = o.Outbound
 	if a.outbound == nil {
@@ -140,7 +139,12 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.setupCarriers(o.CarrierRates)
+	hooks := pollingHooks{a}
+	a.polling = polling.New(polling.Deps{
+		DB: db, Log: log, Now: a.now, Metrics: a.metrics, Policy: o.Policy,
+		Carriers: cfg.Carriers, Rates: o.CarrierRates, Outbound: a.outbound,
+		Notifier: hooks, WriteBack: hooks, Pages: hooks,
+	})
 	if err := a.setupSenders(); err != nil {
 		db.Close()
 		return nil, err
@@ -219,11 +223,7 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 		defer stopMetrics()
 	}
 	if mode&ModeWorker != 0 {
-		if history, err := a.db.DeliveredSince(ctx, a.now().AddDate(0, -6, 0), 50000); err == nil {
-			a.transit.learn(history)
-		} else {
-			a.log.Warn("transit history unavailable; using priors", "err", err)
-		}
+		a.polling.LearnTransit(ctx)
 		if err := a.jobs.Start(ctx); err != nil {
 			return fmt.Errorf("start workers: %w", err)
 		}

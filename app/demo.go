@@ -26,7 +26,7 @@ const demoOrders = 20
 // the simulated carrier, and runs web and worker in one process, printing the
 // URLs a newcomer should open.
 func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) error {
-	a, err := New(ctx, cfg, ModeAll, Options{Log: log})
+	a, err := New(ctx, cfg, ModeAll, Options{Log: log, Policy: demoPolicy})
 	if err != nil {
 		return err
 	}
@@ -145,8 +145,7 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 		}
 	}
 	demoCarrier, _ := registry.Lookup(sim.Code)
-	a.carriers.add(demoCarrier, carrier)
-	a.policy = demoPolicy
+	a.polling.AddCarrier(demoCarrier, carrier)
 	return links, nil
 }
 

@@ -422,7 +422,7 @@ func TestPollingPolicySeesAParcelAtAFacilityFromItsStoredScans(t *testing.T) {
 		})
 		// A failed poll brings no scans: what the policy knows comes from
 		// the stored timeline.
-		if err := a.applyResult(ctx, s, tracking.Result{}, true, 0); err != nil {
+		if err := a.polling.ApplyResult(ctx, s, tracking.Result{}, true, 0); err != nil {
 			t.Fatal(err)
 		}
 		mu.Lock()

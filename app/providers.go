@@ -4,34 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"golang.org/x/time/rate"
 	"strconv"
 
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
-	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
 	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
 	"github.com/ordertrack/ordertrack/storage"
 )
-
-// setupCarriers registers every carrier whose platform account is
-// configured; the fallback among them tracks every other carrier.
-func (a *App) setupCarriers(rates map[string]rate.Limit) {
-	for _, e := range registry.Accounts() {
-		if creds := a.cfg.Carriers[e.Code]; e.Complete(creds) {
-			a.carriers.add(e, e.New(registry.Account{Creds: creds, OnUnknown: a.countUnknownCode}))
-			if r, ok := rates[e.Code]; ok {
-				a.carriers.byName[e.Code].limit = rate.NewLimiter(r, 1)
-			}
-		}
-	}
-}
-
-// countUnknownCode counts a carrier status code no status table maps.
-func (a *App) countUnknownCode(carrier, code string) {
-	a.metrics.UnknownCodes.WithLabelValues(carrier, code).Inc()
-}
 
 // setupSenders picks a provider per channel; channels without credentials go
 // to the outbox, so dev and demo show every message in the browser.

@@ -61,7 +61,7 @@ func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
 				s := shipmentOf(t, a, shop.ID, number)
 				ev := tc.event
 				ev.Time = time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
-				if err := a.applyResult(ctx, &s, tracking.Result{Number: number, Events: []tracking.Event{ev}}, false, 0); err != nil {
+				if err := a.polling.ApplyResult(ctx, &s, tracking.Result{Number: number, Events: []tracking.Event{ev}}, false, 0); err != nil {
 					t.Fatal(err)
 				}
 				fulfillment := fmt.Sprintf("gid://shopify/Fulfillment/%d", o.Fulfillments[0].ID)
@@ -98,7 +98,7 @@ func TestNoWriteBackWithoutAShopifyToken(t *testing.T) {
 		seedShopifyOrder(t, a, shop, o)
 		s := shipmentOf(t, a, shop.ID, o.Fulfillments[0].Numbers[0])
 		ev := tracking.Event{Time: time.Now().Add(-time.Hour), Stage: tracking.StageInTransit, Code: "I", Description: "Departed"}
-		if err := a.applyResult(ctx, &s, tracking.Result{Number: s.TrackingNumber, Events: []tracking.Event{ev}}, false, 0); err != nil {
+		if err := a.polling.ApplyResult(ctx, &s, tracking.Result{Number: s.TrackingNumber, Events: []tracking.Event{ev}}, false, 0); err != nil {
 			t.Fatal(err)
 		}
 		if s = shipmentOf(t, a, shop.ID, s.TrackingNumber); s.Stage != string(tracking.StageInTransit) {

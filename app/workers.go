@@ -15,8 +15,8 @@ import (
 // registerWorkers adds every job worker this process runs.
 func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.processWebhook))
-	river.AddWorker(w, river.WorkFunc(a.schedulePolls))
-	river.AddWorker(w, river.WorkFunc(a.poll))
+	river.AddWorker(w, river.WorkFunc(a.polling.SchedulePolls))
+	river.AddWorker(w, river.WorkFunc(a.polling.Poll))
 	river.AddWorker(w, river.WorkFunc(a.notifyJob))
 	river.AddWorker(w, river.WorkFunc(a.sendJob))
 	river.AddWorker(w, river.WorkFunc(a.wooTick))

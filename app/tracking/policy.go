@@ -32,6 +32,13 @@ func AtFacility(events []Event) bool {
 // rnd returns a number in [0, 1) for jitter; pass a fixed func in tests.
 type Policy func(s PollState, now time.Time, cal Calendar, rnd func() float64) (next time.Time, stop bool)
 
+// PushSafetyNet is how long a shipment whose carrier pushed news waits for
+// its next poll: pushes carry the news, polls only catch a lost push.
+const PushSafetyNet = 12 * time.Hour
+
+// AfterPush is the next poll of a shipment its carrier just pushed news of.
+func AfterPush(now time.Time) time.Time { return now.UTC().Add(PushSafetyNet) }
+
 // Expiry limits, after the aggregators' norms (AfterShip: pending → expired
 // after 30 days; Karrio retires trackers after 90; UPS keeps 120 days).
 const (

@@ -239,3 +239,21 @@ func TestFixedPolicy(t *testing.T) {
 		t.Error("FixedPolicy kept polling a delivered shipment")
 	}
 }
+
+func TestAfterPushPollsOnlyAsASafetyNet(t *testing.T) {
+	tests := []struct {
+		name string
+		now  time.Time
+		want time.Time
+	}{
+		{"half a day later", time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC), time.Date(2025, 3, 4, 21, 0, 0, 0, time.UTC)},
+		{"over midnight, in UTC", time.Date(2025, 3, 4, 20, 0, 0, 0, time.FixedZone("EST", -5*3600)), time.Date(2025, 3, 5, 13, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := AfterPush(tt.now); !got.Equal(tt.want) || got.Location() != time.UTC {
+				t.Fatalf("AfterPush(%s) = %s; want %s UTC", tt.now, got, tt.want)
+			}
+		})
+	}
+}

@@ -4,7 +4,17 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"time"
 )
+
+// AfterQuotaSpent is when to poll again once a carrier's daily quota (or a
+// shop's share of it) is spent: after the carrier's day (UTC) rolls over,
+// spread over its first hour so the postponed polls do not all call at
+// once. rnd returns a number in [0, 1).
+func AfterQuotaSpent(now time.Time, rnd func() float64) time.Time {
+	spread := time.Duration(rnd()*3600) * time.Second
+	return now.UTC().Truncate(24 * time.Hour).Add(24*time.Hour + spread)
+}
 
 // QuotaUse is one shop's part of a carrier quota the platform's account
 // shares between shops: the calls it spent today, and how many of its

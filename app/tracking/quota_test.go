@@ -1,6 +1,9 @@
 package tracking
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestShareQuota(t *testing.T) {
 	const a, b, c = 1, 2, 3
@@ -44,5 +47,30 @@ func TestFairSharesServeSmallDemandsFirst(t *testing.T) {
 	got = fairShares(250, map[int64]int{1: 300, 2: 200})
 	if got[1] != 125 || got[2] != 125 {
 		t.Fatalf("fairShares(250, 300/200) = %v; want 125 each", got)
+	}
+}
+
+func TestAfterQuotaSpentWaitsForTheCarriersNextDay(t *testing.T) {
+	berlin := time.FixedZone("CET", 3600)
+	tests := []struct {
+		name string
+		now  time.Time
+		rnd  float64
+		want time.Time
+	}{
+		{"early in the day: the next midnight UTC", time.Date(2025, 3, 4, 0, 5, 0, 0, time.UTC), 0, time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)},
+		{"late in the day: the next midnight UTC", time.Date(2025, 3, 4, 23, 59, 59, 0, time.UTC), 0, time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)},
+		{"a local clock still counts the UTC day", time.Date(2025, 3, 5, 0, 30, 0, 0, berlin), 0, time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)},
+		{"spread into the first hour", time.Date(2025, 3, 4, 12, 0, 0, 0, time.UTC), 0.5, time.Date(2025, 3, 5, 0, 30, 0, 0, time.UTC)},
+		{"never past the first hour", time.Date(2025, 3, 4, 12, 0, 0, 0, time.UTC), 0.99999, time.Date(2025, 3, 5, 0, 59, 59, 0, time.UTC)},
+		{"the last day of a month", time.Date(2025, 2, 28, 18, 0, 0, 0, time.UTC), 0, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := AfterQuotaSpent(tt.now, func() float64 { return tt.rnd })
+			if !got.Equal(tt.want) || got.Location() != time.UTC {
+				t.Fatalf("AfterQuotaSpent(%s, %v) = %s; want %s", tt.now, tt.rnd, got, tt.want)
+			}
+		})
 	}
 }

@@ -1,0 +1,54 @@
+package polling
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// ApplyResult merges a carrier result into the shipment (tracking.Assess
+// decides what it means) and stores the outcome; in the same transaction it
+// enqueues the shopper's messages and the store's write-back for every
+// trigger not fired before. failed marks a poll the carrier did not answer,
+// retryAfter the wait it asked for.
+func (p *Poller) ApplyResult(ctx context.Context, s *storage.Shipment, r tracking.Result, failed bool, retryAfter time.Duration) error {
+	stored, err := p.db.Events(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	in := tracking.Input{
+		Carrier: s.Carrier, Service: s.Service, Origin: s.OriginRegion, DestCountry: s.DestCountry, DestRegion: s.DestRegion,
+		CreatedAt: s.CreatedAt, State: s.State(), ETA: s.ETA(), Events: stored, PollFailures: s.PollFailures,
+		Result: r, Failed: failed, RetryAfter: retryAfter,
+		Now: p.now(), Model: p.transit.Model(), Policy: p.policy, Rand: rand.Float64,
+		PerShipmentPerDay: carrierQuotas[s.Carrier].PerShipmentPerDay,
+	}
+	if s.ShippedAt != nil {
+		in.ShippedAt = *s.ShippedAt
+	}
+	out := tracking.Assess(in)
+	err = p.db.InTx(ctx, func(tx *storage.Tx) error {
+		fresh, err := tx.ApplyUpdate(ctx, s, storage.Update{
+			Added: out.Added, Recoded: out.Recoded, State: out.State, ETA: out.ETA, Service: r.Service, NextPollAt: out.NextPollAt,
+			Polled: true, Failed: failed, NotFound: out.NotFound, Fired: out.Fired,
+		})
+		if err != nil || len(fresh) == 0 {
+			return err
+		}
+		if err := p.notifier.Enqueue(ctx, tx, s.ID, fresh); err != nil {
+			return err
+		}
+		return p.writeBack.ShipmentChanged(ctx, tx, s.ID, fresh)
+	})
+	if err != nil {
+		return err
+	}
+	p.pages.Forget(s.PublicToken) // this process shows the news at once; others within the cache's lifetime
+	if out.Transit != nil {
+		p.transit.Observe(out.Transit.Lane, out.Transit.Days)
+	}
+	return nil
+}

@@ -27,6 +27,6 @@ func (a *App) enqueueOrderWriteback(ctx context.Context, sqlTx *sql.Tx, actionID
 	return a.writeback.EnqueueOrderWriteback(ctx, sqlTx, actionID)
 }
 
-func (a *App) noteShopperAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) {
-	a.writeback.NoteShopperAction(ctx, s, kind, source, details)
+func (a *App) enqueueWooActionNote(ctx context.Context, tx *storage.Tx, act *storage.CustomerAction) error {
+	return a.writeback.EnqueueWooActionNote(ctx, tx, act)
 }

@@ -24,9 +24,9 @@ import (
 const triggerMerchantAction = "merchant_action"
 
 // addAction stores a shopper request and, in the same transaction, the job
-// that emails the merchant about it (and, on Shopify, the one that writes it
-// back to the order): no request goes unannounced and no email announces a
-// request that was rolled back.
+// that emails the merchant about it (and the one that writes it back to the
+// Shopify order, or notes it on the WooCommerce order): no request goes
+// unannounced and no email or note announces a request that was rolled back.
 func (a *App) addAction(ctx context.Context, act *storage.CustomerAction) error {
 	writeBack, err := a.shopifyWritesBack(ctx, act)
 	if err != nil {
@@ -42,7 +42,7 @@ func (a *App) addAction(ctx context.Context, act *storage.CustomerAction) error 
 		if writeBack {
 			return a.enqueueOrderWriteback(ctx, tx.SQL(), act.ID)
 		}
-		return nil
+		return a.enqueueWooActionNote(ctx, tx, act)
 	})
 }
 

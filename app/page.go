@@ -201,7 +201,6 @@ func (a *App) recordAction(ctx context.Context, s *storage.Shipment, kind, sourc
 	})
 	if err == nil {
 		a.views.forget(s.PublicToken) // the page lists the request at once
-		a.noteShopperAction(ctx, s, kind, source, details)
 	}
 	return err
 }

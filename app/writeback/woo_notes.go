@@ -36,18 +36,23 @@ func (w *Writer) EnqueueWooNotes(ctx context.Context, tx *storage.Tx, shipmentID
 	return nil
 }
 
-// NoteShopperAction queues an order note telling a WooCommerce merchant what
-// the shopper asked for. The action is already stored and shown in the admin,
-// so a failure here is logged, not returned to the shopper.
-func (w *Writer) NoteShopperAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) {
-	shop, err := w.db.ShopByID(ctx, s.ShopID)
-	if err != nil || shop.Platform != storage.WooCommerce {
-		return
+// EnqueueWooActionNote queues, in the transaction that stores act, a private
+// order note telling a WooCommerce merchant what the shopper asked for: the
+// note commits, or rolls back, with the request. Requests about shipments of
+// other platforms, or about no shipment, have none.
+func (w *Writer) EnqueueWooActionNote(ctx context.Context, tx *storage.Tx, act *storage.CustomerAction) error {
+	if act.ShipmentID == nil {
+		return nil
 	}
-	note := wooActionNote(s, kind, source, details)
-	if _, err := w.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
-		w.log.Warn("enqueue order note for shopper action", "shipment", s.ID, "err", err)
+	s, woo, err := tx.WooShipment(ctx, *act.ShipmentID)
+	if err != nil || !woo {
+		return err
 	}
+	note := wooActionNote(s, act.Kind, act.Source, act.Details.V)
+	if _, err := w.jobs.InsertTx(ctx, tx.SQL(), jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
+		return fmt.Errorf("enqueue order note for shopper action on shipment %d: %w", s.ID, err)
+	}
+	return nil
 }
 
 // wooActionNote is the private order note for a shopper's request: the

@@ -21,11 +21,13 @@ import (
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/platform"
 	// Aliased while package app still declares a shopper type (messages.go).
-	shopperpkg "github.com/ordertrack/ordertrack/app/shopper"
 	"github.com/ordertrack/ordertrack/app/polling"
+	shopperpkg "github.com/ordertrack/ordertrack/app/shopper"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/app/writeback"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/storage"
@@ -48,12 +50,13 @@ type App struct {
 	outbox   Sender
 	install  *install.Installer
 
-	adminPages  map[string]*template.Template
-	notifyPaces notifyPacer
-	ingest      *ingest.Intake
-	shopify     *platform.Shopify
-	shopper     *shopperpkg.Pages
-	woo         platform.Woo
+	adminPages map[string]*template.Template
+	ingest     *ingest.Intake
+	shopify    *platform.Shopify
+	shopper    *shopperpkg.Pages
+	woo        platform.Woo
+	orders     *orders.Syncer
+	writeback  *writeback.Writer
 	// outbound calls hosts merchants chose (WooCommerce stores, their own
 	// carrier accounts): public https addresses only, unless the config
 	// allows loopback for tests and local development.
@@ -154,8 +157,7 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	}
 	opts := jobs.Options{Logger: log}
 	if mode&ModeWorker != 0 {
-		opts.Workers = river.NewWorkers()
-		a.registerWorkers(opts.Workers)
+		opts.Workers = river.NewWorkers() // filled once the features that work jobs are built
 		opts.Periodic = a.periodicJobs()
 	}
 	a.jobs, err = jobs.NewClient(db, opts)
@@ -180,6 +182,17 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	a.writeback = writeback.New(writeback.Deps{DB: db, Jobs: a.jobs, Log: log, Now: a.now, Shopify: a.shopify, Woo: a.woo})
+	a.orders = orders.New(orders.Deps{
+		DB: db, Jobs: a.jobs, Log: log, Now: a.now, Shopify: a.shopify, Woo: a.woo,
+		AppURL: cfg.AppURL, MaxParcelsPerFulfillment: cfg.MaxParcelsPerFulfillment,
+		Notifier: ordersDeps{a}, CarrierPushes: ordersDeps{a}, Slots: ordersDeps{a}, CustomerData: ordersDeps{a},
+	})
+	if opts.Workers != nil {
+		// Before Run starts the client, and before anything inserts: River
+		// refuses to insert a kind no worker is registered for.
+		a.registerWorkers(opts.Workers)
 	}
 	a.echo = a.newEcho()
 	return a, nil

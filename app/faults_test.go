@@ -296,15 +296,6 @@ func TestJobsRetryWhileDatabaseIsDownAndEndWhenTheirRowIsGone(t *testing.T) {
 		name string
 		run  func() error
 	}{
-		{"process webhook", func() error {
-			return a.processWebhook(ctx, &river.Job[jobs.ProcessWebhookArgs]{Args: jobs.ProcessWebhookArgs{DeliveryID: 4242}})
-		}},
-		{"Shopify webhook's shop", func() error {
-			return a.processShopify(ctx, &storage.WebhookDelivery{ShopDomain: "gone.myshopify.com", Topic: "orders/create"})
-		}},
-		{"WooCommerce webhook's shop", func() error {
-			return a.processWoo(ctx, &storage.WebhookDelivery{ShopDomain: "https://gone.example", Topic: "order.created"})
-		}},
 		{"send message", func() error {
 			return a.sendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: 4242}})
 		}},

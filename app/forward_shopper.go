@@ -48,6 +48,6 @@ func (h shopperHooks) EnqueueOrderWriteback(ctx context.Context, tx *storage.Tx,
 	return h.a.enqueueOrderWriteback(ctx, tx.SQL(), actionID)
 }
 
-func (h shopperHooks) NoteShopperAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) {
-	h.a.noteShopperAction(ctx, s, kind, source, details)
+func (h shopperHooks) EnqueueWooActionNote(ctx context.Context, tx *storage.Tx, act *storage.CustomerAction) error {
+	return h.a.enqueueWooActionNote(ctx, tx, act)
 }

@@ -162,25 +162,3 @@ func TestWritebackToAnOrderShopifyDoesNotHaveIsCancelledNotRetried(t *testing.T)
 		}
 	})
 }
-
-func TestActionNoteIsOneLine(t *testing.T) {
-	cases := []struct {
-		name string
-		act  storage.CustomerAction
-		want string
-	}{
-		{"reschedule by sms", storage.CustomerAction{Kind: "reschedule", Source: "sms", Details: storage.JSON[map[string]string]{V: map[string]string{"date": "2026-12-01"}}},
-			"ordertrack: the shopper asked to reschedule the delivery by SMS: Tue Dec 1"},
-		{"reschedule without a date", storage.CustomerAction{Kind: "reschedule", Source: "voice"},
-			"ordertrack: the shopper asked to reschedule the delivery on an update call"},
-		{"confirmation", storage.CustomerAction{Kind: "confirm_address", Source: "whatsapp"},
-			"ordertrack: the shopper confirmed their delivery details on WhatsApp"},
-		{"unknown kind", storage.CustomerAction{Kind: "gift_message", Source: "page"},
-			"ordertrack: the shopper sent a request (gift_message) on the tracking page"},
-	}
-	for _, tc := range cases {
-		if got := actionNote(&tc.act); got != tc.want {
-			t.Errorf("%s: note %q; want %q", tc.name, got, tc.want)
-		}
-	}
-}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
-	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -173,43 +171,4 @@ func TestReconcileSyncsOrdersUpdatedSinceTheCursor(t *testing.T) {
 			t.Errorf("the uninstalled shop got %d GraphQL requests; want none", n)
 		}
 	})
-}
-
-func TestShopifyJobErrorOutcomes(t *testing.T) {
-	throttled := &tracking.RetryableError{Err: shopify.ErrThrottled, RetryAfter: 3 * time.Second}
-	cancel := []struct {
-		name    string
-		attempt int
-		err     error
-	}{
-		{"shop frozen or gone", 1, &shopify.StatusError{StatusCode: http.StatusPaymentRequired}},
-		{"token rejected after the race retries", 3, shopify.ErrReauthorize},
-		{"uninstalled (no token)", 1, storage.ErrNotFound},
-		{"input refused", 1, shopify.UserErrors{{Message: "Fulfillment does not exist."}}},
-	}
-	for _, tc := range cancel {
-		var ce *river.JobCancelError
-		if err := shopifyJobError(tc.attempt, fmt.Errorf("job: %w", tc.err)); !errors.As(err, &ce) {
-			t.Errorf("%s: %v; want the job cancelled", tc.name, err)
-		}
-	}
-	var se *river.JobSnoozeError
-	if err := shopifyJobError(1, fmt.Errorf("job: %w", throttled)); !errors.As(err, &se) || se.Duration != 3*time.Second {
-		t.Errorf("throttled: %v; want snoozed for Shopify's 3s", err)
-	}
-	retry := []struct {
-		name    string
-		attempt int
-		err     error
-	}{
-		{"token rejected, maybe rotated elsewhere", 1, shopify.ErrReauthorize},
-		{"network failure", 1, &tracking.RetryableError{Err: errors.New("connection reset")}},
-	}
-	for _, tc := range retry {
-		var ce *river.JobCancelError
-		err := shopifyJobError(tc.attempt, fmt.Errorf("job: %w", tc.err))
-		if err == nil || errors.As(err, &ce) || errors.As(err, &se) {
-			t.Errorf("%s: %v; want a plain retry", tc.name, err)
-		}
-	}
 }

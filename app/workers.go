@@ -2,34 +2,32 @@ package app
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
-	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/app/orders"
 )
 
 // registerWorkers adds every job worker this process runs.
 func (a *App) registerWorkers(w *river.Workers) {
-	river.AddWorker(w, river.WorkFunc(a.processWebhook))
+	river.AddWorker(w, river.WorkFunc(a.orders.ProcessWebhook))
 	river.AddWorker(w, river.WorkFunc(a.polling.SchedulePolls))
 	river.AddWorker(w, river.WorkFunc(a.polling.Poll))
 	river.AddWorker(w, river.WorkFunc(a.notifyJob))
 	river.AddWorker(w, river.WorkFunc(a.sendJob))
-	river.AddWorker(w, river.WorkFunc(a.wooTick))
-	river.AddWorker(w, river.WorkFunc(a.wooWebhooks))
-	river.AddWorker(w, river.WorkFunc(a.wooReconcile))
-	river.AddWorker(w, river.WorkFunc(a.wooNote))
-	river.AddWorker(w, &timedWorker[jobs.ShopifyBackfillArgs]{work: a.shopifyBackfill, timeout: syncTimeout})
-	river.AddWorker(w, river.WorkFunc(a.shopifyReconcile))
-	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.shopifyReconcileShop, timeout: syncTimeout})
-	river.AddWorker(w, river.WorkFunc(a.shopifyFulfillmentEvent))
+	river.AddWorker(w, river.WorkFunc(a.orders.WooTick))
+	river.AddWorker(w, river.WorkFunc(a.orders.WooWebhooks))
+	river.AddWorker(w, river.WorkFunc(a.orders.WooReconcile))
+	river.AddWorker(w, river.WorkFunc(a.writeback.WooNote))
+	river.AddWorker(w, &timedWorker[jobs.ShopifyBackfillArgs]{work: a.orders.ShopifyBackfill, timeout: orders.SyncTimeout})
+	river.AddWorker(w, river.WorkFunc(a.orders.ShopifyReconcile))
+	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.orders.ShopifyReconcileShop, timeout: orders.SyncTimeout})
+	river.AddWorker(w, river.WorkFunc(a.writeback.FulfillmentEvent))
 	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
 	river.AddWorker(w, river.WorkFunc(a.loginEmailJob))
-	river.AddWorker(w, river.WorkFunc(a.shopifyOrderWriteback))
+	river.AddWorker(w, river.WorkFunc(a.writeback.OrderWriteback))
 	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.refreshAnalytics, timeout: analyticsRefreshTimeout})
 }
 
@@ -44,10 +42,10 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.SchedulePollsArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
-		river.NewPeriodicJob(river.PeriodicInterval(wooTickEvery), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(orders.WooTickEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.WooTickArgs{}, nil
 		}, nil),
-		river.NewPeriodicJob(river.PeriodicInterval(reconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(orders.ReconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.ShopifyReconcileArgs{}, nil
 		}, nil),
 		river.NewPeriodicJob(river.PeriodicInterval(analyticsRefreshEvery), func() (river.JobArgs, *river.InsertOpts) {
@@ -56,46 +54,15 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 	}
 }
 
-// errMalformed marks a payload that will never parse: kept as failed for
-// replay after a fix, not retried.
-var errMalformed = errors.New("malformed payload")
-
-func (a *App) processWebhook(ctx context.Context, job *river.Job[jobs.ProcessWebhookArgs]) error {
-	d, err := a.db.Delivery(ctx, job.Args.DeliveryID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return river.JobCancel(err) // deleted with its shop: nothing to process
-	}
-	if err != nil {
-		return err // the database is unreachable: retried, never dropped
-	}
-	release, ok := a.ingest.TakeSlot(d.ShopDomain)
-	if !ok {
-		return river.JobSnooze(webhookSnooze)
-	}
-	defer release()
-	d.Note = "" // a replay notes afresh
-	var procErr error
-	switch d.Platform {
-	case storage.Shopify:
-		procErr = a.processShopify(ctx, d)
-	case storage.WooCommerce:
-		procErr = a.processWoo(ctx, d)
-	case storage.CarrierPush:
-		procErr = a.processCarrierPush(ctx, d)
-	default:
-		procErr = fmt.Errorf("%w: unknown platform %q", errMalformed, d.Platform)
-	}
-	// A payload the database refuses (a data exception, a violated
-	// constraint) is refused again on every retry: keep it failed and
-	// replayable at once rather than retrying it for days.
-	if procErr != nil && !errors.Is(procErr, errMalformed) && !storage.Permanent(procErr) {
-		return procErr // transient: River retries with backoff
-	}
-	if err := a.db.FinishDelivery(ctx, d, procErr); err != nil {
-		return err
-	}
-	if procErr != nil {
-		a.log.Warn("webhook payload rejected", "delivery", d.ID, "topic", d.Topic, "err", procErr)
-	}
-	return nil
+// timedWorker is a worker function with its own timeout.
+type timedWorker[T river.JobArgs] struct {
+	river.WorkerDefaults[T]
+	work    func(context.Context, *river.Job[T]) error
+	timeout time.Duration
 }
+
+// Work implements river.Worker.
+func (w *timedWorker[T]) Work(ctx context.Context, job *river.Job[T]) error { return w.work(ctx, job) }
+
+// Timeout implements river.Worker.
+func (w *timedWorker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }

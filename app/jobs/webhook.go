@@ -1,6 +1,10 @@
 package jobs
 
-import "github.com/riverqueue/river"
+import (
+	"errors"
+
+	"github.com/riverqueue/river"
+)
 
 // ProcessWebhookArgs processes one stored webhook delivery.
 type ProcessWebhookArgs struct {
@@ -9,6 +13,12 @@ type ProcessWebhookArgs struct {
 
 // Kind implements river.JobArgs.
 func (ProcessWebhookArgs) Kind() string { return "process_webhook" }
+
+// ErrMalformed marks a delivery whose processing can never succeed as
+// received (a payload that does not parse, a shop we do not know): it is
+// kept as failed, for replay after a fix, instead of retried. Whatever
+// processes a delivery wraps it.
+var ErrMalformed = errors.New("malformed payload")
 
 // Webhook processing runs on queues with workers of their own.
 const (

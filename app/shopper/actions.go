@@ -9,9 +9,9 @@ import (
 )
 
 // addAction stores a shopper request and, in the same transaction, the job
-// that emails the merchant about it (and, on Shopify, the one that writes it
-// back to the order): no request goes unannounced and no email announces a
-// request that was rolled back.
+// that emails the merchant about it (and the one that writes it back to the
+// Shopify order, or notes it on the WooCommerce order): no request goes
+// unannounced and no email or note announces a request that was rolled back.
 func (p *Pages) addAction(ctx context.Context, act *storage.CustomerAction) error {
 	writeBack, err := p.writeBack.ShopifyWritesBack(ctx, act)
 	if err != nil {
@@ -27,7 +27,7 @@ func (p *Pages) addAction(ctx context.Context, act *storage.CustomerAction) erro
 		if writeBack {
 			return p.writeBack.EnqueueOrderWriteback(ctx, tx, act.ID)
 		}
-		return nil
+		return p.writeBack.EnqueueWooActionNote(ctx, tx, act)
 	})
 }
 

@@ -199,7 +199,6 @@ func (p *Pages) RecordAction(ctx context.Context, s *storage.Shipment, kind, sou
 	})
 	if err == nil {
 		p.views.forget(s.PublicToken) // the page lists the request at once
-		p.writeBack.NoteShopperAction(ctx, s, kind, source, details)
 	}
 	return err
 }

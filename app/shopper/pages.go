@@ -33,9 +33,9 @@ type WriteBack interface {
 	// EnqueueOrderWriteback queues, in the transaction that stores the
 	// action, writing it back to the Shopify order.
 	EnqueueOrderWriteback(ctx context.Context, tx *storage.Tx, actionID int64) error
-	// NoteShopperAction queues a WooCommerce order note about a stored
-	// action; it logs its own failures, since the action already stands.
-	NoteShopperAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string)
+	// EnqueueWooActionNote queues, in the transaction that stores act, a
+	// note about it on its WooCommerce order (nothing for other platforms).
+	EnqueueWooActionNote(ctx context.Context, tx *storage.Tx, act *storage.CustomerAction) error
 }
 
 // Deps are what the shopper pages need.

@@ -1,4 +1,4 @@
-package app
+package orders
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/platform"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
@@ -20,8 +21,8 @@ import (
 )
 
 const (
-	// wooTickEvery paces the reconcile and webhook checks per store.
-	wooTickEvery = 10 * time.Minute
+	// WooTickEvery paces the reconcile and webhook checks per store.
+	WooTickEvery = 10 * time.Minute
 	// wooReconcileOverlap re-reads orders just before the cursor: WooCommerce
 	// coalesces updates for up to 10 minutes and store clocks drift.
 	wooReconcileOverlap = 15 * time.Minute
@@ -31,25 +32,24 @@ const (
 )
 
 // processWoo applies one stored WooCommerce webhook. Parse failures and
-// revoked keys are errMalformed (kept failed, replayable); anything else is
+// revoked keys are jobs.ErrMalformed (kept failed, replayable); anything else is
 // retried.
-func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error {
-	shop, err := a.db.ShopByDomain(ctx, storage.WooCommerce, d.ShopDomain)
+func (s *Syncer) processWoo(ctx context.Context, d *storage.WebhookDelivery) error {
+	shop, err := s.db.ShopByDomain(ctx, storage.WooCommerce, d.ShopDomain)
 	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
+		return fmt.Errorf("%w: unknown shop %q", jobs.ErrMalformed, d.ShopDomain)
 	}
 	if err != nil {
 		return err
 	}
 	d.ShopID = &shop.ID
-	malformed := func(err error) error { return fmt.Errorf("%w: %w", errMalformed, err) }
 	switch d.Topic {
 	case woocommerce.TopicOrderCreated, woocommerce.TopicOrderUpdated:
 		o, err := woocommerce.DecodeOrder(d.Payload)
 		if err != nil {
 			return malformed(err)
 		}
-		refused, err := a.syncWooOrder(ctx, shop, o)
+		refused, err := s.syncWooOrder(ctx, shop, o)
 		d.Note = refusalNote(refused)
 		return err
 	case woocommerce.TopicOrderDeleted:
@@ -57,7 +57,7 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 		if err != nil {
 			return malformed(err)
 		}
-		err = a.db.CancelOrder(ctx, shop.ID, strconv.FormatInt(id, 10), a.now())
+		err = s.db.CancelOrder(ctx, shop.ID, strconv.FormatInt(id, 10), s.now())
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil // never ingested: nothing to cancel
 		}
@@ -71,7 +71,7 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 		if err != nil {
 			return malformed(err)
 		}
-		cl, _, err := a.woo.Client(ctx, shop)
+		cl, _, err := s.woo.Client(ctx, shop)
 		if err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 		case err != nil:
 			return err
 		}
-		refused, err := a.syncWooOrder(ctx, shop, o)
+		refused, err := s.syncWooOrder(ctx, shop, o)
 		d.Note = refusalNote(refused)
 		return err
 	default:
@@ -95,18 +95,18 @@ func (a *App) processWoo(ctx context.Context, d *storage.WebhookDelivery) error 
 // syncWooOrder stores an order and its tracking numbers, up to the limit
 // per fulfillment (a WooCommerce order's tracking items count as one); it
 // returns what it refused.
-func (a *App) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocommerce.Order) ([]refusal, error) {
-	parcels := make([]parcel, 0, len(o.Tracking))
+func (s *Syncer) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocommerce.Order) ([]Refusal, error) {
+	parcels := make([]Parcel, 0, len(o.Tracking))
 	for _, t := range o.Tracking {
 		company := t.ProviderName
 		if company == "" {
 			company = t.Provider
 		}
-		parcels = append(parcels, parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL})
+		parcels = append(parcels, Parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL})
 	}
 	order := fmt.Sprintf("order %d", o.ID)
-	parcels, refused := a.boundParcels(shop, parcels, func(parcel) string { return order })
-	return refused, a.syncOrder(ctx, shop, wooOrder(shop, o), parcels)
+	parcels, refused := s.boundParcels(shop, parcels, func(Parcel) string { return order })
+	return refused, s.SyncOrder(ctx, shop, wooOrder(shop, o), parcels)
 }
 
 func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
@@ -148,46 +148,22 @@ func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
 	return so
 }
 
-// wooTick fans out per-store work; each store's jobs are unique while
+// WooTick fans out per-store work; each store's jobs are unique while
 // pending, so a slow store never piles up.
-func (a *App) wooTick(ctx context.Context, _ *river.Job[jobs.WooTickArgs]) error {
-	stores, err := a.db.ActiveWooStores(ctx)
+func (s *Syncer) WooTick(ctx context.Context, _ *river.Job[jobs.WooTickArgs]) error {
+	stores, err := s.db.ActiveWooStores(ctx)
 	if err != nil {
 		return err
 	}
 	for _, ws := range stores {
-		if _, err := a.jobs.Insert(ctx, jobs.WooWebhooksArgs{ShopID: ws.ShopID}, nil); err != nil {
+		if _, err := s.jobs.Insert(ctx, jobs.WooWebhooksArgs{ShopID: ws.ShopID}, nil); err != nil {
 			return fmt.Errorf("enqueue webhook check of shop %d: %w", ws.ShopID, err)
 		}
-		if _, err := a.jobs.Insert(ctx, jobs.WooReconcileArgs{ShopID: ws.ShopID}, nil); err != nil {
+		if _, err := s.jobs.Insert(ctx, jobs.WooReconcileArgs{ShopID: ws.ShopID}, nil); err != nil {
 			return fmt.Errorf("enqueue reconcile of shop %d: %w", ws.ShopID, err)
 		}
 	}
 	return nil
-}
-
-// wooShop loads a job's shop; a shop that is gone or uninstalled cancels the job.
-func (a *App) wooShop(ctx context.Context, shopID int64) (*storage.Shop, error) {
-	shop, err := a.db.ShopByID(ctx, shopID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, river.JobCancel(err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if shop.Platform != storage.WooCommerce || shop.Status != "active" {
-		return nil, river.JobCancel(fmt.Errorf("shop %d is not an active WooCommerce shop", shopID))
-	}
-	return shop, nil
-}
-
-// cancelOnRevoked stops retrying a job whose keys the merchant revoked, or
-// whose store address the outbound policy refuses.
-func cancelOnRevoked(err error) error {
-	if errors.Is(err, woocommerce.ErrUnauthorized) || errors.Is(err, egress.ErrRefused) {
-		return river.JobCancel(err)
-	}
-	return err
 }
 
 // Backoff of a store's periodic jobs while its address is refused: the
@@ -201,58 +177,58 @@ const (
 // snoozeOnRefused puts off a store's periodic job while its address is
 // refused. The snoozed job stays pending, so the tick adds no copy of it;
 // revoked keys still cancel.
-func (a *App) snoozeOnRefused(job *rivertype.JobRow, shopID int64, err error) error {
+func (s *Syncer) snoozeOnRefused(job *rivertype.JobRow, shopID int64, err error) error {
 	if !errors.Is(err, egress.ErrRefused) {
-		return cancelOnRevoked(err)
+		return platform.WooJobError(err)
 	}
 	d, snooze := jobs.SnoozeDoubling(job, wooRefusedFirst, wooRefusedLimit)
-	a.log.Warn("woocommerce store address refused; the merchant must reconnect with a public https address", "shop", shopID, "job", job.Kind, "retry_in", d, "err", err)
+	s.log.Warn("woocommerce store address refused; the merchant must reconnect with a public https address", "shop", shopID, "job", job.Kind, "retry_in", d, "err", err)
 	return snooze
 }
 
-// wooWebhooks creates missing webhooks and re-enables disabled ones.
-func (a *App) wooWebhooks(ctx context.Context, job *river.Job[jobs.WooWebhooksArgs]) error {
-	shop, err := a.wooShop(ctx, job.Args.ShopID)
+// WooWebhooks creates missing webhooks and re-enables disabled ones.
+func (s *Syncer) WooWebhooks(ctx context.Context, job *river.Job[jobs.WooWebhooksArgs]) error {
+	shop, err := s.woo.JobShop(ctx, job.Args.ShopID)
 	if err != nil {
 		return err
 	}
-	cl, ws, err := a.woo.Client(ctx, shop)
+	cl, ws, err := s.woo.Client(ctx, shop)
 	if err != nil {
 		return err
 	}
-	sec, err := a.db.Secrets(shop)
+	sec, err := s.db.Secrets(shop)
 	if err != nil {
 		return err
 	}
-	sync, err := cl.EnsureWebhooks(ctx, "ordertrack", a.cfg.AppURL+"/webhooks/woocommerce/"+ws.ShopKey, sec.WebhookSecret)
+	sync, err := cl.EnsureWebhooks(ctx, "ordertrack", s.appURL+"/webhooks/woocommerce/"+ws.ShopKey, sec.WebhookSecret)
 	if err != nil {
-		return a.snoozeOnRefused(job.JobRow, shop.ID, err)
+		return s.snoozeOnRefused(job.JobRow, shop.ID, err)
 	}
 	if len(sync.Created)+len(sync.Reenabled) > 0 {
-		a.log.Info("woocommerce webhooks repaired", "shop", shop.ID, "created", len(sync.Created), "reenabled", len(sync.Reenabled))
+		s.log.Info("woocommerce webhooks repaired", "shop", shop.ID, "created", len(sync.Created), "reenabled", len(sync.Reenabled))
 	}
 	if len(sync.Paused) > 0 {
 		topics := make([]string, len(sync.Paused))
 		for i, w := range sync.Paused {
 			topics[i] = w.Topic
 		}
-		a.log.Warn("woocommerce webhooks paused by the merchant; relying on reconcile", "shop", shop.ID, "topics", topics)
+		s.log.Warn("woocommerce webhooks paused by the merchant; relying on reconcile", "shop", shop.ID, "topics", topics)
 	}
-	return a.db.SetWooWebhookHealth(ctx, shop.ID, len(sync.Paused))
+	return s.db.SetWooWebhookHealth(ctx, shop.ID, len(sync.Paused))
 }
 
-// wooReconcile reads orders modified since the cursor (minus an overlap) and
+// WooReconcile reads orders modified since the cursor (minus an overlap) and
 // syncs them; stale copies change nothing, so re-reading is safe.
-func (a *App) wooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcileArgs]) error {
-	shop, err := a.wooShop(ctx, job.Args.ShopID)
+func (s *Syncer) WooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcileArgs]) error {
+	shop, err := s.woo.JobShop(ctx, job.Args.ShopID)
 	if err != nil {
 		return err
 	}
-	cl, ws, err := a.woo.Client(ctx, shop)
+	cl, ws, err := s.woo.Client(ctx, shop)
 	if err != nil {
 		return err
 	}
-	since := a.now().Add(-wooFirstLookback)
+	since := s.now().Add(-wooFirstLookback)
 	var through time.Time
 	if ws.ReconciledThrough != nil {
 		through = ws.ReconciledThrough.UTC()
@@ -260,11 +236,11 @@ func (a *App) wooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcile
 	}
 	orders, err := cl.OrdersModifiedAfter(ctx, since)
 	if err != nil {
-		return a.snoozeOnRefused(job.JobRow, shop.ID, err)
+		return s.snoozeOnRefused(job.JobRow, shop.ID, err)
 	}
 	newest := through
 	for _, o := range orders {
-		if _, err := a.syncWooOrder(ctx, shop, o); err != nil { // a refusal is logged
+		if _, err := s.syncWooOrder(ctx, shop, o); err != nil { // a refusal is logged
 			return fmt.Errorf("reconcile order %d of shop %d: %w", o.ID, shop.ID, err)
 		}
 		if o.DateModified.After(newest) {
@@ -272,7 +248,7 @@ func (a *App) wooReconcile(ctx context.Context, job *river.Job[jobs.WooReconcile
 		}
 	}
 	if newest.After(through) {
-		return a.db.SetWooCursor(ctx, shop.ID, newest)
+		return s.db.SetWooCursor(ctx, shop.ID, newest)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package app
+package writeback
 
 import (
 	"context"
@@ -12,15 +12,16 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/locale"
+	"github.com/ordertrack/ordertrack/app/platform"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// enqueueWooNotes queues a private order note per fired trigger, inside the
+// EnqueueWooNotes queues a private order note per fired trigger, inside the
 // transaction that fired them, when the shipment's shop is on WooCommerce.
-func (a *App) enqueueWooNotes(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
+func (w *Writer) EnqueueWooNotes(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
 	s, woo, err := tx.WooShipment(ctx, shipmentID)
 	if err != nil || !woo {
 		return err
@@ -28,25 +29,30 @@ func (a *App) enqueueWooNotes(ctx context.Context, tx *storage.Tx, shipmentID in
 	for _, f := range fired {
 		what := locale.Merchant().MerchantTrigger(f.Trigger)
 		note := fmt.Sprintf("ordertrack: %s %s: %s.", registry.Name(s.Carrier, s.CarrierCompany), s.TrackingNumber, what)
-		if _, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
+		if _, err := w.jobs.InsertTx(ctx, tx.SQL(), jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
 			return fmt.Errorf("enqueue order note for %s: %w", f.Key, err)
 		}
 	}
 	return nil
 }
 
-// noteShopperAction queues an order note telling a WooCommerce merchant what
-// the shopper asked for. The action is already stored and shown in the admin,
-// so a failure here is logged, not returned to the shopper.
-func (a *App) noteShopperAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) {
-	shop, err := a.db.ShopByID(ctx, s.ShopID)
-	if err != nil || shop.Platform != storage.WooCommerce {
-		return
+// EnqueueWooActionNote queues, in the transaction that stores act, a private
+// order note telling a WooCommerce merchant what the shopper asked for: the
+// note commits, or rolls back, with the request. Requests about shipments of
+// other platforms, or about no shipment, have none.
+func (w *Writer) EnqueueWooActionNote(ctx context.Context, tx *storage.Tx, act *storage.CustomerAction) error {
+	if act.ShipmentID == nil {
+		return nil
 	}
-	note := wooActionNote(s, kind, source, details)
-	if _, err := a.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
-		a.log.Warn("enqueue order note for shopper action", "shipment", s.ID, "err", err)
+	s, woo, err := tx.WooShipment(ctx, *act.ShipmentID)
+	if err != nil || !woo {
+		return err
 	}
+	note := wooActionNote(s, act.Kind, act.Source, act.Details.V)
+	if _, err := w.jobs.InsertTx(ctx, tx.SQL(), jobs.WooNoteArgs{ShopID: s.ShopID, OrderID: s.OrderID, Note: note}, nil); err != nil {
+		return fmt.Errorf("enqueue order note for shopper action on shipment %d: %w", s.ID, err)
+	}
+	return nil
 }
 
 // wooActionNote is the private order note for a shopper's request: the
@@ -68,14 +74,14 @@ func wooActionNote(s *storage.Shipment, kind, source string, details map[string]
 	return b.String()
 }
 
-// wooNote writes one note to the store. A deleted order or revoked keys
+// WooNote writes one note to the store. A deleted order or revoked keys
 // cancel the job; other failures retry with River's backoff.
-func (a *App) wooNote(ctx context.Context, job *river.Job[jobs.WooNoteArgs]) error {
-	shop, err := a.wooShop(ctx, job.Args.ShopID)
+func (w *Writer) WooNote(ctx context.Context, job *river.Job[jobs.WooNoteArgs]) error {
+	shop, err := w.woo.JobShop(ctx, job.Args.ShopID)
 	if err != nil {
 		return err
 	}
-	o, err := a.db.OrderByID(ctx, job.Args.OrderID)
+	o, err := w.db.OrderByID(ctx, job.Args.OrderID)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && o.ShopID != shop.ID) {
 		return river.JobCancel(fmt.Errorf("order %d of shop %d: %w", job.Args.OrderID, shop.ID, storage.ErrNotFound))
 	}
@@ -86,7 +92,7 @@ func (a *App) wooNote(ctx context.Context, job *river.Job[jobs.WooNoteArgs]) err
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("order %d has no WooCommerce id: %w", o.ID, err))
 	}
-	cl, _, err := a.woo.Client(ctx, shop)
+	cl, _, err := w.woo.Client(ctx, shop)
 	if err != nil {
 		return err
 	}
@@ -94,5 +100,5 @@ func (a *App) wooNote(ctx context.Context, job *river.Job[jobs.WooNoteArgs]) err
 	if errors.Is(err, woocommerce.ErrNotFound) {
 		return river.JobCancel(err)
 	}
-	return cancelOnRevoked(err)
+	return platform.WooJobError(err)
 }

@@ -1,4 +1,4 @@
-package app
+package orders
 
 import (
 	"context"
@@ -6,30 +6,30 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
 // processShopify applies one stored Shopify webhook. Parse failures are
-// errMalformed (kept as failed, replayable); anything else is retried.
-func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) error {
-	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, d.ShopDomain)
+// jobs.ErrMalformed (kept as failed, replayable); anything else is retried.
+func (s *Syncer) processShopify(ctx context.Context, d *storage.WebhookDelivery) error {
+	shop, err := s.db.ShopByDomain(ctx, storage.Shopify, d.ShopDomain)
 	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("%w: unknown shop %q", errMalformed, d.ShopDomain)
+		return fmt.Errorf("%w: unknown shop %q", jobs.ErrMalformed, d.ShopDomain)
 	}
 	if err != nil {
 		return err
 	}
 	d.ShopID = &shop.ID
-	malformed := func(err error) error { return fmt.Errorf("%w: %w", errMalformed, err) }
 	switch d.Topic {
 	case shopify.TopicOrdersCreate, shopify.TopicOrdersUpdated, shopify.TopicOrdersCancelled:
 		o, err := shopify.DecodeOrder(d.Payload)
 		if err != nil {
 			return malformed(err)
 		}
-		refused, err := a.syncShopifyOrder(ctx, shop, o)
+		refused, err := s.SyncShopifyOrder(ctx, shop, o)
 		d.Note = refusalNote(refused)
 		return err
 	case shopify.TopicFulfillmentsCreate, shopify.TopicFulfillmentsUpdate:
@@ -37,20 +37,20 @@ func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) er
 		if err != nil {
 			return malformed(err)
 		}
-		refused, err := a.syncShopifyFulfillment(ctx, shop, f)
+		refused, err := s.syncShopifyFulfillment(ctx, shop, f)
 		d.Note = refusalNote(refused)
 		return err
 	case shopify.TopicAppUninstalled:
 		if _, err := shopify.DecodeUninstalled(d.Payload); err != nil {
 			return malformed(err)
 		}
-		return a.db.Uninstall(ctx, shop.ID)
+		return s.db.Uninstall(ctx, shop.ID)
 	case shopify.TopicShopRedact:
 		if _, err := shopify.DecodeShopRedact(d.Payload); err != nil {
 			return malformed(err)
 		}
 		d.ShopID = nil // the delivery row goes with the shop
-		return a.db.DeleteShop(ctx, shop.ID)
+		return s.db.DeleteShop(ctx, shop.ID)
 	case shopify.TopicCustomersRedact:
 		r, err := shopify.DecodeCustomerRedact(d.Payload)
 		if err != nil {
@@ -60,27 +60,27 @@ func (a *App) processShopify(ctx context.Context, d *storage.WebhookDelivery) er
 		for i, id := range r.OrdersToRedact {
 			ids[i] = shopify.GID("Order", id)
 		}
-		return a.db.RedactCustomer(ctx, shop.ID, r.Customer.Email, r.Customer.Phone, ids)
+		return s.db.RedactCustomer(ctx, shop.ID, r.Customer.Email, r.Customer.Phone, ids)
 	case shopify.TopicCustomersDataRequest:
 		r, err := shopify.DecodeDataRequest(d.Payload)
 		if err != nil {
 			return malformed(err)
 		}
-		return a.exportCustomerData(ctx, shop, r.Customer.Email, r.Customer.Phone)
+		return s.data.ExportCustomerData(ctx, shop, r.Customer.Email, r.Customer.Phone)
 	default:
 		return malformed(fmt.Errorf("unhandled topic %q", d.Topic))
 	}
 }
 
-// syncShopifyOrder stores an order and its fulfillments' tracking numbers,
+// SyncShopifyOrder stores an order and its fulfillments' tracking numbers,
 // up to the per-fulfillment limit; it returns what it refused.
-func (a *App) syncShopifyOrder(ctx context.Context, shop *storage.Shop, o shopify.Order) ([]refusal, error) {
-	var parcels []parcel
+func (s *Syncer) SyncShopifyOrder(ctx context.Context, shop *storage.Shop, o shopify.Order) ([]Refusal, error) {
+	var parcels []Parcel
 	for _, f := range o.Fulfillments {
 		parcels = append(parcels, fulfillmentParcels(f)...)
 	}
-	parcels, refused := a.boundParcels(shop, parcels, byFulfillment)
-	return refused, a.syncOrder(ctx, shop, shopifyOrder(o), parcels)
+	parcels, refused := s.boundParcels(shop, parcels, byFulfillment)
+	return refused, s.SyncOrder(ctx, shop, shopifyOrder(o), parcels)
 }
 
 // syncShopifyFulfillment adds a fulfillment's tracking numbers to its order.
@@ -88,24 +88,24 @@ func (a *App) syncShopifyOrder(ctx context.Context, shop *storage.Shop, o shopif
 // Shopify when the shop has a token, else the delivery is retried (with
 // backoff) until orders/create has been processed. Tracking numbers over
 // the per-fulfillment limit are refused and returned.
-func (a *App) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f shopify.Fulfillment) ([]refusal, error) {
-	o, err := a.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
+func (s *Syncer) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f shopify.Fulfillment) ([]Refusal, error) {
+	o, err := s.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
 	if errors.Is(err, storage.ErrNotFound) {
-		fetched, ferr := a.fetchShopifyOrder(ctx, shop, f.OrderID)
+		fetched, ferr := s.fetchShopifyOrder(ctx, shop, f.OrderID)
 		if ferr != nil {
 			return nil, ferr
 		}
 		if fetched {
-			o, err = a.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
+			o, err = s.db.OrderByPlatformID(ctx, shop.ID, f.OrderID)
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fulfillment %s before its order %s: %w", f.ID, f.OrderID, err)
 	}
-	parcels, refused := a.boundParcels(shop, fulfillmentParcels(f), byFulfillment)
-	return refused, a.db.InTx(ctx, func(tx *storage.Tx) error {
+	parcels, refused := s.boundParcels(shop, fulfillmentParcels(f), byFulfillment)
+	return refused, s.db.InTx(ctx, func(tx *storage.Tx) error {
 		for _, p := range parcels {
-			if err := a.addParcel(ctx, tx, shop, o, p); err != nil {
+			if err := s.addParcel(ctx, tx, shop, o, p); err != nil {
 				return err
 			}
 		}
@@ -113,13 +113,13 @@ func (a *App) syncShopifyFulfillment(ctx context.Context, shop *storage.Shop, f 
 	})
 }
 
-func fulfillmentParcels(f shopify.Fulfillment) []parcel {
+func fulfillmentParcels(f shopify.Fulfillment) []Parcel {
 	if f.Status == "CANCELLED" || f.Status == "ERROR" || f.Status == "FAILURE" {
 		return nil
 	}
-	out := make([]parcel, 0, len(f.Tracking))
+	out := make([]Parcel, 0, len(f.Tracking))
 	for _, t := range f.Tracking {
-		out = append(out, parcel{FulfillmentID: f.ID, Company: t.Company, Number: t.Number, URL: t.URL})
+		out = append(out, Parcel{FulfillmentID: f.ID, Company: t.Company, Number: t.Number, URL: t.URL})
 	}
 	return out
 }

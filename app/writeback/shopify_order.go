@@ -1,4 +1,4 @@
-package app
+package writeback
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/locale"
+	"github.com/ordertrack/ordertrack/app/platform"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
@@ -22,14 +23,14 @@ import (
 // ("ordertrack-reschedule"), so merchants can filter their order list.
 const writebackTagPrefix = "ordertrack-"
 
-// shopifyWritesBack reports whether act's order lives on a Shopify shop the
+// ShopifyWritesBack reports whether act's order lives on a Shopify shop the
 // app can still write to. Shops without a token (webhook-only installs, the
 // demo) and uninstalled shops get the email and admin entry only.
-func (a *App) shopifyWritesBack(ctx context.Context, act *storage.CustomerAction) (bool, error) {
-	if act.OrderID == nil || a.shopifyAPI() == nil {
+func (w *Writer) ShopifyWritesBack(ctx context.Context, act *storage.CustomerAction) (bool, error) {
+	if act.OrderID == nil || w.shopify == nil {
 		return false, nil
 	}
-	shop, err := a.db.ShopByID(ctx, act.ShopID)
+	shop, err := w.db.ShopByID(ctx, act.ShopID)
 	if err != nil {
 		return false, fmt.Errorf("shop of customer action: %w", err)
 	}
@@ -40,27 +41,27 @@ func shopifyWritable(shop *storage.Shop) bool {
 	return shop.Platform == storage.Shopify && shop.Status == "active" && len(shop.AccessToken) > 0
 }
 
-// enqueueOrderWriteback queues, in the transaction that stores the action,
+// EnqueueOrderWriteback queues, in the transaction that stores the action,
 // writing it back to the Shopify order.
-func (a *App) enqueueOrderWriteback(ctx context.Context, sqlTx *sql.Tx, actionID int64) error {
-	if _, err := a.jobs.InsertTx(ctx, sqlTx, jobs.ShopifyOrderWritebackArgs{ActionID: actionID}, nil); err != nil {
+func (w *Writer) EnqueueOrderWriteback(ctx context.Context, sqlTx *sql.Tx, actionID int64) error {
+	if _, err := w.jobs.InsertTx(ctx, sqlTx, jobs.ShopifyOrderWritebackArgs{ActionID: actionID}, nil); err != nil {
 		return fmt.Errorf("enqueue shopify order write-back: %w", err)
 	}
 	return nil
 }
 
-// shopifyOrderWriteback tags the Shopify order with the request, adds a line
+// OrderWriteback tags the Shopify order with the request, adds a line
 // to its note and, for an address correction, replaces its shipping
 // address. Each step is safe to repeat, so a retry after a partial run
 // redoes nothing visible. Refusals (an order deleted on Shopify, a missing
 // write_orders scope) cancel the job and are logged; other failures retry
 // with River's backoff.
-func (a *App) shopifyOrderWriteback(ctx context.Context, job *river.Job[jobs.ShopifyOrderWritebackArgs]) error {
-	sh := a.shopifyAPI()
+func (w *Writer) OrderWriteback(ctx context.Context, job *river.Job[jobs.ShopifyOrderWritebackArgs]) error {
+	sh := w.shopify
 	if sh == nil {
-		return river.JobCancel(errNoShopify)
+		return river.JobCancel(platform.ErrNoShopify)
 	}
-	act, err := a.db.CustomerAction(ctx, job.Args.ActionID)
+	act, err := w.db.CustomerAction(ctx, job.Args.ActionID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return river.JobCancel(err) // redacted meanwhile
 	}
@@ -70,7 +71,7 @@ func (a *App) shopifyOrderWriteback(ctx context.Context, job *river.Job[jobs.Sho
 	if act.OrderID == nil {
 		return nil
 	}
-	shop, err := a.db.ShopByID(ctx, act.ShopID)
+	shop, err := w.db.ShopByID(ctx, act.ShopID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return river.JobCancel(err)
 	}
@@ -80,7 +81,7 @@ func (a *App) shopifyOrderWriteback(ctx context.Context, job *river.Job[jobs.Sho
 	if !shopifyWritable(shop) {
 		return nil // uninstalled since: nothing to write with
 	}
-	order, err := a.db.OrderByID(ctx, *act.OrderID)
+	order, err := w.db.OrderByID(ctx, *act.OrderID)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && order.ShopID != shop.ID) {
 		return river.JobCancel(fmt.Errorf("order %d of shop %d: %w", *act.OrderID, shop.ID, storage.ErrNotFound))
 	}
@@ -98,7 +99,7 @@ func (a *App) shopifyOrderWriteback(ctx context.Context, job *river.Job[jobs.Sho
 	out := writebackJobError(job.Attempt, err)
 	var cancel *river.JobCancelError
 	if errors.As(out, &cancel) {
-		a.log.Warn("shopper request not written back to the Shopify order", "action", act.ID, "shop", shop.Domain, "order", gid, "err", err)
+		w.log.Warn("shopper request not written back to the Shopify order", "action", act.ID, "shop", shop.Domain, "order", gid, "err", err)
 	}
 	return out
 }
@@ -139,7 +140,7 @@ func usableAddress(d map[string]string) bool {
 	return d[trackpage.FieldAddress1] != "" && (d[trackpage.FieldCity] != "" || d[trackpage.FieldPostalCode] != "")
 }
 
-// writebackJobError adds the write-back's own refusals to shopifyJobError's:
+// writebackJobError adds the write-back's own refusals to platform.ShopifyJobError's:
 // an order Shopify no longer has, and a token without write_orders (granted
 // only when the merchant approves the new scope).
 func writebackJobError(attempt int, err error) error {
@@ -147,7 +148,7 @@ func writebackJobError(attempt int, err error) error {
 	if errors.Is(err, shopify.ErrOrderNotFound) || (errors.As(err, &gqlErr) && gqlErr.Code() == "ACCESS_DENIED") {
 		return river.JobCancel(err)
 	}
-	return shopifyJobError(attempt, err)
+	return platform.ShopifyJobError(attempt, err)
 }
 
 // actionNote is the order-note line for a request, one line so a retry can

@@ -1,0 +1,47 @@
+// Package writeback tells the stores what ordertrack learned: carrier
+// statuses as Shopify fulfillment events and WooCommerce order notes, and
+// shoppers' requests as Shopify order tags and notes (an address
+// correction replaces the shipping address) or WooCommerce order notes.
+// Every write is a job enqueued in the transaction that stores the change
+// it reports, so it is written exactly when the change is.
+package writeback
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/platform"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Deps are what a Writer works with.
+type Deps struct {
+	DB      *storage.DB
+	Jobs    *jobs.Client
+	Log     *slog.Logger
+	Now     func() time.Time
+	Shopify *platform.Shopify // nil without SHOPIFY_API_KEY
+	Woo     platform.Woo
+}
+
+// Writer enqueues and runs the write-backs to the stores.
+type Writer struct {
+	db      *storage.DB
+	jobs    *jobs.Client
+	log     *slog.Logger
+	now     func() time.Time
+	shopify *platform.Shopify
+	woo     platform.Woo
+}
+
+// New builds a Writer.
+func New(d Deps) *Writer {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Writer{db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, shopify: d.Shopify, woo: d.Woo}
+}

@@ -306,7 +306,7 @@ func TestJobsRetryWhileDatabaseIsDownAndEndWhenTheirRowIsGone(t *testing.T) {
 			return a.processWoo(ctx, &storage.WebhookDelivery{ShopDomain: "https://gone.example", Topic: "order.created"})
 		}},
 		{"send message", func() error {
-			return a.sendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: 4242}})
+			return a.messaging.SendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: 4242}})
 		}},
 	}
 	final := func(err error) bool {

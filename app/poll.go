@@ -327,28 +327,6 @@ func (a *App) applyResult(ctx context.Context, s *storage.Shipment, r tracking.R
 	return err
 }
 
-func (a *App) enqueueNotify(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
-	return a.enqueueNotifyOn(ctx, tx, river.QueueDefault, shipmentID, fired)
-}
-
-// enqueueNotifyOn is enqueueNotify with the notifications on queue.
-func (a *App) enqueueNotifyOn(ctx context.Context, tx *storage.Tx, queue string, shipmentID int64, fired []tracking.Fired) error {
-	if len(fired) == 0 {
-		return nil
-	}
-	params := make([]river.InsertManyParams, len(fired))
-	for i, f := range fired {
-		params[i] = river.InsertManyParams{Args: jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: string(f.Trigger), Key: f.Key}, InsertOpts: &river.InsertOpts{Queue: queue}}
-	}
-	if _, err := a.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
-		return fmt.Errorf("enqueue %d notifications: %w", len(fired), err)
-	}
-	if err := a.enqueueWooNotes(ctx, tx, shipmentID, fired); err != nil {
-		return err
-	}
-	return a.enqueueFulfillmentEvent(ctx, tx, shipmentID)
-}
-
 // transitModel is the learned transit-time distribution, shared by the
 // poll jobs of this process and rebuilt from delivered history at start.
 type transitModel struct {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ordertrack/ordertrack/app/messaging"
 )
 
 // validSettings is a complete settings form as a merchant would submit it.
@@ -91,7 +93,7 @@ func TestSettingsSaveStoresEveryField(t *testing.T) {
 		if _, ok := st.Channels["shipped"]; ok {
 			t.Errorf("channels store shipped %v though it matches the default", st.Channels["shipped"])
 		}
-		rules := shopRules(got)
+		rules := messaging.ShopRules(got)
 		if r := rules.Routes["delayed"]; len(r.Channels) != 2 || r.Channels[0] != "sms" || rules.MaxPer24h != 4 {
 			t.Errorf("rules from settings: delayed %v, cap %d; want [sms email] and 4", r.Channels, rules.MaxPer24h)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/links"
+	"github.com/ordertrack/ordertrack/app/messaging"
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/orders"
@@ -43,12 +44,10 @@ type App struct {
 	echo    *echo.Echo
 	now     func() time.Time
 
-	polling  *polling.Poller
-	rules    func(*storage.Shop) notify.Rules // the shop's message rules: shopRules
-	renderer *notify.Renderer
-	senders  map[notify.Channel]Sender
-	outbox   Sender
-	install  *install.Installer
+	polling   *polling.Poller
+	renderer  *notify.Renderer
+	messaging *messaging.Messenger
+	install   *install.Installer
 
 	adminPages map[string]*template.Template
 	ingest     *ingest.Intake
@@ -92,8 +91,9 @@ type Options struct {
 	Policy tracking.Policy
 	// Outbound replaces the client for hosts merchants chose.
 	Outbound *http.Client
-	// Outbox replaces the outbox sender every message is also written to.
-	Outbox Sender
+	// Outbox takes the messages of channels without a provider instead of
+	// the message log alone.
+	Outbox messaging.Sender
 	// ShopifyBaseURL maps a shop to the origin its API calls go to (a fake
 	// Shopify); nil is production.
 	ShopifyBaseURL func(shop string) string
@@ -113,7 +113,7 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		o.Policy = tracking.NextPoll
 	}
 	if o.Rules == nil {
-		o.Rules = shopRules
+		o.Rules = messaging.ShopRules
 	}
 	if o.Listener != nil && cfg.AppURL == "" {
 		cfg.AppURL = "http://" + o.Listener.Addr().String()
@@ -123,7 +123,7 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, metrics: metrics.New(), now: o.Now, rules: o.Rules, renderer: &notify.Renderer{}, listener: o.Listener}
+	a := &App{cfg: cfg, log: log, db: db, metrics: metrics.New(), now: o.Now, renderer: &notify.Renderer{}, listener: o.Listener}
 	a.links = links.New(cfg.AppURL, cfg.EncryptionKey, a.now)
 	a.outbound = o.Outbound
 	if a.outbound == nil {
@@ -148,13 +148,6 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		Carriers: cfg.Carriers, Rates: o.CarrierRates, Outbound: a.outbound,
 		Notifier: hooks, WriteBack: hooks, Pages: hooks,
 	})
-	if err := a.setupSenders(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if o.Outbox != nil {
-		a.outbox = o.Outbox
-	}
 	opts := jobs.Options{Logger: log}
 	if mode&ModeWorker != 0 {
 		opts.Workers = river.NewWorkers() // filled once the features that work jobs are built
@@ -169,6 +162,18 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		DB: db, Jobs: a.jobs, Now: a.now, Metrics: a.metrics, ShopifySecret: cfg.ShopifyAPISecret,
 		AfterShipSecret: cfg.Carriers["aftership"][registry.WebhookSecret],
 	})
+	if a.messaging, err = messaging.New(messaging.Deps{
+		DB: db, Jobs: a.jobs, Log: log, Now: a.now, Links: a.links, Metrics: a.metrics, Renderer: a.renderer,
+		Rules: o.Rules, Outbox: o.Outbox, Providers: messaging.Providers{
+			SendGridAPIKey: cfg.SendGridAPIKey, SendGridBaseURL: cfg.SendGridBaseURL, SendGridPublicKey: cfg.SendGridPublicKey, EmailFrom: cfg.EmailFrom,
+			TwilioAccountSID: cfg.TwilioAccountSID, TwilioAuthToken: cfg.TwilioAuthToken, TwilioFrom: cfg.TwilioFrom,
+			TwilioWhatsAppFrom: cfg.TwilioWhatsAppFrom, TwilioBaseURL: cfg.TwilioBaseURL,
+		},
+		Actions: a, WriteBack: a,
+	}); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.metrics.Registry.MustRegister(backlogCollector{a: a})
 	a.woo = platform.Woo{DB: db, Outbound: a.outbound, Now: a.now}
 	if err := a.setupShopify(o.ShopifyBaseURL); err != nil {

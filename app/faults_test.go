@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/messaging"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
@@ -291,13 +292,18 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 // message promised. Only rows that are gone end the job.
 func TestJobsRetryWhileDatabaseIsDownAndEndWhenTheirRowIsGone(t *testing.T) {
 	a := &App{db: storagetest.Open(t, storage.SQLite)} // these paths need only the database
+	msg, err := messaging.New(messaging.Deps{DB: a.db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.messaging = msg
 	ctx := context.Background()
 	tests := []struct {
 		name string
 		run  func() error
 	}{
 		{"send message", func() error {
-			return a.sendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: 4242}})
+			return a.messaging.SendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: 4242}})
 		}},
 	}
 	final := func(err error) bool {

@@ -29,7 +29,7 @@ func TestCODReminderTurnedOffIsLoggedAsACODReminder(t *testing.T) {
 			t.Fatal(err)
 		}
 		args := jobs.NotifyArgs{ShipmentID: fx.ships[0].ID, Trigger: string(tracking.TriggerOutForDelivery), Key: "out_for_delivery:2026-11-27"}
-		if err := a.notifyJob(ctx, &river.Job[jobs.NotifyArgs]{Args: args}); err != nil {
+		if err := a.messaging.NotifyJob(ctx, &river.Job[jobs.NotifyArgs]{Args: args}); err != nil {
 			t.Fatal(err)
 		}
 		var logged []storage.Notification

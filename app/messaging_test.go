@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/messaging"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -552,7 +553,7 @@ func TestShopperActionEmailsTheMerchant(t *testing.T) {
 		}
 		var n storage.Notification
 		waitUntil(t, "the merchant's email in the outbox", func() bool {
-			return a.db.Gorm.Where("trigger = ? AND status = ?", triggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
+			return a.db.Gorm.Where("trigger = ? AND status = ?", messaging.TriggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
 		})
 		if n.Recipient != ownerEmail || n.Provider != "outbox" || n.ShopID != fx.shop.ID {
 			t.Fatalf("merchant email to %q via %q for shop %d; want %s via outbox for shop %d", n.Recipient, n.Provider, n.ShopID, ownerEmail, fx.shop.ID)
@@ -598,7 +599,7 @@ func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 		}
 		var n storage.Notification
 		waitUntil(t, "the merchant's email about the reschedule", func() bool {
-			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND status = ?", fx.shop.ID, triggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
+			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND status = ?", fx.shop.ID, messaging.TriggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
 		})
 		if !strings.Contains(n.Body, "date: "+day.Format(time.DateOnly)) || !strings.Contains(n.Body, "on the tracking page") {
 			t.Fatalf("merchant email body:\n%s\nwant the day asked for and where it was asked", n.Body)

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/messaging"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
@@ -81,7 +82,7 @@ func withClock(now func() time.Time) startOption { return func(o *startOptions) 
 func withOutbound(c *http.Client) startOption { return func(o *startOptions) { o.Outbound = c } }
 
 // withOutbox replaces the outbox sender.
-func withOutbox(s Sender) startOption { return func(o *startOptions) { o.Outbox = s } }
+func withOutbox(s messaging.Sender) startOption { return func(o *startOptions) { o.Outbox = s } }
 
 // withPolicy replaces the polling policy.
 func withPolicy(p tracking.Policy) startOption { return func(o *startOptions) { o.Policy = p } }
@@ -135,7 +136,7 @@ func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, 
 	}
 	if !o.quiet {
 		o.Rules = func(s *storage.Shop) notify.Rules {
-			r := shopRules(s)
+			r := messaging.ShopRules(s)
 			r.Quiet = notify.QuietHours{}
 			return r
 		}

@@ -26,10 +26,10 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/webhooks/carriers/:name", a.ingest.CarrierPush)
 
 	// Message providers: delivery status and shopper replies.
-	e.POST("/webhooks/messaging/sendgrid", a.sendgridEvents)
-	e.POST("/webhooks/messaging/twilio/status", a.twilioStatus)
-	e.POST("/webhooks/messaging/twilio/inbound", a.twilioInbound)
-	e.POST("/webhooks/messaging/twilio/gather", a.twilioGather)
+	e.POST("/webhooks/messaging/sendgrid", a.messaging.SendGridEvents)
+	e.POST("/webhooks/messaging/twilio/status", a.messaging.TwilioStatus)
+	e.POST("/webhooks/messaging/twilio/inbound", a.messaging.TwilioInbound)
+	e.POST("/webhooks/messaging/twilio/gather", a.messaging.TwilioGather)
 
 	// Shoppers: signed links, lookup, the storefront's app proxy, JSON for
 	// extensions and the WooCommerce plugin. The pages take a strict CSP;

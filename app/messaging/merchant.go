@@ -1,4 +1,4 @@
-package app
+package messaging
 
 import (
 	"context"
@@ -17,26 +17,26 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// triggerMerchantAction marks the message log entries that tell the shop
+// TriggerMerchantAction marks the message log entries that tell the shop
 // owner about a shopper's request.
-const triggerMerchantAction = "merchant_action"
+const TriggerMerchantAction = "merchant_action"
 
-// notifyMerchantJob emails the shop owner one shopper request through the
+// NotifyMerchantJob emails the shop owner one shopper request through the
 // email provider (the outbox when none is configured). The message is
 // logged first under a key of the action, so a retry resends the same
 // message instead of writing a second one.
-func (a *App) notifyMerchantJob(ctx context.Context, job *river.Job[jobs.NotifyMerchantArgs]) error {
-	act, err := a.db.CustomerAction(ctx, job.Args.ActionID)
+func (m *Messenger) NotifyMerchantJob(ctx context.Context, job *river.Job[jobs.NotifyMerchantArgs]) error {
+	act, err := m.db.CustomerAction(ctx, job.Args.ActionID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return river.JobCancel(err)
 	}
 	if err != nil {
 		return err
 	}
-	key := triggerMerchantAction + ":" + strconv.FormatInt(act.ID, 10)
-	n, err := a.db.NotificationByKey(ctx, act.ShopID, key)
+	key := TriggerMerchantAction + ":" + strconv.FormatInt(act.ID, 10)
+	n, err := m.db.NotificationByKey(ctx, act.ShopID, key)
 	if errors.Is(err, storage.ErrNotFound) {
-		n, err = a.logMerchantNotice(ctx, act, key)
+		n, err = m.logMerchantNotice(ctx, act, key)
 	}
 	if err != nil {
 		return err
@@ -44,43 +44,43 @@ func (a *App) notifyMerchantJob(ctx context.Context, job *river.Job[jobs.NotifyM
 	if n.Status != storage.NotificationScheduled {
 		return nil
 	}
-	return jobOutcome(a.deliver(ctx, n, notify.Message{Channel: notify.ChannelEmail, Subject: n.Subject, Text: n.Body}))
+	return JobOutcome(m.Deliver(ctx, n, notify.Message{Channel: notify.ChannelEmail, Subject: n.Subject, Text: n.Body}))
 }
 
-func (a *App) logMerchantNotice(ctx context.Context, act *storage.CustomerAction, key string) (*storage.Notification, error) {
-	shop, err := a.db.ShopByID(ctx, act.ShopID)
+func (m *Messenger) logMerchantNotice(ctx context.Context, act *storage.CustomerAction, key string) (*storage.Notification, error) {
+	shop, err := m.db.ShopByID(ctx, act.ShopID)
 	if err != nil {
 		return nil, err
 	}
 	n := &storage.Notification{
-		ShopID: shop.ID, ShipmentID: act.ShipmentID, Trigger: triggerMerchantAction, Channel: string(notify.ChannelEmail),
+		ShopID: shop.ID, ShipmentID: act.ShipmentID, Trigger: TriggerMerchantAction, Channel: string(notify.ChannelEmail),
 		Recipient: shop.Email, DedupeKey: key, Status: storage.NotificationScheduled,
 	}
 	if shop.Email == "" {
 		n.Status, n.Error = storage.NotificationSkipped, "the shop has no owner email"
 	}
-	n.Subject, n.Body, err = a.merchantNotice(ctx, act)
+	n.Subject, n.Body, err = m.merchantNotice(ctx, act)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.db.CreateNotification(ctx, n); err != nil {
+	if _, err := m.db.CreateNotification(ctx, n); err != nil {
 		return nil, err
 	}
-	return a.db.NotificationByKey(ctx, act.ShopID, key)
+	return m.db.NotificationByKey(ctx, act.ShopID, key)
 }
 
 // merchantNotice is the plain-text email that tells the merchant what the
 // shopper asked and what to do about it.
-func (a *App) merchantNotice(ctx context.Context, act *storage.CustomerAction) (subject, body string, err error) {
+func (m *Messenger) merchantNotice(ctx context.Context, act *storage.CustomerAction) (subject, body string, err error) {
 	who, order, ship := "A shopper", "", (*storage.Shipment)(nil)
 	if act.ShipmentID != nil {
-		m, err := a.loadMessageContext(ctx, *act.ShipmentID)
+		about, err := m.Load(ctx, *act.ShipmentID)
 		if err != nil {
 			return "", "", err
 		}
-		order, ship = m.order.Name, m.ship
-		if m.order.CustomerName != "" {
-			who = m.order.CustomerName
+		order, ship = about.Order.Name, about.Ship
+		if about.Order.CustomerName != "" {
+			who = about.Order.CustomerName
 		}
 	}
 	c := locale.Merchant()
@@ -105,7 +105,7 @@ func (a *App) merchantNotice(ctx context.Context, act *storage.CustomerAction) (
 		fmt.Fprintf(&b, "%s: %s\n", k, act.Details.V[k])
 	}
 	if ship != nil {
-		fmt.Fprintf(&b, "\nTracking page: %s\n", a.trackingURL(ship))
+		fmt.Fprintf(&b, "\nTracking page: %s\n", m.links.Tracking(ship.PublicToken))
 	}
 	b.WriteString("\nThe shopper was told their request was sent to you. Please update the order and the carrier as needed.\n")
 	return subject, b.String(), nil

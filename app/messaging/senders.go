@@ -1,4 +1,4 @@
-package app
+package messaging
 
 import (
 	"context"
@@ -13,34 +13,17 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// setupSenders picks a provider per channel; channels without credentials go
-// to the outbox, so dev and demo show every message in the browser.
-func (a *App) setupSenders() error {
-	a.outbox = outboxSender{}
-	a.senders = map[notify.Channel]Sender{}
-	if a.cfg.SendGridAPIKey != "" {
-		a.senders[notify.ChannelEmail] = emailSender{c: sendgrid.New(sendgrid.Config{APIKey: a.cfg.SendGridAPIKey, BaseURL: a.cfg.SendGridBaseURL}), from: a.cfg.EmailFrom}
-	}
-	if a.cfg.TwilioAccountSID != "" {
-		tc, err := twilio.New(twilio.Config{
-			AccountSID: a.cfg.TwilioAccountSID, AuthToken: a.cfg.TwilioAuthToken,
-			FromSMS: a.cfg.TwilioFrom, FromVoice: a.cfg.TwilioFrom, FromWhatsApp: a.cfg.TwilioWhatsAppFrom,
-			StatusCallbackURL: a.cfg.AppURL + "/webhooks/messaging/twilio/status",
-			BaseURL:           a.cfg.TwilioBaseURL,
-		})
-		if err != nil {
-			return fmt.Errorf("twilio: %w", err)
-		}
-		a.senders[notify.ChannelSMS] = twilioSender{c: tc, app: a}
-		a.senders[notify.ChannelVoice] = twilioSender{c: tc, app: a}
-		if a.cfg.TwilioWhatsAppFrom != "" {
-			a.senders[notify.ChannelWhatsApp] = twilioSender{c: tc, app: a}
-		}
-	}
-	return nil
+// Sender delivers one composed message; each provider package is wrapped to
+// satisfy it. A permanent provider failure is reported as ErrPermanent.
+type Sender interface {
+	Send(ctx context.Context, n *storage.Notification, msg notify.Message) (providerID string, err error)
 }
 
-// classify turns a provider error into errPermanent unless the provider says
+// ErrPermanent wraps provider failures that a retry cannot fix (invalid
+// number, unsubscribed recipient, rejected content).
+var ErrPermanent = errors.New("permanent provider failure")
+
+// classify turns a provider error into ErrPermanent unless the provider says
 // it is temporary.
 func classify(err error) error {
 	if err == nil {
@@ -50,7 +33,7 @@ func classify(err error) error {
 	if errors.As(err, &t) && t.Temporary() {
 		return err
 	}
-	return fmt.Errorf("%w: %w", errPermanent, err)
+	return fmt.Errorf("%w: %w", ErrPermanent, err)
 }
 
 // outboxSender keeps the message in the log for viewing at /admin/outbox.
@@ -77,8 +60,8 @@ func (s emailSender) Send(ctx context.Context, n *storage.Notification, msg noti
 }
 
 type twilioSender struct {
-	c   *twilio.Client
-	app *App
+	c         *twilio.Client
+	gatherURL string
 }
 
 func (s twilioSender) Send(ctx context.Context, n *storage.Notification, msg notify.Message) (string, error) {
@@ -90,19 +73,19 @@ func (s twilioSender) Send(ctx context.Context, n *storage.Notification, msg not
 	case notify.ChannelWhatsApp:
 		sid, err = s.c.SendWhatsApp(ctx, n.Recipient, msg.Text, id)
 	case notify.ChannelVoice:
-		sid, err = s.c.Call(ctx, n.Recipient, s.app.voiceTwiML(tracking.Trigger(n.Trigger), msg.Text, id, msg.Locale), id)
+		sid, err = s.c.Call(ctx, n.Recipient, voiceTwiML(s.gatherURL, tracking.Trigger(n.Trigger), msg.Text, id, msg.Locale), id)
 	default:
 		sid, err = s.c.SendSMS(ctx, n.Recipient, msg.Text, id)
 	}
 	return sid, classify(err)
 }
 
-// voiceTwiML speaks the script and gathers the shopper's answer in the
-// language of the shopper's locale.
-func (a *App) voiceTwiML(trig tracking.Trigger, script, messageID, locale string) string {
+// voiceTwiML speaks the script and gathers the shopper's answer, posted to
+// gatherURL, in the language of the shopper's locale.
+func voiceTwiML(gatherURL string, trig tracking.Trigger, script, messageID, locale string) string {
 	var opts []twilio.Option
 	for _, o := range notify.VoiceOptions(trig) {
 		opts = append(opts, twilio.Option{Digit: o.Digit})
 	}
-	return twilio.VoiceTwiML(script, opts, a.cfg.AppURL+"/webhooks/messaging/twilio/gather?message_id="+messageID, notify.VoiceLanguage(locale))
+	return twilio.VoiceTwiML(script, opts, gatherURL+"?message_id="+messageID, notify.VoiceLanguage(locale))
 }

@@ -1,4 +1,4 @@
-package app
+package messaging
 
 import (
 	"context"
@@ -22,37 +22,37 @@ import (
 // answers: a STOP reaches every shop that texted the number in this time.
 const replyWindow = 30 * 24 * time.Hour
 
-// twilioInbound answers an SMS or WhatsApp reply: STOP/START change the
+// TwilioInbound answers an SMS or WhatsApp reply: STOP/START change the
 // shopper's preference for every shop that texted them; 1/CONFIRM and
 // 2/RESCHEDULE answer the latest update that asked; anything else gets help.
-func (a *App) twilioInbound(c echo.Context) error {
-	form, err := a.verifyTwilio(c)
+func (m *Messenger) TwilioInbound(c echo.Context) error {
+	form, err := m.verifyTwilio(c)
 	if err != nil {
 		return err
 	}
 	in := twilio.ParseInbound(form)
 	ctx := c.Request().Context()
-	recent, err := a.db.NotificationsTo(ctx, in.From, a.now().Add(-replyWindow))
+	recent, err := m.db.NotificationsTo(ctx, in.From, m.now().Add(-replyWindow))
 	if err != nil {
 		return err
 	}
 	channel := string(in.Channel)
 	// Replies speak the language of, and link to, the newest update sent.
-	newest := a.newestShipment(ctx, recent)
-	rc := notify.Replies(a.orderLocale(ctx, newest))
+	newest := m.newestShipment(ctx, recent)
+	rc := notify.Replies(m.orderLocale(ctx, newest))
 	link := ""
 	if newest != nil {
-		link = a.trackingURL(newest)
+		link = m.links.Tracking(newest.PublicToken)
 	}
 	reply := twilio.ParseReply(in.Body)
-	a.metrics.Webhooks.WithLabelValues("twilio", "reply_"+string(reply)).Inc()
+	m.metrics.Webhooks.WithLabelValues("twilio", "reply_"+string(reply)).Inc()
 	var text string
 	switch reply {
 	case twilio.ReplyStop, twilio.ReplyStart:
 		stop := reply == twilio.ReplyStop
 		for _, shopID := range shopsOf(recent) {
 			c := &storage.Contact{ShopID: shopID, Channel: channel, Address: in.From, OptedOut: stop, Consent: !stop, Source: channel + "_" + string(reply)}
-			if err := a.db.SetContact(ctx, c); err != nil {
+			if err := m.db.SetContact(ctx, c); err != nil {
 				return err
 			}
 		}
@@ -66,7 +66,7 @@ func (a *App) twilioInbound(c echo.Context) error {
 			text = rc.Restarted
 		}
 	case twilio.ReplyConfirm, twilio.ReplyReschedule:
-		text, err = a.answerAsk(ctx, recent, reply, channel, in.Body, rc, link)
+		text, err = m.answerAsk(ctx, recent, reply, channel, in.Body, rc, link)
 		if err != nil {
 			return err
 		}
@@ -80,34 +80,34 @@ func (a *App) twilioInbound(c echo.Context) error {
 
 // answerAsk records a 1/CONFIRM or 2/RESCHEDULE for the shipment whose
 // latest update asked for it; link is the newest update's tracking link.
-func (a *App) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, rc notify.ReplyCopy, link string) (string, error) {
+func (m *Messenger) answerAsk(ctx context.Context, recent []storage.Notification, reply twilio.Reply, source, body string, rc notify.ReplyCopy, link string) (string, error) {
 	i := slices.IndexFunc(recent, func(n storage.Notification) bool {
 		return n.ShipmentID != nil && tracking.Trigger(n.Trigger).AsksShopper()
 	})
 	if i < 0 {
 		return rc.NoQuestion + " " + helpText(rc, link), nil
 	}
-	ship, err := a.shipmentOf(ctx, recent[i])
+	ship, err := m.shipmentOf(ctx, recent[i])
 	if err != nil {
 		return "", err
 	}
 	details := map[string]string{"reply": truncate(body, 160), "trigger": recent[i].Trigger}
 	if reply == twilio.ReplyConfirm {
-		if err := a.recordAction(ctx, ship, string(tracking.ActionConfirmAddress), source, details); err != nil {
+		if err := m.actions.RecordAction(ctx, ship, string(tracking.ActionConfirmAddress), source, details); err != nil {
 			return "", err
 		}
 		return rc.Confirmed, nil
 	}
-	if err := a.recordAction(ctx, ship, string(tracking.ActionReschedule), source, details); err != nil {
+	if err := m.actions.RecordAction(ctx, ship, string(tracking.ActionReschedule), source, details); err != nil {
 		return "", err
 	}
-	return rc.Reschedule + " " + a.trackingURL(ship) + "#actions", nil
+	return rc.Reschedule + " " + m.links.Actions(ship.PublicToken), nil
 }
 
-// twilioGather records a key press (or spoken answer) during an update call
+// TwilioGather records a key press (or spoken answer) during an update call
 // as a customer action, using the keys that call's script offered.
-func (a *App) twilioGather(c echo.Context) error {
-	form, err := a.verifyTwilio(c)
+func (m *Messenger) TwilioGather(c echo.Context) error {
+	form, err := m.verifyTwilio(c)
 	if err != nil {
 		return err
 	}
@@ -117,16 +117,16 @@ func (a *App) twilioGather(c echo.Context) error {
 	if err != nil {
 		return twiml(c, twimlResponse{Say: &twimlSay{Text: notify.Replies("en").VoiceError}, Hangup: &struct{}{}})
 	}
-	n, err := a.db.Notification(ctx, id)
+	n, err := m.db.Notification(ctx, id)
 	if err != nil {
 		return err
 	}
 	// A message whose shipment is gone can still replay its menu; only
 	// recording an answer needs the shipment.
-	ship, shipErr := a.shipmentOf(ctx, *n)
+	ship, shipErr := m.shipmentOf(ctx, *n)
 	locale := ""
 	if shipErr == nil {
-		locale = a.orderLocale(ctx, ship)
+		locale = m.orderLocale(ctx, ship)
 	}
 	trig := tracking.Trigger(n.Trigger)
 	digit := g.Digits
@@ -139,7 +139,7 @@ func (a *App) twilioGather(c echo.Context) error {
 	opts := notify.VoiceOptions(trig)
 	i := slices.IndexFunc(opts, func(o notify.VoiceOption) bool { return o.Digit == digit })
 	if i < 0 || opts[i].Action == notify.VoiceRepeat {
-		return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(a.voiceTwiML(trig, n.Body, g.MessageID, locale)))
+		return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(voiceTwiML(m.gatherURL(), trig, n.Body, g.MessageID, locale)))
 	}
 	kind, say := voiceAnswer(opts[i].Action, notify.Replies(locale))
 	if shipErr != nil {
@@ -149,7 +149,7 @@ func (a *App) twilioGather(c echo.Context) error {
 	if g.Speech != "" {
 		details["speech"] = truncate(g.Speech, 160)
 	}
-	if err := a.recordAction(ctx, ship, string(kind), "voice", details); err != nil {
+	if err := m.actions.RecordAction(ctx, ship, string(kind), "voice", details); err != nil {
 		return err
 	}
 	return twiml(c, twimlResponse{Say: &twimlSay{Language: notify.VoiceLanguage(locale), Text: say}, Hangup: &struct{}{}})
@@ -168,11 +168,11 @@ func voiceAnswer(v notify.VoiceAction, rc notify.ReplyCopy) (tracking.ActionKind
 	}
 }
 
-func (a *App) shipmentOf(ctx context.Context, n storage.Notification) (*storage.Shipment, error) {
+func (m *Messenger) shipmentOf(ctx context.Context, n storage.Notification) (*storage.Shipment, error) {
 	if n.ShipmentID == nil {
 		return nil, fmt.Errorf("message %d has no shipment: %w", n.ID, storage.ErrNotFound)
 	}
-	ships, err := a.db.ShipmentsByID(ctx, []int64{*n.ShipmentID})
+	ships, err := m.db.ShipmentsByID(ctx, []int64{*n.ShipmentID})
 	if err != nil {
 		return nil, err
 	}
@@ -184,14 +184,14 @@ func (a *App) shipmentOf(ctx context.Context, n storage.Notification) (*storage.
 
 // newestShipment is the shipment of the newest message to the shopper that
 // still has one, or nil.
-func (a *App) newestShipment(ctx context.Context, recent []storage.Notification) *storage.Shipment {
+func (m *Messenger) newestShipment(ctx context.Context, recent []storage.Notification) *storage.Shipment {
 	for _, n := range recent {
-		s, err := a.shipmentOf(ctx, n)
+		s, err := m.shipmentOf(ctx, n)
 		if err == nil {
 			return s
 		}
 		if !errors.Is(err, storage.ErrNotFound) {
-			a.log.Warn("shipment for reply", "err", err)
+			m.log.Warn("shipment for reply", "err", err)
 			return nil
 		}
 	}
@@ -200,13 +200,13 @@ func (a *App) newestShipment(ctx context.Context, recent []storage.Notification)
 
 // orderLocale is the locale of the shipment's order, so a reply answers in
 // the language it was asked in; "" (English) when unknown.
-func (a *App) orderLocale(ctx context.Context, s *storage.Shipment) string {
+func (m *Messenger) orderLocale(ctx context.Context, s *storage.Shipment) string {
 	if s == nil {
 		return ""
 	}
-	o, err := a.db.OrderByID(ctx, s.OrderID)
+	o, err := m.db.OrderByID(ctx, s.OrderID)
 	if err != nil {
-		a.log.Warn("order locale for reply", "err", err)
+		m.log.Warn("order locale for reply", "err", err)
 		return ""
 	}
 	return o.Locale
@@ -251,4 +251,12 @@ func twiml(c echo.Context, r twimlResponse) error {
 		return fmt.Errorf("encode twiml: %w", err)
 	}
 	return c.Blob(http.StatusOK, "text/xml; charset=utf-8", append([]byte(xml.Header), out...))
+}
+
+// truncate keeps the first n bytes of what a shopper typed or said.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }

@@ -1,4 +1,4 @@
-package app
+package messaging
 
 import (
 	"context"
@@ -16,41 +16,41 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
-// sendgridEvents receives SendGrid's signed Event Webhook and moves each
+// SendGridEvents receives SendGrid's signed Event Webhook and moves each
 // message in the log forward: delivered, opened, or failed with the bounce
 // or drop reason. SendGrid retries on anything but 2xx for 24 hours, so a
 // message we no longer know is acknowledged, not refused.
-func (a *App) sendgridEvents(c echo.Context) error {
+func (m *Messenger) SendGridEvents(c echo.Context) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return fmt.Errorf("read sendgrid events: %w", err)
 	}
 	h := c.Request().Header
-	err = sendgrid.VerifyEvent(a.cfg.SendGridPublicKey, body, h.Get(sendgrid.SignatureHeader), h.Get(sendgrid.TimestampHeader), a.now())
+	err = sendgrid.VerifyEvent(m.sendGridPublicKey, body, h.Get(sendgrid.SignatureHeader), h.Get(sendgrid.TimestampHeader), m.now())
 	if errors.Is(err, sendgrid.ErrStaleEvent) {
-		a.metrics.Webhooks.WithLabelValues("sendgrid", "stale").Inc()
+		m.metrics.Webhooks.WithLabelValues("sendgrid", "stale").Inc()
 		return echo.NewHTTPError(http.StatusUnauthorized, "signature timestamp outside the 10-minute window")
 	}
 	if err != nil {
-		a.metrics.Webhooks.WithLabelValues("sendgrid", "bad_signature").Inc()
+		m.metrics.Webhooks.WithLabelValues("sendgrid", "bad_signature").Inc()
 		return echo.NewHTTPError(http.StatusUnauthorized, "invalid signature")
 	}
 	events, err := sendgrid.ParseEvents(body)
 	if err != nil {
-		a.metrics.Webhooks.WithLabelValues("sendgrid", "malformed").Inc()
+		m.metrics.Webhooks.WithLabelValues("sendgrid", "malformed").Inc()
 		return echo.NewHTTPError(http.StatusBadRequest, "malformed events")
 	}
 	ctx := c.Request().Context()
 	for _, e := range events {
-		if err := a.applySendGridEvent(ctx, e); err != nil {
+		if err := m.applySendGridEvent(ctx, e); err != nil {
 			return err // 500: SendGrid redelivers, and replays are no-ops
 		}
 	}
-	a.metrics.Webhooks.WithLabelValues("sendgrid", "ok").Inc()
+	m.metrics.Webhooks.WithLabelValues("sendgrid", "ok").Inc()
 	return c.NoContent(http.StatusOK)
 }
 
-func (a *App) applySendGridEvent(ctx context.Context, e sendgrid.Event) error {
+func (m *Messenger) applySendGridEvent(ctx context.Context, e sendgrid.Event) error {
 	var status, reason string
 	optOut := false
 	switch e.Event {
@@ -65,7 +65,7 @@ func (a *App) applySendGridEvent(ctx context.Context, e sendgrid.Event) error {
 	default:
 		return nil // processed, deferred, group_resubscribe: nothing to show
 	}
-	n, err := a.messageOfEvent(ctx, e.MessageID, "sendgrid", e.ProviderID)
+	n, err := m.messageOfEvent(ctx, e.MessageID, "sendgrid", e.ProviderID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
@@ -75,14 +75,14 @@ func (a *App) applySendGridEvent(ctx context.Context, e sendgrid.Event) error {
 	if optOut {
 		// Complaints and unsubscribes through the mail client mean the same
 		// as our own unsubscribe link.
-		return a.db.SetContact(ctx, &storage.Contact{ShopID: n.ShopID, Channel: "email", Address: n.Recipient, OptedOut: true, Source: "sendgrid_" + e.Event})
+		return m.db.SetContact(ctx, &storage.Contact{ShopID: n.ShopID, Channel: "email", Address: n.Recipient, OptedOut: true, Source: "sendgrid_" + e.Event})
 	}
-	return a.advance(ctx, n, status, reason)
+	return m.advance(ctx, n, status, reason)
 }
 
-// twilioStatus receives Twilio's message and call status callbacks.
-func (a *App) twilioStatus(c echo.Context) error {
-	form, err := a.verifyTwilio(c)
+// TwilioStatus receives Twilio's message and call status callbacks.
+func (m *Messenger) TwilioStatus(c echo.Context) error {
+	form, err := m.verifyTwilio(c)
 	if err != nil {
 		return err
 	}
@@ -103,41 +103,41 @@ func (a *App) twilioStatus(c echo.Context) error {
 	default:
 		return c.NoContent(http.StatusNoContent) // queued, sending, ringing, …
 	}
-	n, err := a.messageOfEvent(c.Request().Context(), s.MessageID, "twilio", s.SID)
+	n, err := m.messageOfEvent(c.Request().Context(), s.MessageID, "twilio", s.SID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return c.NoContent(http.StatusNoContent)
 	}
 	if err != nil {
 		return err
 	}
-	if err := a.advance(c.Request().Context(), n, status, reason); err != nil {
+	if err := m.advance(c.Request().Context(), n, status, reason); err != nil {
 		return err
 	}
-	a.metrics.Webhooks.WithLabelValues("twilio", "ok").Inc()
+	m.metrics.Webhooks.WithLabelValues("twilio", "ok").Inc()
 	return c.NoContent(http.StatusNoContent)
 }
 
 // messageOfEvent finds the logged message a provider event is about: by our
 // id when the event carries it, else by the provider's id.
-func (a *App) messageOfEvent(ctx context.Context, messageID, provider, providerID string) (*storage.Notification, error) {
+func (m *Messenger) messageOfEvent(ctx context.Context, messageID, provider, providerID string) (*storage.Notification, error) {
 	if id, err := strconv.ParseInt(messageID, 10, 64); err == nil {
-		return a.db.Notification(ctx, id)
+		return m.db.Notification(ctx, id)
 	}
 	if providerID == "" {
 		return nil, fmt.Errorf("%s event without message id: %w", provider, storage.ErrNotFound)
 	}
-	return a.db.NotificationByProviderID(ctx, provider, providerID)
+	return m.db.NotificationByProviderID(ctx, provider, providerID)
 }
 
 // advance records a provider's news about a message; stale and repeated
 // events change nothing and count nothing.
-func (a *App) advance(ctx context.Context, n *storage.Notification, status, reason string) error {
-	changed, err := a.db.AdvanceNotification(ctx, n.ID, status, reason)
+func (m *Messenger) advance(ctx context.Context, n *storage.Notification, status, reason string) error {
+	changed, err := m.db.AdvanceNotification(ctx, n.ID, status, reason)
 	if err != nil {
 		return err
 	}
 	if changed {
-		a.metrics.Notifications.WithLabelValues(n.Channel, status).Inc()
+		m.metrics.Notifications.WithLabelValues(n.Channel, status).Inc()
 	}
 	return nil
 }
@@ -145,14 +145,14 @@ func (a *App) advance(ctx context.Context, n *storage.Notification, status, reas
 // verifyTwilio checks X-Twilio-Signature and returns the request's form
 // (query and body). Twilio signs the URL it called, which behind Fly's proxy
 // is APP_URL plus the path and query, never what r.Host says.
-func (a *App) verifyTwilio(c echo.Context) (url.Values, error) {
+func (m *Messenger) verifyTwilio(c echo.Context) (url.Values, error) {
 	r := c.Request()
 	if err := r.ParseForm(); err != nil {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, "malformed form")
 	}
-	fullURL := a.cfg.AppURL + r.URL.RequestURI()
-	if !twilio.Validate(a.cfg.TwilioAuthToken, fullURL, r.PostForm, r.Header.Get(twilio.SignatureHeader)) {
-		a.metrics.Webhooks.WithLabelValues("twilio", "bad_signature").Inc()
+	fullURL := m.links.Base() + r.URL.RequestURI()
+	if !twilio.Validate(m.twilioAuthToken, fullURL, r.PostForm, r.Header.Get(twilio.SignatureHeader)) {
+		m.metrics.Webhooks.WithLabelValues("twilio", "bad_signature").Inc()
 		return nil, echo.NewHTTPError(http.StatusForbidden, "invalid signature")
 	}
 	return r.Form, nil

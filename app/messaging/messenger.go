@@ -1,0 +1,145 @@
+// Package messaging is how ordertrack talks with shoppers and merchants: the
+// notify job that plans a fired trigger's messages under the shop's rules,
+// the send job that renders and delivers each one through its channel's
+// provider (SendGrid, Twilio, or the outbox), the providers' status
+// webhooks, shoppers' replies (SMS, WhatsApp, keys pressed on an update
+// call) and the emails that tell a merchant what a shopper asked.
+package messaging
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/links"
+	"github.com/ordertrack/ordertrack/app/metrics"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
+	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Actions records a shopper's answer (a reply, a key pressed on a call) as
+// a customer action, the way the tracking page records its form: the
+// merchant sees it in the admin and is told about it.
+type Actions interface {
+	RecordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error
+}
+
+// WriteBack tells the shop's own order about triggers that fired (order
+// notes, fulfillment events), enqueued in the caller's transaction beside
+// the shopper's messages.
+type WriteBack interface {
+	EnqueueWriteBack(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error
+}
+
+// Providers are the messaging providers' credentials; a channel whose
+// provider has none goes to the outbox.
+type Providers struct {
+	SendGridAPIKey    string
+	SendGridBaseURL   string // empty is production
+	SendGridPublicKey string // verifies the Event Webhook
+	EmailFrom         string
+
+	TwilioAccountSID   string
+	TwilioAuthToken    string // also verifies Twilio's webhooks
+	TwilioFrom         string // SMS and voice caller id, E.164
+	TwilioWhatsAppFrom string
+	TwilioBaseURL      string // empty is production
+}
+
+// Deps are what a Messenger works with.
+type Deps struct {
+	DB       *storage.DB
+	Jobs     *jobs.Client
+	Log      *slog.Logger
+	Now      func() time.Time
+	Links    *links.Links
+	Metrics  *metrics.Set
+	Renderer *notify.Renderer
+	// Rules are a shop's message rules; nil is ShopRules.
+	Rules func(*storage.Shop) notify.Rules
+	// Outbox takes the messages of channels without a provider; nil keeps
+	// them in the message log, for viewing at /admin/outbox.
+	Outbox    Sender
+	Providers Providers
+	Actions   Actions
+	WriteBack WriteBack
+}
+
+// Messenger plans, sends and follows up every message.
+type Messenger struct {
+	db        *storage.DB
+	jobs      *jobs.Client
+	log       *slog.Logger
+	now       func() time.Time
+	links     *links.Links
+	metrics   *metrics.Set
+	renderer  *notify.Renderer
+	rules     func(*storage.Shop) notify.Rules
+	senders   map[notify.Channel]Sender
+	outbox    Sender
+	actions   Actions
+	writeBack WriteBack
+
+	sendGridPublicKey string
+	twilioAuthToken   string
+}
+
+// New builds the Messenger, with a provider per channel that has
+// credentials.
+func New(d Deps) (*Messenger, error) {
+	m := &Messenger{
+		db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, links: d.Links, metrics: d.Metrics, renderer: d.Renderer,
+		rules: d.Rules, outbox: d.Outbox, actions: d.Actions, writeBack: d.WriteBack,
+		sendGridPublicKey: d.Providers.SendGridPublicKey, twilioAuthToken: d.Providers.TwilioAuthToken,
+	}
+	if m.rules == nil {
+		m.rules = ShopRules
+	}
+	if m.outbox == nil {
+		m.outbox = outboxSender{}
+	}
+	senders, err := m.providerSenders(d.Providers)
+	if err != nil {
+		return nil, err
+	}
+	m.senders = senders
+	return m, nil
+}
+
+// providerSenders picks a provider per channel; channels without
+// credentials go to the outbox, so dev and demo show every message in the
+// browser.
+func (m *Messenger) providerSenders(p Providers) (map[notify.Channel]Sender, error) {
+	senders := map[notify.Channel]Sender{}
+	if p.SendGridAPIKey != "" {
+		senders[notify.ChannelEmail] = emailSender{c: sendgrid.New(sendgrid.Config{APIKey: p.SendGridAPIKey, BaseURL: p.SendGridBaseURL}), from: p.EmailFrom}
+	}
+	if p.TwilioAccountSID != "" {
+		tc, err := twilio.New(twilio.Config{
+			AccountSID: p.TwilioAccountSID, AuthToken: p.TwilioAuthToken,
+			FromSMS: p.TwilioFrom, FromVoice: p.TwilioFrom, FromWhatsApp: p.TwilioWhatsAppFrom,
+			StatusCallbackURL: m.links.Base() + "/webhooks/messaging/twilio/status",
+			BaseURL:           p.TwilioBaseURL,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("twilio: %w", err)
+		}
+		s := twilioSender{c: tc, gatherURL: m.gatherURL()}
+		senders[notify.ChannelSMS] = s
+		senders[notify.ChannelVoice] = s
+		if p.TwilioWhatsAppFrom != "" {
+			senders[notify.ChannelWhatsApp] = s
+		}
+	}
+	return senders, nil
+}
+
+// gatherURL is where an update call posts the key the shopper pressed.
+func (m *Messenger) gatherURL() string {
+	return m.links.Base() + "/webhooks/messaging/twilio/gather"
+}

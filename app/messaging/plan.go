@@ -1,0 +1,110 @@
+package messaging
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Enqueue plans the messages of triggers that fired for a shipment, in the
+// caller's transaction, on the default queue.
+func (m *Messenger) Enqueue(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
+	return m.EnqueueOn(ctx, tx, river.QueueDefault, shipmentID, fired)
+}
+
+// EnqueueOn is Enqueue with the notify jobs on queue. The shop's order is
+// told in the same transaction (see WriteBack).
+func (m *Messenger) EnqueueOn(ctx context.Context, tx *storage.Tx, queue string, shipmentID int64, fired []tracking.Fired) error {
+	if len(fired) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(fired))
+	for i, f := range fired {
+		params[i] = river.InsertManyParams{Args: jobs.NotifyArgs{ShipmentID: shipmentID, Trigger: string(f.Trigger), Key: f.Key}, InsertOpts: &river.InsertOpts{Queue: queue}}
+	}
+	if _, err := m.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
+		return fmt.Errorf("enqueue %d notifications: %w", len(fired), err)
+	}
+	return m.writeBack.EnqueueWriteBack(ctx, tx, shipmentID, fired)
+}
+
+// NotifyJob plans the messages for one fired trigger: the shop's rules
+// decide channels, quiet-hours deferral, caps and opt-outs; each decision is
+// logged (skips too, with the reason) and every send is enqueued at its time.
+func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) error {
+	about, err := m.Load(ctx, job.Args.ShipmentID)
+	if err != nil {
+		return err
+	}
+	if about.Shop.Status != "active" {
+		return nil // uninstalled: no messages
+	}
+	rec, err := m.recipient(ctx, about)
+	if err != nil {
+		return err
+	}
+	now := m.now().UTC()
+	recent, err := m.db.RecentNotifications(ctx, about.Shop.ID, now.Add(-24*time.Hour), rec.Email, rec.Phone)
+	if err != nil {
+		return err
+	}
+	sent := make([]notify.SentRecord, 0, len(recent))
+	for _, n := range recent {
+		if n.Status == storage.NotificationSkipped || n.Status == storage.NotificationFailed {
+			continue
+		}
+		at := n.CreatedAt
+		if n.SendAt != nil {
+			at = *n.SendAt
+		}
+		sid := int64(0)
+		if n.ShipmentID != nil {
+			sid = *n.ShipmentID
+		}
+		sent = append(sent, notify.SentRecord{Trigger: tracking.Trigger(n.Trigger), ShipmentID: sid, Channel: notify.Channel(n.Channel), DedupeKey: n.DedupeKey, At: at})
+	}
+	_, variant, _ := strings.Cut(job.Args.Key, ":")
+	trigger := tracking.Trigger(job.Args.Trigger)
+	rules := m.rules(about.Shop)
+	var decisions []notify.Decision
+	for _, t := range append([]tracking.Trigger{trigger}, tracking.FollowUps(trigger, about.Order.COD)...) {
+		decisions = append(decisions, rules.Plan(notify.Candidate{
+			Trigger: t, ShipmentID: about.Ship.ID, Variant: variant, Recipient: rec, Sent: sent,
+		}, now)...)
+	}
+	return m.db.InTx(ctx, func(tx *storage.Tx) error {
+		for _, d := range decisions {
+			n := &storage.Notification{
+				ShopID: about.Shop.ID, ShipmentID: &about.Ship.ID, Trigger: string(d.Trigger), Channel: string(d.Channel),
+				Recipient: Address(rec, d.Channel), DedupeKey: d.DedupeKey, Status: storage.NotificationScheduled,
+			}
+			if d.Skip {
+				// A skipped message is never sent: no send time (the outbox
+				// would show the zero time as "send Jan 1 00:00").
+				n.Status, n.Error = storage.NotificationSkipped, d.Reason
+			} else {
+				n.SendAt = &d.SendAt
+			}
+			inserted, err := tx.CreateNotification(ctx, n)
+			if err != nil {
+				return err
+			}
+			if !inserted || d.Skip {
+				continue
+			}
+			opts := &river.InsertOpts{ScheduledAt: d.SendAt}
+			if _, err := m.jobs.InsertTx(ctx, tx.SQL(), jobs.SendArgs{NotificationID: n.ID}, opts); err != nil {
+				return fmt.Errorf("enqueue send: %w", err)
+			}
+		}
+		return nil
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
 
+	"github.com/ordertrack/ordertrack/app/admin"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/metrics"
@@ -48,7 +48,7 @@ type App struct {
 	lookups  throttle.Limiter
 	logins   throttle.Limiter // sign-in link requests per client IP
 
-	adminPages   map[string]*template.Template
+	admin        *admin.Pages
 	views        viewCache
 	pageViews    pageViewCounter
 	ingests      groupCommit
@@ -133,10 +133,6 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	if a.adminPages, err = parseAdminTemplates(); err != nil {
-		db.Close()
-		return nil, err
-	}
 	a.setupCarriers(o.CarrierRates)
 	if err := a.setupSenders(); err != nil {
 		db.Close()
@@ -152,6 +148,14 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		opts.Periodic = a.periodicJobs()
 	}
 	a.jobs, err = jobs.NewClient(db, opts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.admin, err = admin.New(admin.Deps{
+		DB: db, Jobs: a.jobs, Now: a.now, Renderer: a.renderer, AppURL: cfg.AppURL,
+		Deliverer: adminHooks{a}, TrackingPages: adminHooks{a}, Sessions: adminHooks{a},
+	})
 	if err != nil {
 		db.Close()
 		return nil, err

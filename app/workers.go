@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ordertrack/ordertrack/app/admin"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -30,7 +31,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
 	river.AddWorker(w, river.WorkFunc(a.loginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.shopifyOrderWriteback))
-	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.refreshAnalytics, timeout: analyticsRefreshTimeout})
+	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.refreshAnalytics, timeout: admin.AnalyticsRefreshTimeout})
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
@@ -50,7 +51,7 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(reconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.ShopifyReconcileArgs{}, nil
 		}, nil),
-		river.NewPeriodicJob(river.PeriodicInterval(analyticsRefreshEvery), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(admin.AnalyticsRefreshEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.RefreshAnalyticsArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
 	}

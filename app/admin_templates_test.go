@@ -189,6 +189,18 @@ func TestTemplateSaveWithErrorKeepsLiveVersion(t *testing.T) {
 	})
 }
 
+// previewJSON is the preview endpoint's answer as the editor's script
+// reads it.
+type previewJSON struct {
+	Parts  map[string]string `json:"parts"`
+	Errors []struct {
+		Part    string `json:"part"`
+		Line    int    `json:"line"`
+		Message string `json:"message"`
+	} `json:"errors"`
+	SMS *notify.Segments `json:"sms"`
+}
+
 func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
 	eachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})

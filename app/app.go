@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
 
+	"github.com/ordertrack/ordertrack/app/admin"
 	"github.com/ordertrack/ordertrack/app/ingest"
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
@@ -49,13 +49,13 @@ type App struct {
 	messaging *messaging.Messenger
 	install   *install.Installer
 
-	adminPages map[string]*template.Template
-	ingest     *ingest.Intake
-	shopify    *platform.Shopify
-	shopper    *shopperpkg.Pages
-	woo        platform.Woo
-	orders     *orders.Syncer
-	writeback  *writeback.Writer
+	admin     *admin.Pages
+	ingest    *ingest.Intake
+	shopify   *platform.Shopify
+	shopper   *shopperpkg.Pages
+	woo       platform.Woo
+	orders    *orders.Syncer
+	writeback *writeback.Writer
 	// outbound calls hosts merchants chose (WooCommerce stores, their own
 	// carrier accounts): public https addresses only, unless the config
 	// allows loopback for tests and local development.
@@ -138,10 +138,6 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	if a.adminPages, err = parseAdminTemplates(); err != nil {
-		db.Close()
-		return nil, err
-	}
 	hooks := pollingHooks{a}
 	a.polling = polling.New(polling.Deps{
 		DB: db, Log: log, Now: a.now, Metrics: a.metrics, Policy: o.Policy,
@@ -171,6 +167,14 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		},
 		Actions: a, WriteBack: a,
 	}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.admin, err = admin.New(admin.Deps{
+		DB: db, Jobs: a.jobs, Now: a.now, Renderer: a.renderer, AppURL: cfg.AppURL,
+		Deliverer: adminHooks{a}, TrackingPages: adminHooks{a}, Sessions: adminHooks{a},
+	})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ordertrack/ordertrack/app/admin"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/orders"
 )
@@ -28,7 +29,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
 	river.AddWorker(w, river.WorkFunc(a.loginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.writeback.OrderWriteback))
-	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.refreshAnalytics, timeout: analyticsRefreshTimeout})
+	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.admin.RefreshAnalytics, timeout: admin.AnalyticsRefreshTimeout})
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
@@ -48,7 +49,7 @@ func (a *App) periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(orders.ReconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.ShopifyReconcileArgs{}, nil
 		}, nil),
-		river.NewPeriodicJob(river.PeriodicInterval(analyticsRefreshEvery), func() (river.JobArgs, *river.InsertOpts) {
+		river.NewPeriodicJob(river.PeriodicInterval(admin.AnalyticsRefreshEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.RefreshAnalyticsArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
 	}

@@ -1,4 +1,4 @@
-package app
+package admin
 
 import (
 	"context"
@@ -18,19 +18,19 @@ import (
 // refresh keeps that short and builds new rollups (a big shop's takes
 // seconds) before anyone waits for them.
 const (
-	analyticsRefreshEvery   = 5 * time.Minute
-	analyticsRefreshTimeout = 10 * time.Minute
+	AnalyticsRefreshEvery   = 5 * time.Minute
+	AnalyticsRefreshTimeout = 10 * time.Minute
 )
 
-// adminFuncs format report numbers for the admin templates.
-var adminFuncs = template.FuncMap{
+// funcs format report numbers for the templates.
+var funcs = template.FuncMap{
 	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	"f1":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
 	"day": func(t time.Time) string { return t.Format(time.DateOnly) },
 }
 
-func (a *App) analyticsReport(c echo.Context) (*analytics.Report, error) {
-	shop := adminShop(c)
+func (a *Pages) analyticsReport(c echo.Context) (*analytics.Report, error) {
+	shop := signedIn(c).Shop
 	r, err := analytics.ParseRange(c.QueryParam("from"), c.QueryParam("to"), a.now(), shop.Location())
 	if err != nil {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())
@@ -38,13 +38,13 @@ func (a *App) analyticsReport(c echo.Context) (*analytics.Report, error) {
 	return analytics.Build(c.Request().Context(), a.db.Scope(shop.ID), r)
 }
 
-// adminAnalytics shows the delivery report with server-rendered SVG charts.
-func (a *App) adminAnalytics(c echo.Context) error {
+// Analytics shows the delivery report with server-rendered SVG charts.
+func (a *Pages) Analytics(c echo.Context) error {
 	rep, err := a.analyticsReport(c)
 	if err != nil {
 		return err
 	}
-	return a.renderAdmin(c, "analytics", map[string]any{
+	return a.render(c, "analytics", map[string]any{
 		"Report":  rep,
 		"From":    rep.Range.First.Format(time.DateOnly),
 		"To":      rep.Range.Last.Format(time.DateOnly),
@@ -55,8 +55,8 @@ func (a *App) adminAnalytics(c echo.Context) error {
 	})
 }
 
-// adminAnalyticsCSV downloads the same report as CSV.
-func (a *App) adminAnalyticsCSV(c echo.Context) error {
+// AnalyticsCSV downloads the same report as CSV.
+func (a *Pages) AnalyticsCSV(c echo.Context) error {
 	rep, err := a.analyticsReport(c)
 	if err != nil {
 		return err
@@ -70,8 +70,8 @@ func (a *App) adminAnalyticsCSV(c echo.Context) error {
 	return rep.WriteCSV(c.Response())
 }
 
-// refreshAnalytics keeps every shop's analytics rollup current between
-// reports.
-func (a *App) refreshAnalytics(ctx context.Context, _ *river.Job[jobs.RefreshAnalyticsArgs]) error {
+// RefreshAnalytics is the periodic job that keeps every shop's analytics
+// rollup current between reports.
+func (a *Pages) RefreshAnalytics(ctx context.Context, _ *river.Job[jobs.RefreshAnalyticsArgs]) error {
 	return a.db.RefreshAnalytics(ctx)
 }

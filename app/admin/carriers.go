@@ -1,4 +1,4 @@
-package app
+package admin
 
 import (
 	"net/http"
@@ -9,10 +9,10 @@ import (
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 )
 
-// adminCarrierAccountSave stores a merchant's own carrier credentials,
+// SaveCarrierAccount stores a merchant's own carrier credentials,
 // sealed; their shipments on that carrier are then polled with them (and
 // their quota) instead of the platform's. Secrets are never shown back.
-func (a *App) adminCarrierAccountSave(c echo.Context) error {
+func (a *Pages) SaveCarrierAccount(c echo.Context) error {
 	code := c.FormValue("carrier")
 	carrier, ok := registry.Lookup(code)
 	if !ok || carrier.Demo {
@@ -26,7 +26,7 @@ func (a *App) adminCarrierAccountSave(c echo.Context) error {
 		}
 		creds[f.Key] = v
 	}
-	if err := a.db.SetCarrierAccount(c.Request().Context(), adminShop(c).ID, code, creds); err != nil {
+	if err := a.db.SetCarrierAccount(c.Request().Context(), signedIn(c).Shop.ID, code, creds); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/settings?saved=carrier")

@@ -1,4 +1,4 @@
-package app
+package admin
 
 import (
 	"net/http"
@@ -16,8 +16,8 @@ type pluginSettings struct {
 }
 
 // pluginSettings is nil for a shop that is not on WooCommerce.
-func (a *App) pluginSettings(c echo.Context) (*pluginSettings, error) {
-	shop := adminShop(c)
+func (a *Pages) pluginSettings(c echo.Context) (*pluginSettings, error) {
+	shop := signedIn(c).Shop
 	if shop.Platform != storage.WooCommerce {
 		return nil, nil
 	}
@@ -29,32 +29,31 @@ func (a *App) pluginSettings(c echo.Context) (*pluginSettings, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pluginSettings{AppURL: a.cfg.AppURL, ShopKey: ws.ShopKey, ShopSecret: secret}, nil
+	return &pluginSettings{AppURL: a.appURL, ShopKey: ws.ShopKey, ShopSecret: secret}, nil
 }
 
-// adminRotatePluginSecret gives the store a new plugin secret: sign-in
+// RotatePluginSecret gives the store a new plugin secret: sign-in
 // links signed with the old one stop working and every other admin
 // session ends, while this browser gets a fresh session.
-func (a *App) adminRotatePluginSecret(c echo.Context) error {
-	shop := adminShop(c)
+func (a *Pages) RotatePluginSecret(c echo.Context) error {
+	shop := signedIn(c).Shop
 	if shop.Platform != storage.WooCommerce {
 		return echo.NewHTTPError(http.StatusNotFound, "only WooCommerce shops have a plugin secret")
 	}
 	if err := a.db.RotateStorefrontSecret(c.Request().Context(), shop.ID); err != nil {
 		return err
 	}
-	if err := a.setAdminSession(c, shop.ID); err != nil {
+	if err := a.sessions.RenewSession(c, shop.ID); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/settings?rotated=1#plugin")
 }
 
-// adminSignOutEverywhere ends every admin session of the shop, this one
+// SignOutEverywhere ends every admin session of the shop, this one
 // included.
-func (a *App) adminSignOutEverywhere(c echo.Context) error {
-	if err := a.db.EndAdminSessions(c.Request().Context(), adminShop(c).ID); err != nil {
+func (a *Pages) SignOutEverywhere(c echo.Context) error {
+	if err := a.db.EndAdminSessions(c.Request().Context(), signedIn(c).Shop.ID); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: adminCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true})
-	return a.renderLoginForm(c, http.StatusOK, "You are signed out everywhere.", "")
+	return a.sessions.EndSession(c, "You are signed out everywhere.")
 }

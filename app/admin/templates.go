@@ -1,4 +1,4 @@
-package app
+package admin
 
 import (
 	"context"
@@ -34,10 +34,10 @@ type templateListRow struct {
 	Cells            []templateCell
 }
 
-// adminTemplates lists every trigger × channel × locale and whether the
+// Templates lists every trigger × channel × locale and whether the
 // shop uses the default or its own version.
-func (a *App) adminTemplates(c echo.Context) error {
-	live, err := a.db.Scope(adminShop(c).ID).LiveTemplates(c.Request().Context())
+func (a *Pages) Templates(c echo.Context) error {
+	live, err := a.db.Scope(signedIn(c).Shop.ID).LiveTemplates(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (a *App) adminTemplates(c echo.Context) error {
 			rows = append(rows, row)
 		}
 	}
-	return a.renderAdmin(c, "templates", map[string]any{"Rows": rows, "Locales": notify.Locales})
+	return a.render(c, "templates", map[string]any{"Rows": rows, "Locales": notify.Locales})
 }
 
 func editorURL(trig tracking.Trigger, ch notify.Channel, locale string) string {
@@ -104,7 +104,7 @@ type preview struct {
 
 // renderPreview validates each part and, when all are valid, composes the
 // message exactly as a send would (blank parts use the defaults).
-func (a *App) renderPreview(ctx context.Context, t templateTarget, sources map[notify.Part]string) (preview, []partError) {
+func (a *Pages) renderPreview(ctx context.Context, t templateTarget, sources map[notify.Part]string) (preview, []partError) {
 	ctx, cancel := context.WithTimeout(ctx, validateTimeout)
 	defer cancel()
 	var errs []partError
@@ -137,7 +137,7 @@ func toPartError(p notify.Part, src string, err error) partError {
 
 // liveSources is what the shop sends today for each part: its override, or
 // the default when it has none (or reset to it).
-func (a *App) liveSources(ctx context.Context, shopID int64, t templateTarget) (map[notify.Part]string, error) {
+func (a *Pages) liveSources(ctx context.Context, shopID int64, t templateTarget) (map[notify.Part]string, error) {
 	stored, err := a.db.TemplateOverrides(ctx, shopID, string(t.Trigger), t.Locale)
 	if err != nil {
 		return nil, err
@@ -179,9 +179,9 @@ var partLabels = map[notify.Part]string{
 }
 
 // renderEditor shows the editor for sources with their preview or errors.
-func (a *App) renderEditor(c echo.Context, code int, t templateTarget, sources map[notify.Part]string, notice string) error {
+func (a *Pages) renderEditor(c echo.Context, code int, t templateTarget, sources map[notify.Part]string, notice string) error {
 	ctx := c.Request().Context()
-	shop := adminShop(c)
+	shop := signedIn(c).Shop
 	pv, errs := a.renderPreview(ctx, t, sources)
 	scope := a.db.Scope(shop.ID)
 	var parts []editorPart
@@ -210,24 +210,24 @@ func (a *App) renderEditor(c echo.Context, code int, t templateTarget, sources m
 			general = append(general, e)
 		}
 	}
-	return a.renderAdminCode(c, code, "template_edit", map[string]any{
+	return a.renderCode(c, code, "template_edit", map[string]any{
 		"Nav": "templates", "T": t, "URL": t.url(), "Parts": parts, "Preview": pv, "Errors": errs, "General": general,
 		"Variables": notify.Variables(), "Filters": notify.Filters(), "Notice": notice, "OwnerEmail": shop.Email,
 		"IsEmail": t.Channel == notify.ChannelEmail, "IsSMS": t.Channel == notify.ChannelSMS,
 	})
 }
 
-func (a *App) templateTarget(c echo.Context) (templateTarget, error) {
+func (a *Pages) templateTarget(c echo.Context) (templateTarget, error) {
 	return parseTarget(c.Param("trigger"), c.Param("channel"), c.Param("locale"))
 }
 
-// adminTemplateEdit shows the live template with its preview.
-func (a *App) adminTemplateEdit(c echo.Context) error {
+// TemplateEdit shows the live template with its preview.
+func (a *Pages) TemplateEdit(c echo.Context) error {
 	t, err := a.templateTarget(c)
 	if err != nil {
 		return err
 	}
-	sources, err := a.liveSources(c.Request().Context(), adminShop(c).ID, t)
+	sources, err := a.liveSources(c.Request().Context(), signedIn(c).Shop.ID, t)
 	if err != nil {
 		return err
 	}
@@ -242,20 +242,20 @@ func (a *App) adminTemplateEdit(c echo.Context) error {
 	case c.QueryParam("reset") != "":
 		notice = "Reset to the default template."
 	case c.QueryParam("sent") != "":
-		notice = "Test sent to " + adminShop(c).Email + ". It is listed under Messages."
+		notice = "Test sent to " + signedIn(c).Shop.Email + ". It is listed under Messages."
 	}
 	return a.renderEditor(c, http.StatusOK, t, sources, notice)
 }
 
-// adminTemplateSubmit handles the editor form: preview (for browsers
+// TemplateSubmit handles the editor form: preview (for browsers
 // without JavaScript), save, or send a test.
-func (a *App) adminTemplateSubmit(c echo.Context) error {
+func (a *Pages) TemplateSubmit(c echo.Context) error {
 	t, err := a.templateTarget(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	shop := adminShop(c)
+	shop := signedIn(c).Shop
 	sources := formSources(c, t.Channel)
 	switch c.FormValue("op") {
 	case "save":
@@ -294,9 +294,9 @@ func (a *App) adminTemplateSubmit(c echo.Context) error {
 	}
 }
 
-// adminTemplateRestore stores an old version's body as the newest version,
+// TemplateRestore stores an old version's body as the newest version,
 // so history only grows and the restore itself can be undone.
-func (a *App) adminTemplateRestore(c echo.Context) error {
+func (a *Pages) TemplateRestore(c echo.Context) error {
 	t, err := a.templateTarget(c)
 	if err != nil {
 		return err
@@ -306,7 +306,7 @@ func (a *App) adminTemplateRestore(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "bad version id")
 	}
 	ctx := c.Request().Context()
-	scope := a.db.Scope(adminShop(c).ID)
+	scope := a.db.Scope(signedIn(c).Shop.ID)
 	old, err := scope.TemplateVersion(ctx, id)
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func (a *App) adminTemplateRestore(c echo.Context) error {
 	}
 	if err := a.renderer.Validate(ctx, notify.Part(old.Channel), t.Locale, old.Body); err != nil {
 		// Validation may have tightened since the version was saved.
-		sources, lerr := a.liveSources(ctx, adminShop(c).ID, t)
+		sources, lerr := a.liveSources(ctx, signedIn(c).Shop.ID, t)
 		if lerr != nil {
 			return lerr
 		}
@@ -329,15 +329,15 @@ func (a *App) adminTemplateRestore(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, t.url()+"?restored="+strconv.Itoa(old.Version))
 }
 
-// adminTemplateReset stores an empty version of every customized part: the
+// TemplateReset stores an empty version of every customized part: the
 // shipped default (kept current with each release) sends again.
-func (a *App) adminTemplateReset(c echo.Context) error {
+func (a *Pages) TemplateReset(c echo.Context) error {
 	t, err := a.templateTarget(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	shop := adminShop(c)
+	shop := signedIn(c).Shop
 	stored, err := a.db.TemplateOverrides(ctx, shop.ID, string(t.Trigger), t.Locale)
 	if err != nil {
 		return err
@@ -363,9 +363,9 @@ type previewJSON struct {
 	SMS    *notify.Segments  `json:"sms,omitempty"`
 }
 
-// adminTemplatePreview renders the form's sources for the script that
+// TemplatePreview renders the form's sources for the script that
 // updates the preview as the merchant types.
-func (a *App) adminTemplatePreview(c echo.Context) error {
+func (a *Pages) TemplatePreview(c echo.Context) error {
 	t, err := parseTarget(c.FormValue("trigger"), c.FormValue("channel"), c.FormValue("locale"))
 	if err != nil {
 		return err
@@ -397,7 +397,7 @@ func (a *App) adminTemplatePreview(c echo.Context) error {
 // through the same sender (or outbox) as real messages, and logs it so it
 // shows under Messages. Other channels arrive as an email with their text:
 // the owner's phone is not known and consent rules apply to phones.
-func (a *App) sendTestMessage(ctx context.Context, shop *storage.Shop, t templateTarget, pv preview) error {
+func (a *Pages) sendTestMessage(ctx context.Context, shop *storage.Shop, t templateTarget, pv preview) error {
 	if shop.Email == "" {
 		return errors.New("the shop has no owner email")
 	}
@@ -414,7 +414,7 @@ func (a *App) sendTestMessage(ctx context.Context, shop *storage.Shop, t templat
 		return err
 	}
 	n.Attempts = 0
-	if err := a.deliver(ctx, n, msg); err != nil {
+	if err := a.deliver.Deliver(ctx, n, msg); err != nil {
 		if n.Status != storage.NotificationFailed {
 			n.Status = storage.NotificationFailed // a test send is not retried
 			if serr := a.db.SaveNotification(ctx, n); serr != nil {

@@ -1,4 +1,4 @@
-package app
+package admin
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,6 +34,9 @@ const (
 	blankFAQRows   = 2
 )
 
+// clockLayout is how quiet hours are entered and stored.
+const clockLayout = "15:04"
+
 var hexColor = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
 // channelRow is one trigger's checkboxes.
@@ -46,13 +50,13 @@ type channelBox struct {
 	Checked bool
 }
 
-// adminSettings shows the shop's settings form.
-func (a *App) adminSettings(c echo.Context) error {
-	st := adminShop(c).Settings.V
+// Settings shows the shop's settings form.
+func (a *Pages) Settings(c echo.Context) error {
+	st := signedIn(c).Shop.Settings.V
 	return a.renderSettings(c, http.StatusOK, st, nil, c.QueryParam("saved") != "")
 }
 
-func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs map[string]string, saved bool) error {
+func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, errs map[string]string, saved bool) error {
 	faq := append([]storage.FAQItem(nil), st.FAQ...)
 	for range blankFAQRows {
 		faq = append(faq, storage.FAQItem{})
@@ -79,7 +83,7 @@ func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs
 	if errs == nil {
 		errs = map[string]string{}
 	}
-	accounts, err := a.db.Scope(adminShop(c).ID).CarrierAccounts(c.Request().Context())
+	accounts, err := a.db.Scope(signedIn(c).Shop.ID).CarrierAccounts(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -87,7 +91,7 @@ func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs
 	if err != nil {
 		return err
 	}
-	return a.renderAdminCode(c, code, "settings", map[string]any{
+	return a.renderCode(c, code, "settings", map[string]any{
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),
@@ -95,21 +99,21 @@ func (a *App) renderSettings(c echo.Context, code int, st storage.Settings, errs
 	})
 }
 
-// adminSettingsSave validates the whole form and stores it, or shows it
+// SaveSettings validates the whole form and stores it, or shows it
 // again with a message beside each field that needs fixing.
-func (a *App) adminSettingsSave(c echo.Context) error {
+func (a *Pages) SaveSettings(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
 	}
-	st, errs := parseSettings(form, adminShop(c).Settings.V)
+	st, errs := parseSettings(form, signedIn(c).Shop.Settings.V)
 	if len(errs) > 0 {
 		return a.renderSettings(c, http.StatusUnprocessableEntity, st, errs, false)
 	}
-	if err := a.db.SaveSettings(c.Request().Context(), adminShop(c).ID, st); err != nil {
+	if err := a.db.SaveSettings(c.Request().Context(), signedIn(c).Shop.ID, st); err != nil {
 		return err
 	}
-	a.shopper.ForgetAll() // new branding shows on the next page view
+	a.views.ForgetAll() // new branding shows on the next page view
 	return c.Redirect(http.StatusSeeOther, "/admin/settings?saved=1")
 }
 
@@ -166,11 +170,11 @@ func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map
 	st.Channels = parseChannels(form)
 
 	st.QuietStart, st.QuietEnd = get("quiet_start"), get("quiet_end")
-	_, okStart := clock(st.QuietStart)
-	_, okEnd := clock(st.QuietEnd)
+	_, errStart := time.Parse(clockLayout, st.QuietStart)
+	_, errEnd := time.Parse(clockLayout, st.QuietEnd)
 	switch {
 	case st.QuietStart == "" && st.QuietEnd == "":
-	case !okStart || !okEnd || len(st.QuietStart) != 5 || len(st.QuietEnd) != 5:
+	case errStart != nil || errEnd != nil || len(st.QuietStart) != 5 || len(st.QuietEnd) != 5:
 		errs["quiet"] = "Enter both times as HH:MM, e.g. 21:00 and 08:00 (or leave both empty for the default)."
 	}
 

@@ -1,0 +1,116 @@
+// Package admin serves the merchant admin's pages: the shipment list and
+// timeline, the message log, webhook deliveries and their replay, the
+// message template editor, settings, and the delivery analytics. Sign-in is
+// not here: the admin middleware (install) resolves the shop and the CSRF
+// token before any of these handlers runs.
+package admin
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/templates"
+)
+
+// Deliverer sends a composed message through its channel's provider (or
+// the outbox) and records the outcome on n, as a real message is sent.
+type Deliverer interface {
+	Deliver(ctx context.Context, n *storage.Notification, msg notify.Message) error
+}
+
+// TrackingPages is the shoppers' tracking page cache; saving the branding
+// empties it so the new look shows on the next page view.
+type TrackingPages interface {
+	ForgetAll()
+}
+
+// Sessions is the admin sign-in, which the settings hand back to after
+// changing who may sign in.
+type Sessions interface {
+	// RenewSession gives this browser a session signed with the shop's
+	// current session generation.
+	RenewSession(c echo.Context, shopID int64) error
+	// EndSession clears this browser's session and answers with the
+	// sign-in form showing notice.
+	EndSession(c echo.Context, notice string) error
+}
+
+// Deps are what the admin pages need.
+type Deps struct {
+	DB       *storage.DB
+	Jobs     *jobs.Client
+	Now      func() time.Time
+	Renderer *notify.Renderer
+	// AppURL is the address a WooCommerce merchant enters in the plugin.
+	AppURL        string
+	Deliverer     Deliverer
+	TrackingPages TrackingPages
+	Sessions      Sessions
+}
+
+// Pages are the merchant admin's handlers.
+type Pages struct {
+	db       *storage.DB
+	jobs     *jobs.Client
+	now      func() time.Time
+	renderer *notify.Renderer
+	appURL   string
+	deliver  Deliverer
+	views    TrackingPages
+	sessions Sessions
+	pages    map[string]*template.Template
+}
+
+// New parses the admin templates and builds the pages.
+func New(d Deps) (*Pages, error) {
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	return &Pages{
+		db: d.DB, jobs: d.Jobs, now: d.Now, renderer: d.Renderer, appURL: d.AppURL,
+		deliver: d.Deliverer, views: d.TrackingPages, sessions: d.Sessions, pages: pages,
+	}, nil
+}
+
+func parseTemplates() (map[string]*template.Template, error) {
+	out := map[string]*template.Template{}
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "analytics", "shipment"} {
+		t, err := template.New("").Funcs(funcs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
+		if err != nil {
+			return nil, fmt.Errorf("admin template %s: %w", page, err)
+		}
+		out[page] = t
+	}
+	return out, nil
+}
+
+func (a *Pages) render(c echo.Context, page string, data map[string]any) error {
+	return a.renderCode(c, http.StatusOK, page, data)
+}
+
+// renderCode renders a page with a status, e.g. 422 for a form shown
+// again with its errors. data may set Nav when the page belongs to another
+// section (the template editor under Templates).
+func (a *Pages) renderCode(c echo.Context, code int, page string, data map[string]any) error {
+	s := signedIn(c)
+	if _, ok := data["Nav"]; !ok {
+		data["Nav"] = page
+	}
+	data["Title"], data["ShopName"], data["CSRF"] = page, s.Shop.Name, s.CSRF
+	if s.Embedded != nil {
+		data["Embedded"] = s.Embedded
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(code)
+	return a.pages[page].ExecuteTemplate(c.Response(), "layout", data)
+}

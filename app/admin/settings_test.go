@@ -1,0 +1,40 @@
+package admin
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+func TestParseSettingsAcceptsQuietHours(t *testing.T) {
+	for _, tc := range []struct{ name, start, end string }{
+		{"evening to morning", "21:00", "08:00"},
+		{"past midnight", "00:30", "06:45"},
+		{"both empty keeps the default", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, errs := parseSettings(url.Values{"quiet_start": {tc.start}, "quiet_end": {tc.end}}, storage.Settings{})
+			if msg, ok := errs["quiet"]; ok || st.QuietStart != tc.start || st.QuietEnd != tc.end {
+				t.Errorf("quiet %q–%q: error %q, stored %q–%q; want no error and both kept", tc.start, tc.end, msg, st.QuietStart, st.QuietEnd)
+			}
+		})
+	}
+}
+
+func TestParseSettingsRejectsQuietHours(t *testing.T) {
+	for _, tc := range []struct{ name, start, end string }{
+		{"hour past 23", "25:00", "08:00"},
+		{"minute past 59", "21:60", "08:00"},
+		{"single-digit hour", "7:30", "21:00"},
+		{"end missing", "21:00", ""},
+		{"start missing", "", "08:00"},
+		{"not a time", "evening", "morning"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, errs := parseSettings(url.Values{"quiet_start": {tc.start}, "quiet_end": {tc.end}}, storage.Settings{}); errs["quiet"] == "" {
+				t.Errorf("quiet %q–%q accepted; want the HH:MM error", tc.start, tc.end)
+			}
+		})
+	}
+}

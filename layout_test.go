@@ -80,3 +80,43 @@ func TestLayoutKeepsDependenciesPointingInward(t *testing.T) {
 		}
 	}
 }
+
+// features are the packages below app/ that each provide one feature; they
+// reach one another only through interfaces they declare, wired in app.
+// (app/demo is not one: it seeds the demo store through the orders feature.)
+var features = []string{"admin", "ingest", "install", "messaging", "orders", "polling", "shopper", "writeback"}
+
+// TestFeaturesDoNotImportEachOther keeps each feature package replaceable:
+// a feature that needs another declares the interface it uses and app
+// wires the two together.
+func TestFeaturesDoNotImportEachOther(t *testing.T) {
+	isFeature := map[string]bool{}
+	for _, f := range features {
+		isFeature[module+"/app/"+f] = true
+	}
+	for _, f := range repoFiles(t) {
+		if !isFeature[f.pkg] || strings.HasSuffix(f.path, "_test.go") {
+			continue
+		}
+		for _, imp := range f.imports {
+			if isFeature[imp] && imp != f.pkg {
+				t.Errorf("%s imports %s: features reach each other through interfaces wired in app", f.path, imp)
+			}
+		}
+	}
+}
+
+// TestAppHoldsOnlyWiring bounds app/ itself: config, server, routes, the
+// list of workers and the wiring; features live in their own packages.
+func TestAppHoldsOnlyWiring(t *testing.T) {
+	const maxFiles = 12
+	var files []string
+	for _, f := range repoFiles(t) {
+		if f.pkg == module+"/app" && !strings.HasSuffix(f.path, "_test.go") {
+			files = append(files, f.path)
+		}
+	}
+	if len(files) > maxFiles {
+		t.Errorf("app/ has %d non-test files, more than %d: move feature code into its package\n%s", len(files), maxFiles, strings.Join(files, "\n"))
+	}
+}

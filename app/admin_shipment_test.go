@@ -20,7 +20,7 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 		tokB := seedOrder(t, a, "shop-b.myshopify.com", "#2001", "bo@example.com")
 		shipA, _ := a.db.ShipmentByToken(ctx, tokA)
 		shipB, _ := a.db.ShipmentByToken(ctx, tokB)
-		if err := a.recordAction(ctx, shipA, "reschedule", "sms", map[string]string{"date": "2026-12-01"}); err != nil {
+		if err := a.shopper.RecordAction(ctx, shipA, "reschedule", "sms", map[string]string{"date": "2026-12-01"}); err != nil {
 			t.Fatal(err)
 		}
 		s := signIn(t, a, base, shipA.ShopID)

@@ -92,7 +92,7 @@ func liveShippedSMS(t *testing.T, a *App, shopID int64) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, err := a.renderer.Compose(ctx, tracking.TriggerShipped, notify.ChannelSMS, map[notify.Part]string{notify.PartSMS: stored["sms"]}, notify.SampleData("en"))
+	msg, err := new(notify.Renderer).Compose(ctx, tracking.TriggerShipped, notify.ChannelSMS, map[notify.Part]string{notify.PartSMS: stored["sms"]}, notify.SampleData("en"))
 	if err != nil {
 		t.Fatalf("compose live shipped SMS: %v", err)
 	}
@@ -179,7 +179,7 @@ func TestTemplateSaveWithErrorKeepsLiveVersion(t *testing.T) {
 			t.Fatalf("reset: status %d; want 303", code)
 		}
 		def, _ := notify.DefaultTemplate("en", tracking.TriggerShipped, notify.PartSMS)
-		want, _ := a.renderer.Render(context.Background(), def, notify.SampleData("en"))
+		want, _ := new(notify.Renderer).Render(context.Background(), def, notify.SampleData("en"))
 		if got := liveShippedSMS(t, a, shop.ID); got != strings.TrimSpace(want) {
 			t.Errorf("live SMS after reset = %q; want the default %q", got, want)
 		}

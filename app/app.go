@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,13 +25,13 @@ import (
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/platform"
-	// Aliased while package app still declares a shopper type (messages.go).
 	"github.com/ordertrack/ordertrack/app/polling"
-	shopperpkg "github.com/ordertrack/ordertrack/app/shopper"
+	"github.com/ordertrack/ordertrack/app/shopper"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/writeback"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/egress"
+	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -44,22 +45,16 @@ type App struct {
 	echo    *echo.Echo
 	now     func() time.Time
 
-	polling   *polling.Poller
-	renderer  *notify.Renderer
-	messaging *messaging.Messenger
-	install   *install.Installer
-
-	admin     *admin.Pages
+	// The features, each wired to the ones it uses (build).
 	ingest    *ingest.Intake
-	shopify   *platform.Shopify
-	shopper   *shopperpkg.Pages
-	woo       platform.Woo
 	orders    *orders.Syncer
+	polling   *polling.Poller
+	messaging *messaging.Messenger
 	writeback *writeback.Writer
-	// outbound calls hosts merchants chose (WooCommerce stores, their own
-	// carrier accounts): public https addresses only, unless the config
-	// allows loopback for tests and local development.
-	outbound *http.Client
+	shopper   *shopper.Pages
+	install   *install.Installer
+	admin     *admin.Pages
+	shopify   *platform.Shopify // nil without SHOPIFY_API_KEY
 
 	metricsAddr string
 	listener    net.Listener
@@ -101,7 +96,8 @@ type Options struct {
 	CarrierRates map[string]rate.Limit
 }
 
-// New opens the database and builds the process for mode. Call Close when done.
+// New opens the database and builds the process for mode: every feature,
+// wired to the ones it uses. Call Close when done.
 func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -112,9 +108,6 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if o.Policy == nil {
 		o.Policy = tracking.NextPoll
 	}
-	if o.Rules == nil {
-		o.Rules = messaging.ShopRules
-	}
 	if o.Listener != nil && cfg.AppURL == "" {
 		cfg.AppURL = "http://" + o.Listener.Addr().String()
 	}
@@ -123,88 +116,110 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, metrics: metrics.New(), now: o.Now, renderer: &notify.Renderer{}, listener: o.Listener}
-	a.links = links.New(cfg.AppURL, cfg.EncryptionKey, a.now)
-	a.outbound = o.Outbound
-	if a.outbound == nil {
-		a.outbound = egress.NewClient(egress.Options{AllowLoopback: cfg.OutboundAllowLoopback, AllowHTTP: cfg.OutboundAllowLoopback})
-	}
-	a.shopper, err = shopperpkg.New(shopperpkg.Deps{
-		DB: db, Log: log, Now: a.now, Links: a.links,
-		ShopifyAPIKey: cfg.ShopifyAPIKey, ShopifyAPISecret: cfg.ShopifyAPISecret,
-		Notifier: shopperHooks{a}, WriteBack: shopperHooks{a},
-	})
-	if err != nil {
+	a := &App{cfg: cfg, log: log, db: db, metrics: metrics.New(), now: o.Now, listener: o.Listener}
+	if err := a.build(cfg, mode, o); err != nil {
 		db.Close()
 		return nil, err
 	}
-	hooks := pollingHooks{a}
-	a.polling = polling.New(polling.Deps{
-		DB: db, Log: log, Now: a.now, Metrics: a.metrics, Policy: o.Policy,
-		Carriers: cfg.Carriers, Rates: o.CarrierRates, Outbound: a.outbound,
-		Notifier: hooks, WriteBack: hooks, Pages: hooks,
-	})
+	a.metrics.Registry.MustRegister(backlogCollector{a: a})
+	a.echo = a.newEcho()
+	return a, nil
+}
+
+// build makes the features in the order they need one another. Messaging
+// and the shopper pages use each other (a reply records a shopper request;
+// a request queues the merchant's notice), so messaging reaches the pages
+// through shopperActions, resolved when a reply arrives.
+func (a *App) build(cfg Config, mode Mode, o Options) error {
+	db, now, log := a.db, a.now, a.log
+	a.links = links.New(cfg.AppURL, cfg.EncryptionKey, now)
+	outbound := o.Outbound
+	if outbound == nil {
+		outbound = egress.NewClient(egress.Options{AllowLoopback: cfg.OutboundAllowLoopback, AllowHTTP: cfg.OutboundAllowLoopback})
+	}
+	shopifyApp, err := platform.NewShopify(shopify.Config{
+		APIKey: cfg.ShopifyAPIKey, APISecret: cfg.ShopifyAPISecret, Scopes: strings.Split(cfg.ShopifyScopes, ","),
+		BaseURL: o.ShopifyBaseURL, Now: now,
+	}, db)
+	if err != nil {
+		return err
+	}
+	a.shopify = shopifyApp
+	woo := platform.Woo{DB: db, Outbound: outbound, Now: now}
+
+	// The workers are added once the features that work jobs exist; River
+	// reads them when the client starts (Run) and when a job is inserted.
 	opts := jobs.Options{Logger: log}
 	if mode&ModeWorker != 0 {
-		opts.Workers = river.NewWorkers() // filled once the features that work jobs are built
-		opts.Periodic = a.periodicJobs()
+		opts.Workers = river.NewWorkers()
+		opts.Periodic = periodicJobs(cfg.Demo)
 	}
-	a.jobs, err = jobs.NewClient(db, opts)
-	if err != nil {
-		db.Close()
-		return nil, err
+	if a.jobs, err = jobs.NewClient(db, opts); err != nil {
+		return err
 	}
+
 	a.ingest = ingest.New(ingest.Deps{
-		DB: db, Jobs: a.jobs, Now: a.now, Metrics: a.metrics, ShopifySecret: cfg.ShopifyAPISecret,
+		DB: db, Jobs: a.jobs, Now: now, Metrics: a.metrics, ShopifySecret: cfg.ShopifyAPISecret,
 		AfterShipSecret: cfg.Carriers["aftership"][registry.WebhookSecret],
 	})
+	a.writeback = writeback.New(writeback.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Shopify: shopifyApp, Woo: woo})
+	renderer := &notify.Renderer{}
 	if a.messaging, err = messaging.New(messaging.Deps{
-		DB: db, Jobs: a.jobs, Log: log, Now: a.now, Links: a.links, Metrics: a.metrics, Renderer: a.renderer,
+		DB: db, Jobs: a.jobs, Log: log, Now: now, Links: a.links, Metrics: a.metrics, Renderer: renderer,
 		Rules: o.Rules, Outbox: o.Outbox, Providers: messaging.Providers{
 			SendGridAPIKey: cfg.SendGridAPIKey, SendGridBaseURL: cfg.SendGridBaseURL, SendGridPublicKey: cfg.SendGridPublicKey, EmailFrom: cfg.EmailFrom,
 			TwilioAccountSID: cfg.TwilioAccountSID, TwilioAuthToken: cfg.TwilioAuthToken, TwilioFrom: cfg.TwilioFrom,
 			TwilioWhatsAppFrom: cfg.TwilioWhatsAppFrom, TwilioBaseURL: cfg.TwilioBaseURL,
 		},
-		Actions: a, WriteBack: a,
+		Actions: shopperActions{a},
 	}); err != nil {
-		db.Close()
-		return nil, err
+		return err
 	}
-	a.admin, err = admin.New(admin.Deps{
-		DB: db, Jobs: a.jobs, Now: a.now, Renderer: a.renderer, AppURL: cfg.AppURL,
-		Deliverer: adminHooks{a}, TrackingPages: adminHooks{a}, Sessions: adminHooks{a},
+	if a.shopper, err = shopper.New(shopper.Deps{
+		DB: db, Log: log, Now: now, Links: a.links,
+		ShopifyAPIKey: cfg.ShopifyAPIKey, ShopifyAPISecret: cfg.ShopifyAPISecret,
+		Notifier: a.messaging, WriteBack: a.writeback,
+	}); err != nil {
+		return err
+	}
+	a.polling = polling.New(polling.Deps{
+		DB: db, Log: log, Now: now, Metrics: a.metrics, Policy: o.Policy,
+		Carriers: cfg.Carriers, Rates: o.CarrierRates, Outbound: outbound,
+		Notifier: a.messaging, WriteBack: a.writeback, Pages: a.shopper,
 	})
-	if err != nil {
-		db.Close()
-		return nil, err
+	if a.install, err = install.New(install.Deps{
+		DB: db, Jobs: a.jobs, Log: log, Now: now, Links: a.links, Key: cfg.EncryptionKey,
+		Shopify: shopifyApp, Outbound: outbound, Demo: cfg.Demo,
+		Deliver: func(ctx context.Context, n *storage.Notification, msg notify.Message) error {
+			return messaging.JobOutcome(a.messaging.Deliver(ctx, n, msg))
+		},
+	}); err != nil {
+		return err
 	}
-	a.metrics.Registry.MustRegister(backlogCollector{a: a})
-	a.woo = platform.Woo{DB: db, Outbound: a.outbound, Now: a.now}
-	if err := a.setupShopify(o.ShopifyBaseURL); err != nil {
-		db.Close()
-		return nil, err
+	if a.admin, err = admin.New(admin.Deps{
+		DB: db, Jobs: a.jobs, Now: now, Renderer: renderer, AppURL: cfg.AppURL,
+		Deliverer: a.messaging, TrackingPages: a.shopper, Sessions: a.install,
+	}); err != nil {
+		return err
 	}
-	a.install, err = install.New(install.Deps{
-		DB: db, Jobs: a.jobs, Log: log, Now: a.now, Links: a.links, Key: cfg.EncryptionKey,
-		Shopify: a.shopify, Outbound: a.outbound, Deliver: a.deliverNow, Demo: cfg.Demo,
-	})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	a.writeback = writeback.New(writeback.Deps{DB: db, Jobs: a.jobs, Log: log, Now: a.now, Shopify: a.shopify, Woo: a.woo})
 	a.orders = orders.New(orders.Deps{
-		DB: db, Jobs: a.jobs, Log: log, Now: a.now, Shopify: a.shopify, Woo: a.woo,
+		DB: db, Jobs: a.jobs, Log: log, Now: now, Shopify: shopifyApp, Woo: woo,
 		AppURL: cfg.AppURL, MaxParcelsPerFulfillment: cfg.MaxParcelsPerFulfillment,
-		Notifier: ordersDeps{a}, CarrierPushes: ordersDeps{a}, Slots: ordersDeps{a}, CustomerData: ordersDeps{a},
+		Notifier: a.messaging, WriteBack: a.writeback, CarrierPushes: a.polling, Slots: a.ingest,
 	})
 	if opts.Workers != nil {
-		// Before Run starts the client, and before anything inserts: River
-		// refuses to insert a kind no worker is registered for.
 		a.registerWorkers(opts.Workers)
 	}
-	a.echo = a.newEcho()
-	return a, nil
+	return nil
+}
+
+// shopperActions records a shopper's answer to a message (an SMS reply, a
+// key pressed on a call) as the tracking page records a form.
+type shopperActions struct{ a *App }
+
+// RecordAction implements messaging.Actions.
+func (s shopperActions) RecordAction(ctx context.Context, ship *storage.Shipment, kind, source string, details map[string]string) error {
+	return s.a.shopper.RecordAction(ctx, ship, kind, source, details)
 }
 
 // DB exposes the database handle (for the migrate command and tests).

@@ -1,6 +1,8 @@
-// Package app wires ordertrack together: configuration, the Echo server and
-// its routes, and the River workers that do everything that can fail outside
-// the process (platform APIs, carriers, message providers).
+// Package app wires ordertrack together and holds nothing else: the
+// configuration, the Echo server with its routes and error page, the list
+// of River workers, and build, which makes each feature package (ingest,
+// orders, polling, messaging, writeback, shopper, install, admin) and hands
+// each the others it uses.
 package app
 
 import (
@@ -12,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 )
 
@@ -111,11 +114,11 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		errs = append(errs, fmt.Errorf("OUTBOUND_ALLOW_LOOPBACK=%q: want 1 (tests and local development only) or unset", v))
 	}
 	c.Port = port("PORT", 8080)
-	c.MaxParcelsPerFulfillment = defaultMaxParcels
+	c.MaxParcelsPerFulfillment = orders.DefaultMaxParcels
 	if v := getenv("MAX_PARCELS_PER_FULFILLMENT"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			errs = append(errs, fmt.Errorf("MAX_PARCELS_PER_FULFILLMENT=%q: want a whole number of at least 1 (default %d)", v, defaultMaxParcels))
+			errs = append(errs, fmt.Errorf("MAX_PARCELS_PER_FULFILLMENT=%q: want a whole number of at least 1 (default %d)", v, orders.DefaultMaxParcels))
 		}
 		c.MaxParcelsPerFulfillment = n
 	}

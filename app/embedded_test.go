@@ -22,7 +22,7 @@ func seedShopifyOrder(t *testing.T, a *App, shop *storage.Shop, o shopifytest.Or
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.syncShopifyOrder(context.Background(), shop, so); err != nil {
+	if _, err := a.orders.SyncShopifyOrder(context.Background(), shop, so); err != nil {
 		t.Fatal(err)
 	}
 }

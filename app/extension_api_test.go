@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -22,7 +23,7 @@ func TestCustomerAccountExtensionSeesOnlyTheCustomersOwnOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := &storage.Order{PlatformID: "gid://shopify/Order/5001", Name: "#1001", CustomerID: "gid://shopify/Customer/7", Locale: "en"}
-		if err := a.syncOrder(ctx, shop, o, []parcel{{Company: "UPS", Number: "1Z999AA10123456784"}}); err != nil {
+		if err := a.orders.SyncOrder(ctx, shop, o, []orders.Parcel{{Company: "UPS", Number: "1Z999AA10123456784"}}); err != nil {
 			t.Fatal(err)
 		}
 		token := func(customer string) string {

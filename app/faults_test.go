@@ -308,7 +308,7 @@ func TestJobsRetryWhileDatabaseIsDownAndEndWhenTheirRowIsGone(t *testing.T) {
 	}
 	final := func(err error) bool {
 		var ce *river.JobCancelError
-		return errors.As(err, &ce) || errors.Is(err, errMalformed)
+		return errors.As(err, &ce) || errors.Is(err, jobs.ErrMalformed)
 	}
 	for _, tt := range tests {
 		if err := tt.run(); !final(err) {

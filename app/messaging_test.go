@@ -580,7 +580,7 @@ func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 		token := fx.ships[0].PublicToken
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		day := soonDay()
-		res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {day.Format(time.DateOnly)}})
+		res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.shopper.CSRFToken(token)}, "kind": {"reschedule"}, "date": {day.Format(time.DateOnly)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -687,7 +687,7 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
 		token := fx.ships[0].PublicToken
 		past := time.Now().UTC().AddDate(0, 0, -3).Format(time.DateOnly)
-		res, err := http.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {past}})
+		res, err := http.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.shopper.CSRFToken(token)}, "kind": {"reschedule"}, "date": {past}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -697,7 +697,7 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 			t.Fatalf("reschedule to %s: %d %s; want 400 asking for a day from today", past, res.StatusCode, body)
 		}
 		// A browser gets a page that says so and leads back to the tracking page.
-		form := url.Values{"_csrf": {a.csrfToken(token)}, "kind": {"reschedule"}, "date": {past}}
+		form := url.Values{"_csrf": {a.shopper.CSRFToken(token)}, "kind": {"reschedule"}, "date": {past}}
 		req, _ := http.NewRequest(http.MethodPost, base+"/t/"+token+"/actions", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "text/html,application/xhtml+xml")

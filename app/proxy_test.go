@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -24,7 +25,7 @@ func seedOrder(t *testing.T, a *App, domain, orderName, email string) string {
 		t.Fatal(err)
 	}
 	o := &storage.Order{PlatformID: domain + orderName, Name: orderName, Email: email}
-	if err := a.syncOrder(ctx, shop, o, []parcel{{Company: "UPS", Number: "1Z999AA10123456784"}}); err != nil {
+	if err := a.orders.SyncOrder(ctx, shop, o, []orders.Parcel{{Company: "UPS", Number: "1Z999AA10123456784"}}); err != nil {
 		t.Fatal(err)
 	}
 	ships, err := a.db.OrderShipments(ctx, shop.ID, o.ID)

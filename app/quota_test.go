@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
@@ -49,7 +50,7 @@ func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := &storage.Order{PlatformID: "q1", Name: "#1"}
-		if err := a.syncOrder(ctx, shop, o, []parcel{{Company: "DHL", Number: "00340434161094042557"}}); err != nil {
+		if err := a.orders.SyncOrder(ctx, shop, o, []orders.Parcel{{Company: "DHL", Number: "00340434161094042557"}}); err != nil {
 			t.Fatal(err)
 		}
 		// The day's 250 calls are already spent (by another machine, say).
@@ -80,7 +81,7 @@ func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := &storage.Order{PlatformID: "q1", Name: "#1"}
-		if err := a.syncOrder(ctx, shop, o, []parcel{{Company: "DHL", Number: "00340434161094042557"}}); err != nil {
+		if err := a.orders.SyncOrder(ctx, shop, o, []orders.Parcel{{Company: "DHL", Number: "00340434161094042557"}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
@@ -125,7 +126,7 @@ func signInCookie(t *testing.T, a *App, base string, shopID int64) (*http.Cookie
 	}
 	res.Body.Close()
 	for _, c := range res.Cookies() {
-		if c.Name == adminCookie {
+		if c.Name == install.AdminCookie {
 			return c, a.links.Sign("admin-csrf", c.Value)[:32]
 		}
 	}

@@ -284,7 +284,7 @@ func TestShopifyNeverCallsAnInvalidShop(t *testing.T) {
 				t.Errorf("session token for %q: status %d; want 401", shop, res.StatusCode)
 			}
 		}
-		if _, err := a.shopifyAPI().Client.Order(context.Background(), "attacker.test", "1"); !errors.Is(err, shopify.ErrInvalidShop) {
+		if _, err := a.shopify.Client.Order(context.Background(), "attacker.test", "1"); !errors.Is(err, shopify.ErrInvalidShop) {
 			t.Errorf("GraphQL call for attacker.test: %v; want ErrInvalidShop", err)
 		}
 		if n := hits.Load(); n != 0 {
@@ -321,7 +321,7 @@ func TestShopifyTokenIsRefreshedAndRotatedPairPersisted(t *testing.T) {
 				if tc.revoke {
 					fake.RevokeAccessToken(shop)
 				}
-				o, err := a.shopifyAPI().Client.Order(ctx, shop, "4200")
+				o, err := a.shopify.Client.Order(ctx, shop, "4200")
 				if err != nil || o.LegacyID != 4200 {
 					t.Fatalf("order fetch = %d, %v; want order 4200", o.LegacyID, err)
 				}

@@ -59,7 +59,7 @@ func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
 		if ids, err := a.db.SyncableShops(ctx, storage.Shopify); err != nil || len(ids) != 0 {
 			t.Fatalf("shops to reconcile = %v, %v; want none", ids, err)
 		}
-		if _, err := a.shopifyAPI().Client.Order(ctx, shopA, "9500"); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := a.shopify.Client.Order(ctx, shopA, "9500"); !errors.Is(err, storage.ErrNotFound) {
 			t.Fatalf("API call after uninstall: %v; want ErrNotFound (no token)", err)
 		}
 	})

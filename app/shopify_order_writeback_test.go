@@ -22,7 +22,7 @@ import (
 // shopper's browser does, and expects the post/redirect/get answer.
 func postAction(t *testing.T, a *App, base string, s storage.Shipment, form url.Values) {
 	t.Helper()
-	form.Set(trackpage.CSRFField, a.csrfToken(s.PublicToken))
+	form.Set(trackpage.CSRFField, a.shopper.CSRFToken(s.PublicToken))
 	res, err := noRedirect.PostForm(base+"/t/"+s.PublicToken+"/actions", form)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -144,9 +145,9 @@ func TestReconcileSyncsOrdersUpdatedSinceTheCursor(t *testing.T) {
 		if err := a.db.AdvanceSyncedThrough(ctx, shop.ID, cursor); err != nil {
 			t.Fatal(err)
 		}
-		missed := backfillOrder(9700, cursor.Add(time.Hour))                // webhook lost after the cursor
-		overlap := backfillOrder(9701, cursor.Add(-5*time.Minute))          // inside the overlap
-		old := backfillOrder(9702, cursor.Add(-reconcileOverlap-time.Hour)) // synced long ago
+		missed := backfillOrder(9700, cursor.Add(time.Hour))                       // webhook lost after the cursor
+		overlap := backfillOrder(9701, cursor.Add(-5*time.Minute))                 // inside the overlap
+		old := backfillOrder(9702, cursor.Add(-orders.ReconcileOverlap-time.Hour)) // synced long ago
 		for _, o := range []shopifytest.Order{missed, overlap, old} {
 			fake.AddOrder(shopA, o)
 			fake.AddOrder(shopB, o)

@@ -30,7 +30,7 @@ func TestTemplateOverLimitsAtSendFailsItsMessage(t *testing.T) {
 		ctx := context.Background()
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
 		src := `{% if order.name != "#1042" %}` + runaway + `{% endif %}Order {{ order.name }} is out for delivery.`
-		if err := a.renderer.Validate(ctx, notify.PartSMS, "en", src); err != nil {
+		if err := new(notify.Renderer).Validate(ctx, notify.PartSMS, "en", src); err != nil {
 			t.Fatalf("Validate on the sample order = %v, want nil", err)
 		}
 		if _, err := a.db.Scope(fx.shop.ID).SaveTemplates(ctx, "out_for_delivery", "en", map[string]string{"sms": src}); err != nil {

@@ -53,7 +53,7 @@ func TestWooShopperActionNoteCommitsWithTheAction(t *testing.T) {
 		post := func() int {
 			t.Helper()
 			form := url.Values{
-				trackpage.CSRFField: {e.a.csrfToken(s.PublicToken)},
+				trackpage.CSRFField: {e.a.shopper.CSRFToken(s.PublicToken)},
 				trackpage.FieldKind: {string(trackpage.ActionContactSupport)},
 				trackpage.FieldNote: {"Where is my mug?"},
 			}

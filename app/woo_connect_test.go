@@ -485,7 +485,7 @@ func signInWith(t *testing.T, link string) (int, *http.Cookie) {
 	}
 	res.Body.Close()
 	for _, c := range res.Cookies() {
-		if c.Name == adminCookie && c.Value != "" {
+		if c.Name == install.AdminCookie && c.Value != "" {
 			return res.StatusCode, c
 		}
 	}

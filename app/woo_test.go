@@ -477,7 +477,7 @@ func TestWooShopperActionWritesOrderNote(t *testing.T) {
 		e.deliver(t, woocommerce.TopicOrderCreated, order.JSON())
 		s := e.waitShipment(t, "1Z999AA10123456784")
 		form := url.Values{
-			trackpage.CSRFField: {e.a.csrfToken(s.PublicToken)},
+			trackpage.CSRFField: {e.a.shopper.CSRFToken(s.PublicToken)},
 			trackpage.FieldKind: {string(trackpage.ActionContactSupport)},
 			trackpage.FieldNote: {"Where is my mug?"},
 		}

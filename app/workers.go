@@ -16,8 +16,8 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.orders.ProcessWebhook))
 	river.AddWorker(w, river.WorkFunc(a.polling.SchedulePolls))
 	river.AddWorker(w, river.WorkFunc(a.polling.Poll))
-	river.AddWorker(w, river.WorkFunc(a.notifyJob))
-	river.AddWorker(w, river.WorkFunc(a.sendJob))
+	river.AddWorker(w, river.WorkFunc(a.messaging.NotifyJob))
+	river.AddWorker(w, river.WorkFunc(a.messaging.SendJob))
 	river.AddWorker(w, river.WorkFunc(a.orders.WooTick))
 	river.AddWorker(w, river.WorkFunc(a.orders.WooWebhooks))
 	river.AddWorker(w, river.WorkFunc(a.orders.WooReconcile))
@@ -26,17 +26,17 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.orders.ShopifyReconcile))
 	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.orders.ShopifyReconcileShop, timeout: orders.SyncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.writeback.FulfillmentEvent))
-	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
-	river.AddWorker(w, river.WorkFunc(a.loginEmailJob))
+	river.AddWorker(w, river.WorkFunc(a.messaging.NotifyMerchantJob))
+	river.AddWorker(w, river.WorkFunc(a.install.LoginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.writeback.OrderWriteback))
 	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.admin.RefreshAnalytics, timeout: admin.AnalyticsRefreshTimeout})
 }
 
 // periodicJobs are enqueued by the elected leader only, so several worker
 // machines never double them.
-func (a *App) periodicJobs() []*river.PeriodicJob {
+func periodicJobs(demo bool) []*river.PeriodicJob {
 	every := time.Minute
-	if a.cfg.Demo {
+	if demo {
 		every = 5 * time.Second
 	}
 	return []*river.PeriodicJob{

@@ -41,6 +41,10 @@ type Sessions interface {
 	// EndSession clears this browser's session and answers with the
 	// sign-in form showing notice.
 	EndSession(c echo.Context, notice string) error
+	// SignedIn is the request's shop, the CSRF token its forms post back
+	// (empty in the embedded admin) and, inside Shopify admin, what the
+	// layout needs to embed (nil outside it).
+	SignedIn(c echo.Context) (shop *storage.Shop, csrf string, embedded any)
 }
 
 // Deps are what the admin pages need.
@@ -101,7 +105,7 @@ func (a *Pages) render(c echo.Context, page string, data map[string]any) error {
 // again with its errors. data may set Nav when the page belongs to another
 // section (the template editor under Templates).
 func (a *Pages) renderCode(c echo.Context, code int, page string, data map[string]any) error {
-	s := signedIn(c)
+	s := a.signedIn(c)
 	if _, ok := data["Nav"]; !ok {
 		data["Nav"] = page
 	}

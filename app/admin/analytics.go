@@ -30,7 +30,7 @@ var funcs = template.FuncMap{
 }
 
 func (a *Pages) analyticsReport(c echo.Context) (*analytics.Report, error) {
-	shop := signedIn(c).Shop
+	shop := a.signedIn(c).Shop
 	r, err := analytics.ParseRange(c.QueryParam("from"), c.QueryParam("to"), a.now(), shop.Location())
 	if err != nil {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, err.Error())

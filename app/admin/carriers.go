@@ -26,7 +26,7 @@ func (a *Pages) SaveCarrierAccount(c echo.Context) error {
 		}
 		creds[f.Key] = v
 	}
-	if err := a.db.SetCarrierAccount(c.Request().Context(), signedIn(c).Shop.ID, code, creds); err != nil {
+	if err := a.db.SetCarrierAccount(c.Request().Context(), a.signedIn(c).Shop.ID, code, creds); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/settings?saved=carrier")

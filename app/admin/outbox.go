@@ -4,7 +4,7 @@ import "github.com/labstack/echo/v4"
 
 // Outbox lists the shop's latest messages with their delivery status.
 func (a *Pages) Outbox(c echo.Context) error {
-	ns, err := a.db.Scope(signedIn(c).Shop.ID).Notifications(c.Request().Context(), 200)
+	ns, err := a.db.Scope(a.signedIn(c).Shop.ID).Notifications(c.Request().Context(), 200)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type pluginSettings struct {
 
 // pluginSettings is nil for a shop that is not on WooCommerce.
 func (a *Pages) pluginSettings(c echo.Context) (*pluginSettings, error) {
-	shop := signedIn(c).Shop
+	shop := a.signedIn(c).Shop
 	if shop.Platform != storage.WooCommerce {
 		return nil, nil
 	}
@@ -36,7 +36,7 @@ func (a *Pages) pluginSettings(c echo.Context) (*pluginSettings, error) {
 // links signed with the old one stop working and every other admin
 // session ends, while this browser gets a fresh session.
 func (a *Pages) RotatePluginSecret(c echo.Context) error {
-	shop := signedIn(c).Shop
+	shop := a.signedIn(c).Shop
 	if shop.Platform != storage.WooCommerce {
 		return echo.NewHTTPError(http.StatusNotFound, "only WooCommerce shops have a plugin secret")
 	}
@@ -52,7 +52,7 @@ func (a *Pages) RotatePluginSecret(c echo.Context) error {
 // SignOutEverywhere ends every admin session of the shop, this one
 // included.
 func (a *Pages) SignOutEverywhere(c echo.Context) error {
-	if err := a.db.EndAdminSessions(c.Request().Context(), signedIn(c).Shop.ID); err != nil {
+	if err := a.db.EndAdminSessions(c.Request().Context(), a.signedIn(c).Shop.ID); err != nil {
 		return err
 	}
 	return a.sessions.EndSession(c, "You are signed out everywhere.")

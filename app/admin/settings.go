@@ -52,7 +52,7 @@ type channelBox struct {
 
 // Settings shows the shop's settings form.
 func (a *Pages) Settings(c echo.Context) error {
-	st := signedIn(c).Shop.Settings.V
+	st := a.signedIn(c).Shop.Settings.V
 	return a.renderSettings(c, http.StatusOK, st, nil, c.QueryParam("saved") != "")
 }
 
@@ -83,7 +83,7 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 	if errs == nil {
 		errs = map[string]string{}
 	}
-	accounts, err := a.db.Scope(signedIn(c).Shop.ID).CarrierAccounts(c.Request().Context())
+	accounts, err := a.db.Scope(a.signedIn(c).Shop.ID).CarrierAccounts(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -106,11 +106,11 @@ func (a *Pages) SaveSettings(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
 	}
-	st, errs := parseSettings(form, signedIn(c).Shop.Settings.V)
+	st, errs := parseSettings(form, a.signedIn(c).Shop.Settings.V)
 	if len(errs) > 0 {
 		return a.renderSettings(c, http.StatusUnprocessableEntity, st, errs, false)
 	}
-	if err := a.db.SaveSettings(c.Request().Context(), signedIn(c).Shop.ID, st); err != nil {
+	if err := a.db.SaveSettings(c.Request().Context(), a.signedIn(c).Shop.ID, st); err != nil {
 		return err
 	}
 	a.views.ForgetAll() // new branding shows on the next page view

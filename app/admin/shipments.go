@@ -15,7 +15,7 @@ import (
 // Shipments lists the shop's shipments, filtered by stage, problem,
 // carrier, a search and a range of days.
 func (a *Pages) Shipments(c echo.Context) error {
-	shop := signedIn(c).Shop
+	shop := a.signedIn(c).Shop
 	f := storage.ShipmentFilter{Stage: c.QueryParam("stage"), Problem: c.QueryParam("problem"), Carrier: c.QueryParam("carrier"), Query: c.QueryParam("q")}
 	// Days are the shop's, as in analytics: a shipment created late in the
 	// evening in New York belongs to that day, not to the next UTC one.
@@ -49,7 +49,7 @@ func (a *Pages) Shipment(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "bad shipment id")
 	}
 	ctx := c.Request().Context()
-	scope := a.db.Scope(signedIn(c).Shop.ID)
+	scope := a.db.Scope(a.signedIn(c).Shop.ID)
 	ship, err := scope.Shipment(ctx, id)
 	if err != nil {
 		return err

@@ -17,9 +17,9 @@ type session struct {
 	Embedded any
 }
 
-// signedIn reads the shop, CSRF token and embedding the admin middleware
-// set on the request; every handler here runs behind that middleware.
-func signedIn(c echo.Context) session {
-	csrf, _ := c.Get("csrf").(string)
-	return session{Shop: c.Get("shop").(*storage.Shop), CSRF: csrf, Embedded: c.Get("embedded")}
+// signedIn is the session the admin middleware (Sessions) resolved for
+// the request; every handler here runs behind that middleware.
+func (a *Pages) signedIn(c echo.Context) session {
+	shop, csrf, embedded := a.sessions.SignedIn(c)
+	return session{Shop: shop, CSRF: csrf, Embedded: embedded}
 }

@@ -37,7 +37,7 @@ type templateListRow struct {
 // Templates lists every trigger × channel × locale and whether the
 // shop uses the default or its own version.
 func (a *Pages) Templates(c echo.Context) error {
-	live, err := a.db.Scope(signedIn(c).Shop.ID).LiveTemplates(c.Request().Context())
+	live, err := a.db.Scope(a.signedIn(c).Shop.ID).LiveTemplates(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ var partLabels = map[notify.Part]string{
 // renderEditor shows the editor for sources with their preview or errors.
 func (a *Pages) renderEditor(c echo.Context, code int, t templateTarget, sources map[notify.Part]string, notice string) error {
 	ctx := c.Request().Context()
-	shop := signedIn(c).Shop
+	shop := a.signedIn(c).Shop
 	pv, errs := a.renderPreview(ctx, t, sources)
 	scope := a.db.Scope(shop.ID)
 	var parts []editorPart
@@ -227,7 +227,7 @@ func (a *Pages) TemplateEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sources, err := a.liveSources(c.Request().Context(), signedIn(c).Shop.ID, t)
+	sources, err := a.liveSources(c.Request().Context(), a.signedIn(c).Shop.ID, t)
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (a *Pages) TemplateEdit(c echo.Context) error {
 	case c.QueryParam("reset") != "":
 		notice = "Reset to the default template."
 	case c.QueryParam("sent") != "":
-		notice = "Test sent to " + signedIn(c).Shop.Email + ". It is listed under Messages."
+		notice = "Test sent to " + a.signedIn(c).Shop.Email + ". It is listed under Messages."
 	}
 	return a.renderEditor(c, http.StatusOK, t, sources, notice)
 }
@@ -255,7 +255,7 @@ func (a *Pages) TemplateSubmit(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	shop := signedIn(c).Shop
+	shop := a.signedIn(c).Shop
 	sources := formSources(c, t.Channel)
 	switch c.FormValue("op") {
 	case "save":
@@ -306,7 +306,7 @@ func (a *Pages) TemplateRestore(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "bad version id")
 	}
 	ctx := c.Request().Context()
-	scope := a.db.Scope(signedIn(c).Shop.ID)
+	scope := a.db.Scope(a.signedIn(c).Shop.ID)
 	old, err := scope.TemplateVersion(ctx, id)
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func (a *Pages) TemplateRestore(c echo.Context) error {
 	}
 	if err := a.renderer.Validate(ctx, notify.Part(old.Channel), t.Locale, old.Body); err != nil {
 		// Validation may have tightened since the version was saved.
-		sources, lerr := a.liveSources(ctx, signedIn(c).Shop.ID, t)
+		sources, lerr := a.liveSources(ctx, a.signedIn(c).Shop.ID, t)
 		if lerr != nil {
 			return lerr
 		}
@@ -337,7 +337,7 @@ func (a *Pages) TemplateReset(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	shop := signedIn(c).Shop
+	shop := a.signedIn(c).Shop
 	stored, err := a.db.TemplateOverrides(ctx, shop.ID, string(t.Trigger), t.Locale)
 	if err != nil {
 		return err

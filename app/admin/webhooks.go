@@ -13,7 +13,7 @@ import (
 // Webhooks lists the shop's latest webhook deliveries, optionally of one
 // status.
 func (a *Pages) Webhooks(c echo.Context) error {
-	ds, err := a.db.Scope(signedIn(c).Shop.ID).Deliveries(c.Request().Context(), c.QueryParam("status"), 200)
+	ds, err := a.db.Scope(a.signedIn(c).Shop.ID).Deliveries(c.Request().Context(), c.QueryParam("status"), 200)
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (a *Pages) Replay(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	err = a.db.InTx(ctx, func(tx *storage.Tx) error {
-		if err := tx.Shop(signedIn(c).Shop.ID).ResetDelivery(ctx, id); err != nil {
+		if err := tx.Shop(a.signedIn(c).Shop.ID).ResetDelivery(ctx, id); err != nil {
 			return err
 		}
 		_, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.ProcessWebhookArgs{DeliveryID: id}, jobs.ReplayOpts())

@@ -1,19 +1,11 @@
 package ingest
 
-import (
-	"sync"
-	"time"
-)
+import "sync"
 
-const (
-	// ShopSlots is how many of one shop's deliveries a worker machine
-	// processes at once; the rest wait (snoozed) so every other shop's
-	// deliveries find a free worker.
-	ShopSlots = 2
-	// SlotWait is how long a delivery over its shop's slots waits before
-	// it is tried again.
-	SlotWait = time.Second
-)
+// ShopSlots is how many of one shop's deliveries a worker machine
+// processes at once; the rest wait (snoozed) so every other shop's
+// deliveries find a free worker.
+const ShopSlots = 2
 
 // TakeSlot takes one of shop's processing slots on this machine, reporting
 // false when all ShopSlots are taken; release gives the slot back. The job

@@ -61,15 +61,16 @@ func sessionPurpose(gen int) string {
 }
 
 func (in *Installer) startAdminSession(c echo.Context, shopID int64) error {
-	if err := in.SetAdminSession(c, shopID); err != nil {
+	if err := in.RenewSession(c, shopID); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin")
 }
 
-// SetAdminSession gives the browser a session cookie signed with the
+// RenewSession gives this browser a session signed with the shop's
+// current session generation.
 // shop's current session generation.
-func (in *Installer) SetAdminSession(c echo.Context, shopID int64) error {
+func (in *Installer) RenewSession(c echo.Context, shopID int64) error {
 	shop, err := in.db.ShopByID(c.Request().Context(), shopID)
 	if err != nil {
 		return err
@@ -121,4 +122,21 @@ func (in *Installer) RequireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Header().Set("X-Frame-Options", "DENY")
 		return next(c)
 	}
+}
+
+// EndSession clears this browser's admin session and answers with the
+// sign-in form showing notice.
+func (in *Installer) EndSession(c echo.Context, notice string) error {
+	c.SetCookie(&http.Cookie{Name: AdminCookie, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true})
+	return in.RenderLoginForm(c, http.StatusOK, notice, "")
+}
+
+// SignedIn is what RequireAdmin resolved for the request: the shop, the
+// CSRF token (empty in the embedded admin) and the embedding (nil outside
+// Shopify admin).
+func (in *Installer) SignedIn(c echo.Context) (shop *storage.Shop, csrf string, embedded any) {
+	if e := Embedded(c); e != nil {
+		embedded = e
+	}
+	return Shop(c), CSRF(c), embedded
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
-	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
 	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
 	"github.com/ordertrack/ordertrack/storage"
@@ -27,13 +26,6 @@ import (
 // merchant sees it in the admin and is told about it.
 type Actions interface {
 	RecordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error
-}
-
-// WriteBack tells the shop's own order about triggers that fired (order
-// notes, fulfillment events), enqueued in the caller's transaction beside
-// the shopper's messages.
-type WriteBack interface {
-	EnqueueWriteBack(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error
 }
 
 // Providers are the messaging providers' credentials; a channel whose
@@ -67,23 +59,21 @@ type Deps struct {
 	Outbox    Sender
 	Providers Providers
 	Actions   Actions
-	WriteBack WriteBack
 }
 
 // Messenger plans, sends and follows up every message.
 type Messenger struct {
-	db        *storage.DB
-	jobs      *jobs.Client
-	log       *slog.Logger
-	now       func() time.Time
-	links     *links.Links
-	metrics   *metrics.Set
-	renderer  *notify.Renderer
-	rules     func(*storage.Shop) notify.Rules
-	senders   map[notify.Channel]Sender
-	outbox    Sender
-	actions   Actions
-	writeBack WriteBack
+	db       *storage.DB
+	jobs     *jobs.Client
+	log      *slog.Logger
+	now      func() time.Time
+	links    *links.Links
+	metrics  *metrics.Set
+	renderer *notify.Renderer
+	rules    func(*storage.Shop) notify.Rules
+	senders  map[notify.Channel]Sender
+	outbox   Sender
+	actions  Actions
 
 	sendGridPublicKey string
 	twilioAuthToken   string
@@ -94,7 +84,7 @@ type Messenger struct {
 func New(d Deps) (*Messenger, error) {
 	m := &Messenger{
 		db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, links: d.Links, metrics: d.Metrics, renderer: d.Renderer,
-		rules: d.Rules, outbox: d.Outbox, actions: d.Actions, writeBack: d.WriteBack,
+		rules: d.Rules, outbox: d.Outbox, actions: d.Actions,
 		sendGridPublicKey: d.Providers.SendGridPublicKey, twilioAuthToken: d.Providers.TwilioAuthToken,
 	}
 	if m.rules == nil {

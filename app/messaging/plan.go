@@ -20,8 +20,7 @@ func (m *Messenger) Enqueue(ctx context.Context, tx *storage.Tx, shipmentID int6
 	return m.EnqueueOn(ctx, tx, river.QueueDefault, shipmentID, fired)
 }
 
-// EnqueueOn is Enqueue with the notify jobs on queue. The shop's order is
-// told in the same transaction (see WriteBack).
+// EnqueueOn is Enqueue with the notify jobs on queue.
 func (m *Messenger) EnqueueOn(ctx context.Context, tx *storage.Tx, queue string, shipmentID int64, fired []tracking.Fired) error {
 	if len(fired) == 0 {
 		return nil
@@ -33,7 +32,16 @@ func (m *Messenger) EnqueueOn(ctx context.Context, tx *storage.Tx, queue string,
 	if _, err := m.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
 		return fmt.Errorf("enqueue %d notifications: %w", len(fired), err)
 	}
-	return m.writeBack.EnqueueWriteBack(ctx, tx, shipmentID, fired)
+	return nil
+}
+
+// EnqueueMerchantNotice queues, in the transaction that stores a shopper's
+// request, the email that tells the merchant about it.
+func (m *Messenger) EnqueueMerchantNotice(ctx context.Context, tx *storage.Tx, actionID int64) error {
+	if _, err := m.jobs.InsertTx(ctx, tx.SQL(), jobs.NotifyMerchantArgs{ActionID: actionID}, nil); err != nil {
+		return fmt.Errorf("enqueue merchant notice: %w", err)
+	}
+	return nil
 }
 
 // NotifyJob plans the messages for one fired trigger: the shop's rules

@@ -22,24 +22,25 @@ import (
 // Notifier queues, in tx and on queue, the notifications a shipment's fired
 // triggers send.
 type Notifier interface {
-	EnqueueNotifyOn(ctx context.Context, tx *storage.Tx, queue string, shipmentID int64, fired []tracking.Fired) error
+	EnqueueOn(ctx context.Context, tx *storage.Tx, queue string, shipmentID int64, fired []tracking.Fired) error
+}
+
+// WriteBack queues, in tx, telling the shipment's store about the triggers
+// that fired (a WooCommerce order note, a Shopify fulfillment event).
+type WriteBack interface {
+	ShipmentChanged(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error
 }
 
 // CarrierPushes applies a stored carrier push (a tracking update a carrier
 // sent us) to the shipments with its number.
 type CarrierPushes interface {
-	ProcessCarrierPush(ctx context.Context, d *storage.WebhookDelivery) error
+	ProcessPush(ctx context.Context, d *storage.WebhookDelivery) error
 }
 
 // Slots bounds how many of one shop's deliveries this machine processes at
 // once, so one shop's flood leaves workers for every other shop.
 type Slots interface {
-	Acquire(shop string) (release func(), ok bool)
-}
-
-// CustomerData answers a Shopify customers/data_request.
-type CustomerData interface {
-	ExportCustomerData(ctx context.Context, shop *storage.Shop, email, phone string) error
+	TakeSlot(shop string) (release func(), ok bool)
 }
 
 // Deps are what a Syncer works with.
@@ -57,9 +58,9 @@ type Deps struct {
 	MaxParcelsPerFulfillment int
 
 	Notifier      Notifier
+	WriteBack     WriteBack
 	CarrierPushes CarrierPushes
 	Slots         Slots
-	CustomerData  CustomerData
 }
 
 // Syncer turns the stores' orders into shipments.
@@ -73,9 +74,9 @@ type Syncer struct {
 	appURL      string
 	maxParcels  int
 	notifier    Notifier
+	writeBack   WriteBack
 	pushes      CarrierPushes
 	slots       Slots
-	data        CustomerData
 	notifyPaces notifyPacer
 }
 
@@ -92,7 +93,7 @@ func New(d Deps) *Syncer {
 	}
 	return &Syncer{
 		db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, shopify: d.Shopify, woo: d.Woo, appURL: d.AppURL,
-		maxParcels: d.MaxParcelsPerFulfillment, notifier: d.Notifier, pushes: d.CarrierPushes, slots: d.Slots, data: d.CustomerData,
+		maxParcels: d.MaxParcelsPerFulfillment, notifier: d.Notifier, writeBack: d.WriteBack, pushes: d.CarrierPushes, slots: d.Slots,
 	}
 }
 
@@ -144,7 +145,13 @@ func (s *Syncer) addParcel(ctx context.Context, tx *storage.Tx, shop *storage.Sh
 	if err != nil {
 		return err
 	}
-	return s.notifier.EnqueueNotifyOn(ctx, tx, s.notifyPaces.queue(shop.Domain, len(fired), now), ship.ID, fired)
+	if len(fired) == 0 {
+		return nil
+	}
+	if err := s.notifier.EnqueueOn(ctx, tx, s.notifyPaces.queue(shop.Domain, len(fired), now), ship.ID, fired); err != nil {
+		return err
+	}
+	return s.writeBack.ShipmentChanged(ctx, tx, ship.ID, fired)
 }
 
 // resolveCarrier names the carrier from the store's wording first (merchants

@@ -66,7 +66,7 @@ func (s *Syncer) processShopify(ctx context.Context, d *storage.WebhookDelivery)
 		if err != nil {
 			return malformed(err)
 		}
-		return s.data.ExportCustomerData(ctx, shop, r.Customer.Email, r.Customer.Phone)
+		return s.exportCustomerData(ctx, shop, r.Customer.Email, r.Customer.Phone)
 	default:
 		return malformed(fmt.Errorf("unhandled topic %q", d.Topic))
 	}

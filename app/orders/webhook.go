@@ -27,7 +27,7 @@ func (s *Syncer) ProcessWebhook(ctx context.Context, job *river.Job[jobs.Process
 	if err != nil {
 		return err // the database is unreachable: retried, never dropped
 	}
-	release, ok := s.slots.Acquire(d.ShopDomain)
+	release, ok := s.slots.TakeSlot(d.ShopDomain)
 	if !ok {
 		return river.JobSnooze(slotWait)
 	}
@@ -40,7 +40,7 @@ func (s *Syncer) ProcessWebhook(ctx context.Context, job *river.Job[jobs.Process
 	case storage.WooCommerce:
 		procErr = s.processWoo(ctx, d)
 	case storage.CarrierPush:
-		procErr = s.pushes.ProcessCarrierPush(ctx, d)
+		procErr = s.pushes.ProcessPush(ctx, d)
 	default:
 		procErr = fmt.Errorf("%w: unknown platform %q", jobs.ErrMalformed, d.Platform)
 	}

@@ -2,8 +2,10 @@ package polling
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/aftership"
 	"github.com/ordertrack/ordertrack/storage"
@@ -15,6 +17,9 @@ import (
 // wrapping aftership.ErrMalformedPush.
 func (p *Poller) ProcessPush(ctx context.Context, d *storage.WebhookDelivery) error {
 	push, err := aftership.New(aftership.Config{}).ParseWebhook(d.Payload)
+	if errors.Is(err, aftership.ErrMalformedPush) {
+		return fmt.Errorf("carrier push %d: %w: %w", d.ID, jobs.ErrMalformed, err) // kept failed for replay
+	}
 	if err != nil {
 		return fmt.Errorf("carrier push %d: %w", d.ID, err)
 	}

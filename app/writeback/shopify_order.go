@@ -2,7 +2,6 @@ package writeback
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -43,8 +42,8 @@ func shopifyWritable(shop *storage.Shop) bool {
 
 // EnqueueOrderWriteback queues, in the transaction that stores the action,
 // writing it back to the Shopify order.
-func (w *Writer) EnqueueOrderWriteback(ctx context.Context, sqlTx *sql.Tx, actionID int64) error {
-	if _, err := w.jobs.InsertTx(ctx, sqlTx, jobs.ShopifyOrderWritebackArgs{ActionID: actionID}, nil); err != nil {
+func (w *Writer) EnqueueOrderWriteback(ctx context.Context, tx *storage.Tx, actionID int64) error {
+	if _, err := w.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyOrderWritebackArgs{ActionID: actionID}, nil); err != nil {
 		return fmt.Errorf("enqueue shopify order write-back: %w", err)
 	}
 	return nil

@@ -7,11 +7,13 @@
 package writeback
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/platform"
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -44,4 +46,14 @@ func New(d Deps) *Writer {
 		d.Now = time.Now
 	}
 	return &Writer{db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, shopify: d.Shopify, woo: d.Woo}
+}
+
+// ShipmentChanged queues, in tx, telling the shipment's store about the
+// triggers that fired: a WooCommerce order note per trigger, or a Shopify
+// fulfillment event with the new status.
+func (w *Writer) ShipmentChanged(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error {
+	if err := w.EnqueueWooNotes(ctx, tx, shipmentID, fired); err != nil {
+		return err
+	}
+	return w.EnqueueFulfillmentEvent(ctx, tx, shipmentID)
 }

@@ -1,0 +1,152 @@
+// Package demo seeds the demo store: orders whose simulated parcels sit at
+// every stage, so a newcomer sees the tracking page, the outbox and the
+// admin with no credentials. It seeds through the orders feature, as a
+// store's webhooks would.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/orders"
+	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
+	"github.com/ordertrack/ordertrack/integrations/carriers/sim"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Shop is the demo store's domain; its webhooks are signed with
+// SHOPIFY_API_SECRET (default "demo-secret" in demo only).
+const Shop = "demo.myshopify.com"
+
+// Orders turns a store's order into shipments, as its webhooks would.
+type Orders interface {
+	SyncOrder(ctx context.Context, shop *storage.Shop, o *storage.Order, parcels []orders.Parcel) error
+}
+
+// Carriers routes a carrier code to its client.
+type Carriers interface {
+	AddCarrier(e registry.Carrier, t tracking.Carrier)
+}
+
+// Deps are what the seed writes to.
+type Deps struct {
+	DB       *storage.DB
+	Now      func() time.Time
+	Orders   Orders
+	Carriers Carriers
+}
+
+// demoOrders is how many orders the demo store gets.
+const demoOrders = 20
+
+// Link is a tracking page the demo prints, with what it shows.
+type Link struct{ Token, What string }
+
+// Seed replaces the demo store with ~20 orders whose simulated parcels
+// sit at every stage. Each parcel's past scans keep their real-world timing;
+// its future scans are squeezed into the next minutes so a visitor sees
+// parcels move while they watch.
+func Seed(ctx context.Context, d Deps) ([]Link, error) {
+	if old, err := d.DB.ShopByDomain(ctx, storage.Shopify, Shop); err == nil {
+		if err := d.DB.DeleteShop(ctx, old.ID); err != nil {
+			return nil, err
+		}
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return nil, err
+	}
+	shop := &storage.Shop{
+		Platform: storage.Shopify, Domain: Shop, Name: "Demo Outfitters", Email: "owner@demo.example", Timezone: "America/New_York",
+	}
+	if err := d.DB.UpsertShop(ctx, shop); err != nil {
+		return nil, err
+	}
+	settings := storage.Settings{
+		Branding:     storage.Branding{PrimaryColor: "#1f5c4a", AccentColor: "#e8a33d"},
+		SupportEmail: "help@demo.example", SupportURL: "https://demo.example/help", ReturnsURL: "https://demo.example/returns",
+		// No quiet hours: a newcomer trying the demo at night should see
+		// messages in the outbox as the parcels move, not scheduled for 08:00.
+		QuietStart: "00:00", QuietEnd: "00:00",
+		FAQ: []storage.FAQItem{
+			{Question: "When will my order arrive?", Answer: "The date above comes from the carrier when it gives one, otherwise from how long this route usually takes."},
+			{Question: "Can I change my delivery address?", Answer: "Use the buttons on this page while the parcel is in transit; we pass it to the carrier."},
+		},
+	}
+	if err := d.DB.SaveSettings(ctx, shop.ID, settings); err != nil {
+		return nil, err
+	}
+	shop.Settings.V = settings
+
+	now := d.Now().UTC()
+	carrier := sim.New(42)
+	rnd := rand.New(rand.NewPCG(42, 7))
+	scenarios := sim.Scenarios()
+	ago := []int{0, 1, 2, 3, 4, 6, 9}
+	var links []Link
+	names := []string{"Ana García", "Ben Carter", "Chloé Martin", "Dieter Schmidt", "Emma Wilson"}
+	locales := []string{"es", "en", "fr", "de", "en"}
+	for i := range demoOrders {
+		name := names[i%len(names)]
+		o := &storage.Order{
+			PlatformID: fmt.Sprintf("demo-%d", 1001+i), Name: fmt.Sprintf("#%d", 1001+i),
+			Email: fmt.Sprintf("shopper%d@example.com", i+1), Phone: fmt.Sprintf("+1415555%04d", 100+i),
+			CustomerName: name, Locale: locales[i%len(locales)], Timezone: "America/Los_Angeles", Country: "US", // ships to San Francisco
+			Currency: "USD", Total: fmt.Sprintf("%d.00", 30+7*i), COD: i%7 == 3,
+			ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{Name: name, Address1: "1 Market St", City: "San Francisco", Region: "CA", PostalCode: "94105", Country: "US"}},
+			LineItems: storage.JSON[[]storage.LineItem]{V: []storage.LineItem{
+				{Title: "Linen shirt", Variant: "M / Sage", Quantity: 1}, {Title: "Canvas tote", Quantity: 1 + i%2},
+			}},
+		}
+		var parcels []orders.Parcel
+		if i < demoOrders-2 { // the last orders are not fulfilled yet: "confirmed"
+			number := carrier.Number(i)
+			sc := scenarios[i%len(scenarios)]
+			shipped := now.AddDate(0, 0, -ago[i%len(ago)]).Add(-time.Duration(rnd.IntN(8)) * time.Hour)
+			plan := carrier.Plan(number, shipped, sc)
+			plan.Events = squeezeFuture(plan.Events, now, rnd)
+			carrier.Register(plan)
+			parcels = append(parcels, orders.Parcel{FulfillmentID: fmt.Sprintf("f-%d", i), Company: "Demo Express", Number: number})
+		}
+		if err := d.Orders.SyncOrder(ctx, shop, o, parcels); err != nil {
+			return nil, err
+		}
+		for _, ch := range []string{"sms", "whatsapp"} {
+			if err := d.DB.SetContact(ctx, &storage.Contact{ShopID: shop.ID, Channel: ch, Address: o.Phone, Consent: true, Source: "demo checkout"}); err != nil {
+				return nil, err
+			}
+		}
+		if len(parcels) > 0 && len(links) < 4 {
+			s, err := d.DB.OrderShipments(ctx, shop.ID, o.ID)
+			if err == nil && len(s) > 0 {
+				links = append(links, Link{Token: s[0].PublicToken, What: fmt.Sprintf("order %s, scenario %s", o.Name, scenarios[i%len(scenarios)])})
+			}
+		}
+	}
+	demoCarrier, _ := registry.Lookup(sim.Code)
+	d.Carriers.AddCarrier(demoCarrier, carrier)
+	return links, nil
+}
+
+// squeezeFuture keeps past events and re-times future ones to arrive one
+// to three minutes apart from now on.
+func squeezeFuture(events []tracking.Event, now time.Time, rnd *rand.Rand) []tracking.Event {
+	next := now.Add(time.Minute)
+	for i := range events {
+		if events[i].Time.After(now) {
+			events[i].Time = next
+			next = next.Add(time.Minute + time.Duration(rnd.IntN(120))*time.Second)
+		}
+	}
+	return events
+}
+
+// Policy polls every 20 s so squeezed scans show up quickly.
+func Policy(s tracking.PollState, now time.Time, _ tracking.Calendar, _ func() float64) (time.Time, bool) {
+	if s.Stage.Terminal() {
+		return time.Time{}, true
+	}
+	return now.Add(20 * time.Second), false
+}

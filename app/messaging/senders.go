@@ -24,13 +24,14 @@ type Sender interface {
 var ErrPermanent = errors.New("permanent provider failure")
 
 // classify turns a provider error into ErrPermanent unless the provider says
-// it is temporary.
+// it is worth retrying (tracking.RetryableError) or the send ran out of
+// time.
 func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	var t interface{ Temporary() bool }
-	if errors.As(err, &t) && t.Temporary() {
+	var re *tracking.RetryableError
+	if errors.As(err, &re) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrPermanent, err)

@@ -6,21 +6,23 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
 	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
 )
 
-// Only what says it is temporary (a provider's verdict, a deadline) is
-// retried; everything else is a permanent failure of that message.
-func TestClassifyRetriesOnlyWhatTheProviderCallsTemporary(t *testing.T) {
+// Only what the provider calls retryable (tracking.RetryableError, as the
+// sendgrid and twilio clients return it) and a deadline are retried;
+// everything else is a permanent failure of that message.
+func TestClassifyRetriesOnlyWhatTheProviderCallsRetryable(t *testing.T) {
 	tests := []struct {
 		name          string
 		err           error
 		wantPermanent bool
 	}{
-		{"twilio retryable", &twilio.Error{Status: 429, Retryable: true}, false},
+		{"twilio retryable", &tracking.RetryableError{Err: &twilio.Error{Status: 429, Retryable: true}}, false},
 		{"twilio invalid number", &twilio.Error{Status: 400, Code: "21211"}, true},
-		{"sendgrid 5xx wrapped", fmt.Errorf("send: %w", &sendgrid.Error{Status: 503, Retryable: true}), false},
+		{"sendgrid 5xx wrapped", fmt.Errorf("send: %w", &tracking.RetryableError{Err: &sendgrid.Error{Status: 503, Retryable: true}}), false},
 		{"sendgrid rejected", &sendgrid.Error{Status: 400}, true},
 		{"deadline exceeded is temporary", fmt.Errorf("send: %w", context.DeadlineExceeded), false},
 		{"an error that says nothing", errors.New("unexpected EOF"), true},

@@ -19,6 +19,8 @@ import (
 	"github.com/sendgrid/rest"
 	sg "github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 // DefaultBaseURL is SendGrid's global API host.
@@ -152,10 +154,10 @@ func (c *Client) Send(ctx context.Context, e Email) (string, error) {
 	req.Body = body
 	resp, err := c.http.SendWithContext(ctx, req)
 	if err != nil {
-		return "", fmt.Errorf("sendgrid send %s: %w", e.MessageID, &Error{Message: err.Error(), Retryable: ctx.Err() == nil, err: err})
+		return "", fmt.Errorf("sendgrid send %s: %w", e.MessageID, (&Error{Message: err.Error(), Retryable: ctx.Err() == nil, err: err}).asRetryable())
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return "", fmt.Errorf("sendgrid send %s: %w", e.MessageID, c.responseError(resp))
+		return "", fmt.Errorf("sendgrid send %s: %w", e.MessageID, c.responseError(resp).asRetryable())
 	}
 	return firstHeader(resp.Headers, "X-Message-Id"), nil
 }
@@ -182,9 +184,15 @@ func (e *Error) Error() string {
 // Unwrap returns the transport error, if any.
 func (e *Error) Unwrap() error { return e.err }
 
-// Temporary reports whether retrying may help. It lets callers classify
-// errors from every provider through one small interface.
-func (e *Error) Temporary() bool { return e.Retryable }
+// asRetryable wraps a retryable error in tracking.RetryableError (with
+// SendGrid's Retry-After), the one way every integration says "try again
+// later".
+func (e *Error) asRetryable() error {
+	if e.Retryable {
+		return &tracking.RetryableError{Err: e, RetryAfter: e.RetryAfter}
+	}
+	return e
+}
 
 // errorBody is SendGrid's v3 error response.
 type errorBody struct {

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 // fakeSendGrid is a Mail Send endpoint that records what it received and
@@ -185,8 +187,9 @@ func TestSendClassifiesRejections(t *testing.T) {
 			if *got != tt.want {
 				t.Errorf("error = %+v, want %+v", *got, tt.want)
 			}
-			if got.Temporary() != tt.want.Retryable {
-				t.Errorf("Temporary() = %v, want %v", got.Temporary(), tt.want.Retryable)
+			var re *tracking.RetryableError
+			if errors.As(err, &re) != tt.want.Retryable {
+				t.Errorf("wrapped in tracking.RetryableError: %v, want %v", errors.As(err, &re), tt.want.Retryable)
 			}
 		})
 	}

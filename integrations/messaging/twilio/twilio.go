@@ -23,6 +23,8 @@ import (
 
 	twclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 // MessageIDParam is the query parameter added to status callback URLs so a
@@ -175,7 +177,7 @@ func (c *Client) do(ctx context.Context, call func(*api.ApiService) error) error
 	if err == nil {
 		return nil
 	}
-	return classify(ctx, err, t.status)
+	return classify(ctx, err, t.status).asRetryable()
 }
 
 // callTransport binds a request to the caller's context and, for tests and
@@ -258,9 +260,14 @@ func (e *Error) Error() string {
 // Unwrap returns twilio-go's or the transport's error.
 func (e *Error) Unwrap() error { return e.err }
 
-// Temporary reports whether retrying may help. It lets callers classify
-// errors from every provider through one small interface.
-func (e *Error) Temporary() bool { return e.Retryable }
+// asRetryable wraps a retryable error in tracking.RetryableError, the one
+// way every integration says "try again later".
+func (e *Error) asRetryable() error {
+	if e.Retryable {
+		return &tracking.RetryableError{Err: e}
+	}
+	return e
+}
 
 // Twilio error codes with a fixed meaning for retries.
 const (

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"reflect"
 	"testing"
+
+	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
 const (
@@ -279,8 +281,9 @@ func TestSendClassifiesTwilioErrors(t *testing.T) {
 			if *got != tt.want {
 				t.Errorf("error = %+v, want %+v", *got, tt.want)
 			}
-			if got.Temporary() != tt.want.Retryable {
-				t.Errorf("Temporary() = %v, want %v", got.Temporary(), tt.want.Retryable)
+			var re *tracking.RetryableError
+			if errors.As(err, &re) != tt.want.Retryable {
+				t.Errorf("wrapped in tracking.RetryableError: %v, want %v", errors.As(err, &re), tt.want.Retryable)
 			}
 		})
 	}

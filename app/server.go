@@ -1,10 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"html"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/secure"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/templates"
 )
 
 // newEcho builds the server with the middleware every route shares.
@@ -100,20 +101,23 @@ func (a *App) httpError(err error, c echo.Context) {
 	if strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMETextHTML) {
 		// A browser (a shopper's form on the tracking page): a page that
 		// says what went wrong and leads back, not JSON.
-		back := ""
+		page := struct{ Message, Back string }{Message: msg}
 		if ref, err := url.Parse(c.Request().Referer()); err == nil && ref.Host == c.Request().Host && ref.Path != "" {
-			back = fmt.Sprintf(`<p><a href="%s">Go back</a></p>`, html.EscapeString((&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String()))
+			page.Back = (&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String()
 		}
 		secure.ErrorPage(c.Response().Header())
-		c.HTML(code, fmt.Sprintf(errorPage, html.EscapeString(msg), back))
+		var b bytes.Buffer
+		if err := errorPage.Execute(&b, page); err != nil {
+			a.log.Error("render error page", "err", err)
+		}
+		c.HTMLBlob(code, b.Bytes())
 		return
 	}
 	c.JSON(code, map[string]string{"error": msg})
 }
 
-const errorPage = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-	`<title>%[1]s</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">` +
-	`<p>%[1]s</p>%[2]s</body></html>`
+// errorPage is what a browser gets when a request fails.
+var errorPage = template.Must(template.ParseFS(templates.Errors, "errors/error.html"))
 
 func (a *App) healthz(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 

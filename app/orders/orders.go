@@ -129,7 +129,7 @@ func (s *Syncer) addParcel(ctx context.Context, tx *storage.Tx, shop *storage.Sh
 	if number == "" {
 		return nil
 	}
-	carrier, service := resolveCarrier(number, p.Company)
+	carrier, service := resolveCarrier(number, p.Company, o.ShippingAddress.V.Country)
 	now := s.now().UTC()
 	addr := o.ShippingAddress.V
 	ship := &storage.Shipment{
@@ -156,11 +156,11 @@ func (s *Syncer) addParcel(ctx context.Context, tx *storage.Tx, shop *storage.Sh
 
 // resolveCarrier names the carrier from the store's wording first (merchants
 // pick it from a list), else from the number's format and check digit.
-func resolveCarrier(number, company string) (carrier, service string) {
+func resolveCarrier(number, company, country string) (carrier, service string) {
 	if strings.HasPrefix(number, "SIM") {
 		return "sim", ""
 	}
-	cands := detect.Detect(number, company)
+	cands := detect.DetectWith(number, detect.Hints{Company: company, Country: country})
 	if c, ok := detect.CarrierFromCompany(company); ok {
 		for _, cand := range cands {
 			if cand.Carrier == c {

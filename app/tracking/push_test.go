@@ -25,25 +25,18 @@ func TestWithPushPollsASubscribedShipmentOnlyAsASafetyNet(t *testing.T) {
 			name: "a live subscription is checked after the vans leave on the expected day",
 			s: with(moving, func(s *PollState) {
 				s.Push = live
-				s.ETA = Window{Earliest: now.AddDate(0, 0, 1), Latest: now.AddDate(0, 0, 1)}
-			}),
-			want: time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC).Add(time.Duration(cal.MorningUTC)*time.Hour + vanWindow),
-		},
-		{
-			name: "after the vans left on the expected day, it is checked when scanning ends",
-			s: with(moving, func(s *PollState) {
-				s.Push = live
 				s.ETA = Window{Earliest: now, Latest: now}
 			}),
-			want: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC).Add(cal.ScanUntil),
+			want: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC).Add(time.Duration(cal.MorningUTC)*time.Hour + vanWindow),
 		},
+
 		{
-			name: "out for delivery is checked that evening",
+			name: "out for delivery is checked when the vans have left",
 			s: with(moving, func(s *PollState) {
 				s.Push = live
 				s.Stage = StageOutForDelivery
 			}),
-			want: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC).Add(cal.ScanUntil),
+			want: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC).Add(time.Duration(cal.MorningUTC)*time.Hour + vanWindow),
 		},
 		{
 			name: "pushes about to go stale bring the poll forward to that moment",
@@ -60,6 +53,22 @@ func TestWithPushPollsASubscribedShipmentOnlyAsASafetyNet(t *testing.T) {
 				t.Fatalf("next poll = %s (stop %v); want %s", got, stop, tt.want)
 			}
 		})
+	}
+}
+
+func TestWithPushChecksTheEveningOfTheDeliveryDay(t *testing.T) {
+	cal := CalendarFor("ups", "")
+	day := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	now := day.Add(time.Duration(cal.MorningUTC)*time.Hour + vanWindow + time.Minute) // the vans have left
+	s := PollState{Stage: StageOutForDelivery, CreatedAt: now.Add(-48 * time.Hour), LastEventAt: now.Add(-time.Hour),
+		Push: PushWatch{Live: true, Since: now.Add(-2 * time.Hour), LastPushAt: now.Add(-time.Hour)}}
+	end := cal.ScanUntil
+	if end == 0 {
+		end = 20 * time.Hour
+	}
+	got, stop := WithPush(NextPoll)(s, now, cal, func() float64 { return 0.5 })
+	if want := day.Add(end); stop || !got.Equal(want) {
+		t.Fatalf("next poll = %s (stop %v); want the evening check %s", got, stop, want)
 	}
 }
 

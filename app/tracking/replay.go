@@ -49,8 +49,8 @@ type Latency struct {
 
 // ReplayReport is the outcome of replaying shipments under one policy.
 type ReplayReport struct {
-	Shipments        int     `json:"shipments"`
-	Calls            int     `json:"calls"`
+	Shipments int `json:"shipments"`
+	Calls     int `json:"calls"`
 	// SubscribeCalls are the subscription and renewal calls (a batched
 	// subscription counts its share); CallsPerShipment includes them.
 	SubscribeCalls   float64 `json:"subscribe_calls,omitempty"`

@@ -215,3 +215,40 @@ func TestPushFromACarrierWithoutSecretIsNotTaken(t *testing.T) {
 		t.Fatalf("stored %d deliveries", n)
 	}
 }
+
+func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		ctx := context.Background()
+		tok := seedOrder(t, a, "shop-a.myshopify.com", "#1", "o@example.com")
+		shop := ownerShop(t, a)
+		ship, err := a.db.ShipmentByToken(ctx, tok)
+		if err != nil || ship.ShopID != shop.ID {
+			t.Fatalf("seeded shipment = %+v, %v; want shop A's", ship, err)
+		}
+		at := time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC)
+		if err := a.db.SaveSubscriptions(ctx, []storage.PushSubscription{{ShipmentID: ship.ID, ShopID: shop.ID, Carrier: "ups",
+			TrackingNumber: ship.TrackingNumber, Status: storage.SubscriptionLive, SubscribedAt: at.Add(-time.Hour)}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.db.RecordPushed(ctx, ship.ID, at); err != nil {
+			t.Fatal(err)
+		}
+		for _, ok := range []bool{true, false, false, false} {
+			if err := a.db.CountPush(ctx, "ups", ok, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := signIn(t, a, base, shop.ID)
+		_, page := s.get(base + "/admin/settings")
+		for _, want := range []string{
+			"<td>UPS</td><td>1</td><td>1</td><td>3</td><td>2026-11-25 16:00 UTC</td>",
+			"<td>USPS</td><td>0</td><td>0</td><td>0</td><td>none yet</td>",
+			"<td>FedEx</td>", "<td>DHL</td>",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("settings page lacks %q", want)
+			}
+		}
+	})
+}

@@ -252,3 +252,63 @@ func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
 		}
 	})
 }
+
+func TestEachCarriersPushIsAuthenticatedItsWay(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	read := func(path string) []byte {
+		b, err := os.ReadFile("../integrations/carriers/" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	hmacB64 := func(body []byte) string { return aftershipSignature(secret, body) } // base64 HMAC-SHA256, as USPS and FedEx sign
+	type push struct {
+		carrier, header, value string
+		body                   []byte
+		want                   int
+	}
+	usps, fedex, dhl, ups := read("usps/testdata/push/notification_derived.json"), read("fedex/testdata/push/track_results_derived.json"),
+		read("dhl/testdata/push/two_shipments_derived.json"), read("ups/testdata/push/delivered.json")
+	tests := []push{
+		{"usps", "X-HMAC", hmacB64(usps), usps, http.StatusOK},
+		{"usps", "X-HMAC", aftershipSignature("forged", usps), usps, http.StatusUnauthorized},
+		{"usps", "", "", usps, http.StatusUnauthorized},
+		{"fedex", "fdx-signature", hmacB64(fedex), fedex, http.StatusOK},
+		{"fedex", "fdx-signature", hmacB64(usps), fedex, http.StatusUnauthorized},
+		{"fedex", "", "", fedex, http.StatusUnauthorized},
+		{"dhl", "Ordertrack-Push-Token", secret, dhl, http.StatusOK},
+		{"dhl", "Ordertrack-Push-Token", "forged", dhl, http.StatusUnauthorized},
+		{"dhl", "DHL-API-Key", secret, dhl, http.StatusUnauthorized},
+		{"ups", "credential", secret, ups, http.StatusOK},
+		{"ups", "credential", secret + "x", ups, http.StatusUnauthorized},
+	}
+	eachDB(t, func(t *testing.T, url string) {
+		creds := map[string]registry.Creds{}
+		for _, c := range []string{"ups", "usps", "fedex", "dhl"} {
+			creds[c] = registry.Creds{registry.WebhookSecret: secret}
+		}
+		a, base := startApp(t, url, Config{Carriers: creds})
+		var stored int64
+		for _, tt := range tests {
+			req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/"+tt.carrier, bytes.NewReader(tt.body))
+			if tt.header != "" {
+				req.Header.Set(tt.header, tt.value)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("%s push with %s=%q: %d; want %d", tt.carrier, tt.header, tt.value, res.StatusCode, tt.want)
+			}
+			if tt.want == http.StatusOK {
+				stored++
+			}
+			if n := storagetest.Count(t, a.db, "webhook_deliveries", ""); n != stored {
+				t.Fatalf("after %s push with %s: %d deliveries stored; want %d", tt.carrier, tt.header, n, stored)
+			}
+		}
+	})
+}

@@ -160,7 +160,7 @@ func (a *App) build(cfg Config, mode Mode, o Options) error {
 
 	a.ingest = ingest.New(ingest.Deps{
 		DB: db, Jobs: a.jobs, Now: now, Metrics: a.metrics, ShopifySecret: cfg.ShopifyAPISecret,
-		AfterShipSecret: cfg.Carriers["aftership"][registry.WebhookSecret],
+		AfterShipSecret: cfg.Carriers["aftership"][registry.WebhookSecret], Carriers: cfg.Carriers,
 	})
 	a.writeback = writeback.New(writeback.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Shopify: shopifyApp, Woo: woo})
 	renderer := &notify.Renderer{}
@@ -184,7 +184,7 @@ func (a *App) build(cfg Config, mode Mode, o Options) error {
 	}
 	a.polling = polling.New(polling.Deps{
 		DB: db, Log: log, Now: now, Metrics: a.metrics, Policy: o.Policy,
-		Carriers: cfg.Carriers, Rates: o.CarrierRates, Outbound: outbound,
+		Carriers: cfg.Carriers, Rates: o.CarrierRates, Outbound: outbound, AppURL: cfg.AppURL,
 		Notifier: a.messaging, WriteBack: a.writeback, Pages: a.shopper,
 	})
 	if a.install, err = install.New(install.Deps{

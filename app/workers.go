@@ -16,6 +16,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.orders.ProcessWebhook))
 	river.AddWorker(w, river.WorkFunc(a.polling.SchedulePolls))
 	river.AddWorker(w, river.WorkFunc(a.polling.Poll))
+	river.AddWorker(w, river.WorkFunc(a.polling.SubscribePushes))
 	river.AddWorker(w, river.WorkFunc(a.messaging.NotifyJob))
 	river.AddWorker(w, river.WorkFunc(a.messaging.SendJob))
 	river.AddWorker(w, river.WorkFunc(a.orders.WooTick))

@@ -107,6 +107,8 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 	if opts.runs("replay") {
 		fmt.Fprintln(opts.Progress, "bench: polling policy replay")
 		out = append(out, Replay(opts.Shipments)...)
+		fmt.Fprintln(opts.Progress, "bench: carrier push replay")
+		out = append(out, PushReplay(opts.Shipments)...)
 	}
 	if opts.runs("render") {
 		fmt.Fprintln(opts.Progress, "bench: notification render")

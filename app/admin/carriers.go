@@ -31,3 +31,36 @@ func (a *Pages) SaveCarrierAccount(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/settings?saved=carrier")
 }
+
+// pushRow is one carrier's push figures on the settings page.
+type pushRow struct {
+	Name                         string
+	Subscribed, Received, Reject int64
+	LastPush                     string // UTC, empty before the first
+}
+
+// pushRows are the shop's push figures for every carrier that pushes:
+// its shipments with a live subscription, the pushes about them and the
+// latest, and the pushes the intake rejected (for all shops).
+func (a *Pages) pushRows(c echo.Context) ([]pushRow, error) {
+	var codes []string
+	names := map[string]string{}
+	for _, e := range registry.Accounts() {
+		if e.Push != nil {
+			codes = append(codes, e.Code)
+			names[e.Code] = e.Name
+		}
+	}
+	stats, err := a.db.PushStats(c.Request().Context(), a.signedIn(c).Shop.ID, codes)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]pushRow, len(stats))
+	for i, s := range stats {
+		rows[i] = pushRow{Name: names[s.Carrier], Subscribed: s.Subscribed, Received: s.Received, Reject: s.Rejected}
+		if s.LastPushAt != nil {
+			rows[i].LastPush = s.LastPushAt.UTC().Format("2006-01-02 15:04 UTC")
+		}
+	}
+	return rows, nil
+}

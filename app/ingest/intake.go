@@ -1,5 +1,5 @@
 // Package ingest takes in webhook deliveries from every platform: Shopify,
-// WooCommerce and carriers that push (AfterShip). A handler verifies the
+// WooCommerce and carriers that push (UPS, USPS, FedEx, DHL, AfterShip). A handler verifies the
 // signature, stores the raw delivery and enqueues its processing job in one
 // transaction, shared with the deliveries that arrive meanwhile (group
 // commit), and answers 200; processing happens later in a job, which takes
@@ -15,6 +15,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/metrics"
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -28,6 +29,9 @@ type Deps struct {
 	ShopifySecret string
 	// AfterShipSecret signs AfterShip's tracking pushes.
 	AfterShipSecret string
+	// Carriers are the platform's carrier accounts by code; their
+	// WebhookSecret verifies the carrier's pushes.
+	Carriers map[string]registry.Creds
 }
 
 // Intake is the webhook intake of one process: its handlers, the group
@@ -40,6 +44,7 @@ type Intake struct {
 	metrics         *metrics.Set
 	shopifySecret   string
 	afterShipSecret string
+	carriers        map[string]registry.Creds
 
 	commits    groupCommit
 	committers int
@@ -55,7 +60,7 @@ func New(d Deps) *Intake {
 	}
 	return &Intake{
 		db: d.DB, jobs: d.Jobs, now: d.Now, metrics: d.Metrics,
-		shopifySecret: d.ShopifySecret, afterShipSecret: d.AfterShipSecret,
+		shopifySecret: d.ShopifySecret, afterShipSecret: d.AfterShipSecret, carriers: d.Carriers,
 		committers: committers,
 	}
 }

@@ -18,6 +18,11 @@ type Set struct {
 	UnknownCodes  *prometheus.CounterVec
 	CarrierCalls  *prometheus.CounterVec
 	Notifications *prometheus.CounterVec
+	// CarrierPushes counts carrier pushes at the intake by carrier and
+	// outcome (received, rejected); PushSubscribed is each carrier's
+	// shipments with a live push subscription.
+	CarrierPushes  *prometheus.CounterVec
+	PushSubscribed *prometheus.GaugeVec
 }
 
 // New registers a fresh Set with the Go and process collectors.
@@ -40,8 +45,14 @@ func New() *Set {
 		Notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ordertrack_notifications_total", Help: "Notifications by channel and status.",
 		}, []string{"channel", "status"}),
+		CarrierPushes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ordertrack_carrier_pushes_total", Help: "Carrier tracking pushes by carrier and outcome (received, rejected).",
+		}, []string{"carrier", "outcome"}),
+		PushSubscribed: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ordertrack_carrier_push_subscribed_shipments", Help: "Shipments with a live push subscription, by carrier.",
+		}, []string{"carrier"}),
 	}
-	m.Registry.MustRegister(m.Requests, m.Webhooks, m.UnknownCodes, m.CarrierCalls, m.Notifications,
+	m.Registry.MustRegister(m.Requests, m.Webhooks, m.UnknownCodes, m.CarrierCalls, m.Notifications, m.CarrierPushes, m.PushSubscribed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

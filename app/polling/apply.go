@@ -2,6 +2,7 @@ package polling
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -28,6 +29,12 @@ func (p *Poller) ApplyResult(ctx context.Context, s *storage.Shipment, r trackin
 	}
 	if s.ShippedAt != nil {
 		in.ShippedAt = *s.ShippedAt
+	}
+	switch sub, err := p.db.Subscription(ctx, s.ID); {
+	case err == nil:
+		in.Push = sub.Watch(in.Now)
+	case !errors.Is(err, storage.ErrNotFound):
+		return err
 	}
 	out := tracking.Assess(in)
 	err = p.db.InTx(ctx, func(tx *storage.Tx) error {

@@ -51,6 +51,9 @@ type Deps struct {
 	// Rates replace their call rates (tests).
 	Carriers map[string]registry.Creds
 	Rates    map[string]rate.Limit
+	// AppURL is the public base URL carriers push to
+	// (AppURL/webhooks/carriers/<code>).
+	AppURL string
 	// Outbound calls hosts merchants chose: their own carrier accounts.
 	Outbound  *http.Client
 	Notifier  Notifier
@@ -69,6 +72,8 @@ type Poller struct {
 	notifier  Notifier
 	writeBack WriteBack
 	pages     PageCache
+	appURL    string
+	creds     map[string]registry.Creds // the platform's accounts, push secrets included
 
 	carriers carriers
 	transit  transitModel
@@ -77,9 +82,11 @@ type Poller struct {
 // New builds the Poller and registers every carrier whose platform account
 // is configured; the fallback among them tracks every other carrier.
 func New(d Deps) *Poller {
+	// A shipment whose carrier pushes to a live subscription is polled
+	// only as a safety net.
 	p := &Poller{
-		db: d.DB, log: d.Log, now: d.Now, metrics: d.Metrics, policy: d.Policy, outbound: d.Outbound,
-		notifier: d.Notifier, writeBack: d.WriteBack, pages: d.Pages,
+		db: d.DB, log: d.Log, now: d.Now, metrics: d.Metrics, policy: tracking.WithPush(d.Policy), outbound: d.Outbound,
+		notifier: d.Notifier, writeBack: d.WriteBack, pages: d.Pages, appURL: d.AppURL, creds: d.Carriers,
 	}
 	for _, e := range registry.Accounts() {
 		if creds := d.Carriers[e.Code]; e.Complete(creds) {

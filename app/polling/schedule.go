@@ -34,6 +34,13 @@ func (p *Poller) SchedulePolls(ctx context.Context, _ *river.Job[jobs.SchedulePo
 		return err
 	}
 	return p.db.InTx(ctx, func(tx *storage.Tx) error {
+		// Subscriptions are made in their own job: carrier calls stay out
+		// of the tick.
+		if len(p.pushCarriers()) > 0 {
+			if _, err := client.InsertTx(ctx, tx.SQL(), jobs.SubscribePushesArgs{}, nil); err != nil {
+				return err
+			}
+		}
 		due, err := tx.ClaimDue(ctx, p.now().UTC(), pollLease, schedulerBatch)
 		if err != nil || len(due) == 0 {
 			return err

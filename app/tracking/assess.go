@@ -17,6 +17,8 @@ type Input struct {
 	ETA                  ETA
 	Events               []Event
 	PollFailures         int
+	// Push is the shipment's push subscription (see WithPush).
+	Push PushWatch
 
 	// Result is what the carrier said. Failed means the call failed and
 	// Result is empty; RetryAfter is the wait the carrier asked for.
@@ -86,6 +88,7 @@ func Assess(in Input) Outcome {
 	ps := PollState{
 		Stage: st.Stage, NotFound: r.NotFound || (len(merged) == 0 && !in.Failed), CreatedAt: in.CreatedAt,
 		LastEventAt: st.LastEventAt, ETA: eta.Window, AtFacility: AtFacility(merged), RetryAfter: in.RetryAfter,
+		Push: in.Push,
 	}
 	if in.Failed {
 		ps.Failures = in.PollFailures + 1

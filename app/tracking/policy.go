@@ -19,6 +19,8 @@ type PollState struct {
 	// RetryAfter is the carrier's requested wait after the last failure; the
 	// next poll is never sooner.
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
+	// Push is the shipment's push subscription, if any; see WithPush.
+	Push PushWatch `json:"push,omitempty"`
 }
 
 // AtFacility reports whether the latest of a timeline's events (sorted by
@@ -31,13 +33,6 @@ func AtFacility(events []Event) bool {
 // Policy picks the next poll time of a shipment, or says to stop polling it.
 // rnd returns a number in [0, 1) for jitter; pass a fixed func in tests.
 type Policy func(s PollState, now time.Time, cal Calendar, rnd func() float64) (next time.Time, stop bool)
-
-// PushSafetyNet is how long a shipment whose carrier pushed news waits for
-// its next poll: pushes carry the news, polls only catch a lost push.
-const PushSafetyNet = 12 * time.Hour
-
-// AfterPush is the next poll of a shipment its carrier just pushed news of.
-func AfterPush(now time.Time) time.Time { return now.UTC().Add(PushSafetyNet) }
 
 // Expiry limits, after the aggregators' norms (AfterShip: pending → expired
 // after 30 days; Karrio retires trackers after 90; UPS keeps 120 days).

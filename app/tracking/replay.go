@@ -31,6 +31,9 @@ type ReplayOptions struct {
 	CheckEvery time.Duration
 	// NaiveLimit is the naive stall rule's silence; zero means 48 h.
 	NaiveLimit time.Duration
+	// Push, when set, has the carrier push every event to a subscription
+	// the shipment takes when tracking starts; see ReplayPush.
+	Push *ReplayPush
 }
 
 // Latency summarises how long after the carrier event a trigger fired.
@@ -46,9 +49,16 @@ type Latency struct {
 
 // ReplayReport is the outcome of replaying shipments under one policy.
 type ReplayReport struct {
-	Shipments        int     `json:"shipments"`
-	Calls            int     `json:"calls"`
+	Shipments int `json:"shipments"`
+	Calls     int `json:"calls"`
+	// SubscribeCalls are the subscription and renewal calls (a batched
+	// subscription counts its share); CallsPerShipment includes them.
+	SubscribeCalls   float64 `json:"subscribe_calls,omitempty"`
 	CallsPerShipment float64 `json:"calls_per_shipment"`
+	// Pushes and LostPushes count the pushes sent and those that never
+	// arrived.
+	Pushes     int `json:"pushes,omitempty"`
+	LostPushes int `json:"lost_pushes,omitempty"`
 	// Detection holds latencies for out_for_delivery, failed_attempt,
 	// exception and delivered.
 	Detection map[Trigger]Latency `json:"detection"`
@@ -88,8 +98,16 @@ func Replay(ships []ReplayShipment, policy Policy, opts ReplayOptions) ReplayRep
 	falseAdaptive, falseNaive := 0, 0
 
 	for _, sh := range ships {
-		out := replayOne(sh, policy, opts)
+		var out replayOutcome
+		if opts.Push != nil {
+			out = replayPushed(sh, policy, opts)
+		} else {
+			out = replayOne(sh, policy, opts)
+		}
 		rep.Calls += out.calls
+		rep.SubscribeCalls += out.subscribeCalls
+		rep.Pushes += out.pushes
+		rep.LostPushes += out.lost
 		for _, k := range replayKinds {
 			d, fired := out.detected[k]
 			switch {
@@ -114,7 +132,7 @@ func Replay(ships []ReplayShipment, policy Policy, opts ReplayOptions) ReplayRep
 		}
 	}
 	if len(ships) > 0 {
-		rep.CallsPerShipment = float64(rep.Calls) / float64(len(ships))
+		rep.CallsPerShipment = (float64(rep.Calls) + rep.SubscribeCalls) / float64(len(ships))
 		rep.FalseDelaysPer1000 = float64(falseAdaptive) * 1000 / float64(len(ships))
 		rep.NaiveFalseDelaysPer1000 = float64(falseNaive) * 1000 / float64(len(ships))
 	}
@@ -128,6 +146,8 @@ func Replay(ships []ReplayShipment, policy Policy, opts ReplayOptions) ReplayRep
 
 type replayOutcome struct {
 	calls                 int
+	subscribeCalls        float64
+	pushes, lost          int
 	detected              map[Trigger]time.Duration
 	alerted, naiveAlerted bool
 }

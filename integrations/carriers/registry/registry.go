@@ -44,6 +44,22 @@ type Carrier struct {
 	Demo bool
 	// New builds the client of one account.
 	New func(Account) tracking.Carrier
+	// Push is the carrier's push API, nil when it has none; pushes are
+	// taken only when the account's WebhookSecret is set.
+	Push *Push
+}
+
+// Push is how a carrier pushes tracking news. The client New builds
+// subscribes numbers (Subscribe) and, where the API allows, unsubscribes
+// them (Unsubscribe).
+type Push struct {
+	// Verify checks a push's echoed credential, token or signature against
+	// the account's WebhookSecret.
+	Verify func(secret string, h http.Header, body []byte) bool
+	// Parse reads a verified push; an error means it will never parse.
+	Parse func(body []byte) ([]tracking.Result, error)
+	// Batch is how many numbers one subscribe request carries.
+	Batch int
 }
 
 // Creds are one account's credentials by Field key, plus BaseURL and
@@ -86,31 +102,41 @@ type Account struct {
 var carriers = []Carrier{
 	{
 		Code: "ups", Name: "UPS", Fields: []Field{ClientID, ClientSecret},
-		Env:       map[string]string{"client_id": "UPS_CLIENT_ID", "client_secret": "UPS_CLIENT_SECRET", BaseURL: "UPS_BASE_URL"},
+		Env:       map[string]string{"client_id": "UPS_CLIENT_ID", "client_secret": "UPS_CLIENT_SECRET", BaseURL: "UPS_BASE_URL", WebhookSecret: "UPS_WEBHOOK_SECRET"},
 		PerSecond: 5, // no published hard limit: we stay polite
+		Push: &Push{
+			Verify: func(secret string, h http.Header, _ []byte) bool { return ups.VerifyPush(secret, h) },
+			Parse:  ups.New(ups.Config{}).ParsePush, Batch: ups.SubscribeBatch,
+		},
 		New: func(a Account) tracking.Carrier {
 			return ups.New(ups.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
 		},
 	},
 	{
 		Code: "fedex", Name: "FedEx", Fields: []Field{ClientID, ClientSecret},
-		Env:       map[string]string{"client_id": "FEDEX_CLIENT_ID", "client_secret": "FEDEX_CLIENT_SECRET", BaseURL: "FEDEX_BASE_URL"},
+		Env:       map[string]string{"client_id": "FEDEX_CLIENT_ID", "client_secret": "FEDEX_CLIENT_SECRET", BaseURL: "FEDEX_BASE_URL", WebhookSecret: "FEDEX_WEBHOOK_SECRET"},
 		PerSecond: 5,
+		Push:      &Push{Verify: fedex.VerifyPush, Parse: fedex.New(fedex.Config{}).ParsePush, Batch: 100},
 		New: func(a Account) tracking.Carrier {
 			return fedex.New(fedex.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
 		},
 	},
 	{
 		Code: "usps", Name: "USPS", Fields: []Field{ClientID, ClientSecret},
-		Env:       map[string]string{"client_id": "USPS_CLIENT_ID", "client_secret": "USPS_CLIENT_SECRET", BaseURL: "USPS_BASE_URL"},
+		Env:       map[string]string{"client_id": "USPS_CLIENT_ID", "client_secret": "USPS_CLIENT_SECRET", BaseURL: "USPS_BASE_URL", WebhookSecret: "USPS_WEBHOOK_SECRET"},
 		PerSecond: 5,
+		Push:      &Push{Verify: usps.VerifyPush, Parse: usps.New(usps.Config{}).ParsePush, Batch: 1},
 		New: func(a Account) tracking.Carrier {
 			return usps.New(usps.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
 		},
 	},
 	{
 		Code: "dhl", Name: "DHL", Fields: []Field{APIKey},
-		Env: map[string]string{"api_key": "DHL_API_KEY", BaseURL: "DHL_BASE_URL"},
+		Env: map[string]string{"api_key": "DHL_API_KEY", BaseURL: "DHL_BASE_URL", WebhookSecret: "DHL_WEBHOOK_SECRET"},
+		Push: &Push{
+			Verify: func(secret string, h http.Header, _ []byte) bool { return dhl.VerifyPush(secret, h) },
+			Parse:  dhl.New(dhl.Config{}).ParsePush, Batch: 1,
+		},
 		// DHL's starter key allows 1 call/s, 250 calls a day and at most
 		// 10 fetches of one shipment a day.
 		PerSecond: 1,

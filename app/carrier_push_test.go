@@ -1,0 +1,314 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
+)
+
+// fakeUPS is UPS's OAuth, Track and Track Alert endpoints; invalid lists
+// the numbers its subscriptions refuse.
+func fakeTrackAlert(t *testing.T, invalid ...string) (*httptest.Server, *[]string) {
+	var mu sync.Mutex
+	var subscribed []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/security/v1/oauth/token":
+			w.Write([]byte(`{"access_token":"tok","expires_in":"14399","token_type":"Bearer"}`))
+		case r.URL.Path == "/api/track/v1/subscription/standard/package":
+			var req struct {
+				TrackingNumberList []string `json:"trackingNumberList"`
+				Destination        struct{ URL, Credential string }
+			}
+			b, _ := io.ReadAll(r.Body)
+			json.Unmarshal(b, &req)
+			var resp struct {
+				Valid   []string `json:"validTrackingNumbers"`
+				Invalid []string `json:"invalidTrackingNumbers"`
+			}
+			for _, n := range req.TrackingNumberList {
+				if contains(invalid, n) {
+					resp.Invalid = append(resp.Invalid, n)
+					continue
+				}
+				resp.Valid = append(resp.Valid, n)
+				mu.Lock()
+				subscribed = append(subscribed, n+" → "+req.Destination.URL+" with "+req.Destination.Credential)
+				mu.Unlock()
+			}
+			json.NewEncoder(w).Encode(resp)
+		default:
+			body, _ := os.ReadFile("../integrations/carriers/ups/testdata/in_transit.json")
+			w.Write(body)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &subscribed
+}
+
+// pushCounter reads ordertrack_carrier_pushes_total{carrier, outcome}.
+func pushCounter(t *testing.T, a *App, carrier, outcome string) float64 {
+	t.Helper()
+	families, err := a.metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "ordertrack_carrier_pushes_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["carrier"] == carrier && labels["outcome"] == outcome {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// trackAlertPush is UPS's documented "On the way" event, moved to the
+// recording day and to the seeded shipment's number.
+func trackAlertPush(t *testing.T) []byte {
+	body, err := os.ReadFile("../integrations/carriers/ups/testdata/push/on_the_way.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.NewReplacer("1ZABCXYZ0112346789", "1Z999AA10123456784", "20240422", "20261125", "20240423", "20261125").Replace(string(body))
+	s = strings.Replace(s, `"scheduledDeliveryDate":"20261125"`, `"scheduledDeliveryDate":""`, 1)
+	return []byte(s)
+}
+
+func postUPSPush(t *testing.T, base string, body []byte, credential string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/ups", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "UPSPubSubTrackingService")
+	if credential != "" {
+		req.Header.Set("credential", credential)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		const credential = "ups-push-credential"
+		ups, subscribed := fakeTrackAlert(t)
+		a, base := startApp(t, url, Config{AppURL: "https://track.example", Carriers: map[string]registry.Creds{"ups": {
+			"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL, registry.WebhookSecret: credential,
+		}}}, atRecordingTime())
+		ctx := context.Background()
+		tok := seedOrder(t, a, "ups-push.myshopify.com", "#1", "u@example.com")
+		if err := a.polling.SubscribePushes(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if want := "1Z999AA10123456784 → https://track.example/webhooks/carriers/ups with " + credential; len(*subscribed) != 1 || (*subscribed)[0] != want {
+			t.Fatalf("UPS subscriptions = %q; want %q", *subscribed, want)
+		}
+		s, err := a.db.ShipmentByToken(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := a.db.Subscription(ctx, s.ID)
+		// The carrier client's clock is the real one.
+		if err != nil || sub.Status != storage.SubscriptionLive || sub.ExpiresAt == nil || sub.ExpiresAt.Sub(time.Now().Add(14*24*time.Hour)).Abs() > time.Minute {
+			t.Fatalf("subscription = %+v, %v; want live for 14 days", sub, err)
+		}
+
+		body := trackAlertPush(t)
+		for _, cred := range []string{"", "forged"} {
+			if code := postUPSPush(t, base, body, cred); code != http.StatusUnauthorized {
+				t.Fatalf("push with credential %q = %d; want 401", cred, code)
+			}
+		}
+		if n := storagetest.Count(t, a.db, "webhook_deliveries", ""); n != 0 {
+			t.Fatalf("unverified pushes stored %d deliveries", n)
+		}
+		for range 2 { // UPS may send an event twice: one effect
+			if code := postUPSPush(t, base, body, credential); code != http.StatusOK {
+				t.Fatalf("push = %d; want 200", code)
+			}
+		}
+		waitUntil(t, "the pushed scan, then a safety-net poll 12 h or more away", func() bool {
+			s, err = a.db.ShipmentByToken(ctx, tok)
+			return err == nil && s.Stage == "in_transit" && s.NextPollAt != nil && s.NextPollAt.After(recordedAt.Add(12*time.Hour))
+		})
+		if n := storagetest.Count(t, a.db, "webhook_deliveries", ""); n != 1 {
+			t.Fatalf("a push sent twice stored %d deliveries; want 1", n)
+		}
+		if sub, _ = a.db.Subscription(ctx, s.ID); sub.Pushes != 1 || sub.LastPushAt == nil {
+			t.Fatalf("subscription after the push = %+v; want one push counted", sub)
+		}
+		for outcome, want := range map[string]float64{"rejected": 2, "received": 2} {
+			if got := pushCounter(t, a, "ups", outcome); got != want {
+				t.Fatalf("%s pushes metric = %v; want %v", outcome, got, want)
+			}
+		}
+		stats, err := a.db.PushStats(ctx, s.ShopID, []string{"ups"})
+		if err != nil || stats[0].Subscribed != 1 || stats[0].Received != 1 || stats[0].Rejected != 2 || stats[0].LastPushAt == nil {
+			t.Fatalf("push stats = %+v, %v; want 1 subscribed, 1 received, 2 rejected, a last push time", stats, err)
+		}
+	})
+}
+
+func TestRefusedSubscriptionKeepsNormalPolling(t *testing.T) {
+	eachDB(t, func(t *testing.T, url string) {
+		const credential = "ups-push-credential"
+		ups, _ := fakeTrackAlert(t, "1Z999AA10123456784")
+		a, base := startApp(t, url, Config{AppURL: "https://track.example", Carriers: map[string]registry.Creds{"ups": {
+			"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL, registry.WebhookSecret: credential,
+		}}}, atRecordingTime())
+		ctx := context.Background()
+		tok := seedOrder(t, a, "ups-refused.myshopify.com", "#1", "r@example.com")
+		if err := a.polling.SubscribePushes(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		s, _ := a.db.ShipmentByToken(ctx, tok)
+		if sub, err := a.db.Subscription(ctx, s.ID); err != nil || sub.Status != storage.SubscriptionFailed {
+			t.Fatalf("subscription = %+v, %v; want failed", sub, err)
+		}
+		if code := postUPSPush(t, base, trackAlertPush(t), credential); code != http.StatusOK {
+			t.Fatalf("push = %d; want 200", code)
+		}
+		waitUntil(t, "the pushed scan, polled as without push (within 3 h)", func() bool {
+			s, err := a.db.ShipmentByToken(ctx, tok)
+			return err == nil && s.Stage == "in_transit" && s.NextPollAt != nil && s.NextPollAt.Before(recordedAt.Add(3*time.Hour))
+		})
+	})
+}
+
+func TestPushFromACarrierWithoutSecretIsNotTaken(t *testing.T) {
+	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	if code := postUPSPush(t, base, trackAlertPush(t), "anything"); code != http.StatusNotFound {
+		t.Fatalf("push without UPS_WEBHOOK_SECRET = %d; want 404", code)
+	}
+	if n := storagetest.Count(t, a.db, "webhook_deliveries", ""); n != 0 {
+		t.Fatalf("stored %d deliveries", n)
+	}
+}
+
+func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		ctx := context.Background()
+		tok := seedOrder(t, a, "shop-a.myshopify.com", "#1", "o@example.com")
+		shop := ownerShop(t, a)
+		ship, err := a.db.ShipmentByToken(ctx, tok)
+		if err != nil || ship.ShopID != shop.ID {
+			t.Fatalf("seeded shipment = %+v, %v; want shop A's", ship, err)
+		}
+		at := time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC)
+		if err := a.db.SaveSubscriptions(ctx, []storage.PushSubscription{{ShipmentID: ship.ID, ShopID: shop.ID, Carrier: "ups",
+			TrackingNumber: ship.TrackingNumber, Status: storage.SubscriptionLive, SubscribedAt: at.Add(-time.Hour)}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.db.RecordPushed(ctx, ship.ID, at); err != nil {
+			t.Fatal(err)
+		}
+		for _, ok := range []bool{true, false, false, false} {
+			if err := a.db.CountPush(ctx, "ups", ok, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := signIn(t, a, base, shop.ID)
+		_, page := s.get(base + "/admin/settings")
+		for _, want := range []string{
+			"<td>UPS</td><td>1</td><td>1</td><td>3</td><td>2026-11-25 16:00 UTC</td>",
+			"<td>USPS</td><td>0</td><td>0</td><td>0</td><td>none yet</td>",
+			"<td>FedEx</td>", "<td>DHL</td>",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("settings page lacks %q", want)
+			}
+		}
+	})
+}
+
+func TestEachCarriersPushIsAuthenticatedItsWay(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	read := func(path string) []byte {
+		b, err := os.ReadFile("../integrations/carriers/" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	hmacB64 := func(body []byte) string { return aftershipSignature(secret, body) } // base64 HMAC-SHA256, as USPS and FedEx sign
+	type push struct {
+		carrier, header, value string
+		body                   []byte
+		want                   int
+	}
+	usps, fedex, dhl, ups := read("usps/testdata/push/notification_derived.json"), read("fedex/testdata/push/track_results_derived.json"),
+		read("dhl/testdata/push/two_shipments_derived.json"), read("ups/testdata/push/delivered.json")
+	tests := []push{
+		{"usps", "X-HMAC", hmacB64(usps), usps, http.StatusOK},
+		{"usps", "X-HMAC", aftershipSignature("forged", usps), usps, http.StatusUnauthorized},
+		{"usps", "", "", usps, http.StatusUnauthorized},
+		{"fedex", "fdx-signature", hmacB64(fedex), fedex, http.StatusOK},
+		{"fedex", "fdx-signature", hmacB64(usps), fedex, http.StatusUnauthorized},
+		{"fedex", "", "", fedex, http.StatusUnauthorized},
+		{"dhl", "Ordertrack-Push-Token", secret, dhl, http.StatusOK},
+		{"dhl", "Ordertrack-Push-Token", "forged", dhl, http.StatusUnauthorized},
+		{"dhl", "DHL-API-Key", secret, dhl, http.StatusUnauthorized},
+		{"ups", "credential", secret, ups, http.StatusOK},
+		{"ups", "credential", secret + "x", ups, http.StatusUnauthorized},
+	}
+	eachDB(t, func(t *testing.T, url string) {
+		creds := map[string]registry.Creds{}
+		for _, c := range []string{"ups", "usps", "fedex", "dhl"} {
+			creds[c] = registry.Creds{registry.WebhookSecret: secret}
+		}
+		a, base := startApp(t, url, Config{Carriers: creds})
+		var stored int64
+		for _, tt := range tests {
+			req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/"+tt.carrier, bytes.NewReader(tt.body))
+			if tt.header != "" {
+				req.Header.Set(tt.header, tt.value)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("%s push with %s=%q: %d; want %d", tt.carrier, tt.header, tt.value, res.StatusCode, tt.want)
+			}
+			if tt.want == http.StatusOK {
+				stored++
+			}
+			if n := storagetest.Count(t, a.db, "webhook_deliveries", ""); n != stored {
+				t.Fatalf("after %s push with %s: %d deliveries stored; want %d", tt.carrier, tt.header, n, stored)
+			}
+		}
+	})
+}

@@ -1,0 +1,129 @@
+package tracking
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// ReplayPush describes a carrier that pushes, for Replay: each event is
+// pushed Delay after it happens, unless the push is lost (LossRate of them
+// never arrive: carriers like UPS keep no history and do not retry).
+type ReplayPush struct {
+	// Delay returns one push's delay after its event, drawing from rnd.
+	Delay    func(rnd func() float64) time.Duration
+	LossRate float64
+	// Rand draws delays and losses; nil means a fixed sequence is not
+	// possible, so it is required.
+	Rand func() float64
+	// SubscribeCalls is what one subscription costs in calls (1/100 when
+	// the API takes 100 numbers a request); RenewEvery is how long one
+	// lasts (UPS: 14 days), zero for as long as the shipment.
+	SubscribeCalls float64
+	RenewEvery     time.Duration
+}
+
+// replayPushed is replayOne for a subscribed shipment: the policy sees a
+// live PushWatch, pushes and polls are merged in time order, and each push
+// reschedules the next poll as the app's push job does.
+func replayPushed(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutcome {
+	push := opts.Push
+	events := slices.Clone(sh.Events)
+	slices.SortStableFunc(events, byTime)
+	limit := sh.SilenceLimit
+	if limit <= 0 {
+		limit = DefaultSilenceLimit
+	}
+	eta := ETA{Window: sh.Promised, Source: SourceCarrier}
+	end := sh.ShippedAt.Add(opts.Horizon)
+	out := replayOutcome{detected: map[Trigger]time.Duration{}}
+
+	type arrival struct {
+		at time.Time
+		e  Event
+	}
+	var arrivals []arrival
+	for _, e := range events {
+		out.pushes++
+		if push.Rand() < push.LossRate {
+			out.lost++
+			continue
+		}
+		arrivals = append(arrivals, arrival{at: e.Time.Add(push.Delay(push.Rand)), e: e})
+	}
+	slices.SortStableFunc(arrivals, func(a, b arrival) int { return a.at.Compare(b.at) })
+
+	var known []Event
+	st := State{Stage: StagePacked}
+	sent := map[string]bool{}
+	watch := PushWatch{Live: true, Since: sh.ShippedAt}
+	visible := 0
+	nextPoll, stopped := sh.ShippedAt, false
+	last := sh.ShippedAt
+	for {
+		var now time.Time
+		var incoming []Event
+		pollDue := !stopped && (len(arrivals) == 0 || !arrivals[0].at.Before(nextPoll))
+		switch {
+		case pollDue:
+			now = nextPoll
+			out.calls++
+			for visible < len(events) && !events[visible].Time.After(now) {
+				visible++
+			}
+			incoming = events[:visible]
+		case len(arrivals) > 0:
+			now = arrivals[0].at
+			incoming = []Event{arrivals[0].e}
+			arrivals = arrivals[1:]
+			watch.LastPushAt = now
+		default:
+			now = end.Add(time.Nanosecond)
+		}
+		if now.After(end) {
+			break
+		}
+		for t := last; !st.Stage.Terminal() && t.Before(now); t = t.Add(opts.CheckEvery) {
+			out.alerted = out.alerted || DetectDelay(st, eta, t, sh.Calendar, limit, time.UTC).Delayed
+			out.naiveAlerted = out.naiveAlerted || NaiveStalled(st.LastEventAt, t, opts.NaiveLimit)
+		}
+		last = now
+		known, _, _ = Merge(known, incoming)
+		next := Derive(known, st)
+		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit, time.UTC))
+		for _, f := range FiredBetween(st, next, eta.Window, eta.Window) {
+			if sent[f.Key] {
+				continue
+			}
+			sent[f.Key] = true
+			if _, seen := out.detected[f.Trigger]; !seen {
+				out.detected[f.Trigger] = now.Sub(f.At)
+			}
+		}
+		st = next
+		if st.Stage.Terminal() {
+			break
+		}
+		ps := PollState{Stage: st.Stage, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt,
+			ETA: eta.Window, AtFacility: AtFacility(known), Push: watch}
+		p, stop := policy(ps, now, sh.Calendar, opts.Rand)
+		switch {
+		case stop:
+			stopped = true
+		case p.After(now):
+			nextPoll = p
+		default:
+			stopped = true
+		}
+		if stopped && len(arrivals) == 0 {
+			break
+		}
+	}
+	subscribed := last.Sub(sh.ShippedAt)
+	renewals := 0.0
+	if push.RenewEvery > 0 {
+		renewals = math.Floor(float64(subscribed) / float64(push.RenewEvery))
+	}
+	out.subscribeCalls = push.SubscribeCalls * (1 + renewals)
+	return out
+}

@@ -49,6 +49,11 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/api/track/orders/:id", a.shopper.ExtensionOrder)
 	e.OPTIONS("/api/track/orders/:id", a.shopper.ExtensionOrder)
 
+	// Merchants' other tools: Shopify Flow's action (signed by Shopify) and
+	// helpdesks (the shop's helpdesk key).
+	e.POST("/flow/actions/send-tracking-update", a.flow.SendUpdate)
+	e.GET("/api/helpdesk/customer", a.helpdesk.Customer)
+
 	// Merchants: signed-link or Shopify session-token admin.
 	e.GET("/admin/login", a.install.AdminLogin)
 	e.POST("/admin/login", a.install.AdminLoginRequest)

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"strings"
 
@@ -52,9 +54,20 @@ func helpdeskHash(key string) []byte {
 	return h[:]
 }
 
-// SetHelpdeskKey stores the key the shop's helpdesk authenticates with,
-// replacing the previous one (which stops working at once).
-func (db *DB) SetHelpdeskKey(ctx context.Context, shopID int64, key string) error {
+// HelpdeskKeyPrefix starts every helpdesk key, so a leaked one is
+// recognisable.
+const HelpdeskKeyPrefix = "othd_"
+
+// RotateHelpdeskKey gives the shop a new helpdesk key (the prefix and 32
+// random bytes) and returns it; the previous key stops working at once.
+func (db *DB) RotateHelpdeskKey(ctx context.Context, shopID int64) (string, error) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	key := HelpdeskKeyPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return key, db.setHelpdeskKey(ctx, shopID, key)
+}
+
+func (db *DB) setHelpdeskKey(ctx context.Context, shopID int64, key string) error {
 	err := db.Gorm.WithContext(ctx).Model(&Shop{}).Where("id = ?", shopID).Updates(map[string]any{
 		"helpdesk_key": db.cipher.Seal(key), "helpdesk_key_hash": helpdeskHash(key), "updated_at": db.now(),
 	}).Error

@@ -77,6 +77,8 @@ func (a *App) routes(e *echo.Echo) {
 	pages.POST("/settings/carriers", a.admin.SaveCarrierAccount)
 	pages.POST("/settings/plugin-secret", a.admin.RotatePluginSecret)
 	pages.POST("/settings/sign-out-everywhere", a.admin.SignOutEverywhere)
+	pages.POST("/settings/integrations", a.admin.SaveIntegrations)
+	pages.POST("/settings/helpdesk-key", a.admin.RotateHelpdeskKey)
 	pages.GET("/analytics", a.admin.Analytics)
 	pages.GET("/analytics.csv", a.admin.AnalyticsCSV)
 }

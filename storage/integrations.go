@@ -49,6 +49,12 @@ func (s *Shop) HandsToKlaviyo(trigger string) bool {
 	return false
 }
 
+// WritesBackToShopify reports whether ordertrack writes carrier statuses to
+// the shop's Shopify fulfillments: an active Shopify shop with a token.
+func (s *Shop) WritesBackToShopify() bool {
+	return s.Platform == Shopify && s.Status == "active" && len(s.AccessToken) > 0
+}
+
 func helpdeskHash(key string) []byte {
 	h := sha256.Sum256([]byte(key))
 	return h[:]

@@ -65,6 +65,7 @@ type Stats struct {
 	TokenExchanges  int
 	Refreshes       int
 	GraphQLRequests int
+	FlowTriggers    int // flowTriggerReceive requests among GraphQLRequests
 	Throttled       int
 	Unauthorized    int
 }
@@ -345,6 +346,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 	case "OrderUpdate":
 		s.gqlOrderUpdate(w, sh, req.Variables, ext)
 	case "FlowTriggerReceive":
+		sh.stats.FlowTriggers++
 		s.gqlFlowTrigger(w, sh, req.Variables, ext)
 	default:
 		writeJSON(w, http.StatusOK, gqlErrors("Field '"+m[2]+"' doesn't exist on type 'QueryRoot'", "undefinedField", ext))

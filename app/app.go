@@ -260,6 +260,14 @@ func (a *App) serveMetrics() (stop func(), err error) {
 // Close releases the database.
 func (a *App) Close() error { return a.db.Close() }
 
+// The drain after ctx is cancelled: in-flight requests get HTTPDrain, then
+// running jobs get JobDrain (ModeAll drains both, one after the other).
+// fly.toml's kill_timeout must cover their sum.
+const (
+	HTTPDrain = 15 * time.Second
+	JobDrain  = 10 * time.Second
+)
+
 // Run serves HTTP on the configured port (ModeWeb) and works jobs
 // (ModeWorker) until ctx is cancelled, then shuts down gracefully.
 func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error {
@@ -275,7 +283,7 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 			return fmt.Errorf("start workers: %w", err)
 		}
 		defer func() {
-			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			stopCtx, cancel := context.WithTimeout(context.Background(), JobDrain)
 			defer cancel()
 			a.jobs.Stop(stopCtx)
 		}()
@@ -309,7 +317,7 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 		return err
 	case <-ctx.Done():
 	}
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), HTTPDrain)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)

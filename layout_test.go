@@ -84,7 +84,7 @@ func TestLayoutKeepsDependenciesPointingInward(t *testing.T) {
 // features are the packages below app/ that each provide one feature; they
 // reach one another only through interfaces they declare, wired in app.
 // (app/demo is not one: it seeds the demo store through the orders feature.)
-var features = []string{"admin", "ingest", "install", "messaging", "orders", "polling", "shopper", "writeback"}
+var features = []string{"admin", "flow", "helpdesk", "ingest", "install", "klaviyo", "messaging", "orders", "polling", "shopper", "writeback"}
 
 // TestFeaturesDoNotImportEachOther keeps each feature package replaceable:
 // a feature that needs another declares the interface it uses and app

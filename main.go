@@ -60,6 +60,9 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
+		if cmd != "migrate" && cfg.DatabaseURL == "" {
+			return fmt.Errorf("DATABASE_URL is not set: %s will not run on the embedded SQLite by accident; set DATABASE_URL=postgres://… (production), or DATABASE_URL=sqlite:./data/ordertrack.db to choose SQLite", cmd)
+		}
 		mode := map[string]app.Mode{"serve": app.ModeWeb, "worker": app.ModeWorker, "migrate": app.ModeWeb}[cmd]
 		a, err := app.New(ctx, cfg, mode, app.Options{Log: log})
 		if err != nil {

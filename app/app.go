@@ -16,9 +16,12 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ordertrack/ordertrack/app/admin"
+	"github.com/ordertrack/ordertrack/app/flow"
+	"github.com/ordertrack/ordertrack/app/helpdesk"
 	"github.com/ordertrack/ordertrack/app/ingest"
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/klaviyo"
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/messaging"
 	"github.com/ordertrack/ordertrack/app/metrics"
@@ -31,6 +34,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/writeback"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/egress"
+	kv "github.com/ordertrack/ordertrack/integrations/klaviyo"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -54,6 +58,9 @@ type App struct {
 	shopper   *shopper.Pages
 	install   *install.Installer
 	admin     *admin.Pages
+	flow      *flow.Flow
+	klaviyo   *klaviyo.Forwarder
+	helpdesk  *helpdesk.Desk
 	shopify   *platform.Shopify // nil without SHOPIFY_API_KEY
 
 	metricsAddr string
@@ -163,6 +170,9 @@ func (a *App) build(cfg Config, mode Mode, o Options) error {
 		AfterShipSecret: cfg.Carriers["aftership"][registry.WebhookSecret], Carriers: cfg.Carriers,
 	})
 	a.writeback = writeback.New(writeback.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Shopify: shopifyApp, Woo: woo})
+	a.flow = flow.New(flow.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Links: a.links, Shopify: shopifyApp, APISecret: cfg.ShopifyAPISecret})
+	a.klaviyo = klaviyo.New(klaviyo.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Links: a.links, Client: kv.New(kv.Config{BaseURL: cfg.KlaviyoBaseURL})})
+	a.helpdesk = helpdesk.New(helpdesk.Deps{DB: db, Links: a.links})
 	renderer := &notify.Renderer{}
 	if a.messaging, err = messaging.New(messaging.Deps{
 		DB: db, Jobs: a.jobs, Log: log, Now: now, Links: a.links, Metrics: a.metrics, Renderer: renderer,
@@ -171,7 +181,7 @@ func (a *App) build(cfg Config, mode Mode, o Options) error {
 			TwilioAccountSID: cfg.TwilioAccountSID, TwilioAuthToken: cfg.TwilioAuthToken, TwilioFrom: cfg.TwilioFrom,
 			TwilioWhatsAppFrom: cfg.TwilioWhatsAppFrom, TwilioBaseURL: cfg.TwilioBaseURL,
 		},
-		Actions: shopperActions{a},
+		Actions: shopperActions{a}, Forwarders: []messaging.Forwarder{a.flow, a.klaviyo},
 	}); err != nil {
 		return err
 	}
@@ -250,6 +260,14 @@ func (a *App) serveMetrics() (stop func(), err error) {
 // Close releases the database.
 func (a *App) Close() error { return a.db.Close() }
 
+// The drain after ctx is cancelled: in-flight requests get HTTPDrain, then
+// running jobs get JobDrain (ModeAll drains both, one after the other).
+// fly.toml's kill_timeout must cover their sum.
+const (
+	HTTPDrain = 15 * time.Second
+	JobDrain  = 10 * time.Second
+)
+
 // Run serves HTTP on the configured port (ModeWeb) and works jobs
 // (ModeWorker) until ctx is cancelled, then shuts down gracefully.
 func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error {
@@ -265,7 +283,7 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 			return fmt.Errorf("start workers: %w", err)
 		}
 		defer func() {
-			stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			stopCtx, cancel := context.WithTimeout(context.Background(), JobDrain)
 			defer cancel()
 			a.jobs.Stop(stopCtx)
 		}()
@@ -299,7 +317,7 @@ func (a *App) Run(ctx context.Context, mode Mode, ready func(addr string)) error
 		return err
 	case <-ctx.Done():
 	}
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), HTTPDrain)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)

@@ -50,6 +50,8 @@ type Config struct {
 	// SendGridBaseURL and TwilioBaseURL replace the providers' API hosts
 	// (SendGrid's EU host, egress proxies, tests); empty means production.
 	SendGridBaseURL, TwilioBaseURL string
+	// KlaviyoBaseURL replaces Klaviyo's API host (KLAVIYO_BASE_URL; tests).
+	KlaviyoBaseURL string
 	// OutboundAllowLoopback lets calls to merchant-chosen hosts (WooCommerce
 	// stores, merchants' carrier accounts) reach loopback over plain http
 	// (OUTBOUND_ALLOW_LOOPBACK=1; the demo sets it). Tests and local
@@ -82,6 +84,7 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		Demo:               demo,
 		SendGridBaseURL:    getenv("SENDGRID_BASE_URL"),
 		TwilioBaseURL:      getenv("TWILIO_BASE_URL"),
+		KlaviyoBaseURL:     getenv("KLAVIYO_BASE_URL"),
 	}
 	var errs []error
 	c.Carriers = map[string]registry.Creds{}

@@ -49,6 +49,11 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/api/track/orders/:id", a.shopper.ExtensionOrder)
 	e.OPTIONS("/api/track/orders/:id", a.shopper.ExtensionOrder)
 
+	// Merchants' other tools: Shopify Flow's action (signed by Shopify) and
+	// helpdesks (the shop's helpdesk key).
+	e.POST("/flow/actions/send-tracking-update", a.flow.SendUpdate)
+	e.GET("/api/helpdesk/customer", a.helpdesk.Customer)
+
 	// Merchants: signed-link or Shopify session-token admin.
 	e.GET("/admin/login", a.install.AdminLogin)
 	e.POST("/admin/login", a.install.AdminLoginRequest)
@@ -72,6 +77,8 @@ func (a *App) routes(e *echo.Echo) {
 	pages.POST("/settings/carriers", a.admin.SaveCarrierAccount)
 	pages.POST("/settings/plugin-secret", a.admin.RotatePluginSecret)
 	pages.POST("/settings/sign-out-everywhere", a.admin.SignOutEverywhere)
+	pages.POST("/settings/integrations", a.admin.SaveIntegrations)
+	pages.POST("/settings/helpdesk-key", a.admin.RotateHelpdeskKey)
 	pages.GET("/analytics", a.admin.Analytics)
 	pages.GET("/analytics.csv", a.admin.AnalyticsCSV)
 }

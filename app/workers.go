@@ -30,6 +30,8 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.messaging.NotifyMerchantJob))
 	river.AddWorker(w, river.WorkFunc(a.install.LoginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.writeback.OrderWriteback))
+	river.AddWorker(w, river.WorkFunc(a.flow.TriggerJob))
+	river.AddWorker(w, river.WorkFunc(a.klaviyo.EventJob))
 	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.admin.RefreshAnalytics, timeout: admin.AnalyticsRefreshTimeout})
 }
 

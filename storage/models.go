@@ -44,6 +44,13 @@ type Shop struct {
 	// ends them all (see DB.EndAdminSessions). Never written on create,
 	// so shops made before its migration (and by tests of it) still insert.
 	SessionGeneration int `gorm:"<-:update"`
+
+	// KlaviyoKey is the shop's Klaviyo private API key, sealed; empty when
+	// the shop does not use Klaviyo. HelpdeskKey (sealed) and its SHA-256
+	// authenticate the shop's helpdesk. Written only by their setters.
+	KlaviyoKey      []byte `gorm:"<-:update"`
+	HelpdeskKey     []byte `gorm:"<-:update"`
+	HelpdeskKeyHash []byte `gorm:"<-:update"`
 }
 
 // Settings are the merchant's choices: branding, support, channels, COD.
@@ -60,6 +67,10 @@ type Settings struct {
 	SenderName   string              `json:"sender_name,omitempty"`
 	SenderEmail  string              `json:"sender_email,omitempty"`
 	CODGateways  []string            `json:"cod_gateways,omitempty"`
+	// Klaviyo lists the triggers handed to Klaviyo: ordertrack sends the
+	// event and the merchant's Klaviyo flow, not ordertrack, messages the
+	// shopper. Every trigger is sent to Klaviyo as an event while a key is set.
+	Klaviyo []string `json:"klaviyo,omitempty"`
 }
 
 // Branding styles the tracking page.

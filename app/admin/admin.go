@@ -113,6 +113,9 @@ func (a *Pages) renderCode(c echo.Context, code int, page string, data map[strin
 	if s.Embedded != nil {
 		data["Embedded"] = s.Embedded
 	}
+	// Shopify emails shoppers on the fulfillment events ordertrack writes
+	// back, and no API reads those settings: say what to switch off.
+	data["ShopifyEmails"] = (page == "home" || page == "settings") && s.Shop.WritesBackToShopify()
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(code)

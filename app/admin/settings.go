@@ -95,11 +95,15 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 	if err != nil {
 		return err
 	}
+	integ, err := a.integrations(a.signedIn(c).Shop)
+	if err != nil {
+		return err
+	}
 	return a.renderCode(c, code, "settings", map[string]any{
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),
-		"Plugin": plugin, "Rotated": c.QueryParam("rotated") != "", "Pushes": pushes,
+		"Plugin": plugin, "Rotated": c.QueryParam("rotated") != "", "Pushes": pushes, "Integrations": integ,
 	})
 }
 

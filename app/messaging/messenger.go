@@ -16,6 +16,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/links"
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/messaging/sendgrid"
 	"github.com/ordertrack/ordertrack/integrations/messaging/twilio"
 	"github.com/ordertrack/ordertrack/storage"
@@ -26,6 +27,14 @@ import (
 // merchant sees it in the admin and is told about it.
 type Actions interface {
 	RecordAction(ctx context.Context, s *storage.Shipment, kind, source string, details map[string]string) error
+}
+
+// Forwarder hands ordertrack's news to a merchant's other tools (Shopify
+// Flow, Klaviyo): each enqueues, in the caller's transaction, its own job
+// for a shipment's trigger or a shopper's request.
+type Forwarder interface {
+	ForwardTrigger(ctx context.Context, tx *storage.Tx, shop *storage.Shop, shipmentID int64, trigger tracking.Trigger, key string) error
+	ForwardRequest(ctx context.Context, tx *storage.Tx, actionID int64) error
 }
 
 // Providers are the messaging providers' credentials; a channel whose
@@ -59,6 +68,9 @@ type Deps struct {
 	Outbox    Sender
 	Providers Providers
 	Actions   Actions
+	// Forwarders get every trigger the notify job plans and every shopper
+	// request; a trigger the shop hands to Klaviyo is forwarded only.
+	Forwarders []Forwarder
 }
 
 // Messenger plans, sends and follows up every message.
@@ -74,6 +86,7 @@ type Messenger struct {
 	senders  map[notify.Channel]Sender
 	outbox   Sender
 	actions  Actions
+	forward  []Forwarder
 
 	sendGridPublicKey string
 	twilioAuthToken   string
@@ -84,7 +97,7 @@ type Messenger struct {
 func New(d Deps) (*Messenger, error) {
 	m := &Messenger{
 		db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, links: d.Links, metrics: d.Metrics, renderer: d.Renderer,
-		rules: d.Rules, outbox: d.Outbox, actions: d.Actions,
+		rules: d.Rules, outbox: d.Outbox, actions: d.Actions, forward: d.Forwarders,
 		sendGridPublicKey: d.Providers.SendGridPublicKey, twilioAuthToken: d.Providers.TwilioAuthToken,
 	}
 	if m.rules == nil {

@@ -41,12 +41,19 @@ func (m *Messenger) EnqueueMerchantNotice(ctx context.Context, tx *storage.Tx, a
 	if _, err := m.jobs.InsertTx(ctx, tx.SQL(), jobs.NotifyMerchantArgs{ActionID: actionID}, nil); err != nil {
 		return fmt.Errorf("enqueue merchant notice: %w", err)
 	}
+	for _, f := range m.forward {
+		if err := f.ForwardRequest(ctx, tx, actionID); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // NotifyJob plans the messages for one fired trigger: the shop's rules
 // decide channels, quiet-hours deferral, caps and opt-outs; each decision is
 // logged (skips too, with the reason) and every send is enqueued at its time.
+// In the same transaction the trigger goes to the Forwarders; a trigger the
+// shop hands to Klaviyo gets no message of ordertrack's.
 func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArgs]) error {
 	about, err := m.Load(ctx, job.Args.ShipmentID)
 	if err != nil {
@@ -84,11 +91,19 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 	rules := m.rules(about.Shop)
 	var decisions []notify.Decision
 	for _, t := range append([]tracking.Trigger{trigger}, tracking.FollowUps(trigger, about.Order.COD)...) {
+		if about.Shop.HandsToKlaviyo(string(t)) {
+			continue
+		}
 		decisions = append(decisions, rules.Plan(notify.Candidate{
 			Trigger: t, ShipmentID: about.Ship.ID, Variant: variant, Recipient: rec, Sent: sent,
 		}, now)...)
 	}
 	return m.db.InTx(ctx, func(tx *storage.Tx) error {
+		for _, f := range m.forward {
+			if err := f.ForwardTrigger(ctx, tx, about.Shop, about.Ship.ID, trigger, job.Args.Key); err != nil {
+				return err
+			}
+		}
 		for _, d := range decisions {
 			n := &storage.Notification{
 				ShopID: about.Shop.ID, ShipmentID: &about.Ship.ID, Trigger: string(d.Trigger), Channel: string(d.Channel),

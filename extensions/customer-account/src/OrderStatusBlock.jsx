@@ -1,4 +1,7 @@
-// Order tracking card for the order status page.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Order tracking card for the order status page (Preact, Polaris web
+// components, API 2026-07).
 //
 // It asks ordertrack for the order's tracking summary and shows, per package,
 // the plain-language headline, the delivery estimate (and what changed), the
@@ -21,35 +24,30 @@
 // The session token is an HS256 JWT signed with the app's client secret;
 // `dest` names the shop and, once the customer is logged in, `sub` is the
 // customer's GID. The server must check both against the order.
-import {useEffect, useState} from 'react';
-import {
-  reactExtension,
-  useApi,
-  useOrder,
-  useSettings,
-  useLanguage,
-  useTranslate,
-  Banner,
-  BlockStack,
-  Card,
-  Divider,
-  Heading,
-  InlineStack,
-  Link,
-  SkeletonTextBlock,
-  Text,
-  TextBlock,
-} from '@shopify/ui-extensions-react/customer-account';
+import '@shopify/ui-extensions/preact';
+import {render} from 'preact';
+import {useEffect, useState} from 'preact/hooks';
 
-export default reactExtension('customer-account.order-status.block.render', () => <OrderStatusBlock />);
+export default async () => {
+  render(<OrderStatusBlock />, document.body);
+};
 
+/** @typedef {{when: string, description?: string, location?: string}} LastEvent */
+/**
+ * @typedef {{carrier_name?: string, number?: string, tracking_url?: string, stage_label?: string,
+ *   problem?: string, headline?: string, next_step?: string, eta?: string, eta_source?: string,
+ *   eta_changed?: string, delivered?: string, last_event?: LastEvent}} Shipment
+ */
+/** @typedef {{headline?: string, next_step?: string, page_url?: string, shipments?: Shipment[]}} Summary */
+/** @typedef {{status: 'loading' | 'hidden' | 'error'} | {status: 'ready', summary: Summary}} State */
+
+/** @returns {import('preact').JSX.Element | null} */
 function OrderStatusBlock() {
-  const {sessionToken} = useApi();
-  const order = useOrder();
-  const settings = useSettings();
-  const language = useLanguage();
-  const translate = useTranslate();
-  const [state, setState] = useState({status: 'loading'});
+  const t = shopify.i18n.translate;
+  const order = shopify.order.value;
+  const settings = shopify.settings.value;
+  const language = shopify.localization.language.value?.isoCode ?? '';
+  const [state, setState] = useState(/** @type {State} */ ({status: 'loading'}));
 
   const orderId = order?.id ? String(order.id).split('/').pop() : '';
   const appURL = typeof settings.app_url === 'string' ? settings.app_url.trim().replace(/\/+$/, '') : '';
@@ -62,8 +60,8 @@ function OrderStatusBlock() {
     let cancelled = false;
     (async () => {
       try {
-        const token = await sessionToken.get();
-        const url = `${appURL}/api/track/orders/${encodeURIComponent(orderId)}?locale=${encodeURIComponent(language?.isoCode ?? '')}`;
+        const token = await shopify.sessionToken.get();
+        const url = `${appURL}/api/track/orders/${encodeURIComponent(orderId)}?locale=${encodeURIComponent(language)}`;
         const res = await fetch(url, {
           headers: {Authorization: `Bearer ${token}`, Accept: 'application/json'},
         });
@@ -72,35 +70,33 @@ function OrderStatusBlock() {
           return;
         }
         if (!res.ok) throw new Error(`ordertrack answered ${res.status}`);
+        /** @type {Summary} */
         const summary = await res.json();
         if (!cancelled) setState({status: 'ready', summary});
-      } catch (err) {
+      } catch {
         if (!cancelled) setState({status: 'error'});
       }
     })();
     return () => {
       cancelled = true;
     };
-  }, [orderId, appURL, language?.isoCode, sessionToken]);
+  }, [orderId, appURL, language]);
 
   if (state.status === 'hidden') return null;
 
   if (state.status === 'loading') {
     return (
-      <Card padding>
-        <BlockStack spacing="tight">
-          <Heading level={2}>{translate('title')}</Heading>
-          <SkeletonTextBlock lines={3} />
-        </BlockStack>
-      </Card>
+      <s-section heading={t('title')}>
+        <s-skeleton-paragraph />
+      </s-section>
     );
   }
 
-  if (state.status === 'error') {
+  if (state.status === 'error' || !('summary' in state)) {
     return (
-      <Banner status="warning" title={translate('title')}>
-        {translate('unavailable')}
-      </Banner>
+      <s-banner tone="warning" heading={t('title')}>
+        {t('unavailable')}
+      </s-banner>
     );
   }
 
@@ -108,84 +104,79 @@ function OrderStatusBlock() {
   const shipments = Array.isArray(summary.shipments) ? summary.shipments : [];
 
   return (
-    <Card padding>
-      <BlockStack spacing="base">
-        <Heading level={2}>{translate('title')}</Heading>
+    <s-section heading={t('title')}>
+      <s-stack gap="base">
         {shipments.length === 0 ? (
-          <BlockStack spacing="extraTight">
-            <Text emphasis="bold">{summary.headline}</Text>
-            <TextBlock>{summary.next_step}</TextBlock>
-          </BlockStack>
+          <s-stack gap="small-200">
+            <s-text type="strong">{summary.headline}</s-text>
+            <s-paragraph>{summary.next_step}</s-paragraph>
+          </s-stack>
         ) : (
           shipments.map((shipment, i) => (
-            <BlockStack spacing="tight" key={shipment.number || i}>
-              {i > 0 ? <Divider /> : null}
+            <s-stack gap="small" key={shipment.number || String(i)}>
+              {i > 0 ? <s-divider /> : null}
               {shipments.length > 1 ? (
-                <Text appearance="subdued">
-                  {translate('package', {n: i + 1, total: shipments.length})}
-                </Text>
+                <s-text color="subdued">{t('package', {n: i + 1, total: shipments.length})}</s-text>
               ) : null}
-              <Shipment shipment={shipment} translate={translate} />
-            </BlockStack>
+              <ShipmentView shipment={shipment} />
+            </s-stack>
           ))
         )}
         {summary.page_url ? (
-          <Link to={summary.page_url} external>
-            {translate('details')}
-          </Link>
+          <s-link href={summary.page_url} target="_blank">
+            {t('details')}
+          </s-link>
         ) : null}
-      </BlockStack>
-    </Card>
+      </s-stack>
+    </s-section>
   );
 }
 
-function Shipment({shipment, translate}) {
+/** @param {{shipment: Shipment}} props */
+function ShipmentView({shipment}) {
+  const t = shopify.i18n.translate;
   const problem = Boolean(shipment.problem);
   return (
-    <BlockStack spacing="tight">
-      <InlineStack spacing="tight" blockAlignment="center">
-        <Text emphasis="bold" appearance={problem ? 'warning' : undefined}>
-          {shipment.stage_label}
-        </Text>
-      </InlineStack>
-      <Text size="large" emphasis="bold">
-        {shipment.headline}
-      </Text>
+    <s-stack gap="small">
+      <s-text type="strong" tone={problem ? 'warning' : 'auto'}>
+        {shipment.stage_label}
+      </s-text>
+      <s-heading>{shipment.headline}</s-heading>
       {shipment.delivered ? (
-        <TextBlock>
-          {translate('delivered')}: <Text emphasis="bold">{shipment.delivered}</Text>
-        </TextBlock>
+        <s-paragraph>
+          {t('delivered')}: <s-text type="strong">{shipment.delivered}</s-text>
+        </s-paragraph>
       ) : null}
       {shipment.eta ? (
-        <BlockStack spacing="none">
-          <TextBlock>
-            {translate('eta')}: <Text emphasis="bold">{shipment.eta}</Text>
-          </TextBlock>
-          {shipment.eta_changed ? <Text appearance="warning">{shipment.eta_changed}</Text> : null}
-          {shipment.eta_source ? <Text appearance="subdued">{shipment.eta_source}</Text> : null}
-        </BlockStack>
+        <s-stack gap="none">
+          <s-paragraph>
+            {t('eta')}: <s-text type="strong">{shipment.eta}</s-text>
+          </s-paragraph>
+          {shipment.eta_changed ? <s-text tone="warning">{shipment.eta_changed}</s-text> : null}
+          {shipment.eta_source ? <s-text color="subdued">{shipment.eta_source}</s-text> : null}
+        </s-stack>
       ) : null}
-      <TextBlock>
-        <Text emphasis="bold">{translate('next')}:</Text> {shipment.next_step}
-      </TextBlock>
+      <s-paragraph>
+        <s-text type="strong">{t('next')}:</s-text> {shipment.next_step}
+      </s-paragraph>
       {shipment.last_event ? (
-        <TextBlock appearance="subdued">
+        <s-paragraph color="subdued">
           {shipment.last_event.when}
           {shipment.last_event.location ? ` · ${shipment.last_event.location}` : ''}
           {shipment.last_event.description ? ` · ${shipment.last_event.description}` : ''}
-        </TextBlock>
+        </s-paragraph>
       ) : null}
       {shipment.number ? (
-        <TextBlock appearance="subdued">
+        <s-paragraph color="subdued">
           {shipment.carrier_name} {shipment.number}
           {shipment.tracking_url ? ' · ' : ''}
           {shipment.tracking_url ? (
-            <Link to={shipment.tracking_url} external>
-              {translate('carrier', {carrier: shipment.carrier_name})}
-            </Link>
+            <s-link href={shipment.tracking_url} target="_blank">
+              {t('carrier', {carrier: shipment.carrier_name ?? ''})}
+            </s-link>
           ) : null}
-        </TextBlock>
+        </s-paragraph>
       ) : null}
-    </BlockStack>
+    </s-stack>
   );
 }

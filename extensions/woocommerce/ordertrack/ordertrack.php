@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Plugin Name:          ordertrack for WooCommerce
  * Plugin URI:           https://github.com/ordertrack/ordertrack
  * Description:          Shows ordertrack shipment tracking in My Account and through the [ordertrack] shortcode, and tells ordertrack when an order's tracking numbers change.
@@ -10,6 +12,8 @@
  * WC requires at least: 7.0
  * WC tested up to:      10.3
  * Author:               ordertrack
+ * License:              GPL-2.0-or-later
+ * License URI:          https://www.gnu.org/licenses/gpl-2.0.html
  * Text Domain:          ordertrack
  *
  * @package Ordertrack

@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Removes the plugin's settings. Transients expire on their own.
  *
  * @package Ordertrack

@@ -1,7 +1,8 @@
 // Package shopifytest is a fake Shopify for tests: an httptest server that
 // speaks the token endpoint (authorization code, token exchange, refresh) and
 // the GraphQL Admin API (orders, fulfillmentEventCreate, tagsAdd, orderUpdate
-// of note and shipping address, cost extensions, throttling, userErrors), plus helpers that sign webhooks, OAuth and app
+// of note and shipping address, flowTriggerReceive against declared trigger
+// extensions, cost extensions, throttling, userErrors), plus helpers that sign webhooks, OAuth and app
 // proxy queries and mint session tokens exactly as Shopify does. It does not
 // import package shopify, so it checks that package against the wire format
 // rather than against itself.
@@ -39,9 +40,10 @@ type Server struct {
 	// wait.
 	ThrottleDeficit float64
 
-	mu     sync.Mutex
-	shops  map[string]*shop
-	nextID int64
+	mu        sync.Mutex
+	shops     map[string]*shop
+	nextID    int64
+	flowDecls map[string]map[string]string // Flow trigger handle → field key → type
 }
 
 type shop struct {
@@ -54,6 +56,7 @@ type shop struct {
 	addresses     map[int64]MailingAddress
 	throttleNext  int
 	stats         Stats
+	flow          []FlowTrigger
 }
 
 // Stats counts what the fake served for one shop.
@@ -62,6 +65,7 @@ type Stats struct {
 	TokenExchanges  int
 	Refreshes       int
 	GraphQLRequests int
+	FlowTriggers    int // flowTriggerReceive requests among GraphQLRequests
 	Throttled       int
 	Unauthorized    int
 }
@@ -319,7 +323,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		return
 	}
 	requested := map[string]float64{
-		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10,
+		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10, "FlowTriggerReceive": 1,
 	}[m[2]]
 	if sh.throttleNext > 0 {
 		sh.throttleNext--
@@ -341,6 +345,9 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		s.gqlOrderNote(w, sh, req.Variables, ext)
 	case "OrderUpdate":
 		s.gqlOrderUpdate(w, sh, req.Variables, ext)
+	case "FlowTriggerReceive":
+		sh.stats.FlowTriggers++
+		s.gqlFlowTrigger(w, sh, req.Variables, ext)
 	default:
 		writeJSON(w, http.StatusOK, gqlErrors("Field '"+m[2]+"' doesn't exist on type 'QueryRoot'", "undefinedField", ext))
 	}

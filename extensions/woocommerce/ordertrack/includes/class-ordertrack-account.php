@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * My Account: a tracking column on Orders and a tracking section on View order.
  *
  * @package Ordertrack

@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Fetches an order's tracking view from the ordertrack app.
  *
  * @package Ordertrack

@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Renders a tracking view. Every value comes from the app and is escaped here.
  *
  * @package Ordertrack
@@ -52,9 +54,9 @@ final class Ordertrack_Render {
 			}
 		}
 
-		$page = esc_url( self::str( $view, 'tracking_url' ) );
-		if ( '' !== $page ) {
-			echo '<p><a class="button ordertrack-page" href="' . $page . '">' . esc_html__( 'See full tracking', 'ordertrack' ) . '</a></p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- esc_url above.
+		$page = self::str( $view, 'tracking_url' );
+		if ( '' !== esc_url( $page ) ) {
+			echo '<p><a class="button ordertrack-page" href="' . esc_url( $page ) . '">' . esc_html__( 'See full tracking', 'ordertrack' ) . '</a></p>';
 		}
 		echo '</section>';
 	}
@@ -67,11 +69,11 @@ final class Ordertrack_Render {
 	private static function shipment( array $s ) {
 		echo '<div class="ordertrack-shipment">';
 		$label  = trim( self::str( $s, 'carrier' ) . ' ' . self::str( $s, 'number' ) );
-		$href   = esc_url( self::str( $s, 'url' ) ); // '' for anything but http(s)
+		$href   = self::str( $s, 'url' );
 		$status = self::str( $s, 'status_label' );
 		echo '<p>';
-		if ( '' !== $href ) {
-			echo '<a href="' . $href . '" rel="noopener noreferrer" target="_blank">' . esc_html( $label ) . '</a>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above.
+		if ( '' !== esc_url( $href ) ) { // esc_url gives '' for anything but http(s).
+			echo '<a href="' . esc_url( $href ) . '" rel="noopener noreferrer" target="_blank">' . esc_html( $label ) . '</a>';
 		} else {
 			echo esc_html( $label );
 		}

@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Settings page: where the app lives and the shop's key and secret.
  *
  * @package Ordertrack

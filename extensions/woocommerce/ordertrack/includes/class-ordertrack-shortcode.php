@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * [ordertrack]: guest lookup by order number and billing email.
  *
  * @package Ordertrack

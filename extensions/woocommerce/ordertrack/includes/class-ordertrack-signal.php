@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Tells ordertrack when an order's tracking numbers change.
  *
  * Shipment Tracking saves with $order->save(), which already fires

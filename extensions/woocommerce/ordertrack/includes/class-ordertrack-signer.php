@@ -1,5 +1,7 @@
 <?php
 /**
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
  * Signs requests from the store to the ordertrack app.
  *
  * The app verifies the same constructions: order requests in

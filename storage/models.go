@@ -96,9 +96,33 @@ type Order struct {
 	LineItems         JSON[[]LineItem]
 	PlatformUpdatedAt *time.Time
 	CancelledAt       *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// PublicToken opens the order's tracking page before any parcel has
+	// shipped (a shipment's own token opens the same page).
+	PublicToken string
+	// ShippingMethod is the delivery method chosen at checkout, as the store
+	// names it ("Standard (3-5 business days)").
+	ShippingMethod string
+	// Stopped says why nothing of the order is tracked any more (see
+	// StopCancelled…); empty while it is.
+	Stopped   string
+	StoppedAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
+
+// Why an order or a shipment stopped being tracked.
+const (
+	StopCancelled    = "cancelled"     // the order, or the parcel's fulfillment, was cancelled
+	StopRefunded     = "refunded"      // every item was refunded
+	StopItemsRemoved = "items_removed" // an edit removed every item
+	EndReplaced      = "replaced"      // the store changed or removed the tracking number
+)
+
+// Shipment kinds.
+const (
+	KindDelivery = ""       // a parcel to the shopper
+	KindReturn   = "return" // a parcel the shopper sends back
+)
 
 // Address is a postal address.
 type Address struct {
@@ -113,10 +137,26 @@ type Address struct {
 
 // LineItem is one product line of an order.
 type LineItem struct {
+	ID       string `json:"id,omitempty"` // the platform's line item id
 	Title    string `json:"title"`
 	Variant  string `json:"variant,omitempty"`
 	Quantity int    `json:"quantity"`
 	ImageURL string `json:"image_url,omitempty"`
+	// Removed is how many the platform's latest copy of the order says are
+	// gone (refunded or edited away); Changes are the removals applied from
+	// single refunds and edits, keyed "refund:ID" / "edit:ID" so each counts
+	// once. Both tell the same story from two sides: the larger wins.
+	Removed int            `json:"removed,omitempty"`
+	Changes map[string]int `json:"changes,omitempty"`
+}
+
+// Left is how many of the line the shopper still gets.
+func (li LineItem) Left() int {
+	sum := 0
+	for _, n := range li.Changes {
+		sum += n
+	}
+	return max(0, li.Quantity-max(li.Removed, sum))
 }
 
 // Shipment is one tracked parcel, with its derived status and poll schedule.
@@ -153,8 +193,28 @@ type Shipment struct {
 	NotFoundSince         *time.Time
 	Expired               bool
 	PageViews             int
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// Ended says why the shipment is no longer tracked (StopCancelled,
+	// EndReplaced, …); an ended shipment is history, never polled.
+	Ended   string
+	EndedAt *time.Time
+	// Kind is KindDelivery or KindReturn.
+	Kind string
+	// Items are the order lines this parcel carries, when the store says.
+	Items     JSON[[]LineItem]
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Fulfillment is the newest state seen of one platform fulfillment.
+type Fulfillment struct {
+	ID                int64
+	ShopID            int64
+	OrderID           int64
+	PlatformID        string
+	Status            string
+	PlatformUpdatedAt *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // TrackingEvent is one stored carrier scan; (shipment, fingerprint) is unique

@@ -62,6 +62,7 @@ func DefaultRules() Rules {
 			tracking.TriggerException:          email,
 			tracking.TriggerReturning:          email,
 			tracking.TriggerDelivered:          email,
+			tracking.TriggerCancelled:          email,
 			tracking.TriggerOutForDelivery:     timely,
 			tracking.TriggerDelayed:            timely,
 			tracking.TriggerAvailableForPickup: act,

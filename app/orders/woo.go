@@ -106,7 +106,11 @@ func (s *Syncer) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocomm
 	}
 	order := fmt.Sprintf("order %d", o.ID)
 	parcels, refused := s.boundParcels(shop, parcels, func(Parcel) string { return order })
-	return refused, s.SyncOrder(ctx, shop, wooOrder(shop, o), parcels)
+	// The tracking rows are the order's whole list: a row the merchant
+	// deleted retires its shipment.
+	return refused, s.Apply(ctx, shop, Change{
+		Order: wooOrder(shop, o), Fulfillments: []Fulfillment{{Parcels: parcels}}, Refunded: o.Status == "refunded",
+	})
 }
 
 func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
@@ -132,7 +136,10 @@ func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
 		}},
 	}
 	for _, li := range o.LineItems {
-		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Name, Quantity: li.Quantity})
+		so.LineItems.V = append(so.LineItems.V, storage.LineItem{ID: strconv.FormatInt(li.ID, 10), Title: li.Name, Quantity: li.Quantity})
+	}
+	if len(o.ShippingLines) > 0 {
+		so.ShippingMethod = o.ShippingLines[0].MethodTitle
 	}
 	if !o.DateCreated.IsZero() {
 		so.CreatedAt = o.DateCreated.UTC() // the page's "placed on", not when we first stored it

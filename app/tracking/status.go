@@ -201,11 +201,14 @@ const (
 	TriggerETAChanged         Trigger = "eta_changed"
 	TriggerCODReminder        Trigger = "cod_reminder"
 	TriggerReturning          Trigger = "returning"
+	// TriggerCancelled tells a shopper who heard their parcel shipped that
+	// the order was cancelled or refunded and nothing more will come.
+	TriggerCancelled Trigger = "cancelled"
 )
 
 // Triggers lists every trigger.
 var Triggers = []Trigger{
 	TriggerShipped, TriggerInTransit, TriggerOutForDelivery, TriggerDelayed, TriggerFailedAttempt,
 	TriggerActionRequired, TriggerAvailableForPickup, TriggerDelivered, TriggerException,
-	TriggerETAChanged, TriggerCODReminder, TriggerReturning,
+	TriggerETAChanged, TriggerCODReminder, TriggerReturning, TriggerCancelled,
 }

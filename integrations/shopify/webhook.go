@@ -16,6 +16,8 @@ const (
 	TopicOrdersCreate               = "orders/create"
 	TopicOrdersUpdated              = "orders/updated"
 	TopicOrdersCancelled            = "orders/cancelled"
+	TopicOrdersEdited               = "orders/edited"
+	TopicRefundsCreate              = "refunds/create"
 	TopicFulfillmentsCreate         = "fulfillments/create"
 	TopicFulfillmentsUpdate         = "fulfillments/update"
 	TopicAppUninstalled             = "app/uninstalled"
@@ -131,6 +133,11 @@ type restOrder struct {
 	ShippingAddress     *restAddress   `json:"shipping_address"`
 	LineItems           []restLineItem `json:"line_items"`
 	Fulfillments        []restFulfill  `json:"fulfillments"`
+	FinancialStatus     string         `json:"financial_status"`
+	ShippingLines       []struct {
+		Title string `json:"title"`
+	} `json:"shipping_lines"`
+	Refunds []restRefund `json:"refunds"`
 }
 
 type restCustomer struct {
@@ -163,22 +170,29 @@ type restLineItem struct {
 	VariantTitle string `json:"variant_title"`
 	SKU          string `json:"sku"`
 	Quantity     int    `json:"quantity"`
+	// CurrentQuantity is absent before API version 2023-01.
+	CurrentQuantity *int `json:"current_quantity"`
+}
+
+func (li restLineItem) lineItem() LineItem {
+	return LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, CurrentQuantity: li.CurrentQuantity}
 }
 
 type restFulfill struct {
-	ID              int64      `json:"id"`
-	OrderID         int64      `json:"order_id"`
-	Name            string     `json:"name"`
-	Status          string     `json:"status"`
-	ShipmentStatus  *string    `json:"shipment_status"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	TrackingCompany *string    `json:"tracking_company"`
-	TrackingNumber  *string    `json:"tracking_number"`
-	TrackingNumbers []string   `json:"tracking_numbers"`
-	TrackingURL     *string    `json:"tracking_url"`
-	TrackingURLs    []string   `json:"tracking_urls"`
-	EstimatedAt     *time.Time `json:"estimated_delivery_at"`
+	ID              int64          `json:"id"`
+	OrderID         int64          `json:"order_id"`
+	Name            string         `json:"name"`
+	Status          string         `json:"status"`
+	ShipmentStatus  *string        `json:"shipment_status"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
+	TrackingCompany *string        `json:"tracking_company"`
+	TrackingNumber  *string        `json:"tracking_number"`
+	TrackingNumbers []string       `json:"tracking_numbers"`
+	TrackingURL     *string        `json:"tracking_url"`
+	TrackingURLs    []string       `json:"tracking_urls"`
+	EstimatedAt     *time.Time     `json:"estimated_delivery_at"`
+	LineItems       []restLineItem `json:"line_items"`
 }
 
 func str(p *string) string {
@@ -197,6 +211,9 @@ func (r restFulfill) fulfillment() Fulfillment {
 		DisplayStatus: strings.ToUpper(str(r.ShipmentStatus)),
 		CreatedAt:     r.CreatedAt,
 		UpdatedAt:     r.UpdatedAt,
+	}
+	for _, li := range r.LineItems {
+		f.LineItems = append(f.LineItems, li.lineItem())
 	}
 	if r.EstimatedAt != nil {
 		f.EstimatedDeliveryAt = *r.EstimatedAt
@@ -264,7 +281,14 @@ func (r restOrder) order() Order {
 		}
 	}
 	for _, li := range r.LineItems {
-		o.LineItems = append(o.LineItems, LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity})
+		o.LineItems = append(o.LineItems, li.lineItem())
+	}
+	o.FinancialStatus = r.FinancialStatus
+	if len(r.ShippingLines) > 0 {
+		o.ShippingMethod = r.ShippingLines[0].Title
+	}
+	for _, rf := range r.Refunds {
+		o.Refunds = append(o.Refunds, rf.refund())
 	}
 	for _, rf := range r.Fulfillments {
 		f := rf.fulfillment()
@@ -307,6 +331,92 @@ func DecodeFulfillment(body []byte) (Fulfillment, error) {
 		return Fulfillment{}, fmt.Errorf("decode fulfillment payload: no id or order_id: %w", ErrMalformedPayload)
 	}
 	return r.fulfillment(), nil
+}
+
+// Refund is a refund of an order: the items it gave money back for.
+type Refund struct {
+	ID      string
+	OrderID string
+	Items   []RefundItem
+}
+
+// RefundItem is a quantity of one order line a refund covers.
+type RefundItem struct {
+	LineItemID string
+	Quantity   int
+}
+
+type restRefund struct {
+	ID              int64 `json:"id"`
+	OrderID         int64 `json:"order_id"`
+	RefundLineItems []struct {
+		LineItemID int64 `json:"line_item_id"`
+		Quantity   int   `json:"quantity"`
+	} `json:"refund_line_items"`
+}
+
+func (r restRefund) refund() Refund {
+	out := Refund{ID: GID("Refund", r.ID), OrderID: GID("Order", r.OrderID)}
+	for _, li := range r.RefundLineItems {
+		out.Items = append(out.Items, RefundItem{LineItemID: GID("LineItem", li.LineItemID), Quantity: li.Quantity})
+	}
+	return out
+}
+
+// DecodeRefund decodes a refunds/create body (the refund resource, bare or
+// wrapped in {"refund": …} as the REST API returns it).
+func DecodeRefund(body []byte) (Refund, error) {
+	var w struct {
+		restRefund
+		Refund *restRefund `json:"refund"`
+	}
+	if err := decode(TopicRefundsCreate, body, &w); err != nil {
+		return Refund{}, err
+	}
+	r := w.restRefund
+	if w.Refund != nil {
+		r = *w.Refund
+	}
+	if r.ID == 0 || r.OrderID == 0 {
+		return Refund{}, fmt.Errorf("decode %s payload: no id or order_id: %w", TopicRefundsCreate, ErrMalformedPayload)
+	}
+	return r.refund(), nil
+}
+
+// OrderEdit is an orders/edited body: the quantities an edit added to and
+// removed from the order's lines.
+type OrderEdit struct {
+	ID       string
+	OrderID  string
+	Removals []RefundItem // LineItemID and the quantity removed
+}
+
+// DecodeOrderEdit decodes an orders/edited body.
+func DecodeOrderEdit(body []byte) (OrderEdit, error) {
+	var w struct {
+		OrderEdit struct {
+			ID        int64 `json:"id"`
+			OrderID   int64 `json:"order_id"`
+			LineItems struct {
+				Removals []struct {
+					ID    int64 `json:"id"`
+					Delta int   `json:"delta"`
+				} `json:"removals"`
+			} `json:"line_items"`
+		} `json:"order_edit"`
+	}
+	if err := decode(TopicOrdersEdited, body, &w); err != nil {
+		return OrderEdit{}, err
+	}
+	e := w.OrderEdit
+	if e.ID == 0 || e.OrderID == 0 {
+		return OrderEdit{}, fmt.Errorf("decode %s payload: no id or order_id: %w", TopicOrdersEdited, ErrMalformedPayload)
+	}
+	out := OrderEdit{ID: GID("OrderEdit", e.ID), OrderID: GID("Order", e.OrderID)}
+	for _, r := range e.LineItems.Removals {
+		out.Removals = append(out.Removals, RefundItem{LineItemID: GID("LineItem", r.ID), Quantity: r.Delta})
+	}
+	return out, nil
 }
 
 // Uninstalled is the app/uninstalled body (the shop resource). Mark the shop

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"sort"
 	"strconv"
 	"strings"
@@ -208,7 +209,9 @@ func (w wireOrder) order(id int64) (Order, error) {
 		return Order{}, fmt.Errorf("date_modified: %w", err)
 	}
 	for _, li := range w.LineItems {
-		item := LineItem{Name: li.Name}
+		// WooCommerce sends names HTML-encoded ("Ship Your Idea &ndash; Color:
+		// Black"): decode once, so pages and messages escape them once.
+		item := LineItem{Name: html.UnescapeString(li.Name)}
 		item.ID, _ = flexInt(li.ID)
 		item.ProductID, _ = flexInt(li.ProductID)
 		item.VariationID, _ = flexInt(li.VariationID)

@@ -60,6 +60,12 @@ type Settings struct {
 	SenderName   string              `json:"sender_name,omitempty"`
 	SenderEmail  string              `json:"sender_email,omitempty"`
 	CODGateways  []string            `json:"cod_gateways,omitempty"`
+	// ProcessingDays is how many working days the store takes to ship an
+	// order; the page shows the day it should ship by. Zero: not said.
+	ProcessingDays int `json:"processing_days,omitempty"`
+	// ProcessingLabel is the store's word for the step between ordered and
+	// shipped ("Hand-stitching"); empty is the page's "Processing".
+	ProcessingLabel string `json:"processing_label,omitempty"`
 }
 
 // Branding styles the tracking page.

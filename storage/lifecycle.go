@@ -128,3 +128,35 @@ func (q queries) OrderByPlatformID(ctx context.Context, shopID int64, platformID
 	}
 	return &o, nil
 }
+
+// FulfillmentByPlatformID finds a shop's fulfillment (or return) by the
+// platform's id.
+func (q queries) FulfillmentByPlatformID(ctx context.Context, shopID int64, platformID string) (*Fulfillment, error) {
+	var f Fulfillment
+	if err := q.g.WithContext(ctx).Where("shop_id = ? AND platform_id = ?", shopID, platformID).Take(&f).Error; err != nil {
+		return nil, notFound(err, "fulfillment %s", platformID)
+	}
+	return &f, nil
+}
+
+// ShopOrder loads one of a shop's orders by its id.
+func (q queries) ShopOrder(ctx context.Context, shopID, id int64) (*Order, error) {
+	var o Order
+	if err := q.g.WithContext(ctx).Where("shop_id = ? AND id = ?", shopID, id).Take(&o).Error; err != nil {
+		return nil, notFound(err, "order %d", id)
+	}
+	return &o, nil
+}
+
+// UnshippedOrders lists the shop's orders still to ship (no parcel to the
+// shopper tracked, not stopped), oldest first, at most limit.
+func (s ShopScope) UnshippedOrders(ctx context.Context, limit int) ([]Order, error) {
+	var out []Order
+	err := s.q(ctx).Model(&Order{}).Where("stopped = '' AND cancelled_at IS NULL").
+		Where("NOT EXISTS (SELECT 1 FROM shipments WHERE shipments.order_id = orders.id AND shipments.kind = '' AND shipments.ended = '')").
+		Order("created_at, id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("unshipped orders: %w", err)
+	}
+	return out, nil
+}

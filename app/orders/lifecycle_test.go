@@ -383,3 +383,72 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+// A Shopify return is tracked like any parcel, as a return: its reverse
+// delivery's number fires "return label created"; refunding the order (how
+// a return ends) keeps following it; a cancelled return ends it.
+func TestShopifyReturnIsTrackedAsAReturn(t *testing.T) {
+	ret := map[string]any{
+		"id": 945000954, "admin_graphql_api_id": "gid://shopify/Return/945000954", "status": "open", "name": "#1001-R1",
+		"order": map[string]any{"id": 450789469, "admin_graphql_api_id": "gid://shopify/Order/450789469"},
+	}
+	delivery := map[string]any{
+		"id": 1003981, "admin_graphql_api_id": "gid://shopify/ReverseDelivery/1003981",
+		"return": map[string]any{"id": 945000954, "admin_graphql_api_id": "gid://shopify/Return/945000954"},
+		"shipping_deliverable": map[string]any{"tracking": map[string]any{
+			"carrier_name": "USPS", "tracking_number": "9400111899560000000000", "tracking_url": "https://tools.usps.com/tracking/9400111899560000000000",
+		}},
+	}
+	t.Run("refunded after", func(t *testing.T) {
+		l := shopifyShipped(t)
+		l.deliver("returns/request", body(t, ret))
+		l.deliver("reverse_deliveries/attach_deliverable", body(t, delivery))
+		back := l.shipments()["9400111899560000000000"]
+		if back.Kind != storage.KindReturn || back.Ended != "" || back.NextPollAt == nil {
+			t.Fatalf("return parcel: kind %q, ended %q, next poll %v; want a tracked return", back.Kind, back.Ended, back.NextPollAt)
+		}
+		if l.fired.count(tracking.TriggerReturnLabel) != 1 {
+			t.Fatalf("fired %v; want return_label_created once", l.fired.fired)
+		}
+		l.deliver("orders/updated", body(t, derive(t, fixture(t, "shopify_order_450789469.json", "order"), func(o map[string]any) {
+			o["financial_status"], o["updated_at"] = "refunded", "2018-07-09T10:00:00-04:00"
+		})))
+		if got := l.shipments(); got["9400111899560000000000"].Ended != "" || got["123456789"].Ended != storage.StopRefunded {
+			t.Fatalf("after the refund: return ended %q, delivery ended %q; want the return still followed", got["9400111899560000000000"].Ended, got["123456789"].Ended)
+		}
+	})
+	t.Run("return cancelled", func(t *testing.T) {
+		l := shopifyShipped(t)
+		l.deliver("returns/request", body(t, ret))
+		l.deliver("reverse_deliveries/attach_deliverable", body(t, delivery))
+		l.deliver("returns/cancel", body(t, derive(t, ret, func(r map[string]any) { r["status"] = "canceled" })))
+		if s := l.shipments()["9400111899560000000000"]; s.Ended != storage.StopCancelled || s.NextPollAt != nil {
+			t.Fatalf("parcel of a cancelled return: ended %q, next poll %v; want cancelled", s.Ended, s.NextPollAt)
+		}
+		if s := l.shipments()["123456789"]; s.Ended != "" {
+			t.Fatalf("the order's own parcel ended %q; want it untouched", s.Ended)
+		}
+	})
+}
+
+// A WooCommerce tracking row the merchant flags as a return is tracked as
+// the shopper's return.
+func TestWooReturnRowIsTrackedAsAReturn(t *testing.T) {
+	l, order := wooTracked(t)
+	l.deliver("order.updated", body(t, derive(t, order, func(o map[string]any) {
+		meta := o["meta_data"].([]any)
+		row := meta[2].(map[string]any)
+		row["value"] = append(row["value"].([]any), map[string]any{
+			"tracking_provider": "UPS", "tracking_number": "1Z999AA10123456784", "date_shipped": "1490400000",
+			"tracking_id": "b1", "ordertrack_return": true,
+		})
+		o["date_modified_gmt"] = "2017-03-25T10:00:00"
+	})))
+	got := l.shipments()
+	if got["1Z999AA10123456784"].Kind != storage.KindReturn || got["9400111899560000000000"].Kind != storage.KindDelivery {
+		t.Fatalf("kinds: return row %q, parcel %q; want return and delivery", got["1Z999AA10123456784"].Kind, got["9400111899560000000000"].Kind)
+	}
+	if l.fired.count(tracking.TriggerReturnLabel) != 1 {
+		t.Fatalf("fired %v; want return_label_created once", l.fired.fired)
+	}
+}

@@ -113,6 +113,9 @@ type Parcel struct {
 type Fulfillment struct {
 	ID        string
 	Cancelled bool // cancelled, failed or errored: it will never deliver
+	// Return marks a return's parcels: each reverse delivery adds one, so
+	// a number missing from one is not retired.
+	Return    bool
 	UpdatedAt time.Time
 	Parcels   []Parcel
 }
@@ -232,7 +235,7 @@ func (s *Syncer) applyFulfillment(ctx context.Context, tx *storage.Tx, shop *sto
 	}
 	var gone []int64
 	for _, sh := range active {
-		if (f.ID == "" || sh.PlatformFulfillmentID == f.ID) && !keep[sh.TrackingNumber] {
+		if (f.ID == "" || sh.PlatformFulfillmentID == f.ID) && !keep[sh.TrackingNumber] && (f.Cancelled || !f.Return) {
 			gone = append(gone, sh.ID)
 		}
 	}
@@ -283,8 +286,11 @@ func (s *Syncer) stopIfOver(ctx context.Context, tx *storage.Tx, shop *storage.S
 	ids := make([]int64, 0, len(active))
 	var told *storage.Shipment
 	for i, sh := range active {
+		if sh.Kind == storage.KindReturn {
+			continue // a refund is how a return ends: the parcel back is still followed
+		}
 		ids = append(ids, sh.ID)
-		if told != nil || tracking.Stage(sh.Stage).Terminal() || sh.Kind == storage.KindReturn {
+		if told != nil || tracking.Stage(sh.Stage).Terminal() {
 			continue
 		}
 		shipped, err := tx.HasTrigger(ctx, sh.ID, string(tracking.TriggerShipped))
@@ -354,7 +360,11 @@ func (s *Syncer) addParcel(ctx context.Context, tx *storage.Tx, shop *storage.Sh
 		// number put back): track it again; its shopper was told before.
 		return tx.ReviveShipment(ctx, ship, now)
 	}
-	fired, err := tx.Shop(ship.ShopID).FireTriggers(ctx, ship.ID, []tracking.Fired{{Trigger: tracking.TriggerShipped, Key: string(tracking.TriggerShipped), At: now}})
+	first := tracking.TriggerShipped
+	if ship.Kind == storage.KindReturn {
+		first = tracking.TriggerReturnLabel
+	}
+	fired, err := tx.Shop(ship.ShopID).FireTriggers(ctx, ship.ID, []tracking.Fired{{Trigger: first, Key: string(first), At: now}})
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,18 @@ func (s *Syncer) processShopify(ctx context.Context, d *storage.WebhookDelivery)
 			changes[it.LineItemID] += it.Quantity
 		}
 		return s.removeItems(ctx, shop, r.OrderID, "refund:"+r.ID, changes)
+	case shopify.TopicReturnsRequest, shopify.TopicReturnsApprove, shopify.TopicReturnsCancel, shopify.TopicReturnsDecline:
+		r, err := shopify.DecodeReturn(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		return s.syncShopifyReturn(ctx, shop, r, d.Topic == shopify.TopicReturnsCancel || d.Topic == shopify.TopicReturnsDecline)
+	case shopify.TopicReverseDeliveriesAttach:
+		rd, err := shopify.DecodeReverseDelivery(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		return s.syncReverseDelivery(ctx, shop, rd)
 	case shopify.TopicOrdersEdited:
 		e, err := shopify.DecodeOrderEdit(d.Payload)
 		if err != nil {
@@ -243,4 +255,40 @@ func shopifyOrder(o shopify.Order) *storage.Order {
 		so.CancelledAt = &t
 	}
 	return so
+}
+
+// syncShopifyReturn links a return to its order (its reverse deliveries
+// name only the return) and, when the return is cancelled or declined,
+// ends the parcels coming back for it.
+func (s *Syncer) syncShopifyReturn(ctx context.Context, shop *storage.Shop, r shopify.Return, cancelled bool) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+		o, err := tx.OrderByPlatformID(ctx, shop.ID, r.OrderID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil // an order from before the install: nothing of it is tracked
+		}
+		if err != nil {
+			return err
+		}
+		return s.applyFulfillment(ctx, tx, shop, o, Fulfillment{ID: r.ID, Return: true, Cancelled: cancelled})
+	})
+}
+
+// syncReverseDelivery tracks the parcel a shopper sends back for a return.
+// A reverse delivery can arrive before its return's request: retried with
+// backoff until returns/request links the return to its order.
+func (s *Syncer) syncReverseDelivery(ctx context.Context, shop *storage.Shop, rd shopify.ReverseDelivery) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+		ret, err := tx.FulfillmentByPlatformID(ctx, shop.ID, rd.ReturnID)
+		if err != nil {
+			return fmt.Errorf("reverse delivery %s before its return %s: %w", rd.ID, rd.ReturnID, err)
+		}
+		if ret.Status == storage.StopCancelled {
+			return nil
+		}
+		o, err := tx.ShopOrder(ctx, shop.ID, ret.OrderID)
+		if err != nil {
+			return err
+		}
+		return s.addParcel(ctx, tx, shop, o, Parcel{FulfillmentID: rd.ReturnID, Company: rd.Tracking.Company, Number: rd.Tracking.Number, URL: rd.Tracking.URL, Kind: storage.KindReturn})
+	})
 }

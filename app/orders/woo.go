@@ -102,7 +102,11 @@ func (s *Syncer) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocomm
 		if company == "" {
 			company = t.Provider
 		}
-		parcels = append(parcels, Parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL})
+		p := Parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL}
+		if t.Return {
+			p.Kind = storage.KindReturn
+		}
+		parcels = append(parcels, p)
 	}
 	order := fmt.Sprintf("order %d", o.ID)
 	parcels, refused := s.boundParcels(shop, parcels, func(Parcel) string { return order })

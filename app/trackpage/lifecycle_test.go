@@ -1,6 +1,7 @@
 package trackpage
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -75,5 +76,38 @@ func TestSummaryCarriesParcelsAndWhatRemains(t *testing.T) {
 	v.Stopped = "cancelled"
 	if got := Summarize(v); got.Stopped != "cancelled" || len(got.Shipments) != 0 || got.Headline != "Your order was cancelled" {
 		t.Fatalf("stopped order summary: stopped %q, %d shipments, headline %q; want cancelled, none, the order's", got.Stopped, len(got.Shipments), got.Headline)
+	}
+}
+
+// A parcel going back to the store that never reached the shopper offers
+// no "start a return"; once one was delivered, the store's returns help is
+// back.
+func TestReturnedToSenderOffersNoReturn(t *testing.T) {
+	tests := []struct {
+		name   string
+		stages []tracking.Stage
+		offer  bool
+	}{
+		{"on its way", []tracking.Stage{tracking.StageInTransit}, true},
+		{"returning to sender", []tracking.Stage{tracking.StageReturning}, false},
+		{"returned to sender", []tracking.Stage{tracking.StageReturned}, false},
+		{"one returned, one delivered", []tracking.Stage{tracking.StageReturned, tracking.StageDelivered}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := inTransit(t)
+			v.Shop.ReturnsURL = "https://shop.example/returns"
+			base := v.Shipments[0]
+			v.Shipments = nil
+			for _, st := range tt.stages {
+				s := base
+				s.Stage, s.ETA = st, nil
+				v.Shipments = append(v.Shipments, s)
+			}
+			page := render(t, newRenderer(t), v)
+			if got := strings.Contains(page, "https://shop.example/returns"); got != tt.offer {
+				t.Errorf("returns link shown %v; want %v", got, tt.offer)
+			}
+		})
 	}
 }

@@ -271,7 +271,27 @@ func buildPage(v View) page {
 	}
 	p.Hero.Zone = p.Zone
 	p.Shop.LogoURL = httpsOnly(p.Shop.LogoURL)
+	if v.Stopped != "" || returnedUndelivered(v.Shipments) {
+		// Nothing reached the shopper: there is nothing for them to send back.
+		p.Shop.ReturnsURL, p.Shop.ReturnsText = "", ""
+	}
 	return p
+}
+
+// returnedUndelivered reports whether a parcel to the shopper is going (or
+// went) back to the store and none reached them.
+func returnedUndelivered(ss []Shipment) bool {
+	back := false
+	for _, s := range ss {
+		switch {
+		case s.Return || s.Cancelled:
+		case s.Stage == tracking.StageDelivered:
+			return false
+		case s.Stage.Return():
+			back = true
+		}
+	}
+	return back
 }
 
 func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipment, i, total int) shipmentView {

@@ -13,18 +13,23 @@ import (
 
 // Webhook topics the app subscribes to (shopify.app.toml).
 const (
-	TopicOrdersCreate               = "orders/create"
-	TopicOrdersUpdated              = "orders/updated"
-	TopicOrdersCancelled            = "orders/cancelled"
-	TopicOrdersEdited               = "orders/edited"
-	TopicRefundsCreate              = "refunds/create"
-	TopicFulfillmentsCreate         = "fulfillments/create"
-	TopicFulfillmentsUpdate         = "fulfillments/update"
-	TopicAppUninstalled             = "app/uninstalled"
-	TopicCustomersDataRequest       = "customers/data_request"
-	TopicCustomersRedact            = "customers/redact"
-	TopicShopRedact                 = "shop/redact"
-	maxWebhookBody            int64 = 5 << 20
+	TopicOrdersCreate                  = "orders/create"
+	TopicOrdersUpdated                 = "orders/updated"
+	TopicOrdersCancelled               = "orders/cancelled"
+	TopicOrdersEdited                  = "orders/edited"
+	TopicRefundsCreate                 = "refunds/create"
+	TopicReturnsRequest                = "returns/request"
+	TopicReturnsApprove                = "returns/approve"
+	TopicReturnsCancel                 = "returns/cancel"
+	TopicReturnsDecline                = "returns/decline"
+	TopicReverseDeliveriesAttach       = "reverse_deliveries/attach_deliverable"
+	TopicFulfillmentsCreate            = "fulfillments/create"
+	TopicFulfillmentsUpdate            = "fulfillments/update"
+	TopicAppUninstalled                = "app/uninstalled"
+	TopicCustomersDataRequest          = "customers/data_request"
+	TopicCustomersRedact               = "customers/redact"
+	TopicShopRedact                    = "shop/redact"
+	maxWebhookBody               int64 = 5 << 20
 )
 
 // ErrWebhookHeaders means a delivery lacks a header Shopify always sends.
@@ -417,6 +422,78 @@ func DecodeOrderEdit(body []byte) (OrderEdit, error) {
 		out.Removals = append(out.Removals, RefundItem{LineItemID: GID("LineItem", r.ID), Quantity: r.Delta})
 	}
 	return out, nil
+}
+
+// Return is a returns/* body reduced to what links a return to its order.
+type Return struct {
+	ID      string // gid://shopify/Return/…
+	OrderID string // gid://shopify/Order/…
+	Status  string // lower case: requested, open, closed, declined, canceled
+}
+
+type restRef struct {
+	ID  int64  `json:"id"`
+	GID string `json:"admin_graphql_api_id"`
+}
+
+func (r restRef) gid(resource string) string {
+	if r.GID != "" {
+		return r.GID
+	}
+	if r.ID == 0 {
+		return ""
+	}
+	return GID(resource, r.ID)
+}
+
+// DecodeReturn decodes a returns/request, approve, cancel or decline body.
+func DecodeReturn(body []byte) (Return, error) {
+	var w struct {
+		restRef
+		Status string  `json:"status"`
+		Order  restRef `json:"order"`
+	}
+	if err := decode("return", body, &w); err != nil {
+		return Return{}, err
+	}
+	r := Return{ID: w.gid("Return"), OrderID: w.Order.gid("Order"), Status: strings.ToLower(w.Status)}
+	if r.ID == "" || r.OrderID == "" {
+		return Return{}, fmt.Errorf("decode return payload: no id or order: %w", ErrMalformedPayload)
+	}
+	return r, nil
+}
+
+// ReverseDelivery is a reverse_deliveries/attach_deliverable body: the
+// tracking of the parcel a shopper sends back for a return.
+type ReverseDelivery struct {
+	ID       string // gid://shopify/ReverseDelivery/…
+	ReturnID string
+	Tracking TrackingInfo
+}
+
+// DecodeReverseDelivery decodes a reverse_deliveries/attach_deliverable body.
+func DecodeReverseDelivery(body []byte) (ReverseDelivery, error) {
+	var w struct {
+		restRef
+		Return              restRef `json:"return"`
+		ShippingDeliverable struct {
+			Tracking struct {
+				CarrierName    string `json:"carrier_name"`
+				TrackingNumber string `json:"tracking_number"`
+				TrackingURL    string `json:"tracking_url"`
+			} `json:"tracking"`
+		} `json:"shipping_deliverable"`
+	}
+	if err := decode(TopicReverseDeliveriesAttach, body, &w); err != nil {
+		return ReverseDelivery{}, err
+	}
+	t := w.ShippingDeliverable.Tracking
+	d := ReverseDelivery{ID: w.gid("ReverseDelivery"), ReturnID: w.Return.gid("Return"),
+		Tracking: TrackingInfo{Company: t.CarrierName, Number: t.TrackingNumber, URL: t.TrackingURL}}
+	if d.ID == "" || d.ReturnID == "" {
+		return ReverseDelivery{}, fmt.Errorf("decode %s payload: no id or return: %w", TopicReverseDeliveriesAttach, ErrMalformedPayload)
+	}
+	return d, nil
 }
 
 // Uninstalled is the app/uninstalled body (the shop resource). Mark the shop

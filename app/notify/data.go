@@ -47,11 +47,11 @@ type Customer struct {
 
 // Order is the purchase the shipment belongs to.
 type Order struct {
-	Name      string // as the shop shows it, e.g. "#1042"
-	Number    string
-	Total     string // decimal amount, e.g. "49.90"
-	Currency  string // ISO 4217
-	COD       bool   // cash on delivery: the total is collected at the door
+	Name     string // as the shop shows it, e.g. "#1042"
+	Number   string
+	Total    string // decimal amount, e.g. "49.90"
+	Currency string // ISO 4217
+	COD      bool   // cash on delivery: the total is collected at the door
 	// LineItems are what the parcel carries when the store said, else the
 	// whole order.
 	LineItems []LineItem

@@ -43,6 +43,11 @@ func TestPageShowsTheOrdersChanges(t *testing.T) {
 			s.Return = true
 			v.Shipments = []Shipment{s}
 		}, []string{"Your return"}, nil},
+		{"a return beside the parcel it sends back", func(v *View) {
+			s := second(v)
+			s.Return = true
+			v.Shipments = append(v.Shipments, s)
+		}, []string{"Package 1 of 2", "Your return"}, []string{"Package 2 of 2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/carriers/sim"
@@ -50,6 +51,7 @@ func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) e
 			fmt.Fprintf(out, "  tracking page:  %s/t/%s   (%s)\n", cfg.AppURL, t.token, t.what)
 		}
 		fmt.Fprintf(out, "  order lookup:   %s/track?shop=%s   (order #1001, email shopper1@example.com)\n", cfg.AppURL, DemoShop)
+		fmt.Fprintf(out, "  not shipped yet: %s/track?shop=%s   (order #%d, email shopper%d@example.com)\n", cfg.AppURL, DemoShop, 1000+demoOrders, demoOrders)
 		fmt.Fprintf(out, "  health:         %s/readyz\n\n", cfg.AppURL)
 		fmt.Fprintln(out, "The simulated carrier moves parcels along every minute or two; pages and the outbox update as it does.")
 		fmt.Fprintf(out, "Try a signed webhook: see README.md (secret %q). Press Ctrl-C to stop.\n", cfg.ShopifyAPISecret)
@@ -89,6 +91,7 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 		// No quiet hours: a newcomer trying the demo at night should see
 		// messages in the outbox as the parcels move, not scheduled for 08:00.
 		QuietStart: "00:00", QuietEnd: "00:00",
+		ProcessingDays: 2, // the unshipped orders' page says when they should ship
 		FAQ: []storage.FAQItem{
 			{Question: "When will my order arrive?", Answer: "The date above comes from the carrier when it gives one, otherwise from how long this route usually takes."},
 			{Question: "Can I change my delivery address?", Answer: "Use the buttons on this page while the parcel is in transit; we pass it to the carrier."},
@@ -144,8 +147,68 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 			}
 		}
 	}
+	more, err := a.seedDemoLifecycle(ctx, shop, carrier, now, rnd)
+	if err != nil {
+		return nil, err
+	}
+	links = append(links, more...)
 	demoCarrier, _ := registry.Lookup(sim.Code)
 	a.polling.AddCarrier(demoCarrier, carrier)
+	return links, nil
+}
+
+// seedDemoLifecycle adds the orders whose story is more than one parcel:
+// two parcels of one order, a fulfillment the store cancelled, and a
+// delivered order the shopper is sending back.
+func (a *App) seedDemoLifecycle(ctx context.Context, shop *storage.Shop, carrier *sim.Carrier, now time.Time, rnd *rand.Rand) ([]demoLink, error) {
+	shirt := storage.LineItem{ID: "li-shirt", Title: "Linen shirt", Variant: "M / Sage", Quantity: 1}
+	tote := storage.LineItem{ID: "li-tote", Title: "Canvas tote", Quantity: 1}
+	parcel := func(i int, sc sim.Scenario, daysAgo int, fulfillment, kind string, items ...storage.LineItem) orders.Parcel {
+		number := carrier.Number(i)
+		plan := carrier.Plan(number, now.AddDate(0, 0, -daysAgo), sc)
+		plan.Events = squeezeFuture(plan.Events, now, rnd)
+		carrier.Register(plan)
+		return orders.Parcel{FulfillmentID: fulfillment, Company: "Demo Express", Number: number, Kind: kind, Items: items}
+	}
+	stories := []struct {
+		what         string
+		fulfillments []orders.Fulfillment
+		cancel       string // a fulfillment the store cancels after shipping it
+	}{
+		{"two parcels", []orders.Fulfillment{
+			{ID: "f-1021-1", Parcels: []orders.Parcel{parcel(demoOrders, sim.Normal, 2, "f-1021-1", "", shirt)}},
+			{ID: "f-1021-2", Parcels: []orders.Parcel{parcel(demoOrders+1, sim.Normal, 0, "f-1021-2", "", tote)}},
+		}, ""},
+		{"a cancelled fulfillment", []orders.Fulfillment{
+			{ID: "f-1022-1", Parcels: []orders.Parcel{parcel(demoOrders+2, sim.Normal, 0, "f-1022-1", "", shirt, tote)}},
+		}, "f-1022-1"},
+		{"a return on its way back", []orders.Fulfillment{
+			{ID: "f-1023-1", Parcels: []orders.Parcel{parcel(demoOrders+3, sim.Normal, 9, "f-1023-1", "", shirt, tote)}},
+			{ID: "r-1023-1", Return: true, Parcels: []orders.Parcel{parcel(demoOrders+4, sim.Normal, 1, "r-1023-1", storage.KindReturn, shirt)}},
+		}, ""},
+	}
+	var links []demoLink
+	for i, st := range stories {
+		n := 1001 + demoOrders + i
+		o := &storage.Order{
+			PlatformID: fmt.Sprintf("demo-%d", n), Name: fmt.Sprintf("#%d", n), Email: fmt.Sprintf("shopper%d@example.com", n-1000),
+			CustomerName: "Emma Wilson", Locale: "en", Timezone: "America/Los_Angeles", Country: "US", Currency: "USD", Total: "58.00",
+			ShippingMethod:  "Standard (3-5 business days)",
+			ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{Name: "Emma Wilson", Address1: "1 Market St", City: "San Francisco", Region: "CA", PostalCode: "94105", Country: "US"}},
+			LineItems:       storage.JSON[[]storage.LineItem]{V: []storage.LineItem{shirt, tote}},
+		}
+		if err := a.orders.Apply(ctx, shop, orders.Change{Order: o, Fulfillments: st.fulfillments}); err != nil {
+			return nil, err
+		}
+		if st.cancel != "" {
+			if err := a.orders.Apply(ctx, shop, orders.Change{Order: o, Fulfillments: []orders.Fulfillment{{ID: st.cancel, Cancelled: true}}}); err != nil {
+				return nil, err
+			}
+		}
+		if ships, err := a.db.OrderShipments(ctx, shop.ID, o.ID); err == nil && len(ships) > 0 {
+			links = append(links, demoLink{token: ships[0].PublicToken, what: fmt.Sprintf("order %s, %s", o.Name, st.what)})
+		}
+	}
 	return links, nil
 }
 

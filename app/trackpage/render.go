@@ -462,7 +462,7 @@ var problemWeight = map[tracking.Problem]int{
 }
 
 // primary picks the shipment the page headline is about: one still coming
-// over a cancelled one, the most urgent problem, else the least advanced
+// over a cancelled one, the order's own over a return, the most urgent problem, else the least advanced
 // package still moving, else the first.
 func primary(ss []Shipment) int {
 	best := 0
@@ -471,6 +471,10 @@ func primary(ss []Shipment) int {
 		switch {
 		case s.Cancelled != b.Cancelled:
 			if !s.Cancelled {
+				best = i
+			}
+		case s.Return != b.Return:
+			if !s.Return {
 				best = i
 			}
 		case problemWeight[s.Problem] != problemWeight[b.Problem]:

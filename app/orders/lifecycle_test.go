@@ -352,6 +352,7 @@ func TestWooChangesStopTracking(t *testing.T) {
 		}, storage.EndReplaced},
 		{"order cancelled", func(o map[string]any) { o["status"] = "cancelled" }, storage.StopCancelled},
 		{"order refunded", func(o map[string]any) { o["status"] = "refunded" }, storage.StopRefunded},
+		{"order trashed", func(o map[string]any) { o["status"] = "trash" }, storage.StopCancelled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,6 +365,15 @@ func TestWooChangesStopTracking(t *testing.T) {
 				t.Fatalf("ended %q, next poll %v; want %q and no poll", s.Ended, s.NextPollAt, tt.want)
 			}
 		})
+	}
+}
+
+// A deleted WooCommerce order stops its parcels.
+func TestWooDeletedOrderStopsTracking(t *testing.T) {
+	l, _ := wooTracked(t)
+	l.deliver("order.deleted", []byte(`{"id":727}`))
+	if s := l.shipments()["9400111899560000000000"]; s.Ended != storage.StopCancelled || s.NextPollAt != nil {
+		t.Fatalf("parcel of a deleted order: ended %q, next poll %v; want cancelled", s.Ended, s.NextPollAt)
 	}
 }
 

@@ -57,11 +57,22 @@ func (s *Syncer) processWoo(ctx context.Context, d *storage.WebhookDelivery) err
 		if err != nil {
 			return malformed(err)
 		}
-		err = s.db.CancelOrder(ctx, shop.ID, strconv.FormatInt(id, 10), s.now())
+		platformID := strconv.FormatInt(id, 10)
+		err = s.db.CancelOrder(ctx, shop.ID, platformID, s.now())
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil // never ingested: nothing to cancel
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// A deleted order is a cancelled one: its parcels stop too.
+		return s.db.InTx(ctx, func(tx *storage.Tx) error {
+			o, err := tx.OrderByPlatformID(ctx, shop.ID, platformID)
+			if err != nil {
+				return err
+			}
+			return s.stopIfOver(ctx, tx, shop, o, false)
+		})
 	case woocommerce.TopicTrackingUpdated:
 		act, err := woocommerce.DecodeAction(d.Payload)
 		if err != nil {

@@ -160,3 +160,28 @@ func (s ShopScope) UnshippedOrders(ctx context.Context, limit int) ([]Order, err
 	}
 	return out, nil
 }
+
+// ActiveShops lists every installed shop, for the jobs that go through
+// each shop's settings.
+func (db *DB) ActiveShops(ctx context.Context) ([]Shop, error) {
+	var out []Shop
+	if err := db.Gorm.WithContext(ctx).Where("status = ?", "active").Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list active shops: %w", err)
+	}
+	return out, nil
+}
+
+// IdleLabels lists the shop's parcels to the shopper whose label was made
+// before before and that no carrier has scanned yet, oldest first.
+func (s ShopScope) IdleLabels(ctx context.Context, before time.Time, limit int) ([]ShipmentRow, error) {
+	var out []ShipmentRow
+	err := s.g.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
+		Joins("JOIN orders ON orders.id = shipments.order_id").
+		Where("shipments.shop_id = ? AND shipments.stage = ? AND shipments.ended = '' AND shipments.kind = '' AND shipments.last_event_at IS NULL AND shipments.created_at < ?",
+			s.id, "packed", before.UTC()).
+		Order("shipments.created_at, shipments.id").Limit(limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("idle labels: %w", err)
+	}
+	return out, nil
+}

@@ -66,6 +66,12 @@ type Settings struct {
 	// ProcessingLabel is the store's word for the step between ordered and
 	// shipped ("Hand-stitching"); empty is the page's "Processing".
 	ProcessingLabel string `json:"processing_label,omitempty"`
+	// NotShippedAlertDays, when set, tells the merchant about an order not
+	// shipped that many working days after it was placed.
+	NotShippedAlertDays int `json:"not_shipped_alert_days,omitempty"`
+	// LabelIdleAlertDays, when set, tells the merchant about a parcel whose
+	// label was created that many working days ago without a carrier scan.
+	LabelIdleAlertDays int `json:"label_idle_alert_days,omitempty"`
 }
 
 // Branding styles the tracking page.

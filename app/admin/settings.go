@@ -197,6 +197,19 @@ func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map
 		}
 		st.ProcessingDays = n
 	}
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"not_shipped_alert_days", &st.NotShippedAlertDays}, {"label_idle_alert_days", &st.LabelIdleAlertDays}} {
+		*f.to = 0
+		if s := get(f.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > maxProcessingDays {
+				errs[f.name] = "Enter a number of working days from 0 to " + strconv.Itoa(maxProcessingDays) + " (0 turns the alert off)."
+			}
+			*f.to = n
+		}
+	}
 	st.ProcessingLabel = get("processing_label")
 	if l := st.ProcessingLabel; len(l) > 40 || strings.ContainsAny(l, "\r\n<>") {
 		errs["processing_label"] = "Use a short word or two, under 40 characters."

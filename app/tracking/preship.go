@@ -66,3 +66,16 @@ func (l Line) key() string {
 	}
 	return l.Title + "\x00" + l.Variant
 }
+
+// Overdue reports whether more than days of the store's working days have
+// passed since since: the point a pre-shipment alert fires. Zero days is
+// the merchant's switch off.
+func Overdue(since, now time.Time, days int) bool {
+	return days > 0 && WorkingDaysSince(since, now) >= days
+}
+
+// OverdueSince is the latest time something may have started and be
+// overdue by now: the cutoff a query can use before Overdue decides.
+func OverdueSince(now time.Time, days int) time.Time {
+	return now.AddDate(0, 0, -days)
+}

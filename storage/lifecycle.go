@@ -148,12 +148,14 @@ func (q queries) ShopOrder(ctx context.Context, shopID, id int64) (*Order, error
 	return &o, nil
 }
 
-// UnshippedOrders lists the shop's orders still to ship (no parcel to the
-// shopper tracked, not stopped), oldest first, at most limit.
-func (s ShopScope) UnshippedOrders(ctx context.Context, limit int) ([]Order, error) {
+// UnshippedOrders lists the shop's orders placed after since that are
+// still to ship (no parcel to the shopper tracked, no fulfillment without
+// tracking either, not stopped), oldest first, at most limit.
+func (s ShopScope) UnshippedOrders(ctx context.Context, since time.Time, limit int) ([]Order, error) {
 	var out []Order
-	err := s.q(ctx).Model(&Order{}).Where("stopped = '' AND cancelled_at IS NULL").
+	err := s.q(ctx).Model(&Order{}).Where("stopped = '' AND cancelled_at IS NULL AND created_at > ?", since.UTC()).
 		Where("NOT EXISTS (SELECT 1 FROM shipments WHERE shipments.order_id = orders.id AND shipments.kind = '' AND shipments.ended = '')").
+		Where("NOT EXISTS (SELECT 1 FROM fulfillments WHERE fulfillments.order_id = orders.id AND fulfillments.status = 'active')").
 		Order("created_at, id").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("unshipped orders: %w", err)

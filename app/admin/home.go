@@ -9,6 +9,10 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 )
 
+// unshippedWindowDays is how far back the overview looks for orders still
+// to ship: older ones were fulfilled some other way or are not coming.
+const unshippedWindowDays = 60
+
 // Home shows the shipments by stage and problem, the orders still to ship,
 // what shoppers asked lately and, for a Shopify shop installed before the
 // app asked for more, the permissions still to approve.
@@ -24,7 +28,7 @@ func (a *Pages) Home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	unshipped, err := scope.UnshippedOrders(ctx, 20)
+	unshipped, err := scope.UnshippedOrders(ctx, a.now().AddDate(0, 0, -unshippedWindowDays), 20)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,10 @@ func (m *Messenger) PreShipmentAlertsJob(ctx context.Context, _ *river.Job[jobs.
 		shop := &shops[i]
 		st := shop.Settings.V
 		if st.NotShippedAlertDays > 0 {
-			orders, err := m.db.Scope(shop.ID).UnshippedOrders(ctx, preShipmentBatch)
+			// Older orders than a month past the alert were fulfilled some
+			// other way or are not coming; the merchant heard of them then.
+			since := tracking.OverdueSince(now, st.NotShippedAlertDays).AddDate(0, 0, -30)
+			orders, err := m.db.Scope(shop.ID).UnshippedOrders(ctx, since, preShipmentBatch)
 			if err != nil {
 				return err
 			}

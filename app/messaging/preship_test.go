@@ -40,10 +40,14 @@ func TestPreShipmentAlerts(t *testing.T) {
 			}
 			waiting := &storage.Order{ShopID: shop.ID, PlatformID: "1", Name: "#1001", CreatedAt: placed}
 			labelled := &storage.Order{ShopID: shop.ID, PlatformID: "2", Name: "#1002", CreatedAt: placed}
-			for _, o := range []*storage.Order{waiting, labelled} {
+			untracked := &storage.Order{ShopID: shop.ID, PlatformID: "3", Name: "#1003", CreatedAt: placed} // fulfilled without a number
+			for _, o := range []*storage.Order{waiting, labelled, untracked} {
 				if _, err := db.UpsertOrder(ctx, o); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if _, err := db.UpsertFulfillment(ctx, &storage.Fulfillment{ShopID: shop.ID, OrderID: untracked.ID, PlatformID: "f-3", Status: "active"}); err != nil {
+				t.Fatal(err)
 			}
 			label := &storage.Shipment{ShopID: shop.ID, OrderID: labelled.ID, Carrier: "ups", TrackingNumber: "1Z999AA10123456784", Stage: "packed", CreatedAt: placed}
 			if _, err := db.UpsertShipment(ctx, label); err != nil {

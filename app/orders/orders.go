@@ -211,8 +211,11 @@ func carryRemovals(prev, next []storage.LineItem, removalsKnown bool) []storage.
 func (s *Syncer) applyFulfillment(ctx context.Context, tx *storage.Tx, shop *storage.Shop, o *storage.Order, f Fulfillment) error {
 	if f.ID != "" {
 		row := &storage.Fulfillment{ShopID: shop.ID, OrderID: o.ID, PlatformID: f.ID, Status: "active"}
-		if f.Cancelled {
+		switch {
+		case f.Cancelled:
 			row.Status = storage.StopCancelled
+		case f.Return:
+			row.Status = "return"
 		}
 		if !f.UpdatedAt.IsZero() {
 			t := f.UpdatedAt.UTC()

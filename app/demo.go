@@ -41,6 +41,7 @@ func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) e
 			fmt.Fprintf(out, "  tracking page:  %s/t/%s   (%s)\n", cfg.AppURL, l.Token, l.What)
 		}
 		fmt.Fprintf(out, "  order lookup:   %s/track?shop=%s   (order #1001, email shopper1@example.com)\n", cfg.AppURL, DemoShop)
+		fmt.Fprintf(out, "  not shipped yet: %s/track?shop=%s   (order #%d, email shopper%d@example.com)\n", cfg.AppURL, DemoShop, 1000+demo.Count, demo.Count)
 		fmt.Fprintf(out, "  health:         %s/readyz\n\n", cfg.AppURL)
 		fmt.Fprintln(out, "The simulated carrier moves parcels along every minute or two; pages and the outbox update as it does.")
 		fmt.Fprintf(out, "Try a signed webhook: see README.md (secret %q). Press Ctrl-C to stop.\n", cfg.ShopifyAPISecret)

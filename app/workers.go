@@ -28,6 +28,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.orders.ShopifyReconcileShop, timeout: orders.SyncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.writeback.FulfillmentEvent))
 	river.AddWorker(w, river.WorkFunc(a.messaging.NotifyMerchantJob))
+	river.AddWorker(w, river.WorkFunc(a.messaging.PreShipmentAlertsJob))
 	river.AddWorker(w, river.WorkFunc(a.install.LoginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.writeback.OrderWriteback))
 	river.AddWorker(w, river.WorkFunc(a.flow.TriggerJob))
@@ -46,6 +47,9 @@ func periodicJobs(demo bool) []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(every), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.SchedulePollsArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+			return jobs.PreShipmentAlertsArgs{}, nil
+		}, nil),
 		river.NewPeriodicJob(river.PeriodicInterval(orders.WooTickEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.WooTickArgs{}, nil
 		}, nil),

@@ -71,6 +71,18 @@ type Settings struct {
 	// event and the merchant's Klaviyo flow, not ordertrack, messages the
 	// shopper. Every trigger is sent to Klaviyo as an event while a key is set.
 	Klaviyo []string `json:"klaviyo,omitempty"`
+	// ProcessingDays is how many working days the store takes to ship an
+	// order; the page shows the day it should ship by. Zero: not said.
+	ProcessingDays int `json:"processing_days,omitempty"`
+	// ProcessingLabel is the store's word for the step between ordered and
+	// shipped ("Hand-stitching"); empty is the page's "Processing".
+	ProcessingLabel string `json:"processing_label,omitempty"`
+	// NotShippedAlertDays, when set, tells the merchant about an order not
+	// shipped that many working days after it was placed.
+	NotShippedAlertDays int `json:"not_shipped_alert_days,omitempty"`
+	// LabelIdleAlertDays, when set, tells the merchant about a parcel whose
+	// label was created that many working days ago without a carrier scan.
+	LabelIdleAlertDays int `json:"label_idle_alert_days,omitempty"`
 }
 
 // Branding styles the tracking page.
@@ -107,9 +119,33 @@ type Order struct {
 	LineItems         JSON[[]LineItem]
 	PlatformUpdatedAt *time.Time
 	CancelledAt       *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// PublicToken opens the order's tracking page before any parcel has
+	// shipped (a shipment's own token opens the same page).
+	PublicToken string
+	// ShippingMethod is the delivery method chosen at checkout, as the store
+	// names it ("Standard (3-5 business days)").
+	ShippingMethod string
+	// Stopped says why nothing of the order is tracked any more (see
+	// StopCancelled…); empty while it is.
+	Stopped   string
+	StoppedAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
+
+// Why an order or a shipment stopped being tracked.
+const (
+	StopCancelled    = "cancelled"     // the order, or the parcel's fulfillment, was cancelled
+	StopRefunded     = "refunded"      // every item was refunded
+	StopItemsRemoved = "items_removed" // an edit removed every item
+	EndReplaced      = "replaced"      // the store changed or removed the tracking number
+)
+
+// Shipment kinds.
+const (
+	KindDelivery = ""       // a parcel to the shopper
+	KindReturn   = "return" // a parcel the shopper sends back
+)
 
 // Address is a postal address.
 type Address struct {
@@ -124,10 +160,26 @@ type Address struct {
 
 // LineItem is one product line of an order.
 type LineItem struct {
+	ID       string `json:"id,omitempty"` // the platform's line item id
 	Title    string `json:"title"`
 	Variant  string `json:"variant,omitempty"`
 	Quantity int    `json:"quantity"`
 	ImageURL string `json:"image_url,omitempty"`
+	// Removed is how many the platform's latest copy of the order says are
+	// gone (refunded or edited away); Changes are the removals applied from
+	// single refunds and edits, keyed "refund:ID" / "edit:ID" so each counts
+	// once. Both tell the same story from two sides: the larger wins.
+	Removed int            `json:"removed,omitempty"`
+	Changes map[string]int `json:"changes,omitempty"`
+}
+
+// Left is how many of the line the shopper still gets.
+func (li LineItem) Left() int {
+	sum := 0
+	for _, n := range li.Changes {
+		sum += n
+	}
+	return max(0, li.Quantity-max(li.Removed, sum))
 }
 
 // Shipment is one tracked parcel, with its derived status and poll schedule.
@@ -164,8 +216,28 @@ type Shipment struct {
 	NotFoundSince         *time.Time
 	Expired               bool
 	PageViews             int
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// Ended says why the shipment is no longer tracked (StopCancelled,
+	// EndReplaced, …); an ended shipment is history, never polled.
+	Ended   string
+	EndedAt *time.Time
+	// Kind is KindDelivery or KindReturn.
+	Kind string
+	// Items are the order lines this parcel carries, when the store says.
+	Items     JSON[[]LineItem]
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Fulfillment is the newest state seen of one platform fulfillment.
+type Fulfillment struct {
+	ID                int64
+	ShopID            int64
+	OrderID           int64
+	PlatformID        string
+	Status            string
+	PlatformUpdatedAt *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // TrackingEvent is one stored carrier scan; (shipment, fingerprint) is unique

@@ -20,12 +20,19 @@ import (
 // stale update — PlatformUpdatedAt older than the stored one — changes
 // nothing and reports stale, because webhooks arrive out of order.
 func (q queries) UpsertOrder(ctx context.Context, o *Order) (stale bool, err error) {
+	if o.PublicToken == "" {
+		o.PublicToken = NewToken()
+	}
+	updates := clause.AssignmentColumns([]string{
+		"name", "email", "phone", "customer_name", "customer_id", "locale", "timezone", "country", "currency", "total",
+		"cod", "shipping_address", "line_items", "shipping_method", "platform_updated_at", "cancelled_at", "updated_at",
+	})
+	// Orders stored before pages had their own token get one on their next update.
+	updates = append(updates, clause.Assignment{Column: clause.Column{Name: "public_token"},
+		Value: gorm.Expr("CASE WHEN orders.public_token = '' THEN excluded.public_token ELSE orders.public_token END")})
 	res := q.g.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "shop_id"}, {Name: "platform_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{
-			"name", "email", "phone", "customer_name", "customer_id", "locale", "timezone", "country", "currency", "total",
-			"cod", "shipping_address", "line_items", "platform_updated_at", "cancelled_at", "updated_at",
-		}),
+		Columns:   []clause.Column{{Name: "shop_id"}, {Name: "platform_id"}},
+		DoUpdates: updates,
 		Where: clause.Where{Exprs: []clause.Expression{clause.Expr{
 			SQL: "orders.platform_updated_at IS NULL OR excluded.platform_updated_at IS NULL OR excluded.platform_updated_at >= orders.platform_updated_at",
 		}}},
@@ -49,7 +56,7 @@ func (q queries) UpsertShipment(ctx context.Context, s *Shipment) (created bool,
 	}
 	res := q.g.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "shop_id"}, {Name: "carrier"}, {Name: "tracking_number"}},
-		DoUpdates: clause.AssignmentColumns([]string{"order_id", "platform_fulfillment_id", "tracking_url", "carrier_company", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"order_id", "platform_fulfillment_id", "tracking_url", "carrier_company", "kind", "items", "updated_at"}),
 	}).Create(s)
 	if res.Error != nil {
 		return false, fmt.Errorf("upsert shipment %s %s: %w", s.Carrier, s.TrackingNumber, res.Error)
@@ -191,21 +198,38 @@ func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact
 	}
 	// A shop has one order of a name, or a few across platform resets, so
 	// the contact is matched here rather than in each dialect's SQL.
-	var rows []struct {
+	var orders []struct {
+		ID           int64
 		PublicToken  string
 		Email, Phone string
 	}
-	err := db.Gorm.WithContext(ctx).Table("shipments").Select("shipments.public_token, orders.email, orders.phone").
-		Joins("JOIN orders ON orders.id = shipments.order_id").
+	err := db.Gorm.WithContext(ctx).Table("orders").Select("orders.id, orders.public_token, orders.email, orders.phone").
 		Joins("JOIN shops ON shops.id = orders.shop_id").
 		Where("shops.domain = ? AND orders.name IN ?", shopDomain, []string{orderName, "#" + orderName}).
-		Order("shipments.id").Scan(&rows).Error
+		Order("orders.id").Scan(&orders).Error
 	if err != nil {
 		return "", fmt.Errorf("lookup: %w", err)
 	}
-	for _, r := range rows {
-		if tracking.SameContact(r.Email, r.Phone, contact) {
-			return r.PublicToken, nil
+	for _, o := range orders {
+		if !tracking.SameContact(o.Email, o.Phone, contact) {
+			continue
+		}
+		// A parcel's link when one exists (tracked ones first), else the
+		// order's own: an order that has not shipped yet is found too.
+		var ships []struct{ PublicToken, Ended string }
+		if err := db.Gorm.WithContext(ctx).Table("shipments").Select("public_token, ended").Where("order_id = ?", o.ID).Order("id").Scan(&ships).Error; err != nil {
+			return "", fmt.Errorf("lookup: %w", err)
+		}
+		for _, sh := range ships {
+			if sh.Ended == "" {
+				return sh.PublicToken, nil
+			}
+		}
+		if len(ships) > 0 {
+			return ships[0].PublicToken, nil
+		}
+		if o.PublicToken != "" {
+			return o.PublicToken, nil
 		}
 	}
 	return "", fmt.Errorf("lookup: %w", ErrNotFound)
@@ -222,11 +246,11 @@ func (db *DB) AddPageViews(ctx context.Context, token string, n int) error {
 	return nil
 }
 
-// ShipmentsByNumber finds every shipment (any shop) with a tracking number,
-// for carrier pushes, which name the number but not the shop.
+// ShipmentsByNumber finds every tracked shipment (any shop) with a tracking
+// number, for carrier pushes, which name the number but not the shop.
 func (db *DB) ShipmentsByNumber(ctx context.Context, number string) ([]Shipment, error) {
 	var out []Shipment
-	if err := db.Gorm.WithContext(ctx).Where("tracking_number = ?", number).Order("id").Find(&out).Error; err != nil {
+	if err := db.Gorm.WithContext(ctx).Where("tracking_number = ? AND ended = ''", number).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("shipments with number %s: %w", number, err)
 	}
 	return out, nil

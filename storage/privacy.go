@@ -7,15 +7,6 @@ import (
 	"gorm.io/gorm"
 )
 
-// OrderByPlatformID finds a shop's order by the platform's id.
-func (db *DB) OrderByPlatformID(ctx context.Context, shopID int64, platformID string) (*Order, error) {
-	var o Order
-	if err := db.Gorm.WithContext(ctx).Where("shop_id = ? AND platform_id = ?", shopID, platformID).Take(&o).Error; err != nil {
-		return nil, notFound(err, "order %s", platformID)
-	}
-	return &o, nil
-}
-
 // Uninstall marks the shop uninstalled, deletes its tokens and stops polling
 // its shipments; its data stays until shop/redact (Shopify sends it 48 h later).
 func (db *DB) Uninstall(ctx context.Context, shopID int64) error {

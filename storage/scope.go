@@ -79,10 +79,10 @@ type Count struct {
 
 // StageCounts counts the shop's shipments by stage, and separately by problem.
 func (s ShopScope) StageCounts(ctx context.Context) (stages, problems []Count, err error) {
-	if err = s.q(ctx).Model(&Shipment{}).Select("stage AS key, count(*) AS n").Group("stage").Scan(&stages).Error; err != nil {
+	if err = s.q(ctx).Model(&Shipment{}).Select("stage AS key, count(*) AS n").Where("ended = ''").Group("stage").Scan(&stages).Error; err != nil {
 		return nil, nil, fmt.Errorf("count stages: %w", err)
 	}
-	if err = s.q(ctx).Model(&Shipment{}).Select("problem AS key, count(*) AS n").Where("problem <> ''").Group("problem").Scan(&problems).Error; err != nil {
+	if err = s.q(ctx).Model(&Shipment{}).Select("problem AS key, count(*) AS n").Where("problem <> '' AND ended = ''").Group("problem").Scan(&problems).Error; err != nil {
 		return nil, nil, fmt.Errorf("count problems: %w", err)
 	}
 	return stages, problems, nil

@@ -67,6 +67,16 @@ type Update struct {
 func (q queries) ApplyUpdate(ctx context.Context, s *Shipment, u Update) ([]tracking.Fired, error) {
 	tx := q.g.WithContext(ctx)
 	now := tx.NowFunc()
+	// A poll that was under way when the store cancelled or replaced the
+	// parcel must not bring it back: its news is dropped.
+	var ended string
+	if err := tx.Model(&Shipment{}).Where("id = ?", s.ID).Select("ended").Scan(&ended).Error; err != nil {
+		return nil, fmt.Errorf("check shipment %d is tracked: %w", s.ID, err)
+	}
+	if ended != "" {
+		s.Ended = ended
+		return nil, nil
+	}
 	for _, e := range u.Added {
 		row := TrackingEvent{
 			ShopID: s.ShopID, ShipmentID: s.ID, Fingerprint: e.Fingerprint(), OccurredAt: e.Time.UTC(),
@@ -128,7 +138,7 @@ func (q queries) ApplyUpdate(ctx context.Context, s *Shipment, u Update) ([]trac
 	case !u.NotFound && u.Polled:
 		s.NotFoundSince = nil
 	}
-	if err := tx.Select("*").Omit("created_at").Save(s).Error; err != nil {
+	if err := tx.Select("*").Omit("created_at", "ended", "ended_at", "kind", "items").Save(s).Error; err != nil {
 		return nil, fmt.Errorf("save shipment %d: %w", s.ID, err)
 	}
 	return fireTriggers(tx, s.ShopID, s.ID, u.Fired)

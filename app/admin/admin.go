@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -58,6 +59,9 @@ type Deps struct {
 	Deliverer     Deliverer
 	TrackingPages TrackingPages
 	Sessions      Sessions
+	// ShopifyScopes are the scopes the app asks for, comma-separated; a
+	// shop that granted fewer is asked to approve the rest.
+	ShopifyScopes string
 }
 
 // Pages are the merchant admin's handlers.
@@ -71,6 +75,8 @@ type Pages struct {
 	views    TrackingPages
 	sessions Sessions
 	pages    map[string]*template.Template
+
+	shopifyScopes []string
 }
 
 // New parses the admin templates and builds the pages.
@@ -81,7 +87,7 @@ func New(d Deps) (*Pages, error) {
 	}
 	return &Pages{
 		db: d.DB, jobs: d.Jobs, now: d.Now, renderer: d.Renderer, appURL: d.AppURL,
-		deliver: d.Deliverer, views: d.TrackingPages, sessions: d.Sessions, pages: pages,
+		deliver: d.Deliverer, views: d.TrackingPages, sessions: d.Sessions, pages: pages, shopifyScopes: strings.Split(d.ShopifyScopes, ","),
 	}, nil
 }
 

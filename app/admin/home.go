@@ -1,11 +1,24 @@
 package admin
 
-import "github.com/labstack/echo/v4"
+import (
+	"slices"
+	"strings"
 
-// Home shows the shipments by stage and problem, and what shoppers asked
-// lately.
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// unshippedWindowDays is how far back the overview looks for orders still
+// to ship: older ones were fulfilled some other way or are not coming.
+const unshippedWindowDays = 60
+
+// Home shows the shipments by stage and problem, the orders still to ship,
+// what shoppers asked lately and, for a Shopify shop installed before the
+// app asked for more, the permissions still to approve.
 func (a *Pages) Home(c echo.Context) error {
-	scope := a.db.Scope(a.signedIn(c).Shop.ID)
+	shop := a.signedIn(c).Shop
+	scope := a.db.Scope(shop.ID)
 	ctx := c.Request().Context()
 	stages, problems, err := scope.StageCounts(ctx)
 	if err != nil {
@@ -15,5 +28,38 @@ func (a *Pages) Home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "home", map[string]any{"Stages": stages, "Problems": problems, "Actions": actions})
+	unshipped, err := scope.UnshippedOrders(ctx, a.now().AddDate(0, 0, -unshippedWindowDays), 20)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Stages": stages, "Problems": problems, "Actions": actions, "Unshipped": unshipped}
+	if shop.Platform == storage.Shopify {
+		if missing := MissingScopes(shop.Scopes, a.shopifyScopes); len(missing) > 0 {
+			data["MissingScopes"] = missing
+			data["ApproveURL"] = "/auth/shopify?shop=" + shop.Domain
+		}
+	}
+	return a.render(c, "home", data)
+}
+
+// MissingScopes are the scopes the app asks for that granted (Shopify's
+// comma-separated list) lacks. Shopify implies read_X by write_X. A shop
+// that never recorded its grant misses nothing we can tell.
+func MissingScopes(granted string, wanted []string) []string {
+	if strings.TrimSpace(granted) == "" {
+		return nil
+	}
+	have := strings.Split(granted, ",")
+	for i := range have {
+		have[i] = strings.TrimSpace(have[i])
+	}
+	var out []string
+	for _, w := range wanted {
+		w = strings.TrimSpace(w)
+		if w == "" || slices.Contains(have, w) || (strings.HasPrefix(w, "read_") && slices.Contains(have, "write_"+strings.TrimPrefix(w, "read_"))) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }

@@ -31,7 +31,9 @@ const (
 	maxFAQItems    = 20
 	maxCODGateways = 20
 	maxDailyCap    = 20
-	blankFAQRows   = 2
+	// maxProcessingDays bounds the processing time a store can state.
+	maxProcessingDays = 30
+	blankFAQRows      = 2
 )
 
 // clockLayout is how quiet hours are entered and stored.
@@ -193,6 +195,32 @@ func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map
 			errs["daily_cap"] = "Enter a number from 0 to " + strconv.Itoa(maxDailyCap) + " (0 uses the default of 3)."
 		}
 		st.DailyCap = n
+	}
+
+	st.ProcessingDays = 0
+	if s := get("processing_days"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > maxProcessingDays {
+			errs["processing_days"] = "Enter a number of working days from 0 to " + strconv.Itoa(maxProcessingDays) + " (0 says nothing)."
+		}
+		st.ProcessingDays = n
+	}
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"not_shipped_alert_days", &st.NotShippedAlertDays}, {"label_idle_alert_days", &st.LabelIdleAlertDays}} {
+		*f.to = 0
+		if s := get(f.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > maxProcessingDays {
+				errs[f.name] = "Enter a number of working days from 0 to " + strconv.Itoa(maxProcessingDays) + " (0 turns the alert off)."
+			}
+			*f.to = n
+		}
+	}
+	st.ProcessingLabel = get("processing_label")
+	if l := st.ProcessingLabel; len(l) > 40 || strings.ContainsAny(l, "\r\n<>") {
+		errs["processing_label"] = "Use a short word or two, under 40 characters."
 	}
 
 	st.SenderName, st.SenderEmail = get("sender_name"), get("sender_email")

@@ -38,3 +38,27 @@ func TestParseSettingsRejectsQuietHours(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSettingsProcessingTime(t *testing.T) {
+	tests := []struct {
+		name, days, label string
+		wantDays          int
+		wantErr           string // field with an error, or ""
+	}{
+		{"two days, own word", "2", "Hand-stitching", 2, ""},
+		{"unset", "", "", 0, ""},
+		{"too long a wait", "31", "", 31, "processing_days"},
+		{"not a number", "soon", "", 0, "processing_days"},
+		{"markup in the label", "1", "<b>Now</b>", 1, "processing_label"},
+	}
+	alerts, errs := parseSettings(url.Values{"not_shipped_alert_days": {"3"}, "label_idle_alert_days": {"40"}}, storage.Settings{})
+	if alerts.NotShippedAlertDays != 3 || errs["label_idle_alert_days"] == "" || errs["not_shipped_alert_days"] != "" {
+		t.Errorf("alert switches: not shipped %d, errors %v; want 3 kept and 40 refused", alerts.NotShippedAlertDays, errs)
+	}
+	for _, tt := range tests {
+		st, errs := parseSettings(url.Values{"processing_days": {tt.days}, "processing_label": {tt.label}}, storage.Settings{})
+		if st.ProcessingDays != tt.wantDays || (tt.wantErr == "") != (len(errs) == 0) || (tt.wantErr != "" && errs[tt.wantErr] == "") {
+			t.Errorf("%s: days %d, errors %v; want %d and an error on %q", tt.name, st.ProcessingDays, errs, tt.wantDays, tt.wantErr)
+		}
+	}
+}

@@ -25,6 +25,7 @@ const Shop = "demo.myshopify.com"
 // Orders turns a store's order into shipments, as its webhooks would.
 type Orders interface {
 	SyncOrder(ctx context.Context, shop *storage.Shop, o *storage.Order, parcels []orders.Parcel) error
+	Apply(ctx context.Context, shop *storage.Shop, c orders.Change) error
 }
 
 // Carriers routes a carrier code to its client.
@@ -40,8 +41,9 @@ type Deps struct {
 	Carriers Carriers
 }
 
-// demoOrders is how many orders the demo store gets.
-const demoOrders = 20
+// Count is how many single-parcel orders the demo store gets (the last
+// two not shipped yet); a few more tell the longer stories.
+const Count = 20
 
 // Link is a tracking page the demo prints, with what it shows.
 type Link struct{ Token, What string }
@@ -70,6 +72,7 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 		// No quiet hours: a newcomer trying the demo at night should see
 		// messages in the outbox as the parcels move, not scheduled for 08:00.
 		QuietStart: "00:00", QuietEnd: "00:00",
+		ProcessingDays: 2, // the unshipped orders' page says when they should ship
 		FAQ: []storage.FAQItem{
 			{Question: "When will my order arrive?", Answer: "The date above comes from the carrier when it gives one, otherwise from how long this route usually takes."},
 			{Question: "Can I change my delivery address?", Answer: "Use the buttons on this page while the parcel is in transit; we pass it to the carrier."},
@@ -88,7 +91,7 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 	var links []Link
 	names := []string{"Ana García", "Ben Carter", "Chloé Martin", "Dieter Schmidt", "Emma Wilson"}
 	locales := []string{"es", "en", "fr", "de", "en"}
-	for i := range demoOrders {
+	for i := range Count {
 		name := names[i%len(names)]
 		o := &storage.Order{
 			PlatformID: fmt.Sprintf("demo-%d", 1001+i), Name: fmt.Sprintf("#%d", 1001+i),
@@ -101,7 +104,7 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 			}},
 		}
 		var parcels []orders.Parcel
-		if i < demoOrders-2 { // the last orders are not fulfilled yet: "confirmed"
+		if i < Count-2 { // the last orders are not fulfilled yet: "confirmed"
 			number := carrier.Number(i)
 			sc := scenarios[i%len(scenarios)]
 			shipped := now.AddDate(0, 0, -ago[i%len(ago)]).Add(-time.Duration(rnd.IntN(8)) * time.Hour)
@@ -125,8 +128,68 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 			}
 		}
 	}
+	more, err := seedLifecycle(ctx, d, shop, carrier, now, rnd)
+	if err != nil {
+		return nil, err
+	}
+	links = append(links, more...)
 	demoCarrier, _ := registry.Lookup(sim.Code)
 	d.Carriers.AddCarrier(demoCarrier, carrier)
+	return links, nil
+}
+
+// seedLifecycle adds the orders whose story is more than one parcel:
+// two parcels of one order, a fulfillment the store cancelled, and a
+// delivered order the shopper is sending back.
+func seedLifecycle(ctx context.Context, d Deps, shop *storage.Shop, carrier *sim.Carrier, now time.Time, rnd *rand.Rand) ([]Link, error) {
+	shirt := storage.LineItem{ID: "li-shirt", Title: "Linen shirt", Variant: "M / Sage", Quantity: 1}
+	tote := storage.LineItem{ID: "li-tote", Title: "Canvas tote", Quantity: 1}
+	parcel := func(i int, sc sim.Scenario, daysAgo int, fulfillment, kind string, items ...storage.LineItem) orders.Parcel {
+		number := carrier.Number(i)
+		plan := carrier.Plan(number, now.AddDate(0, 0, -daysAgo), sc)
+		plan.Events = squeezeFuture(plan.Events, now, rnd)
+		carrier.Register(plan)
+		return orders.Parcel{FulfillmentID: fulfillment, Company: "Demo Express", Number: number, Kind: kind, Items: items}
+	}
+	stories := []struct {
+		what         string
+		fulfillments []orders.Fulfillment
+		cancel       string // a fulfillment the store cancels after shipping it
+	}{
+		{"two parcels", []orders.Fulfillment{
+			{ID: "f-1021-1", Parcels: []orders.Parcel{parcel(Count, sim.Normal, 2, "f-1021-1", "", shirt)}},
+			{ID: "f-1021-2", Parcels: []orders.Parcel{parcel(Count+1, sim.Normal, 0, "f-1021-2", "", tote)}},
+		}, ""},
+		{"a cancelled fulfillment", []orders.Fulfillment{
+			{ID: "f-1022-1", Parcels: []orders.Parcel{parcel(Count+2, sim.Normal, 0, "f-1022-1", "", shirt, tote)}},
+		}, "f-1022-1"},
+		{"a return on its way back", []orders.Fulfillment{
+			{ID: "f-1023-1", Parcels: []orders.Parcel{parcel(Count+3, sim.Normal, 9, "f-1023-1", "", shirt, tote)}},
+			{ID: "r-1023-1", Return: true, Parcels: []orders.Parcel{parcel(Count+4, sim.Normal, 1, "r-1023-1", storage.KindReturn, shirt)}},
+		}, ""},
+	}
+	var links []Link
+	for i, st := range stories {
+		n := 1001 + Count + i
+		o := &storage.Order{
+			PlatformID: fmt.Sprintf("demo-%d", n), Name: fmt.Sprintf("#%d", n), Email: fmt.Sprintf("shopper%d@example.com", n-1000),
+			CustomerName: "Emma Wilson", Locale: "en", Timezone: "America/Los_Angeles", Country: "US", Currency: "USD", Total: "58.00",
+			ShippingMethod:  "Standard (3-5 business days)",
+			ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{Name: "Emma Wilson", Address1: "1 Market St", City: "San Francisco", Region: "CA", PostalCode: "94105", Country: "US"}},
+			LineItems:       storage.JSON[[]storage.LineItem]{V: []storage.LineItem{shirt, tote}},
+		}
+		if err := d.Orders.Apply(ctx, shop, orders.Change{Order: o, Fulfillments: st.fulfillments}); err != nil {
+			return nil, err
+		}
+		if st.cancel != "" {
+			if err := d.Orders.Apply(ctx, shop, orders.Change{Order: o, Fulfillments: []orders.Fulfillment{{ID: st.cancel, Cancelled: true}}}); err != nil {
+				return nil, err
+			}
+		}
+		if ships, err := d.DB.OrderShipments(ctx, shop.ID, o.ID); err == nil && len(ships) > 0 {
+			links = append(links, Link{Token: ships[0].PublicToken, What: fmt.Sprintf("order %s, %s", o.Name, st.what)})
+		}
+	}
 	return links, nil
 }
 

@@ -92,8 +92,12 @@ func (m *Messenger) compose(ctx context.Context, about About, trig tracking.Trig
 func (m *Messenger) messageData(ctx context.Context, about About, ch notify.Channel) notify.Data {
 	shop, order, ship := about.Shop, about.Order, about.Ship
 	st := shop.Settings.V
-	items := make([]notify.LineItem, 0, len(order.LineItems.V))
-	for _, li := range order.LineItems.V {
+	lines := order.LineItems.V
+	if len(ship.Items.V) > 0 {
+		lines = ship.Items.V // a message about one parcel names what it carries
+	}
+	items := make([]notify.LineItem, 0, len(lines))
+	for _, li := range lines {
 		items = append(items, notify.LineItem{Title: li.Title, Variant: li.Variant, Quantity: li.Quantity, ImageURL: li.ImageURL})
 	}
 	zone := about.Zone()
@@ -107,7 +111,10 @@ func (m *Messenger) messageData(ctx context.Context, about About, ch notify.Chan
 			FirstName: firstName(order.CustomerName), Name: order.CustomerName, Email: order.Email, Phone: order.Phone,
 			Locale: order.Locale, TimeZone: zone.String(),
 		},
-		Order: notify.Order{Name: order.Name, Number: strings.TrimPrefix(order.Name, "#"), Total: order.Total, Currency: order.Currency, COD: order.COD, LineItems: items},
+		Order: notify.Order{
+			Name: order.Name, Number: strings.TrimPrefix(order.Name, "#"), Total: order.Total, Currency: order.Currency, COD: order.COD,
+			LineItems: items, MoreToCome: m.moreToCome(ctx, about),
+		},
 		Shipment: notify.Shipment{
 			Carrier: ship.Carrier, CarrierName: registry.Name(ship.Carrier, ship.CarrierCompany), TrackingNumber: ship.TrackingNumber,
 			TrackingURL: ship.TrackingURL, Stage: tracking.Stage(ship.Stage), Problem: tracking.Problem(ship.Problem),
@@ -125,6 +132,38 @@ func (m *Messenger) messageData(ctx context.Context, about About, ch notify.Chan
 		d.Shipment.LastEvent = &last
 	}
 	return d
+}
+
+// moreToCome reports whether anything of the order other than this parcel
+// is still on its way: another parcel not delivered, or lines no parcel
+// carries yet (known only when the parcels say what they carry).
+func (m *Messenger) moreToCome(ctx context.Context, about About) bool {
+	if about.Ship.Kind == storage.KindReturn || about.Order.Stopped != "" {
+		return false
+	}
+	ships, err := m.db.OrderShipments(ctx, about.Shop.ID, about.Order.ID)
+	if err != nil {
+		return false // the message goes out without the sentence
+	}
+	var parcels [][]tracking.Line
+	for _, s := range ships {
+		if s.Ended != "" || s.Kind == storage.KindReturn {
+			continue
+		}
+		if s.ID != about.Ship.ID && !tracking.Stage(s.Stage).Terminal() {
+			return true
+		}
+		var lines []tracking.Line
+		for _, li := range s.Items.V {
+			lines = append(lines, tracking.Line{ID: li.ID, Title: li.Title, Variant: li.Variant, Quantity: li.Quantity})
+		}
+		parcels = append(parcels, lines)
+	}
+	var order []tracking.Line
+	for _, li := range about.Order.LineItems.V {
+		order = append(order, tracking.Line{ID: li.ID, Title: li.Title, Variant: li.Variant, Quantity: li.Left()})
+	}
+	return len(tracking.Unshipped(order, parcels)) > 0
 }
 
 // PreviousETA is the delivery window the shipment had before its latest

@@ -62,6 +62,9 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 	if about.Shop.Status != "active" {
 		return nil // uninstalled: no messages
 	}
+	if about.Ship.Ended != "" && tracking.Trigger(job.Args.Trigger) != tracking.TriggerCancelled {
+		return nil // no longer tracked: only the news that it stopped goes out
+	}
 	rec, err := m.recipient(ctx, about)
 	if err != nil {
 		return err

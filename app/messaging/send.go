@@ -32,6 +32,10 @@ func (m *Messenger) SendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) 
 		n.Status, n.Error = storage.NotificationSkipped, "shop uninstalled"
 		return m.db.SaveNotification(ctx, n)
 	}
+	if about.Ship.Ended != "" && tracking.Trigger(n.Trigger) != tracking.TriggerCancelled {
+		n.Status, n.Error = storage.NotificationSkipped, "tracking stopped: "+about.Ship.Ended
+		return m.db.SaveNotification(ctx, n)
+	}
 	msg, err := m.compose(ctx, about, tracking.Trigger(n.Trigger), notify.Channel(n.Channel))
 	if err != nil {
 		n.Status, n.Error = storage.NotificationFailed, err.Error()

@@ -47,12 +47,17 @@ type Customer struct {
 
 // Order is the purchase the shipment belongs to.
 type Order struct {
-	Name      string // as the shop shows it, e.g. "#1042"
-	Number    string
-	Total     string // decimal amount, e.g. "49.90"
-	Currency  string // ISO 4217
-	COD       bool   // cash on delivery: the total is collected at the door
+	Name     string // as the shop shows it, e.g. "#1042"
+	Number   string
+	Total    string // decimal amount, e.g. "49.90"
+	Currency string // ISO 4217
+	COD      bool   // cash on delivery: the total is collected at the door
+	// LineItems are what the parcel carries when the store said, else the
+	// whole order.
 	LineItems []LineItem
+	// MoreToCome says other parcels of the order (or items not shipped
+	// yet) are still on their way.
+	MoreToCome bool
 }
 
 // LineItem is one product in the shipment.
@@ -119,7 +124,8 @@ func Variables() []Variable {
 		{"order.total", "Order total as a decimal; format with | money: order.currency"},
 		{"order.currency", "ISO 4217 currency code"},
 		{"order.cod", "true when the total is paid in cash on delivery"},
-		{"order.line_items", "Products: each has title, variant, quantity, price, image_url"},
+		{"order.line_items", "Products in this parcel (else the order): each has title, variant, quantity, price, image_url"},
+		{"order.more_to_come", "true when other parcels of the order, or items not shipped yet, are still to come"},
 		{"shipment.carrier", "Carrier code, e.g. ups"},
 		{"shipment.carrier_name", "Carrier name, e.g. UPS"},
 		{"shipment.tracking_number", "Carrier tracking number"},
@@ -174,7 +180,7 @@ func (d Data) Bindings() map[string]any {
 		},
 		"order": map[string]any{
 			"name": d.Order.Name, "number": d.Order.Number, "total": d.Order.Total,
-			"currency": d.Order.Currency, "cod": d.Order.COD, "line_items": items,
+			"currency": d.Order.Currency, "cod": d.Order.COD, "line_items": items, "more_to_come": d.Order.MoreToCome,
 		},
 		"shipment": map[string]any{
 			"carrier": d.Shipment.Carrier, "carrier_name": d.Shipment.CarrierName,

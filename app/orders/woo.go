@@ -57,11 +57,22 @@ func (s *Syncer) processWoo(ctx context.Context, d *storage.WebhookDelivery) err
 		if err != nil {
 			return malformed(err)
 		}
-		err = s.db.CancelOrder(ctx, shop.ID, strconv.FormatInt(id, 10), s.now())
+		platformID := strconv.FormatInt(id, 10)
+		err = s.db.CancelOrder(ctx, shop.ID, platformID, s.now())
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil // never ingested: nothing to cancel
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// A deleted order is a cancelled one: its parcels stop too.
+		return s.db.InTx(ctx, func(tx *storage.Tx) error {
+			o, err := tx.OrderByPlatformID(ctx, shop.ID, platformID)
+			if err != nil {
+				return err
+			}
+			return s.stopIfOver(ctx, tx, shop, o, false)
+		})
 	case woocommerce.TopicTrackingUpdated:
 		act, err := woocommerce.DecodeAction(d.Payload)
 		if err != nil {
@@ -102,11 +113,19 @@ func (s *Syncer) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocomm
 		if company == "" {
 			company = t.Provider
 		}
-		parcels = append(parcels, Parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL})
+		p := Parcel{FulfillmentID: t.ID, Company: company, Number: t.Number, URL: t.URL}
+		if t.Return {
+			p.Kind = storage.KindReturn
+		}
+		parcels = append(parcels, p)
 	}
 	order := fmt.Sprintf("order %d", o.ID)
 	parcels, refused := s.boundParcels(shop, parcels, func(Parcel) string { return order })
-	return refused, s.SyncOrder(ctx, shop, wooOrder(shop, o), parcels)
+	// The tracking rows are the order's whole list: a row the merchant
+	// deleted retires its shipment.
+	return refused, s.Apply(ctx, shop, Change{
+		Order: wooOrder(shop, o), Fulfillments: []Fulfillment{{Parcels: parcels}}, Refunded: o.Status == "refunded",
+	})
 }
 
 func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
@@ -132,7 +151,10 @@ func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {
 		}},
 	}
 	for _, li := range o.LineItems {
-		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Name, Quantity: li.Quantity})
+		so.LineItems.V = append(so.LineItems.V, storage.LineItem{ID: strconv.FormatInt(li.ID, 10), Title: li.Name, Quantity: li.Quantity})
+	}
+	if len(o.ShippingLines) > 0 {
+		so.ShippingMethod = o.ShippingLines[0].MethodTitle
 	}
 	if !o.DateCreated.IsZero() {
 		so.CreatedAt = o.DateCreated.UTC() // the page's "placed on", not when we first stored it

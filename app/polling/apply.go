@@ -37,6 +37,9 @@ func (p *Poller) ApplyResult(ctx context.Context, s *storage.Shipment, r trackin
 		return err
 	}
 	out := tracking.Assess(in)
+	if s.Kind == storage.KindReturn {
+		out.Fired = tracking.ForReturn(out.Fired)
+	}
 	err = p.db.InTx(ctx, func(tx *storage.Tx) error {
 		fresh, err := tx.ApplyUpdate(ctx, s, storage.Update{
 			Added: out.Added, Recoded: out.Recoded, State: out.State, ETA: out.ETA, Service: r.Service, NextPollAt: out.NextPollAt,

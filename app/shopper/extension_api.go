@@ -54,10 +54,14 @@ func (p *Pages) ExtensionOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(ships) == 0 {
+	page := order.PublicToken // an order not shipped yet has its own page
+	if len(ships) > 0 {
+		page = ships[0].PublicToken
+	}
+	if page == "" {
 		return storage.ErrNotFound
 	}
-	v, err := p.pageView(c, ships[0].PublicToken)
+	v, err := p.pageView(c, page)
 	if err != nil {
 		return err
 	}

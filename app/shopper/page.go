@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -71,15 +72,12 @@ func (p *Pages) pageView(c echo.Context, token string) (trackpage.View, error) {
 	return v, nil
 }
 
-// buildView builds the page for the order that owns the shipment token:
-// every shipment of the order, so a split order reads as one story. Locale
-// is the order's; pageView adapts it to the visitor.
+// buildView builds the page for the order a token opens (a shipment's, or
+// the order's own before anything shipped): every parcel of the order, so a
+// split order reads as one story, and what is still to ship. Locale is the
+// order's; pageView adapts it to the visitor.
 func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, error) {
-	ship, err := p.db.ShipmentByToken(ctx, token)
-	if err != nil {
-		return trackpage.View{}, err
-	}
-	m, err := p.loadOrder(ctx, ship)
+	m, err := p.tokenOrder(ctx, token)
 	if err != nil {
 		return trackpage.View{}, err
 	}
@@ -95,18 +93,30 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 			Name: m.shop.Name, LogoURL: st.Branding.LogoURL, PrimaryColor: st.Branding.PrimaryColor, AccentColor: st.Branding.AccentColor,
 			FontFamily: st.Branding.FontFamily, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, ReturnsURL: st.ReturnsURL,
 		},
-		Order:    trackpage.Order{Name: m.order.Name, PlacedAt: m.order.CreatedAt},
+		Order: trackpage.Order{
+			Name: m.order.Name, PlacedAt: m.order.CreatedAt, ShippingMethod: m.order.ShippingMethod,
+			ShipBy: tracking.ShipBy(m.order.CreatedAt, st.ProcessingDays), ProcessingLabel: st.ProcessingLabel,
+		},
 		TimeZone: m.zone(),
 		PageURL:  p.links.Tracking(token),
+		Stopped:  m.order.Stopped,
 	}
 	for _, f := range st.FAQ {
 		v.Shop.FAQ = append(v.Shop.FAQ, trackpage.FAQItem{Question: f.Question, Answer: f.Answer})
 	}
 	for _, li := range m.order.LineItems.V {
-		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL})
+		if li.Left() == 0 && li.Quantity > 0 {
+			continue // refunded or edited away
+		}
+		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Left(), ImageURL: li.ImageURL})
 	}
+	var shown []storage.Shipment
 	for i := range ships {
 		s := &ships[i]
+		if s.Ended == storage.EndReplaced {
+			continue // a number the store replaced or removed: history, not a parcel
+		}
+		shown = append(shown, *s)
 		events, err := p.db.Events(ctx, s.ID)
 		if err != nil {
 			return trackpage.View{}, err
@@ -114,12 +124,18 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		ps := trackpage.Shipment{
 			Carrier: s.Carrier, CarrierName: registry.Name(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
 			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
-			Actions: p.pageActions(s), Expired: s.Expired,
+			Expired: s.Expired, Cancelled: s.Ended != "", Return: s.Kind == storage.KindReturn,
+		}
+		for _, li := range s.Items.V {
+			ps.Items = append(ps.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL})
+		}
+		if s.Ended == "" {
+			ps.Actions = p.pageActions(s)
 		}
 		if ps.Requests, err = p.pageRequests(ctx, s); err != nil {
 			return trackpage.View{}, err
 		}
-		if eta := s.ETA(); eta.Shown(tracking.Stage(s.Stage), p.now(), v.TimeZone) {
+		if eta := s.ETA(); s.Ended == "" && eta.Shown(tracking.Stage(s.Stage), p.now(), v.TimeZone) {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
 			if prev := p.previousETA(ctx, s); !prev.IsZero() {
 				pe.ChangedFrom = &prev
@@ -128,7 +144,56 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		}
 		v.Shipments = append(v.Shipments, ps)
 	}
+	for _, li := range tracking.Unshipped(orderLines(m.order.LineItems.V), parcelLines(shown)) {
+		v.Unshipped = append(v.Unshipped, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity})
+	}
 	return v, nil
+}
+
+// tokenOrder is the order (and shop) a page token opens: a shipment's
+// token, else the order's own.
+func (p *Pages) tokenOrder(ctx context.Context, token string) (shipmentOrder, error) {
+	ship, err := p.db.ShipmentByToken(ctx, token)
+	if err == nil {
+		return p.loadOrder(ctx, ship)
+	}
+	if !errors.Is(err, storage.ErrNotFound) {
+		return shipmentOrder{}, err
+	}
+	order, err := p.db.OrderByToken(ctx, token)
+	if err != nil {
+		return shipmentOrder{}, err
+	}
+	shop, err := p.db.ShopByID(ctx, order.ShopID)
+	if err != nil {
+		return shipmentOrder{}, fmt.Errorf("shop of order %d: %w", order.ID, err)
+	}
+	return shipmentOrder{shop: shop, order: order}, nil
+}
+
+func orderLines(items []storage.LineItem) []tracking.Line {
+	out := make([]tracking.Line, 0, len(items))
+	for _, li := range items {
+		out = append(out, tracking.Line{ID: li.ID, Title: li.Title, Variant: li.Variant, Quantity: li.Left()})
+	}
+	return out
+}
+
+// parcelLines are the lines the order's parcels still coming (or come)
+// carry; a cancelled parcel carries nothing.
+func parcelLines(ships []storage.Shipment) [][]tracking.Line {
+	var out [][]tracking.Line
+	for _, s := range ships {
+		if s.Ended != "" || s.Kind == storage.KindReturn {
+			continue
+		}
+		var lines []tracking.Line
+		for _, li := range s.Items.V {
+			lines = append(lines, tracking.Line{ID: li.ID, Title: li.Title, Variant: li.Variant, Quantity: li.Quantity})
+		}
+		out = append(out, lines)
+	}
+	return out
 }
 
 // pageActions renders what tracking.ShopperActions offers as the page's
@@ -272,7 +337,7 @@ func (p *Pages) AppProxy(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if ship, err := p.db.ShipmentByToken(c.Request().Context(), token); err != nil || !p.shopOwns(c.Request().Context(), shopDomain, ship.ShopID) {
+	if m, err := p.tokenOrder(c.Request().Context(), token); err != nil || !p.shopOwns(c.Request().Context(), shopDomain, m.shop.ID) {
 		return storage.ErrNotFound
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/liquid; charset=utf-8")

@@ -201,11 +201,20 @@ const (
 	TriggerETAChanged         Trigger = "eta_changed"
 	TriggerCODReminder        Trigger = "cod_reminder"
 	TriggerReturning          Trigger = "returning"
+	// TriggerCancelled tells a shopper who heard their parcel shipped that
+	// the order was cancelled or refunded and nothing more will come.
+	TriggerCancelled Trigger = "cancelled"
+	// The return triggers follow a parcel the shopper sends back: its label
+	// exists, the carrier has it, the store received it (the refund follows).
+	TriggerReturnLabel     Trigger = "return_label_created"
+	TriggerReturnInTransit Trigger = "return_in_transit"
+	TriggerReturnDelivered Trigger = "return_delivered"
 )
 
 // Triggers lists every trigger.
 var Triggers = []Trigger{
 	TriggerShipped, TriggerInTransit, TriggerOutForDelivery, TriggerDelayed, TriggerFailedAttempt,
 	TriggerActionRequired, TriggerAvailableForPickup, TriggerDelivered, TriggerException,
-	TriggerETAChanged, TriggerCODReminder, TriggerReturning,
+	TriggerETAChanged, TriggerCODReminder, TriggerReturning, TriggerCancelled,
+	TriggerReturnLabel, TriggerReturnInTransit, TriggerReturnDelivered,
 }

@@ -128,3 +128,20 @@ func FollowUps(t Trigger, cod bool) []Trigger {
 	}
 	return nil
 }
+
+// ForReturn turns what a poll fired for a parcel the shopper sends back
+// into the return's own news: the carrier has it (once, however it moves),
+// and the store received it. Everything else (out for delivery to the
+// store, delays, the store's ETA) is not the shopper's to hear.
+func ForReturn(fired []Fired) []Fired {
+	var out []Fired
+	for _, f := range fired {
+		switch f.Trigger {
+		case TriggerShipped, TriggerInTransit:
+			out = append(out, Fired{Trigger: TriggerReturnInTransit, Key: string(TriggerReturnInTransit), At: f.At})
+		case TriggerDelivered:
+			out = append(out, Fired{Trigger: TriggerReturnDelivered, Key: string(TriggerReturnDelivered), At: f.At})
+		}
+	}
+	return out
+}

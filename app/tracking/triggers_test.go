@@ -3,6 +3,7 @@ package tracking
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func keys(fired []Fired) []string {
@@ -162,6 +163,35 @@ func TestAsksShopper(t *testing.T) {
 	for _, tr := range Triggers {
 		if got, want := tr.AsksShopper(), slices.Contains(asking, tr); got != want {
 			t.Errorf("%s.AsksShopper() = %v; want %v", tr, got, want)
+		}
+	}
+}
+
+// A return's poll news becomes the return's own: in transit once, received
+// by the store; nothing else reaches the shopper.
+func TestForReturnKeepsTheReturnsNews(t *testing.T) {
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   Trigger
+		want []Trigger
+	}{
+		{TriggerShipped, []Trigger{TriggerReturnInTransit}},
+		{TriggerInTransit, []Trigger{TriggerReturnInTransit}},
+		{TriggerDelivered, []Trigger{TriggerReturnDelivered}},
+		{TriggerOutForDelivery, nil},
+		{TriggerDelayed, nil},
+		{TriggerETAChanged, nil},
+	}
+	for _, tt := range tests {
+		var got []Trigger
+		for _, f := range ForReturn([]Fired{{Trigger: tt.in, Key: string(tt.in), At: at}}) {
+			got = append(got, f.Trigger)
+			if f.Key != string(f.Trigger) {
+				t.Errorf("%s: key %q; want %q (once per return)", tt.in, f.Key, f.Trigger)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ForReturn(%s) = %v; want %v", tt.in, got, tt.want)
 		}
 	}
 }

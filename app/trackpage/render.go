@@ -123,7 +123,11 @@ type page struct {
 	Done      string
 	Zone      string
 	Items     itemList
+	Unshipped itemList
 	Help      bool
+	// ShipBy and ShippingMethod are shown before the order ships.
+	ShipBy         string
+	ShippingMethod string
 }
 
 // itemList carries the catalog with the items, for the quantity label.
@@ -224,12 +228,27 @@ func buildPage(v View) page {
 		// crafted link must not put its words on the store's page.
 		p.Done = c.T("action." + string(v.ActionDone) + ".done")
 	}
+	if v.Stopped != "" {
+		// The whole order will not come: no parcel to follow.
+		v.Shipments, v.Unshipped = nil, nil
+		p.Multi = false
+	}
 	for i, s := range v.Shipments {
 		p.Shipments = append(p.Shipments, buildShipment(c, loc, v.Shop, s, i, len(v.Shipments)))
 	}
-	if len(p.Shipments) == 0 {
+	switch {
+	case v.Stopped != "":
+		p.Hero = shipmentView{L: c, Headline: c.T("copy.order_" + v.Stopped + ".headline"), NextStep: c.T("copy.order_" + v.Stopped + ".next")}
+	case len(p.Shipments) == 0:
 		p.Hero = buildShipment(c, loc, v.Shop, Shipment{Stage: tracking.StageConfirmed}, 0, 0)
-	} else {
+		p.Hero.Steps = preShipment(c, v.Order.ProcessingLabel)
+		if !v.Order.ShipBy.IsZero() {
+			p.ShipBy = c.T("order.ships_by", "date", c.Date(v.Order.ShipBy)) // a calendar day, not an instant
+		}
+		if v.Order.ShippingMethod != "" {
+			p.ShippingMethod = c.T("order.shipping_method", "method", v.Order.ShippingMethod)
+		}
+	default:
 		i := primary(v.Shipments)
 		p.Shipments[i].ActionsInHero = true
 		p.Hero = p.Shipments[i]
@@ -245,13 +264,34 @@ func buildPage(v View) page {
 		items = v.Shipments[0].Items
 	}
 	p.Items = itemList{L: c, Items: safeItems(items)}
+	p.Unshipped = itemList{L: c, Items: safeItems(v.Unshipped)}
 	p.Zone = zoneName(loc, latestEvent(v.Shipments))
 	for i := range p.Shipments {
 		p.Shipments[i].Zone = p.Zone
 	}
 	p.Hero.Zone = p.Zone
 	p.Shop.LogoURL = httpsOnly(p.Shop.LogoURL)
+	if v.Stopped != "" || returnedUndelivered(v.Shipments) {
+		// Nothing reached the shopper: there is nothing for them to send back.
+		p.Shop.ReturnsURL, p.Shop.ReturnsText = "", ""
+	}
 	return p
+}
+
+// returnedUndelivered reports whether a parcel to the shopper is going (or
+// went) back to the store and none reached them.
+func returnedUndelivered(ss []Shipment) bool {
+	back := false
+	for _, s := range ss {
+		switch {
+		case s.Return || s.Cancelled:
+		case s.Stage == tracking.StageDelivered:
+			return false
+		case s.Stage.Return():
+			back = true
+		}
+	}
+	return back
 }
 
 func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipment, i, total int) shipmentView {
@@ -261,9 +301,14 @@ func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipm
 	// Tracking stopped after a long silence reads as that, not as a status
 	// that may no longer be true.
 	headline, next := c.Copy(s.Stage, s.Problem, s.Expired)
+	steps := progress(c, s.Stage, s.Problem)
+	if s.Cancelled {
+		headline, next = c.T("copy.shipment_cancelled.headline"), c.T("copy.shipment_cancelled.next")
+		s.ETA, s.Actions, s.Problem, steps = nil, nil, tracking.ProblemNone, nil
+	}
 	sv := shipmentView{
 		Shipment: s, Index: i + 1, Total: total, Headline: headline, NextStep: next,
-		CarrierName: s.CarrierName, Steps: progress(c, s.Stage, s.Problem),
+		CarrierName: s.CarrierName, Steps: steps,
 		L: c, ItemList: itemList{L: c, Items: safeItems(s.Items)},
 	}
 	if s.Problem != tracking.ProblemNone {
@@ -393,6 +438,21 @@ func progress(c *locale.Catalog, stage tracking.Stage, problem tracking.Problem)
 	return steps
 }
 
+// preShipment is the progress of an order nothing of which has shipped:
+// ordered, then the store's processing (in its own word when it has one),
+// then shipped and delivered still to come.
+func preShipment(c *locale.Catalog, processing string) []step {
+	if processing == "" {
+		processing = c.T("step.processing")
+	}
+	return []step{
+		{Label: c.T("step.ordered"), Done: true},
+		{Label: processing, Current: true},
+		{Label: c.T("stage.shipped")},
+		{Label: c.T("stage.delivered")},
+	}
+}
+
 // problemWeight orders problems by how urgently the shopper should see them.
 var problemWeight = map[tracking.Problem]int{
 	tracking.ProblemActionRequired: 4,
@@ -401,13 +461,22 @@ var problemWeight = map[tracking.Problem]int{
 	tracking.ProblemDelayed:        1,
 }
 
-// primary picks the shipment the page headline is about: the most urgent
-// problem, else the least advanced package still moving, else the first.
+// primary picks the shipment the page headline is about: one still coming
+// over a cancelled one, the order's own over a return, the most urgent problem, else the least advanced
+// package still moving, else the first.
 func primary(ss []Shipment) int {
 	best := 0
 	for i, s := range ss {
 		b := ss[best]
 		switch {
+		case s.Cancelled != b.Cancelled:
+			if !s.Cancelled {
+				best = i
+			}
+		case s.Return != b.Return:
+			if !s.Return {
+				best = i
+			}
 		case problemWeight[s.Problem] != problemWeight[b.Problem]:
 			if problemWeight[s.Problem] > problemWeight[b.Problem] {
 				best = i

@@ -365,14 +365,31 @@ func TestPrimaryShipment(t *testing.T) {
 	}
 }
 
-func TestOrderWithoutShipmentsReadsAsConfirmed(t *testing.T) {
-	v := inTransit(t)
-	v.Shipments = nil
-	page := render(t, newRenderer(t), v)
-	headline, _ := locale.ForLocale("en").Copy(tracking.StageConfirmed, tracking.ProblemNone, false)
-	mustContain(t, page, `<h1 id="ot-headline">`+html.EscapeString(headline)+`</h1>`, "Linen shirt")
-	if m := currentStep.FindStringSubmatch(page); m == nil || m[1] != "Ordered" {
-		t.Errorf("current step = %v, want Ordered", m)
+// Before anything ships the page reads Ordered (done) → Processing (now,
+// in the merchant's word when set) → Shipped, with the processing
+// estimate and the delivery method chosen at checkout.
+func TestOrderWithoutShipmentsReadsAsProcessing(t *testing.T) {
+	tests := []struct {
+		name, label, want string
+	}{
+		{"default wording", "", "Processing"},
+		{"merchant's wording", "Hand-stitching", "Hand-stitching"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := inTransit(t)
+			v.Shipments = nil
+			v.Order.ProcessingLabel = tt.label
+			v.Order.ShippingMethod = "Standard (3-5 business days)"
+			v.Order.ShipBy = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+			page := render(t, newRenderer(t), v)
+			headline, _ := locale.ForLocale("en").Copy(tracking.StageConfirmed, tracking.ProblemNone, false)
+			mustContain(t, page, `<h1 id="ot-headline">`+html.EscapeString(headline)+`</h1>`, "Linen shirt",
+				"Expected to ship by Thursday, November 26", "Delivery method: Standard (3-5 business days)")
+			if m := currentStep.FindStringSubmatch(page); m == nil || m[1] != tt.want {
+				t.Errorf("current step = %v, want %s", m, tt.want)
+			}
+		})
 	}
 }
 

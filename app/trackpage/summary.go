@@ -18,6 +18,26 @@ type Summary struct {
 	// PageURL is the full tracking page (View.PageURL), for a "view details" link.
 	PageURL   string            `json:"page_url,omitempty"`
 	Shipments []ShipmentSummary `json:"shipments"`
+	// Unshipped are the items no parcel carries yet, when the parcels say.
+	Unshipped []ItemSummary `json:"unshipped,omitempty"`
+	// Stopped says why nothing of the order will be delivered
+	// ("cancelled", "refunded", "items_removed"); empty while it is coming.
+	Stopped string `json:"stopped,omitempty"`
+}
+
+// ItemSummary is a quantity of one order line.
+type ItemSummary struct {
+	Title   string `json:"title"`
+	Variant string `json:"variant,omitempty"`
+	Qty     int    `json:"qty"`
+}
+
+func itemSummaries(items []Item) []ItemSummary {
+	var out []ItemSummary
+	for _, it := range items {
+		out = append(out, ItemSummary{Title: it.Title, Variant: it.Variant, Qty: it.Qty})
+	}
+	return out
 }
 
 // ShipmentSummary is one package in a Summary. Text fields are localized;
@@ -39,6 +59,12 @@ type ShipmentSummary struct {
 	ETAChanged string        `json:"eta_changed,omitempty"`
 	Delivered  string        `json:"delivered,omitempty"`
 	LastEvent  *EventSummary `json:"last_event,omitempty"`
+	// Items are what this parcel carries, when the store says.
+	Items []ItemSummary `json:"items,omitempty"`
+	// Cancelled: the store cancelled this parcel; it will not come.
+	Cancelled bool `json:"cancelled,omitempty"`
+	// Return: a parcel the shopper sends back.
+	Return bool `json:"return,omitempty"`
 }
 
 // EventSummary is the latest scan of a shipment.
@@ -55,13 +81,14 @@ func Summarize(v View) Summary {
 	p := buildPage(v)
 	out := Summary{
 		Order: v.Order.Name, Locale: p.Lang, Headline: p.Headline, NextStep: p.NextStep, PageURL: v.PageURL,
-		Shipments: []ShipmentSummary{},
+		Shipments: []ShipmentSummary{}, Unshipped: itemSummaries(p.Unshipped.Items), Stopped: v.Stopped,
 	}
 	for _, s := range p.Shipments {
 		ss := ShipmentSummary{
 			Carrier: s.Carrier, CarrierName: s.CarrierName, Number: s.Number, TrackingURL: s.CarrierURL,
 			Stage: s.Stage, StageLabel: p.L.StageLabel(s.Stage), Problem: s.Problem,
 			Headline: s.Headline, NextStep: s.NextStep,
+			Items: itemSummaries(s.ItemList.Items), Cancelled: s.Cancelled, Return: s.Return,
 		}
 		if s.ETA != nil {
 			ss.ETA, ss.ETASource, ss.ETAChanged = s.ETA.Text, s.ETA.Source, s.ETA.Changed

@@ -33,6 +33,13 @@ type View struct {
 	// PageURL is this page's own shareable URL (the signed /t/:token link),
 	// returned in Summary for the customer-account extension. Optional.
 	PageURL string
+	// Stopped says why nothing of the order is delivered any more
+	// ("cancelled", "refunded", "items_removed"); the page says so and
+	// lists no parcels. Empty while the order is on its way.
+	Stopped string
+	// Unshipped are the items not in any parcel yet, when the parcels say
+	// what they carry; the page lists them as still to ship.
+	Unshipped []Item
 }
 
 // Branding is the merchant's look and help content, from shop settings.
@@ -70,6 +77,15 @@ type Order struct {
 	PlacedAt time.Time
 	// Items is every line item; the order summary lists them.
 	Items []Item
+	// ShippingMethod is the delivery method chosen at checkout, shown until
+	// the order ships. Optional.
+	ShippingMethod string
+	// ShipBy is the day the store expects to ship by (its processing time),
+	// a calendar date read as is; zero when unknown. Shown until the order ships.
+	ShipBy time.Time
+	// ProcessingLabel is the merchant's own word for the step between
+	// ordered and shipped; empty is "Processing".
+	ProcessingLabel string
 }
 
 // Item is one line item.
@@ -128,6 +144,11 @@ type Shipment struct {
 	// the page, by text or on a call), oldest first; the card lists them so
 	// the shopper sees each one reached the store.
 	Requests []Request
+	// Cancelled means the store cancelled this parcel: the card says it
+	// will not come, with no estimate or actions.
+	Cancelled bool
+	// Return marks a parcel the shopper sends back to the store.
+	Return bool
 }
 
 // Request is one thing the shopper asked for.

@@ -20,14 +20,15 @@ func TestAppConfigMatchesPackage(t *testing.T) {
 		t.Errorf("shopify.app.toml api_version = %v, want %q", m, APIVersion)
 	}
 	for _, topic := range []string{
-		TopicOrdersCreate, TopicOrdersUpdated, TopicOrdersCancelled, TopicFulfillmentsCreate,
+		TopicOrdersCreate, TopicOrdersUpdated, TopicOrdersCancelled, TopicOrdersEdited, TopicRefundsCreate, TopicFulfillmentsCreate,
 		TopicFulfillmentsUpdate, TopicAppUninstalled, TopicCustomersDataRequest, TopicCustomersRedact, TopicShopRedact,
+		TopicReturnsRequest, TopicReturnsApprove, TopicReturnsCancel, TopicReturnsDecline, TopicReverseDeliveriesAttach,
 	} {
 		if !strings.Contains(toml, `"`+topic+`"`) {
 			t.Errorf("shopify.app.toml does not subscribe to %s", topic)
 		}
 	}
-	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy"} {
+	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy", "read_returns", "read_merchant_managed_fulfillment_orders"} {
 		if !regexp.MustCompile(`(?m)^scopes = "[^"]*\b` + scope + `\b`).MatchString(toml) {
 			t.Errorf("shopify.app.toml does not request %s", scope)
 		}

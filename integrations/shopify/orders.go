@@ -36,6 +36,14 @@ type Order struct {
 	ShippingAddress Address
 	LineItems       []LineItem
 	Fulfillments    []Fulfillment
+	// FinancialStatus is Shopify's payment state, lower case ("paid",
+	// "refunded", …); empty when the source does not say.
+	FinancialStatus string
+	// ShippingMethod is the first shipping line's title, the delivery
+	// method the shopper chose ("Standard", "Express 1-2 days").
+	ShippingMethod string
+	// Refunds are the order's refunds so far, with the items each removed.
+	Refunds []Refund
 }
 
 // Customer is the order's customer, empty for guest checkouts without one.
@@ -69,6 +77,9 @@ type LineItem struct {
 	VariantTitle string
 	SKU          string
 	Quantity     int
+	// CurrentQuantity is Quantity minus what refunds and edits removed; nil
+	// when the source does not carry it (REST before 2023-01, our GraphQL).
+	CurrentQuantity *int
 }
 
 // Fulfillment is one shipment of an order. Status is Shopify's fulfillment
@@ -85,6 +96,15 @@ type Fulfillment struct {
 	UpdatedAt           time.Time
 	EstimatedDeliveryAt time.Time
 	Tracking            []TrackingInfo
+	// LineItems are the order lines this fulfillment ships, with the
+	// quantity it ships of each.
+	LineItems []LineItem
+}
+
+// Cancelled reports whether the fulfillment will never deliver: Shopify
+// cancelled it, or it failed or errored at the fulfillment service.
+func (f Fulfillment) Cancelled() bool {
+	return f.Status == "CANCELLED" || f.Status == "FAILURE" || f.Status == "ERROR"
 }
 
 // TrackingInfo is one tracking number of a fulfillment. Company is the
@@ -157,6 +177,7 @@ fragment OrderFields on Order {
   email phone customerLocale currencyCode
   totalPriceSet { shopMoney { amount currencyCode } }
   paymentGatewayNames
+  displayFinancialStatus
   customer { id firstName lastName }
   shippingAddress { name company address1 address2 city province provinceCode zip country countryCodeV2 phone }
   lineItems(first: $lineItems) { nodes { id title variantTitle sku quantity } }
@@ -208,6 +229,7 @@ type gqlOrder struct {
 	CurrencyCode        string    `json:"currencyCode"`
 	TotalPriceSet       gqlMoney  `json:"totalPriceSet"`
 	PaymentGatewayNames []string  `json:"paymentGatewayNames"`
+	FinancialStatus     string    `json:"displayFinancialStatus"`
 	Customer            *struct {
 		ID        string `json:"id"`
 		FirstName string `json:"firstName"`
@@ -267,6 +289,7 @@ func (g gqlOrder) order() Order {
 		Currency:        g.CurrencyCode,
 		Total:           g.TotalPriceSet.ShopMoney.Amount,
 		PaymentGateways: g.PaymentGatewayNames,
+		FinancialStatus: strings.ToLower(g.FinancialStatus),
 		COD:             anyCOD(g.PaymentGatewayNames),
 	}
 	// GraphQL has no order_number; the name is "#1001" unless the merchant

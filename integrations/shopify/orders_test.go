@@ -17,7 +17,7 @@ func sampleOrder() Order {
 		ID: "gid://shopify/Order/1001", LegacyID: 1001, Name: "#1001", Number: 1001,
 		CreatedAt: testNow.Add(-48 * time.Hour), UpdatedAt: testNow,
 		Email: "ana@example.com", Phone: "+14155550123", Locale: "es", Currency: "USD", Total: "59.90",
-		PaymentGateways: []string{"Cash on Delivery (COD)"}, COD: true,
+		PaymentGateways: []string{"Cash on Delivery (COD)"}, COD: true, FinancialStatus: "pending",
 		Customer: Customer{ID: "gid://shopify/Customer/7001", Email: "ana@example.com", Phone: "+14155550123", FirstName: "Ana", LastName: "García"},
 		ShippingAddress: Address{
 			Name: "Ana García", Address1: "1 Market St", Address2: "Apt 4", City: "San Francisco", Province: "California",

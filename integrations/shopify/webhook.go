@@ -13,16 +13,23 @@ import (
 
 // Webhook topics the app subscribes to (shopify.app.toml).
 const (
-	TopicOrdersCreate               = "orders/create"
-	TopicOrdersUpdated              = "orders/updated"
-	TopicOrdersCancelled            = "orders/cancelled"
-	TopicFulfillmentsCreate         = "fulfillments/create"
-	TopicFulfillmentsUpdate         = "fulfillments/update"
-	TopicAppUninstalled             = "app/uninstalled"
-	TopicCustomersDataRequest       = "customers/data_request"
-	TopicCustomersRedact            = "customers/redact"
-	TopicShopRedact                 = "shop/redact"
-	maxWebhookBody            int64 = 5 << 20
+	TopicOrdersCreate                  = "orders/create"
+	TopicOrdersUpdated                 = "orders/updated"
+	TopicOrdersCancelled               = "orders/cancelled"
+	TopicOrdersEdited                  = "orders/edited"
+	TopicRefundsCreate                 = "refunds/create"
+	TopicReturnsRequest                = "returns/request"
+	TopicReturnsApprove                = "returns/approve"
+	TopicReturnsCancel                 = "returns/cancel"
+	TopicReturnsDecline                = "returns/decline"
+	TopicReverseDeliveriesAttach       = "reverse_deliveries/attach_deliverable"
+	TopicFulfillmentsCreate            = "fulfillments/create"
+	TopicFulfillmentsUpdate            = "fulfillments/update"
+	TopicAppUninstalled                = "app/uninstalled"
+	TopicCustomersDataRequest          = "customers/data_request"
+	TopicCustomersRedact               = "customers/redact"
+	TopicShopRedact                    = "shop/redact"
+	maxWebhookBody               int64 = 5 << 20
 )
 
 // ErrWebhookHeaders means a delivery lacks a header Shopify always sends.
@@ -131,6 +138,11 @@ type restOrder struct {
 	ShippingAddress     *restAddress   `json:"shipping_address"`
 	LineItems           []restLineItem `json:"line_items"`
 	Fulfillments        []restFulfill  `json:"fulfillments"`
+	FinancialStatus     string         `json:"financial_status"`
+	ShippingLines       []struct {
+		Title string `json:"title"`
+	} `json:"shipping_lines"`
+	Refunds []restRefund `json:"refunds"`
 }
 
 type restCustomer struct {
@@ -163,22 +175,29 @@ type restLineItem struct {
 	VariantTitle string `json:"variant_title"`
 	SKU          string `json:"sku"`
 	Quantity     int    `json:"quantity"`
+	// CurrentQuantity is absent before API version 2023-01.
+	CurrentQuantity *int `json:"current_quantity"`
+}
+
+func (li restLineItem) lineItem() LineItem {
+	return LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, CurrentQuantity: li.CurrentQuantity}
 }
 
 type restFulfill struct {
-	ID              int64      `json:"id"`
-	OrderID         int64      `json:"order_id"`
-	Name            string     `json:"name"`
-	Status          string     `json:"status"`
-	ShipmentStatus  *string    `json:"shipment_status"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	TrackingCompany *string    `json:"tracking_company"`
-	TrackingNumber  *string    `json:"tracking_number"`
-	TrackingNumbers []string   `json:"tracking_numbers"`
-	TrackingURL     *string    `json:"tracking_url"`
-	TrackingURLs    []string   `json:"tracking_urls"`
-	EstimatedAt     *time.Time `json:"estimated_delivery_at"`
+	ID              int64          `json:"id"`
+	OrderID         int64          `json:"order_id"`
+	Name            string         `json:"name"`
+	Status          string         `json:"status"`
+	ShipmentStatus  *string        `json:"shipment_status"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
+	TrackingCompany *string        `json:"tracking_company"`
+	TrackingNumber  *string        `json:"tracking_number"`
+	TrackingNumbers []string       `json:"tracking_numbers"`
+	TrackingURL     *string        `json:"tracking_url"`
+	TrackingURLs    []string       `json:"tracking_urls"`
+	EstimatedAt     *time.Time     `json:"estimated_delivery_at"`
+	LineItems       []restLineItem `json:"line_items"`
 }
 
 func str(p *string) string {
@@ -197,6 +216,9 @@ func (r restFulfill) fulfillment() Fulfillment {
 		DisplayStatus: strings.ToUpper(str(r.ShipmentStatus)),
 		CreatedAt:     r.CreatedAt,
 		UpdatedAt:     r.UpdatedAt,
+	}
+	for _, li := range r.LineItems {
+		f.LineItems = append(f.LineItems, li.lineItem())
 	}
 	if r.EstimatedAt != nil {
 		f.EstimatedDeliveryAt = *r.EstimatedAt
@@ -264,7 +286,14 @@ func (r restOrder) order() Order {
 		}
 	}
 	for _, li := range r.LineItems {
-		o.LineItems = append(o.LineItems, LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity})
+		o.LineItems = append(o.LineItems, li.lineItem())
+	}
+	o.FinancialStatus = r.FinancialStatus
+	if len(r.ShippingLines) > 0 {
+		o.ShippingMethod = r.ShippingLines[0].Title
+	}
+	for _, rf := range r.Refunds {
+		o.Refunds = append(o.Refunds, rf.refund())
 	}
 	for _, rf := range r.Fulfillments {
 		f := rf.fulfillment()
@@ -307,6 +336,164 @@ func DecodeFulfillment(body []byte) (Fulfillment, error) {
 		return Fulfillment{}, fmt.Errorf("decode fulfillment payload: no id or order_id: %w", ErrMalformedPayload)
 	}
 	return r.fulfillment(), nil
+}
+
+// Refund is a refund of an order: the items it gave money back for.
+type Refund struct {
+	ID      string
+	OrderID string
+	Items   []RefundItem
+}
+
+// RefundItem is a quantity of one order line a refund covers.
+type RefundItem struct {
+	LineItemID string
+	Quantity   int
+}
+
+type restRefund struct {
+	ID              int64 `json:"id"`
+	OrderID         int64 `json:"order_id"`
+	RefundLineItems []struct {
+		LineItemID int64 `json:"line_item_id"`
+		Quantity   int   `json:"quantity"`
+	} `json:"refund_line_items"`
+}
+
+func (r restRefund) refund() Refund {
+	out := Refund{ID: GID("Refund", r.ID), OrderID: GID("Order", r.OrderID)}
+	for _, li := range r.RefundLineItems {
+		out.Items = append(out.Items, RefundItem{LineItemID: GID("LineItem", li.LineItemID), Quantity: li.Quantity})
+	}
+	return out
+}
+
+// DecodeRefund decodes a refunds/create body (the refund resource, bare or
+// wrapped in {"refund": …} as the REST API returns it).
+func DecodeRefund(body []byte) (Refund, error) {
+	var w struct {
+		restRefund
+		Refund *restRefund `json:"refund"`
+	}
+	if err := decode(TopicRefundsCreate, body, &w); err != nil {
+		return Refund{}, err
+	}
+	r := w.restRefund
+	if w.Refund != nil {
+		r = *w.Refund
+	}
+	if r.ID == 0 || r.OrderID == 0 {
+		return Refund{}, fmt.Errorf("decode %s payload: no id or order_id: %w", TopicRefundsCreate, ErrMalformedPayload)
+	}
+	return r.refund(), nil
+}
+
+// OrderEdit is an orders/edited body: the quantities an edit added to and
+// removed from the order's lines.
+type OrderEdit struct {
+	ID       string
+	OrderID  string
+	Removals []RefundItem // LineItemID and the quantity removed
+}
+
+// DecodeOrderEdit decodes an orders/edited body.
+func DecodeOrderEdit(body []byte) (OrderEdit, error) {
+	var w struct {
+		OrderEdit struct {
+			ID        int64 `json:"id"`
+			OrderID   int64 `json:"order_id"`
+			LineItems struct {
+				Removals []struct {
+					ID    int64 `json:"id"`
+					Delta int   `json:"delta"`
+				} `json:"removals"`
+			} `json:"line_items"`
+		} `json:"order_edit"`
+	}
+	if err := decode(TopicOrdersEdited, body, &w); err != nil {
+		return OrderEdit{}, err
+	}
+	e := w.OrderEdit
+	if e.ID == 0 || e.OrderID == 0 {
+		return OrderEdit{}, fmt.Errorf("decode %s payload: no id or order_id: %w", TopicOrdersEdited, ErrMalformedPayload)
+	}
+	out := OrderEdit{ID: GID("OrderEdit", e.ID), OrderID: GID("Order", e.OrderID)}
+	for _, r := range e.LineItems.Removals {
+		out.Removals = append(out.Removals, RefundItem{LineItemID: GID("LineItem", r.ID), Quantity: r.Delta})
+	}
+	return out, nil
+}
+
+// Return is a returns/* body reduced to what links a return to its order.
+type Return struct {
+	ID      string // gid://shopify/Return/…
+	OrderID string // gid://shopify/Order/…
+	Status  string // lower case: requested, open, closed, declined, canceled
+}
+
+type restRef struct {
+	ID  int64  `json:"id"`
+	GID string `json:"admin_graphql_api_id"`
+}
+
+func (r restRef) gid(resource string) string {
+	if r.GID != "" {
+		return r.GID
+	}
+	if r.ID == 0 {
+		return ""
+	}
+	return GID(resource, r.ID)
+}
+
+// DecodeReturn decodes a returns/request, approve, cancel or decline body.
+func DecodeReturn(body []byte) (Return, error) {
+	var w struct {
+		restRef
+		Status string  `json:"status"`
+		Order  restRef `json:"order"`
+	}
+	if err := decode("return", body, &w); err != nil {
+		return Return{}, err
+	}
+	r := Return{ID: w.gid("Return"), OrderID: w.Order.gid("Order"), Status: strings.ToLower(w.Status)}
+	if r.ID == "" || r.OrderID == "" {
+		return Return{}, fmt.Errorf("decode return payload: no id or order: %w", ErrMalformedPayload)
+	}
+	return r, nil
+}
+
+// ReverseDelivery is a reverse_deliveries/attach_deliverable body: the
+// tracking of the parcel a shopper sends back for a return.
+type ReverseDelivery struct {
+	ID       string // gid://shopify/ReverseDelivery/…
+	ReturnID string
+	Tracking TrackingInfo
+}
+
+// DecodeReverseDelivery decodes a reverse_deliveries/attach_deliverable body.
+func DecodeReverseDelivery(body []byte) (ReverseDelivery, error) {
+	var w struct {
+		restRef
+		Return              restRef `json:"return"`
+		ShippingDeliverable struct {
+			Tracking struct {
+				CarrierName    string `json:"carrier_name"`
+				TrackingNumber string `json:"tracking_number"`
+				TrackingURL    string `json:"tracking_url"`
+			} `json:"tracking"`
+		} `json:"shipping_deliverable"`
+	}
+	if err := decode(TopicReverseDeliveriesAttach, body, &w); err != nil {
+		return ReverseDelivery{}, err
+	}
+	t := w.ShippingDeliverable.Tracking
+	d := ReverseDelivery{ID: w.gid("ReverseDelivery"), ReturnID: w.Return.gid("Return"),
+		Tracking: TrackingInfo{Company: t.CarrierName, Number: t.TrackingNumber, URL: t.TrackingURL}}
+	if d.ID == "" || d.ReturnID == "" {
+		return ReverseDelivery{}, fmt.Errorf("decode %s payload: no id or return: %w", TopicReverseDeliveriesAttach, ErrMalformedPayload)
+	}
+	return d, nil
 }
 
 // Uninstalled is the app/uninstalled body (the shop resource). Mark the shop

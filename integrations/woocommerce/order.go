@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,7 +98,14 @@ type TrackingItem struct {
 	DateShipped  time.Time // UTC; zero when unknown
 	ID           string    // tracking_id or fulfillment id, for dedupe
 	Source       string
+	// Return marks a row the merchant flagged as a return coming back
+	// (ReturnFlag set truthy on the row).
+	Return bool
 }
+
+// ReturnFlag is the tracking row field that marks a row as the shopper's
+// return rather than a parcel to them.
+const ReturnFlag = "ordertrack_return"
 
 // wire types: the REST v3 order as WooCommerce serializes it.
 type wireOrder struct {
@@ -208,7 +216,9 @@ func (w wireOrder) order(id int64) (Order, error) {
 		return Order{}, fmt.Errorf("date_modified: %w", err)
 	}
 	for _, li := range w.LineItems {
-		item := LineItem{Name: li.Name}
+		// WooCommerce sends names HTML-encoded ("Ship Your Idea &ndash; Color:
+		// Black"): decode once, so pages and messages escape them once.
+		item := LineItem{Name: html.UnescapeString(li.Name)}
 		item.ID, _ = flexInt(li.ID)
 		item.ProductID, _ = flexInt(li.ProductID)
 		item.VariationID, _ = flexInt(li.VariationID)
@@ -286,6 +296,7 @@ type wireTrackingItem struct {
 	TrackingLink              json.RawMessage `json:"tracking_link"`
 	DateShipped               json.RawMessage `json:"date_shipped"`
 	TrackingID                json.RawMessage `json:"tracking_id"`
+	Return                    json.RawMessage `json:"ordertrack_return"`
 }
 
 // trackingFromMeta reads the _wc_shipment_tracking_items value. PHP arrays
@@ -362,6 +373,10 @@ func (w wireTrackingItem) item() TrackingItem {
 		}
 	}
 	t.DateShipped = shippedDate(w.DateShipped)
+	switch strings.ToLower(string(bytes.Trim(bytes.TrimSpace(w.Return), `"`))) {
+	case "1", "true", "yes":
+		t.Return = true
+	}
 	return t
 }
 

@@ -221,8 +221,8 @@ func (o Order) graphQL(lineItems, fulfillments, tracking int) map[string]any {
 		"createdAt": timeOrNil(o.CreatedAt), "updatedAt": timeOrNil(o.UpdatedAt), "cancelledAt": timeOrNil(o.CancelledAt),
 		"email": strOrNil(o.Email), "phone": strOrNil(o.Phone), "customerLocale": strOrNil(o.Locale), "currencyCode": o.Currency,
 		"totalPriceSet":       map[string]any{"shopMoney": map[string]any{"amount": o.Total, "currencyCode": o.Currency}},
-		"paymentGatewayNames": o.Gateways,
-		"customer":            map[string]any{"id": gid("Customer", o.CustomerID), "firstName": o.FirstName, "lastName": o.LastName},
+		"paymentGatewayNames": o.Gateways, "displayFinancialStatus": "PENDING",
+		"customer": map[string]any{"id": gid("Customer", o.CustomerID), "firstName": o.FirstName, "lastName": o.LastName},
 		"shippingAddress": map[string]any{
 			"name": strings.TrimSpace(o.FirstName + " " + o.LastName), "company": nil, "address1": o.Address.Address1,
 			"address2": o.Address.Address2, "city": o.Address.City, "province": o.Address.Province,

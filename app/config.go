@@ -55,7 +55,7 @@ type Config struct {
 }
 
 // defaultShopifyScopes match [access_scopes] in shopify.app.toml.
-const defaultShopifyScopes = "read_orders,write_orders,read_fulfillments,write_fulfillments,read_customers,write_app_proxy"
+const defaultShopifyScopes = "read_orders,write_orders,read_fulfillments,write_fulfillments,read_customers,write_app_proxy,read_locales"
 
 // demoKey is used only by `ordertrack demo`, whose data is throwaway.
 var demoKey = []byte("ordertrack-demo-key-not-secret!!")

@@ -19,6 +19,8 @@ type Contact struct {
 	OptedOut  bool
 	Source    string
 	UpdatedAt time.Time
+	// LastInboundAt is when the shopper last wrote on this channel.
+	LastInboundAt *time.Time
 }
 
 // SetContact records consent or an opt-out for an address, keeping the

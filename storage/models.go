@@ -26,6 +26,8 @@ type Shop struct {
 	Email            string
 	Timezone         string
 	Currency         string
+	Locale           string // the shop's primary language, e.g. "de" or "pt-BR"
+	Plan             string // the platform plan's display name, e.g. "Basic"
 	AccessToken      []byte
 	AccessExpiresAt  *time.Time
 	RefreshToken     []byte
@@ -60,6 +62,41 @@ type Settings struct {
 	SenderName   string              `json:"sender_name,omitempty"`
 	SenderEmail  string              `json:"sender_email,omitempty"`
 	CODGateways  []string            `json:"cod_gateways,omitempty"`
+	// NotifyEmail is where shopper requests, test sends and digests go;
+	// empty is the shop's own address from the platform (Shop.Email).
+	NotifyEmail string `json:"notify_email,omitempty"`
+	// SupportPhone is the merchant's support line an update call hands the
+	// shopper over to when it cannot understand them.
+	SupportPhone string `json:"support_phone,omitempty"`
+	// SMSSegmentsMonthly and CallMinutesMonthly cap what the shop spends in
+	// a calendar month (UTC); 0 means no cap. Messages beyond a cap go by
+	// email instead.
+	SMSSegmentsMonthly int `json:"sms_segments_monthly,omitempty"`
+	CallMinutesMonthly int `json:"call_minutes_monthly,omitempty"`
+	// WhatsAppTemplates are the approved templates (Twilio Content API
+	// content SIDs) sent outside WhatsApp's 24 h session window, keyed by
+	// WhatsAppTemplateKey(trigger, language).
+	WhatsAppTemplates map[string]WhatsAppTemplate `json:"whatsapp_templates,omitempty"`
+}
+
+// WhatsAppTemplate is one approved WhatsApp template: its content SID and
+// which message field fills each numbered variable ({{1}}, {{2}}, …).
+type WhatsAppTemplate struct {
+	ContentSID string   `json:"content_sid"`
+	Variables  []string `json:"variables,omitempty"` // e.g. ["customer.first_name", "order.name", "tracking_url"]
+	Status     string   `json:"status,omitempty"`    // approval status as last read: approved, pending, rejected
+}
+
+// WhatsAppTemplateKey keys Settings.WhatsAppTemplates: "delivered:es".
+func WhatsAppTemplateKey(trigger, language string) string { return trigger + ":" + language }
+
+// NotifyAddress is where the merchant wants to hear about shopper requests,
+// test sends and digests.
+func (s *Shop) NotifyAddress() string {
+	if a := s.Settings.V.NotifyEmail; a != "" {
+		return a
+	}
+	return s.Email
 }
 
 // Branding styles the tracking page.
@@ -252,6 +289,7 @@ type Notification struct {
 	Body       string
 	HTML       string `gorm:"column:html"`
 	Error      string
+	Units      int // SMS segments or call minutes billed
 	Attempts   int
 	SendAt     *time.Time
 	SentAt     *time.Time

@@ -202,6 +202,9 @@ type Message struct {
 	// UnsubscribeURL stops this channel's updates (Data.UnsubscribeURL);
 	// an email carries it in its List-Unsubscribe header.
 	UnsubscribeURL string
+	// FromName and ReplyTo sign a shopper email as the shop: its name as
+	// the display name, replies to the merchant's address.
+	FromName, ReplyTo string
 }
 
 // Compose renders every part of a channel's message. overrides holds the

@@ -87,8 +87,11 @@ type Recipient struct {
 	Phone    string
 	TimeZone *time.Location // nil: Rules.DefaultTimeZone, else UTC
 	Locale   string
-	OptedOut map[Channel]bool // the shopper said stop on this channel
-	Consent  map[Channel]bool // the shopper agreed to this channel
+	// PhoneInvalid is set when the order's number cannot be dialled (Phone
+	// is then empty): phone channels are skipped as such, never sent.
+	PhoneInvalid bool
+	OptedOut     map[Channel]bool // the shopper said stop on this channel
+	Consent      map[Channel]bool // the shopper agreed to this channel
 }
 
 // SentRecord is a message already sent or scheduled to this shopper.
@@ -130,6 +133,7 @@ const (
 	ReasonQuietHours = "deferred to the end of quiet hours"
 	ReasonNoRoute    = "trigger is not routed to any channel"
 	ReasonNoAddress  = "no address for this channel"
+	ReasonBadPhone   = "invalid phone number"
 	ReasonNoConsent  = "no consent for this channel"
 	ReasonOptedOut   = "shopper opted out of this channel"
 	ReasonDuplicate  = "already sent on this channel"
@@ -190,6 +194,8 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 			return skip(ReasonDuplicate)
 		case alternative && reached:
 			return skip(ReasonReached)
+		case ch != ChannelEmail && c.Recipient.PhoneInvalid:
+			return skip(ReasonBadPhone)
 		case c.Recipient.address(ch) == "":
 			return skip(ReasonNoAddress)
 		case c.Recipient.OptedOut[ch]:

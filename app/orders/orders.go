@@ -8,6 +8,7 @@ package orders
 
 import (
 	"context"
+	"github.com/ordertrack/ordertrack/app/phone"
 	"log/slog"
 	"strings"
 	"time"
@@ -108,6 +109,12 @@ type Parcel struct {
 // (stale updates change nothing), create a shipment per new tracking number
 // with its carrier resolved, schedule its first poll, and fire "shipped".
 func (s *Syncer) SyncOrder(ctx context.Context, shop *storage.Shop, o *storage.Order, parcels []Parcel) error {
+	// Numbers are kept in E.164, read in the shipping country; one that
+	// cannot be dialled is kept as typed, and messaging records it as
+	// invalid instead of sending to it.
+	if e, err := phone.E164(o.Phone, o.Country); err == nil {
+		o.Phone = e
+	}
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		o.ShopID = shop.ID
 		stale, err := tx.UpsertOrder(ctx, o)

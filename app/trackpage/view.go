@@ -33,7 +33,26 @@ type View struct {
 	// PageURL is this page's own shareable URL (the signed /t/:token link),
 	// returned in Summary for the customer-account extension. Optional.
 	PageURL string
+	// OptIn offers updates by text message; nil shows no offer.
+	OptIn *OptIn
 }
+
+// OptIn is the page's "text me shipping updates" form. The words next to
+// the button are OptInWording's, stored with the consent as its proof.
+type OptIn struct {
+	FormAction string
+	CSRF       string
+	Phone      string // the order's number, prefilled
+	// Done is set right after the shopper agreed; Pending when a
+	// confirmation reply is still needed.
+	Done, Pending bool
+}
+
+// The opt-in form's fields.
+const (
+	FieldPhone  = "phone"  // FieldChannel carries sms or whatsapp
+	FieldLocale = "locale" // the language the wording was shown in
+)
 
 // Branding is the merchant's look and help content, from shop settings.
 // Every field is optional.

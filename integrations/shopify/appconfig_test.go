@@ -21,13 +21,13 @@ func TestAppConfigMatchesPackage(t *testing.T) {
 	}
 	for _, topic := range []string{
 		TopicOrdersCreate, TopicOrdersUpdated, TopicOrdersCancelled, TopicFulfillmentsCreate,
-		TopicFulfillmentsUpdate, TopicAppUninstalled, TopicCustomersDataRequest, TopicCustomersRedact, TopicShopRedact,
+		TopicFulfillmentsUpdate, TopicAppUninstalled, TopicShopUpdate, TopicCustomersDataRequest, TopicCustomersRedact, TopicShopRedact,
 	} {
 		if !strings.Contains(toml, `"`+topic+`"`) {
 			t.Errorf("shopify.app.toml does not subscribe to %s", topic)
 		}
 	}
-	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy"} {
+	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy", "read_locales"} {
 		if !regexp.MustCompile(`(?m)^scopes = "[^"]*\b` + scope + `\b`).MatchString(toml) {
 			t.Errorf("shopify.app.toml does not request %s", scope)
 		}

@@ -1,0 +1,236 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// fakeChannels answers SendGrid's v3 Mail Send and Twilio's Messages and
+// Calls APIs on one host, recording what each was asked, as the providers
+// document their requests.
+type fakeChannels struct {
+	mu    sync.Mutex
+	mails []channelMail
+	texts []twilioMessage
+	calls []twilioCall
+}
+
+type channelMail struct{ From, FromName, ReplyTo, To, Subject, Text string }
+
+type twilioMessage struct{ From, To, Body, ContentSID, ContentVariables string }
+
+type twilioCall struct{ From, To, Twiml string }
+
+func newFakeChannels(t *testing.T) (*fakeChannels, string) {
+	t.Helper()
+	f := &fakeChannels{}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv.URL
+}
+
+func (f *fakeChannels) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	account := "/2010-04-01/Accounts/" + testTwilioSID
+	switch r.URL.Path {
+	case "/v3/mail/send":
+		var m struct {
+			From             struct{ Email, Name string } `json:"from"`
+			ReplyTo          *struct{ Email string }      `json:"reply_to"`
+			Personalizations []struct {
+				To []struct{ Email string } `json:"to"`
+			} `json:"personalizations"`
+			Subject string `json:"subject"`
+			Content []struct{ Type, Value string }
+		}
+		body, _ := io.ReadAll(r.Body)
+		if json.Unmarshal(body, &m) != nil || len(m.Personalizations) != 1 || len(m.Personalizations[0].To) != 1 {
+			http.Error(w, `{"errors":[{"message":"bad request"}]}`, http.StatusBadRequest)
+			return
+		}
+		mail := channelMail{From: m.From.Email, FromName: m.From.Name, To: m.Personalizations[0].To[0].Email, Subject: m.Subject}
+		if m.ReplyTo != nil {
+			mail.ReplyTo = m.ReplyTo.Email
+		}
+		for _, c := range m.Content {
+			if c.Type == "text/plain" {
+				mail.Text = c.Value
+			}
+		}
+		f.mu.Lock()
+		f.mails = append(f.mails, mail)
+		f.mu.Unlock()
+		w.Header().Set("X-Message-Id", fmt.Sprintf("sg-%d", time.Now().UnixNano()))
+		w.WriteHeader(http.StatusAccepted)
+	case account + "/Messages.json":
+		r.ParseForm()
+		msg := twilioMessage{From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Body: r.PostForm.Get("Body"),
+			ContentSID: r.PostForm.Get("ContentSid"), ContentVariables: r.PostForm.Get("ContentVariables")}
+		f.mu.Lock()
+		f.texts = append(f.texts, msg)
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, `{"sid":"SM%032d","status":"queued","to":%q,"account_sid":%q}`, time.Now().UnixNano(), msg.To, testTwilioSID)
+	case account + "/Calls.json":
+		r.ParseForm()
+		c := twilioCall{From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Twiml: r.PostForm.Get("Twiml")}
+		f.mu.Lock()
+		f.calls = append(f.calls, c)
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, `{"sid":"CA%032d","status":"queued","to":%q,"account_sid":%q}`, time.Now().UnixNano(), c.To, testTwilioSID)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (f *fakeChannels) sentMails() []channelMail {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]channelMail(nil), f.mails...)
+}
+
+func (f *fakeChannels) sentTexts() []twilioMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]twilioMessage(nil), f.texts...)
+}
+
+func (f *fakeChannels) placedCalls() []twilioCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]twilioCall(nil), f.calls...)
+}
+
+// channelsConfig sends email and every Twilio channel to the fake at base.
+func channelsConfig(base string) Config {
+	cfg := twilioConfig()
+	cfg.TwilioBaseURL = base
+	cfg.SendGridAPIKey, cfg.SendGridBaseURL, cfg.EmailFrom = "SG.test", base, "updates@ordertrack.test"
+	return cfg
+}
+
+// shopifyChannelsEnv is a Shopify shop installed the way a merchant
+// installs it (OAuth callback, code exchanged with the fake Shopify), with
+// every channel's provider faked.
+type shopifyChannelsEnv struct {
+	a      *App
+	base   string
+	fake   *shopifytest.Server
+	sent   *fakeChannels
+	shop   *storage.Shop
+	domain string
+}
+
+// installShopify runs the standalone install for domain against the fake
+// Shopify, which says info about the shop, and waits for the identity the
+// install reads.
+func installShopify(t *testing.T, dbURL, domain string, info shopifytest.ShopInfo) *shopifyChannelsEnv {
+	t.Helper()
+	sent, providers := newFakeChannels(t)
+	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
+	fake.SetShopInfo(domain, info)
+	cfg := channelsConfig(providers)
+	cfg.ShopifyAPIKey, cfg.ShopifyScopes = testAPIKey, defaultShopifyScopes
+	a, base := startApp(t, dbURL, cfg, withShopify(fake.BaseURL))
+	state, ck := startInstall(t, base, domain)
+	fake.AddCode(domain, "code-"+domain)
+	cb := callbackURL(base, testSecret, url.Values{"shop": {domain}, "code": {"code-" + domain}, "state": {state}}, time.Now())
+	if res := get(t, cb, nil, ck); res.StatusCode != http.StatusFound {
+		t.Fatalf("install callback: status %d; want 302", res.StatusCode)
+	}
+	e := &shopifyChannelsEnv{a: a, base: base, fake: fake, sent: sent, domain: domain}
+	waitUntil(t, "the shop's identity read from Shopify", func() bool {
+		s, err := a.db.ShopByDomain(context.Background(), storage.Shopify, domain)
+		if err != nil || s.Plan == "" {
+			return false
+		}
+		e.shop = s
+		return true
+	})
+	return e
+}
+
+var kaffeeHaus = shopifytest.ShopInfo{
+	Name: "Kaffee Haus", Email: "inhaber@kaffee.example", ContactEmail: "hallo@kaffee.example",
+	Timezone: "Europe/Berlin", Currency: "EUR", PrimaryLocale: "de", Plan: "Basic",
+}
+
+func TestShopifyInstallReadsWhoTheMerchantIs(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		s := e.shop
+		got := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", s.Name, s.Email, s.Timezone, s.Currency, s.Locale, s.Plan, s.Settings.V.SupportEmail)
+		if want := "Kaffee Haus|inhaber@kaffee.example|Europe/Berlin|EUR|de|Basic|hallo@kaffee.example"; got != want {
+			t.Fatalf("installed shop = %s; want %s", got, want)
+		}
+
+		body := []byte(`{"id":548380009,"name":"Kaffee Haus Berlin","email":"chef@kaffee.example","customer_email":null,` +
+			`"iana_timezone":"Europe/Vienna","currency":"EUR","primary_locale":"de","plan_display_name":"Shopify",` +
+			`"myshopify_domain":"shop-a.myshopify.com"}`)
+		if code := postWebhook(t, e.base, "shop/update", "wh-shop-update", body, testSecret); code != http.StatusOK {
+			t.Fatalf("shop/update: status %d; want 200", code)
+		}
+		waitUntil(t, "the shop/update applied", func() bool {
+			s, err := e.a.db.ShopByID(context.Background(), e.shop.ID)
+			return err == nil && s.Name == "Kaffee Haus Berlin" && s.Email == "chef@kaffee.example" && s.Timezone == "Europe/Vienna" && s.Plan == "Shopify"
+		})
+	})
+}
+
+func TestWooConnectReadsWhoTheMerchantIs(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := connectWoo(t, dbURL)
+		waitUntil(t, "the store's identity", func() bool {
+			s, err := e.a.db.ShopByID(context.Background(), e.shop.ID)
+			if err != nil {
+				return false
+			}
+			e.shop = s
+			return s.Currency != ""
+		})
+		s := e.shop
+		got := fmt.Sprintf("%s|%s|%s|%s|%s", s.Name, s.Email, s.Timezone, s.Currency, s.Locale)
+		if want := "Shop Example|owner@shop.example|Europe/Berlin|EUR|de_DE"; got != want {
+			t.Fatalf("connected shop = %s; want %s (the site's timezone_string, not the system status's UTC)", got, want)
+		}
+	})
+}
+
+// shopperRequestReachesTheNotifyAddress is checked on both platforms.
+func TestShopperRequestGoesToTheMerchantsNotificationAddress(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ctx := context.Background()
+		st := e.shop.Settings.V
+		st.NotifyEmail = "bestellungen@kaffee.example"
+		if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
+			t.Fatal(err)
+		}
+		ship := e.order(t, 7001, "+4915112345678", "DE")
+		e.postAction(t, ship, url.Values{"kind": {"contact_support"}, "message": {"Bitte vor die Tür stellen."}})
+		waitUntil(t, "the request emailed to the notification address", func() bool {
+			for _, m := range e.sent.sentMails() {
+				if m.To == "bestellungen@kaffee.example" && strings.Contains(m.Text, "Bitte vor die Tür stellen.") {
+					return true
+				}
+			}
+			return false
+		})
+	})
+}
+
+func (e *shopifyChannelsEnv) String() string { return e.domain }

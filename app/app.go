@@ -133,6 +133,10 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 		DB: db, Log: log, Now: a.now, Links: a.links,
 		ShopifyAPIKey: cfg.ShopifyAPIKey, ShopifyAPISecret: cfg.ShopifyAPISecret,
 		Notifier: shopperHooks{a}, WriteBack: shopperHooks{a},
+		Enqueue: func(ctx context.Context, args river.JobArgs) error {
+			_, err := a.jobs.Insert(ctx, args, nil)
+			return err
+		},
 	})
 	if err != nil {
 		db.Close()

@@ -233,4 +233,174 @@ func TestShopperRequestGoesToTheMerchantsNotificationAddress(t *testing.T) {
 	})
 }
 
-func (e *shopifyChannelsEnv) String() string { return e.domain }
+// order posts an orders/create webhook (signed as Shopify signs it) for a
+// shopper with phone, shipping to country, and returns its shipment.
+func (e *shopifyChannelsEnv) order(t *testing.T, id int64, phone, country string) *storage.Shipment {
+	t.Helper()
+	o := shopifytest.SampleOrder(id, time.Now().UTC().Add(-time.Hour))
+	o.Locale = "en"
+	o.Gateways = nil
+	o.Phone, o.Address.Phone, o.Address.CountryCode, o.Address.ProvinceCode = phone, phone, country, ""
+	o.Fulfillments[0].Numbers = []string{fmt.Sprintf("1ZCHANNEL%09d", id)}
+	o.Fulfillments[0].URLs = nil
+	if code := postWebhook(t, e.base, "orders/create", fmt.Sprintf("wh-order-%d", id), o.WebhookJSON(), testSecret); code != http.StatusOK {
+		t.Fatalf("orders/create: status %d; want 200", code)
+	}
+	var s storage.Shipment
+	waitUntil(t, "the order's shipment", func() bool {
+		return e.a.db.Gorm.Where("shop_id = ? AND tracking_number = ?", e.shop.ID, o.Fulfillments[0].Numbers[0]).Take(&s).Error == nil
+	})
+	return &s
+}
+
+// postAction posts the tracking page's action form.
+func (e *shopifyChannelsEnv) postAction(t *testing.T, s *storage.Shipment, form url.Values) {
+	t.Helper()
+	form.Set("_csrf", e.a.shopper.CSRFToken(s.PublicToken))
+	res, err := noRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("action %v: status %d; want 303", form, res.StatusCode)
+	}
+}
+
+// optIn submits the page's "text me shipping updates" form.
+func (e *shopifyChannelsEnv) optIn(t *testing.T, s *storage.Shipment, number, channel string) string {
+	t.Helper()
+	page := get(t, e.base+"/t/"+s.PublicToken, nil)
+	body, _ := io.ReadAll(page.Body)
+	if !strings.Contains(string(body), `action="`+e.base+"/t/"+s.PublicToken+`/consent"`) {
+		t.Fatalf("tracking page offers no opt-in form:\n%s", body)
+	}
+	form := url.Values{"_csrf": {e.a.shopper.CSRFToken(s.PublicToken)}, "phone": {number}, "channel": {channel}, "locale": {"en"}}
+	res, err := noRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/consent", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("opt-in: status %d; want 303", res.StatusCode)
+	}
+	return res.Header.Get("Location")
+}
+
+// notify fires trigger for s and waits until its messages are planned.
+func (e *shopifyChannelsEnv) notify(t *testing.T, s *storage.Shipment, trigger string) []storage.Notification {
+	t.Helper()
+	if _, err := e.a.jobs.Insert(context.Background(), jobsNotify(s.ID, trigger), nil); err != nil {
+		t.Fatal(err)
+	}
+	var ns []storage.Notification
+	waitUntil(t, trigger+" planned and no longer scheduled", func() bool {
+		ns = nil
+		e.a.db.Gorm.Where("shipment_id = ? AND trigger = ?", s.ID, trigger).Order("id").Find(&ns)
+		for _, n := range ns {
+			if n.Status == storage.NotificationScheduled {
+				return false
+			}
+		}
+		return len(ns) > 0
+	})
+	return ns
+}
+
+func byChannel(ns []storage.Notification, ch string) storage.Notification {
+	for _, n := range ns {
+		if n.Channel == ch {
+			return n
+		}
+	}
+	return storage.Notification{}
+}
+
+func (f *fakeChannels) textsTo(to string) []twilioMessage {
+	var out []twilioMessage
+	for _, m := range f.sentTexts() {
+		if m.To == to || m.To == "whatsapp:"+to {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestInstalledShopTextsAShopperWhoOptedInOnThePage(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ship := e.order(t, 7101, "(415) 555-0142", "US")
+		const number = "+14155550142"
+
+		ns := e.notify(t, ship, "out_for_delivery")
+		if sms := byChannel(ns, "sms"); sms.Status != storage.NotificationSkipped || sms.Error != "no consent for this channel" || sms.Recipient != number {
+			t.Fatalf("SMS before any opt-in: %s %q to %q; want skipped for no consent, to the E.164 number", sms.Status, sms.Error, sms.Recipient)
+		}
+
+		if loc := e.optIn(t, ship, "(415) 555-0142", "sms"); !strings.Contains(loc, "optin=confirmed") {
+			t.Fatalf("opt-in redirected to %q; want optin=confirmed (no double opt-in in the US)", loc)
+		}
+		waitUntil(t, "the welcome text", func() bool { return len(e.sent.textsTo(number)) == 1 })
+		if w := e.sent.textsTo(number)[0]; !strings.Contains(w.Body, "Kaffee Haus") || !strings.Contains(w.Body, "STOP") {
+			t.Fatalf("welcome text %q; want the shop's name and how to stop", w.Body)
+		}
+		cons, err := e.a.db.Consents(context.Background(), e.shop.ID, number)
+		if err != nil || len(cons) != 1 {
+			t.Fatalf("consents = %+v, %v; want one", cons, err)
+		}
+		if c := cons[0]; c.Status != storage.ConsentConfirmed || c.Source != storage.ConsentSourceTrackingPage || c.IP == "" ||
+			!strings.Contains(c.Wording, "Kaffee Haus may send you shipping updates") || c.Channel != "sms" || c.ConfirmedAt == nil {
+			t.Fatalf("consent = %+v; want confirmed, from the tracking page, with the words shown and the IP", c)
+		}
+
+		ns = e.notify(t, ship, "delayed")
+		if sms := byChannel(ns, "sms"); sms.Status != storage.NotificationSent || sms.Recipient != number {
+			t.Fatalf("SMS after the opt-in: %s %q to %q; want sent to %s", sms.Status, sms.Error, sms.Recipient, number)
+		}
+		if got := len(e.sent.textsTo(number)); got != 2 {
+			t.Fatalf("Twilio got %d texts to %s; want the welcome and the update", got, number)
+		}
+	})
+}
+
+func TestGermanShopperConfirmsByReplyBeforeTheFirstUpdate(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ship := e.order(t, 7201, "0151 12345678", "DE")
+		const number = "+4915112345678"
+		if loc := e.optIn(t, ship, "0151 12345678", "sms"); !strings.Contains(loc, "optin=pending") {
+			t.Fatalf("opt-in redirected to %q; want optin=pending (Germany asks for a double opt-in)", loc)
+		}
+		waitUntil(t, "the confirmation question", func() bool { return len(e.sent.textsTo(number)) == 1 })
+		if q := e.sent.textsTo(number)[0]; !strings.Contains(q.Body, "YES") {
+			t.Fatalf("confirmation text %q; want it to ask for YES", q.Body)
+		}
+		if sms := byChannel(e.notify(t, ship, "out_for_delivery"), "sms"); sms.Status != storage.NotificationSkipped {
+			t.Fatalf("SMS before the YES: %s; want skipped", sms.Status)
+		}
+		code, body := postTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(number, "Yes"))
+		if code != http.StatusOK || !strings.Contains(body, "shipping updates are on") {
+			t.Fatalf("YES reply: %d %s; want the opt-in confirmed", code, body)
+		}
+		if sms := byChannel(e.notify(t, ship, "delayed"), "sms"); sms.Status != storage.NotificationSent {
+			t.Fatalf("SMS after the YES: %s %q; want sent", sms.Status, sms.Error)
+		}
+	})
+}
+
+func TestInvalidNumberIsRecordedAndNeverSent(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ship := e.order(t, 7301, "555-01", "US")
+		ns := e.notify(t, ship, "out_for_delivery")
+		if sms := byChannel(ns, "sms"); sms.Status != storage.NotificationSkipped || sms.Error != "invalid phone number" {
+			t.Fatalf("SMS to 555-01: %s %q; want skipped as an invalid phone number", sms.Status, sms.Error)
+		}
+		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
+			t.Fatalf("email instead: %s %q; want sent", email.Status, email.Error)
+		}
+		if n := len(e.sent.sentTexts()); n != 0 {
+			t.Fatalf("Twilio got %d texts; want none", n)
+		}
+	})
+}

@@ -28,6 +28,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.orders.ShopifyReconcileShop, timeout: orders.SyncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.writeback.FulfillmentEvent))
 	river.AddWorker(w, river.WorkFunc(a.notifyMerchantJob))
+	river.AddWorker(w, river.WorkFunc(a.messaging.ConsentConfirmJob))
 	river.AddWorker(w, river.WorkFunc(a.loginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.writeback.OrderWriteback))
 	river.AddWorker(w, &timedWorker[jobs.RefreshAnalyticsArgs]{work: a.admin.RefreshAnalytics, timeout: admin.AnalyticsRefreshTimeout})

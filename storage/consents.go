@@ -170,3 +170,24 @@ func (db *DB) SetShopIdentity(ctx context.Context, shopID int64, id ShopIdentity
 type ShopIdentity struct {
 	Name, Email, Timezone, Currency, Locale, Plan string
 }
+
+// ConsentByID loads one consent.
+func (db *DB) ConsentByID(ctx context.Context, id int64) (*Consent, error) {
+	var c Consent
+	if err := db.Gorm.WithContext(ctx).Take(&c, id).Error; err != nil {
+		return nil, notFound(err, "consent %d", id)
+	}
+	return &c, nil
+}
+
+// SentBefore reports whether a shop already sent something on a channel
+// to an address (the first SMS says how to stop).
+func (db *DB) SentBefore(ctx context.Context, shopID int64, channel, address string, except int64) (bool, error) {
+	var n int64
+	err := db.Gorm.WithContext(ctx).Model(&Notification{}).
+		Where("shop_id = ? AND channel = ? AND recipient = ? AND sent_at IS NOT NULL AND id <> ?", shopID, channel, address, except).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("earlier messages to %s: %w", channel, err)
+	}
+	return n > 0, nil
+}

@@ -18,16 +18,19 @@ const (
 // Shop is a merchant's store. Secret columns hold Cipher-sealed bytes; read
 // and write them through DB.ShopSecrets / SetShopSecrets.
 type Shop struct {
-	ID               int64
-	Platform         Platform
-	Domain           string
-	Name             string
-	Status           string // active | uninstalled
-	Email            string
-	Timezone         string
-	Currency         string
-	Locale           string // the shop's primary language, e.g. "de" or "pt-BR"
-	Plan             string // the platform plan's display name, e.g. "Basic"
+	ID       int64
+	Platform Platform
+	Domain   string
+	Name     string
+	Status   string // active | uninstalled
+	Email    string
+	Timezone string
+	Currency string
+	// Locale is the shop's primary language ("de", "pt-BR") and Plan its
+	// platform plan's display name; both are written by SetShopIdentity,
+	// never on create, so shops made before their migration still insert.
+	Locale           string `gorm:"<-:update"`
+	Plan             string `gorm:"<-:update"`
 	AccessToken      []byte
 	AccessExpiresAt  *time.Time
 	RefreshToken     []byte
@@ -289,7 +292,7 @@ type Notification struct {
 	Body       string
 	HTML       string `gorm:"column:html"`
 	Error      string
-	Units      int // SMS segments or call minutes billed
+	Units      int `gorm:"<-:update"` // SMS segments or call minutes billed, written when sent
 	Attempts   int
 	SendAt     *time.Time
 	SentAt     *time.Time

@@ -58,8 +58,8 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 	}
 	sent := make([]notify.SentRecord, 0, len(recent))
 	for _, n := range recent {
-		if n.Status == storage.NotificationSkipped || n.Status == storage.NotificationFailed {
-			continue
+		if n.Status == storage.NotificationSkipped || n.Status == storage.NotificationFailed || n.Trigger == TriggerConsent {
+			continue // the opt-in's own confirmation is no news: it does not count toward the cap
 		}
 		at := n.CreatedAt
 		if n.SendAt != nil {

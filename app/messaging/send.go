@@ -40,6 +40,21 @@ func (m *Messenger) SendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) 
 		}
 		return river.JobCancel(err)
 	}
+	if msg.Channel == notify.ChannelSMS {
+		// The first text a shop sends a number says how to stop.
+		before, err := m.db.SentBefore(ctx, n.ShopID, n.Channel, n.Recipient, n.ID)
+		if err != nil {
+			return err
+		}
+		if !before {
+			msg.Text += " " + notify.Replies(msg.Locale).StopHint
+			msg.Segments = notify.CountSegments(msg.Text)
+		}
+		n.Units = msg.Segments.Count
+	}
+	if msg.Channel == notify.ChannelVoice {
+		n.Units = 1 // a minute, until the call's status callback says otherwise
+	}
 	n.Subject, n.Body, n.HTML = msg.Subject, msg.Text, msg.HTML
 	return JobOutcome(m.Deliver(ctx, n, msg))
 }

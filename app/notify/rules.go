@@ -33,11 +33,12 @@ type Rules struct {
 	Routes map[tracking.Trigger]Route
 	Quiet  QuietHours
 	// MaxPer24h caps messages per shopper across all channels in any 24
-	// hours, counting scheduled ones; 0 means no cap. Urgent triggers are
-	// not capped, because missing them costs the shopper a failed delivery.
+	// hours, counting scheduled ones; 0 means no cap. It only ever drops
+	// lower-priority news: Urgent triggers are never capped.
 	MaxPer24h int
 	// Urgent triggers bypass MaxPer24h (not quiet hours: an urgent message
-	// at 3 a.m. still waits for the morning).
+	// at 3 a.m. still waits for the morning): the news a shopper must not
+	// miss, because missing it costs a failed delivery or a support ticket.
 	Urgent map[tracking.Trigger]bool
 	// DefaultTimeZone is used when the shopper's zone is unknown.
 	DefaultTimeZone *time.Location
@@ -73,11 +74,19 @@ func DefaultRules() Rules {
 		},
 		Quiet:     QuietHours{Start: 21 * time.Hour, End: 8 * time.Hour},
 		MaxPer24h: 3,
-		Urgent: map[tracking.Trigger]bool{
-			tracking.TriggerOutForDelivery: true, tracking.TriggerFailedAttempt: true,
-			tracking.TriggerActionRequired: true, tracking.TriggerAvailableForPickup: true,
-			tracking.TriggerCODReminder: true,
-		},
+		Urgent:    UrgentTriggers(),
+	}
+}
+
+// UrgentTriggers are never dropped by the frequency cap: delivered, out for
+// delivery, delayed, a failed attempt, anything the shopper must act on
+// (action required, pickup, cash on delivery). Shipped, in transit, a new
+// estimate, an exception note and returning are the news a cap may skip.
+func UrgentTriggers() map[tracking.Trigger]bool {
+	return map[tracking.Trigger]bool{
+		tracking.TriggerDelivered: true, tracking.TriggerOutForDelivery: true, tracking.TriggerDelayed: true,
+		tracking.TriggerFailedAttempt: true, tracking.TriggerActionRequired: true,
+		tracking.TriggerAvailableForPickup: true, tracking.TriggerCODReminder: true,
 	}
 }
 
@@ -138,7 +147,7 @@ const (
 	ReasonOptedOut   = "shopper opted out of this channel"
 	ReasonDuplicate  = "already sent on this channel"
 	ReasonReached    = "shopper already reached on another channel for this trigger"
-	ReasonCapped     = "frequency cap reached"
+	ReasonCapped     = "frequency cap reached: lower-priority news skipped (delivered, delays, out for delivery and anything to act on are never capped)"
 )
 
 // DedupeKey identifies one message: the same trigger for the same shipment on

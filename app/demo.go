@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ordertrack/ordertrack/app/trackpage"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -132,8 +133,12 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 		if err := a.syncOrder(ctx, shop, o, parcels); err != nil {
 			return nil, err
 		}
+		// The demo shoppers opted in on the tracking page, as a real
+		// shopper does: the consent is stored with the words they saw.
 		for _, ch := range []string{"sms", "whatsapp"} {
-			if err := a.db.SetContact(ctx, &storage.Contact{ShopID: shop.ID, Channel: ch, Address: o.Phone, Consent: true, Source: "demo checkout"}); err != nil {
+			con := &storage.Consent{ShopID: shop.ID, OrderID: &o.ID, Channel: ch, Address: o.Phone, Source: storage.ConsentSourceTrackingPage,
+				Wording: trackpage.OptInWording("en", shop.Name), IP: "127.0.0.1", Locale: "en", Status: storage.ConsentConfirmed}
+			if err := a.db.RecordConsent(ctx, con); err != nil {
 				return nil, err
 			}
 		}

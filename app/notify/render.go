@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ordertrack/ordertrack/app/locale"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -119,7 +120,7 @@ func messageFilters(env func() any) map[string]any {
 			return df().window(e, l, style("long"))
 		},
 		"money": func(v any, currency func(string) string) string {
-			return df().c.Money(fmt.Sprint(v), currency(""))
+			return locale.Money(df().tag, fmt.Sprint(v), currency(""))
 		},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -401,6 +402,70 @@ func TestInvalidNumberIsRecordedAndNeverSent(t *testing.T) {
 		}
 		if n := len(e.sent.sentTexts()); n != 0 {
 			t.Fatalf("Twilio got %d texts; want none", n)
+		}
+	})
+}
+
+func inboundWhatsApp(from, body string) url.Values {
+	return url.Values{
+		"MessageSid": {"SM" + strconv.FormatInt(time.Now().UnixNano(), 16)}, "AccountSid": {testTwilioSID},
+		"From": {"whatsapp:" + from}, "To": {"whatsapp:+15550009998"}, "Body": {body}, "NumMedia": {"0"},
+	}
+}
+
+func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ctx := context.Background()
+		st := e.shop.Settings.V
+		st.WhatsAppTemplates = map[string]storage.WhatsAppTemplate{
+			storage.WhatsAppTemplateKey("consent_confirmation", "en"): {ContentSID: "HX00000000000000000000000000000001", Variables: []string{"shop.name"}},
+			storage.WhatsAppTemplateKey("out_for_delivery", "en"):     {ContentSID: "HX00000000000000000000000000000002", Variables: []string{"customer.first_name", "tracking_url"}},
+		}
+		if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
+			t.Fatal(err)
+		}
+		ship := e.order(t, 7401, "+34 612 345 678", "ES")
+		const number = "+34612345678"
+		e.optIn(t, ship, "612 345 678", "whatsapp")
+		waitUntil(t, "the welcome template", func() bool { return len(e.sent.textsTo(number)) == 1 })
+		if w := e.sent.textsTo(number)[0]; w.ContentSID != "HX00000000000000000000000000000001" || w.ContentVariables != `{"1":"Kaffee Haus"}` || w.Body != "" {
+			t.Fatalf("welcome = %+v; want the approved template with the shop's name, no free text", w)
+		}
+
+		if wa := byChannel(e.notify(t, ship, "out_for_delivery"), "whatsapp"); wa.Status != storage.NotificationSent {
+			t.Fatalf("WhatsApp out for delivery: %s %q; want sent", wa.Status, wa.Error)
+		}
+		got := e.sent.textsTo(number)
+		if len(got) != 2 || got[1].ContentSID != "HX00000000000000000000000000000002" ||
+			!strings.Contains(got[1].ContentVariables, `"1":"Ana"`) || !strings.Contains(got[1].ContentVariables, "/t/"+ship.PublicToken) {
+			t.Fatalf("out for delivery = %+v; want the template with the first name and the tracking link", got)
+		}
+
+		if code, _ := postTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundWhatsApp(number, "¿Cuándo llega?")); code != http.StatusOK {
+			t.Fatalf("inbound WhatsApp: status %d", code)
+		}
+		if wa := byChannel(e.notify(t, ship, "delayed"), "whatsapp"); wa.Status != storage.NotificationSent {
+			t.Fatalf("WhatsApp delayed inside the session: %s %q; want sent", wa.Status, wa.Error)
+		}
+		got = e.sent.textsTo(number)
+		if last := got[len(got)-1]; last.ContentSID != "" || last.Body == "" {
+			t.Fatalf("inside the 24 h session = %+v; want free text", last)
+		}
+	})
+}
+
+func TestWhatsAppWithoutATemplateOutsideTheSessionFailsWithTheReason(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ship := e.order(t, 7501, "+34 612 345 679", "ES")
+		e.optIn(t, ship, "612 345 679", "whatsapp")
+		wa := byChannel(e.notify(t, ship, "out_for_delivery"), "whatsapp")
+		if wa.Status != storage.NotificationFailed || !strings.Contains(wa.Error, "24 h session window") {
+			t.Fatalf("WhatsApp without a template: %s %q; want failed, saying a template is needed", wa.Status, wa.Error)
+		}
+		if n := len(e.sent.textsTo("+34612345679")); n != 0 {
+			t.Fatalf("Twilio got %d WhatsApp messages; want none (WhatsApp refuses free text outside the window)", n)
 		}
 	})
 }

@@ -245,10 +245,10 @@ func TestMoneyFollowsCLDRForEachCurrencyAndLocale(t *testing.T) {
 		{"en", "1000", "JPY", "¥1,000"},
 		{"de", "1234.5", "EUR", "1.234,50\u00a0€"},
 		{"fr", "1234.5", "EUR", "1\u202f234,50\u00a0€"},
-		{"es", "1234.5", "EUR", "1234,50\u00a0€"}, // CLDR: Spanish groups from five digits
-		{"en", "12.345", "KWD", "KWD\u00a012.345"}, // three decimals, not "12.35"
+		{"es", "1234.5", "EUR", "1234,50\u00a0€"},           // CLDR: Spanish groups from five digits
+		{"en", "12.345", "KWD", "KWD\u00a012.345"},          // three decimals, not "12.35"
 		{"fr", "1500", "XOF", "1\u202f500\u00a0F\u202fCFA"}, // no decimals
-		{"es-MX", "1234.5", "MXN", "$1,234.50"}, // not "1.234,50 MX$"
+		{"es-MX", "1234.5", "MXN", "$1,234.50"},             // not "1.234,50 MX$"
 		{"es_MX", "1234.5", "MXN", "$1,234.50"},
 		{"fr-CA", "5", "CAD", "5,00\u00a0$"},
 		{"fr", "12", "XYZ", "12,00\u00a0XYZ"},

@@ -58,5 +58,11 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 	if n.Status != storage.NotificationScheduled {
 		return nil
 	}
-	return JobOutcome(m.Deliver(ctx, n, notify.Message{Channel: notify.Channel(n.Channel), Locale: con.Locale, Text: n.Body}))
+	msg := notify.Message{Channel: notify.Channel(n.Channel), Locale: con.Locale, Text: n.Body}
+	if msg.Channel == notify.ChannelWhatsApp {
+		if err := m.whatsAppForm(ctx, shop, n, &msg, map[string]string{"shop.name": shop.Name}); err != nil {
+			return JobOutcome(m.fail(ctx, n, err))
+		}
+	}
+	return JobOutcome(m.Deliver(ctx, n, msg))
 }

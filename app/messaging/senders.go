@@ -69,10 +69,12 @@ func (s twilioSender) Send(ctx context.Context, n *storage.Notification, msg not
 	id := strconv.FormatInt(n.ID, 10)
 	var sid string
 	var err error
-	switch notify.Channel(n.Channel) {
-	case notify.ChannelWhatsApp:
+	switch ch := notify.Channel(n.Channel); {
+	case ch == notify.ChannelWhatsApp && msg.ContentSID != "":
+		sid, err = s.c.SendWhatsAppTemplate(ctx, n.Recipient, msg.ContentSID, msg.ContentVariables, id)
+	case ch == notify.ChannelWhatsApp:
 		sid, err = s.c.SendWhatsApp(ctx, n.Recipient, msg.Text, id)
-	case notify.ChannelVoice:
+	case ch == notify.ChannelVoice:
 		sid, err = s.c.Call(ctx, n.Recipient, voiceTwiML(s.gatherURL, tracking.Trigger(n.Trigger), msg.Text, id, msg.Locale), id)
 	default:
 		sid, err = s.c.SendSMS(ctx, n.Recipient, msg.Text, id)

@@ -206,6 +206,11 @@ type Message struct {
 	// FromName and ReplyTo sign a shopper email as the shop: its name as
 	// the display name, replies to the merchant's address.
 	FromName, ReplyTo string
+	// ContentSID, when set, sends a WhatsApp message as that approved
+	// template (outside WhatsApp's 24 h session window) filled with
+	// ContentVariables ("1", "2", …) instead of Text.
+	ContentSID       string
+	ContentVariables map[string]string
 }
 
 // Compose renders every part of a channel's message. overrides holds the

@@ -469,3 +469,26 @@ func TestWhatsAppWithoutATemplateOutsideTheSessionFailsWithTheReason(t *testing.
 		}
 	})
 }
+
+func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		st := e.shop.Settings.V
+		st.SMSSegmentsMonthly = 1
+		if err := e.a.db.SaveSettings(context.Background(), e.shop.ID, st); err != nil {
+			t.Fatal(err)
+		}
+		ship := e.order(t, 7601, "(415) 555-0143", "US")
+		e.optIn(t, ship, "(415) 555-0143", "sms")
+		if sms := byChannel(e.notify(t, ship, "out_for_delivery"), "sms"); sms.Status != storage.NotificationSent || sms.Units < 1 {
+			t.Fatalf("first SMS: %s units=%d; want sent and its segments counted", sms.Status, sms.Units)
+		}
+		ns := e.notify(t, ship, "delayed")
+		if sms := byChannel(ns, "sms"); sms.Status != storage.NotificationSkipped || !strings.Contains(sms.Error, "monthly cap") {
+			t.Fatalf("SMS over the cap: %s %q; want skipped for the monthly cap", sms.Status, sms.Error)
+		}
+		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
+			t.Fatalf("email fallback: %s %q; want sent", email.Status, email.Error)
+		}
+	})
+}

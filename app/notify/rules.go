@@ -99,8 +99,12 @@ type Recipient struct {
 	// PhoneInvalid is set when the order's number cannot be dialled (Phone
 	// is then empty): phone channels are skipped as such, never sent.
 	PhoneInvalid bool
-	OptedOut     map[Channel]bool // the shopper said stop on this channel
-	Consent      map[Channel]bool // the shopper agreed to this channel
+	// OverSpend marks channels whose monthly cap (SMS segments, call
+	// minutes) the shop has used up: the message falls back to the next
+	// channel of its route, email in the defaults.
+	OverSpend map[Channel]bool
+	OptedOut  map[Channel]bool // the shopper said stop on this channel
+	Consent   map[Channel]bool // the shopper agreed to this channel
 }
 
 // SentRecord is a message already sent or scheduled to this shopper.
@@ -143,6 +147,7 @@ const (
 	ReasonNoRoute    = "trigger is not routed to any channel"
 	ReasonNoAddress  = "no address for this channel"
 	ReasonBadPhone   = "invalid phone number"
+	ReasonSpendCap   = "the shop's monthly cap for this channel is used up"
 	ReasonNoConsent  = "no consent for this channel"
 	ReasonOptedOut   = "shopper opted out of this channel"
 	ReasonDuplicate  = "already sent on this channel"
@@ -211,6 +216,8 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 			return skip(ReasonOptedOut)
 		case ch.NeedsConsent() && !c.Recipient.Consent[ch]:
 			return skip(ReasonNoConsent)
+		case c.Recipient.OverSpend[ch]:
+			return skip(ReasonSpendCap)
 		case capped():
 			return skip(ReasonCapped)
 		}

@@ -297,3 +297,13 @@ func TestPlanDecisionsCarryTheirTrigger(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanFallsBackToEmailWhenTheMonthlySMSCapIsUsedUp(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	rc := shopper(time.UTC)
+	rc.OverSpend = map[Channel]bool{ChannelSMS: true, ChannelWhatsApp: true}
+	ds := DefaultRules().Plan(Candidate{Trigger: tracking.TriggerOutForDelivery, ShipmentID: 1, Recipient: rc}, now)
+	if got := sends(ds); !sameChannels(got, []Channel{ChannelEmail}) || reasonFor(t, ds, ChannelSMS) != ReasonSpendCap {
+		t.Errorf("got %+v; want email, SMS skipped for the spend cap", ds)
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // fakeChannels answers SendGrid's v3 Mail Send and Twilio's Messages and
@@ -489,6 +490,25 @@ func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
 		}
 		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
 			t.Fatalf("email fallback: %s %q; want sent", email.Status, email.Error)
+		}
+	})
+}
+
+func TestEmptyContactMessageIsRefused(t *testing.T) {
+	eachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ship := e.order(t, 7701, "(415) 555-0144", "US")
+		form := url.Values{"_csrf": {e.a.shopper.CSRFToken(ship.PublicToken)}, "kind": {"contact_support"}, "message": {"  "}}
+		res, err := noRedirect.PostForm(e.base+"/t/"+ship.PublicToken+"/actions", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("contact with no message: status %d; want 400", res.StatusCode)
+		}
+		if n := storagetest.Count(t, e.a.db, "customer_actions", ""); n != 0 {
+			t.Fatalf("%d requests stored; want none", n)
 		}
 	})
 }

@@ -180,7 +180,7 @@ func (p *Pages) TrackAction(c echo.Context) error {
 			details[f] = truncate(v, tracking.DetailMax(f))
 		}
 	}
-	if kind == tracking.ActionContactSupport && details[tracking.DetailMessage] == "" {
+	if kind == tracking.ActionContactSupport && details[tracking.DetailMessage] == "" && details[tracking.DetailNote] == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "write your message to the store")
 	}
 	if kind == tracking.ActionReschedule {

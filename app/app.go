@@ -189,6 +189,10 @@ func (a *App) build(cfg Config, mode Mode, o Options) error {
 		DB: db, Log: log, Now: now, Links: a.links,
 		ShopifyAPIKey: cfg.ShopifyAPIKey, ShopifyAPISecret: cfg.ShopifyAPISecret,
 		Notifier: a.messaging, WriteBack: a.writeback,
+		Enqueue: func(ctx context.Context, args river.JobArgs) error {
+			_, err := a.jobs.Insert(ctx, args, nil)
+			return err
+		},
 	}); err != nil {
 		return err
 	}

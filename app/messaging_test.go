@@ -30,7 +30,7 @@ import (
 const (
 	testTwilioSID   = "AC00000000000000000000000000000001"
 	testTwilioToken = "0123456789abcdef0123456789abcdef" // Twilio tokens are 32 hex digits; twilio-go refuses others
-	shopperPhone    = "+15551230001"
+	shopperPhone    = "+14155550101"                     // a number libphonenumber dials: 555 is no US area code
 	ownerEmail      = "owner@shop-a.example"
 )
 

@@ -38,6 +38,7 @@ func (a *App) routes(e *echo.Echo) {
 	page := secure.ShopperPages(a.cfg.AppURL)
 	e.GET("/t/:token", a.shopper.TrackPage, page)
 	e.POST("/t/:token/actions", a.shopper.TrackAction, page)
+	e.POST("/t/:token/consent", a.shopper.TrackConsent, page)
 	e.GET("/t/:token/unsubscribe", a.shopper.UnsubscribeForm, page)
 	e.POST("/t/:token/unsubscribe", a.shopper.Unsubscribe, page)
 	e.GET("/track", a.shopper.LookupForm, page)

@@ -19,6 +19,8 @@ type Contact struct {
 	OptedOut  bool
 	Source    string
 	UpdatedAt time.Time
+	// LastInboundAt is when the shopper last wrote on this channel.
+	LastInboundAt *time.Time
 }
 
 // SetContact records consent or an opt-out for an address, keeping the
@@ -125,7 +127,7 @@ func (db *DB) ETAChanges(ctx context.Context, shipmentID int64) ([]ETAChange, er
 func (db *DB) MarkSent(ctx context.Context, n *Notification) error {
 	err := db.Gorm.WithContext(ctx).Model(&Notification{}).Where("id = ?", n.ID).Updates(map[string]any{
 		"subject": n.Subject, "body": n.Body, "html": n.HTML, "provider": n.Provider, "provider_id": n.ProviderID,
-		"sent_at": n.SentAt, "attempts": n.Attempts, "error": "", "updated_at": db.now(),
+		"sent_at": n.SentAt, "attempts": n.Attempts, "error": "", "updated_at": db.now(), "units": n.Units,
 		"status": gorm.Expr("CASE WHEN status = ? THEN ? ELSE status END", NotificationScheduled, NotificationSent),
 	}).Error
 	if err != nil {

@@ -18,14 +18,19 @@ const (
 // Shop is a merchant's store. Secret columns hold Cipher-sealed bytes; read
 // and write them through DB.ShopSecrets / SetShopSecrets.
 type Shop struct {
-	ID               int64
-	Platform         Platform
-	Domain           string
-	Name             string
-	Status           string // active | uninstalled
-	Email            string
-	Timezone         string
-	Currency         string
+	ID       int64
+	Platform Platform
+	Domain   string
+	Name     string
+	Status   string // active | uninstalled
+	Email    string
+	Timezone string
+	Currency string
+	// Locale is the shop's primary language ("de", "pt-BR") and Plan its
+	// platform plan's display name; both are written by SetShopIdentity,
+	// never on create, so shops made before their migration still insert.
+	Locale           string `gorm:"<-:update"`
+	Plan             string `gorm:"<-:update"`
 	AccessToken      []byte
 	AccessExpiresAt  *time.Time
 	RefreshToken     []byte
@@ -83,6 +88,41 @@ type Settings struct {
 	// LabelIdleAlertDays, when set, tells the merchant about a parcel whose
 	// label was created that many working days ago without a carrier scan.
 	LabelIdleAlertDays int `json:"label_idle_alert_days,omitempty"`
+	// NotifyEmail is where shopper requests, test sends and digests go;
+	// empty is the shop's own address from the platform (Shop.Email).
+	NotifyEmail string `json:"notify_email,omitempty"`
+	// SupportPhone is the merchant's support line an update call hands the
+	// shopper over to when it cannot understand them.
+	SupportPhone string `json:"support_phone,omitempty"`
+	// SMSSegmentsMonthly and CallMinutesMonthly cap what the shop spends in
+	// a calendar month (UTC); 0 means no cap. Messages beyond a cap go by
+	// email instead.
+	SMSSegmentsMonthly int `json:"sms_segments_monthly,omitempty"`
+	CallMinutesMonthly int `json:"call_minutes_monthly,omitempty"`
+	// WhatsAppTemplates are the approved templates (Twilio Content API
+	// content SIDs) sent outside WhatsApp's 24 h session window, keyed by
+	// WhatsAppTemplateKey(trigger, language).
+	WhatsAppTemplates map[string]WhatsAppTemplate `json:"whatsapp_templates,omitempty"`
+}
+
+// WhatsAppTemplate is one approved WhatsApp template: its content SID and
+// which message field fills each numbered variable ({{1}}, {{2}}, …).
+type WhatsAppTemplate struct {
+	ContentSID string   `json:"content_sid"`
+	Variables  []string `json:"variables,omitempty"` // e.g. ["customer.first_name", "order.name", "tracking_url"]
+	Status     string   `json:"status,omitempty"`    // approval status as last read: approved, pending, rejected
+}
+
+// WhatsAppTemplateKey keys Settings.WhatsAppTemplates: "delivered:es".
+func WhatsAppTemplateKey(trigger, language string) string { return trigger + ":" + language }
+
+// NotifyAddress is where the merchant wants to hear about shopper requests,
+// test sends and digests.
+func (s *Shop) NotifyAddress() string {
+	if a := s.Settings.V.NotifyEmail; a != "" {
+		return a
+	}
+	return s.Email
 }
 
 // Branding styles the tracking page.
@@ -335,6 +375,7 @@ type Notification struct {
 	Body       string
 	HTML       string `gorm:"column:html"`
 	Error      string
+	Units      int `gorm:"<-:update"` // SMS segments or call minutes billed, written when sent
 	Attempts   int
 	SendAt     *time.Time
 	SentAt     *time.Time

@@ -71,6 +71,11 @@ func (db *DB) RedactCustomer(ctx context.Context, shopID int64, email, phone str
 		if err := tx.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Delete(&Contact{}).Error; err != nil {
 			return fmt.Errorf("redact contacts: %w", err)
 		}
+		redacted := map[string]any{"address": "", "ip": "", "wording": ""}
+		if err := tx.Model(&Consent{}).Where("shop_id = ? AND (address IN ? OR order_id IN ?)", shopID, []string{email, phone}, append(ids, 0)).
+			Updates(redacted).Error; err != nil {
+			return fmt.Errorf("redact consents: %w", err)
+		}
 		return nil
 	})
 }
@@ -82,6 +87,7 @@ type CustomerData struct {
 	Notifications []Notification   `json:"notifications"`
 	Actions       []CustomerAction `json:"actions"`
 	Contacts      []Contact        `json:"contacts"`
+	Consents      []Consent        `json:"consents"`
 }
 
 // ExportCustomer collects a shopper's data by email or phone.
@@ -109,6 +115,9 @@ func (db *DB) ExportCustomer(ctx context.Context, shopID int64, email, phone str
 	}
 	if err := g.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Find(&out.Contacts).Error; err != nil {
 		return nil, fmt.Errorf("export contacts: %w", err)
+	}
+	if err := g.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Find(&out.Consents).Error; err != nil {
+		return nil, fmt.Errorf("export consents: %w", err)
 	}
 	return &out, nil
 }

@@ -93,15 +93,22 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 	if err != nil {
 		return err
 	}
+	shop := a.signedIn(c).Shop
+	now := a.now().UTC()
+	usage, err := a.db.UsageSince(c.Request().Context(), shop.ID, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return err
+	}
 	pushes, err := a.pushRows(c)
 	if err != nil {
 		return err
 	}
-	integ, err := a.integrations(a.signedIn(c).Shop)
+	integ, err := a.integrations(shop)
 	if err != nil {
 		return err
 	}
 	return a.renderCode(c, code, "settings", map[string]any{
+		"OwnerEmail": shop.Email, "Usage": usage, "Payer": "the platform's Twilio account (billed to you by ordertrack)",
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),
@@ -129,6 +136,10 @@ func (a *Pages) SaveSettings(c echo.Context) error {
 
 // parseSettings reads the settings form over the current settings (fields
 // the form does not carry are kept) and reports problems by field name.
+// supportPhone is a number a call can dial: a plus, then digits, spaces,
+// dots and dashes.
+var supportPhone = regexp.MustCompile(`^\+[1-9][0-9 .\-]{6,20}$`)
+
 func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map[string]string) {
 	errs := map[string]string{}
 	get := func(k string) string { return strings.TrimSpace(form.Get(k)) }
@@ -229,6 +240,28 @@ func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map
 	}
 	if e := st.SenderEmail; e != "" && !isEmail(e) {
 		errs["sender_email"] = "Enter an email address on a domain you have verified with your email provider."
+	}
+
+	st.NotifyEmail = get("notify_email")
+	if e := st.NotifyEmail; e != "" && !isEmail(e) {
+		errs["notify_email"] = "Enter the address where you want shoppers' requests, e.g. orders@yourshop.com."
+	}
+	st.SupportPhone = get("support_phone")
+	if p := st.SupportPhone; p != "" && !supportPhone.MatchString(p) {
+		errs["support_phone"] = "Enter the number with its country code, e.g. +49 30 1234567."
+	}
+	for _, f := range []struct {
+		key string
+		to  *int
+	}{{"sms_segments_monthly", &st.SMSSegmentsMonthly}, {"call_minutes_monthly", &st.CallMinutesMonthly}} {
+		*f.to = 0
+		if v := get(f.key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 10_000_000 {
+				errs[f.key] = "Enter a whole number (0 or empty: no cap)."
+			}
+			*f.to = n
+		}
 	}
 
 	st.CODGateways = nil

@@ -212,7 +212,7 @@ func (a *Pages) renderEditor(c echo.Context, code int, t templateTarget, sources
 	}
 	return a.renderCode(c, code, "template_edit", map[string]any{
 		"Nav": "templates", "T": t, "URL": t.url(), "Parts": parts, "Preview": pv, "Errors": errs, "General": general,
-		"Variables": notify.Variables(), "Filters": notify.Filters(), "Notice": notice, "OwnerEmail": shop.Email,
+		"Variables": notify.Variables(), "Filters": notify.Filters(), "Notice": notice, "OwnerEmail": shop.NotifyAddress(),
 		"IsEmail": t.Channel == notify.ChannelEmail, "IsSMS": t.Channel == notify.ChannelSMS,
 	})
 }
@@ -242,7 +242,7 @@ func (a *Pages) TemplateEdit(c echo.Context) error {
 	case c.QueryParam("reset") != "":
 		notice = "Reset to the default template."
 	case c.QueryParam("sent") != "":
-		notice = "Test sent to " + a.signedIn(c).Shop.Email + ". It is listed under Messages."
+		notice = "Test sent to " + a.signedIn(c).Shop.NotifyAddress() + ". It is listed under Messages."
 	}
 	return a.renderEditor(c, http.StatusOK, t, sources, notice)
 }
@@ -398,15 +398,16 @@ func (a *Pages) TemplatePreview(c echo.Context) error {
 // shows under Messages. Other channels arrive as an email with their text:
 // the owner's phone is not known and consent rules apply to phones.
 func (a *Pages) sendTestMessage(ctx context.Context, shop *storage.Shop, t templateTarget, pv preview) error {
-	if shop.Email == "" {
-		return errors.New("the shop has no owner email")
+	to := shop.NotifyAddress()
+	if to == "" {
+		return errors.New("the shop has no notification address: set one in Settings")
 	}
 	msg := notify.Message{Channel: notify.ChannelEmail, Subject: "[Test] " + pv.Subject, HTML: pv.HTML, Text: pv.Text}
 	if t.Channel != notify.ChannelEmail {
 		msg.Subject = fmt.Sprintf("[Test] %s %s message (%s)", t.Trigger, t.Channel, t.Locale)
 	}
 	n := &storage.Notification{
-		ShopID: shop.ID, Trigger: string(t.Trigger), Channel: string(notify.ChannelEmail), Recipient: shop.Email,
+		ShopID: shop.ID, Trigger: string(t.Trigger), Channel: string(notify.ChannelEmail), Recipient: to,
 		DedupeKey: fmt.Sprintf("test:%s:%s:%s:%d", t.Trigger, t.Channel, t.Locale, a.now().UnixNano()),
 		Status:    storage.NotificationScheduled, Subject: msg.Subject, Body: msg.Text, HTML: msg.HTML, Attempts: 1,
 	}

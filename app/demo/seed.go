@@ -13,6 +13,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/carriers/sim"
 	"github.com/ordertrack/ordertrack/storage"
@@ -116,8 +117,12 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 		if err := d.Orders.SyncOrder(ctx, shop, o, parcels); err != nil {
 			return nil, err
 		}
+		// The demo shoppers opted in on the tracking page, as a real
+		// shopper does: the consent is stored with the words they saw.
 		for _, ch := range []string{"sms", "whatsapp"} {
-			if err := d.DB.SetContact(ctx, &storage.Contact{ShopID: shop.ID, Channel: ch, Address: o.Phone, Consent: true, Source: "demo checkout"}); err != nil {
+			con := &storage.Consent{ShopID: shop.ID, OrderID: &o.ID, Channel: ch, Address: o.Phone, Source: storage.ConsentSourceTrackingPage,
+				Wording: trackpage.OptInWording("en", shop.Name), IP: "127.0.0.1", Locale: "en", Status: storage.ConsentConfirmed}
+			if err := d.DB.RecordConsent(ctx, con); err != nil {
 				return nil, err
 			}
 		}

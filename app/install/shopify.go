@@ -127,6 +127,9 @@ func (in *Installer) installShopify(ctx context.Context, domain string, tok shop
 		if _, err := in.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyBackfillArgs{ShopID: shop.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue backfill of %s: %w", domain, err)
 		}
+		if _, err := in.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopIdentityArgs{ShopID: shop.ID}, nil); err != nil {
+			return fmt.Errorf("enqueue identity of %s: %w", domain, err)
+		}
 		return nil
 	})
 	if err != nil {

@@ -156,6 +156,9 @@ func (in *Installer) WooCallback(c echo.Context) error {
 	if _, err := in.jobs.Insert(ctx, jobs.WooWebhooksArgs{ShopID: shop.ID}, nil); err != nil {
 		in.log.Warn("enqueue woocommerce webhook setup", "shop", shop.ID, "err", err)
 	}
+	if _, err := in.jobs.Insert(ctx, jobs.ShopIdentityArgs{ShopID: shop.ID}, nil); err != nil {
+		in.log.Warn("enqueue store identity after connect", "shop", shop.ID, "err", err)
+	}
 	// The sign-in link goes to the address the verified keys read from the
 	// store, never to the browser that started the connect.
 	if _, err := in.jobs.Insert(ctx, jobs.LoginEmailArgs{Domain: shop.Domain}, nil); err != nil {

@@ -16,3 +16,18 @@ func (NotifyMerchantArgs) Kind() string { return "notify_merchant_action" }
 func (NotifyMerchantArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 10}
 }
+
+// ConsentConfirmArgs sends the message that follows a shopper's opt-in:
+// the question they answer YES to where a double opt-in is required, else
+// a welcome that says how to stop.
+type ConsentConfirmArgs struct {
+	ConsentID int64 `json:"consent_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ConsentConfirmArgs) Kind() string { return "consent_confirm" }
+
+// InsertOpts: one message per consent.
+func (ConsentConfirmArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}, MaxAttempts: 10}
+}

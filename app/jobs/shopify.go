@@ -62,3 +62,18 @@ func (ShopifyFulfillmentEventArgs) Kind() string { return "shopify_fulfillment_e
 func (ShopifyFulfillmentEventArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 8, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
+
+// ShopIdentityArgs reads who the merchant is from their platform (name,
+// owner address, zone, currency, language, plan) after an install or a
+// connect.
+type ShopIdentityArgs struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ShopIdentityArgs) Kind() string { return "shop_identity" }
+
+// InsertOpts keeps one pending read per shop.
+func (ShopIdentityArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
+}

@@ -238,20 +238,25 @@ func TestWindowStyles(t *testing.T) {
 	}
 }
 
-func TestMoneyKeepsEachLanguagesFormat(t *testing.T) {
-	tests := []struct{ lang, amount, currency, want string }{
+func TestMoneyFollowsCLDRForEachCurrencyAndLocale(t *testing.T) {
+	tests := []struct{ locale, amount, currency, want string }{
 		{"en", "1234.5", "usd", "$1,234.50"},
 		{"en", "-12", "CHF", "-CHF\u00a012.00"},
 		{"en", "1000", "JPY", "¥1,000"},
-		{"es", "1234.5", "EUR", "1.234,50\u00a0€"},
 		{"de", "1234.5", "EUR", "1.234,50\u00a0€"},
 		{"fr", "1234.5", "EUR", "1\u202f234,50\u00a0€"},
+		{"es", "1234.5", "EUR", "1234,50\u00a0€"},           // CLDR: Spanish groups from five digits
+		{"en", "12.345", "KWD", "KWD\u00a012.345"},          // three decimals, not "12.35"
+		{"fr", "1500", "XOF", "1\u202f500\u00a0F\u202fCFA"}, // no decimals
+		{"es-MX", "1234.5", "MXN", "$1,234.50"},             // not "1.234,50 MX$"
+		{"es_MX", "1234.5", "MXN", "$1,234.50"},
+		{"fr-CA", "5", "CAD", "5,00\u00a0$"},
 		{"fr", "12", "XYZ", "12,00\u00a0XYZ"},
 		{"en", "n/a", "USD", "n/a"},
 	}
 	for _, tt := range tests {
-		if got := ForLocale(tt.lang).Money(tt.amount, tt.currency); got != tt.want {
-			t.Errorf("%s Money(%s, %s) = %q, want %q", tt.lang, tt.amount, tt.currency, got, tt.want)
+		if got := Money(tt.locale, tt.amount, tt.currency); got != tt.want {
+			t.Errorf("Money(%s, %s, %s) = %q, want %q", tt.locale, tt.amount, tt.currency, got, tt.want)
 		}
 	}
 }

@@ -3,55 +3,32 @@ package locale
 import (
 	"strings"
 
-	"github.com/shopspring/decimal"
+	"github.com/bojanz/currency"
 )
 
-var currencySymbols = map[string]string{
-	"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$",
-	"MXN": "MX$", "BRL": "R$", "INR": "₹", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr", "PLN": "zł",
+// Money formats a decimal amount in currency for a locale ("es-MX",
+// "fr_CA", "de") by CLDR: the currency's own decimals (KWD 3, JPY and XOF
+// none), the locale's symbol, separators and symbol placement. A value
+// that is not a number is returned unchanged; an unknown currency code is
+// written after the number.
+func Money(loc, amount, code string) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	tag := strings.ReplaceAll(strings.TrimSpace(loc), "_", "-")
+	if tag == "" {
+		tag = "en"
+	}
+	f := currency.NewFormatter(currency.NewLocale(tag))
+	if a, err := currency.NewAmount(strings.TrimSpace(amount), code); err == nil && currency.IsValid(code) {
+		return f.Format(a.Round())
+	}
+	// Not a known currency: the number alone (two decimals), then the code.
+	if n, err := currency.NewAmount(strings.TrimSpace(amount), "EUR"); err == nil {
+		f.CurrencyDisplay = currency.DisplayNone
+		f.MinDigits, f.MaxDigits = 2, 2
+		return f.Format(n) + "\u00a0" + code
+	}
+	return amount
 }
 
-var zeroDecimalCurrencies = map[string]bool{"JPY": true, "KRW": true, "CLP": true, "VND": true, "ISK": true}
-
-// Money formats a decimal amount the way the language writes it: "$1,234.50"
-// in English, "1.234,50 €" in Spanish and German, "1 234,50 €" in French.
-// A value that is not a number is returned unchanged.
-func (c *Catalog) Money(amount, currency string) string {
-	d, err := decimal.NewFromString(strings.TrimSpace(amount))
-	if err != nil {
-		return amount
-	}
-	currency = strings.ToUpper(currency)
-	places := int32(2)
-	if zeroDecimalCurrencies[currency] {
-		places = 0
-	}
-	whole, frac, _ := strings.Cut(d.Abs().StringFixed(places), ".")
-	group := c.T("money.group")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	num := b.String()
-	if frac != "" {
-		num += c.T("money.decimal") + frac
-	}
-	sym, ok := currencySymbols[currency]
-	if !ok {
-		sym = currency
-	}
-	sign := ""
-	if d.IsNegative() {
-		sign = "-"
-	}
-	if c.T("money.symbol_first") != "true" {
-		return sign + num + "\u00a0" + sym
-	}
-	if len(sym) > 1 && !strings.ContainsAny(sym, "$£¥₹") {
-		return sign + sym + "\u00a0" + num
-	}
-	return sign + sym + num
-}
+// Money is Money in the catalog's language.
+func (c *Catalog) Money(amount, currency string) string { return Money(c.lang, amount, currency) }

@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"fmt"
+	"github.com/ordertrack/ordertrack/app/phone"
 	"strings"
 	"time"
 
@@ -58,9 +59,13 @@ func Address(r notify.Recipient, ch notify.Channel) string {
 // recipient is the order's shopper with the preferences they gave the shop.
 func (m *Messenger) recipient(ctx context.Context, about About) (notify.Recipient, error) {
 	r := notify.Recipient{
-		Email: about.Order.Email, Phone: about.Order.Phone, Locale: about.Order.Locale,
+		Email: about.Order.Email, Locale: about.Order.Locale,
 		TimeZone: about.Zone(),
 		OptedOut: map[notify.Channel]bool{}, Consent: map[notify.Channel]bool{},
+	}
+	if about.Order.Phone != "" {
+		e, err := phone.E164(about.Order.Phone, about.Order.Country)
+		r.Phone, r.PhoneInvalid = e, err != nil
 	}
 	contacts, err := m.db.Contacts(ctx, about.Shop.ID, r.Email, r.Phone)
 	if err != nil {
@@ -85,7 +90,33 @@ func (m *Messenger) compose(ctx context.Context, about About, trig tracking.Trig
 	for k, v := range stored {
 		overrides[notify.Part(k)] = v
 	}
-	return m.renderer.Compose(ctx, trig, ch, overrides, m.messageData(ctx, about, ch))
+	msg, err := m.renderer.Compose(ctx, trig, ch, overrides, m.messageData(ctx, about, ch))
+	if err != nil {
+		return notify.Message{}, err
+	}
+	msg.FromName, msg.ReplyTo = senderName(about.Shop), replyTo(about.Shop)
+	return msg, nil
+}
+
+// senderName is the display name shopper emails come from: the merchant's
+// choice in settings, else the shop's name from its platform.
+func senderName(s *storage.Shop) string {
+	if n := s.Settings.V.SenderName; n != "" {
+		return n
+	}
+	return s.Name
+}
+
+// replyTo is where a shopper's reply to an email goes: the merchant's
+// sender or support address, else the shop's own.
+func replyTo(s *storage.Shop) string {
+	st := s.Settings.V
+	for _, a := range []string{st.SenderEmail, st.SupportEmail, s.Email} {
+		if a != "" {
+			return a
+		}
+	}
+	return ""
 }
 
 // messageData binds what templates may read in a message on channel ch.

@@ -54,10 +54,10 @@ func (m *Messenger) logMerchantNotice(ctx context.Context, act *storage.Customer
 	}
 	n := &storage.Notification{
 		ShopID: shop.ID, ShipmentID: act.ShipmentID, Trigger: TriggerMerchantAction, Channel: string(notify.ChannelEmail),
-		Recipient: shop.Email, DedupeKey: key, Status: storage.NotificationScheduled,
+		Recipient: shop.NotifyAddress(), DedupeKey: key, Status: storage.NotificationScheduled,
 	}
-	if shop.Email == "" {
-		n.Status, n.Error = storage.NotificationSkipped, "the shop has no owner email"
+	if n.Recipient == "" {
+		n.Status, n.Error = storage.NotificationSkipped, "the shop has no notification address (Settings)"
 	}
 	n.Subject, n.Body, err = m.merchantNotice(ctx, act)
 	if err != nil {

@@ -70,14 +70,17 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 		return err
 	}
 	now := m.now().UTC()
+	if err := m.spendCaps(ctx, about.Shop, &rec, now); err != nil {
+		return err
+	}
 	recent, err := m.db.RecentNotifications(ctx, about.Shop.ID, now.Add(-24*time.Hour), rec.Email, rec.Phone)
 	if err != nil {
 		return err
 	}
 	sent := make([]notify.SentRecord, 0, len(recent))
 	for _, n := range recent {
-		if n.Status == storage.NotificationSkipped || n.Status == storage.NotificationFailed {
-			continue
+		if n.Status == storage.NotificationSkipped || n.Status == storage.NotificationFailed || n.Trigger == TriggerConsent {
+			continue // the opt-in's own confirmation is no news: it does not count toward the cap
 		}
 		at := n.CreatedAt
 		if n.SendAt != nil {
@@ -133,4 +136,22 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 		}
 		return nil
 	})
+}
+
+// spendCaps marks the phone channels whose monthly cap the shop has used
+// up this calendar month (UTC), so the rules fall back to email.
+func (m *Messenger) spendCaps(ctx context.Context, shop *storage.Shop, rec *notify.Recipient, now time.Time) error {
+	st := shop.Settings.V
+	if st.SMSSegmentsMonthly == 0 && st.CallMinutesMonthly == 0 {
+		return nil
+	}
+	used, err := m.db.UsageSince(ctx, shop.ID, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return err
+	}
+	rec.OverSpend = map[notify.Channel]bool{
+		notify.ChannelSMS:   st.SMSSegmentsMonthly > 0 && used.SMSSegments >= st.SMSSegmentsMonthly,
+		notify.ChannelVoice: st.CallMinutesMonthly > 0 && used.CallMinutes >= st.CallMinutesMonthly,
+	}
+	return nil
 }

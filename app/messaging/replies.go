@@ -46,6 +46,24 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 	}
 	reply := twilio.ParseReply(in.Body)
 	m.metrics.Webhooks.WithLabelValues("twilio", "reply_"+string(reply)).Inc()
+	if in.Channel == twilio.ChannelWhatsApp {
+		// WhatsApp allows free text for 24 h after the shopper's message.
+		for _, shopID := range shopsOf(recent) {
+			if err := m.db.TouchInbound(ctx, shopID, channel, in.From); err != nil {
+				return err
+			}
+		}
+	}
+	if reply == twilio.ReplyConfirm || reply == twilio.ReplyStart {
+		// A YES (or START) answers a double opt-in's question first.
+		confirmed, err := m.db.ConfirmConsents(ctx, channel, in.From)
+		if err != nil {
+			return err
+		}
+		if len(confirmed) > 0 {
+			return twiml(c, twimlResponse{Message: rc.OptInConfirmed})
+		}
+	}
 	var text string
 	switch reply {
 	case twilio.ReplyStop, twilio.ReplyStart:

@@ -44,6 +44,27 @@ func (m *Messenger) SendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) 
 		}
 		return river.JobCancel(err)
 	}
+	if msg.Channel == notify.ChannelSMS {
+		// The first text a shop sends a number says how to stop.
+		before, err := m.db.SentBefore(ctx, n.ShopID, n.Channel, n.Recipient, n.ID)
+		if err != nil {
+			return err
+		}
+		if !before {
+			msg.Text += " " + notify.Replies(msg.Locale).StopHint
+			msg.Segments = notify.CountSegments(msg.Text)
+		}
+		n.Units = msg.Segments.Count
+	}
+	if msg.Channel == notify.ChannelWhatsApp {
+		d := m.messageData(ctx, about, msg.Channel)
+		if err := m.whatsAppForm(ctx, about.Shop, n, &msg, templateFields(d)); err != nil {
+			return JobOutcome(m.fail(ctx, n, err))
+		}
+	}
+	if msg.Channel == notify.ChannelVoice {
+		n.Units = 1 // a minute, until the call's status callback says otherwise
+	}
 	n.Subject, n.Body, n.HTML = msg.Subject, msg.Text, msg.HTML
 	return JobOutcome(m.Deliver(ctx, n, msg))
 }
@@ -81,6 +102,16 @@ func (m *Messenger) Deliver(ctx context.Context, n *storage.Notification, msg no
 	n.ProviderID, n.SentAt = providerID, &now
 	m.metrics.Notifications.WithLabelValues(n.Channel, "sent").Inc()
 	return m.db.MarkSent(ctx, n)
+}
+
+// fail logs a message as failed for good with err's reason.
+func (m *Messenger) fail(ctx context.Context, n *storage.Notification, err error) error {
+	n.Status, n.Error = storage.NotificationFailed, err.Error()
+	m.metrics.Notifications.WithLabelValues(n.Channel, "failed").Inc()
+	if serr := m.db.SaveNotification(ctx, n); serr != nil {
+		return errors.Join(err, serr)
+	}
+	return err
 }
 
 // JobOutcome tells River what a delivery error means: a permanent failure

@@ -53,7 +53,7 @@ type emailSender struct {
 func (s emailSender) Send(ctx context.Context, n *storage.Notification, msg notify.Message) (string, error) {
 	n.Provider = "sendgrid"
 	id, err := s.c.Send(ctx, sendgrid.Email{
-		MessageID: strconv.FormatInt(n.ID, 10), FromEmail: s.from, To: n.Recipient,
+		MessageID: strconv.FormatInt(n.ID, 10), FromEmail: s.from, FromName: msg.FromName, ReplyTo: msg.ReplyTo, To: n.Recipient,
 		Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Categories: []string{"ordertrack", n.Trigger},
 		UnsubscribeURL: msg.UnsubscribeURL,
 	})
@@ -70,10 +70,12 @@ func (s twilioSender) Send(ctx context.Context, n *storage.Notification, msg not
 	id := strconv.FormatInt(n.ID, 10)
 	var sid string
 	var err error
-	switch notify.Channel(n.Channel) {
-	case notify.ChannelWhatsApp:
+	switch ch := notify.Channel(n.Channel); {
+	case ch == notify.ChannelWhatsApp && msg.ContentSID != "":
+		sid, err = s.c.SendWhatsAppTemplate(ctx, n.Recipient, msg.ContentSID, msg.ContentVariables, id)
+	case ch == notify.ChannelWhatsApp:
 		sid, err = s.c.SendWhatsApp(ctx, n.Recipient, msg.Text, id)
-	case notify.ChannelVoice:
+	case ch == notify.ChannelVoice:
 		sid, err = s.c.Call(ctx, n.Recipient, voiceTwiML(s.gatherURL, tracking.Trigger(n.Trigger), msg.Text, id, msg.Locale), id)
 	default:
 		sid, err = s.c.SendSMS(ctx, n.Recipient, msg.Text, id)

@@ -15,6 +15,7 @@ func Language(tag string) string { return locale.ForLocale(tag).Lang() }
 type dateFormatter struct {
 	c   *locale.Catalog
 	loc *time.Location
+	tag string // the shopper's full locale ("es-MX"), for money
 }
 
 func newDateFormatter(tag, timeZone string) dateFormatter {
@@ -22,7 +23,7 @@ func newDateFormatter(tag, timeZone string) dateFormatter {
 	if err != nil || timeZone == "" {
 		loc = time.UTC
 	}
-	return dateFormatter{c: locale.ForLocale(tag), loc: loc}
+	return dateFormatter{c: locale.ForLocale(tag), loc: loc, tag: tag}
 }
 
 // zones caches the time zones messages were rendered in: loading one reads

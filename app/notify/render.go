@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ordertrack/ordertrack/app/locale"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -119,7 +120,7 @@ func messageFilters(env func() any) map[string]any {
 			return df().window(e, l, style("long"))
 		},
 		"money": func(v any, currency func(string) string) string {
-			return df().c.Money(fmt.Sprint(v), currency(""))
+			return locale.Money(df().tag, fmt.Sprint(v), currency(""))
 		},
 	}
 }
@@ -202,6 +203,14 @@ type Message struct {
 	// UnsubscribeURL stops this channel's updates (Data.UnsubscribeURL);
 	// an email carries it in its List-Unsubscribe header.
 	UnsubscribeURL string
+	// FromName and ReplyTo sign a shopper email as the shop: its name as
+	// the display name, replies to the merchant's address.
+	FromName, ReplyTo string
+	// ContentSID, when set, sends a WhatsApp message as that approved
+	// template (outside WhatsApp's 24 h session window) filled with
+	// ContentVariables ("1", "2", …) instead of Text.
+	ContentSID       string
+	ContentVariables map[string]string
 }
 
 // Compose renders every part of a channel's message. overrides holds the

@@ -18,6 +18,8 @@ type ReplyCopy struct {
 	Help               string // the keywords; the tracking link follows
 	NotUnderstood      string // anything else; Help follows
 	TrackLabel         string // before the tracking link
+	OptInConfirmed     string // YES to a double opt-in's question
+	StopHint           string // how to stop, closing the first SMS
 	// Voice answers, said before hanging up.
 	VoiceConfirmed, VoiceReschedule, VoiceSupport, VoiceError string
 }
@@ -31,6 +33,7 @@ func Replies(tag string) ReplyCopy {
 		Confirmed: c.T("reply.confirmed"), Reschedule: c.T("reply.reschedule"),
 		NoQuestion: c.T("reply.no_question"), Help: c.T("reply.help"),
 		NotUnderstood: c.T("reply.not_understood"), TrackLabel: c.T("reply.track_label"),
+		OptInConfirmed: c.T("reply.optin_confirmed"), StopHint: c.T("sms.stop_hint"),
 		VoiceConfirmed: c.T("reply.voice.confirmed"), VoiceReschedule: c.T("reply.voice.reschedule"),
 		VoiceSupport: c.T("reply.voice.support"), VoiceError: c.T("reply.voice.error"),
 	}

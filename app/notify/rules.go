@@ -33,11 +33,12 @@ type Rules struct {
 	Routes map[tracking.Trigger]Route
 	Quiet  QuietHours
 	// MaxPer24h caps messages per shopper across all channels in any 24
-	// hours, counting scheduled ones; 0 means no cap. Urgent triggers are
-	// not capped, because missing them costs the shopper a failed delivery.
+	// hours, counting scheduled ones; 0 means no cap. It only ever drops
+	// lower-priority news: Urgent triggers are never capped.
 	MaxPer24h int
 	// Urgent triggers bypass MaxPer24h (not quiet hours: an urgent message
-	// at 3 a.m. still waits for the morning).
+	// at 3 a.m. still waits for the morning): the news a shopper must not
+	// miss, because missing it costs a failed delivery or a support ticket.
 	Urgent map[tracking.Trigger]bool
 	// DefaultTimeZone is used when the shopper's zone is unknown.
 	DefaultTimeZone *time.Location
@@ -77,11 +78,19 @@ func DefaultRules() Rules {
 		},
 		Quiet:     QuietHours{Start: 21 * time.Hour, End: 8 * time.Hour},
 		MaxPer24h: 3,
-		Urgent: map[tracking.Trigger]bool{
-			tracking.TriggerOutForDelivery: true, tracking.TriggerFailedAttempt: true,
-			tracking.TriggerActionRequired: true, tracking.TriggerAvailableForPickup: true,
-			tracking.TriggerCODReminder: true,
-		},
+		Urgent:    UrgentTriggers(),
+	}
+}
+
+// UrgentTriggers are never dropped by the frequency cap: delivered, out for
+// delivery, delayed, a failed attempt, anything the shopper must act on
+// (action required, pickup, cash on delivery). Shipped, in transit, a new
+// estimate, an exception note and returning are the news a cap may skip.
+func UrgentTriggers() map[tracking.Trigger]bool {
+	return map[tracking.Trigger]bool{
+		tracking.TriggerDelivered: true, tracking.TriggerOutForDelivery: true, tracking.TriggerDelayed: true,
+		tracking.TriggerFailedAttempt: true, tracking.TriggerActionRequired: true,
+		tracking.TriggerAvailableForPickup: true, tracking.TriggerCODReminder: true,
 	}
 }
 
@@ -91,8 +100,15 @@ type Recipient struct {
 	Phone    string
 	TimeZone *time.Location // nil: Rules.DefaultTimeZone, else UTC
 	Locale   string
-	OptedOut map[Channel]bool // the shopper said stop on this channel
-	Consent  map[Channel]bool // the shopper agreed to this channel
+	// PhoneInvalid is set when the order's number cannot be dialled (Phone
+	// is then empty): phone channels are skipped as such, never sent.
+	PhoneInvalid bool
+	// OverSpend marks channels whose monthly cap (SMS segments, call
+	// minutes) the shop has used up: the message falls back to the next
+	// channel of its route, email in the defaults.
+	OverSpend map[Channel]bool
+	OptedOut  map[Channel]bool // the shopper said stop on this channel
+	Consent   map[Channel]bool // the shopper agreed to this channel
 }
 
 // SentRecord is a message already sent or scheduled to this shopper.
@@ -134,11 +150,13 @@ const (
 	ReasonQuietHours = "deferred to the end of quiet hours"
 	ReasonNoRoute    = "trigger is not routed to any channel"
 	ReasonNoAddress  = "no address for this channel"
+	ReasonBadPhone   = "invalid phone number"
+	ReasonSpendCap   = "the shop's monthly cap for this channel is used up"
 	ReasonNoConsent  = "no consent for this channel"
 	ReasonOptedOut   = "shopper opted out of this channel"
 	ReasonDuplicate  = "already sent on this channel"
 	ReasonReached    = "shopper already reached on another channel for this trigger"
-	ReasonCapped     = "frequency cap reached"
+	ReasonCapped     = "frequency cap reached: lower-priority news skipped (delivered, delays, out for delivery and anything to act on are never capped)"
 )
 
 // DedupeKey identifies one message: the same trigger for the same shipment on
@@ -194,12 +212,16 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 			return skip(ReasonDuplicate)
 		case alternative && reached:
 			return skip(ReasonReached)
+		case ch != ChannelEmail && c.Recipient.PhoneInvalid:
+			return skip(ReasonBadPhone)
 		case c.Recipient.address(ch) == "":
 			return skip(ReasonNoAddress)
 		case c.Recipient.OptedOut[ch]:
 			return skip(ReasonOptedOut)
 		case ch.NeedsConsent() && !c.Recipient.Consent[ch]:
 			return skip(ReasonNoConsent)
+		case c.Recipient.OverSpend[ch]:
+			return skip(ReasonSpendCap)
 		case capped():
 			return skip(ReasonCapped)
 		}

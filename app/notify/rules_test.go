@@ -114,9 +114,14 @@ func TestPlanFrequencyCapCountsEveryChannel(t *testing.T) {
 		sent    []SentRecord
 		want    []Channel
 	}{
-		{"non-urgent trigger is capped after three messages on any channels", tracking.TriggerDelayed, threeToday, nil},
-		{"urgent trigger bypasses the cap", tracking.TriggerOutForDelivery, threeToday, []Channel{ChannelSMS}},
-		{"messages older than 24 hours do not count", tracking.TriggerDelayed, twoToday, []Channel{ChannelSMS}},
+		{"in-transit news is capped after three messages on any channels", tracking.TriggerInTransit, threeToday, nil},
+		{"a new estimate is capped too", tracking.TriggerETAChanged, threeToday, nil},
+		{"out for delivery bypasses the cap", tracking.TriggerOutForDelivery, threeToday, []Channel{ChannelSMS}},
+		{"delayed bypasses the cap", tracking.TriggerDelayed, threeToday, []Channel{ChannelSMS}},
+		{"delivered bypasses the cap", tracking.TriggerDelivered, threeToday, []Channel{ChannelEmail}},
+		{"a failed attempt bypasses the cap", tracking.TriggerFailedAttempt, threeToday, []Channel{ChannelSMS, ChannelEmail}},
+		{"action required bypasses the cap", tracking.TriggerActionRequired, threeToday, []Channel{ChannelSMS, ChannelEmail, ChannelVoice}},
+		{"messages older than 24 hours do not count", tracking.TriggerInTransit, twoToday, []Channel{ChannelEmail}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,9 +136,9 @@ func TestPlanFrequencyCapCountsEveryChannel(t *testing.T) {
 func TestPlanCapLimitsFanoutWithinOnePlan(t *testing.T) {
 	r := DefaultRules()
 	r.MaxPer24h = 1
-	r.Routes[tracking.TriggerDelayed] = Route{Channels: []Channel{ChannelSMS}, AlsoOn: []Channel{ChannelEmail}}
+	r.Routes[tracking.TriggerETAChanged] = Route{Channels: []Channel{ChannelSMS}, AlsoOn: []Channel{ChannelEmail}}
 	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
-	ds := r.Plan(Candidate{Trigger: tracking.TriggerDelayed, ShipmentID: 1, Recipient: shopper(time.UTC)}, now)
+	ds := r.Plan(Candidate{Trigger: tracking.TriggerETAChanged, ShipmentID: 1, Recipient: shopper(time.UTC)}, now)
 	if got := sends(ds); !sameChannels(got, []Channel{ChannelSMS}) || reasonFor(t, ds, ChannelEmail) != ReasonCapped {
 		t.Errorf("got %+v, want SMS sent and email capped", ds)
 	}
@@ -290,5 +295,15 @@ func TestPlanDecisionsCarryTheirTrigger(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestPlanFallsBackToEmailWhenTheMonthlySMSCapIsUsedUp(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	rc := shopper(time.UTC)
+	rc.OverSpend = map[Channel]bool{ChannelSMS: true, ChannelWhatsApp: true}
+	ds := DefaultRules().Plan(Candidate{Trigger: tracking.TriggerOutForDelivery, ShipmentID: 1, Recipient: rc}, now)
+	if got := sends(ds); !sameChannels(got, []Channel{ChannelEmail}) || reasonFor(t, ds, ChannelSMS) != ReasonSpendCap {
+		t.Errorf("got %+v; want email, SMS skipped for the spend cap", ds)
 	}
 }

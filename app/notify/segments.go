@@ -29,42 +29,57 @@ const gsmBasic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\
 
 const gsmExtension = "^{}\\[~]|€\f"
 
-// CountSegments measures text as an SMS.
+// CountSegments measures text as an SMS. A long message is split into
+// parts of 153 septets (GSM-7) or 67 UTF-16 units (UCS-2), and a
+// character is never split across two parts: an extension character's
+// escape and its code (2 septets), or an emoji's surrogate pair (2 units),
+// that would straddle the boundary moves whole to the next part.
 func CountSegments(text string) Segments {
-	septets, gsm := 0, true
+	gsm := true
 	for _, r := range text {
-		switch {
-		case strings.ContainsRune(gsmBasic, r):
-			septets++
-		case strings.ContainsRune(gsmExtension, r):
-			septets += 2
-		default:
+		if !strings.ContainsRune(gsmBasic, r) && !strings.ContainsRune(gsmExtension, r) {
 			gsm = false
-		}
-		if !gsm {
 			break
 		}
 	}
 	if gsm {
-		return Segments{Encoding: GSM7, Units: septets, Count: segmentCount(septets, 160, 153)}
+		return count(text, GSM7, 160, 153, func(r rune) int {
+			if strings.ContainsRune(gsmExtension, r) {
+				return 2
+			}
+			return 1
+		})
 	}
-	units := 0
-	for _, r := range text {
+	return count(text, UCS2, 70, 67, func(r rune) int {
 		if r > 0xFFFF {
-			units += 2
-		} else {
-			units++
+			return 2
 		}
-	}
-	return Segments{Encoding: UCS2, Units: units, Count: segmentCount(units, 70, 67)}
+		return 1
+	})
 }
 
-func segmentCount(units, single, multi int) int {
+// count adds up the units of text and packs them into parts.
+func count(text string, enc Encoding, single, multi int, width func(rune) int) Segments {
+	units := 0
+	for _, r := range text {
+		units += width(r)
+	}
+	s := Segments{Encoding: enc, Units: units}
 	switch {
 	case units == 0:
-		return 0
+		return s
 	case units <= single:
-		return 1
+		s.Count = 1
+		return s
 	}
-	return (units + multi - 1) / multi
+	used := 0
+	s.Count = 1
+	for _, r := range text {
+		w := width(r)
+		if used+w > multi {
+			s.Count, used = s.Count+1, 0
+		}
+		used += w
+	}
+	return s
 }

@@ -9,6 +9,7 @@ package orders
 import (
 	"context"
 	"errors"
+	"github.com/ordertrack/ordertrack/app/phone"
 	"log/slog"
 	"strings"
 	"time"
@@ -139,6 +140,12 @@ type Change struct {
 // SyncOrder upserts an order and adds parcels to it, retiring nothing:
 // for callers that know only new numbers (the demo, backfills).
 func (s *Syncer) SyncOrder(ctx context.Context, shop *storage.Shop, o *storage.Order, parcels []Parcel) error {
+	// Numbers are kept in E.164, read in the shipping country; one that
+	// cannot be dialled is kept as typed, and messaging records it as
+	// invalid instead of sending to it.
+	if e, err := phone.E164(o.Phone, o.Country); err == nil {
+		o.Phone = e
+	}
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		o.ShopID = shop.ID
 		stale, err := tx.UpsertOrder(ctx, o)

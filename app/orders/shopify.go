@@ -77,6 +77,12 @@ func (s *Syncer) processShopify(ctx context.Context, d *storage.WebhookDelivery)
 			return malformed(err)
 		}
 		return s.db.Uninstall(ctx, shop.ID)
+	case shopify.TopicShopUpdate:
+		info, err := shopify.DecodeShopUpdate(d.Payload)
+		if err != nil {
+			return malformed(err)
+		}
+		return s.applyShopifyIdentity(ctx, shop, info)
 	case shopify.TopicShopRedact:
 		if _, err := shopify.DecodeShopRedact(d.Payload); err != nil {
 			return malformed(err)

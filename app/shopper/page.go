@@ -33,6 +33,13 @@ func (p *Pages) TrackPage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "private, no-store")
+	if done := c.QueryParam("optin"); v.OptIn != nil && (done == storage.ConsentConfirmed || done == storage.ConsentPending) {
+		o := *v.OptIn
+		o.Done, o.Pending = true, done == storage.ConsentPending
+		v.OptIn = &o
+		c.Response().WriteHeader(http.StatusOK)
+		return p.pages.Render(c.Response(), v)
+	}
 	if done := tracking.ActionKind(c.QueryParam("done")); done.Valid() {
 		v.ActionDone = done
 		c.Response().WriteHeader(http.StatusOK)
@@ -100,6 +107,7 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		TimeZone: m.zone(),
 		PageURL:  p.links.Tracking(token),
 		Stopped:  m.order.Stopped,
+		OptIn:    &trackpage.OptIn{FormAction: p.links.Tracking(token) + "/consent", CSRF: p.CSRFToken(token), Phone: m.order.Phone},
 	}
 	for _, f := range st.FAQ {
 		v.Shop.FAQ = append(v.Shop.FAQ, trackpage.FAQItem{Question: f.Question, Answer: f.Answer})
@@ -234,8 +242,11 @@ func (p *Pages) TrackAction(c echo.Context) error {
 	details := map[string]string{}
 	for _, f := range tracking.DetailKeys {
 		if v := strings.TrimSpace(c.FormValue(f)); v != "" {
-			details[f] = truncate(v, 500)
+			details[f] = truncate(v, tracking.DetailMax(f))
 		}
+	}
+	if kind == tracking.ActionContactSupport && details[tracking.DetailMessage] == "" && details[tracking.DetailNote] == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "write your message to the store")
 	}
 	if kind == tracking.ActionReschedule {
 		if err := tracking.CheckRescheduleDate(details[tracking.DetailDate], p.now()); err != nil {

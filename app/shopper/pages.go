@@ -8,6 +8,7 @@ package shopper
 import (
 	"context"
 	"fmt"
+	"github.com/riverqueue/river"
 	"log/slog"
 	"time"
 
@@ -50,6 +51,8 @@ type Deps struct {
 	ShopifyAPISecret string
 	Notifier         Notifier
 	WriteBack        WriteBack
+	// Enqueue queues a job: the message that follows a shopper's opt-in.
+	Enqueue func(ctx context.Context, args river.JobArgs) error
 }
 
 // Pages serves the shopper's pages and records their requests. It keeps
@@ -63,6 +66,7 @@ type Pages struct {
 	shopifySecret string
 	notifier      Notifier
 	writeBack     WriteBack
+	enqueue       func(ctx context.Context, args river.JobArgs) error
 
 	pages     *trackpage.Renderer
 	lookups   throttle.Limiter
@@ -79,7 +83,7 @@ func New(d Deps) (*Pages, error) {
 	return &Pages{
 		db: d.DB, log: d.Log, now: d.Now, links: d.Links,
 		shopifyKey: d.ShopifyAPIKey, shopifySecret: d.ShopifyAPISecret,
-		notifier: d.Notifier, writeBack: d.WriteBack, pages: r,
+		notifier: d.Notifier, writeBack: d.WriteBack, enqueue: d.Enqueue, pages: r,
 	}, nil
 }
 

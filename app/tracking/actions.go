@@ -37,10 +37,21 @@ const (
 	DetailPostalCode = "postal_code" // correct_address
 	DetailDate       = "date"        // reschedule, "2006-01-02"
 	DetailNote       = "note"        // correct_address, not_received: free text
+	DetailMessage    = "message"     // contact_support: what the shopper wrote
+	DetailReplyTo    = "reply_to"    // contact_support: where the shopper wants the answer
 )
 
 // DetailKeys lists every detail a shopper may send with an action.
-var DetailKeys = []string{DetailAddress1, DetailAddress2, DetailCity, DetailPostalCode, DetailDate, DetailNote}
+var DetailKeys = []string{DetailAddress1, DetailAddress2, DetailCity, DetailPostalCode, DetailDate, DetailNote, DetailMessage, DetailReplyTo}
+
+// DetailMax is the most bytes of a detail kept: a contact message may be
+// long, anything else is a line.
+func DetailMax(key string) int {
+	if key == DetailMessage {
+		return 2000
+	}
+	return 500
+}
 
 // Offer is something a shopper may ask for now. Dates are the delivery days
 // offered with a reschedule.

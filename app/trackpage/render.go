@@ -128,6 +128,7 @@ type page struct {
 	// ShipBy and ShippingMethod are shown before the order ships.
 	ShipBy         string
 	ShippingMethod string
+	OptIn          *optInView
 }
 
 // itemList carries the catalog with the items, for the quantity label.
@@ -201,6 +202,19 @@ type actionView struct {
 
 type option struct{ Value, Label string }
 
+type optInView struct {
+	OptIn
+	Wording string
+	Locale  string
+}
+
+// OptInWording is what the page says a shopper agrees to by asking for
+// text updates, in their language, naming the shop: the words kept as
+// proof of their consent.
+func OptInWording(lang, shopName string) string {
+	return locale.ForLocale(lang).T("optin.wording", "shop", shopName)
+}
+
 func (r *Renderer) build(v View) page {
 	p := buildPage(v)
 	p.CSS = r.css
@@ -252,6 +266,9 @@ func buildPage(v View) page {
 		i := primary(v.Shipments)
 		p.Shipments[i].ActionsInHero = true
 		p.Hero = p.Shipments[i]
+	}
+	if o := v.OptIn; o != nil {
+		p.OptIn = &optInView{OptIn: *o, Wording: OptInWording(v.Locale, v.Shop.Name), Locale: c.Lang()}
 	}
 	p.Headline, p.NextStep = p.Hero.Headline, p.Hero.NextStep
 	// With several packages each card lists its own items, so the order

@@ -40,7 +40,26 @@ type View struct {
 	// Unshipped are the items not in any parcel yet, when the parcels say
 	// what they carry; the page lists them as still to ship.
 	Unshipped []Item
+	// OptIn offers updates by text message; nil shows no offer.
+	OptIn *OptIn
 }
+
+// OptIn is the page's "text me shipping updates" form. The words next to
+// the button are OptInWording's, stored with the consent as its proof.
+type OptIn struct {
+	FormAction string
+	CSRF       string
+	Phone      string // the order's number, prefilled
+	// Done is set right after the shopper agreed; Pending when a
+	// confirmation reply is still needed.
+	Done, Pending bool
+}
+
+// The opt-in form's fields.
+const (
+	FieldPhone  = "phone"  // FieldChannel carries sms or whatsapp
+	FieldLocale = "locale" // the language the wording was shown in
+)
 
 // Branding is the merchant's look and help content, from shop settings.
 // Every field is optional.

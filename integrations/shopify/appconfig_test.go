@@ -21,14 +21,14 @@ func TestAppConfigMatchesPackage(t *testing.T) {
 	}
 	for _, topic := range []string{
 		TopicOrdersCreate, TopicOrdersUpdated, TopicOrdersCancelled, TopicOrdersEdited, TopicRefundsCreate, TopicFulfillmentsCreate,
-		TopicFulfillmentsUpdate, TopicAppUninstalled, TopicCustomersDataRequest, TopicCustomersRedact, TopicShopRedact,
+		TopicFulfillmentsUpdate, TopicAppUninstalled, TopicShopUpdate, TopicCustomersDataRequest, TopicCustomersRedact, TopicShopRedact,
 		TopicReturnsRequest, TopicReturnsApprove, TopicReturnsCancel, TopicReturnsDecline, TopicReverseDeliveriesAttach,
 	} {
 		if !strings.Contains(toml, `"`+topic+`"`) {
 			t.Errorf("shopify.app.toml does not subscribe to %s", topic)
 		}
 	}
-	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy", "read_returns", "read_merchant_managed_fulfillment_orders"} {
+	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy", "read_returns", "read_merchant_managed_fulfillment_orders", "read_locales"} {
 		if !regexp.MustCompile(`(?m)^scopes = "[^"]*\b` + scope + `\b`).MatchString(toml) {
 			t.Errorf("shopify.app.toml does not request %s", scope)
 		}

@@ -63,6 +63,7 @@ const maxResponse = 32 << 20
 // must be https; plain http is allowed for loopback test servers only.
 type Client struct {
 	base   string // normalized store URL + "/wp-json/wc/v3"
+	root   string // normalized store URL + "/wp-json", the REST API index
 	key    string
 	secret string
 	hc     *http.Client
@@ -83,7 +84,7 @@ func NewClient(storeURL, consumerKey, consumerSecret string, hc *http.Client) (*
 	if hc == nil {
 		hc = egress.NewClient(egress.Options{})
 	}
-	return &Client{base: base + "/wp-json/wc/v3", key: consumerKey, secret: consumerSecret, hc: hc, now: time.Now}, nil
+	return &Client{base: base + "/wp-json/wc/v3", root: base + "/wp-json", key: consumerKey, secret: consumerSecret, hc: hc, now: time.Now}, nil
 }
 
 // SetClock replaces the clock used to read HTTP-date Retry-After headers.
@@ -91,7 +92,12 @@ func (c *Client) SetClock(now func() time.Time) { c.now = now }
 
 // do sends one request; out, when non-nil, receives the decoded JSON body.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, out any) (http.Header, error) {
-	u := c.base + path
+	return c.call(ctx, method, c.base, path, q, in, out)
+}
+
+// call sends one request to base+path.
+func (c *Client) call(ctx context.Context, method, base, path string, q url.Values, in, out any) (http.Header, error) {
+	u := base + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}

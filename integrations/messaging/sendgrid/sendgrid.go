@@ -75,11 +75,13 @@ type Email struct {
 	MessageID string
 	FromEmail string
 	FromName  string
-	To        string
-	ToName    string
-	Subject   string
-	HTML      string
-	Text      string
+	// ReplyTo is where the recipient's replies go, when not the sender.
+	ReplyTo string
+	To      string
+	ToName  string
+	Subject string
+	HTML    string
+	Text    string
 	// Categories label the message in SendGrid's statistics (e.g. the trigger).
 	Categories []string
 	// UnsubscribeURL, when set, becomes the List-Unsubscribe header with
@@ -114,6 +116,9 @@ func (e Email) message() *mail.SGMailV3 {
 	m := mail.NewV3Mail()
 	m.SetFrom(mail.NewEmail(e.FromName, e.FromEmail))
 	m.Subject = e.Subject
+	if e.ReplyTo != "" {
+		m.SetReplyTo(mail.NewEmail("", e.ReplyTo))
+	}
 	p := mail.NewPersonalization()
 	p.AddTos(mail.NewEmail(e.ToName, e.To))
 	m.AddPersonalizations(p)

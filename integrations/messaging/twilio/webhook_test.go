@@ -192,6 +192,8 @@ func TestParseReply(t *testing.T) {
 		{"Sí", ReplyConfirm}, {"si", ReplyConfirm}, {"Oui !", ReplyConfirm}, {"ja", ReplyConfirm}, {"Bestätigen", ReplyConfirm},
 		{"reprogramar", ReplyReschedule}, {"Reporter", ReplyReschedule}, {"verschieben", ReplyReschedule},
 		{"ayuda", ReplyHelp}, {"Aide", ReplyHelp}, {"hilfe", ReplyHelp}, {"arrêt", ReplyStop},
+		{"Baja", ReplyStop}, {"parar", ReplyStop}, {"STOPP", ReplyStop}, {"Abmelden", ReplyStop}, {"désabonner", ReplyStop},
+		{"Alta", ReplyStart}, {"empezar", ReplyStart}, {"Commencer", ReplyStart}, {"anmelden", ReplyStart},
 		{"", ReplyUnknown}, {"3", ReplyUnknown}, {"don't stop", ReplyUnknown},
 		{"where is my parcel?", ReplyUnknown}, {"yes please", ReplyUnknown},
 	}

@@ -57,6 +57,20 @@ type shop struct {
 	throttleNext  int
 	stats         Stats
 	flow          []FlowTrigger
+	info          ShopInfo
+}
+
+// ShopInfo is what the fake answers for the shop query and shopLocales.
+type ShopInfo struct {
+	Name, Email, ContactEmail, Timezone, Currency, PrimaryLocale, Plan string
+}
+
+// SetShopInfo sets what shop says about itself; a shop never set answers
+// with a development store's defaults.
+func (s *Server) SetShopInfo(shopName string, info ShopInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shop(shopName).info = info
 }
 
 // Stats counts what the fake served for one shop.
@@ -102,7 +116,10 @@ func (s *Server) BaseURL(shop string) string { return s.URL + "/" + shop }
 func (s *Server) shop(name string) *shop {
 	sh, ok := s.shops[name]
 	if !ok {
-		sh = &shop{codes: map[string]bool{}, orders: map[int64]Order{}, addresses: map[int64]MailingAddress{}}
+		sh = &shop{codes: map[string]bool{}, orders: map[int64]Order{}, addresses: map[int64]MailingAddress{}, info: ShopInfo{
+			Name: strings.TrimSuffix(name, ".myshopify.com"), Email: "owner@" + name, Timezone: "America/New_York",
+			Currency: "USD", PrimaryLocale: "en", Plan: "Development",
+		}}
 		s.shops[name] = sh
 	}
 	return sh
@@ -323,7 +340,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		return
 	}
 	requested := map[string]float64{
-		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10, "FlowTriggerReceive": 1,
+		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10, "FlowTriggerReceive": 1, "ShopInfo": 2,
 	}[m[2]]
 	if sh.throttleNext > 0 {
 		sh.throttleNext--
@@ -348,6 +365,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 	case "FlowTriggerReceive":
 		sh.stats.FlowTriggers++
 		s.gqlFlowTrigger(w, sh, req.Variables, ext)
+	case "ShopInfo":
+		s.gqlShopInfo(w, sh, ext)
 	default:
 		writeJSON(w, http.StatusOK, gqlErrors("Field '"+m[2]+"' doesn't exist on type 'QueryRoot'", "undefinedField", ext))
 	}
@@ -492,4 +511,22 @@ func (sh *shop) hasFulfillment(id string) bool {
 		}
 	}
 	return false
+}
+
+// gqlShopInfo answers the shop query and shopLocales in the Admin API's
+// shapes: contactEmail may be empty, shopLocales lists the primary locale
+// and a published alternate.
+func (s *Server) gqlShopInfo(w http.ResponseWriter, sh *shop, ext map[string]any) {
+	in := sh.info
+	locales := []map[string]any{{"locale": "fr", "primary": false, "published": true}}
+	if in.PrimaryLocale != "" {
+		locales = append(locales, map[string]any{"locale": in.PrimaryLocale, "primary": true, "published": true})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
+		"shop": map[string]any{
+			"name": in.Name, "email": in.Email, "contactEmail": in.ContactEmail, "ianaTimezone": in.Timezone,
+			"currencyCode": in.Currency, "plan": map[string]any{"displayName": in.Plan},
+		},
+		"shopLocales": locales,
+	}, "extensions": ext})
 }

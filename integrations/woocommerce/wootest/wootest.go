@@ -117,6 +117,14 @@ type Server struct {
 	// AdminEmail is the store's "From" address (settings group email),
 	// which defaults to WordPress's admin_email.
 	AdminEmail string
+	// SiteName, TimezoneString and GMTOffset are what the REST API index
+	// (/wp-json/) says of the site; Currency is woocommerce_currency and
+	// Language the system status's environment.language.
+	SiteName       string
+	TimezoneString string
+	GMTOffset      string
+	Currency       string
+	Language       string
 }
 
 type failure struct {
@@ -154,6 +162,7 @@ func newServer(key, secret string) *Server {
 		nextID:       1000,
 		Now:          func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) },
 		AdminEmail:   "owner@shop.example",
+		SiteName:     "Shop Example", TimezoneString: "Europe/Berlin", GMTOffset: "1", Currency: "EUR", Language: "de_DE",
 	}
 }
 
@@ -253,6 +262,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail.status, "fake_failure", http.StatusText(fail.status))
 		return
 	}
+	if strings.TrimSuffix(r.URL.Path, "/") == "/wp-json" {
+		s.index(w)
+		return
+	}
 	key, secret, ok := r.BasicAuth()
 	switch {
 	case !ok:
@@ -280,6 +293,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.addNote(w, r, parts[1])
 	case len(parts) == 3 && parts[0] == "orders" && parts[2] == "fulfillments" && r.Method == http.MethodGet:
 		s.listFulfillments(w, parts[1])
+	case len(parts) == 1 && parts[0] == "system_status" && r.Method == http.MethodGet:
+		s.systemStatus(w)
 	case len(parts) == 3 && parts[0] == "settings" && r.Method == http.MethodGet:
 		s.getSetting(w, parts[1], parts[2])
 	case len(parts) == 1 && parts[0] == "webhooks" && r.Method == http.MethodGet:
@@ -568,6 +583,16 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request, rawID str
 // getSetting answers GET /settings/{group}/{id} for the one setting the app
 // reads, in the shape of WC_REST_Setting_Options_Controller.
 func (s *Server) getSetting(w http.ResponseWriter, group, id string) {
+	if group == "general" && id == "woocommerce_currency" {
+		s.mu.Lock()
+		cur := s.Currency
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{
+			"id": id, "label": "Currency", "description": "This controls what currency prices are listed at in the catalog and which currency gateways will take payments in.",
+			"type": "select", "default": "USD", "value": cur, "group_id": group,
+		})
+		return
+	}
 	if group != "email" || id != "woocommerce_email_from_address" {
 		writeError(w, http.StatusNotFound, "rest_setting_setting_invalid", "Invalid setting.")
 		return
@@ -579,5 +604,29 @@ func (s *Server) getSetting(w http.ResponseWriter, group, id string) {
 		"id": id, "label": `"From" address`, "description": "How the sender email appears in outgoing WooCommerce emails.",
 		"type": "email", "default": email, "tip": "How the sender email appears in outgoing WooCommerce emails.",
 		"value": email, "group_id": group,
+	})
+}
+
+// index answers the public REST API index the way WordPress does (the
+// fields the app reads, and namespaces); gmt_offset is a string there.
+func (s *Server) index(w http.ResponseWriter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"name": s.SiteName, "description": "", "url": s.URL, "home": s.URL,
+		"gmt_offset": s.GMTOffset, "timezone_string": s.TimezoneString,
+		"namespaces": []string{"oembed/1.0", "wc/v3", "wp/v2"},
+	})
+}
+
+// systemStatus answers GET /system_status with its environment section's
+// language and default_timezone, which is always UTC (PHP's zone under
+// WordPress), never the site's.
+func (s *Server) systemStatus(w http.ResponseWriter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"environment": map[string]any{"home_url": s.URL, "site_url": s.URL, "language": s.Language, "default_timezone": "UTC"},
+		"settings":    map[string]any{"currency": s.Currency},
 	})
 }

@@ -1,0 +1,68 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/riverqueue/river"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/locale"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// TriggerConsent marks the message that follows a shopper's opt-in.
+const TriggerConsent = "consent_confirmation"
+
+// ConsentConfirmJob sends the message that follows an opt-in: the question
+// a double opt-in waits on ("reply YES"), or a welcome that says how to
+// stop. It is logged under a key of the consent, so a retry resends the
+// same message.
+func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.ConsentConfirmArgs]) error {
+	con, err := m.db.ConsentByID(ctx, job.Args.ConsentID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if con.Address == "" {
+		return nil // redacted meanwhile
+	}
+	shop, err := m.db.ShopByID(ctx, con.ShopID)
+	if err != nil {
+		return err
+	}
+	key := TriggerConsent + ":" + strconv.FormatInt(con.ID, 10)
+	n, err := m.db.NotificationByKey(ctx, shop.ID, key)
+	if errors.Is(err, storage.ErrNotFound) {
+		c := locale.ForLocale(con.Locale)
+		text := c.T("reply.optin_welcome", "shop", shop.Name)
+		if con.Status == storage.ConsentPending {
+			text = c.T("reply.optin_confirm", "shop", shop.Name)
+		}
+		n = &storage.Notification{
+			ShopID: shop.ID, Trigger: TriggerConsent, Channel: con.Channel, Recipient: con.Address,
+			DedupeKey: key, Status: storage.NotificationScheduled, Body: text,
+		}
+		if _, err := m.db.CreateNotification(ctx, n); err != nil {
+			return err
+		}
+		n, err = m.db.NotificationByKey(ctx, shop.ID, key)
+	}
+	if err != nil {
+		return err
+	}
+	if n.Status != storage.NotificationScheduled {
+		return nil
+	}
+	msg := notify.Message{Channel: notify.Channel(n.Channel), Locale: con.Locale, Text: n.Body}
+	if msg.Channel == notify.ChannelWhatsApp {
+		if err := m.whatsAppForm(ctx, shop, n, &msg, map[string]string{"shop.name": shop.Name}); err != nil {
+			return JobOutcome(m.fail(ctx, n, err))
+		}
+	}
+	return JobOutcome(m.Deliver(ctx, n, msg))
+}

@@ -1,0 +1,64 @@
+package shopper
+
+import (
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/app/jobs"
+	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/phone"
+	"github.com/ordertrack/ordertrack/app/trackpage"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// TrackConsent records the page's "text me shipping updates": the number
+// in E.164 (read in the shipping country), the channel, the exact words
+// the shopper was shown, when and from which IP. Where the law asks for a
+// double opt-in the consent waits for the shopper's YES; either way a
+// message follows (the question, or a welcome that says how to stop).
+func (p *Pages) TrackConsent(c echo.Context) error {
+	token := c.Param("token")
+	if !hmac.Equal([]byte(c.FormValue(trackpage.CSRFField)), []byte(p.CSRFToken(token))) {
+		return echo.NewHTTPError(http.StatusForbidden, "this form has expired; reload the page")
+	}
+	ctx := c.Request().Context()
+	ship, err := p.db.ShipmentByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	m, err := p.loadOrder(ctx, ship)
+	if err != nil {
+		return err
+	}
+	channel := c.FormValue(trackpage.FieldChannel)
+	if channel != string(notify.ChannelSMS) && channel != string(notify.ChannelWhatsApp) {
+		return echo.NewHTTPError(http.StatusBadRequest, "choose SMS or WhatsApp")
+	}
+	number, err := phone.E164(c.FormValue(trackpage.FieldPhone), m.order.Country)
+	if errors.Is(err, phone.ErrInvalid) {
+		return echo.NewHTTPError(http.StatusBadRequest, "this phone number is not valid; include the country code, e.g. +49 151 12345678")
+	}
+	if err != nil {
+		return err
+	}
+	lang := trackpage.Negotiate(c.FormValue(trackpage.FieldLocale), trackpage.Negotiate(m.order.Locale, trackpage.DefaultLocale))
+	con := &storage.Consent{
+		ShopID: m.shop.ID, OrderID: &m.order.ID, Channel: channel, Address: number, Source: storage.ConsentSourceTrackingPage,
+		Wording: trackpage.OptInWording(lang, m.shop.Name), IP: c.RealIP(), Locale: lang, Status: storage.ConsentConfirmed,
+	}
+	if notify.DoubleOptIn(phone.Region(number)) || notify.DoubleOptIn(m.order.Country) {
+		con.Status, con.DoubleOptIn = storage.ConsentPending, true
+	}
+	if err := p.db.RecordConsent(ctx, con); err != nil {
+		return err
+	}
+	if err := p.enqueue(ctx, jobs.ConsentConfirmArgs{ConsentID: con.ID}); err != nil {
+		return fmt.Errorf("enqueue consent message: %w", err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?optin="+strings.ToLower(con.Status)+"#ot-optin")
+}

@@ -69,9 +69,7 @@ const (
 // hourly polling: carrier calls per shipment, subscribe and renew calls
 // included, and detection delays per event type.
 func PushReplay(n int) []Result {
-	ships := ReplayShipments(n)
-	fixed := tracking.Replay(ships, tracking.FixedPolicy(time.Hour), tracking.ReplayOptions{})
-	pushed := tracking.Replay(ships, tracking.WithPush(tracking.NextPoll), tracking.ReplayOptions{Push: PushSim(1)})
+	pushed, fixed := pushReports(n)
 	hours := func(d time.Duration) float64 { return d.Hours() }
 	out := []Result{
 		result("push: carrier calls per shipment", pushed.CallsPerShipment, fixed.CallsPerShipment, "calls",
@@ -79,12 +77,21 @@ func PushReplay(n int) []Result {
 	}
 	for _, k := range []tracking.Trigger{tracking.TriggerOutForDelivery, tracking.TriggerFailedAttempt, tracking.TriggerException, tracking.TriggerDelivered} {
 		a, f := pushed.Detection[k], fixed.Detection[k]
-		note := fmt.Sprintf("n=%d missed=%d (fixed: n=%d missed=%d)", a.N, a.Missed, f.N, f.Missed)
+		note := fmt.Sprintf("n=%d superseded=%d missed=%d (fixed: n=%d superseded=%d missed=%d)", a.N, a.Superseded, a.Missed, f.N, f.Superseded, f.Missed)
 		out = append(out,
 			result(fmt.Sprintf("push: %s detection p50", k), hours(a.P50), hours(f.P50), "h", note),
 			result(fmt.Sprintf("push: %s detection p95", k), hours(a.P95), hours(f.P95), "h", ""))
 	}
 	return out
+}
+
+// pushReports replays n simulated shipments with push (WithPush over
+// NextPoll) and under fixed hourly polling.
+func pushReports(n int) (pushed, fixed tracking.ReplayReport) {
+	ships := ReplayShipments(n)
+	fixed = tracking.Replay(ships, tracking.FixedPolicy(time.Hour), tracking.ReplayOptions{})
+	pushed = tracking.Replay(ships, tracking.WithPush(tracking.NextPoll), tracking.ReplayOptions{Push: PushSim(1)})
+	return pushed, fixed
 }
 
 // PushSim is the bench's push model, seeded so runs compare.

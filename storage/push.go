@@ -16,6 +16,9 @@ const (
 	SubscriptionLive   = "live"   // the carrier pushes (until ExpiresAt, when set)
 	SubscriptionFailed = "failed" // the carrier refused it: the shipment is polled
 	SubscriptionEnded  = "ended"  // the shipment needs no more news
+	// SubscriptionPending: the subscribe call failed (the carrier was down
+	// or erred); it is asked again from RetryAt, and the shipment is polled.
+	SubscriptionPending = "pending"
 )
 
 // PushSubscription is one shipment's push subscription with its carrier.
@@ -31,6 +34,13 @@ type PushSubscription struct {
 	LastPushAt     *time.Time
 	Pushes         int
 	Failure        string
+	// ConfirmedAt is when a poll last found nothing unpushed (see
+	// tracking.PushConfirmed).
+	ConfirmedAt *time.Time
+	// RetryAt and Attempts back off failed subscribe calls: not asked
+	// again before RetryAt; Attempts counts the failures in a row.
+	RetryAt  *time.Time
+	Attempts int
 }
 
 // Watch is what the polling policy knows of the subscription at now.
@@ -40,19 +50,24 @@ func (s PushSubscription) Watch(now time.Time) tracking.PushWatch {
 	if s.LastPushAt != nil {
 		w.LastPushAt = s.LastPushAt.UTC()
 	}
+	if s.ConfirmedAt != nil {
+		w.ConfirmedAt = s.ConfirmedAt.UTC()
+	}
 	return w
 }
 
 // ShipmentsToSubscribe returns up to limit polled shipments on carrier
-// without a live subscription lasting beyond renewBy: never subscribed, or
-// expiring (UPS's lapse after 14 days). Refused and ended ones are not
-// asked again.
-func (db *DB) ShipmentsToSubscribe(ctx context.Context, carrier string, renewBy time.Time, limit int) ([]Shipment, error) {
+// without a live subscription lasting beyond renewBy: never subscribed,
+// expiring (UPS's lapse after 14 days), or whose subscribe call failed and
+// is due again at now. Refused and ended ones are not asked again.
+func (db *DB) ShipmentsToSubscribe(ctx context.Context, carrier string, now, renewBy time.Time, limit int) ([]Shipment, error) {
 	var out []Shipment
 	err := db.Gorm.WithContext(ctx).
 		Where("carrier = ? AND next_poll_at IS NOT NULL", carrier).
 		Where(`NOT EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.shipment_id = shipments.id
-			AND (ps.status <> ? OR ps.expires_at IS NULL OR ps.expires_at > ?))`, SubscriptionLive, renewBy.UTC()).
+			AND ((ps.status <> ? AND ps.status <> ?) OR (ps.status = ? AND (ps.expires_at IS NULL OR ps.expires_at > ?))
+				OR ps.retry_at > ?))`,
+			SubscriptionLive, SubscriptionPending, SubscriptionLive, renewBy.UTC(), now.UTC()).
 		Order("id").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("%s shipments to subscribe: %w", carrier, err)
@@ -61,17 +76,59 @@ func (db *DB) ShipmentsToSubscribe(ctx context.Context, carrier string, renewBy 
 }
 
 // SaveSubscriptions stores subscriptions, replacing each shipment's
-// previous one (a renewal keeps its push count).
+// previous one (a renewal keeps its push count) and clearing any backoff.
 func (db *DB) SaveSubscriptions(ctx context.Context, subs []PushSubscription) error {
 	if len(subs) == 0 {
 		return nil
 	}
+	for i := range subs {
+		subs[i].RetryAt, subs[i].Attempts = nil, 0
+	}
 	err := db.Gorm.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "shipment_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"carrier_ref", "status", "subscribed_at", "expires_at", "failure"}),
+		DoUpdates: clause.AssignmentColumns([]string{"carrier_ref", "status", "subscribed_at", "expires_at", "failure", "retry_at", "attempts"}),
 	}).Create(&subs).Error
 	if err != nil {
 		return fmt.Errorf("store %d push subscriptions: %w", len(subs), err)
+	}
+	return nil
+}
+
+// DeferSubscriptions records a failed subscribe call for ships: each is
+// asked again no sooner than retryAt(attempts), attempts counting this
+// failure. A live subscription being renewed stays live meanwhile; a
+// shipment without one gets a pending row (polled as without push).
+func (db *DB) DeferSubscriptions(ctx context.Context, ships []Shipment, now time.Time, retryAt func(attempts int) time.Time) error {
+	return db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, s := range ships {
+			var sub PushSubscription
+			err := tx.Where("shipment_id = ?", s.ID).Limit(1).Find(&sub).Error
+			if err != nil {
+				return fmt.Errorf("push subscription of shipment %d: %w", s.ID, err)
+			}
+			at := retryAt(sub.Attempts + 1).UTC()
+			if sub.ShipmentID == 0 {
+				err = tx.Create(&PushSubscription{ShipmentID: s.ID, ShopID: s.ShopID, Carrier: s.Carrier, TrackingNumber: s.TrackingNumber,
+					Status: SubscriptionPending, SubscribedAt: now.UTC(), RetryAt: &at, Attempts: 1}).Error
+			} else {
+				err = tx.Model(&PushSubscription{}).Where("shipment_id = ?", s.ID).
+					UpdateColumns(map[string]any{"retry_at": at, "attempts": sub.Attempts + 1}).Error
+			}
+			if err != nil {
+				return fmt.Errorf("defer push subscription of shipment %d: %w", s.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// ConfirmPushes records that a poll at found nothing the pushes about the
+// shipment had not brought.
+func (db *DB) ConfirmPushes(ctx context.Context, shipmentID int64, at time.Time) error {
+	err := db.Gorm.WithContext(ctx).Model(&PushSubscription{}).Where("shipment_id = ?", shipmentID).
+		UpdateColumn("confirmed_at", at.UTC()).Error
+	if err != nil {
+		return fmt.Errorf("confirm pushes of shipment %d: %w", shipmentID, err)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func TestPushSubscriptionsLifecycle(t *testing.T) {
 			}
 			return out
 		}
-		due, err := db.ShipmentsToSubscribe(ctx, "ups", now.Add(24*time.Hour), 10)
+		due, err := db.ShipmentsToSubscribe(ctx, "ups", now, now.Add(24*time.Hour), 10)
 		if err != nil || len(due) != 3 {
 			t.Fatalf("to subscribe = %v, %v; want all three shipments", ids(due), err)
 		}
@@ -38,7 +38,7 @@ func TestPushSubscriptionsLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		due, err = db.ShipmentsToSubscribe(ctx, "ups", now.Add(24*time.Hour), 10)
+		due, err = db.ShipmentsToSubscribe(ctx, "ups", now, now.Add(24*time.Hour), 10)
 		if err != nil || len(due) != 1 || due[0].ID != b.ID {
 			t.Fatalf("to subscribe = %v, %v; want only the one expiring within a day (refused ones are not asked again)", ids(due), err)
 		}
@@ -87,6 +87,64 @@ func TestPushSubscriptionsLifecycle(t *testing.T) {
 		live, err := db.LiveSubscriptions(ctx)
 		if err != nil || live["ups"] != 1 {
 			t.Fatalf("live = %v, %v; want 1 on ups", live, err)
+		}
+	})
+}
+
+func TestFailedSubscribeCallsBackOff(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shop := newShop(t, db, "p.myshopify.com")
+		fresh := newShipment(t, db, shop, "1ZA")
+		renewing := newShipment(t, db, shop, "1ZB")
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		soon := now.Add(12 * time.Hour)
+		if err := db.SaveSubscriptions(ctx, []storage.PushSubscription{{ShipmentID: renewing.ID, ShopID: shop.ID, Carrier: "ups",
+			TrackingNumber: "1ZB", Status: storage.SubscriptionLive, SubscribedAt: now.Add(-13 * 24 * time.Hour), ExpiresAt: &soon}}); err != nil {
+			t.Fatal(err)
+		}
+		retry := func(attempts int) time.Time { return now.Add(time.Duration(attempts) * time.Hour) }
+		due := func(at time.Time) int {
+			t.Helper()
+			ships, err := db.ShipmentsToSubscribe(ctx, "ups", at, at.Add(24*time.Hour), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ships)
+		}
+		if n := due(now); n != 2 {
+			t.Fatalf("due before any failure = %d; want both", n)
+		}
+		for range 2 {
+			if err := db.DeferSubscriptions(ctx, []storage.Shipment{*fresh, *renewing}, now, retry); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			at   time.Time
+			want int
+		}{{now.Add(time.Minute), 0}, {now.Add(2*time.Hour - time.Minute), 0}, {now.Add(2 * time.Hour), 2}} {
+			if n := due(tt.at); n != tt.want {
+				t.Errorf("due at now+%s after two failures = %d; want %d", tt.at.Sub(now), n, tt.want)
+			}
+		}
+		pending, _ := db.Subscription(ctx, fresh.ID)
+		live, _ := db.Subscription(ctx, renewing.ID)
+		if pending.Status != storage.SubscriptionPending || pending.Attempts != 2 || pending.Watch(now).Live ||
+			live.Status != storage.SubscriptionLive || live.Attempts != 2 || !live.Watch(now).Live {
+			t.Fatalf("after two failures: new %+v, renewing %+v; want pending (polled) and still live, 2 attempts each", pending, live)
+		}
+		later := now.Add(14 * 24 * time.Hour)
+		if err := db.SaveSubscriptions(ctx, []storage.PushSubscription{{ShipmentID: fresh.ID, ShopID: shop.ID, Carrier: "ups",
+			TrackingNumber: "1ZA", Status: storage.SubscriptionLive, SubscribedAt: now, ExpiresAt: &later}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ConfirmPushes(ctx, fresh.ID, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		sub, _ := db.Subscription(ctx, fresh.ID)
+		if sub.RetryAt != nil || sub.Attempts != 0 || !sub.Watch(now).ConfirmedAt.Equal(now.Add(time.Hour)) {
+			t.Fatalf("after a success and a confirming poll = %+v; want the backoff cleared and the confirmation kept", sub)
 		}
 	})
 }

@@ -16,6 +16,12 @@ import (
 // trigger not fired before. failed marks a poll the carrier did not answer,
 // retryAfter the wait it asked for.
 func (p *Poller) ApplyResult(ctx context.Context, s *storage.Shipment, r tracking.Result, failed bool, retryAfter time.Duration) error {
+	return p.apply(ctx, s, r, failed, retryAfter, false)
+}
+
+// apply is ApplyResult; pushed marks a carrier's push, which may leave a
+// gap for a poll to fill (tracking.PushGap).
+func (p *Poller) apply(ctx context.Context, s *storage.Shipment, r tracking.Result, failed bool, retryAfter time.Duration, pushed bool) error {
 	stored, err := p.db.Events(ctx, s.ID)
 	if err != nil {
 		return err
@@ -23,7 +29,7 @@ func (p *Poller) ApplyResult(ctx context.Context, s *storage.Shipment, r trackin
 	in := tracking.Input{
 		Carrier: s.Carrier, Service: s.Service, Origin: s.OriginRegion, DestCountry: s.DestCountry, DestRegion: s.DestRegion,
 		CreatedAt: s.CreatedAt, State: s.State(), ETA: s.ETA(), Events: stored, PollFailures: s.PollFailures,
-		Result: r, Failed: failed, RetryAfter: retryAfter,
+		Result: r, Failed: failed, RetryAfter: retryAfter, Pushed: pushed,
 		Now: p.now(), Model: p.transit.Model(), Policy: p.policy, Rand: rand.Float64,
 		PerShipmentPerDay: carrierQuotas[s.Carrier].PerShipmentPerDay,
 	}
@@ -55,6 +61,11 @@ func (p *Poller) ApplyResult(ctx context.Context, s *storage.Shipment, r trackin
 	})
 	if err != nil {
 		return err
+	}
+	if out.PushConfirmed {
+		if err := p.db.ConfirmPushes(ctx, s.ID, in.Now); err != nil {
+			return err
+		}
 	}
 	p.pages.Forget(s.PublicToken) // this process shows the news at once; others within the cache's lifetime
 	if out.Transit != nil {

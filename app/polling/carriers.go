@@ -89,7 +89,7 @@ func (p *Poller) carrierFor(ctx context.Context, shopID int64, name string) (*ca
 	}
 	// A merchant's account is theirs to configure: its calls are held to
 	// the outbound policy like their store's.
-	c = newCarrier(e, e.New(registry.Account{Creds: creds, OnUnknown: p.countUnknownCode, HTTP: p.outbound}))
+	c = newCarrier(e, e.New(registry.Account{Creds: creds, OnUnknown: p.countUnknownCode, HTTP: p.outbound, Now: p.now}))
 	c.built = p.now()
 	p.carriers.mu.Lock()
 	if p.carriers.accounts == nil {

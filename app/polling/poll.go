@@ -21,9 +21,9 @@ func (p *Poller) Poll(ctx context.Context, job *river.Job[jobs.PollArgs]) error 
 	if err != nil {
 		return err
 	}
-	ships = slices.DeleteFunc(ships, func(s storage.Shipment) bool {
-		return s.NextPollAt == nil || tracking.Stage(s.Stage).Terminal()
-	})
+	// A delivered shipment is polled only when a push left a gap
+	// (tracking.PushGap); otherwise its next poll is nil.
+	ships = slices.DeleteFunc(ships, func(s storage.Shipment) bool { return s.NextPollAt == nil })
 	if len(ships) == 0 {
 		return nil
 	}

@@ -90,7 +90,7 @@ func New(d Deps) *Poller {
 	}
 	for _, e := range registry.Accounts() {
 		if creds := d.Carriers[e.Code]; e.Complete(creds) {
-			c := newCarrier(e, e.New(registry.Account{Creds: creds, OnUnknown: p.countUnknownCode}))
+			c := newCarrier(e, e.New(registry.Account{Creds: creds, OnUnknown: p.countUnknownCode, Now: p.now}))
 			if r, ok := d.Rates[e.Code]; ok {
 				c.limit = rate.NewLimiter(r, 1)
 			}

@@ -62,7 +62,7 @@ func (p *Poller) processCarrierPush(ctx context.Context, d *storage.WebhookDeliv
 			if err := p.db.RecordPushed(ctx, ships[i].ID, d.ReceivedAt); err != nil {
 				return err
 			}
-			if err := p.ApplyResult(ctx, &ships[i], r, false, 0); err != nil {
+			if err := p.apply(ctx, &ships[i], r, false, 0, true); err != nil {
 				return err
 			}
 		}

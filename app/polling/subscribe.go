@@ -97,7 +97,7 @@ func (p *Poller) subscribeCarrier(ctx context.Context, pc pushCarrier) error {
 			return err
 		}
 	}
-	due, err := p.db.ShipmentsToSubscribe(ctx, code, p.now().Add(renewAhead), subscribeBatch)
+	due, err := p.db.ShipmentsToSubscribe(ctx, code, p.now(), p.now().Add(renewAhead), subscribeBatch)
 	if err != nil {
 		return err
 	}
@@ -117,6 +117,13 @@ func (p *Poller) subscribeCarrier(ctx context.Context, pc pushCarrier) error {
 			return err
 		}
 		if err != nil {
+			// The carrier is failing: this batch and the rest back off
+			// rather than being asked again on the next run.
+			now := p.now()
+			retry := func(attempts int) time.Time { return tracking.SubscribeRetryAt(now, attempts) }
+			if derr := p.db.DeferSubscriptions(ctx, append(chunk, due...), now, retry); derr != nil {
+				return errors.Join(fmt.Errorf("subscribe %s: %w", code, err), derr)
+			}
 			return fmt.Errorf("subscribe %s: %w", code, err)
 		}
 	}

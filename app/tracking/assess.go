@@ -17,8 +17,10 @@ type Input struct {
 	ETA                  ETA
 	Events               []Event
 	PollFailures         int
-	// Push is the shipment's push subscription (see WithPush).
-	Push PushWatch
+	// Push is the shipment's push subscription (see WithPush); Pushed
+	// means Result came by push rather than by a poll.
+	Push   PushWatch
+	Pushed bool
 
 	// Result is what the carrier said. Failed means the call failed and
 	// Result is empty; RetryAfter is the wait the carrier asked for.
@@ -46,10 +48,15 @@ type Outcome struct {
 	// NotFound means the carrier does not know the number (yet).
 	NotFound bool
 	// NextPollAt is the next poll; nil stops polling (delivered, returned,
-	// expired, or the policy said so).
+	// expired, or the policy said so). A push that left a gap (PushGap)
+	// sets it to now, even on a delivered shipment: one poll records the
+	// lost scan.
 	NextPollAt *time.Time
 	// Fired is the news to tell the shopper, not yet deduplicated.
 	Fired []Fired
+	// PushConfirmed means this poll vouched for the shipment's pushes (see
+	// PushConfirmed): the caller stores the time as PushWatch.ConfirmedAt.
+	PushConfirmed bool
 	// Transit is the transit time the model learns from, set only when the
 	// shipment was just delivered and its ship time is known.
 	Transit *TransitSample
@@ -86,7 +93,7 @@ func Assess(in Input) Outcome {
 	dest := ZoneOf(DestinationZone(in.DestCountry, in.DestRegion))
 	st = st.WithDelay(DetectDelay(st, eta, now, cal, in.Model.SilenceLimit(lane), dest))
 	ps := PollState{
-		Stage: st.Stage, NotFound: r.NotFound || (len(merged) == 0 && !in.Failed), CreatedAt: in.CreatedAt,
+		Stage: st.Stage, Problem: st.Problem, NotFound: r.NotFound || (len(merged) == 0 && !in.Failed), CreatedAt: in.CreatedAt,
 		LastEventAt: st.LastEventAt, ETA: eta.Window, AtFacility: AtFacility(merged), RetryAfter: in.RetryAfter,
 		Push: in.Push,
 	}
@@ -94,7 +101,8 @@ func Assess(in Input) Outcome {
 		ps.Failures = in.PollFailures + 1
 	}
 	st.Expired = !st.Stage.Terminal() && Expired(ps, now)
-	out := Outcome{Added: added, Recoded: recoded, State: st, ETA: eta, NotFound: ps.NotFound}
+	out := Outcome{Added: added, Recoded: recoded, State: st, ETA: eta, NotFound: ps.NotFound,
+		PushConfirmed: !in.Pushed && PushConfirmed(in.Push, in.Failed, added)}
 	if next, stop := in.Policy(ps, now, cal, in.Rand); !stop && !st.Expired {
 		if in.PerShipmentPerDay > 0 {
 			if earliest := now.Add(24 * time.Hour / time.Duration(in.PerShipmentPerDay)); next.Before(earliest) {
@@ -102,6 +110,9 @@ func Assess(in Input) Outcome {
 			}
 		}
 		out.NextPollAt = &next
+	}
+	if in.Pushed && len(added) > 0 && PushGap(merged) {
+		out.NextPollAt = &now // the van's scan was lost: fetch the full history
 	}
 	out.Fired = FiredBetween(in.State, st, in.ETA.Window, eta.Window)
 	if st.Stage == StageDelivered && in.State.Stage != StageDelivered && !shippedAt.IsZero() {

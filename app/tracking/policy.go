@@ -5,6 +5,8 @@ import "time"
 // PollState is what the polling policy needs to know about one shipment.
 type PollState struct {
 	Stage Stage `json:"stage"`
+	// Problem is the shipment's current problem, if any.
+	Problem Problem `json:"problem,omitempty"`
 	// NotFound means the carrier does not know the number yet.
 	NotFound bool `json:"not_found,omitempty"`
 	// CreatedAt is when tracking started (the fulfillment arrived).
@@ -154,20 +156,7 @@ func vanWindowPoll(s PollState, now time.Time, cal Calendar) (time.Time, bool) {
 	if s.Stage != StageShipped && s.Stage != StageInTransit {
 		return time.Time{}, false
 	}
-	from := time.Time{}
-	if !s.ETA.IsZero() {
-		earliest := s.ETA.Earliest
-		if earliest.IsZero() {
-			earliest = s.ETA.Latest
-		}
-		from = dayStart(earliest.UTC())
-		for i := 0; i < 1; {
-			from = from.AddDate(0, 0, -1)
-			if cal.IsWorkingDay(from) {
-				i++
-			}
-		}
-	}
+	from := mayDeliverFrom(s, cal)
 	day := dayStart(now.UTC())
 	for range 10 {
 		if cal.IsWorkingDay(day) && !day.Before(from) {
@@ -181,6 +170,24 @@ func vanWindowPoll(s PollState, now time.Time, cal Calendar) (time.Time, bool) {
 		day = day.AddDate(0, 0, 1)
 	}
 	return time.Time{}, false
+}
+
+// mayDeliverFrom is the first day a parcel in transit may go out for
+// delivery: one working day before the estimate's earliest day (carriers
+// deliver early more often than late), or zero, any day, without one.
+func mayDeliverFrom(s PollState, cal Calendar) time.Time {
+	if s.ETA.IsZero() {
+		return time.Time{}
+	}
+	earliest := s.ETA.Earliest
+	if earliest.IsZero() {
+		earliest = s.ETA.Latest
+	}
+	from := dayStart(earliest.UTC()).AddDate(0, 0, -1)
+	for !cal.IsWorkingDay(from) {
+		from = from.AddDate(0, 0, -1)
+	}
+	return from
 }
 
 // outsideQuietHours moves a poll out of the carrier's quiet hours: one made

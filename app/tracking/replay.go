@@ -38,13 +38,17 @@ type ReplayOptions struct {
 
 // Latency summarises how long after the carrier event a trigger fired.
 type Latency struct {
-	// N counts shipments whose trigger fired; Missed counts shipments whose
-	// timeline had the event but whose trigger never fired (superseded by
-	// later news before a poll saw it).
-	N      int           `json:"n"`
-	Missed int           `json:"missed"`
-	P50    time.Duration `json:"p50"`
-	P95    time.Duration `json:"p95"`
+	// N counts shipments whose trigger fired. Of the shipments whose
+	// timeline had the event but whose trigger never fired, Superseded
+	// counts those where the event was recorded, but only with or after
+	// later news (FiredBetween tells the latest news alone: "delivered",
+	// not a stale "out for delivery"), and Missed those where it never
+	// reached the stored timeline at all.
+	N          int           `json:"n"`
+	Superseded int           `json:"superseded"`
+	Missed     int           `json:"missed"`
+	P50        time.Duration `json:"p50"`
+	P95        time.Duration `json:"p95"`
 }
 
 // ReplayReport is the outcome of replaying shipments under one policy.
@@ -93,7 +97,7 @@ func Replay(ships []ReplayShipment, policy Policy, opts ReplayOptions) ReplayRep
 		opts.NaiveLimit = 48 * time.Hour
 	}
 	latencies := map[Trigger][]time.Duration{}
-	missed := map[Trigger]int{}
+	missed, superseded := map[Trigger]int{}, map[Trigger]int{}
 	rep := ReplayReport{Shipments: len(ships), Detection: map[Trigger]Latency{}}
 	falseAdaptive, falseNaive := 0, 0
 
@@ -113,6 +117,8 @@ func Replay(ships []ReplayShipment, policy Policy, opts ReplayOptions) ReplayRep
 			switch {
 			case fired:
 				latencies[k] = append(latencies[k], d)
+			case timelineHas(out.known, k):
+				superseded[k]++
 			case timelineHas(sh.Events, k):
 				missed[k]++
 			}
@@ -139,7 +145,7 @@ func Replay(ships []ReplayShipment, policy Policy, opts ReplayOptions) ReplayRep
 	for _, k := range replayKinds {
 		ds := latencies[k]
 		slices.Sort(ds)
-		rep.Detection[k] = Latency{N: len(ds), Missed: missed[k], P50: percentile(ds, 0.50), P95: percentile(ds, 0.95)}
+		rep.Detection[k] = Latency{N: len(ds), Superseded: superseded[k], Missed: missed[k], P50: percentile(ds, 0.50), P95: percentile(ds, 0.95)}
 	}
 	return rep
 }
@@ -149,6 +155,7 @@ type replayOutcome struct {
 	subscribeCalls        float64
 	pushes, lost          int
 	detected              map[Trigger]time.Duration
+	known                 []Event // the stored timeline at the end
 	alerted, naiveAlerted bool
 }
 
@@ -189,7 +196,8 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 		}
 		st = next
 
-		ps := PollState{Stage: st.Stage, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt, ETA: eta.Window, AtFacility: AtFacility(known)}
+		ps := PollState{Stage: st.Stage, Problem: st.Problem, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt,
+			ETA: eta.Window, AtFacility: AtFacility(known)}
 		nextPoll, stop := policy(ps, now, sh.Calendar, opts.Rand)
 		checkUntil := nextPoll
 		if stop || checkUntil.After(end) {
@@ -204,6 +212,7 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 		}
 		now = nextPoll
 	}
+	out.known = known
 	return out
 }
 

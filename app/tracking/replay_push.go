@@ -63,6 +63,7 @@ func replayPushed(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOu
 	for {
 		var now time.Time
 		var incoming []Event
+		pushed := false
 		pollDue := !stopped && (len(arrivals) == 0 || !arrivals[0].at.Before(nextPoll))
 		switch {
 		case pollDue:
@@ -77,6 +78,7 @@ func replayPushed(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOu
 			incoming = []Event{arrivals[0].e}
 			arrivals = arrivals[1:]
 			watch.LastPushAt = now
+			pushed = true
 		default:
 			now = end.Add(time.Nanosecond)
 		}
@@ -88,7 +90,8 @@ func replayPushed(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOu
 			out.naiveAlerted = out.naiveAlerted || NaiveStalled(st.LastEventAt, t, opts.NaiveLimit)
 		}
 		last = now
-		known, _, _ = Merge(known, incoming)
+		var added []Event
+		known, added, _ = Merge(known, incoming)
 		next := Derive(known, st)
 		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit, time.UTC))
 		for _, f := range FiredBetween(st, next, eta.Window, eta.Window) {
@@ -101,10 +104,17 @@ func replayPushed(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOu
 			}
 		}
 		st = next
+		if !pushed && PushConfirmed(watch, false, added) {
+			watch.ConfirmedAt = now
+		}
+		if pushed && len(added) > 0 && PushGap(known) {
+			nextPoll, stopped = now, false // as Assess: one poll at once fills the gap
+			continue
+		}
 		if st.Stage.Terminal() {
 			break
 		}
-		ps := PollState{Stage: st.Stage, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt,
+		ps := PollState{Stage: st.Stage, Problem: st.Problem, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt,
 			ETA: eta.Window, AtFacility: AtFacility(known), Push: watch}
 		p, stop := policy(ps, now, sh.Calendar, opts.Rand)
 		switch {
@@ -119,6 +129,7 @@ func replayPushed(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOu
 			break
 		}
 	}
+	out.known = known
 	subscribed := last.Sub(sh.ShippedAt)
 	renewals := 0.0
 	if push.RenewEvery > 0 {

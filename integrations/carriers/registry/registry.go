@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/aftership"
@@ -96,6 +97,9 @@ type Account struct {
 	// accounts; a merchant's account gets the client that holds calls to
 	// merchant-chosen hosts to the outbound policy.
 	HTTP *http.Client
+	// Now is the app's clock, for what a client stamps (UPS's subscription
+	// expiry); nil means the real one.
+	Now func() time.Time
 }
 
 // carriers is the table; the admin form lists them in this order.
@@ -109,7 +113,7 @@ var carriers = []Carrier{
 			Parse:  ups.New(ups.Config{}).ParsePush, Batch: ups.SubscribeBatch,
 		},
 		New: func(a Account) tracking.Carrier {
-			return ups.New(ups.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
+			return ups.New(ups.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP, Now: a.Now})
 		},
 	},
 	{
@@ -118,7 +122,7 @@ var carriers = []Carrier{
 		PerSecond: 5,
 		Push:      &Push{Verify: fedex.VerifyPush, Parse: fedex.New(fedex.Config{}).ParsePush, Batch: 100},
 		New: func(a Account) tracking.Carrier {
-			return fedex.New(fedex.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
+			return fedex.New(fedex.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP, Now: a.Now})
 		},
 	},
 	{
@@ -127,7 +131,7 @@ var carriers = []Carrier{
 		PerSecond: 5,
 		Push:      &Push{Verify: usps.VerifyPush, Parse: usps.New(usps.Config{}).ParsePush, Batch: 1},
 		New: func(a Account) tracking.Carrier {
-			return usps.New(usps.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
+			return usps.New(usps.Config{BaseURL: a.Creds[BaseURL], ClientID: a.Creds["client_id"], ClientSecret: a.Creds["client_secret"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP, Now: a.Now})
 		},
 	},
 	{
@@ -142,7 +146,7 @@ var carriers = []Carrier{
 		PerSecond: 1,
 		Quota:     tracking.Quota{PerDay: 250, PerShipmentPerDay: 10},
 		New: func(a Account) tracking.Carrier {
-			return dhl.New(dhl.Config{BaseURL: a.Creds[BaseURL], APIKey: a.Creds["api_key"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
+			return dhl.New(dhl.Config{BaseURL: a.Creds[BaseURL], APIKey: a.Creds["api_key"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP, Now: a.Now})
 		},
 	},
 	{
@@ -151,7 +155,7 @@ var carriers = []Carrier{
 		PerSecond: 5,
 		Fallback:  true,
 		New: func(a Account) tracking.Carrier {
-			return aftership.New(aftership.Config{BaseURL: a.Creds[BaseURL], APIKey: a.Creds["api_key"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP})
+			return aftership.New(aftership.Config{BaseURL: a.Creds[BaseURL], APIKey: a.Creds["api_key"], OnUnknownCode: a.OnUnknown, HTTPClient: a.HTTP, Now: a.Now})
 		},
 	},
 	{Code: sim.Code, Name: "Demo Express", PerSecond: 50, Demo: true},

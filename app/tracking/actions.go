@@ -52,16 +52,26 @@ type Offer struct {
 // rescheduleDays is how many delivery days a reschedule offers.
 const rescheduleDays = 3
 
-// ShopperActions offers what the shopper can do now: answer the carrier when
-// it needs something, reschedule after a missed delivery (on the next
-// working days of the carrier's calendar), report a parcel marked delivered
-// that never arrived, or reach support, which is always offered.
-func ShopperActions(stage Stage, problem Problem, cal Calendar, now time.Time) []Offer {
+// ActionPayCarrier is a link, not a request: it sends the shopper to the
+// carrier's own page to pay duty or fees. It is never posted, so it is not
+// among ActionKinds.
+const ActionPayCarrier ActionKind = "pay_carrier"
+
+// ShopperActions offers what the shopper can do now about the shipment's
+// issue (see IssueOf): confirm or correct the address the carrier queried,
+// pay duty or fees at the carrier's page, choose a new day after a missed
+// delivery (on the next working days of the carrier's calendar), report a
+// parcel marked delivered that never arrived; reaching the store is always
+// offered, and is the step for customs holds, damage, refusals and COD
+// questions.
+func ShopperActions(stage Stage, issue Issue, cal Calendar, now time.Time) []Offer {
 	var out []Offer
-	switch problem {
-	case ProblemActionRequired:
+	switch issue {
+	case IssueAddress:
 		out = append(out, Offer{Kind: ActionConfirmAddress}, Offer{Kind: ActionCorrectAddress})
-	case ProblemFailedAttempt:
+	case IssuePaymentDue:
+		out = append(out, Offer{Kind: ActionPayCarrier})
+	case IssueFailedAttempt:
 		r := Offer{Kind: ActionReschedule}
 		day := now
 		for len(r.Dates) < rescheduleDays {

@@ -39,23 +39,23 @@ var issueCodes = map[string]Issue{
 	"Exception_004": IssueCustoms,
 	"Exception_006": IssuePaymentDue,
 	"Exception_012": IssueDamaged, "Exception_013": IssueDamaged, // damaged, lost
-	"Exception_018":    IssueCustoms, // missing documents
-	"Delivered_004":    IssueCOD,
-	"statusCode:050":   IssueAddress,
-	"statusCode:058":   IssueCustoms,
-	"statusCode:124":   IssueCustoms,
-	"statusCode:125":   IssueCustoms,
-	"statusCode:141":   IssueCustoms,
-	"statusCode:062":   IssuePaymentDue,
-	"statusCode:085":   IssueCOD,
-	"AX":               IssueAddress, // sim: address query
-	"CF":               IssuePaymentDue,
-	"EX":               IssueDamaged,
-	"PA":               IssuePickup,
-	"FA":               IssueFailedAttempt,
-	"AttemptFail_001":  IssueFailedAttempt,
-	"AttemptFail_002":  IssueFailedAttempt,
-	"AttemptFail_003":  IssueFailedAttempt,
+	"Exception_018":   IssueCustoms, // missing documents
+	"Delivered_004":   IssueCOD,
+	"statusCode:050":  IssueAddress,
+	"statusCode:058":  IssueCustoms,
+	"statusCode:124":  IssueCustoms,
+	"statusCode:125":  IssueCustoms,
+	"statusCode:141":  IssueCustoms,
+	"statusCode:062":  IssuePaymentDue,
+	"statusCode:085":  IssueCOD,
+	"AX":              IssueAddress, // sim: address query
+	"CF":              IssuePaymentDue,
+	"EX":              IssueDamaged,
+	"PA":              IssuePickup,
+	"FA":              IssueFailedAttempt,
+	"AttemptFail_001": IssueFailedAttempt,
+	"AttemptFail_002": IssueFailedAttempt,
+	"AttemptFail_003": IssueFailedAttempt,
 }
 
 // issueWords finds the issue in a carrier's description when its code is

@@ -117,6 +117,8 @@ type LineItem struct {
 	Variant  string `json:"variant,omitempty"`
 	Quantity int    `json:"quantity"`
 	ImageURL string `json:"image_url,omitempty"`
+	// Price is the unit price, a decimal string in the order's currency.
+	Price string `json:"price,omitempty"`
 }
 
 // Shipment is one tracked parcel, with its derived status and poll schedule.

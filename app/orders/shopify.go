@@ -140,7 +140,7 @@ func shopifyOrder(o shopify.Order) *storage.Order {
 		}},
 	}
 	for _, li := range o.LineItems {
-		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity})
+		so.LineItems.V = append(so.LineItems.V, storage.LineItem{Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity, Price: li.Price, ImageURL: li.ImageURL})
 	}
 	if !o.CreatedAt.IsZero() {
 		so.CreatedAt = o.CreatedAt.UTC() // the page's "placed on", not when we first stored it

@@ -95,7 +95,9 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 			Name: m.shop.Name, LogoURL: st.Branding.LogoURL, PrimaryColor: st.Branding.PrimaryColor, AccentColor: st.Branding.AccentColor,
 			FontFamily: st.Branding.FontFamily, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, ReturnsURL: st.ReturnsURL,
 		},
-		Order:    trackpage.Order{Name: m.order.Name, PlacedAt: m.order.CreatedAt},
+		Order: trackpage.Order{
+			Name: m.order.Name, PlacedAt: m.order.CreatedAt, Currency: m.order.Currency, Total: m.order.Total, COD: m.order.COD,
+		},
 		TimeZone: m.zone(),
 		PageURL:  p.links.Tracking(token),
 	}
@@ -103,7 +105,12 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		v.Shop.FAQ = append(v.Shop.FAQ, trackpage.FAQItem{Question: f.Question, Answer: f.Answer})
 	}
 	for _, li := range m.order.LineItems.V {
-		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL})
+		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL, Price: li.Price})
+	}
+	if a := m.order.ShippingAddress.V; a != (storage.Address{}) {
+		v.ShipTo = &trackpage.Address{
+			Name: a.Name, Address1: a.Address1, Address2: a.Address2, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country,
+		}
 	}
 	for i := range ships {
 		s := &ships[i]
@@ -111,10 +118,14 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		if err != nil {
 			return trackpage.View{}, err
 		}
+		if s.TrackingURL == "" {
+			s.TrackingURL = registry.TrackingURL(s.Carrier, s.TrackingNumber)
+		}
+		issue := tracking.IssueOf(tracking.Stage(s.Stage), tracking.Problem(s.Problem), events)
 		ps := trackpage.Shipment{
 			Carrier: s.Carrier, CarrierName: registry.Name(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
-			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
-			Actions: p.pageActions(s), Expired: s.Expired,
+			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Issue: issue, Events: events,
+			Actions: p.pageActions(s, issue), Expired: s.Expired,
 		}
 		if ps.Requests, err = p.pageRequests(ctx, s); err != nil {
 			return trackpage.View{}, err
@@ -133,12 +144,17 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 
 // pageActions renders what tracking.ShopperActions offers as the page's
 // forms.
-func (p *Pages) pageActions(s *storage.Shipment) []trackpage.Action {
+func (p *Pages) pageActions(s *storage.Shipment, issue tracking.Issue) []trackpage.Action {
 	form := p.links.Tracking(s.PublicToken) + "/actions"
 	csrf := p.CSRFToken(s.PublicToken)
-	offers := tracking.ShopperActions(tracking.Stage(s.Stage), tracking.Problem(s.Problem), tracking.CalendarFor(s.Carrier, s.Service), p.now())
+	offers := tracking.ShopperActions(tracking.Stage(s.Stage), issue, tracking.CalendarFor(s.Carrier, s.Service), p.now())
 	out := make([]trackpage.Action, len(offers))
 	for i, o := range offers {
+		if o.Kind == tracking.ActionPayCarrier {
+			// A link to the carrier's own page, where duty is paid.
+			out[i] = trackpage.Action{Kind: o.Kind, URL: s.TrackingURL}
+			continue
+		}
 		out[i] = trackpage.Action{Kind: o.Kind, FormAction: form, CSRF: csrf, Dates: o.Dates}
 	}
 	return out

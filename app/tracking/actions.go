@@ -35,12 +35,14 @@ const (
 	DetailAddress2   = "address2"    // correct_address
 	DetailCity       = "city"        // correct_address
 	DetailPostalCode = "postal_code" // correct_address
+	DetailRegion     = "region"      // correct_address: state or province
+	DetailCountry    = "country"     // correct_address
 	DetailDate       = "date"        // reschedule, "2006-01-02"
-	DetailNote       = "note"        // correct_address, not_received: free text
+	DetailNote       = "note"        // correct_address, not_received, contact_support: free text
 )
 
 // DetailKeys lists every detail a shopper may send with an action.
-var DetailKeys = []string{DetailAddress1, DetailAddress2, DetailCity, DetailPostalCode, DetailDate, DetailNote}
+var DetailKeys = []string{DetailAddress1, DetailAddress2, DetailCity, DetailPostalCode, DetailRegion, DetailCountry, DetailDate, DetailNote}
 
 // Offer is something a shopper may ask for now. Dates are the delivery days
 // offered with a reschedule.

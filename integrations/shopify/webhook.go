@@ -163,6 +163,7 @@ type restLineItem struct {
 	VariantTitle string `json:"variant_title"`
 	SKU          string `json:"sku"`
 	Quantity     int    `json:"quantity"`
+	Price        string `json:"price"`
 }
 
 type restFulfill struct {
@@ -264,7 +265,7 @@ func (r restOrder) order() Order {
 		}
 	}
 	for _, li := range r.LineItems {
-		o.LineItems = append(o.LineItems, LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity})
+		o.LineItems = append(o.LineItems, LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, Price: li.Price})
 	}
 	for _, rf := range r.Fulfillments {
 		f := rf.fulfillment()

@@ -32,8 +32,12 @@ func (p *Pages) TrackPage(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	h.Set("Cache-Control", "private, no-store")
-	if done := tracking.ActionKind(c.QueryParam("done")); done.Valid() {
-		v.ActionDone = done
+	done := tracking.ActionKind(c.QueryParam("done"))
+	if c.QueryParam(viaParam) == viaLookup || done.Valid() {
+		v.MaskAddress = c.QueryParam(viaParam) == viaLookup
+		if done.Valid() {
+			v.ActionDone = done
+		}
 		c.Response().WriteHeader(http.StatusOK)
 		return p.pages.Render(c.Response(), v)
 	}
@@ -245,8 +249,16 @@ func (p *Pages) Lookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/t/"+token)
+	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?"+viaParam+"="+viaLookup)
 }
+
+// The lookup sends the shopper to the page with via=lookup, which shows the
+// shipping address masked: an order number and an email are easier to come
+// by than the link in the shopper's own messages.
+const (
+	viaParam  = "via"
+	viaLookup = "lookup"
+)
 
 func (p *Pages) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	v.Locale = trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), "en")

@@ -92,21 +92,14 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		return trackpage.View{}, err
 	}
 	locale := trackpage.Negotiate(m.order.Locale, trackpage.DefaultLocale)
-	st := m.shop.Settings.V
 	v := trackpage.View{
 		Locale: locale,
-		Shop: trackpage.Branding{
-			Name: m.shop.Name, LogoURL: st.Branding.LogoURL, PrimaryColor: st.Branding.PrimaryColor, AccentColor: st.Branding.AccentColor,
-			FontFamily: st.Branding.FontFamily, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, ReturnsURL: st.ReturnsURL,
-		},
+		Shop:   branding(m.shop),
 		Order: trackpage.Order{
 			Name: m.order.Name, PlacedAt: m.order.CreatedAt, Currency: m.order.Currency, Total: m.order.Total, COD: m.order.COD,
 		},
 		TimeZone: m.zone(),
 		PageURL:  p.links.Tracking(token),
-	}
-	for _, f := range st.FAQ {
-		v.Shop.FAQ = append(v.Shop.FAQ, trackpage.FAQItem{Question: f.Question, Answer: f.Answer})
 	}
 	for _, li := range m.order.LineItems.V {
 		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL, Price: li.Price})
@@ -266,13 +259,9 @@ func (p *Pages) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	if s := c.QueryParam("shop"); s != "" {
 		v.FormAction += "?shop=" + url.QueryEscape(s)
 		// The lookup matches either platform's shop of that domain (see
-		// FindOrderToken); WooCommerce domains never end in myshopify.com.
-		shop, err := p.db.ShopByDomain(c.Request().Context(), storage.Shopify, s)
-		if err != nil {
-			shop, err = p.db.ShopByDomain(c.Request().Context(), storage.WooCommerce, s)
-		}
-		if err == nil {
-			v.Shop.Name = shop.Name
+		// FindOrderToken), and wears its branding.
+		if shop := p.shopByDomain(c.Request().Context(), s); shop != nil {
+			v.Shop = branding(shop)
 		}
 	}
 	code := http.StatusOK

@@ -23,8 +23,8 @@ const ContentTypeProxy = "application/liquid"
 // Renderer renders the tracking pages from the embedded templates. It is
 // safe for concurrent use.
 type Renderer struct {
-	page, lookup, proxy, unsubscribe *template.Template
-	css                              template.CSS
+	page, lookup, proxy, unsubscribe, errPage *template.Template
+	css                                       template.CSS
 }
 
 // New parses the embedded templates, stylesheet and locale files once.
@@ -40,7 +40,7 @@ func New() (*Renderer, error) {
 	for _, t := range []struct {
 		dst  **template.Template
 		name string
-	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}, {&r.unsubscribe, "unsubscribe.html"}} {
+	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}, {&r.unsubscribe, "unsubscribe.html"}, {&r.errPage, "error.html"}} {
 		tpl, err := template.New(t.name).ParseFS(templates.Pages, "pages/"+t.name, "pages/parts.html")
 		if err != nil {
 			return nil, fmt.Errorf("trackpage: parse %s: %w", t.name, err)
@@ -94,6 +94,58 @@ func (r *Renderer) RenderLookup(w io.Writer, l LookupView) error {
 		return fmt.Errorf("render lookup page: %w", err)
 	}
 	return nil
+}
+
+// ErrorView is a shopper-facing error: a bad or expired link, a refused
+// form. Status picks the words; Message, the handler's own English reason,
+// is shown only for statuses without words of their own.
+type ErrorView struct {
+	Locale  string
+	Shop    Branding
+	Status  int
+	Message string
+	// Back is a same-site path to return to; Lookup is the order lookup.
+	Back   string
+	Lookup string
+}
+
+// RenderError writes a branded, localized error page in the tracking
+// page's style.
+func (r *Renderer) RenderError(w io.Writer, e ErrorView) error {
+	c := locale.ForLocale(e.Locale)
+	key := "error.generic"
+	switch e.Status {
+	case 404:
+		key = "error.not_found"
+	case 403:
+		key = "error.expired"
+	case 429:
+		key = "error.too_many"
+	}
+	body := c.T(key + ".body")
+	if key == "error.generic" && e.Message != "" && e.Status < 500 {
+		body = e.Message
+	}
+	if e.Lookup == "" {
+		e.Lookup = "/track"
+	}
+	shop := e.Shop
+	shop.LogoURL = httpsOnly(shop.LogoURL)
+	data := errorPage{L: c, Lang: c.Lang(), CSS: r.css, Theme: themeCSS(shop), Shop: shop,
+		Title: c.T(key + ".title"), Body: body, Back: e.Back, Lookup: e.Lookup}
+	if err := r.errPage.Execute(w, data); err != nil {
+		return fmt.Errorf("render error page: %w", err)
+	}
+	return nil
+}
+
+type errorPage struct {
+	L            *locale.Catalog
+	Lang         string
+	CSS, Theme   template.CSS
+	Shop         Branding
+	Title, Body  string
+	Back, Lookup string
 }
 
 type lookupPage struct {

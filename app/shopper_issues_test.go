@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ordertrack/ordertrack/storage/storagetest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // seedProblem stores a shop, an order shipping to San Francisco and one UPS

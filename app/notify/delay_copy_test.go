@@ -29,3 +29,33 @@ func TestDelaySaysNewEstimateOnlyWhenItChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestOneLanguagePerMessage: the new languages ship SMS; their other
+// channels read wholly in English, dates included, rather than mixing.
+func TestOneLanguagePerMessage(t *testing.T) {
+	var r Renderer
+	tests := []struct {
+		lang string
+		ch   Channel
+		want string
+	}{
+		{"pt-BR", ChannelSMS, "está atrasado"},
+		{"it", ChannelSMS, "è in ritardo"},
+		{"nl", ChannelSMS, "is vertraagd"},
+		{"ja", ChannelSMS, "遅れています"},
+		{"pt-BR", ChannelEmail, "Estimated delivery:"},
+	}
+	for _, tt := range tests {
+		d := SampleData(tt.lang)
+		msg, err := r.Compose(context.Background(), tracking.TriggerDelayed, tt.ch, nil, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(msg.Text, tt.want) {
+			t.Errorf("%s %s: lacks %q\n%s", tt.lang, tt.ch, tt.want, msg.Text)
+		}
+		if tt.ch == ChannelEmail && strings.ContainsAny(msg.Text, "çãéè") {
+			t.Errorf("%s email mixes languages:\n%s", tt.lang, msg.Text)
+		}
+	}
+}

@@ -58,6 +58,7 @@ func (a *App) routes(e *echo.Echo) {
 	pages.GET("/", a.admin.Home)
 	pages.GET("/shipments", a.admin.Shipments)
 	pages.GET("/shipments/:id", a.admin.Shipment)
+	pages.POST("/actions/:id/handled", a.admin.HandleAction)
 	pages.GET("/outbox", a.admin.Outbox)
 	pages.GET("/webhooks", a.admin.Webhooks)
 	pages.POST("/webhooks/:id/replay", a.admin.Replay)

@@ -84,7 +84,7 @@ func New(d Deps) (*Pages, error) {
 func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "analytics", "shipment"} {
-		t, err := template.New("").Funcs(funcs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
+		t, err := template.New("").Funcs(funcs).Funcs(labelFuncs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)
 		}
@@ -106,6 +106,7 @@ func (a *Pages) renderCode(c echo.Context, code int, page string, data map[strin
 		data["Nav"] = page
 	}
 	data["Title"], data["ShopName"], data["CSRF"] = page, s.Shop.Name, s.CSRF
+	data["Loc"] = s.Shop.Location() // every time shown is in the shop's zone
 	if s.Embedded != nil {
 		data["Embedded"] = s.Embedded
 	}

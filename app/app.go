@@ -172,7 +172,7 @@ func New(ctx context.Context, cfg Config, mode Mode, o Options) (*App, error) {
 	}
 	a.admin, err = admin.New(admin.Deps{
 		DB: db, Jobs: a.jobs, Now: a.now, Renderer: a.renderer, AppURL: cfg.AppURL,
-		Deliverer: adminHooks{a}, TrackingPages: adminHooks{a}, Sessions: adminHooks{a},
+		Deliverer: adminHooks{a}, TrackingPages: adminHooks{a}, Sessions: adminHooks{a}, Previews: a.messaging,
 	})
 	if err != nil {
 		db.Close()

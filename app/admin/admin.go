@@ -54,6 +54,8 @@ type Deps struct {
 	Deliverer     Deliverer
 	TrackingPages TrackingPages
 	Sessions      Sessions
+	// Previews renders the template editor's preview with a real order.
+	Previews PreviewSource
 }
 
 // Pages are the merchant admin's handlers.
@@ -64,6 +66,7 @@ type Pages struct {
 	renderer *notify.Renderer
 	appURL   string
 	deliver  Deliverer
+	previews PreviewSource
 	views    TrackingPages
 	sessions Sessions
 	pages    map[string]*template.Template
@@ -77,7 +80,7 @@ func New(d Deps) (*Pages, error) {
 	}
 	return &Pages{
 		db: d.DB, jobs: d.Jobs, now: d.Now, renderer: d.Renderer, appURL: d.AppURL,
-		deliver: d.Deliverer, views: d.TrackingPages, sessions: d.Sessions, pages: pages,
+		deliver: d.Deliverer, previews: d.Previews, views: d.TrackingPages, sessions: d.Sessions, pages: pages,
 	}, nil
 }
 

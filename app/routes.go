@@ -60,6 +60,8 @@ func (a *App) routes(e *echo.Echo) {
 	pages.GET("/shipments/:id", a.admin.Shipment)
 	pages.POST("/actions/:id/handled", a.admin.HandleAction)
 	pages.GET("/outbox", a.admin.Outbox)
+	pages.GET("/outbox/:id", a.admin.Message)
+	pages.GET("/webhooks/:id", a.admin.Webhook)
 	pages.GET("/webhooks", a.admin.Webhooks)
 	pages.POST("/webhooks/:id/replay", a.admin.Replay)
 	pages.GET("/templates", a.admin.Templates)

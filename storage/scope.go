@@ -124,6 +124,26 @@ func (s ShopScope) Notifications(ctx context.Context, limit int) ([]Notification
 	return out, nil
 }
 
+// Notification loads one of the shop's messages; another shop's id is
+// ErrNotFound.
+func (s ShopScope) Notification(ctx context.Context, id int64) (*Notification, error) {
+	var out Notification
+	if err := s.q(ctx).Where("id = ?", id).Take(&out).Error; err != nil {
+		return nil, notFound(err, "notification %d", id)
+	}
+	return &out, nil
+}
+
+// Delivery loads one of the shop's webhook deliveries with its payload;
+// another shop's id is ErrNotFound.
+func (s ShopScope) Delivery(ctx context.Context, id int64) (*WebhookDelivery, error) {
+	var out WebhookDelivery
+	if err := s.q(ctx).Where("id = ?", id).Take(&out).Error; err != nil {
+		return nil, notFound(err, "webhook delivery %d", id)
+	}
+	return &out, nil
+}
+
 // Actions lists shopper actions, newest first.
 func (s ShopScope) Actions(ctx context.Context, limit int) ([]CustomerAction, error) {
 	var out []CustomerAction

@@ -44,6 +44,23 @@ var labelFuncs = template.FuncMap{
 		return strings.ReplaceAll(kind, "_", " ")
 	},
 	"detailLabel": func(k string) string { return strings.ReplaceAll(k, "_", " ") },
+	"triggerLabel": func(t string) string {
+		l := en.MerchantTrigger(tracking.Trigger(t))
+		return strings.ToUpper(l[:1]) + l[1:]
+	},
+	"channelLabel": func(ch string) string {
+		if l, ok := channelLabels[ch]; ok {
+			return l
+		}
+		return ch
+	},
+	"statusLabel": func(s string) string {
+		if s == "" {
+			return ""
+		}
+		s = strings.ReplaceAll(s, "_", " ")
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
 	// at writes t in loc with the zone's abbreviation: "Dec 2, 3:04 PM PST".
 	"at": func(t any, loc *time.Location) string {
 		var tt time.Time
@@ -67,6 +84,8 @@ var labelFuncs = template.FuncMap{
 		return tt.In(loc).Format("Jan 2, 3:04 PM MST")
 	},
 }
+
+var channelLabels = map[string]string{"email": "Email", "sms": "SMS", "whatsapp": "WhatsApp", "voice": "Call"}
 
 // inPipelineOrder sorts stage counts as parcels move (confirmed first,
 // returned last), not alphabetically.

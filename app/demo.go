@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -120,14 +121,21 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 			}},
 		}
 		var parcels []parcel
+		o.CreatedAt = now.Add(-time.Duration(30+i) * time.Minute)
 		if i < demoOrders-2 { // the last orders are not fulfilled yet: "confirmed"
 			number := carrier.Number(i)
 			sc := scenarios[i%len(scenarios)]
 			shipped := now.AddDate(0, 0, -ago[i%len(ago)]).Add(-time.Duration(rnd.IntN(8)) * time.Hour)
 			plan := carrier.Plan(number, shipped, sc)
-			plan.Events = squeezeFuture(plan.Events, now, rnd)
+			plan.Events = squeezeFuture(showScenario(plan.Events, now), now, rnd)
 			carrier.Register(plan)
 			parcels = append(parcels, parcel{FulfillmentID: fmt.Sprintf("f-%d", i), Company: "Demo Express", Number: number})
+			// The order ships where its parcel goes, and was placed before
+			// its label was printed.
+			d := plan.Destination
+			o.ShippingAddress.V = storage.Address{Name: name, Address1: "1 High Street", City: d.City, Region: d.Region, PostalCode: d.PostalCode, Country: d.Country}
+			o.Country, o.Timezone = d.Country, tracking.DestinationZone(d.Country, d.Region)
+			o.CreatedAt = plan.Events[0].Time.Add(-5 * time.Hour)
 		}
 		if err := a.syncOrder(ctx, shop, o, parcels); err != nil {
 			return nil, err
@@ -137,11 +145,21 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 				return nil, err
 			}
 		}
-		if len(parcels) > 0 && len(links) < 4 {
+		if len(parcels) > 0 {
 			s, err := a.db.OrderShipments(ctx, shop.ID, o.ID)
-			if err == nil && len(s) > 0 {
-				links = append(links, demoLink{token: s[0].PublicToken, what: fmt.Sprintf("order %s, scenario %s", o.Name, scenarios[i%len(scenarios)])})
+			if err != nil || len(s) == 0 {
+				return nil, fmt.Errorf("demo order %s: shipment: %w", o.Name, err)
 			}
+			// Apply the scans so far now, so the link printed for this
+			// scenario shows it before the first poll.
+			res, err := carrier.Track(ctx, []string{s[0].TrackingNumber})
+			if err != nil {
+				return nil, err
+			}
+			if err := a.polling.ApplyResult(ctx, &s[0], res[0], false, 0); err != nil {
+				return nil, fmt.Errorf("demo order %s: first scans: %w", o.Name, err)
+			}
+			links = append(links, demoLink{token: s[0].PublicToken, what: fmt.Sprintf("order %s, scenario %s", o.Name, scenarios[i%len(scenarios)])})
 		}
 	}
 	demoCarrier, _ := registry.Lookup(sim.Code)
@@ -149,14 +167,43 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 	return links, nil
 }
 
-// squeezeFuture keeps past events and re-times future ones to arrive one
-// to three minutes apart from now on.
+// showScenario moves a parcel's story so the scan that makes its scenario
+// (a delay, a missed delivery, a question for the shopper, a pickup, a
+// return, an exception) has already happened: the printed link shows what
+// its label says from the first look. Earlier scans move back with it.
+func showScenario(events []tracking.Event, now time.Time) []tracking.Event {
+	key := slices.IndexFunc(events, func(e tracking.Event) bool {
+		return e.Problem != tracking.ProblemNone || e.Stage == tracking.StageAvailableForPickup || e.Stage.Return()
+	})
+	if key < 0 || !events[key].Time.After(now) {
+		return events
+	}
+	shift := now.Add(-10 * time.Minute).Sub(events[key].Time)
+	for i := 0; i <= key; i++ {
+		events[i].Time = events[i].Time.Add(shift)
+	}
+	return events
+}
+
+// squeezeFuture keeps past events and re-times future ones over the next
+// 60 to 90 minutes, so parcels keep moving for the first hour of a visit.
 func squeezeFuture(events []tracking.Event, now time.Time, rnd *rand.Rand) []tracking.Event {
+	future := 0
+	for _, e := range events {
+		if e.Time.After(now) {
+			future++
+		}
+	}
+	if future == 0 {
+		return events
+	}
+	span := 60*time.Minute + time.Duration(rnd.IntN(30))*time.Minute
+	step := span / time.Duration(future)
 	next := now.Add(time.Minute)
 	for i := range events {
 		if events[i].Time.After(now) {
 			events[i].Time = next
-			next = next.Add(time.Minute + time.Duration(rnd.IntN(120))*time.Second)
+			next = next.Add(step)
 		}
 	}
 	return events

@@ -78,8 +78,8 @@ func TestAdminReadsLikeAMerchantsTool(t *testing.T) {
 
 		for _, q := range []string{"ana@example.com", "+1 415-555-0100", "#1001", "1Z999AA10123456780"} {
 			_, list := s.get(base + "/admin/shipments?q=" + url.QueryEscape(q))
-			if !strings.Contains(list, "1Z999AA10123456780") || !strings.Contains(list, "Ana Lopez") || !strings.Contains(list, "CA, US") {
-				t.Errorf("search %q does not find the order with its customer and destination", q)
+			if !strings.Contains(list, "1Z999AA10123456780") || !strings.Contains(list, "Ana Lopez") || !strings.Contains(list, "CA, US") || !strings.Contains(list, `>Shopper's page</a>`) {
+				t.Errorf("search %q does not find the order with its customer, destination and page link", q)
 			}
 		}
 	})

@@ -32,7 +32,9 @@ func TestDemoLinksShowTheirScenarioAtOnce(t *testing.T) {
 			return s == tracking.StageAvailableForPickup || p == tracking.ProblemFailedAttempt
 		},
 		"exception": func(_ tracking.Stage, p tracking.Problem) bool { return p == tracking.ProblemException },
-		"returned":  func(s tracking.Stage, p tracking.Problem) bool { return s.Return() || p == tracking.ProblemFailedAttempt },
+		"returned": func(s tracking.Stage, p tracking.Problem) bool {
+			return s.Return() || p == tracking.ProblemFailedAttempt
+		},
 	}
 	for _, l := range links {
 		s, err := a.db.ShipmentByToken(ctx, l.token)

@@ -44,6 +44,10 @@ func (p *Pages) ErrorPage(c echo.Context, code int, msg string) error {
 		shop = p.shopByDomain(r.Context(), d)
 		e.Lookup = "/track?shop=" + url.QueryEscape(d)
 	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/t/") {
+		// Back to the page the shopper came from, as they saw it.
+		e.Back = (&url.URL{Path: ref.Path, RawQuery: ref.RawQuery}).String()
+	}
 	if shop != nil {
 		e.Shop = branding(shop)
 		if e.Lookup == "/track" {

@@ -82,6 +82,15 @@ func TestEachIssueGetsItsOwnStepAndActions(t *testing.T) {
 	}
 }
 
+func TestDutyWithoutACarrierPageAsksToMessageTheStore(t *testing.T) {
+	v := problemView(t, tracking.StageInTransit, tracking.ProblemActionRequired, "CF", "Import duty due; pay to release the package")
+	v.Shipments[0].CarrierURL = ""
+	v.Shipments[0].Actions = v.Shipments[0].Actions[1:] // the shopper package drops the pay link without a URL
+	page := render(t, newRenderer(t), v)
+	mustContain(t, page, "Import duty is due on your package", "Message us below")
+	mustNotContain(t, page, "Pay the duty on the", "Pay on the")
+}
+
 func TestAnAnsweredIssueIsAcknowledged(t *testing.T) {
 	r := newRenderer(t)
 	v := problemView(t, tracking.StageOutForDelivery, tracking.ProblemFailedAttempt, "FA", "Delivery attempted")

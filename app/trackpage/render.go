@@ -394,6 +394,10 @@ func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, addr Ad
 			sv.Headline = c.T("issue."+string(s.Issue)+".headline", args...)
 		}
 		sv.NextStep = c.T("issue."+string(s.Issue)+".next", args...)
+		if s.Issue == tracking.IssuePaymentDue && s.CarrierURL == "" {
+			// No carrier page to pay at: the store sorts it out.
+			sv.NextStep = c.T("issue.other.next", args...)
+		}
 	}
 	if s.ETA != nil && !s.Stage.Terminal() && !s.Stage.Return() {
 		sv.ETA = buildETA(c, loc, shop, sv.CarrierName, *s.ETA)

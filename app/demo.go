@@ -127,7 +127,7 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 			sc := scenarios[i%len(scenarios)]
 			shipped := now.AddDate(0, 0, -ago[i%len(ago)]).Add(-time.Duration(rnd.IntN(8)) * time.Hour)
 			plan := carrier.Plan(number, shipped, sc)
-			plan.Events = squeezeFuture(showScenario(plan.Events, now), now, rnd)
+			plan.Events = squeezeFuture(showScenario(plan.Events, sc, now), now, rnd)
 			carrier.Register(plan)
 			parcels = append(parcels, parcel{FulfillmentID: fmt.Sprintf("f-%d", i), Company: "Demo Express", Number: number})
 			// The order ships where its parcel goes, and was placed before
@@ -171,9 +171,15 @@ func (a *App) seedDemo(ctx context.Context) ([]demoLink, error) {
 // (a delay, a missed delivery, a question for the shopper, a pickup, a
 // return, an exception) has already happened: the printed link shows what
 // its label says from the first look. Earlier scans move back with it.
-func showScenario(events []tracking.Event, now time.Time) []tracking.Event {
+func showScenario(events []tracking.Event, sc sim.Scenario, now time.Time) []tracking.Event {
 	key := slices.IndexFunc(events, func(e tracking.Event) bool {
-		return e.Problem != tracking.ProblemNone || e.Stage == tracking.StageAvailableForPickup || e.Stage.Return()
+		switch sc {
+		case sim.Pickup:
+			return e.Stage == tracking.StageAvailableForPickup
+		case sim.Returned:
+			return e.Stage.Return()
+		}
+		return e.Problem != tracking.ProblemNone
 	})
 	if key < 0 || !events[key].Time.After(now) {
 		return events

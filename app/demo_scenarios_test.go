@@ -28,13 +28,9 @@ func TestDemoLinksShowTheirScenarioAtOnce(t *testing.T) {
 		"delayed":         func(_ tracking.Stage, p tracking.Problem) bool { return p == tracking.ProblemDelayed },
 		"failed_attempt":  func(_ tracking.Stage, p tracking.Problem) bool { return p == tracking.ProblemFailedAttempt },
 		"action_required": func(_ tracking.Stage, p tracking.Problem) bool { return p == tracking.ProblemActionRequired },
-		"pickup": func(s tracking.Stage, p tracking.Problem) bool {
-			return s == tracking.StageAvailableForPickup || p == tracking.ProblemFailedAttempt
-		},
-		"exception": func(_ tracking.Stage, p tracking.Problem) bool { return p == tracking.ProblemException },
-		"returned": func(s tracking.Stage, p tracking.Problem) bool {
-			return s.Return() || p == tracking.ProblemFailedAttempt
-		},
+		"pickup":          func(s tracking.Stage, _ tracking.Problem) bool { return s == tracking.StageAvailableForPickup },
+		"exception":       func(_ tracking.Stage, p tracking.Problem) bool { return p == tracking.ProblemException },
+		"returned":        func(s tracking.Stage, _ tracking.Problem) bool { return s.Return() },
 	}
 	for _, l := range links {
 		s, err := a.db.ShipmentByToken(ctx, l.token)

@@ -58,12 +58,14 @@ func TestAdminAnalyticsChartsRenderInChromium(t *testing.T) {
 		trendBars: document.querySelectorAll('#chart-trend rect').length,
 		transitBars: [...document.querySelectorAll('#chart-transit rect')].filter(r => r.getBBox().height > 0).length,
 		ontimeBars: document.querySelectorAll('#chart-ontime rect').length,
-		lineLength: document.querySelector('#chart-trend polyline').getTotalLength(),
+		lineLength: document.querySelector('#chart-ontime-trend polyline').getTotalLength(),
+		trendLines: document.querySelectorAll('#chart-trend polyline').length,
 	})`))
 	if err != nil {
 		t.Fatalf("measure charts: %v", err)
 	}
-	want := map[string]float64{"trendBars": 30, "transitBars": 6, "ontimeBars": 3}
+	// The count chart has no rate line: counts and rates get a chart each.
+	want := map[string]float64{"trendBars": 30, "transitBars": 6, "ontimeBars": 3, "trendLines": 0}
 	for k, v := range want {
 		if sizes[k] != v {
 			t.Errorf("%s = %v, want %v (all: %v)", k, sizes[k], v, sizes)
@@ -71,6 +73,17 @@ func TestAdminAnalyticsChartsRenderInChromium(t *testing.T) {
 	}
 	if sizes["trendHeight"] < 100 || sizes["lineLength"] <= 0 {
 		t.Errorf("trend chart is not drawn: %v", sizes)
+	}
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#chart-transit > text[text-anchor=end]')].map(t => t.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if seen[l] {
+			t.Errorf("transit axis repeats %q: %v", l, labels)
+		}
+		seen[l] = true
 	}
 	browsertest.Screenshot(t, ctx, "admin/analytics")
 }

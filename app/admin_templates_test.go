@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +16,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // adminSession is a signed-in merchant's browser without JavaScript: it
@@ -230,11 +232,11 @@ func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)
-		code, _ := s.post("/admin/templates/delayed/email/fr", url.Values{
+		code, page := s.post("/admin/templates/delayed/email/fr", url.Values{
 			"op": {"test"}, "email.subject": {"Retard {{ order.name }}"}, "email.html": {"<p>Désolé {{ customer.first_name }}</p>"}, "email.text": {""},
 		})
-		if code != http.StatusSeeOther {
-			t.Fatalf("send test: status %d; want 303", code)
+		if code != http.StatusOK || !strings.Contains(page, "Retard {{ order.name }}") || !strings.Contains(page, "not saved yet") {
+			t.Fatalf("send test: status %d; want 200 with the unsaved draft still in the editor", code)
 		}
 		ns, err := a.db.Scope(shop.ID).Notifications(context.Background(), 10)
 		if err != nil {
@@ -248,4 +250,78 @@ func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
 			t.Errorf("sending a test stored %d template versions; want none", len(v))
 		}
 	})
+}
+
+// TestSendTestUsesTheDraftsChannel: an SMS test is an SMS to the phone the
+// merchant typed, with the unsaved draft, and the editor keeps the draft.
+func TestSendTestUsesTheDraftsChannel(t *testing.T) {
+	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	shop := ownerShop(t, a)
+	s := signIn(t, a, base, shop.ID)
+	draft := "Draft {{ order.name }} on its way"
+	if code, page := s.post("/admin/templates/shipped/sms/en", url.Values{"op": {"test"}, "sms": {draft}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "phone number") {
+		t.Fatalf("SMS test without a phone: %d; want 422 asking for the phone", code)
+	}
+	code, page := s.post("/admin/templates/shipped/sms/en", url.Values{"op": {"test"}, "sms": {draft}, "test_to": {"+1 415-555-0100"}})
+	if code != http.StatusOK || !strings.Contains(page, draft) || !strings.Contains(page, `415-555-0100"`) {
+		t.Fatalf("SMS test: %d; want 200 with the draft and the phone kept", code)
+	}
+	ns, err := a.db.Scope(shop.ID).Notifications(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 1 || ns[0].Channel != "sms" || ns[0].Recipient != "+14155550100" || !strings.HasPrefix(ns[0].Body, "Draft #") {
+		t.Fatalf("outbox = %+v; want one SMS with the draft to +14155550100", ns)
+	}
+	if v, _ := a.db.Scope(shop.ID).LiveTemplates(context.Background()); len(v) != 0 {
+		t.Errorf("a test stored %d template versions; want none", len(v))
+	}
+}
+
+// TestPreviewWearsTheShopsBrandingAndARealOrder: the preview uses the
+// shop's name and colour, and one of its recent orders when chosen.
+func TestPreviewWearsTheShopsBrandingAndARealOrder(t *testing.T) {
+	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	shop := ownerShop(t, a)
+	shop.Settings.V.Branding.PrimaryColor = "#2d6a4f"
+	if err := a.db.Gorm.Model(shop).Update("settings", shop.Settings).Error; err != nil {
+		t.Fatal(err)
+	}
+	token := seedOrder(t, a, "shop-a.myshopify.com", "#4321", "zoe@example.com")
+	ship, err := a.db.ShipmentByToken(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := signIn(t, a, base, shop.ID)
+	_, page := s.get(base + "/admin/templates/shipped/email/en")
+	if !strings.Contains(page, fmt.Sprintf(`<option value="%d">#4321`, ship.ID)) {
+		t.Fatal("the editor does not offer the shop's recent order")
+	}
+	var out struct {
+		Parts map[string]string `json:"parts"`
+	}
+	post := func(sample string) {
+		t.Helper()
+		res, err := s.c.PostForm(base+"/admin/templates/preview", url.Values{"_csrf": {s.csrf}, "trigger": {"shipped"}, "channel": {"email"}, "locale": {"en"}, "sample": {sample}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out.Parts = nil
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	post("")
+	current, err := a.db.ShopByID(context.Background(), shop.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if html := out.Parts["email.html"]; !strings.Contains(html, current.Name) || !strings.Contains(html, "#2d6a4f") || strings.Contains(html, "Maple") {
+		t.Errorf("sample preview does not wear the shop's branding: name %v colour %v maple %v", strings.Contains(html, current.Name), strings.Contains(html, "#2d6a4f"), strings.Contains(html, "Maple"))
+	}
+	post(fmt.Sprint(ship.ID))
+	if subj := out.Parts["email.subject"]; !strings.Contains(subj, "#4321") {
+		t.Errorf("preview with the chosen order has subject %q; want order #4321", subj)
+	}
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-// A browser whose request fails gets the error page from templates/errors:
-// the message, and a way back only to a page of this site (the Referer's
-// path, escaped); an API client gets JSON.
+// A browser whose request fails outside the shopper pages (which have
+// their own branded pages) gets the error page from templates/errors: the
+// message, and a way back only to a page of this site (the Referer's path,
+// escaped); an API client gets JSON.
 func TestFailedBrowserRequestsGetTheErrorPage(t *testing.T) {
 	_, base := startApp(t, storagetest.SQLiteURL(t), Config{})
 	host := strings.TrimPrefix(base, "http://")
@@ -19,13 +20,13 @@ func TestFailedBrowserRequestsGetTheErrorPage(t *testing.T) {
 		name, accept, referer string
 		want, notWant         []string
 	}{
-		{"a browser coming from this site", "text/html", "http://" + host + "/track?q=<b>", []string{"<title>not found</title>", `<a href="/track?q=%3cb%3e">Go back</a>`}, []string{"<b>"}},
-		{"a browser coming from elsewhere", "text/html", "https://elsewhere.example/x", []string{"<p>not found</p>"}, []string{"Go back"}},
-		{"an API client", "application/json", "", []string{`{"error":"not found"}`}, []string{"<html"}},
+		{"a browser coming from this site", "text/html", "http://" + host + "/track?q=<b>", []string{"<title>Not Found</title>", `<a href="/track?q=%3cb%3e">Go back</a>`}, []string{"<b>"}},
+		{"a browser coming from elsewhere", "text/html", "https://elsewhere.example/x", []string{"<p>Not Found</p>"}, []string{"Go back"}},
+		{"an API client", "application/json", "", []string{`{"error":"Not Found"}`}, []string{"<html"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodGet, base+"/t/no-such-token", nil)
+			req, _ := http.NewRequest(http.MethodGet, base+"/no-such-page", nil)
 			req.Header.Set("Accept", tt.accept)
 			if tt.referer != "" {
 				req.Header.Set("Referer", tt.referer)

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/ordertrack/ordertrack/app/secure"
+	shopperpkg "github.com/ordertrack/ordertrack/app/shopper"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/templates"
 )
@@ -96,6 +97,12 @@ func (a *App) httpError(err error, c echo.Context) {
 	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(code)
+		return
+	}
+	if shopperpkg.ServesErrorPage(c.Request()) {
+		if err := a.shopper.ErrorPage(c, code, msg); err != nil {
+			a.log.Error("error page", "err", err)
+		}
 		return
 	}
 	if strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMETextHTML) {

@@ -120,6 +120,13 @@ type Contacts struct {
 	Shipments int64 // distinct shipments with at least one contact
 }
 
+// LaneContacts counts every shopper request (from the page, a reply or a
+// call) about one carrier and destination's shipments.
+type LaneContacts struct {
+	Carrier, DestCountry, DestRegion string
+	Contacts
+}
+
 // DayCount is one day of the trend, by the shipments' local creation day.
 type DayCount struct {
 	Day time.Time
@@ -134,7 +141,9 @@ type AnalyticsData struct {
 	Stages   []ProblemStage
 	Messages []MessageCount
 	Contacts Contacts
-	Days     []DayCount
+	// LaneContacts splits the shoppers' requests by carrier and destination.
+	LaneContacts []LaneContacts
+	Days         []DayCount
 }
 
 // ContactKinds are the customer action kinds that count as a support contact.
@@ -179,6 +188,9 @@ func (s ShopScope) Analytics(ctx context.Context, w AnalyticsWindow, reasons int
 		return d, err
 	}
 	if d.Contacts, err = s.contactCounts(ctx, tx, w); err != nil {
+		return d, err
+	}
+	if d.LaneContacts, err = s.laneContacts(ctx, tx, w); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -333,6 +345,26 @@ WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 AND kind IN ('` + st
 		return rows.Scan(&c.Actions, &c.Shipments)
 	})
 	return c, err
+}
+
+// laneContacts counts the shopper requests made in the window by the
+// carrier and destination of the shipment they were about.
+func (s ShopScope) laneContacts(ctx context.Context, q querier, w AnalyticsWindow) ([]LaneContacts, error) {
+	const stmt = `SELECT s.carrier, s.dest_country, s.dest_region, count(*), count(DISTINCT a.shipment_id)
+FROM customer_actions a JOIN shipments s ON s.id = a.shipment_id
+WHERE a.shop_id = $1 AND a.created_at >= $2 AND a.created_at < $3
+GROUP BY s.carrier, s.dest_country, s.dest_region`
+	from, to := w.instants()
+	var out []LaneContacts
+	err := s.query(ctx, q, "lane contacts", stmt, []any{s.id, from, to}, func(rows *sql.Rows) error {
+		var c LaneContacts
+		if err := rows.Scan(&c.Carrier, &c.DestCountry, &c.DestRegion, &c.Actions, &c.Shipments); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }
 
 // query runs stmt with args and hands each row to scan.

@@ -205,6 +205,8 @@ type LineItem struct {
 	Variant  string `json:"variant,omitempty"`
 	Quantity int    `json:"quantity"`
 	ImageURL string `json:"image_url,omitempty"`
+	// Price is the unit price, a decimal string in the order's currency.
+	Price string `json:"price,omitempty"`
 	// Removed is how many the platform's latest copy of the order says are
 	// gone (refunded or edited away); Changes are the removals applied from
 	// single refunds and edits, keyed "refund:ID" / "edit:ID" so each counts

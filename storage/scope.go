@@ -27,20 +27,23 @@ func (s ShopScope) q(ctx context.Context) *gorm.DB {
 // ShipmentFilter narrows the shipment list.
 type ShipmentFilter struct {
 	Stage, Problem, Carrier string
-	Query                   string    // order name or tracking number
+	Query                   string    // order name, tracking number, customer email or phone
 	From, To                time.Time // created in [From, To); zero = open
 	Limit                   int
 }
 
-// ShipmentRow is a shipment with its order's name.
+// ShipmentRow is a shipment with its order's name and customer.
 type ShipmentRow struct {
 	Shipment
-	OrderName string
+	OrderName     string
+	CustomerName  string
+	CustomerEmail string
 }
 
 // Shipments lists the shop's shipments, newest first.
 func (s ShopScope) Shipments(ctx context.Context, f ShipmentFilter) ([]ShipmentRow, error) {
-	q := s.g.WithContext(ctx).Table("shipments").Select("shipments.*, orders.name AS order_name").
+	q := s.g.WithContext(ctx).Table("shipments").
+		Select("shipments.*, orders.name AS order_name, orders.customer_name AS customer_name, orders.email AS customer_email").
 		Joins("JOIN orders ON orders.id = shipments.order_id").Where("shipments.shop_id = ?", s.id)
 	if f.Stage != "" {
 		q = q.Where("shipments.stage = ?", f.Stage)
@@ -58,7 +61,9 @@ func (s ShopScope) Shipments(ctx context.Context, f ShipmentFilter) ([]ShipmentR
 		q = q.Where("shipments.created_at < ?", f.To.UTC())
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
-		q = q.Where("shipments.tracking_number = ? OR orders.name IN ?", strings.ToUpper(t), []string{t, "#" + strings.TrimPrefix(t, "#")})
+		phone := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(t)
+		q = q.Where("shipments.tracking_number = ? OR orders.name IN ? OR lower(orders.email) = ? OR orders.phone IN ?",
+			strings.ToUpper(t), []string{t, "#" + strings.TrimPrefix(t, "#")}, strings.ToLower(t), []string{t, phone, "+" + strings.TrimPrefix(phone, "+")})
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
@@ -119,6 +124,26 @@ func (s ShopScope) Notifications(ctx context.Context, limit int) ([]Notification
 	return out, nil
 }
 
+// Notification loads one of the shop's messages; another shop's id is
+// ErrNotFound.
+func (s ShopScope) Notification(ctx context.Context, id int64) (*Notification, error) {
+	var out Notification
+	if err := s.q(ctx).Where("id = ?", id).Take(&out).Error; err != nil {
+		return nil, notFound(err, "notification %d", id)
+	}
+	return &out, nil
+}
+
+// Delivery loads one of the shop's webhook deliveries with its payload;
+// another shop's id is ErrNotFound.
+func (s ShopScope) Delivery(ctx context.Context, id int64) (*WebhookDelivery, error) {
+	var out WebhookDelivery
+	if err := s.q(ctx).Where("id = ?", id).Take(&out).Error; err != nil {
+		return nil, notFound(err, "webhook delivery %d", id)
+	}
+	return &out, nil
+}
+
 // Actions lists shopper actions, newest first.
 func (s ShopScope) Actions(ctx context.Context, limit int) ([]CustomerAction, error) {
 	var out []CustomerAction
@@ -126,6 +151,40 @@ func (s ShopScope) Actions(ctx context.Context, limit int) ([]CustomerAction, er
 		return nil, fmt.Errorf("list customer actions: %w", err)
 	}
 	return out, nil
+}
+
+// ActionRow is a shopper request with the order it is about.
+type ActionRow struct {
+	CustomerAction
+	OrderName    string
+	CustomerName string
+}
+
+// ActionRows lists the shop's latest shopper requests, newest first, with
+// their orders' names and customers.
+func (s ShopScope) ActionRows(ctx context.Context, limit int) ([]ActionRow, error) {
+	var out []ActionRow
+	err := s.g.WithContext(ctx).Table("customer_actions").
+		Select("customer_actions.*, orders.name AS order_name, orders.customer_name AS customer_name").
+		Joins("LEFT JOIN orders ON orders.id = customer_actions.order_id").
+		Where("customer_actions.shop_id = ?", s.id).Order("customer_actions.id DESC").Limit(limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list customer actions: %w", err)
+	}
+	return out, nil
+}
+
+// SetActionStatus marks one of the shop's shopper requests "new" or
+// "handled"; another shop's id is ErrNotFound.
+func (s ShopScope) SetActionStatus(ctx context.Context, id int64, status string) error {
+	res := s.q(ctx).Model(&CustomerAction{}).Where("id = ?", id).Update("status", status)
+	if res.Error != nil {
+		return fmt.Errorf("set action %d status: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("action %d: %w", id, ErrNotFound)
+	}
+	return nil
 }
 
 // Deliveries lists webhook deliveries with the given status (all when empty).

@@ -62,6 +62,8 @@ type Deps struct {
 	// ShopifyScopes are the scopes the app asks for, comma-separated; a
 	// shop that granted fewer is asked to approve the rest.
 	ShopifyScopes string
+	// Previews renders the template editor's preview with a real order.
+	Previews PreviewSource
 }
 
 // Pages are the merchant admin's handlers.
@@ -72,6 +74,7 @@ type Pages struct {
 	renderer *notify.Renderer
 	appURL   string
 	deliver  Deliverer
+	previews PreviewSource
 	views    TrackingPages
 	sessions Sessions
 	pages    map[string]*template.Template
@@ -87,14 +90,14 @@ func New(d Deps) (*Pages, error) {
 	}
 	return &Pages{
 		db: d.DB, jobs: d.Jobs, now: d.Now, renderer: d.Renderer, appURL: d.AppURL,
-		deliver: d.Deliverer, views: d.TrackingPages, sessions: d.Sessions, pages: pages, shopifyScopes: strings.Split(d.ShopifyScopes, ","),
+		deliver: d.Deliverer, previews: d.Previews, views: d.TrackingPages, sessions: d.Sessions, pages: pages, shopifyScopes: strings.Split(d.ShopifyScopes, ","),
 	}, nil
 }
 
 func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "analytics", "shipment"} {
-		t, err := template.New("").Funcs(funcs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "analytics", "shipment", "message", "webhook"} {
+		t, err := template.New("").Funcs(funcs).Funcs(labelFuncs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)
 		}
@@ -116,6 +119,7 @@ func (a *Pages) renderCode(c echo.Context, code int, page string, data map[strin
 		data["Nav"] = page
 	}
 	data["Title"], data["ShopName"], data["CSRF"] = page, s.Shop.Name, s.CSRF
+	data["Loc"] = s.Shop.Location() // every time shown is in the shop's zone
 	if s.Embedded != nil {
 		data["Embedded"] = s.Embedded
 	}

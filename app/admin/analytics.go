@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,6 +29,9 @@ var funcs = template.FuncMap{
 	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 	"f1":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
 	"day": func(t time.Time) string { return t.Format(time.DateOnly) },
+	"csvLink": func(report, from, to string) string {
+		return "/admin/analytics.csv?" + url.Values{"report": {report}, "from": {from}, "to": {to}}.Encode()
+	},
 }
 
 func (a *Pages) analyticsReport(c echo.Context) (*analytics.Report, error) {
@@ -50,6 +55,7 @@ func (a *Pages) Analytics(c echo.Context) error {
 		"To":      rep.Range.Last.Format(time.DateOnly),
 		"Zone":    rep.Range.ZoneName(),
 		"Trend":   analytics.TrendChart(rep.Trend, rep.Interval),
+		"Rate":    analytics.OnTimeTrendChart(rep.Trend, rep.Interval),
 		"Transit": analytics.TransitChart(rep.Total),
 		"OnTime":  analytics.OnTimeChart(rep.Carriers),
 	})
@@ -61,12 +67,23 @@ func (a *Pages) AnalyticsCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("ordertrack-analytics-%s-%s.csv", rep.Range.First.Format(time.DateOnly), rep.Range.Last.Format(time.DateOnly))
+	table := c.QueryParam("report")
+	if table != "" && !slices.Contains(analytics.Tables, table) {
+		return echo.NewHTTPError(http.StatusNotFound, "no such report")
+	}
+	suffix := ""
+	if table != "" {
+		suffix = "-" + table
+	}
+	name := fmt.Sprintf("ordertrack-analytics%s-%s-%s.csv", suffix, rep.Range.First.Format(time.DateOnly), rep.Range.Last.Format(time.DateOnly))
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
+	if table != "" {
+		return rep.WriteTableCSV(c.Response(), table)
+	}
 	return rep.WriteCSV(c.Response())
 }
 

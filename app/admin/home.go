@@ -1,7 +1,9 @@
 package admin
 
 import (
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -13,9 +15,10 @@ import (
 // to ship: older ones were fulfilled some other way or are not coming.
 const unshippedWindowDays = 60
 
-// Home shows the shipments by stage and problem, the orders still to ship,
-// what shoppers asked lately and, for a Shopify shop installed before the
-// app asked for more, the permissions still to approve.
+// Home shows the shipments by stage, in pipeline order, and problem, the
+// orders still to ship, what shoppers asked lately (each request with its
+// order) and, for a Shopify shop installed before the app asked for more,
+// the permissions still to approve.
 func (a *Pages) Home(c echo.Context) error {
 	shop := a.signedIn(c).Shop
 	scope := a.db.Scope(shop.ID)
@@ -24,7 +27,7 @@ func (a *Pages) Home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	actions, err := scope.Actions(ctx, 20)
+	actions, err := scope.ActionRows(ctx, 20)
 	if err != nil {
 		return err
 	}
@@ -32,7 +35,7 @@ func (a *Pages) Home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Stages": stages, "Problems": problems, "Actions": actions, "Unshipped": unshipped}
+	data := map[string]any{"Stages": inPipelineOrder(stages), "Problems": problems, "Actions": actions, "Unshipped": unshipped}
 	if shop.Platform == storage.Shopify {
 		if missing := MissingScopes(shop.Scopes, a.shopifyScopes); len(missing) > 0 {
 			data["MissingScopes"] = missing
@@ -62,4 +65,21 @@ func MissingScopes(granted string, wanted []string) []string {
 		out = append(out, w)
 	}
 	return out
+}
+
+// HandleAction marks a shopper request handled (or new again, with
+// status=new) and returns to the overview, which says so.
+func (a *Pages) HandleAction(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, "no such request")
+	}
+	status := "handled"
+	if c.FormValue("status") == "new" {
+		status = "new"
+	}
+	if err := a.db.Scope(a.signedIn(c).Shop.ID).SetActionStatus(c.Request().Context(), id, status); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin?handled="+strconv.FormatInt(id, 10)+"#requests")
 }

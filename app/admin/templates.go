@@ -104,7 +104,7 @@ type preview struct {
 
 // renderPreview validates each part and, when all are valid, composes the
 // message exactly as a send would (blank parts use the defaults).
-func (a *Pages) renderPreview(ctx context.Context, t templateTarget, sources map[notify.Part]string) (preview, []partError) {
+func (a *Pages) renderPreview(ctx context.Context, shop *storage.Shop, t templateTarget, sources map[notify.Part]string, sample int64) (preview, []partError) {
 	ctx, cancel := context.WithTimeout(ctx, validateTimeout)
 	defer cancel()
 	var errs []partError
@@ -116,7 +116,7 @@ func (a *Pages) renderPreview(ctx context.Context, t templateTarget, sources map
 	if len(errs) > 0 {
 		return preview{}, errs
 	}
-	msg, err := a.renderer.Compose(ctx, t.Trigger, t.Channel, sources, notify.SampleData(t.Locale))
+	msg, err := a.renderer.Compose(ctx, t.Trigger, t.Channel, sources, a.previewData(ctx, shop, t, sample))
 	if err != nil {
 		return preview{}, []partError{toPartError("", "", err)}
 	}
@@ -182,7 +182,8 @@ var partLabels = map[notify.Part]string{
 func (a *Pages) renderEditor(c echo.Context, code int, t templateTarget, sources map[notify.Part]string, notice string) error {
 	ctx := c.Request().Context()
 	shop := a.signedIn(c).Shop
-	pv, errs := a.renderPreview(ctx, t, sources)
+	sample := sampleID(c)
+	pv, errs := a.renderPreview(ctx, shop, t, sources, sample)
 	scope := a.db.Scope(shop.ID)
 	var parts []editorPart
 	for _, p := range t.Channel.Parts() {
@@ -210,10 +211,15 @@ func (a *Pages) renderEditor(c echo.Context, code int, t templateTarget, sources
 			general = append(general, e)
 		}
 	}
+	recent, err := scope.Shipments(ctx, storage.ShipmentFilter{Limit: 10})
+	if err != nil {
+		return err
+	}
 	return a.renderCode(c, code, "template_edit", map[string]any{
+		"Recent": recent, "Sample": sample,
 		"Nav": "templates", "T": t, "URL": t.url(), "Parts": parts, "Preview": pv, "Errors": errs, "General": general,
 		"Variables": notify.Variables(), "Filters": notify.Filters(), "Notice": notice, "OwnerEmail": shop.NotifyAddress(),
-		"IsEmail": t.Channel == notify.ChannelEmail, "IsSMS": t.Channel == notify.ChannelSMS,
+		"IsEmail": t.Channel == notify.ChannelEmail, "IsSMS": t.Channel == notify.ChannelSMS, "TestTo": c.FormValue("test_to"),
 	})
 }
 
@@ -241,8 +247,6 @@ func (a *Pages) TemplateEdit(c echo.Context) error {
 		notice = "Restored version " + c.QueryParam("restored") + " as a new version."
 	case c.QueryParam("reset") != "":
 		notice = "Reset to the default template."
-	case c.QueryParam("sent") != "":
-		notice = "Test sent to " + a.signedIn(c).Shop.NotifyAddress() + ". It is listed under Messages."
 	}
 	return a.renderEditor(c, http.StatusOK, t, sources, notice)
 }
@@ -259,7 +263,7 @@ func (a *Pages) TemplateSubmit(c echo.Context) error {
 	sources := formSources(c, t.Channel)
 	switch c.FormValue("op") {
 	case "save":
-		if _, errs := a.renderPreview(ctx, t, sources); len(errs) > 0 {
+		if _, errs := a.renderPreview(ctx, shop, t, sources, sampleID(c)); len(errs) > 0 {
 			// Nothing is stored: the live version keeps sending.
 			return a.renderEditor(c, http.StatusUnprocessableEntity, t, sources, "")
 		}
@@ -281,14 +285,17 @@ func (a *Pages) TemplateSubmit(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, t.url()+"?saved=1")
 	case "test":
-		pv, errs := a.renderPreview(ctx, t, sources)
+		pv, errs := a.renderPreview(ctx, shop, t, sources, sampleID(c))
 		if len(errs) > 0 {
 			return a.renderEditor(c, http.StatusUnprocessableEntity, t, sources, "")
 		}
-		if err := a.sendTestMessage(ctx, shop, t, pv); err != nil {
+		to, err := a.sendTestMessage(ctx, shop, t, pv, c.FormValue("test_to"))
+		if err != nil {
 			return a.renderEditor(c, http.StatusUnprocessableEntity, t, sources, "Test not sent: "+err.Error())
 		}
-		return c.Redirect(http.StatusSeeOther, t.url()+"?sent=1")
+		// The editor stays on the draft that was sent: nothing is saved
+		// and nothing the merchant typed is lost.
+		return a.renderEditor(c, http.StatusOK, t, sources, "Test sent to "+to+" from this draft (not saved yet). It is listed under Messages.")
 	default:
 		return a.renderEditor(c, http.StatusOK, t, sources, "")
 	}
@@ -370,7 +377,7 @@ func (a *Pages) TemplatePreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pv, errs := a.renderPreview(c.Request().Context(), t, formSources(c, t.Channel))
+	pv, errs := a.renderPreview(c.Request().Context(), a.signedIn(c).Shop, t, formSources(c, t.Channel), sampleID(c))
 	out := previewJSON{Parts: map[string]string{}, Errors: errs}
 	if out.Errors == nil {
 		out.Errors = []partError{}
@@ -393,36 +400,108 @@ func (a *Pages) TemplatePreview(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// sendTestMessage sends the previewed message to the shop owner by email,
-// through the same sender (or outbox) as real messages, and logs it so it
-// shows under Messages. Other channels arrive as an email with their text:
-// the owner's phone is not known and consent rules apply to phones.
-func (a *Pages) sendTestMessage(ctx context.Context, shop *storage.Shop, t templateTarget, pv preview) error {
-	to := shop.NotifyAddress()
-	if to == "" {
-		return errors.New("the shop has no notification address: set one in Settings")
+// PreviewSource builds a real shipment's message data, as a send would.
+type PreviewSource interface {
+	PreviewData(ctx context.Context, shopID, shipmentID int64, ch notify.Channel) (notify.Data, error)
+}
+
+// sampleID is the shipment the merchant chose to preview with (0: the
+// sample order).
+func sampleID(c echo.Context) int64 {
+	id, _ := strconv.ParseInt(c.FormValue("sample"), 10, 64)
+	return id
+}
+
+// previewData is what the preview and test render: one of the shop's
+// recent shipments when the merchant picked one, else the sample order,
+// always wearing the shop's own name, logo, colour and support address.
+func (a *Pages) previewData(ctx context.Context, shop *storage.Shop, t templateTarget, sample int64) notify.Data {
+	if sample > 0 && a.previews != nil {
+		if d, err := a.previews.PreviewData(ctx, shop.ID, sample, t.Channel); err == nil {
+			d.Customer.Locale = t.Locale // the editor's language, whatever the shopper's
+			return d
+		}
 	}
-	msg := notify.Message{Channel: notify.ChannelEmail, Subject: "[Test] " + pv.Subject, HTML: pv.HTML, Text: pv.Text}
-	if t.Channel != notify.ChannelEmail {
-		msg.Subject = fmt.Sprintf("[Test] %s %s message (%s)", t.Trigger, t.Channel, t.Locale)
+	d := notify.SampleData(t.Locale)
+	st := shop.Settings.V
+	d.Shop.Name = shop.Name
+	d.Shop.LogoURL = ""
+	if strings.HasPrefix(st.Branding.LogoURL, "https://") {
+		d.Shop.LogoURL = st.Branding.LogoURL
+	}
+	if st.Branding.PrimaryColor != "" {
+		d.Shop.BrandColor = st.Branding.PrimaryColor
+	}
+	if st.SupportEmail != "" {
+		d.Shop.SupportEmail = st.SupportEmail
+	} else if shop.Email != "" {
+		d.Shop.SupportEmail = shop.Email
+	}
+	d.Shop.SupportURL = st.SupportURL
+	return d
+}
+
+// sendTestMessage sends the previewed draft on its own channel: an email to
+// the shop owner, an SMS, WhatsApp message or call to the phone the
+// merchant typed (to), through the same sender (or outbox) as real
+// messages, logged so it shows under Messages. It returns where it went.
+func (a *Pages) sendTestMessage(ctx context.Context, shop *storage.Shop, t templateTarget, pv preview, to string) (string, error) {
+	msg := notify.Message{Channel: t.Channel, Locale: t.Locale, Text: pv.Text, Segments: pv.Segments}
+	recipient := strings.TrimSpace(to)
+	if t.Channel == notify.ChannelEmail {
+		if recipient == "" {
+			recipient = shop.NotifyAddress()
+		}
+		if !strings.Contains(recipient, "@") {
+			return "", errors.New("enter the email address to send the test to")
+		}
+		msg.Subject, msg.HTML = "[Test] "+pv.Subject, pv.HTML
+	} else {
+		phone := testPhone(recipient)
+		if phone == "" {
+			return "", fmt.Errorf("enter the phone number (with its country code, like +14155550100) to send the test %s to", t.Channel)
+		}
+		recipient = phone
 	}
 	n := &storage.Notification{
-		ShopID: shop.ID, Trigger: string(t.Trigger), Channel: string(notify.ChannelEmail), Recipient: to,
+		ShopID: shop.ID, Trigger: string(t.Trigger), Channel: string(t.Channel), Recipient: recipient,
 		DedupeKey: fmt.Sprintf("test:%s:%s:%s:%d", t.Trigger, t.Channel, t.Locale, a.now().UnixNano()),
 		Status:    storage.NotificationScheduled, Subject: msg.Subject, Body: msg.Text, HTML: msg.HTML, Attempts: 1,
 	}
 	if _, err := a.db.CreateNotification(ctx, n); err != nil {
-		return err
+		return "", err
 	}
 	n.Attempts = 0
 	if err := a.deliver.Deliver(ctx, n, msg); err != nil {
 		if n.Status != storage.NotificationFailed {
 			n.Status = storage.NotificationFailed // a test send is not retried
 			if serr := a.db.SaveNotification(ctx, n); serr != nil {
-				return errors.Join(err, serr)
+				return "", errors.Join(err, serr)
 			}
 		}
-		return fmt.Errorf("send test: %w", err)
+		return "", fmt.Errorf("send test: %w", err)
 	}
-	return nil
+	return recipient, nil
+}
+
+// testPhone reads a phone number typed for a test in E.164 ("+1 415-555
+// 0100" → "+14155550100"); empty when it is not one.
+func testPhone(s string) string {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		switch {
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '(' || r == ')' || r == '.':
+		default:
+			return ""
+		}
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, "+") || len(out) < 9 || len(out) > 16 {
+		return ""
+	}
+	return out
 }

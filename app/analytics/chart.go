@@ -63,10 +63,11 @@ func TransitChart(g Group) Chart {
 		Desc: fmt.Sprintf("Deliveries by business days from first carrier scan to delivery; %d deliveries, mean %.1f days, 90%% within %s days.",
 			g.TransitCount(), g.MeanTransit(), percentileText(g.TransitPercentile(0.9))),
 		Width: chartW, Height: chartH}
-	var top int64 = 1
+	var peak int64 = 1
 	for _, n := range g.Transit[:last+1] {
-		top = max(top, n)
+		peak = max(peak, n)
 	}
+	top, ticks := countAxis(peak)
 	plotW, plotH := chartW-padLeft-padRight, chartH-padTop-padBot
 	slot := plotW / float64(last+1)
 	for d := 0; d <= last; d++ {
@@ -82,8 +83,52 @@ func TransitChart(g Group) Chart {
 			TX: x + slot*0.35, TY: padTop + plotH - h - 4, LX: x + slot*0.35, LY: chartH - padBot + 16})
 		c.XTicks = append(c.XTicks, Tick{X: x + slot*0.35, Y: chartH - padBot + 16, Label: label})
 	}
-	c.YTicks = yTicks(float64(top), func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	c.YTicks = ticks
 	return c
+}
+
+// countAxis picks the top of a count axis and its labels: whole numbers
+// only, never repeated ("0, 1" for a peak of 1, "0, 5, 10" for 7), top at a
+// round number at or above peak.
+func countAxis(peak int64) (int64, []Tick) {
+	top := int64(1)
+	for m := int64(1); ; m *= 10 {
+		if n := nextRound(peak, m); n > 0 {
+			top = n
+			break
+		}
+	}
+	var values []int64
+	switch {
+	case top <= 4:
+		for v := int64(0); v <= top; v++ {
+			values = append(values, v)
+		}
+	case top%2 == 0:
+		values = []int64{0, top / 2, top}
+	default:
+		values = []int64{0, top}
+	}
+	plotH := chartH - padTop - padBot
+	out := make([]Tick, 0, len(values))
+	for _, v := range values {
+		out = append(out, Tick{X: padLeft - 6, Y: padTop + plotH*(1-float64(v)/float64(top)), Label: fmt.Sprint(v)})
+	}
+	return top, out
+}
+
+// nextRound is the smallest of 1, 2, 5 × m (or 10 × m) at or above peak,
+// or 0 when peak is above 10 × m.
+func nextRound(peak, m int64) int64 {
+	for _, k := range []int64{1, 2, 5, 10} {
+		if k*m >= peak {
+			if peak <= 4 && m == 1 {
+				return max(peak, 1)
+			}
+			return k * m
+		}
+	}
+	return 0
 }
 
 func percentileText(d int) string {
@@ -119,25 +164,42 @@ func OnTimeChart(groups []Group) Chart {
 	return c
 }
 
-// TrendChart draws shipments per period as columns and the on-time rate as a
-// line on a 0–100 % scale.
+// TrendChart draws shipments per period as columns on a count axis.
 func TrendChart(points []Point, iv Interval) Chart {
-	c := Chart{ID: "chart-trend", Title: "Shipments and on-time rate per " + string(iv), Width: chartW, Height: chartH}
+	c := Chart{ID: "chart-trend", Title: "Shipments per " + string(iv), Width: chartW, Height: chartH}
 	plotW, plotH := chartW-padLeft-padRight, chartH-padTop-padBot
-	var top int64 = 1
-	var total int64
+	var peak, total int64 = 1, 0
 	for _, p := range points {
-		top = max(top, p.Shipments)
+		peak = max(peak, p.Shipments)
 		total += p.Shipments
 	}
+	top, ticks := countAxis(peak)
+	slot := plotW / float64(max(len(points), 1))
+	every := max(1, len(points)/8)
+	for i, p := range points {
+		x := padLeft + float64(i)*slot
+		h := plotH * float64(p.Shipments) / float64(top)
+		c.Bars = append(c.Bars, Bar{X: x + slot*0.1, Y: padTop + plotH - h, W: slot * 0.8, H: h,
+			Label: p.Start.Format("Jan 2"), Value: fmt.Sprintf("%d shipments", p.Shipments)})
+		if i%every == 0 {
+			c.XTicks = append(c.XTicks, Tick{X: x + slot/2, Y: chartH - padBot + 16, Label: p.Start.Format("Jan 2")})
+		}
+	}
+	c.YTicks = ticks
+	c.Desc = fmt.Sprintf("%d shipments over %d %ss, peak %d.", total, len(points), iv, peak)
+	return c
+}
+
+// OnTimeTrendChart draws the on-time rate per period as a line on its own
+// 0–100 % axis; periods without promised deliveries have no point.
+func OnTimeTrendChart(points []Point, iv Interval) Chart {
+	c := Chart{ID: "chart-ontime-trend", Title: "On-time rate per " + string(iv), Width: chartW, Height: chartH}
+	plotW, plotH := chartW-padLeft-padRight, chartH-padTop-padBot
 	slot := plotW / float64(max(len(points), 1))
 	every := max(1, len(points)/8)
 	var line []string
 	for i, p := range points {
 		x := padLeft + float64(i)*slot
-		h := plotH * float64(p.Shipments) / float64(top)
-		c.Bars = append(c.Bars, Bar{X: x + slot*0.1, Y: padTop + plotH - h, W: slot * 0.8, H: h,
-			Label: p.Start.Format("Jan 2"), Value: fmt.Sprintf("%d shipments, %s on time", p.Shipments, pct(p.OnTimeRate()))})
 		if i%every == 0 {
 			c.XTicks = append(c.XTicks, Tick{X: x + slot/2, Y: chartH - padBot + 16, Label: p.Start.Format("Jan 2")})
 		}
@@ -148,10 +210,11 @@ func TrendChart(points []Point, iv Interval) Chart {
 		}
 	}
 	c.Line = strings.Join(line, " ")
-	c.Legend = fmt.Sprintf("columns: shipments (peak %d) · line: on time", top)
 	c.YTicks = yTicks(100, func(v float64) string { return fmt.Sprintf("%.0f%%", v) })
-	c.Desc = fmt.Sprintf("%d shipments over %d %ss (columns, peak %d); the line is the on-time rate of deliveries with a promised date.",
-		total, len(points), iv, top)
+	c.Desc = fmt.Sprintf("Share of deliveries with a promised date that arrived on time, per %s; %d of %d %ss had promised deliveries.", iv, len(c.Dots), len(points), iv)
+	if len(c.Dots) == 0 {
+		c.Desc = "No deliveries with a promised date in this period."
+	}
 	return c
 }
 

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -129,6 +130,9 @@ type Group struct {
 	FailedAttempts int64
 	PageViews      int64
 	Viewed         int64 // shipments whose tracking page was opened
+	// Requests counts shopper requests (page, reply or call) about the
+	// group's shipments; Contacted the shipments with at least one.
+	Requests, Contacted int64
 	// Transit[d] counts deliveries that took d business days of the
 	// carrier's calendar; the last bucket holds everything longer.
 	Transit [tracking.MaxTransitDays + 1]int64
@@ -145,6 +149,10 @@ func (g Group) ExceptionRate() float64 { return ratio(g.Exceptions, g.Shipments)
 
 // FailedAttemptRate is the share of shipments with a failed delivery attempt.
 func (g Group) FailedAttemptRate() float64 { return ratio(g.FailedAttempts, g.Shipments) }
+
+// ContactRate is the share of the group's shipments whose shopper asked
+// something (from the page, by reply or on a call).
+func (g Group) ContactRate() float64 { return ratio(g.Contacted, g.Shipments) }
 
 // ViewsPerShipment is the average number of tracking page views.
 func (g Group) ViewsPerShipment() float64 { return ratio(g.PageViews, g.Shipments) }
@@ -206,6 +214,11 @@ type Channel struct {
 // DeliveryRate is the share of sent messages confirmed delivered.
 func (c Channel) DeliveryRate() float64 { return ratio(c.Delivered, c.Sent) }
 
+// Reported says whether the provider told us anything about these
+// messages (a delivery, an open or a failure); without it the delivery
+// rate is unknown, not 0.
+func (c Channel) Reported() bool { return c.Delivered > 0 || c.Opened > 0 || c.Failed > 0 }
+
 // OpenRate is the share of delivered messages opened.
 func (c Channel) OpenRate() float64 { return ratio(c.Opened, c.Delivered) }
 
@@ -260,6 +273,12 @@ func Compute(d storage.AnalyticsData, r Range) *Report {
 			}
 		}
 	}
+	for _, c := range d.LaneContacts {
+		for _, g := range []*Group{group(carriers, c.Carrier), group(regions, regionKey(c.DestCountry, c.DestRegion))} {
+			g.Requests += c.Actions
+			g.Contacted += c.Shipments
+		}
+	}
 	rep.Carriers, rep.Regions = sorted(carriers), sorted(regions)
 	sort.Slice(rep.Stages, func(i, j int) bool {
 		a, b := rep.Stages[i], rep.Stages[j]
@@ -292,6 +311,8 @@ func regionKey(country, region string) string {
 		return country
 	case country == "":
 		return region
+	case strings.HasPrefix(region, country+"-"):
+		return region // already ISO 3166-2, "US-CA"
 	}
 	return country + "-" + region
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,8 +271,55 @@ func TestChartsScaleToTheirData(t *testing.T) {
 		t.Errorf("on-time bars = %+v", ontime.Bars)
 	}
 	trend := TrendChart(r.Trend, r.Interval)
-	if len(trend.Bars) != 30 || len(trend.Dots) != 2 || trend.Dots[0].Y != padTop {
-		t.Errorf("trend: %d bars, dots %+v; want 30 bars, 2 dots, the first at 100%%", len(trend.Bars), trend.Dots)
+	if len(trend.Bars) != 30 || len(trend.Dots) != 0 || trend.Line != "" || strings.Contains(trend.YTicks[len(trend.YTicks)-1].Label, "%") {
+		t.Errorf("trend: %d bars, dots %+v, top tick %q; want 30 bars on a count axis and no rate line", len(trend.Bars), trend.Dots, trend.YTicks[len(trend.YTicks)-1].Label)
+	}
+	rate := OnTimeTrendChart(r.Trend, r.Interval)
+	if len(rate.Bars) != 0 || len(rate.Dots) != 2 || rate.Dots[0].Y != padTop || rate.YTicks[len(rate.YTicks)-1].Label != "100%" {
+		t.Errorf("on-time trend: %d bars, dots %+v; want only 2 dots, the first at 100%%, on a %% axis", len(rate.Bars), rate.Dots)
+	}
+}
+
+// TestCountAxesNeverRepeatALabel: the transit axis once read "1, 0, 0".
+func TestCountAxesNeverRepeatALabel(t *testing.T) {
+	tests := []struct {
+		peak int64
+		top  int64
+		want string
+	}{
+		{1, 1, "0 1"},
+		{3, 3, "0 1 2 3"},
+		{7, 10, "0 5 10"},
+		{12, 20, "0 10 20"},
+		{480, 500, "0 250 500"},
+	}
+	for _, tt := range tests {
+		top, ticks := countAxis(tt.peak)
+		var labels []string
+		for _, tk := range ticks {
+			labels = append(labels, tk.Label)
+		}
+		if top != tt.top || strings.Join(labels, " ") != tt.want {
+			t.Errorf("countAxis(%d) = %d, %v; want %d, %s", tt.peak, top, labels, tt.top, tt.want)
+		}
+	}
+}
+
+func TestRegionKeyDoesNotRepeatTheCountry(t *testing.T) {
+	tests := map[[2]string]string{{"US", "CA"}: "US-CA", {"US", "US-CA"}: "US-CA", {"US", ""}: "US", {"", ""}: "unknown"}
+	for in, want := range tests {
+		if got := regionKey(in[0], in[1]); got != want {
+			t.Errorf("regionKey(%q, %q) = %q; want %q", in[0], in[1], got, want)
+		}
+	}
+}
+
+func TestDeliveryRateIsUnknownWithoutProviderEvents(t *testing.T) {
+	if (Channel{Name: "email", Sent: 5}).Reported() {
+		t.Error("sent emails with no provider events read as reported")
+	}
+	if !(Channel{Name: "email", Sent: 5, Failed: 1}).Reported() || !(Channel{Name: "sms", Sent: 5, Delivered: 2}).Reported() {
+		t.Error("provider events not seen")
 	}
 }
 
@@ -334,5 +383,43 @@ func TestWriteCSVQuotesFormulasFromOutsideText(t *testing.T) {
 		if v := row[len(row)-1]; strings.HasPrefix(v, "'") {
 			t.Errorf("row %v: value %q was quoted", row, v)
 		}
+	}
+}
+
+// TestTableCSVIsWide: each report downloads as one table, a row per
+// carrier (or region, day, channel) and a column per figure.
+func TestTableCSVIsWide(t *testing.T) {
+	d := sample()
+	d.LaneContacts = []storage.LaneContacts{{Carrier: "usps", DestCountry: "US", DestRegion: "NY", Contacts: storage.Contacts{Actions: 3, Shipments: 2}}}
+	r := Compute(d, november)
+	for _, table := range Tables {
+		var b strings.Builder
+		if err := r.WriteTableCSV(&b, table); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		rows, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		for i, row := range rows {
+			if len(row) != len(rows[0]) {
+				t.Errorf("%s row %d has %d cells; header has %d", table, i, len(row), len(rows[0]))
+			}
+		}
+		if table == "carriers" {
+			col := slices.Index(rows[0], "contact_rate")
+			var usps []string
+			for _, row := range rows[1:] {
+				if row[0] == "usps" {
+					usps = row
+				}
+			}
+			if rows[0][0] != "carrier" || col < 0 || usps == nil || usps[slices.Index(rows[0], "contacted_shipments")] != "2" {
+				t.Errorf("carriers table = %v; want a row per carrier with its contacts", rows)
+			}
+		}
+	}
+	if err := r.WriteTableCSV(io.Discard, "nope"); err == nil {
+		t.Error("an unknown report wrote")
 	}
 }

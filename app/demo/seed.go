@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/orders"
@@ -29,9 +30,11 @@ type Orders interface {
 	Apply(ctx context.Context, shop *storage.Shop, c orders.Change) error
 }
 
-// Carriers routes a carrier code to its client.
+// Carriers routes a carrier code to its client and applies what a carrier
+// answered, as a poll does.
 type Carriers interface {
 	AddCarrier(e registry.Carrier, t tracking.Carrier)
+	ApplyResult(ctx context.Context, s *storage.Shipment, r tracking.Result, failed bool, retryAfter time.Duration) error
 }
 
 // Deps are what the seed writes to.
@@ -105,14 +108,21 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 			}},
 		}
 		var parcels []orders.Parcel
+		o.CreatedAt = now.Add(-time.Duration(30+i) * time.Minute)
 		if i < Count-2 { // the last orders are not fulfilled yet: "confirmed"
 			number := carrier.Number(i)
 			sc := scenarios[i%len(scenarios)]
 			shipped := now.AddDate(0, 0, -ago[i%len(ago)]).Add(-time.Duration(rnd.IntN(8)) * time.Hour)
 			plan := carrier.Plan(number, shipped, sc)
-			plan.Events = squeezeFuture(plan.Events, now, rnd)
+			plan.Events = squeezeFuture(showScenario(plan.Events, sc, now), now, rnd)
 			carrier.Register(plan)
 			parcels = append(parcels, orders.Parcel{FulfillmentID: fmt.Sprintf("f-%d", i), Company: "Demo Express", Number: number})
+			// The order ships where its parcel goes, and was placed before
+			// its label was printed.
+			dest := plan.Destination
+			o.ShippingAddress.V = storage.Address{Name: name, Address1: "1 High Street", City: dest.City, Region: dest.Region, PostalCode: dest.PostalCode, Country: dest.Country}
+			o.Country, o.Timezone = dest.Country, tracking.DestinationZone(dest.Country, dest.Region)
+			o.CreatedAt = plan.Events[0].Time.Add(-5 * time.Hour)
 		}
 		if err := d.Orders.SyncOrder(ctx, shop, o, parcels); err != nil {
 			return nil, err
@@ -126,11 +136,17 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 				return nil, err
 			}
 		}
-		if len(parcels) > 0 && len(links) < 4 {
-			s, err := d.DB.OrderShipments(ctx, shop.ID, o.ID)
-			if err == nil && len(s) > 0 {
-				links = append(links, Link{Token: s[0].PublicToken, What: fmt.Sprintf("order %s, scenario %s", o.Name, scenarios[i%len(scenarios)])})
+		if len(parcels) > 0 {
+			ships, err := d.DB.OrderShipments(ctx, shop.ID, o.ID)
+			if err != nil || len(ships) == 0 {
+				return nil, fmt.Errorf("demo order %s: shipment: %w", o.Name, err)
 			}
+			// Apply the scans so far now, so the link printed for this
+			// scenario shows it before the first poll.
+			if err := applyFirstScans(ctx, d, carrier, &ships[0]); err != nil {
+				return nil, fmt.Errorf("demo order %s: %w", o.Name, err)
+			}
+			links = append(links, Link{Token: ships[0].PublicToken, What: fmt.Sprintf("order %s, scenario %s", o.Name, scenarios[i%len(scenarios)])})
 		}
 	}
 	more, err := seedLifecycle(ctx, d, shop, carrier, now, rnd)
@@ -149,63 +165,139 @@ func Seed(ctx context.Context, d Deps) ([]Link, error) {
 func seedLifecycle(ctx context.Context, d Deps, shop *storage.Shop, carrier *sim.Carrier, now time.Time, rnd *rand.Rand) ([]Link, error) {
 	shirt := storage.LineItem{ID: "li-shirt", Title: "Linen shirt", Variant: "M / Sage", Quantity: 1}
 	tote := storage.LineItem{ID: "li-tote", Title: "Canvas tote", Quantity: 1}
+	// Of the story being built: its order was placed before its first
+	// scan and ships where its first parcel goes.
+	var firstScan time.Time
+	var dest tracking.Location
 	parcel := func(i int, sc sim.Scenario, daysAgo int, fulfillment, kind string, items ...storage.LineItem) orders.Parcel {
 		number := carrier.Number(i)
 		plan := carrier.Plan(number, now.AddDate(0, 0, -daysAgo), sc)
+		if firstScan.IsZero() {
+			dest = plan.Destination
+		}
+		if len(plan.Events) > 0 && (firstScan.IsZero() || plan.Events[0].Time.Before(firstScan)) {
+			firstScan = plan.Events[0].Time
+		}
 		plan.Events = squeezeFuture(plan.Events, now, rnd)
 		carrier.Register(plan)
 		return orders.Parcel{FulfillmentID: fulfillment, Company: "Demo Express", Number: number, Kind: kind, Items: items}
 	}
 	stories := []struct {
 		what         string
-		fulfillments []orders.Fulfillment
+		fulfillments func() []orders.Fulfillment
 		cancel       string // a fulfillment the store cancels after shipping it
 	}{
-		{"two parcels", []orders.Fulfillment{
-			{ID: "f-1021-1", Parcels: []orders.Parcel{parcel(Count, sim.Normal, 2, "f-1021-1", "", shirt)}},
-			{ID: "f-1021-2", Parcels: []orders.Parcel{parcel(Count+1, sim.Normal, 0, "f-1021-2", "", tote)}},
+		{"two parcels", func() []orders.Fulfillment {
+			return []orders.Fulfillment{
+				{ID: "f-1021-1", Parcels: []orders.Parcel{parcel(Count, sim.Normal, 2, "f-1021-1", "", shirt)}},
+				{ID: "f-1021-2", Parcels: []orders.Parcel{parcel(Count+1, sim.Normal, 0, "f-1021-2", "", tote)}},
+			}
 		}, ""},
-		{"a cancelled fulfillment", []orders.Fulfillment{
-			{ID: "f-1022-1", Parcels: []orders.Parcel{parcel(Count+2, sim.Normal, 0, "f-1022-1", "", shirt, tote)}},
+		{"a cancelled fulfillment", func() []orders.Fulfillment {
+			return []orders.Fulfillment{
+				{ID: "f-1022-1", Parcels: []orders.Parcel{parcel(Count+2, sim.Normal, 0, "f-1022-1", "", shirt, tote)}},
+			}
 		}, "f-1022-1"},
-		{"a return on its way back", []orders.Fulfillment{
-			{ID: "f-1023-1", Parcels: []orders.Parcel{parcel(Count+3, sim.Normal, 9, "f-1023-1", "", shirt, tote)}},
-			{ID: "r-1023-1", Return: true, Parcels: []orders.Parcel{parcel(Count+4, sim.Normal, 1, "r-1023-1", storage.KindReturn, shirt)}},
+		{"a return on its way back", func() []orders.Fulfillment {
+			return []orders.Fulfillment{
+				{ID: "f-1023-1", Parcels: []orders.Parcel{parcel(Count+3, sim.Normal, 9, "f-1023-1", "", shirt, tote)}},
+				{ID: "r-1023-1", Return: true, Parcels: []orders.Parcel{parcel(Count+4, sim.Normal, 1, "r-1023-1", storage.KindReturn, shirt)}},
+			}
 		}, ""},
 	}
 	var links []Link
 	for i, st := range stories {
+		firstScan = time.Time{}
+		fulfillments := st.fulfillments()
 		n := 1001 + Count + i
 		o := &storage.Order{
 			PlatformID: fmt.Sprintf("demo-%d", n), Name: fmt.Sprintf("#%d", n), Email: fmt.Sprintf("shopper%d@example.com", n-1000),
-			CustomerName: "Emma Wilson", Locale: "en", Timezone: "America/Los_Angeles", Country: "US", Currency: "USD", Total: "58.00",
-			ShippingMethod:  "Standard (3-5 business days)",
-			ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{Name: "Emma Wilson", Address1: "1 Market St", City: "San Francisco", Region: "CA", PostalCode: "94105", Country: "US"}},
+			CustomerName: "Emma Wilson", Locale: "en", Timezone: tracking.DestinationZone(dest.Country, dest.Region), Country: dest.Country,
+			Currency: "USD", Total: "58.00", ShippingMethod: "Standard (3-5 business days)",
+			ShippingAddress: storage.JSON[storage.Address]{V: storage.Address{Name: "Emma Wilson", Address1: "1 High Street", City: dest.City, Region: dest.Region, PostalCode: dest.PostalCode, Country: dest.Country}},
 			LineItems:       storage.JSON[[]storage.LineItem]{V: []storage.LineItem{shirt, tote}},
+			CreatedAt:       firstScan.Add(-5 * time.Hour),
 		}
-		if err := d.Orders.Apply(ctx, shop, orders.Change{Order: o, Fulfillments: st.fulfillments}); err != nil {
+		if err := d.Orders.Apply(ctx, shop, orders.Change{Order: o, Fulfillments: fulfillments}); err != nil {
 			return nil, err
+		}
+		ships, err := d.DB.OrderShipments(ctx, shop.ID, o.ID)
+		if err != nil || len(ships) == 0 {
+			return nil, fmt.Errorf("demo order %s: shipments: %w", o.Name, err)
+		}
+		// The scans so far, applied now as for the other orders (and before
+		// a cancellation, which stops a shipment's updates).
+		for i := range ships {
+			if err := applyFirstScans(ctx, d, carrier, &ships[i]); err != nil {
+				return nil, fmt.Errorf("demo order %s: %w", o.Name, err)
+			}
 		}
 		if st.cancel != "" {
 			if err := d.Orders.Apply(ctx, shop, orders.Change{Order: o, Fulfillments: []orders.Fulfillment{{ID: st.cancel, Cancelled: true}}}); err != nil {
 				return nil, err
 			}
 		}
-		if ships, err := d.DB.OrderShipments(ctx, shop.ID, o.ID); err == nil && len(ships) > 0 {
-			links = append(links, Link{Token: ships[0].PublicToken, What: fmt.Sprintf("order %s, %s", o.Name, st.what)})
-		}
+		links = append(links, Link{Token: ships[0].PublicToken, What: fmt.Sprintf("order %s, %s", o.Name, st.what)})
 	}
 	return links, nil
 }
 
-// squeezeFuture keeps past events and re-times future ones to arrive one
-// to three minutes apart from now on.
+// applyFirstScans applies the scans the simulated carrier has for s so far,
+// as a poll would.
+func applyFirstScans(ctx context.Context, d Deps, carrier *sim.Carrier, s *storage.Shipment) error {
+	res, err := carrier.Track(ctx, []string{s.TrackingNumber})
+	if err != nil {
+		return err
+	}
+	if err := d.Carriers.ApplyResult(ctx, s, res[0], false, 0); err != nil {
+		return fmt.Errorf("first scans: %w", err)
+	}
+	return nil
+}
+
+// showScenario moves a parcel's story so the scan that makes its scenario
+// (a delay, a missed delivery, a question for the shopper, a pickup, a
+// return, an exception) has already happened: the printed link shows what
+// its label says from the first look. Earlier scans move back with it.
+func showScenario(events []tracking.Event, sc sim.Scenario, now time.Time) []tracking.Event {
+	key := slices.IndexFunc(events, func(e tracking.Event) bool {
+		switch sc {
+		case sim.Pickup:
+			return e.Stage == tracking.StageAvailableForPickup
+		case sim.Returned:
+			return e.Stage.Return()
+		}
+		return e.Problem != tracking.ProblemNone
+	})
+	if key < 0 || !events[key].Time.After(now) {
+		return events
+	}
+	shift := now.Add(-10 * time.Minute).Sub(events[key].Time)
+	for i := 0; i <= key; i++ {
+		events[i].Time = events[i].Time.Add(shift)
+	}
+	return events
+}
+
+// squeezeFuture keeps past events and re-times future ones over the next
+// 60 to 90 minutes, so parcels keep moving for the first hour of a visit.
 func squeezeFuture(events []tracking.Event, now time.Time, rnd *rand.Rand) []tracking.Event {
+	future := 0
+	for _, e := range events {
+		if e.Time.After(now) {
+			future++
+		}
+	}
+	if future == 0 {
+		return events
+	}
+	span := 60*time.Minute + time.Duration(rnd.IntN(30))*time.Minute
+	step := span / time.Duration(future)
 	next := now.Add(time.Minute)
 	for i := range events {
 		if events[i].Time.After(now) {
 			events[i].Time = next
-			next = next.Add(time.Minute + time.Duration(rnd.IntN(120))*time.Second)
+			next = next.Add(step)
 		}
 	}
 	return events

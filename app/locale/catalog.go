@@ -26,7 +26,10 @@ import (
 
 // Supported lists the catalog's languages, English (the fallback, whose file
 // defines every key) first.
-var Supported = []language.Tag{language.English, language.Spanish, language.French, language.German}
+var Supported = []language.Tag{
+	language.English, language.Spanish, language.French, language.German,
+	language.Portuguese, language.Italian, language.Dutch, language.Japanese,
+}
 
 // Catalog is one language's copy. Keys it lacks fall back to English, so a
 // half-translated namespace (the merchant sentences are English-only) still

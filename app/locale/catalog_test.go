@@ -113,7 +113,7 @@ func TestCopyPrefersProblemUntilDeliveredOrReturned(t *testing.T) {
 func TestForLocaleReducesToTheBaseLanguage(t *testing.T) {
 	tests := map[string]string{
 		"": "en", "en": "en", "es": "es", "es_MX": "es", "ES-es": "es", "fr-CA": "fr", "FR_ca": "fr",
-		"de": "de", "de-AT": "de", "ja": "en", "pt-BR": "en", "garbage!": "en",
+		"de": "de", "de-AT": "de", "ja": "ja", "pt-BR": "pt", "it-CH": "it", "nl-BE": "nl", "sv": "en", "garbage!": "en",
 	}
 	for in, want := range tests {
 		if got := ForLocale(in).Lang(); got != want {
@@ -128,12 +128,14 @@ func TestNegotiatePicksTheBestSupportedLanguage(t *testing.T) {
 	}{
 		{"exact match", "fr", "en", "fr"},
 		{"region is ignored", "de-AT,de;q=0.9", "en", "de"},
-		{"quality order wins over position", "ja;q=0.9,es;q=0.8,fr;q=0.85", "en", "fr"},
-		{"unsupported first choice falls through", "ja-JP, es;q=0.5", "en", "es"},
+		{"quality order wins over position", "ko;q=0.9,es;q=0.8,fr;q=0.85,ja;q=0.83", "en", "fr"},
+		{"unsupported first choice falls through", "ko-KR, es;q=0.5", "en", "es"},
+		{"Japanese", "ja-JP,ja;q=0.9", "en", "ja"},
+		{"Brazilian Portuguese", "pt-BR,pt;q=0.9,en;q=0.5", "en", "pt"},
 		{"q=0 means not acceptable", "fr;q=0, de;q=0.1", "en", "de"},
 		{"wildcard alone uses the fallback", "*", "es", "es"},
 		{"empty header uses the fallback", "", "de", "de"},
-		{"unsupported fallback becomes English", "ja", "pt-BR", "en"},
+		{"unsupported fallback becomes English", "ko", "sv-SE", "en"},
 		{"fallback is normalized", "", "FR_ca", "fr"},
 		{"case and spaces are tolerated", " ES-es ; q=0.7 , EN;q=0.3", "de", "es"},
 		{"malformed quality counts as 1", "de;q=abc, fr;q=0.9", "en", "de"},

@@ -197,6 +197,20 @@ func (m *Messenger) moreToCome(ctx context.Context, about About) bool {
 	return len(tracking.Unshipped(order, parcels)) > 0
 }
 
+// PreviewData is the data a message on ch about one of the shop's
+// shipments binds, for the template editor's preview; another shop's
+// shipment is storage.ErrNotFound.
+func (m *Messenger) PreviewData(ctx context.Context, shopID, shipmentID int64, ch notify.Channel) (notify.Data, error) {
+	about, err := m.Load(ctx, shipmentID)
+	if err != nil {
+		return notify.Data{}, err
+	}
+	if about.Shop.ID != shopID {
+		return notify.Data{}, fmt.Errorf("shipment %d: %w", shipmentID, storage.ErrNotFound)
+	}
+	return m.messageData(ctx, about, ch), nil
+}
+
 // PreviousETA is the delivery window the shipment had before its latest
 // change, or the zero window when it never changed.
 func (m *Messenger) PreviousETA(ctx context.Context, s *storage.Shipment) tracking.Window {

@@ -59,6 +59,8 @@ var Parts = []Part{PartEmailSubject, PartEmailHTML, PartEmailText, PartSMS, Part
 // escaped. Only the email body is.
 func (p Part) HTML() bool { return p == PartEmailHTML }
 
-// Locales lists the languages the default templates are written in; any
-// other locale falls back to English.
-var Locales = []string{"en", "es", "fr", "de"}
+// Locales lists the languages a shopper's messages can be written in (the
+// copy catalog's); any other locale falls back to English. en, es, fr and
+// de ship a template for every part; pt, it, nl and ja ship SMS, and their
+// other parts read in English (see Compose) unless the merchant writes them.
+var Locales = []string{"en", "es", "fr", "de", "pt", "it", "nl", "ja"}

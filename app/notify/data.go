@@ -215,9 +215,13 @@ func etaBinding(e ETA) any {
 	if e.IsZero() {
 		return nil
 	}
+	changed := e.ChangedFrom
+	if changed.Earliest.Equal(e.Earliest) && changed.Latest.Equal(e.Latest) {
+		changed = tracking.Window{} // the same estimate again is no change
+	}
 	return map[string]any{
 		"earliest": timeOrNil(e.Earliest), "latest": timeOrNil(e.Latest),
-		"source": e.Source, "changed_from": windowBinding(e.ChangedFrom),
+		"source": e.Source, "changed_from": windowBinding(changed),
 	}
 }
 

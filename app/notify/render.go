@@ -217,6 +217,11 @@ type Message struct {
 // merchant's templates by part (missing or blank parts use the defaults).
 func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Channel, overrides map[Part]string, data Data) (Message, error) {
 	msg := Message{Channel: ch, Locale: data.Customer.Locale, UnsubscribeURL: data.UnsubscribeURL}
+	if !speaks(Language(data.Customer.Locale), trigger, ch, overrides) {
+		// One language per message: a part without words in the shopper's
+		// language makes the whole message English, dates included.
+		data.Customer.Locale = "en"
+	}
 	for _, part := range ch.Parts() {
 		t, err := Lookup(overrides[part], data.Customer.Locale, trigger, part)
 		if err != nil {
@@ -240,6 +245,21 @@ func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Cha
 		msg.Segments = CountSegments(msg.Text)
 	}
 	return msg, nil
+}
+
+// speaks reports whether every part of ch's message for trigger has words
+// in lang: the merchant's own or a shipped template in that language.
+func speaks(lang string, trigger tracking.Trigger, ch Channel, overrides map[Part]string) bool {
+	for _, part := range ch.Parts() {
+		if strings.TrimSpace(overrides[part]) != "" {
+			continue
+		}
+		name := fmt.Sprintf("messages/%s/%s.%s.liquid", lang, trigger, part)
+		if _, err := fs.Stat(templates.Messages, name); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // smsDashes swaps the en and em dashes of date ranges ("Thu, Mar 5 – Fri, Mar

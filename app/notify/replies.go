@@ -28,14 +28,18 @@ type ReplyCopy struct {
 // language has none.
 func Replies(tag string) ReplyCopy {
 	c := locale.ForLocale(tag)
+	vc := c // calls speak only the languages they have a script in
+	if _, ok := voiceLanguages[c.Lang()]; !ok {
+		vc = locale.ForLocale("en")
+	}
 	return ReplyCopy{
 		Stopped: c.T("reply.stopped"), Restarted: c.T("reply.restarted"),
 		Confirmed: c.T("reply.confirmed"), Reschedule: c.T("reply.reschedule"),
 		NoQuestion: c.T("reply.no_question"), Help: c.T("reply.help"),
 		NotUnderstood: c.T("reply.not_understood"), TrackLabel: c.T("reply.track_label"),
 		OptInConfirmed: c.T("reply.optin_confirmed"), StopHint: c.T("sms.stop_hint"),
-		VoiceConfirmed: c.T("reply.voice.confirmed"), VoiceReschedule: c.T("reply.voice.reschedule"),
-		VoiceSupport: c.T("reply.voice.support"), VoiceError: c.T("reply.voice.error"),
+		VoiceConfirmed: vc.T("reply.voice.confirmed"), VoiceReschedule: vc.T("reply.voice.reschedule"),
+		VoiceSupport: vc.T("reply.voice.support"), VoiceError: vc.T("reply.voice.error"),
 	}
 }
 
@@ -57,5 +61,8 @@ func VoiceLanguage(locale string) string {
 	if v, ok := voiceLanguages[l]; ok {
 		return v
 	}
-	return voiceLanguages[Language(locale)]
+	if v, ok := voiceLanguages[Language(locale)]; ok {
+		return v
+	}
+	return voiceLanguages["en"]
 }

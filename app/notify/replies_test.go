@@ -14,8 +14,11 @@ func TestEveryLanguageHasEveryReply(t *testing.T) {
 			}
 		}
 	}
-	if Replies("pt-BR") != Replies("en") {
+	if Replies("sv-SE") != Replies("en") {
 		t.Error("a language without copy should get English")
+	}
+	if pt := Replies("pt-BR"); pt.Confirmed == Replies("en").Confirmed || pt.VoiceConfirmed != Replies("en").VoiceConfirmed {
+		t.Error("pt-BR: texts should be Portuguese and calls English (no Portuguese call script)")
 	}
 }
 

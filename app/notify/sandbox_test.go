@@ -240,7 +240,8 @@ func TestLookupPrefersOverrideThenLocaleThenEnglish(t *testing.T) {
 		{"override wins", "Custom {{ shop.name }}", "fr", "custom delayed.sms"},
 		{"blank override uses default", "  \n", "fr-CA", "fr/delayed.sms"},
 		{"region is ignored", "", "de-AT", "de/delayed.sms"},
-		{"unknown language falls back to English", "", "pt-BR", "en/delayed.sms"},
+		{"unknown language falls back to English", "", "sv-SE", "en/delayed.sms"},
+		{"a language with SMS only", "", "pt-BR", "pt/delayed.sms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -242,7 +242,7 @@ func shopifyOrder(o shopify.Order) *storage.Order {
 		}},
 	}
 	for _, li := range o.LineItems {
-		item := storage.LineItem{ID: li.ID, Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity}
+		item := storage.LineItem{ID: li.ID, Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity, Price: li.Price, ImageURL: li.ImageURL}
 		if li.CurrentQuantity != nil {
 			item.Removed = li.Quantity - *li.CurrentQuantity
 		}

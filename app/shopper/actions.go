@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -40,7 +41,7 @@ func (p *Pages) pageRequests(ctx context.Context, s *storage.Shipment) ([]trackp
 	}
 	out := make([]trackpage.Request, 0, len(acts))
 	for _, act := range acts {
-		r := trackpage.Request{Kind: trackpage.ActionKind(act.Kind), At: act.CreatedAt}
+		r := trackpage.Request{Kind: trackpage.ActionKind(act.Kind), At: act.CreatedAt, Note: act.Details.V[tracking.DetailNote]}
 		if d, err := time.Parse(time.DateOnly, act.Details.V[trackpage.FieldDate]); err == nil {
 			r.Date = d
 		}

@@ -37,11 +37,16 @@ func (p *Pages) TrackPage(c echo.Context) error {
 		o := *v.OptIn
 		o.Done, o.Pending = true, done == storage.ConsentPending
 		v.OptIn = &o
+		v.MaskAddress = c.QueryParam(viaParam) == viaLookup
 		c.Response().WriteHeader(http.StatusOK)
 		return p.pages.Render(c.Response(), v)
 	}
-	if done := tracking.ActionKind(c.QueryParam("done")); done.Valid() {
-		v.ActionDone = done
+	done := tracking.ActionKind(c.QueryParam("done"))
+	if c.QueryParam(viaParam) == viaLookup || done.Valid() {
+		v.MaskAddress = c.QueryParam(viaParam) == viaLookup
+		if done.Valid() {
+			v.ActionDone = done
+		}
 		c.Response().WriteHeader(http.StatusOK)
 		return p.pages.Render(c.Response(), v)
 	}
@@ -96,27 +101,26 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 	st := m.shop.Settings.V
 	v := trackpage.View{
 		Locale: locale,
-		Shop: trackpage.Branding{
-			Name: m.shop.Name, LogoURL: st.Branding.LogoURL, PrimaryColor: st.Branding.PrimaryColor, AccentColor: st.Branding.AccentColor,
-			FontFamily: st.Branding.FontFamily, SupportEmail: st.SupportEmail, SupportURL: st.SupportURL, ReturnsURL: st.ReturnsURL,
-		},
+		Shop:   branding(m.shop),
 		Order: trackpage.Order{
-			Name: m.order.Name, PlacedAt: m.order.CreatedAt, ShippingMethod: m.order.ShippingMethod,
-			ShipBy: tracking.ShipBy(m.order.CreatedAt, st.ProcessingDays), ProcessingLabel: st.ProcessingLabel,
+			Name: m.order.Name, PlacedAt: m.order.CreatedAt, Currency: m.order.Currency, Total: m.order.Total, COD: m.order.COD,
+			ShippingMethod: m.order.ShippingMethod, ShipBy: tracking.ShipBy(m.order.CreatedAt, st.ProcessingDays), ProcessingLabel: st.ProcessingLabel,
 		},
 		TimeZone: m.zone(),
 		PageURL:  p.links.Tracking(token),
 		Stopped:  m.order.Stopped,
 		OptIn:    &trackpage.OptIn{FormAction: p.links.Tracking(token) + "/consent", CSRF: p.CSRFToken(token), Phone: m.order.Phone},
 	}
-	for _, f := range st.FAQ {
-		v.Shop.FAQ = append(v.Shop.FAQ, trackpage.FAQItem{Question: f.Question, Answer: f.Answer})
-	}
 	for _, li := range m.order.LineItems.V {
 		if li.Left() == 0 && li.Quantity > 0 {
 			continue // refunded or edited away
 		}
-		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Left(), ImageURL: li.ImageURL})
+		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Left(), ImageURL: li.ImageURL, Price: li.Price})
+	}
+	if a := m.order.ShippingAddress.V; a != (storage.Address{}) {
+		v.ShipTo = &trackpage.Address{
+			Name: a.Name, Address1: a.Address1, Address2: a.Address2, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country,
+		}
 	}
 	var shown []storage.Shipment
 	for i := range ships {
@@ -129,16 +133,20 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		if err != nil {
 			return trackpage.View{}, err
 		}
+		if s.TrackingURL == "" {
+			s.TrackingURL = registry.TrackingURL(s.Carrier, s.TrackingNumber)
+		}
+		issue := tracking.IssueOf(tracking.Stage(s.Stage), tracking.Problem(s.Problem), events)
 		ps := trackpage.Shipment{
 			Carrier: s.Carrier, CarrierName: registry.Name(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
-			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Events: events,
+			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Issue: issue, Events: events,
 			Expired: s.Expired, Cancelled: s.Ended != "", Return: s.Kind == storage.KindReturn,
 		}
 		for _, li := range s.Items.V {
-			ps.Items = append(ps.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL})
+			ps.Items = append(ps.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL, Price: li.Price})
 		}
 		if s.Ended == "" {
-			ps.Actions = p.pageActions(s)
+			ps.Actions = p.pageActions(s, issue)
 		}
 		if ps.Requests, err = p.pageRequests(ctx, s); err != nil {
 			return trackpage.View{}, err
@@ -206,12 +214,17 @@ func parcelLines(ships []storage.Shipment) [][]tracking.Line {
 
 // pageActions renders what tracking.ShopperActions offers as the page's
 // forms.
-func (p *Pages) pageActions(s *storage.Shipment) []trackpage.Action {
+func (p *Pages) pageActions(s *storage.Shipment, issue tracking.Issue) []trackpage.Action {
 	form := p.links.Tracking(s.PublicToken) + "/actions"
 	csrf := p.CSRFToken(s.PublicToken)
-	offers := tracking.ShopperActions(tracking.Stage(s.Stage), tracking.Problem(s.Problem), tracking.CalendarFor(s.Carrier, s.Service), p.now())
+	offers := tracking.ShopperActions(tracking.Stage(s.Stage), issue, tracking.CalendarFor(s.Carrier, s.Service), p.now())
 	out := make([]trackpage.Action, len(offers))
 	for i, o := range offers {
+		if o.Kind == tracking.ActionPayCarrier {
+			// A link to the carrier's own page, where duty is paid.
+			out[i] = trackpage.Action{Kind: o.Kind, URL: s.TrackingURL}
+			continue
+		}
 		out[i] = trackpage.Action{Kind: o.Kind, FormAction: form, CSRF: csrf, Dates: o.Dates}
 	}
 	return out
@@ -305,8 +318,16 @@ func (p *Pages) Lookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/t/"+token)
+	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?"+viaParam+"="+viaLookup)
 }
+
+// The lookup sends the shopper to the page with via=lookup, which shows the
+// shipping address masked: an order number and an email are easier to come
+// by than the link in the shopper's own messages.
+const (
+	viaParam  = "via"
+	viaLookup = "lookup"
+)
 
 func (p *Pages) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	v.Locale = trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), "en")
@@ -314,13 +335,9 @@ func (p *Pages) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	if s := c.QueryParam("shop"); s != "" {
 		v.FormAction += "?shop=" + url.QueryEscape(s)
 		// The lookup matches either platform's shop of that domain (see
-		// FindOrderToken); WooCommerce domains never end in myshopify.com.
-		shop, err := p.db.ShopByDomain(c.Request().Context(), storage.Shopify, s)
-		if err != nil {
-			shop, err = p.db.ShopByDomain(c.Request().Context(), storage.WooCommerce, s)
-		}
-		if err == nil {
-			v.Shop.Name = shop.Name
+		// FindOrderToken), and wears its branding.
+		if shop := p.shopByDomain(c.Request().Context(), s); shop != nil {
+			v.Shop = branding(shop)
 		}
 	}
 	code := http.StatusOK

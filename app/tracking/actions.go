@@ -35,6 +35,8 @@ const (
 	DetailAddress2   = "address2"    // correct_address
 	DetailCity       = "city"        // correct_address
 	DetailPostalCode = "postal_code" // correct_address
+	DetailRegion     = "region"      // correct_address: state or province
+	DetailCountry    = "country"     // correct_address
 	DetailDate       = "date"        // reschedule, "2006-01-02"
 	DetailNote       = "note"        // correct_address, not_received: free text
 	DetailMessage    = "message"     // contact_support: what the shopper wrote
@@ -42,7 +44,7 @@ const (
 )
 
 // DetailKeys lists every detail a shopper may send with an action.
-var DetailKeys = []string{DetailAddress1, DetailAddress2, DetailCity, DetailPostalCode, DetailDate, DetailNote, DetailMessage, DetailReplyTo}
+var DetailKeys = []string{DetailAddress1, DetailAddress2, DetailCity, DetailPostalCode, DetailRegion, DetailCountry, DetailDate, DetailNote, DetailMessage, DetailReplyTo}
 
 // DetailMax is the most bytes of a detail kept: a contact message may be
 // long, anything else is a line.
@@ -63,16 +65,26 @@ type Offer struct {
 // rescheduleDays is how many delivery days a reschedule offers.
 const rescheduleDays = 3
 
-// ShopperActions offers what the shopper can do now: answer the carrier when
-// it needs something, reschedule after a missed delivery (on the next
-// working days of the carrier's calendar), report a parcel marked delivered
-// that never arrived, or reach support, which is always offered.
-func ShopperActions(stage Stage, problem Problem, cal Calendar, now time.Time) []Offer {
+// ActionPayCarrier is a link, not a request: it sends the shopper to the
+// carrier's own page to pay duty or fees. It is never posted, so it is not
+// among ActionKinds.
+const ActionPayCarrier ActionKind = "pay_carrier"
+
+// ShopperActions offers what the shopper can do now about the shipment's
+// issue (see IssueOf): confirm or correct the address the carrier queried,
+// pay duty or fees at the carrier's page, choose a new day after a missed
+// delivery (on the next working days of the carrier's calendar), report a
+// parcel marked delivered that never arrived; reaching the store is always
+// offered, and is the step for customs holds, damage, refusals and COD
+// questions.
+func ShopperActions(stage Stage, issue Issue, cal Calendar, now time.Time) []Offer {
 	var out []Offer
-	switch problem {
-	case ProblemActionRequired:
+	switch issue {
+	case IssueAddress:
 		out = append(out, Offer{Kind: ActionConfirmAddress}, Offer{Kind: ActionCorrectAddress})
-	case ProblemFailedAttempt:
+	case IssuePaymentDue:
+		out = append(out, Offer{Kind: ActionPayCarrier})
+	case IssueFailedAttempt:
 		r := Offer{Kind: ActionReschedule}
 		day := now
 		for len(r.Dates) < rescheduleDays {

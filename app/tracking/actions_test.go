@@ -36,24 +36,30 @@ func TestShopperActions(t *testing.T) {
 	ups := CalendarFor("ups", "")
 	days := []time.Time{ts("2026-11-27 15:00"), ts("2026-11-30 15:00"), ts("2026-12-01 15:00")}
 	tests := []struct {
-		name    string
-		stage   Stage
-		problem Problem
-		want    []Offer
+		name  string
+		stage Stage
+		issue Issue
+		want  []Offer
 	}{
-		{"in transit: support only", StageInTransit, ProblemNone, []Offer{{Kind: ActionContactSupport}}},
-		{"delayed: support only", StageInTransit, ProblemDelayed, []Offer{{Kind: ActionContactSupport}}},
-		{"carrier needs the address", StageInTransit, ProblemActionRequired,
+		{"in transit: support only", StageInTransit, IssueNone, []Offer{{Kind: ActionContactSupport}}},
+		{"carrier needs the address", StageInTransit, IssueAddress,
 			[]Offer{{Kind: ActionConfirmAddress}, {Kind: ActionCorrectAddress}, {Kind: ActionContactSupport}}},
-		{"missed delivery: the next three working days", StageOutForDelivery, ProblemFailedAttempt,
+		{"duty due: pay at the carrier, no address buttons", StageInTransit, IssuePaymentDue,
+			[]Offer{{Kind: ActionPayCarrier}, {Kind: ActionContactSupport}}},
+		{"missed delivery: the next three working days", StageOutForDelivery, IssueFailedAttempt,
 			[]Offer{{Kind: ActionReschedule, Dates: days}, {Kind: ActionCorrectAddress}, {Kind: ActionContactSupport}}},
-		{"delivered: not received", StageDelivered, ProblemNone, []Offer{{Kind: ActionNotReceived}, {Kind: ActionContactSupport}}},
+		{"held at customs: the store", StageInTransit, IssueCustoms, []Offer{{Kind: ActionContactSupport}}},
+		{"damaged: the store", StageInTransit, IssueDamaged, []Offer{{Kind: ActionContactSupport}}},
+		{"refused: the store", StageInTransit, IssueRefused, []Offer{{Kind: ActionContactSupport}}},
+		{"COD: the store", StageOutForDelivery, IssueCOD, []Offer{{Kind: ActionContactSupport}}},
+		{"pickup: nothing to post", StageAvailableForPickup, IssuePickup, []Offer{{Kind: ActionContactSupport}}},
+		{"delivered: not received", StageDelivered, IssueNone, []Offer{{Kind: ActionNotReceived}, {Kind: ActionContactSupport}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ShopperActions(tt.stage, tt.problem, ups, now)
+			got := ShopperActions(tt.stage, tt.issue, ups, now)
 			if !slices.EqualFunc(got, tt.want, func(a, b Offer) bool { return a.Kind == b.Kind && slices.Equal(a.Dates, b.Dates) }) {
-				t.Errorf("ShopperActions(%s, %q) = %v; want %v", tt.stage, tt.problem, got, tt.want)
+				t.Errorf("ShopperActions(%s, %q) = %v; want %v", tt.stage, tt.issue, got, tt.want)
 			}
 		})
 	}

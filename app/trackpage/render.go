@@ -23,8 +23,8 @@ const ContentTypeProxy = "application/liquid"
 // Renderer renders the tracking pages from the embedded templates. It is
 // safe for concurrent use.
 type Renderer struct {
-	page, lookup, proxy, unsubscribe *template.Template
-	css                              template.CSS
+	page, lookup, proxy, unsubscribe, errPage *template.Template
+	css                                       template.CSS
 }
 
 // New parses the embedded templates, stylesheet and locale files once.
@@ -40,7 +40,7 @@ func New() (*Renderer, error) {
 	for _, t := range []struct {
 		dst  **template.Template
 		name string
-	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}, {&r.unsubscribe, "unsubscribe.html"}} {
+	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}, {&r.unsubscribe, "unsubscribe.html"}, {&r.errPage, "error.html"}} {
 		tpl, err := template.New(t.name).ParseFS(templates.Pages, "pages/"+t.name, "pages/parts.html")
 		if err != nil {
 			return nil, fmt.Errorf("trackpage: parse %s: %w", t.name, err)
@@ -96,6 +96,58 @@ func (r *Renderer) RenderLookup(w io.Writer, l LookupView) error {
 	return nil
 }
 
+// ErrorView is a shopper-facing error: a bad or expired link, a refused
+// form. Status picks the words; Message, the handler's own English reason,
+// is shown only for statuses without words of their own.
+type ErrorView struct {
+	Locale  string
+	Shop    Branding
+	Status  int
+	Message string
+	// Back is a same-site path to return to; Lookup is the order lookup.
+	Back   string
+	Lookup string
+}
+
+// RenderError writes a branded, localized error page in the tracking
+// page's style.
+func (r *Renderer) RenderError(w io.Writer, e ErrorView) error {
+	c := locale.ForLocale(e.Locale)
+	key := "error.generic"
+	switch e.Status {
+	case 404:
+		key = "error.not_found"
+	case 403:
+		key = "error.expired"
+	case 429:
+		key = "error.too_many"
+	}
+	body := c.T(key + ".body")
+	if key == "error.generic" && e.Message != "" && e.Status < 500 {
+		body = e.Message
+	}
+	if e.Lookup == "" {
+		e.Lookup = "/track"
+	}
+	shop := e.Shop
+	shop.LogoURL = httpsOnly(shop.LogoURL)
+	data := errorPage{L: c, Lang: c.Lang(), CSS: r.css, Theme: themeCSS(shop), Shop: shop,
+		Title: c.T(key + ".title"), Body: body, Back: e.Back, Lookup: e.Lookup}
+	if err := r.errPage.Execute(w, data); err != nil {
+		return fmt.Errorf("render error page: %w", err)
+	}
+	return nil
+}
+
+type errorPage struct {
+	L            *locale.Catalog
+	Lang         string
+	CSS, Theme   template.CSS
+	Shop         Branding
+	Title, Body  string
+	Back, Lookup string
+}
+
 type lookupPage struct {
 	L     *locale.Catalog
 	Lang  string
@@ -129,12 +181,24 @@ type page struct {
 	ShipBy         string
 	ShippingMethod string
 	OptIn          *optInView
+	// ShipTo is the delivery address, one line per part (masked on the
+	// lookup path).
+	ShipTo []string
+	// Total is the order total, formatted; COD says it is due in cash.
+	Total string
+	COD   bool
 }
 
-// itemList carries the catalog with the items, for the quantity label.
+// itemList carries the catalog with the items, for the quantity label,
+// and their prices already formatted.
 type itemList struct {
 	L     *locale.Catalog
-	Items []Item
+	Items []itemView
+}
+
+type itemView struct {
+	Item
+	PriceText string
 }
 
 type shipmentView struct {
@@ -155,6 +219,10 @@ type shipmentView struct {
 	Earlier      []eventView
 	Actions      []actionView
 	Requests     []string
+	// Answered says the shopper already answered the current issue: the
+	// page thanks them instead of asking again.
+	Answered bool
+	Pickup   *pickupView
 	// ActionsInHero is set on the shipment whose actions the page's top
 	// section shows, so its card does not repeat them.
 	ActionsInHero bool
@@ -198,9 +266,24 @@ type actionView struct {
 	Shipment string
 	Label    string
 	Dates    []option
+	// Address is the address a confirm shows, one line per part; Current
+	// prefills the correction form.
+	Address []string
+	Current Address
 }
 
-type option struct{ Value, Label string }
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// pickupView is where and until when a parcel waits at a pickup point.
+type pickupView struct {
+	Place, PlaceLabel       string
+	Deadline, DeadlineLabel string
+	Hours, HoursLabel       string
+	Since, ISO              string
+}
 
 type optInView struct {
 	OptIn
@@ -247,14 +330,28 @@ func buildPage(v View) page {
 		v.Shipments, v.Unshipped = nil, nil
 		p.Multi = false
 	}
+	var addr Address
+	if v.ShipTo != nil {
+		addr = *v.ShipTo
+		shown := addr
+		if v.MaskAddress {
+			shown = addr.Masked()
+			addr = Address{}
+		}
+		p.ShipTo = shown.Lines()
+	}
+	p.COD = v.Order.COD
+	if v.Order.Total != "" {
+		p.Total = c.Money(v.Order.Total, v.Order.Currency)
+	}
 	for i, s := range v.Shipments {
-		p.Shipments = append(p.Shipments, buildShipment(c, loc, v.Shop, s, i, len(v.Shipments)))
+		p.Shipments = append(p.Shipments, buildShipment(c, loc, v.Shop, addr, s, i, len(v.Shipments)))
 	}
 	switch {
 	case v.Stopped != "":
 		p.Hero = shipmentView{L: c, Headline: c.T("copy.order_" + v.Stopped + ".headline"), NextStep: c.T("copy.order_" + v.Stopped + ".next")}
 	case len(p.Shipments) == 0:
-		p.Hero = buildShipment(c, loc, v.Shop, Shipment{Stage: tracking.StageConfirmed}, 0, 0)
+		p.Hero = buildShipment(c, loc, v.Shop, addr, Shipment{Stage: tracking.StageConfirmed}, 0, 0)
 		p.Hero.Steps = preShipment(c, v.Order.ProcessingLabel)
 		if !v.Order.ShipBy.IsZero() {
 			p.ShipBy = c.T("order.ships_by", "date", c.Date(v.Order.ShipBy)) // a calendar day, not an instant
@@ -280,9 +377,9 @@ func buildPage(v View) page {
 	case len(items) == 0 && len(v.Shipments) == 1:
 		items = v.Shipments[0].Items
 	}
-	p.Items = itemList{L: c, Items: safeItems(items)}
-	p.Unshipped = itemList{L: c, Items: safeItems(v.Unshipped)}
-	p.Zone = zoneName(loc, latestEvent(v.Shipments))
+	p.Items = newItemList(c, v.Order.Currency, items)
+	p.Unshipped = newItemList(c, v.Order.Currency, v.Unshipped)
+	p.Zone = zoneName(c, loc, latestEvent(v.Shipments))
 	for i := range p.Shipments {
 		p.Shipments[i].Zone = p.Zone
 	}
@@ -311,7 +408,7 @@ func returnedUndelivered(ss []Shipment) bool {
 	return back
 }
 
-func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipment, i, total int) shipmentView {
+func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, addr Address, s Shipment, i, total int) shipmentView {
 	if !s.Stage.Valid() {
 		s.Stage = tracking.StageConfirmed
 	}
@@ -326,13 +423,39 @@ func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipm
 	sv := shipmentView{
 		Shipment: s, Index: i + 1, Total: total, Headline: headline, NextStep: next,
 		CarrierName: s.CarrierName, Steps: steps,
-		L: c, ItemList: itemList{L: c, Items: safeItems(s.Items)},
+		L: c, ItemList: newItemList(c, "", s.Items),
 	}
 	if s.Problem != tracking.ProblemNone {
 		sv.ProblemLabel = c.ProblemLabel(s.Problem)
 	}
 	if sv.CarrierName == "" {
 		sv.CarrierName = strings.ToUpper(s.Carrier)
+	}
+	raised := tracking.IssueRaisedAt(s.Stage, s.Problem, s.Events)
+	answer, answered := answerTo(s.Issue, raised, s.Requests)
+	if s.Issue == tracking.IssuePickup {
+		sv.Pickup = pickup(c, loc, s, raised)
+	}
+	args := []string{"carrier", sv.CarrierName}
+	if sv.Pickup != nil {
+		args = append(args, "place", sv.Pickup.Place, "date", sv.Pickup.Deadline)
+	}
+	switch {
+	case answered:
+		sv.Answered = true
+		sv.Headline, sv.NextStep = c.T("issue.answered.headline"), c.T("issue.answered.next")
+		if sv.ProblemLabel != "" {
+			sv.ProblemLabel = c.T("problem.answered")
+		}
+	case s.Issue != tracking.IssueNone && c.Has("issue."+string(s.Issue)+".next") && !s.Expired:
+		if c.Has("issue." + string(s.Issue) + ".headline") {
+			sv.Headline = c.T("issue."+string(s.Issue)+".headline", args...)
+		}
+		sv.NextStep = c.T("issue."+string(s.Issue)+".next", args...)
+		if s.Issue == tracking.IssuePaymentDue && s.CarrierURL == "" {
+			// No carrier page to pay at: the store sorts it out.
+			sv.NextStep = c.T("issue.other.next", args...)
+		}
 	}
 	if s.ETA != nil && !s.Stage.Terminal() && !s.Stage.Return() {
 		sv.ETA = buildETA(c, loc, shop, sv.CarrierName, *s.ETA)
@@ -365,13 +488,88 @@ func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipm
 		sv.Requests = append(sv.Requests, requestLine(c, loc, r))
 	}
 	for _, a := range s.Actions {
-		av := actionView{Action: a, Shipment: s.Number, Label: c.T("action." + string(a.Kind))}
+		av := actionView{Action: a, Shipment: s.Number, Label: c.T("action."+string(a.Kind), "carrier", sv.CarrierName), Current: addr}
+		if a.Kind == tracking.ActionPayCarrier && a.URL == "" {
+			continue // no carrier page to pay at: the store is the way
+		}
+		if a.Kind == ActionConfirmAddress {
+			av.Address = addr.Lines()
+		}
+		chosen := ""
+		if answered && !answer.Date.IsZero() {
+			chosen = answer.Date.Format(time.DateOnly)
+		}
 		for _, d := range a.Dates {
-			av.Dates = append(av.Dates, option{Value: d.Format(time.DateOnly), Label: c.Date(d)})
+			o := option{Value: d.Format(time.DateOnly), Label: c.Date(d)}
+			o.Selected = o.Value == chosen
+			av.Dates = append(av.Dates, o)
+		}
+		if chosen != "" && a.Kind == ActionReschedule && !slices.ContainsFunc(av.Dates, func(o option) bool { return o.Selected }) {
+			// The day asked for is no longer among the next working days
+			// offered: keep it first and selected, so the form says what
+			// the note above it says.
+			day, _ := time.Parse(time.DateOnly, chosen)
+			av.Dates = append([]option{{Value: chosen, Label: c.Date(day), Selected: true}}, av.Dates...)
 		}
 		sv.Actions = append(sv.Actions, av)
 	}
 	return sv
+}
+
+// answerTo finds the shopper's latest request that answers issue, made
+// after the scan that raised it.
+func answerTo(issue tracking.Issue, raised time.Time, reqs []Request) (Request, bool) {
+	var out Request
+	found := false
+	for _, r := range reqs {
+		if !issue.Answers(r.Kind) || r.At.Before(raised) {
+			continue
+		}
+		if !found || !r.At.Before(out.At) {
+			out, found = r, true
+		}
+	}
+	return out, found
+}
+
+// pickup says where the parcel waits (the pickup scan's place and the
+// carrier's words, which often name the point) and the last day to
+// collect it.
+func pickup(c *locale.Catalog, loc *time.Location, s Shipment, arrived time.Time) *pickupView {
+	var at tracking.Event
+	for _, e := range s.Events {
+		if e.Stage == tracking.StageAvailableForPickup && !e.Time.Before(at.Time) {
+			at = e
+		}
+	}
+	pv := &pickupView{
+		Place: at.Location.String(), PlaceLabel: c.T("pickup.place"), DeadlineLabel: c.T("pickup.deadline"),
+		HoursLabel: c.T("pickup.hours"), Hours: c.T("pickup.hours.carrier", "carrier", s.CarrierName),
+	}
+	if at.Description != "" && pv.Place != "" {
+		pv.Place += " — " + at.Description
+	}
+	if pv.Place == "" {
+		pv.Place = c.T("pickup.place.unknown")
+	}
+	if !arrived.IsZero() {
+		d := tracking.PickupDeadline(s.Carrier, arrived).In(loc)
+		pv.Since, pv.Deadline, pv.ISO = c.Date(arrived.In(loc)), c.Date(d), d.Format(time.DateOnly)
+	}
+	return pv
+}
+
+// newItemList formats the items' prices in currency (empty: no prices).
+func newItemList(c *locale.Catalog, currency string, items []Item) itemList {
+	out := itemList{L: c}
+	for _, it := range safeItems(items) {
+		iv := itemView{Item: it}
+		if it.Price != "" && currency != "" {
+			iv.PriceText = c.Money(it.Price, currency)
+		}
+		out.Items = append(out.Items, iv)
+	}
+	return out
 }
 
 // requestLine says what the shopper asked and that it went to the store:
@@ -379,6 +577,9 @@ func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, s Shipm
 func requestLine(c *locale.Catalog, loc *time.Location, r Request) string {
 	if r.Kind == ActionReschedule && !r.Date.IsZero() {
 		return c.T("request.reschedule.to", "day", c.Date(r.Date))
+	}
+	if r.Kind == ActionContactSupport && r.Note != "" {
+		return c.T("request.contact_support.note", "date", c.Date(r.At.In(loc)), "note", r.Note)
 	}
 	return c.T("request."+string(r.Kind), "date", c.Date(r.At.In(loc)))
 }
@@ -548,12 +749,39 @@ func latestEvent(ss []Shipment) time.Time {
 	return t
 }
 
-// zoneName names the zone the times are shown in: its IANA name, or its
-// abbreviation at the time of the latest event when the name is "Local".
-func zoneName(loc *time.Location, at time.Time) string {
-	if n := loc.String(); n != "Local" && n != "" {
-		return strings.ReplaceAll(n, "_", " ")
+// zoneName names the zone the times are shown in as people say it: the
+// zone's city and its offset at the latest event, "Los Angeles time
+// (GMT−8)", never its IANA id; UTC is "UTC".
+func zoneName(c *locale.Catalog, loc *time.Location, at time.Time) string {
+	if at.IsZero() {
+		at = time.Now()
 	}
-	name, _ := at.In(loc).Zone()
-	return name
+	abbr, off := at.In(loc).Zone()
+	n := loc.String()
+	if n == "UTC" || (off == 0 && (n == "" || n == "Local")) {
+		return "UTC"
+	}
+	gmt := "GMT" + offset(off)
+	i := strings.LastIndexByte(n, '/')
+	if n == "Local" || n == "" || i < 0 {
+		if abbr != "" && abbr[0] != '+' && abbr[0] != '-' {
+			return abbr + " (" + gmt + ")"
+		}
+		return gmt
+	}
+	city := strings.ReplaceAll(n[i+1:], "_", " ")
+	return c.T("zone.city", "city", city, "offset", gmt)
+}
+
+// offset writes a UTC offset in seconds as people read it: "−8", "+5:30".
+func offset(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "−", -sec
+	}
+	h, m := sec/3600, sec%3600/60
+	if m == 0 {
+		return fmt.Sprintf("%s%d", sign, h)
+	}
+	return fmt.Sprintf("%s%d:%02d", sign, h, m)
 }

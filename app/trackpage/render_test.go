@@ -137,7 +137,7 @@ func TestTimelineShowsLocalTimesPlacesAndNewestFirst(t *testing.T) {
 	mustContain(t, page,
 		`<time datetime="2026-11-20T09:05:00-05:00">Fri, Nov 20, 9:05 AM</time> · Paramus, NJ, US`,
 		`Sat, Nov 21, 3:05 PM</time> · Hodgkins, IL, US`,
-		"Times shown in America/New York.",
+		"Times shown in New York time (GMT−5).",
 	)
 	if strings.Index(page, "Hodgkins") > strings.Index(page, "Paramus") {
 		t.Errorf("the older scan (Paramus) is listed before the newer one (Hodgkins)")
@@ -290,7 +290,7 @@ func TestActionsArePlainPostForms(t *testing.T) {
 		`name="`+FieldAddress1+`" required`, `name="`+FieldAddress2+`"`, `name="`+FieldCity+`"`,
 		`name="`+FieldPostalCode+`"`, `name="`+FieldNote+`"`,
 		`<select id="ot-date-1" name="`+FieldDate+`"><option value="2026-11-27">Friday, November 27</option>`,
-		`<a class="ot-btn ot-btn-secondary" href="https://www.ups.com/reschedule?n=1">Choose another delivery day</a>`,
+		`<a class="ot-btn ot-btn-secondary" href="https://www.ups.com/reschedule?n=1" rel="noopener noreferrer">Choose another delivery day</a>`,
 	)
 }
 

@@ -32,7 +32,7 @@ type ItemSummary struct {
 	Qty     int    `json:"qty"`
 }
 
-func itemSummaries(items []Item) []ItemSummary {
+func itemSummaries(items []itemView) []ItemSummary {
 	var out []ItemSummary
 	for _, it := range items {
 		out = append(out, ItemSummary{Title: it.Title, Variant: it.Variant, Qty: it.Qty})

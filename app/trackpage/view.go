@@ -10,6 +10,7 @@
 package trackpage
 
 import (
+	"strings"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -42,6 +43,77 @@ type View struct {
 	Unshipped []Item
 	// OptIn offers updates by text message; nil shows no offer.
 	OptIn *OptIn
+	// ShipTo is where the order goes; nil hides the section.
+	ShipTo *Address
+	// MaskAddress shows ShipTo without name and street (the lookup path,
+	// where an order number and an email are all it takes to get here).
+	MaskAddress bool
+}
+
+// Address is a postal address as the order gives it.
+type Address struct {
+	Name       string
+	Address1   string
+	Address2   string
+	City       string
+	Region     string // state or province code, "CA"
+	PostalCode string
+	Country    string // ISO 3166-1 alpha-2
+}
+
+// Masked keeps what locates the parcel's area (city, region, country and
+// the start of the postal code) and hides who and where exactly.
+func (a Address) Masked() Address {
+	m := Address{City: a.City, Region: a.Region, Country: a.Country}
+	if a.Name != "" {
+		m.Name = maskWord(a.Name)
+	}
+	if a.Address1 != "" {
+		m.Address1 = "•••"
+	}
+	if pc := []rune(a.PostalCode); len(pc) > 0 {
+		keep := min(3, len(pc)-1)
+		m.PostalCode = string(pc[:keep]) + strings.Repeat("•", len(pc)-keep)
+	}
+	return m
+}
+
+// maskWord keeps the first letter of each word: "Jane Doe" → "J. D.".
+func maskWord(s string) string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		r := []rune(w)
+		out = append(out, string(r[0])+".")
+	}
+	return strings.Join(out, " ")
+}
+
+// Lines lays the address out for display, one line per part present.
+func (a Address) Lines() []string {
+	var out []string
+	for _, l := range []string{a.Name, a.Address1, a.Address2} {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	city := strings.TrimSpace(strings.Join(nonEmpty(a.City, strings.TrimSpace(a.Region+" "+a.PostalCode)), ", "))
+	if city != "" {
+		out = append(out, city)
+	}
+	if a.Country != "" {
+		out = append(out, a.Country)
+	}
+	return out
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // OptIn is the page's "text me shipping updates" form. The words next to
@@ -105,6 +177,12 @@ type Order struct {
 	// ProcessingLabel is the merchant's own word for the step between
 	// ordered and shipped; empty is "Processing".
 	ProcessingLabel string
+	// Currency is the ISO 4217 code of the prices ("USD").
+	Currency string
+	// Total is the order total, a decimal string; COD says it is paid in
+	// cash on delivery, which the page reminds the shopper of.
+	Total string
+	COD   bool
 }
 
 // Item is one line item.
@@ -113,6 +191,7 @@ type Item struct {
 	Variant  string // "Blue / M"; empty for single-variant products
 	Qty      int
 	ImageURL string // https only; other schemes are not rendered
+	Price    string // unit price, a decimal string in Order.Currency; empty hides it
 }
 
 // ETASource says where a delivery estimate comes from; the page tells the
@@ -146,7 +225,10 @@ type Shipment struct {
 	CarrierURL  string // the carrier's public tracking page for Number
 	Stage       tracking.Stage
 	Problem     tracking.Problem
-	ETA         *ETA
+	// Issue is what the problem asks of the shopper (tracking.IssueOf);
+	// the headline, next step and actions follow it.
+	Issue tracking.Issue
+	ETA   *ETA
 	// Events is the shipment's timeline in any order; the page shows the
 	// newest first, in View.TimeZone.
 	Events []tracking.Event
@@ -177,6 +259,8 @@ type Request struct {
 	// Date is the delivery day asked for with a reschedule; zero when the
 	// shopper did not pick one (a text or call reply).
 	Date time.Time
+	// Note is what the shopper wrote with a message to the store.
+	Note string
 }
 
 // ActionKind names something the shopper can ask for from the page. The

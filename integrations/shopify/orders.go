@@ -80,6 +80,12 @@ type LineItem struct {
 	// CurrentQuantity is Quantity minus what refunds and edits removed; nil
 	// when the source does not carry it (REST before 2023-01, our GraphQL).
 	CurrentQuantity *int
+	// Price is the unit price as ordered, a decimal string in the order's
+	// currency ("25.00"); empty when Shopify did not send it.
+	Price string
+	// ImageURL is the variant's (else the product's) image, from GraphQL;
+	// order webhooks carry none.
+	ImageURL string
 }
 
 // Fulfillment is one shipment of an order. Status is Shopify's fulfillment
@@ -180,7 +186,7 @@ fragment OrderFields on Order {
   displayFinancialStatus
   customer { id firstName lastName }
   shippingAddress { name company address1 address2 city province provinceCode zip country countryCodeV2 phone }
-  lineItems(first: $lineItems) { nodes { id title variantTitle sku quantity } }
+  lineItems(first: $lineItems) { nodes { id title variantTitle sku quantity originalUnitPriceSet { shopMoney { amount } } image { url } } }
   fulfillments(first: $fulfillments) {
     id name status displayStatus createdAt updatedAt estimatedDeliveryAt
     trackingInfo(first: $tracking) { company number url }
@@ -255,6 +261,14 @@ type gqlOrder struct {
 			VariantTitle string `json:"variantTitle"`
 			SKU          string `json:"sku"`
 			Quantity     int    `json:"quantity"`
+			Price        struct {
+				ShopMoney struct {
+					Amount string `json:"amount"`
+				} `json:"shopMoney"`
+			} `json:"originalUnitPriceSet"`
+			Image *struct {
+				URL string `json:"url"`
+			} `json:"image"`
 		} `json:"nodes"`
 	} `json:"lineItems"`
 	Fulfillments []struct {
@@ -308,7 +322,11 @@ func (g gqlOrder) order() Order {
 		}
 	}
 	for _, li := range g.LineItems.Nodes {
-		o.LineItems = append(o.LineItems, LineItem{ID: li.ID, Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity})
+		item := LineItem{ID: li.ID, Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, Price: li.Price.ShopMoney.Amount}
+		if li.Image != nil {
+			item.ImageURL = li.Image.URL
+		}
+		o.LineItems = append(o.LineItems, item)
 	}
 	for _, f := range g.Fulfillments {
 		ff := Fulfillment{

@@ -175,12 +175,13 @@ type restLineItem struct {
 	VariantTitle string `json:"variant_title"`
 	SKU          string `json:"sku"`
 	Quantity     int    `json:"quantity"`
+	Price        string `json:"price"`
 	// CurrentQuantity is absent before API version 2023-01.
 	CurrentQuantity *int `json:"current_quantity"`
 }
 
 func (li restLineItem) lineItem() LineItem {
-	return LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, CurrentQuantity: li.CurrentQuantity}
+	return LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, CurrentQuantity: li.CurrentQuantity, Price: li.Price}
 }
 
 type restFulfill struct {

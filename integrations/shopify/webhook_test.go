@@ -113,7 +113,7 @@ func TestDecodeOrderReadsRESTPayload(t *testing.T) {
 			Name: "Jon Snow", Address1: "123 Amoebobacterieae St", City: "Ottawa", Province: "Ontario",
 			ProvinceCode: "ON", Zip: "K2P0V6", Country: "Canada", CountryCode: "CA", Phone: "555-625-1199",
 		},
-		LineItems: []LineItem{{ID: "gid://shopify/LineItem/866550311766439020", Title: "IPod Nano - 8GB", SKU: "IPOD-342-N", Quantity: 1}},
+		LineItems: []LineItem{{ID: "gid://shopify/LineItem/866550311766439020", Title: "IPod Nano - 8GB", SKU: "IPOD-342-N", Quantity: 1, Price: "199.00"}},
 		Fulfillments: []Fulfillment{{
 			ID: "gid://shopify/Fulfillment/255858046", OrderID: "gid://shopify/Order/820982911946154508", Status: "SUCCESS",
 			CreatedAt: time.Date(2026, 11, 21, 9, 0, 0, 0, est), UpdatedAt: time.Date(2026, 11, 21, 9, 5, 0, 0, est),

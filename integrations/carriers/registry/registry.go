@@ -12,6 +12,7 @@ package registry
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +30,9 @@ import (
 type Carrier struct {
 	Code string // as shipments store it: "dhl"
 	Name string // for people: "DHL"
+	// TrackURL is the carrier's public tracking page with %s for the
+	// number; empty when it has none of its own.
+	TrackURL string
 	// Fields are what an account needs, in the order the admin form asks.
 	Fields []Field
 	// Env names the environment variable of each credential of the
@@ -105,7 +109,7 @@ type Account struct {
 // carriers is the table; the admin form lists them in this order.
 var carriers = []Carrier{
 	{
-		Code: "ups", Name: "UPS", Fields: []Field{ClientID, ClientSecret},
+		Code: "ups", Name: "UPS", TrackURL: "https://www.ups.com/track?tracknum=%s", Fields: []Field{ClientID, ClientSecret},
 		Env:       map[string]string{"client_id": "UPS_CLIENT_ID", "client_secret": "UPS_CLIENT_SECRET", BaseURL: "UPS_BASE_URL", WebhookSecret: "UPS_WEBHOOK_SECRET"},
 		PerSecond: 5, // no published hard limit: we stay polite
 		Push: &Push{
@@ -117,7 +121,7 @@ var carriers = []Carrier{
 		},
 	},
 	{
-		Code: "fedex", Name: "FedEx", Fields: []Field{ClientID, ClientSecret},
+		Code: "fedex", Name: "FedEx", TrackURL: "https://www.fedex.com/fedextrack/?trknbr=%s", Fields: []Field{ClientID, ClientSecret},
 		Env:       map[string]string{"client_id": "FEDEX_CLIENT_ID", "client_secret": "FEDEX_CLIENT_SECRET", BaseURL: "FEDEX_BASE_URL", WebhookSecret: "FEDEX_WEBHOOK_SECRET"},
 		PerSecond: 5,
 		Push:      &Push{Verify: fedex.VerifyPush, Parse: fedex.New(fedex.Config{}).ParsePush, Batch: 100},
@@ -126,7 +130,7 @@ var carriers = []Carrier{
 		},
 	},
 	{
-		Code: "usps", Name: "USPS", Fields: []Field{ClientID, ClientSecret},
+		Code: "usps", Name: "USPS", TrackURL: "https://tools.usps.com/go/TrackConfirmAction?tLabels=%s", Fields: []Field{ClientID, ClientSecret},
 		Env:       map[string]string{"client_id": "USPS_CLIENT_ID", "client_secret": "USPS_CLIENT_SECRET", BaseURL: "USPS_BASE_URL", WebhookSecret: "USPS_WEBHOOK_SECRET"},
 		PerSecond: 5,
 		Push:      &Push{Verify: usps.VerifyPush, Parse: usps.New(usps.Config{}).ParsePush, Batch: 1},
@@ -135,7 +139,7 @@ var carriers = []Carrier{
 		},
 	},
 	{
-		Code: "dhl", Name: "DHL", Fields: []Field{APIKey},
+		Code: "dhl", Name: "DHL", TrackURL: "https://www.dhl.com/global-en/home/tracking.html?tracking-id=%s&submit=1", Fields: []Field{APIKey},
 		Env: map[string]string{"api_key": "DHL_API_KEY", BaseURL: "DHL_BASE_URL", WebhookSecret: "DHL_WEBHOOK_SECRET"},
 		Push: &Push{
 			Verify: func(secret string, h http.Header, _ []byte) bool { return dhl.VerifyPush(secret, h) },
@@ -185,6 +189,16 @@ func Lookup(code string) (Carrier, bool) {
 		return Carrier{}, false
 	}
 	return carriers[i], true
+}
+
+// TrackingURL is the carrier's own public tracking page for number, empty
+// when the carrier has none we know.
+func TrackingURL(code, number string) string {
+	c, ok := Lookup(code)
+	if !ok || c.TrackURL == "" || number == "" {
+		return ""
+	}
+	return fmt.Sprintf(c.TrackURL, url.QueryEscape(number))
 }
 
 // Name is the carrier's name for people: the store's own wording when it

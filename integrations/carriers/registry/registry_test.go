@@ -224,3 +224,18 @@ func TestFormAsksEachCredentialOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestTrackingURL(t *testing.T) {
+	tests := []struct{ code, number, want string }{
+		{"ups", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784"},
+		{"usps", "9400 1000", "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400+1000"},
+		{"aftership", "X1", ""},
+		{"nope", "X1", ""},
+		{"fedex", "", ""},
+	}
+	for _, tt := range tests {
+		if got := TrackingURL(tt.code, tt.number); got != tt.want {
+			t.Errorf("TrackingURL(%q, %q) = %q; want %q", tt.code, tt.number, got, tt.want)
+		}
+	}
+}

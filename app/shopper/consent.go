@@ -5,15 +5,30 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/phone"
+	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Opt-in budgets. Every opt-in texts the number it names, and anyone who
+// holds a tracking link can submit the form, so each one is charged to the
+// order (a shopper corrects their number a few times at most), to the
+// number (nobody is texted over and over, whichever orders name them) and
+// to the client, else one link would text any number in the world, at the
+// merchant's cost, as often as it is posted.
+var (
+	optInPerOrder  = throttle.Budget{Burst: 3, Every: 8 * time.Hour}
+	optInPerNumber = throttle.Budget{Burst: 2, Every: 12 * time.Hour}
+	optInPerClient = throttle.Budget{Burst: 5, Every: time.Hour}
 )
 
 // TrackConsent records the page's "text me shipping updates": the number
@@ -45,6 +60,13 @@ func (p *Pages) TrackConsent(c echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if _, ok := p.optIns.Take(p.now(),
+		throttle.Key{Name: "order:" + strconv.FormatInt(m.order.ID, 10), Budget: optInPerOrder},
+		throttle.Key{Name: "number:" + number, Budget: optInPerNumber},
+		throttle.Key{Name: "client:" + throttle.ClientKey(c.RealIP()), Budget: optInPerClient},
+	); !ok {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many sign-ups for text updates; try again later")
 	}
 	lang := trackpage.Negotiate(c.FormValue(trackpage.FieldLocale), trackpage.Negotiate(m.order.Locale, trackpage.DefaultLocale))
 	con := &storage.Consent{

@@ -70,6 +70,7 @@ type Pages struct {
 
 	pages     *trackpage.Renderer
 	lookups   throttle.Limiter
+	optIns    throttle.Limiter // opt-in form posts, see TrackConsent
 	views     viewCache
 	pageViews pageViewCounter
 }

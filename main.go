@@ -12,6 +12,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -39,6 +41,9 @@ configuration is read from the environment; see README.md.
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // --help printed the command's usage
+		}
 		fmt.Fprintln(os.Stderr, "ordertrack:", oneLine(err))
 		os.Exit(exitStatus(err))
 	}

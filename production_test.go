@@ -155,3 +155,17 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// --help prints a command's usage and succeeds: scripts and people check
+// the exit status.
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"track", "--help"}, {"detect", "--help"}} {
+		out, err := mainCmd(t, nil, args...).CombinedOutput()
+		if err != nil {
+			t.Errorf("ordertrack %s: %v; want exit 0\n%s", strings.Join(args, " "), err, out)
+		}
+		if !strings.Contains(string(out), "usage: ordertrack "+args[0]) {
+			t.Errorf("ordertrack %s printed no usage:\n%s", strings.Join(args, " "), out)
+		}
+	}
+}

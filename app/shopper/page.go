@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -236,8 +238,17 @@ func (p *Pages) CSRFToken(token string) string {
 	return p.links.Sign("csrf", token)[:32]
 }
 
+// Every request a shopper sends from the page emails the merchant and is
+// written back to the store's order; anyone holding the link can post
+// it, so each shipment and each client has a budget.
+var (
+	requestsPerShipment = throttle.Budget{Burst: 5, Every: time.Hour}
+	requestsPerClient   = throttle.Budget{Burst: 10, Every: 10 * time.Minute}
+)
+
 // TrackAction records what the shopper asked for and sends them back to the
-// page (post/redirect/get), which confirms it.
+// page (post/redirect/get), which confirms it; past its budget it answers
+// 429 and records nothing.
 func (p *Pages) TrackAction(c echo.Context) error {
 	token := c.Param("token")
 	if !hmac.Equal([]byte(c.FormValue(trackpage.CSRFField)), []byte(p.CSRFToken(token))) {
@@ -265,6 +276,12 @@ func (p *Pages) TrackAction(c echo.Context) error {
 		if err := tracking.CheckRescheduleDate(details[tracking.DetailDate], p.now()); err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 		}
+	}
+	if _, ok := p.requests.Take(p.now(),
+		throttle.Key{Name: "shipment:" + strconv.FormatInt(ship.ID, 10), Budget: requestsPerShipment},
+		throttle.Key{Name: "client:" + throttle.ClientKey(c.RealIP()), Budget: requestsPerClient},
+	); !ok {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "the store already has your requests; try again later")
 	}
 	if err := p.RecordAction(ctx, ship, string(kind), "page", details); err != nil {
 		return err

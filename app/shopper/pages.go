@@ -71,6 +71,7 @@ type Pages struct {
 	pages     *trackpage.Renderer
 	lookups   throttle.Limiter
 	optIns    throttle.Limiter // opt-in form posts, see TrackConsent
+	requests  throttle.Limiter // shopper requests from the page, see TrackAction
 	views     viewCache
 	pageViews pageViewCounter
 }

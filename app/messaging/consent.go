@@ -35,6 +35,19 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 	if err != nil {
 		return err
 	}
+	if con.Status == storage.ConsentPending {
+		// A number that said STOP to this shop gets no question from an
+		// opt-in it may not have made; its owner can still text START.
+		contacts, err := m.db.Contacts(ctx, shop.ID, con.Address)
+		if err != nil {
+			return err
+		}
+		for _, ct := range contacts {
+			if ct.Channel == con.Channel && ct.OptedOut {
+				return nil
+			}
+		}
+	}
 	key := TriggerConsent + ":" + strconv.FormatInt(con.ID, 10)
 	n, err := m.db.NotificationByKey(ctx, shop.ID, key)
 	if errors.Is(err, storage.ErrNotFound) {

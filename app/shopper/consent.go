@@ -73,7 +73,11 @@ func (p *Pages) TrackConsent(c echo.Context) error {
 		ShopID: m.shop.ID, OrderID: &m.order.ID, Channel: channel, Address: number, Source: storage.ConsentSourceTrackingPage,
 		Wording: trackpage.OptInWording(lang, m.shop.Name), IP: c.RealIP(), Locale: lang, Status: storage.ConsentConfirmed,
 	}
-	if notify.DoubleOptIn(phone.Region(number)) || notify.DoubleOptIn(m.order.Country) {
+	// The number's owner confirms by replying YES where the law asks for a
+	// double opt-in, and whenever the number is not the order's own: the
+	// link alone must not sign a stranger's phone up.
+	own, _ := phone.E164(m.order.Phone, m.order.Country)
+	if notify.DoubleOptIn(phone.Region(number)) || notify.DoubleOptIn(m.order.Country) || number != own {
 		con.Status, con.DoubleOptIn = storage.ConsentPending, true
 	}
 	if err := p.db.RecordConsent(ctx, con); err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
@@ -109,7 +110,7 @@ func smsVersions(t *testing.T, a *App, shopID int64) []storage.MessageTemplate {
 }
 
 func TestAdminPostsWithoutCSRFTokenAreRejected(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)
@@ -144,7 +145,7 @@ func TestAdminPostsWithoutCSRFTokenAreRejected(t *testing.T) {
 }
 
 func TestTemplateSaveWithErrorKeepsLiveVersion(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)
@@ -202,7 +203,7 @@ type previewJSON struct {
 }
 
 func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		s := signIn(t, a, base, ownerShop(t, a).ID)
 		preview := func(src string) previewJSON {
@@ -226,7 +227,7 @@ func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
 }
 
 func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)

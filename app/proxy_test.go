@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -46,7 +47,7 @@ func proxyURL(base, shop string, q url.Values) string {
 func strconvNow() string { return strconv.FormatInt(time.Now().Unix(), 10) }
 
 func TestAppProxyServesOnlyThatShopsOrders(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		tokA := seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
 		tokB := seedOrder(t, a, "shop-b.myshopify.com", "#2001", "bo@example.com")
@@ -60,17 +61,17 @@ func TestAppProxyServesOnlyThatShopsOrders(t *testing.T) {
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/liquid") || !strings.Contains(string(body), "1Z999AA10123456784") {
 			t.Fatalf("signed proxy request: %d %s; want 200 liquid with the shipment", res.StatusCode, res.Header.Get("Content-Type"))
 		}
-		if code, _ := getBody(t, proxyURL(base, "shop-a.myshopify.com", url.Values{"t": {tokB}})); code != http.StatusNotFound {
+		if code, _ := apptest.Get(t, proxyURL(base, "shop-a.myshopify.com", url.Values{"t": {tokB}})); code != http.StatusNotFound {
 			t.Fatalf("shop A's proxy asking for shop B's shipment = %d; want 404", code)
 		}
-		if code, _ := getBody(t, base+"/apps/track?shop=shop-a.myshopify.com&t="+tokA+"&signature=00"); code != http.StatusUnauthorized {
+		if code, _ := apptest.Get(t, base+"/apps/track?shop=shop-a.myshopify.com&t="+tokA+"&signature=00"); code != http.StatusUnauthorized {
 			t.Fatalf("unsigned proxy request = %d; want 401", code)
 		}
 	})
 }
 
 func TestAppProxyLookupLeaksNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
 		post := func(order, contact string) (int, string) {

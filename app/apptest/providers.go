@@ -211,3 +211,14 @@ func twilioAnswer(w http.ResponseWriter, status int, sid, to string) {
 		io.WriteString(w, `{"code":20500,"message":"Internal Server Error","more_info":"https://www.twilio.com/docs/errors/20500","status":500}`)
 	}
 }
+
+// TextsTo is the messages accepted for number, by SMS or WhatsApp.
+func (p *Providers) TextsTo(number string) []Text {
+	var out []Text
+	for _, m := range p.Texts() {
+		if m.To == number || m.To == "whatsapp:"+number {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -10,26 +10,8 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/install"
-	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
-	"github.com/ordertrack/ordertrack/storage"
 )
-
-// seedShopifyOrder syncs fixture order o into shop as its webhook would.
-func seedShopifyOrder(t *testing.T, a *App, shop *storage.Shop, o shopifytest.Order) {
-	t.Helper()
-	so, err := shopify.DecodeOrder(o.WebhookJSON())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.orders.SyncShopifyOrder(context.Background(), shop, so); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func bearer(shop string, at time.Time) http.Header {
-	return http.Header{"Authorization": {"Bearer " + shopifytest.SessionToken(testAPIKey, testSecret, shop, "42", at)}}
-}
 
 func TestSessionTokenShowsOnlyItsOwnShopsShipments(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {

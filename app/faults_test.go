@@ -20,32 +20,6 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-// seedDueShipments stores a shop and n orders, each with one UPS shipment
-// due for polling by a's clock, and returns the shop.
-func seedDueShipments(t *testing.T, a *App, domain string, n int) *storage.Shop {
-	t.Helper()
-	ctx := context.Background()
-	db := a.db
-	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop " + domain}
-	if err := db.UpsertShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
-	due := a.now().UTC().Add(-time.Minute)
-	for i := range n {
-		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", domain, i), Name: fmt.Sprintf("#%d", 1001+i),
-			Email: fmt.Sprintf("shopper%d@%s.example", i, domain), CustomerName: "Ana García", Locale: "en", Country: "US"}
-		if _, err := db.UpsertOrder(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1ZFAULT%011d", shop.ID*1000+int64(i)),
-			Stage: string(tracking.StagePacked), NextPollAt: &due}
-		if _, err := db.UpsertShipment(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return shop
-}
-
 // countingSender stands in for the email provider of every app in a test
 // and counts sends per notification.
 type countingSender struct {

@@ -19,78 +19,6 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-const (
-	shopperPhone = "+14155550101" // a number libphonenumber dials: 555 is no US area code
-	ownerEmail   = "owner@shop-a.example"
-)
-
-// shopperFixture is one shop with one order and its shipments, the shopper
-// reachable by email and (with consent) SMS.
-type shopperFixture struct {
-	shop  *storage.Shop
-	order *storage.Order
-	ships []*storage.Shipment
-}
-
-func seedShopper(t *testing.T, a *App, domain, phone string, problems ...string) shopperFixture {
-	t.Helper()
-	ctx := context.Background()
-	fx := shopperFixture{shop: &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop A", Email: ownerEmail}}
-	if err := a.db.UpsertShop(ctx, fx.shop); err != nil {
-		t.Fatal(err)
-	}
-	fx.order = &storage.Order{ShopID: fx.shop.ID, PlatformID: "1001", Name: "#1001", Email: "ana@example.com", Phone: phone, CustomerName: "Ana Lopez", Locale: "en"}
-	if err := a.db.Gorm.Create(fx.order).Error; err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range problems {
-		s := &storage.Shipment{
-			ShopID: fx.shop.ID, OrderID: fx.order.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1Z999AA1012345678%d", i),
-			PublicToken: storage.NewToken(), Stage: "in_transit", Problem: p,
-		}
-		if err := a.db.Gorm.Create(s).Error; err != nil {
-			t.Fatal(err)
-		}
-		fx.ships = append(fx.ships, s)
-	}
-	if err := a.db.SetContact(ctx, &storage.Contact{ShopID: fx.shop.ID, Channel: "sms", Address: phone, Consent: true, Source: "checkout"}); err != nil {
-		t.Fatal(err)
-	}
-	return fx
-}
-
-// logMessage writes a message to the log as the send job leaves it.
-func logMessage(t *testing.T, a *App, s *storage.Shipment, trigger, channel, status, recipient string, age time.Duration) *storage.Notification {
-	t.Helper()
-	now := time.Now().UTC()
-	n := &storage.Notification{
-		ShopID: s.ShopID, ShipmentID: &s.ID, Trigger: trigger, Channel: channel, Recipient: recipient,
-		DedupeKey: fmt.Sprintf("%d:%s:%s:%d", s.ID, trigger, channel, now.UnixNano()), Status: status,
-		Provider: "sendgrid", ProviderID: "pid-" + strconv.FormatInt(now.UnixNano(), 36), SendAt: &now, CreatedAt: now.Add(-age),
-	}
-	if channel != "email" {
-		n.Provider = "twilio"
-	}
-	if status == storage.NotificationScheduled {
-		n.Provider, n.ProviderID = "", "" // the send job has not run yet
-	} else {
-		n.SentAt = &now
-	}
-	if err := a.db.Gorm.Create(n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func reload(t *testing.T, a *App, id int64) *storage.Notification {
-	t.Helper()
-	n, err := a.db.Notification(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func sendgridEvent(n *storage.Notification, event, extra string) string {
 	return fmt.Sprintf(`{"email":%q,"timestamp":%d,"event":%q,"sg_event_id":"ev-%s-%d","sg_message_id":"%s.filter0001.1.0","message_id":"%d"%s}`,
 		n.Recipient, time.Now().Unix(), event, event, n.ID, n.ProviderID, n.ID, extra)
@@ -101,10 +29,6 @@ func inboundSMS(from, body string) url.Values {
 		"MessageSid": {"SM" + strconv.FormatInt(time.Now().UnixNano(), 16)}, "AccountSid": {apptest.TwilioSID},
 		"From": {from}, "To": {"+15550009999"}, "Body": {body}, "NumMedia": {"0"},
 	}
-}
-
-func twilioConfig() Config {
-	return Config{TwilioAccountSID: apptest.TwilioSID, TwilioAuthToken: apptest.TwilioToken, TwilioFrom: "+15550009999", TwilioWhatsAppFrom: "+15550009998"}
 }
 
 func TestSendGridEventsMoveTheMessageLog(t *testing.T) {

@@ -4,140 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
-	"github.com/ordertrack/ordertrack/app/messaging"
-	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-const testSecret = "shpss_test_secret"
-
-// startOption adjusts startApp: a logger to capture, or Options that
-// replace the clock or an outside service.
-type startOption func(*startOptions)
-
-type startOptions struct {
-	Options
-	quiet bool
-	// productionOutbound keeps the production outbound policy; by default
-	// the harness allows loopback, where the fake stores and carriers are.
-	productionOutbound bool
-}
-
-// withLogger makes the app log to l instead of discarding.
-func withLogger(l *slog.Logger) startOption { return func(o *startOptions) { o.Log = l } }
-
-// withClock runs the app's clock on now.
-func withClock(now func() time.Time) startOption { return func(o *startOptions) { o.Now = now } }
-
-// withOutbound sends calls to merchant hosts through c.
-func withOutbound(c *http.Client) startOption { return func(o *startOptions) { o.Outbound = c } }
-
-// withOutbox replaces the outbox sender.
-func withOutbox(s messaging.Sender) startOption { return func(o *startOptions) { o.Outbox = s } }
-
-// withPolicy replaces the polling policy.
-func withPolicy(p tracking.Policy) startOption { return func(o *startOptions) { o.Policy = p } }
-
-// withCarrierRates replaces carriers' call rates.
-func withCarrierRates(r map[string]rate.Limit) startOption {
-	return func(o *startOptions) { o.CarrierRates = r }
-}
-
-// withShopify sends every shop's Shopify API calls to route's origin.
-func withShopify(route func(shop string) string) startOption {
-	return func(o *startOptions) { o.ShopifyBaseURL = route }
-}
-
-// recordedAt is an afternoon of the day the carrier responses under
-// integrations/carriers/*/testdata were recorded (their last scans are that
-// morning).
-var recordedAt = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
-
-// atRecordingTime runs the app's clock at recordedAt. Tests that poll the
-// recorded responses need it: a month after the recording their scans would
-// be old enough to expire the shipment, and its polling with it.
-func atRecordingTime() startOption {
-	return withClock(func() time.Time { return recordedAt })
-}
-
-// withProductionOutbound starts the app without OUTBOUND_ALLOW_LOOPBACK,
-// so calls to merchant hosts on loopback are refused as in production.
-func withProductionOutbound() startOption {
-	return func(o *startOptions) { o.productionOutbound = true }
-}
-
-// withQuietHours keeps the shops' quiet hours. Without it startApp turns
-// them off, so a test that waits for a message passes at any hour of the
-// day it runs.
-func withQuietHours() startOption { return func(o *startOptions) { o.quiet = true } }
-
-// startApp runs the whole app (web + workers) on a loopback port against
-// db and returns it with its base URL. cfg.AppURL, when set, is the public
-// address its links carry; otherwise they point at the loopback port.
-func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, string) {
-	t.Helper()
-	var o startOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	cfg.DatabaseURL, cfg.EncryptionKey = url, storagetest.Key
-	cfg.OutboundAllowLoopback = !o.productionOutbound // the fake stores listen on 127.0.0.1
-	if cfg.ShopifyAPISecret == "" {
-		cfg.ShopifyAPISecret = testSecret
-	}
-	if !o.quiet {
-		o.Rules = func(s *storage.Shop) notify.Rules {
-			r := messaging.ShopRules(s)
-			r.Quiet = notify.QuietHours{}
-			return r
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Listener = ln
-	base := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := New(ctx, cfg, ModeAll, o.Options)
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	if err := a.db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, ModeAll, func(string) { close(started) }) }()
-	select {
-	case <-started:
-	case err := <-done:
-		t.Fatalf("app did not start: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		a.Close()
-	})
-	return a, base
-}
 
 func TestWebhookToShipmentToMessage(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, url string) {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,30 +10,8 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/apptest"
-	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
-	"github.com/ordertrack/ordertrack/storage"
 )
-
-// seedOrder stores a shop with one order and shipment and returns the
-// shipment's public token.
-func seedOrder(t *testing.T, a *App, domain, orderName, email string) string {
-	t.Helper()
-	ctx := context.Background()
-	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop " + domain}
-	if err := a.db.UpsertShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
-	o := &storage.Order{PlatformID: domain + orderName, Name: orderName, Email: email}
-	if err := a.orders.SyncOrder(ctx, shop, o, []orders.Parcel{{Company: "UPS", Number: "1Z999AA10123456784"}}); err != nil {
-		t.Fatal(err)
-	}
-	ships, err := a.db.OrderShipments(ctx, shop.ID, o.ID)
-	if err != nil || len(ships) != 1 {
-		t.Fatalf("seeded shipments = %v, %v", ships, err)
-	}
-	return ships[0].PublicToken
-}
 
 func proxyURL(base, shop string, q url.Values) string {
 	q.Set("shop", shop)

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/apptest"
-	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
@@ -89,48 +88,6 @@ func TestOrderLookupBruteForceIsThrottledPerClient(t *testing.T) {
 			t.Errorf("another client's right guess answered %d; want 303 (throttling is per client)", code)
 		}
 	})
-}
-
-// loginLink issues a single-use sign-in link for shopID, as the connect's
-// return page and the emailed link do.
-func loginLink(t *testing.T, a *App, shopID int64) string {
-	t.Helper()
-	link, err := a.install.LoginURL(context.Background(), shopID)
-	if err != nil {
-		t.Fatalf("issue a sign-in link: %v", err)
-	}
-	return link
-}
-
-// postLoginLink uses a single-use sign-in link the way its page's button
-// does: the token is posted back to /admin/login.
-func postLoginLink(c *http.Client, link string) (*http.Response, error) {
-	u, err := url.Parse(link)
-	if err != nil {
-		return nil, err
-	}
-	token := u.Query().Get("t")
-	u.RawQuery = ""
-	return c.PostForm(u.String(), url.Values{"t": {token}})
-}
-
-// signInCookie signs in as shop through a single-use admin link and returns
-// the session cookie and the form token.
-func signInCookie(t *testing.T, a *App, base string, shopID int64) (*http.Cookie, string) {
-	t.Helper()
-	link := strings.Replace(loginLink(t, a, shopID), a.cfg.AppURL, base, 1)
-	res, err := postLoginLink(apptest.NoRedirect, link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	for _, c := range res.Cookies() {
-		if c.Name == install.AdminCookie {
-			return c, a.links.Sign("admin-csrf", c.Value)[:32]
-		}
-	}
-	t.Fatalf("admin login answered %d without a session cookie", res.StatusCode)
-	return nil, ""
 }
 
 func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {

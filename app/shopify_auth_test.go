@@ -22,42 +22,6 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-const (
-	testAPIKey = "test-client-id"
-	shopA      = "shop-a.myshopify.com"
-	shopB      = "shop-b.myshopify.com"
-)
-
-// startShopifyApp runs the app with Shopify configured and every shop's API
-// calls sent to a fake Shopify (or to route, when given).
-func startShopifyApp(t *testing.T, dbURL string, route func(shop string) string) (*App, string, *shopifytest.Server) {
-	t.Helper()
-	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
-	if route == nil {
-		route = fake.BaseURL
-	}
-	a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes}, withShopify(route))
-	return a, base, fake
-}
-
-// installTestShop installs domain on the fake and stores its token as an
-// install would, with the access token expiring after accessTTL.
-func installTestShop(t *testing.T, a *App, fake *shopifytest.Server, domain string, accessTTL time.Duration) *storage.Shop {
-	t.Helper()
-	ctx := context.Background()
-	access, refresh, _ := fake.Install(domain)
-	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: domain, Email: "owner@" + domain}
-	if err := a.db.UpsertShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
-	exp, rexp := time.Now().Add(accessTTL).UTC(), time.Now().Add(90*24*time.Hour).UTC()
-	tok := storage.OAuthToken{AccessToken: access, ExpiresAt: &exp, RefreshToken: refresh, RefreshExpiresAt: &rexp, Scopes: "read_orders"}
-	if err := a.db.SaveOAuthToken(ctx, domain, tok); err != nil {
-		t.Fatal(err)
-	}
-	return shop
-}
-
 // startInstall begins the authorization-code install for shop and returns
 // the state the app sent to Shopify and the cookie it set.
 func startInstall(t *testing.T, base, shop string) (string, *http.Cookie) {

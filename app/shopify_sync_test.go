@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/orders"
@@ -16,24 +14,6 @@ import (
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
-
-func shipmentOf(t *testing.T, a *App, shopID int64, number string) storage.Shipment {
-	t.Helper()
-	var s storage.Shipment
-	if err := a.db.Gorm.Where("shop_id = ? AND tracking_number = ?", shopID, number).Take(&s).Error; err != nil {
-		t.Fatalf("shipment %s: %v", number, err)
-	}
-	return s
-}
-
-func countJobs(t *testing.T, a *App, kind string) int {
-	t.Helper()
-	res, err := a.jobs.JobList(context.Background(), river.NewJobListParams().Kinds(kind).First(1000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(res.Jobs)
-}
 
 func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
 	cases := []struct {

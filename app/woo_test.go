@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,62 +18,11 @@ import (
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
-	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-// wooAppURL is the public URL the app believes it has: WooCommerce demands an
-// https callback, so the tests reach the app on loopback while the links it
-// hands out name this host.
-const wooAppURL = "https://ordertrack.test"
-
-const (
-	wooKey    = "ck_0123456789abcdef"
-	wooSecret = "cs_0123456789abcdef"
-)
-
-// wooEnv is an app connected to a fake WooCommerce store.
-type wooEnv struct {
-	a          *App
-	base       string
-	store      *wootest.Server
-	shop       *storage.Shop
-	ws         *storage.WooStore
-	hookSecret string
-}
-
-func (e *wooEnv) hookURL() string { return e.base + "/webhooks/woocommerce/" + e.ws.ShopKey }
-
-// startWooApp starts the app and a fake store over https whose
-// certificate the app's WooCommerce client trusts.
-func startWooApp(t *testing.T, url string) (*App, string, *wootest.Server) {
-	t.Helper()
-	a, base, store, _ := startWooMailApp(t, url)
-	return a, base, store
-}
-
-// startWooMailApp is startWooApp whose email goes to a fake SendGrid.
-func startWooMailApp(t *testing.T, url string) (*App, string, *wootest.Server, *apptest.Providers) {
-	t.Helper()
-	sg := apptest.NewProviders(t)
-	store := wootest.NewTLSServer(t, wooKey, wooSecret)
-	a, base := startApp(t, url, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: sg.URL, EmailFrom: "app@ordertrack.test", AppURL: wooAppURL},
-		withOutbound(trusting(store)))
-	return a, base, store, sg
-}
-
-// trusting is the app's outbound client (loopback allowed, as in startApp)
-// that also trusts the fake stores' certificates.
-func trusting(stores ...*wootest.Server) *http.Client {
-	pool := x509.NewCertPool()
-	for _, s := range stores {
-		pool.AddCert(s.Certificate())
-	}
-	return egress.NewClient(egress.Options{AllowLoopback: true, AllowHTTP: true, RootCAs: pool})
-}
 
 // beginConnect starts the connect flow and returns the authorize redirect
 // and the cookie that binds the flow to this browser.
@@ -116,61 +64,6 @@ func postKeysWith(t *testing.T, base, userID, key, secret string) int {
 	}
 	res.Body.Close()
 	return res.StatusCode
-}
-
-// storeDomain is the shop domain of a fake store: its host and port.
-func storeDomain(store *wootest.Server) string { return strings.TrimPrefix(store.URL, "https://") }
-
-// connectWoo runs the whole connect flow and waits for the webhooks.
-func connectWoo(t *testing.T, url string) *wooEnv {
-	t.Helper()
-	a, base, store := startWooApp(t, url)
-	loc, _ := beginConnect(t, base, store.URL)
-	if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
-		t.Fatalf("key callback: status %d; want exactly 200", code)
-	}
-	e := &wooEnv{a: a, base: base, store: store}
-	apptest.WaitUntil(t, "the four webhooks on the store", func() bool { return len(store.Webhooks()) == len(woocommerce.Topics) })
-	ctx := context.Background()
-	var err error
-	if e.shop, err = a.db.ShopByDomain(ctx, storage.WooCommerce, storeDomain(store)); err != nil {
-		t.Fatal(err)
-	}
-	if e.ws, err = a.db.WooStore(ctx, e.shop.ID); err != nil {
-		t.Fatal(err)
-	}
-	sec, err := a.db.Secrets(e.shop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.hookSecret = sec.WebhookSecret
-	return e
-}
-
-func (e *wooEnv) deliver(t *testing.T, topic string, body []byte) (deliveryID string) {
-	t.Helper()
-	id, code := apptest.PostWooDelivery(t, e.hookURL(), e.hookSecret, topic, body)
-	if code != http.StatusOK {
-		t.Fatalf("signed %s delivery: status %d; want 200", topic, code)
-	}
-	return id
-}
-
-func (e *wooEnv) waitProcessed(t *testing.T, deliveryID string) {
-	t.Helper()
-	apptest.WaitUntil(t, "delivery "+deliveryID+" processed", func() bool {
-		n := storagetest.Count(t, e.a.db, "webhook_deliveries", "delivery_id = ? AND status = ?", deliveryID, storage.DeliveryProcessed)
-		return n == 1
-	})
-}
-
-func (e *wooEnv) waitShipment(t *testing.T, number string) storage.Shipment {
-	t.Helper()
-	var s storage.Shipment
-	apptest.WaitUntil(t, "shipment "+number, func() bool {
-		return e.a.db.Gorm.Where("shop_id = ? AND tracking_number = ?", e.shop.ID, number).Take(&s).Error == nil
-	})
-	return s
 }
 
 // astOrder is an order whose tracking was saved by Advanced Shipment Tracking.

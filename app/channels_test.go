@@ -159,11 +159,7 @@ func (e *shopifyChannelsEnv) order(t *testing.T, id int64, phone, country string
 func (e *shopifyChannelsEnv) postAction(t *testing.T, s *storage.Shipment, form url.Values) {
 	t.Helper()
 	form.Set("_csrf", e.a.shopper.CSRFToken(s.PublicToken))
-	res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/actions", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("action %v: status %d; want 303", form, res.StatusCode)
 	}
@@ -178,11 +174,7 @@ func (e *shopifyChannelsEnv) optIn(t *testing.T, s *storage.Shipment, number, ch
 		t.Fatalf("tracking page offers no opt-in form:\n%s", body)
 	}
 	form := url.Values{"_csrf": {e.a.shopper.CSRFToken(s.PublicToken)}, "phone": {number}, "channel": {channel}, "locale": {"en"}}
-	res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/consent", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/consent", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("opt-in: status %d; want 303", res.StatusCode)
 	}
@@ -389,11 +381,7 @@ func TestEmptyContactMessageIsRefused(t *testing.T) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7701, "(415) 555-0144", "US")
 		form := url.Values{"_csrf": {e.a.shopper.CSRFToken(ship.PublicToken)}, "kind": {"contact_support"}, "message": {"  "}}
-		res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+ship.PublicToken+"/actions", form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := apptest.PostForm(t, e.base+"/t/"+ship.PublicToken+"/actions", form)
 		if res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("contact with no message: status %d; want 400", res.StatusCode)
 		}

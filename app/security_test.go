@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -32,14 +31,9 @@ func lookupFrom(t *testing.T, base, shop, ip, spoofed, order, contact string) (i
 	req, _ := http.NewRequest(http.MethodPost, base+"/track?shop="+url.QueryEscape(shop), strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", spoofed+", "+ip)
-	res, err := apptest.NoRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	res, body := apptest.Do(t, req)
 	// The form echoes what was typed; take it out to compare answers.
-	return res.StatusCode, strings.NewReplacer(`value="`+html.EscapeString(order)+`"`, `value="ORDER"`, `value="`+html.EscapeString(contact)+`"`, `value="CONTACT"`).Replace(string(body))
+	return res.StatusCode, strings.NewReplacer(`value="`+html.EscapeString(order)+`"`, `value="ORDER"`, `value="`+html.EscapeString(contact)+`"`, `value="CONTACT"`).Replace(body)
 }
 
 func TestOrderLookupAnswersWrongOrderAndWrongEmailAlike(t *testing.T) {

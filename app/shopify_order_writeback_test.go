@@ -24,11 +24,7 @@ import (
 func postAction(t *testing.T, a *App, base string, s storage.Shipment, form url.Values) {
 	t.Helper()
 	form.Set(trackpage.CSRFField, a.shopper.CSRFToken(s.PublicToken))
-	res, err := apptest.NoRedirect.PostForm(base+"/t/"+s.PublicToken+"/actions", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.PostForm(t, base+"/t/"+s.PublicToken+"/actions", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("action %s: status %d; want 303 back to the page", form.Get(trackpage.FieldKind), res.StatusCode)
 	}

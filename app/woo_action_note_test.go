@@ -58,11 +58,7 @@ func TestWooShopperActionNoteCommitsWithTheAction(t *testing.T) {
 				trackpage.FieldKind: {string(trackpage.ActionContactSupport)},
 				trackpage.FieldNote: {"Where is my mug?"},
 			}
-			res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
+			res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/actions", form)
 			return res.StatusCode
 		}
 		actions := func() int64 {

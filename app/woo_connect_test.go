@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,11 +55,7 @@ func startStart(t *testing.T, base, store, ip string) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/woocommerce/start?store="+url.QueryEscape(store), nil)
 	req.Header.Set("X-Forwarded-For", ip)
-	res, err := apptest.NoRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.Do(t, req)
 	return res
 }
 
@@ -250,11 +245,7 @@ func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
 		shopifyInstall := func(ip string) int {
 			req, _ := http.NewRequest(http.MethodGet, base+"/auth/shopify?shop=capped.myshopify.com", nil)
 			req.Header.Set("X-Forwarded-For", ip)
-			res, err := apptest.NoRedirect.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
+			res, _ := apptest.Do(t, req)
 			return res.StatusCode
 		}
 		// One host rotating through the addresses of its /64 (and the
@@ -302,13 +293,8 @@ func requestLoginLink(t *testing.T, base, store, ip string) (int, string) {
 	req, _ := http.NewRequest(http.MethodPost, base+"/admin/login", strings.NewReader(url.Values{"store": {store}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", ip)
-	res, err := apptest.NoRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	res, b := apptest.Do(t, req)
+	return res.StatusCode, b
 }
 
 func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
@@ -498,13 +484,8 @@ func TestEmailedSignInLinkIsUsedOnlyByPost(t *testing.T) {
 		e := connectWoo(t, dbURL)
 		link := strings.Replace(loginLink(t, e.a, e.shop.ID), wooAppURL, e.base, 1)
 		for i := range 2 {
-			res, err := apptest.NoRedirect.Get(link)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != http.StatusOK || len(res.Cookies()) != 0 || !strings.Contains(string(b), `<form method="post" action="/admin/login">`) {
+			res, b := apptest.Fetch(t, link, nil)
+			if res.StatusCode != http.StatusOK || len(res.Cookies()) != 0 || !strings.Contains(b, `<form method="post" action="/admin/login">`) {
 				t.Fatalf("GET %d of the link: status %d, cookies %v, page\n%s\nwant 200 with a sign-in button and no session", i+1, res.StatusCode, res.Cookies(), b)
 			}
 		}
@@ -603,14 +584,9 @@ func TestWooConnectWithAnHTTPAppURLSaysWhy(t *testing.T) {
 	_, base := startApp(t, storagetest.SQLiteURL(t), Config{})
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/woocommerce/start?store=https://shop.example", nil)
 	req.Header.Set("Accept", "text/html")
-	res, err := apptest.NoRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := apptest.Do(t, req)
 	if res.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
-		!strings.Contains(string(b), "https") || !strings.Contains(string(b), "APP_URL") {
+		!strings.Contains(b, "https") || !strings.Contains(b, "APP_URL") {
 		t.Fatalf("status %d %s:\n%s\nwant 503 HTML saying an https APP_URL is needed", res.StatusCode, res.Header.Get("Content-Type"), b)
 	}
 }

@@ -28,11 +28,7 @@ import (
 // and the cookie that binds the flow to this browser.
 func beginConnect(t *testing.T, base, storeURL string) (*url.URL, *http.Cookie) {
 	t.Helper()
-	res, err := apptest.NoRedirect.Get(base + "/auth/woocommerce/start?store=" + url.QueryEscape(storeURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.Fetch(t, base+"/auth/woocommerce/start?store="+url.QueryEscape(storeURL), nil)
 	if res.StatusCode != http.StatusFound {
 		t.Fatalf("start: status %d; want 302 to the store", res.StatusCode)
 	}
@@ -343,11 +339,7 @@ func TestWooShopperActionWritesOrderNote(t *testing.T) {
 			trackpage.FieldKind: {string(trackpage.ActionContactSupport)},
 			trackpage.FieldNote: {"Where is my mug?"},
 		}
-		res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/actions", form)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("shopper action: status %d; want 303", res.StatusCode)
 		}

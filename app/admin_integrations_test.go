@@ -70,7 +70,6 @@ func TestAdminMakesAHelpdeskKeyThatAnswers(t *testing.T) {
 		t.Fatalf("no helpdesk key on the settings page:\n%s", page)
 	}
 	res, _ := apptest.Fetch(t, base+"/api/helpdesk/customer?email=ana@example.com", http.Header{"Authorization": {"Bearer " + m[1]}})
-	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("the shown key answered %d, want 200", res.StatusCode)
 	}

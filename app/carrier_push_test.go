@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -42,10 +41,7 @@ func pushCounter(t *testing.T, a *App, carrier, outcome string) float64 {
 // trackAlertPush is UPS's documented "On the way" event, moved to the
 // recording day and to the seeded shipment's number.
 func trackAlertPush(t *testing.T) []byte {
-	body, err := os.ReadFile("../integrations/carriers/ups/testdata/push/on_the_way.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := apptest.Testdata(t, "integrations/carriers/ups/testdata/push/on_the_way.json")
 	s := strings.NewReplacer("1ZABCXYZ0112346789", "1Z999AA10123456784", "20240422", "20261125", "20240423", "20261125").Replace(string(body))
 	s = strings.Replace(s, `"scheduledDeliveryDate":"20261125"`, `"scheduledDeliveryDate":""`, 1)
 	return []byte(s)
@@ -188,13 +184,7 @@ func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
 
 func TestEachCarriersPushIsAuthenticatedItsWay(t *testing.T) {
 	const secret = "0123456789abcdef0123456789abcdef"
-	read := func(path string) []byte {
-		b, err := os.ReadFile("../integrations/carriers/" + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	read := func(path string) []byte { return apptest.Testdata(t, "integrations/carriers/"+path) }
 	hmacB64 := func(body []byte) string { return apptest.AfterShipSignature(secret, body) } // base64 HMAC-SHA256, as USPS and FedEx sign
 	type push struct {
 		carrier, header, value string

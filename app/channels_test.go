@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -168,9 +167,8 @@ func (e *shopifyChannelsEnv) postAction(t *testing.T, s *storage.Shipment, form 
 // optIn submits the page's "text me shipping updates" form.
 func (e *shopifyChannelsEnv) optIn(t *testing.T, s *storage.Shipment, number, channel string) string {
 	t.Helper()
-	page, _ := apptest.Fetch(t, e.base+"/t/"+s.PublicToken, nil)
-	body, _ := io.ReadAll(page.Body)
-	if !strings.Contains(string(body), `action="`+e.base+"/t/"+s.PublicToken+`/consent"`) {
+	_, body := apptest.Fetch(t, e.base+"/t/"+s.PublicToken, nil)
+	if !strings.Contains(body, `action="`+e.base+"/t/"+s.PublicToken+`/consent"`) {
 		t.Fatalf("tracking page offers no opt-in form:\n%s", body)
 	}
 	form := url.Values{"_csrf": {e.a.shopper.CSRFToken(s.PublicToken)}, "phone": {number}, "channel": {channel}, "locale": {"en"}}

@@ -68,13 +68,3 @@ func Request(t testing.TB, method, u string, body io.Reader, header http.Header,
 	}
 	return req
 }
-
-// Cookie is the cookie called name that res sets, or nil.
-func Cookie(res *http.Response, name string) *http.Cookie {
-	for _, c := range res.Cookies() {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}

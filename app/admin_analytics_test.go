@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -60,42 +59,14 @@ func seedAnalytics(t *testing.T, db *storage.DB) (shopA, shopB *storage.Shop) {
 	return shopA, shopB
 }
 
-func adminClient(t *testing.T, a *App, shopID int64) *http.Client {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	res, err := postLoginLink(c, loginLink(t, a, shopID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("admin sign-in ended with %d", res.StatusCode)
-	}
-	return c
-}
-
-func getWith(t *testing.T, c *http.Client, url string) (*http.Response, string) {
-	t.Helper()
-	res, err := c.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, string(body)
-}
-
 const novemberQuery = "?from=2026-11-01&to=2026-11-30"
 
 func TestAdminAnalyticsPageShowsOnlyTheShopsReport(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		shopA, _ := seedAnalytics(t, a.db)
-		res, body := getWith(t, adminClient(t, a, shopA.ID), base+"/admin/analytics"+novemberQuery)
+		ck, _ := signInCookie(t, a, base, shopA.ID)
+		res, body := apptest.Fetch(t, base+"/admin/analytics"+novemberQuery, nil, ck)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("status %d: %s", res.StatusCode, body)
 		}
@@ -122,10 +93,11 @@ func TestAdminAnalyticsPageShowsOnlyTheShopsReport(t *testing.T) {
 }
 
 func TestAdminAnalyticsCSVExportsTheReport(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		shopA, _ := seedAnalytics(t, a.db)
-		res, body := getWith(t, adminClient(t, a, shopA.ID), base+"/admin/analytics.csv"+novemberQuery)
+		ck, _ := signInCookie(t, a, base, shopA.ID)
+		res, body := apptest.Fetch(t, base+"/admin/analytics.csv"+novemberQuery, nil, ck)
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
 			!strings.Contains(res.Header.Get("Content-Disposition"), `filename="ordertrack-analytics-2026-11-01-2026-11-30.csv"`) {
 			t.Fatalf("status %d, headers %v", res.StatusCode, res.Header)
@@ -162,7 +134,7 @@ func TestAdminAnalyticsCSVExportsTheReport(t *testing.T) {
 // TestAdminAnalyticsCountsTheShopsDays: 03:00 UTC on 2 November is still
 // the 1st for a New York shop, and its report says whose days it counts.
 func TestAdminAnalyticsCountsTheShopsDays(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.WooCommerce, Domain: "ny.example", Name: "NY", Timezone: "America/New_York"}
@@ -178,37 +150,38 @@ func TestAdminAnalyticsCountsTheShopsDays(t *testing.T) {
 		if err := a.db.Gorm.Create(s).Error; err != nil {
 			t.Fatal(err)
 		}
-		client := adminClient(t, a, shop.ID)
-		_, body := getWith(t, client, base+"/admin/analytics.csv"+novemberQuery)
+		ck, _ := signInCookie(t, a, base, shop.ID)
+		_, body := apptest.Get(t, base+"/admin/analytics.csv"+novemberQuery, ck)
 		for _, want := range []string{"range,,,zone,America/New_York\n", "trend,day,2026-11-01,shipments,1\n", "trend,day,2026-11-02,shipments,0\n"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("csv lacks %q:\n%s", want, body)
 			}
 		}
-		if _, page := getWith(t, client, base+"/admin/analytics"+novemberQuery); !strings.Contains(page, "(America/New_York days)") {
+		if _, page := apptest.Get(t, base+"/admin/analytics"+novemberQuery, ck); !strings.Contains(page, "(America/New_York days)") {
 			t.Errorf("page does not say whose days it counts")
 		}
 	})
 }
 
 func TestAdminAnalyticsRefusesStrangersAndBadRanges(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		shopA, _ := seedAnalytics(t, a.db)
+		session, _ := signInCookie(t, a, base, shopA.ID)
 		tests := []struct {
-			name   string
-			client *http.Client
-			path   string
-			want   int
+			name    string
+			session *http.Cookie
+			path    string
+			want    int
 		}{
-			{"no session", http.DefaultClient, "/admin/analytics" + novemberQuery, http.StatusUnauthorized},
-			{"no session csv", http.DefaultClient, "/admin/analytics.csv" + novemberQuery, http.StatusUnauthorized},
-			{"reversed range", adminClient(t, a, shopA.ID), "/admin/analytics?from=2026-11-30&to=2026-11-01", http.StatusBadRequest},
+			{"no session", nil, "/admin/analytics" + novemberQuery, http.StatusUnauthorized},
+			{"no session csv", nil, "/admin/analytics.csv" + novemberQuery, http.StatusUnauthorized},
+			{"reversed range", session, "/admin/analytics?from=2026-11-30&to=2026-11-01", http.StatusBadRequest},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				if res, _ := getWith(t, tt.client, base+tt.path); res.StatusCode != tt.want {
-					t.Errorf("GET %s = %d, want %d", tt.path, res.StatusCode, tt.want)
+				if code, _ := apptest.Get(t, base+tt.path, tt.session); code != tt.want {
+					t.Errorf("GET %s = %d, want %d", tt.path, code, tt.want)
 				}
 			})
 		}

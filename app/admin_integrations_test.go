@@ -11,12 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 func TestAdminConnectsKlaviyoWithASealedKeyAndHandsTriggersOver(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)
@@ -68,8 +69,7 @@ func TestAdminMakesAHelpdeskKeyThatAnswers(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no helpdesk key on the settings page:\n%s", page)
 	}
-	res := get(t, base+"/api/helpdesk/customer?email=ana@example.com", http.Header{"Authorization": {"Bearer " + m[1]}})
-	res.Body.Close()
+	res, _ := apptest.Fetch(t, base+"/api/helpdesk/customer?email=ana@example.com", http.Header{"Authorization": {"Bearer " + m[1]}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("the shown key answered %d, want 200", res.StatusCode)
 	}

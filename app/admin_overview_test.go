@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // the shop's zone, customer and destination columns, search by email and
 // phone, and shopper requests with their order and a handled state.
 func TestAdminReadsLikeAMerchantsTool(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		shop := ownerShop(t, a)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/messaging"
 )
 
@@ -41,7 +42,7 @@ func TestSettingsRejectInvalidFieldsInline(t *testing.T) {
 		{"sender name with a header break", "sender_name", "Shop\r\nBcc: x@y", "plain name"},
 		{"FAQ question without answer", "faq_a", "", "needs an answer"},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)
@@ -66,7 +67,7 @@ func TestSettingsRejectInvalidFieldsInline(t *testing.T) {
 }
 
 func TestSettingsSaveStoresEveryField(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)

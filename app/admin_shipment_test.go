@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		tokA := seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
@@ -28,7 +29,7 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 		if code != http.StatusOK || !strings.Contains(page, "#1001") || !strings.Contains(page, "reschedule") || !strings.Contains(page, "2026-12-01") {
 			t.Fatalf("detail page = %d; want the order, the request and its date", code)
 		}
-		waitUntil(t, "the shipped email in the log", func() bool {
+		apptest.WaitUntil(t, "the shipped email in the log", func() bool {
 			n := storagetest.Count(t, a.db, "notifications", "shipment_id = ? AND trigger = ?", shipA.ID, "shipped")
 			return n > 0
 		})
@@ -47,7 +48,7 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 // TestAdminShipmentsDateFilterUsesTheShopsDays: from and to are days in the
 // shop's zone, as in analytics, not UTC days.
 func TestAdminShipmentsDateFilterUsesTheShopsDays(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		if err := a.db.Gorm.Model(shop).Update("timezone", "America/New_York").Error; err != nil {

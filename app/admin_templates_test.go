@@ -4,87 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-// adminSession is a signed-in merchant's browser without JavaScript: it
-// keeps the session cookie and does not follow redirects, so tests see them.
-type adminSession struct {
-	t    *testing.T
-	c    *http.Client
-	base string
-	csrf string
-}
-
-var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-
-func ownerShop(t *testing.T, a *App) *storage.Shop {
-	t.Helper()
-	shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A", Email: "owner@shop-a.example"}
-	if err := a.db.UpsertShop(context.Background(), shop); err != nil {
-		t.Fatalf("create shop: %v", err)
-	}
-	return shop
-}
-
-func signIn(t *testing.T, a *App, base string, shopID int64) *adminSession {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	s := &adminSession{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	res, err := postLoginLink(s.c, strings.Replace(loginLink(t, a, shopID), a.cfg.AppURL, base, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign-in link answered %d; want 303 to the admin", res.StatusCode)
-	}
-	_, page := s.get(base + "/admin/settings")
-	m := csrfField.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatalf("no CSRF token on the settings page:\n%s", page)
-	}
-	s.csrf = m[1]
-	return s
-}
-
-func (s *adminSession) get(u string) (int, string) {
-	s.t.Helper()
-	res, err := s.c.Get(u)
-	if err != nil {
-		s.t.Fatalf("GET %s: %v", u, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
-// post sends form with the session's CSRF token unless form sets _csrf.
-func (s *adminSession) post(path string, form url.Values) (int, string) {
-	s.t.Helper()
-	if !form.Has("_csrf") {
-		form.Set("_csrf", s.csrf)
-	}
-	res, err := s.c.PostForm(s.base+path, form)
-	if err != nil {
-		s.t.Fatalf("POST %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
 
 // liveShippedSMS renders the shop's shipped SMS as a real send would pick it.
 func liveShippedSMS(t *testing.T, a *App, shopID int64) string {
@@ -111,7 +42,7 @@ func smsVersions(t *testing.T, a *App, shopID int64) []storage.MessageTemplate {
 }
 
 func TestAdminPostsWithoutCSRFTokenAreRejected(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)
@@ -146,7 +77,7 @@ func TestAdminPostsWithoutCSRFTokenAreRejected(t *testing.T) {
 }
 
 func TestTemplateSaveWithErrorKeepsLiveVersion(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)
@@ -204,7 +135,7 @@ type previewJSON struct {
 }
 
 func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		s := signIn(t, a, base, ownerShop(t, a).ID)
 		preview := func(src string) previewJSON {
@@ -228,7 +159,7 @@ func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
 }
 
 func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)

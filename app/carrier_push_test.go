@@ -3,60 +3,16 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-// fakeUPS is UPS's OAuth, Track and Track Alert endpoints; invalid lists
-// the numbers its subscriptions refuse.
-func fakeTrackAlert(t *testing.T, invalid ...string) (*httptest.Server, *[]string) {
-	var mu sync.Mutex
-	var subscribed []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.URL.Path == "/security/v1/oauth/token":
-			w.Write([]byte(`{"access_token":"tok","expires_in":"14399","token_type":"Bearer"}`))
-		case r.URL.Path == "/api/track/v1/subscription/standard/package":
-			var req struct {
-				TrackingNumberList []string `json:"trackingNumberList"`
-				Destination        struct{ URL, Credential string }
-			}
-			b, _ := io.ReadAll(r.Body)
-			json.Unmarshal(b, &req)
-			var resp struct {
-				Valid   []string `json:"validTrackingNumbers"`
-				Invalid []string `json:"invalidTrackingNumbers"`
-			}
-			for _, n := range req.TrackingNumberList {
-				if contains(invalid, n) {
-					resp.Invalid = append(resp.Invalid, n)
-					continue
-				}
-				resp.Valid = append(resp.Valid, n)
-				mu.Lock()
-				subscribed = append(subscribed, n+" → "+req.Destination.URL+" with "+req.Destination.Credential)
-				mu.Unlock()
-			}
-			json.NewEncoder(w).Encode(resp)
-		default:
-			body, _ := os.ReadFile("../integrations/carriers/ups/testdata/in_transit.json")
-			w.Write(body)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &subscribed
-}
 
 // pushCounter reads ordertrack_carrier_pushes_total{carrier, outcome}.
 func pushCounter(t *testing.T, a *App, carrier, outcome string) float64 {
@@ -82,47 +38,19 @@ func pushCounter(t *testing.T, a *App, carrier, outcome string) float64 {
 	return 0
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // trackAlertPush is UPS's documented "On the way" event, moved to the
 // recording day and to the seeded shipment's number.
 func trackAlertPush(t *testing.T) []byte {
-	body, err := os.ReadFile("../integrations/carriers/ups/testdata/push/on_the_way.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := apptest.Testdata(t, "integrations/carriers/ups/testdata/push/on_the_way.json")
 	s := strings.NewReplacer("1ZABCXYZ0112346789", "1Z999AA10123456784", "20240422", "20261125", "20240423", "20261125").Replace(string(body))
 	s = strings.Replace(s, `"scheduledDeliveryDate":"20261125"`, `"scheduledDeliveryDate":""`, 1)
 	return []byte(s)
 }
 
-func postUPSPush(t *testing.T, base string, body []byte, credential string) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/ups", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "UPSPubSubTrackingService")
-	if credential != "" {
-		req.Header.Set("credential", credential)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
 func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		const credential = "ups-push-credential"
-		ups, subscribed := fakeTrackAlert(t)
+		ups := apptest.NewUPS(t)
 		a, base := startApp(t, url, Config{AppURL: "https://track.example", Carriers: map[string]registry.Creds{"ups": {
 			"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL, registry.WebhookSecret: credential,
 		}}}, atRecordingTime())
@@ -131,8 +59,9 @@ func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
 		if err := a.polling.SubscribePushes(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
-		if want := "1Z999AA10123456784 → https://track.example/webhooks/carriers/ups with " + credential; len(*subscribed) != 1 || (*subscribed)[0] != want {
-			t.Fatalf("UPS subscriptions = %q; want %q", *subscribed, want)
+		want := "1Z999AA10123456784 → https://track.example/webhooks/carriers/ups with " + credential
+		if subscribed := ups.Subscribed(); len(subscribed) != 1 || subscribed[0] != want {
+			t.Fatalf("UPS subscriptions = %q; want %q", subscribed, want)
 		}
 		s, err := a.db.ShipmentByToken(ctx, tok)
 		if err != nil {
@@ -146,7 +75,7 @@ func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
 
 		body := trackAlertPush(t)
 		for _, cred := range []string{"", "forged"} {
-			if code := postUPSPush(t, base, body, cred); code != http.StatusUnauthorized {
+			if code := apptest.PostUPSPush(t, base, body, cred); code != http.StatusUnauthorized {
 				t.Fatalf("push with credential %q = %d; want 401", cred, code)
 			}
 		}
@@ -154,7 +83,7 @@ func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
 			t.Fatalf("unverified pushes stored %d deliveries", n)
 		}
 		for range 2 { // UPS may send an event twice: one effect
-			if code := postUPSPush(t, base, body, credential); code != http.StatusOK {
+			if code := apptest.PostUPSPush(t, base, body, credential); code != http.StatusOK {
 				t.Fatalf("push = %d; want 200", code)
 			}
 		}
@@ -162,7 +91,7 @@ func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
 		// safety net looks once UPS's vans have left (16:00 UTC), not at
 		// the 1 h 45 cadence of polling without push.
 		vansLeft := time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC)
-		waitUntil(t, "the pushed scan, then a safety-net poll once the vans have left", func() bool {
+		apptest.WaitUntil(t, "the pushed scan, then a safety-net poll once the vans have left", func() bool {
 			s, err = a.db.ShipmentByToken(ctx, tok)
 			return err == nil && s.Stage == "in_transit" && s.NextPollAt != nil && s.NextPollAt.Equal(vansLeft)
 		})
@@ -185,9 +114,9 @@ func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
 }
 
 func TestRefusedSubscriptionKeepsNormalPolling(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		const credential = "ups-push-credential"
-		ups, _ := fakeTrackAlert(t, "1Z999AA10123456784")
+		ups := apptest.NewUPS(t, "1Z999AA10123456784")
 		a, base := startApp(t, url, Config{AppURL: "https://track.example", Carriers: map[string]registry.Creds{"ups": {
 			"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL, registry.WebhookSecret: credential,
 		}}}, atRecordingTime())
@@ -200,10 +129,10 @@ func TestRefusedSubscriptionKeepsNormalPolling(t *testing.T) {
 		if sub, err := a.db.Subscription(ctx, s.ID); err != nil || sub.Status != storage.SubscriptionFailed {
 			t.Fatalf("subscription = %+v, %v; want failed", sub, err)
 		}
-		if code := postUPSPush(t, base, trackAlertPush(t), credential); code != http.StatusOK {
+		if code := apptest.PostUPSPush(t, base, trackAlertPush(t), credential); code != http.StatusOK {
 			t.Fatalf("push = %d; want 200", code)
 		}
-		waitUntil(t, "the pushed scan, polled as without push (within 3 h)", func() bool {
+		apptest.WaitUntil(t, "the pushed scan, polled as without push (within 3 h)", func() bool {
 			s, err := a.db.ShipmentByToken(ctx, tok)
 			return err == nil && s.Stage == "in_transit" && s.NextPollAt != nil && s.NextPollAt.Before(recordedAt.Add(3*time.Hour))
 		})
@@ -212,7 +141,7 @@ func TestRefusedSubscriptionKeepsNormalPolling(t *testing.T) {
 
 func TestPushFromACarrierWithoutSecretIsNotTaken(t *testing.T) {
 	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
-	if code := postUPSPush(t, base, trackAlertPush(t), "anything"); code != http.StatusNotFound {
+	if code := apptest.PostUPSPush(t, base, trackAlertPush(t), "anything"); code != http.StatusNotFound {
 		t.Fatalf("push without UPS_WEBHOOK_SECRET = %d; want 404", code)
 	}
 	if n := storagetest.Count(t, a.db, "webhook_deliveries", ""); n != 0 {
@@ -221,7 +150,7 @@ func TestPushFromACarrierWithoutSecretIsNotTaken(t *testing.T) {
 }
 
 func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		tok := seedOrder(t, a, "shop-a.myshopify.com", "#1", "o@example.com")
@@ -259,14 +188,8 @@ func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
 
 func TestEachCarriersPushIsAuthenticatedItsWay(t *testing.T) {
 	const secret = "0123456789abcdef0123456789abcdef"
-	read := func(path string) []byte {
-		b, err := os.ReadFile("../integrations/carriers/" + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	hmacB64 := func(body []byte) string { return aftershipSignature(secret, body) } // base64 HMAC-SHA256, as USPS and FedEx sign
+	read := func(path string) []byte { return apptest.Testdata(t, "integrations/carriers/"+path) }
+	hmacB64 := func(body []byte) string { return apptest.AfterShipSignature(secret, body) } // base64 HMAC-SHA256, as USPS and FedEx sign
 	type push struct {
 		carrier, header, value string
 		body                   []byte
@@ -276,7 +199,7 @@ func TestEachCarriersPushIsAuthenticatedItsWay(t *testing.T) {
 		read("dhl/testdata/push/two_shipments_derived.json"), read("ups/testdata/push/delivered.json")
 	tests := []push{
 		{"usps", "X-HMAC", hmacB64(usps), usps, http.StatusOK},
-		{"usps", "X-HMAC", aftershipSignature("forged", usps), usps, http.StatusUnauthorized},
+		{"usps", "X-HMAC", apptest.AfterShipSignature("forged", usps), usps, http.StatusUnauthorized},
 		{"usps", "", "", usps, http.StatusUnauthorized},
 		{"fedex", "fdx-signature", hmacB64(fedex), fedex, http.StatusOK},
 		{"fedex", "fdx-signature", hmacB64(usps), fedex, http.StatusUnauthorized},
@@ -287,7 +210,7 @@ func TestEachCarriersPushIsAuthenticatedItsWay(t *testing.T) {
 		{"ups", "credential", secret, ups, http.StatusOK},
 		{"ups", "credential", secret + "x", ups, http.StatusUnauthorized},
 	}
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		creds := map[string]registry.Creds{}
 		for _, c := range []string{"ups", "usps", "fedex", "dhl"} {
 			creds[c] = registry.Creds{registry.WebhookSecret: secret}

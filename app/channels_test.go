@@ -2,120 +2,19 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-// fakeChannels answers SendGrid's v3 Mail Send and Twilio's Messages and
-// Calls APIs on one host, recording what each was asked, as the providers
-// document their requests.
-type fakeChannels struct {
-	mu    sync.Mutex
-	mails []channelMail
-	texts []twilioMessage
-	calls []twilioCall
-}
-
-type channelMail struct{ From, FromName, ReplyTo, To, Subject, Text string }
-
-type twilioMessage struct{ From, To, Body, ContentSID, ContentVariables string }
-
-type twilioCall struct{ From, To, Twiml string }
-
-func newFakeChannels(t *testing.T) (*fakeChannels, string) {
-	t.Helper()
-	f := &fakeChannels{}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return f, srv.URL
-}
-
-func (f *fakeChannels) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	account := "/2010-04-01/Accounts/" + testTwilioSID
-	switch r.URL.Path {
-	case "/v3/mail/send":
-		var m struct {
-			From             struct{ Email, Name string } `json:"from"`
-			ReplyTo          *struct{ Email string }      `json:"reply_to"`
-			Personalizations []struct {
-				To []struct{ Email string } `json:"to"`
-			} `json:"personalizations"`
-			Subject string `json:"subject"`
-			Content []struct{ Type, Value string }
-		}
-		body, _ := io.ReadAll(r.Body)
-		if json.Unmarshal(body, &m) != nil || len(m.Personalizations) != 1 || len(m.Personalizations[0].To) != 1 {
-			http.Error(w, `{"errors":[{"message":"bad request"}]}`, http.StatusBadRequest)
-			return
-		}
-		mail := channelMail{From: m.From.Email, FromName: m.From.Name, To: m.Personalizations[0].To[0].Email, Subject: m.Subject}
-		if m.ReplyTo != nil {
-			mail.ReplyTo = m.ReplyTo.Email
-		}
-		for _, c := range m.Content {
-			if c.Type == "text/plain" {
-				mail.Text = c.Value
-			}
-		}
-		f.mu.Lock()
-		f.mails = append(f.mails, mail)
-		f.mu.Unlock()
-		w.Header().Set("X-Message-Id", fmt.Sprintf("sg-%d", time.Now().UnixNano()))
-		w.WriteHeader(http.StatusAccepted)
-	case account + "/Messages.json":
-		r.ParseForm()
-		msg := twilioMessage{From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Body: r.PostForm.Get("Body"),
-			ContentSID: r.PostForm.Get("ContentSid"), ContentVariables: r.PostForm.Get("ContentVariables")}
-		f.mu.Lock()
-		f.texts = append(f.texts, msg)
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprintf(w, `{"sid":"SM%032d","status":"queued","to":%q,"account_sid":%q}`, time.Now().UnixNano(), msg.To, testTwilioSID)
-	case account + "/Calls.json":
-		r.ParseForm()
-		c := twilioCall{From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Twiml: r.PostForm.Get("Twiml")}
-		f.mu.Lock()
-		f.calls = append(f.calls, c)
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprintf(w, `{"sid":"CA%032d","status":"queued","to":%q,"account_sid":%q}`, time.Now().UnixNano(), c.To, testTwilioSID)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (f *fakeChannels) sentMails() []channelMail {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]channelMail(nil), f.mails...)
-}
-
-func (f *fakeChannels) sentTexts() []twilioMessage {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]twilioMessage(nil), f.texts...)
-}
-
-func (f *fakeChannels) placedCalls() []twilioCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]twilioCall(nil), f.calls...)
-}
 
 // channelsConfig sends email and every Twilio channel to the fake at base.
 func channelsConfig(base string) Config {
@@ -132,7 +31,7 @@ type shopifyChannelsEnv struct {
 	a      *App
 	base   string
 	fake   *shopifytest.Server
-	sent   *fakeChannels
+	sent   *apptest.Providers
 	shop   *storage.Shop
 	domain string
 }
@@ -142,20 +41,20 @@ type shopifyChannelsEnv struct {
 // install reads.
 func installShopify(t *testing.T, dbURL, domain string, info shopifytest.ShopInfo) *shopifyChannelsEnv {
 	t.Helper()
-	sent, providers := newFakeChannels(t)
+	sent := apptest.NewProviders(t)
 	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
 	fake.SetShopInfo(domain, info)
-	cfg := channelsConfig(providers)
+	cfg := channelsConfig(sent.URL)
 	cfg.ShopifyAPIKey, cfg.ShopifyScopes = testAPIKey, defaultShopifyScopes
 	a, base := startApp(t, dbURL, cfg, withShopify(fake.BaseURL))
 	state, ck := startInstall(t, base, domain)
 	fake.AddCode(domain, "code-"+domain)
 	cb := callbackURL(base, testSecret, url.Values{"shop": {domain}, "code": {"code-" + domain}, "state": {state}}, time.Now())
-	if res := get(t, cb, nil, ck); res.StatusCode != http.StatusFound {
+	if res, _ := apptest.Fetch(t, cb, nil, ck); res.StatusCode != http.StatusFound {
 		t.Fatalf("install callback: status %d; want 302", res.StatusCode)
 	}
 	e := &shopifyChannelsEnv{a: a, base: base, fake: fake, sent: sent, domain: domain}
-	waitUntil(t, "the shop's identity read from Shopify", func() bool {
+	apptest.WaitUntil(t, "the shop's identity read from Shopify", func() bool {
 		s, err := a.db.ShopByDomain(context.Background(), storage.Shopify, domain)
 		if err != nil || s.Plan == "" {
 			return false
@@ -172,7 +71,7 @@ var kaffeeHaus = shopifytest.ShopInfo{
 }
 
 func TestShopifyInstallReadsWhoTheMerchantIs(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		s := e.shop
 		got := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", s.Name, s.Email, s.Timezone, s.Currency, s.Locale, s.Plan, s.Settings.V.SupportEmail)
@@ -183,10 +82,10 @@ func TestShopifyInstallReadsWhoTheMerchantIs(t *testing.T) {
 		body := []byte(`{"id":548380009,"name":"Kaffee Haus Berlin","email":"chef@kaffee.example","customer_email":null,` +
 			`"iana_timezone":"Europe/Vienna","currency":"EUR","primary_locale":"de","plan_display_name":"Shopify",` +
 			`"myshopify_domain":"shop-a.myshopify.com"}`)
-		if code := postWebhook(t, e.base, "shop/update", "wh-shop-update", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, e.base, shopA, "shop/update", "wh-shop-update", body, testSecret); code != http.StatusOK {
 			t.Fatalf("shop/update: status %d; want 200", code)
 		}
-		waitUntil(t, "the shop/update applied", func() bool {
+		apptest.WaitUntil(t, "the shop/update applied", func() bool {
 			s, err := e.a.db.ShopByID(context.Background(), e.shop.ID)
 			return err == nil && s.Name == "Kaffee Haus Berlin" && s.Email == "chef@kaffee.example" && s.Timezone == "Europe/Vienna" && s.Plan == "Shopify"
 		})
@@ -194,9 +93,9 @@ func TestShopifyInstallReadsWhoTheMerchantIs(t *testing.T) {
 }
 
 func TestWooConnectReadsWhoTheMerchantIs(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
-		waitUntil(t, "the store's identity", func() bool {
+		apptest.WaitUntil(t, "the store's identity", func() bool {
 			s, err := e.a.db.ShopByID(context.Background(), e.shop.ID)
 			if err != nil {
 				return false
@@ -214,7 +113,7 @@ func TestWooConnectReadsWhoTheMerchantIs(t *testing.T) {
 
 // shopperRequestReachesTheNotifyAddress is checked on both platforms.
 func TestShopperRequestGoesToTheMerchantsNotificationAddress(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ctx := context.Background()
 		st := e.shop.Settings.V
@@ -224,8 +123,8 @@ func TestShopperRequestGoesToTheMerchantsNotificationAddress(t *testing.T) {
 		}
 		ship := e.order(t, 7001, "+4915112345678", "DE")
 		e.postAction(t, ship, url.Values{"kind": {"contact_support"}, "message": {"Bitte vor die Tür stellen."}})
-		waitUntil(t, "the request emailed to the notification address", func() bool {
-			for _, m := range e.sent.sentMails() {
+		apptest.WaitUntil(t, "the request emailed to the notification address", func() bool {
+			for _, m := range e.sent.Mails() {
 				if m.To == "bestellungen@kaffee.example" && strings.Contains(m.Text, "Bitte vor die Tür stellen.") {
 					return true
 				}
@@ -245,11 +144,11 @@ func (e *shopifyChannelsEnv) order(t *testing.T, id int64, phone, country string
 	o.Phone, o.Address.Phone, o.Address.CountryCode, o.Address.ProvinceCode = phone, phone, country, ""
 	o.Fulfillments[0].Numbers = []string{fmt.Sprintf("1ZCHANNEL%09d", id)}
 	o.Fulfillments[0].URLs = nil
-	if code := postWebhook(t, e.base, "orders/create", fmt.Sprintf("wh-order-%d", id), o.WebhookJSON(), testSecret); code != http.StatusOK {
+	if code := apptest.PostShopifyWebhook(t, e.base, shopA, "orders/create", fmt.Sprintf("wh-order-%d", id), o.WebhookJSON(), testSecret); code != http.StatusOK {
 		t.Fatalf("orders/create: status %d; want 200", code)
 	}
 	var s storage.Shipment
-	waitUntil(t, "the order's shipment", func() bool {
+	apptest.WaitUntil(t, "the order's shipment", func() bool {
 		return e.a.db.Gorm.Where("shop_id = ? AND tracking_number = ?", e.shop.ID, o.Fulfillments[0].Numbers[0]).Take(&s).Error == nil
 	})
 	return &s
@@ -259,11 +158,7 @@ func (e *shopifyChannelsEnv) order(t *testing.T, id int64, phone, country string
 func (e *shopifyChannelsEnv) postAction(t *testing.T, s *storage.Shipment, form url.Values) {
 	t.Helper()
 	form.Set("_csrf", e.a.shopper.CSRFToken(s.PublicToken))
-	res, err := noRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/actions", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("action %v: status %d; want 303", form, res.StatusCode)
 	}
@@ -272,17 +167,12 @@ func (e *shopifyChannelsEnv) postAction(t *testing.T, s *storage.Shipment, form 
 // optIn submits the page's "text me shipping updates" form.
 func (e *shopifyChannelsEnv) optIn(t *testing.T, s *storage.Shipment, number, channel string) string {
 	t.Helper()
-	page := get(t, e.base+"/t/"+s.PublicToken, nil)
-	body, _ := io.ReadAll(page.Body)
-	if !strings.Contains(string(body), `action="`+e.base+"/t/"+s.PublicToken+`/consent"`) {
+	_, body := apptest.Fetch(t, e.base+"/t/"+s.PublicToken, nil)
+	if !strings.Contains(body, `action="`+e.base+"/t/"+s.PublicToken+`/consent"`) {
 		t.Fatalf("tracking page offers no opt-in form:\n%s", body)
 	}
 	form := url.Values{"_csrf": {e.a.shopper.CSRFToken(s.PublicToken)}, "phone": {number}, "channel": {channel}, "locale": {"en"}}
-	res, err := noRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/consent", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/consent", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("opt-in: status %d; want 303", res.StatusCode)
 	}
@@ -296,7 +186,7 @@ func (e *shopifyChannelsEnv) notify(t *testing.T, s *storage.Shipment, trigger s
 		t.Fatal(err)
 	}
 	var ns []storage.Notification
-	waitUntil(t, trigger+" planned and no longer scheduled", func() bool {
+	apptest.WaitUntil(t, trigger+" planned and no longer scheduled", func() bool {
 		ns = nil
 		e.a.db.Gorm.Where("shipment_id = ? AND trigger = ?", s.ID, trigger).Order("id").Find(&ns)
 		for _, n := range ns {
@@ -318,18 +208,8 @@ func byChannel(ns []storage.Notification, ch string) storage.Notification {
 	return storage.Notification{}
 }
 
-func (f *fakeChannels) textsTo(to string) []twilioMessage {
-	var out []twilioMessage
-	for _, m := range f.sentTexts() {
-		if m.To == to || m.To == "whatsapp:"+to {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 func TestInstalledShopTextsAShopperWhoOptedInOnThePage(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7101, "(415) 555-0142", "US")
 		const number = "+14155550142"
@@ -342,8 +222,8 @@ func TestInstalledShopTextsAShopperWhoOptedInOnThePage(t *testing.T) {
 		if loc := e.optIn(t, ship, "(415) 555-0142", "sms"); !strings.Contains(loc, "optin=confirmed") {
 			t.Fatalf("opt-in redirected to %q; want optin=confirmed (no double opt-in in the US)", loc)
 		}
-		waitUntil(t, "the welcome text", func() bool { return len(e.sent.textsTo(number)) == 1 })
-		if w := e.sent.textsTo(number)[0]; !strings.Contains(w.Body, "Kaffee Haus") || !strings.Contains(w.Body, "STOP") {
+		apptest.WaitUntil(t, "the welcome text", func() bool { return len(e.sent.TextsTo(number)) == 1 })
+		if w := e.sent.TextsTo(number)[0]; !strings.Contains(w.Body, "Kaffee Haus") || !strings.Contains(w.Body, "STOP") {
 			t.Fatalf("welcome text %q; want the shop's name and how to stop", w.Body)
 		}
 		cons, err := e.a.db.Consents(context.Background(), e.shop.ID, number)
@@ -359,28 +239,28 @@ func TestInstalledShopTextsAShopperWhoOptedInOnThePage(t *testing.T) {
 		if sms := byChannel(ns, "sms"); sms.Status != storage.NotificationSent || sms.Recipient != number {
 			t.Fatalf("SMS after the opt-in: %s %q to %q; want sent to %s", sms.Status, sms.Error, sms.Recipient, number)
 		}
-		if got := len(e.sent.textsTo(number)); got != 2 {
+		if got := len(e.sent.TextsTo(number)); got != 2 {
 			t.Fatalf("Twilio got %d texts to %s; want the welcome and the update", got, number)
 		}
 	})
 }
 
 func TestGermanShopperConfirmsByReplyBeforeTheFirstUpdate(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7201, "0151 12345678", "DE")
 		const number = "+4915112345678"
 		if loc := e.optIn(t, ship, "0151 12345678", "sms"); !strings.Contains(loc, "optin=pending") {
 			t.Fatalf("opt-in redirected to %q; want optin=pending (Germany asks for a double opt-in)", loc)
 		}
-		waitUntil(t, "the confirmation question", func() bool { return len(e.sent.textsTo(number)) == 1 })
-		if q := e.sent.textsTo(number)[0]; !strings.Contains(q.Body, "YES") {
+		apptest.WaitUntil(t, "the confirmation question", func() bool { return len(e.sent.TextsTo(number)) == 1 })
+		if q := e.sent.TextsTo(number)[0]; !strings.Contains(q.Body, "YES") {
 			t.Fatalf("confirmation text %q; want it to ask for YES", q.Body)
 		}
 		if sms := byChannel(e.notify(t, ship, "out_for_delivery"), "sms"); sms.Status != storage.NotificationSkipped {
 			t.Fatalf("SMS before the YES: %s; want skipped", sms.Status)
 		}
-		code, body := postTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(number, "Yes"))
+		code, body := apptest.PostTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(number, "Yes"))
 		if code != http.StatusOK || !strings.Contains(body, "shipping updates are on") {
 			t.Fatalf("YES reply: %d %s; want the opt-in confirmed", code, body)
 		}
@@ -391,7 +271,7 @@ func TestGermanShopperConfirmsByReplyBeforeTheFirstUpdate(t *testing.T) {
 }
 
 func TestInvalidNumberIsRecordedAndNeverSent(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7301, "555-01", "US")
 		ns := e.notify(t, ship, "out_for_delivery")
@@ -401,7 +281,7 @@ func TestInvalidNumberIsRecordedAndNeverSent(t *testing.T) {
 		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
 			t.Fatalf("email instead: %s %q; want sent", email.Status, email.Error)
 		}
-		if n := len(e.sent.sentTexts()); n != 0 {
+		if n := len(e.sent.Texts()); n != 0 {
 			t.Fatalf("Twilio got %d texts; want none", n)
 		}
 	})
@@ -409,13 +289,13 @@ func TestInvalidNumberIsRecordedAndNeverSent(t *testing.T) {
 
 func inboundWhatsApp(from, body string) url.Values {
 	return url.Values{
-		"MessageSid": {"SM" + strconv.FormatInt(time.Now().UnixNano(), 16)}, "AccountSid": {testTwilioSID},
+		"MessageSid": {"SM" + strconv.FormatInt(time.Now().UnixNano(), 16)}, "AccountSid": {apptest.TwilioSID},
 		"From": {"whatsapp:" + from}, "To": {"whatsapp:+15550009998"}, "Body": {body}, "NumMedia": {"0"},
 	}
 }
 
 func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ctx := context.Background()
 		st := e.shop.Settings.V
@@ -429,27 +309,27 @@ func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
 		ship := e.order(t, 7401, "+34 612 345 678", "ES")
 		const number = "+34612345678"
 		e.optIn(t, ship, "612 345 678", "whatsapp")
-		waitUntil(t, "the welcome template", func() bool { return len(e.sent.textsTo(number)) == 1 })
-		if w := e.sent.textsTo(number)[0]; w.ContentSID != "HX00000000000000000000000000000001" || w.ContentVariables != `{"1":"Kaffee Haus"}` || w.Body != "" {
+		apptest.WaitUntil(t, "the welcome template", func() bool { return len(e.sent.TextsTo(number)) == 1 })
+		if w := e.sent.TextsTo(number)[0]; w.ContentSID != "HX00000000000000000000000000000001" || w.ContentVariables != `{"1":"Kaffee Haus"}` || w.Body != "" {
 			t.Fatalf("welcome = %+v; want the approved template with the shop's name, no free text", w)
 		}
 
 		if wa := byChannel(e.notify(t, ship, "out_for_delivery"), "whatsapp"); wa.Status != storage.NotificationSent {
 			t.Fatalf("WhatsApp out for delivery: %s %q; want sent", wa.Status, wa.Error)
 		}
-		got := e.sent.textsTo(number)
+		got := e.sent.TextsTo(number)
 		if len(got) != 2 || got[1].ContentSID != "HX00000000000000000000000000000002" ||
 			!strings.Contains(got[1].ContentVariables, `"1":"Ana"`) || !strings.Contains(got[1].ContentVariables, "/t/"+ship.PublicToken) {
 			t.Fatalf("out for delivery = %+v; want the template with the first name and the tracking link", got)
 		}
 
-		if code, _ := postTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundWhatsApp(number, "¿Cuándo llega?")); code != http.StatusOK {
+		if code, _ := apptest.PostTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundWhatsApp(number, "¿Cuándo llega?")); code != http.StatusOK {
 			t.Fatalf("inbound WhatsApp: status %d", code)
 		}
 		if wa := byChannel(e.notify(t, ship, "delayed"), "whatsapp"); wa.Status != storage.NotificationSent {
 			t.Fatalf("WhatsApp delayed inside the session: %s %q; want sent", wa.Status, wa.Error)
 		}
-		got = e.sent.textsTo(number)
+		got = e.sent.TextsTo(number)
 		if last := got[len(got)-1]; last.ContentSID != "" || last.Body == "" {
 			t.Fatalf("inside the 24 h session = %+v; want free text", last)
 		}
@@ -457,7 +337,7 @@ func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
 }
 
 func TestWhatsAppWithoutATemplateOutsideTheSessionFailsWithTheReason(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7501, "+34 612 345 679", "ES")
 		e.optIn(t, ship, "612 345 679", "whatsapp")
@@ -465,14 +345,14 @@ func TestWhatsAppWithoutATemplateOutsideTheSessionFailsWithTheReason(t *testing.
 		if wa.Status != storage.NotificationFailed || !strings.Contains(wa.Error, "24 h session window") {
 			t.Fatalf("WhatsApp without a template: %s %q; want failed, saying a template is needed", wa.Status, wa.Error)
 		}
-		if n := len(e.sent.textsTo("+34612345679")); n != 0 {
+		if n := len(e.sent.TextsTo("+34612345679")); n != 0 {
 			t.Fatalf("Twilio got %d WhatsApp messages; want none (WhatsApp refuses free text outside the window)", n)
 		}
 	})
 }
 
 func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		st := e.shop.Settings.V
 		st.SMSSegmentsMonthly = 1
@@ -495,15 +375,11 @@ func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
 }
 
 func TestEmptyContactMessageIsRefused(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7701, "(415) 555-0144", "US")
 		form := url.Values{"_csrf": {e.a.shopper.CSRFToken(ship.PublicToken)}, "kind": {"contact_support"}, "message": {"  "}}
-		res, err := noRedirect.PostForm(e.base+"/t/"+ship.PublicToken+"/actions", form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := apptest.PostForm(t, e.base+"/t/"+ship.PublicToken+"/actions", form)
 		if res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("contact with no message: status %d; want 400", res.StatusCode)
 		}

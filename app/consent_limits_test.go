@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"net/http"
 	"net/url"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // texts the number it names: without budgets one link texts any number, as
 // often as it is posted, at the merchant's cost (toll fraud, SMS bombing).
 func TestOptInFormIsBudgetedPerOrderNumberAndClient(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ships := []string{
 			e.order(t, 7301, "(415) 555-0199", "US").PublicToken,
@@ -35,7 +36,7 @@ func TestOptInFormIsBudgetedPerOrderNumberAndClient(t *testing.T) {
 		}
 		for _, st := range steps {
 			form := url.Values{"_csrf": {e.a.shopper.CSRFToken(ships[st.order])}, "phone": {st.number}, "channel": {"sms"}, "locale": {"en"}}
-			res, err := noRedirect.PostForm(e.base+"/t/"+ships[st.order]+"/consent", form)
+			res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+ships[st.order]+"/consent", form)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,9 +59,9 @@ func TestOptInFormIsBudgetedPerOrderNumberAndClient(t *testing.T) {
 				t.Fatalf("consents of refused %s = %d, %v; want none", refused, len(cons), err)
 			}
 		}
-		waitUntil(t, "one welcome text per accepted opt-in", func() bool { return len(e.sent.sentTexts()) == total })
+		apptest.WaitUntil(t, "one welcome text per accepted opt-in", func() bool { return len(e.sent.Texts()) == total })
 		for number, n := range want {
-			if got := len(e.sent.textsTo(number)); got != n {
+			if got := len(e.sent.TextsTo(number)); got != n {
 				t.Fatalf("texts to %s = %d; want %d", number, got, n)
 			}
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"net/http"
 	"net/url"
 	"testing"
@@ -15,7 +16,7 @@ import (
 // question, no updates), and a number that said STOP to the shop gets no
 // question at all.
 func TestOptInForAnotherNumberWaitsForItsOwner(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7501, "(415) 555-0199", "US")
 		ctx := context.Background()
@@ -25,7 +26,7 @@ func TestOptInForAnotherNumberWaitsForItsOwner(t *testing.T) {
 		}
 		optIn := func(number string) {
 			form := url.Values{"_csrf": {e.a.shopper.CSRFToken(ship.PublicToken)}, "phone": {number}, "channel": {"sms"}, "locale": {"en"}}
-			res, err := noRedirect.PostForm(e.base+"/t/"+ship.PublicToken+"/consent", form)
+			res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+ship.PublicToken+"/consent", form)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func TestOptInForAnotherNumberWaitsForItsOwner(t *testing.T) {
 		for _, tt := range tests {
 			optIn(tt.number)
 		}
-		waitUntil(t, "the opt-in messages", func() bool {
+		apptest.WaitUntil(t, "the opt-in messages", func() bool {
 			return storagetest.Count(t, e.a.db, "river_job", "kind = ? AND state = ?", "consent_confirm", "completed") == int64(len(tests))
 		})
 		for _, tt := range tests {
@@ -53,7 +54,7 @@ func TestOptInForAnotherNumberWaitsForItsOwner(t *testing.T) {
 			if err != nil || len(cons) != 1 || cons[0].Status != tt.status {
 				t.Errorf("%s: consents %+v, %v; want one, %s", tt.number, cons, err, tt.status)
 			}
-			if got := len(e.sent.textsTo(tt.number)); got != tt.texts {
+			if got := len(e.sent.TextsTo(tt.number)); got != tt.texts {
 				t.Errorf("%s: %d texts; want %d", tt.number, got, tt.texts)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/browsertest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -31,7 +32,7 @@ func TestBrowserEmbeddedLinksAndFormsCarrySessionTokens(t *testing.T) {
 	waitJS(t, ctx, "the replay button", `document.querySelector("form[action$='/replay'] button")`)
 
 	clickAndLoad(t, ctx, "form[action$='/replay'] button", `(q => location.pathname === "/admin/webhooks" && `+signedIn+`)(new URLSearchParams(location.search))`)
-	waitUntil(t, "the replayed delivery processed", func() bool { return deliveryStatus(t, a, id) == storage.DeliveryProcessed })
+	apptest.WaitUntil(t, "the replayed delivery processed", func() bool { return deliveryStatus(t, a, id) == storage.DeliveryProcessed })
 
 	clickAndLoad(t, ctx, `a[href="/admin/shipments"]`, `(q => location.pathname === "/admin/shipments" && `+signedIn+` && q.get("host"))(new URLSearchParams(location.search))`)
 	browse(t, ctx, "pick a stage", chromedp.SetValue(chromedp.CSS(`select[name="stage"]`), "delivered"))

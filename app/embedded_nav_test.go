@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -44,25 +45,12 @@ func deliveryStatus(t *testing.T, a *App, id int64) string {
 	return d.Status
 }
 
-// postForm posts form with no cookie and shows redirects instead of
-// following them.
-func postForm(t *testing.T, target string, form url.Values) *http.Response {
-	t.Helper()
-	res, err := noRedirect.PostForm(target, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-	return res
-}
-
 func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
 		for _, path := range []string{"/admin", "/admin/shipments", "/admin/webhooks", "/admin/templates", "/admin/templates/shipped/sms/en", "/admin/settings", "/admin/analytics"} {
-			res := get(t, embeddedURL(base, path, shopA, time.Now()), nil)
-			page := body(t, res)
+			res, page := apptest.Fetch(t, embeddedURL(base, path, shopA, time.Now()), nil)
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("embedded %s: status %d; want 200", path, res.StatusCode)
 			}
@@ -83,12 +71,8 @@ func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
 			}
 		}
 
-		s := signIn(t, a, base, shop.ID)
-		res, err := s.c.Get(base + "/admin/shipments")
-		if err != nil {
-			t.Fatal(err)
-		}
-		page := body(t, res)
+		ck, _ := signInCookie(t, a, base, shop.ID)
+		res, page := apptest.Fetch(t, base+"/admin/shipments", nil, ck)
 		if res.StatusCode != http.StatusOK || strings.Contains(page, "app-bridge.js") || strings.Contains(page, "ui-nav-menu") ||
 			strings.Contains(page, "shopify-api-key") || !strings.Contains(page, `<header>`) {
 			t.Fatalf("standalone page: status %d; want 200 with the header nav and no App Bridge\n%s", res.StatusCode, page)
@@ -100,7 +84,7 @@ func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
 }
 
 func TestEmbeddedFormPostAuthenticatesWithSessionTokenField(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		own := installTestShop(t, a, fake, shopA, time.Hour)
 		other := installTestShop(t, a, fake, shopB, time.Hour)
@@ -130,7 +114,7 @@ func TestEmbeddedFormPostAuthenticatesWithSessionTokenField(t *testing.T) {
 			if tc.form == nil {
 				target += "?shop=" + shopA + "&id_token=" + url.QueryEscape(token(testSecret, time.Now()))
 			}
-			res := postForm(t, target, tc.form)
+			res, _ := apptest.PostForm(t, target, tc.form)
 			if res.StatusCode != tc.code || res.Header.Get(install.RetryInvalidSession) != tc.retry {
 				t.Errorf("%s: status %d, retry header %q; want %d and %q", tc.name, res.StatusCode, res.Header.Get(install.RetryInvalidSession), tc.code, tc.retry)
 			}
@@ -141,7 +125,7 @@ func TestEmbeddedFormPostAuthenticatesWithSessionTokenField(t *testing.T) {
 			}
 		}
 
-		res := postForm(t, replay(mine), url.Values{"id_token": {token(testSecret, time.Now())}, "host": {"abc"}, "_csrf": {""}})
+		res, _ := apptest.PostForm(t, replay(mine), url.Values{"id_token": {token(testSecret, time.Now())}, "host": {"abc"}, "_csrf": {""}})
 		loc, err := url.Parse(res.Header.Get("Location"))
 		if res.StatusCode != http.StatusSeeOther || err != nil || loc.Path != "/admin/webhooks" {
 			t.Fatalf("replay with a session token: %d to %q; want 303 to the webhooks page", res.StatusCode, res.Header.Get("Location"))
@@ -149,17 +133,16 @@ func TestEmbeddedFormPostAuthenticatesWithSessionTokenField(t *testing.T) {
 		if q := loc.Query(); q.Get("shop") != shopA || q.Get("host") != "abc" || q.Get("embedded") != "1" || q.Get("id_token") == "" {
 			t.Fatalf("redirect query = %v; want embedded=1, the shop, the host and a session token so the iframe stays signed in", q)
 		}
-		waitUntil(t, "the replayed delivery processed", func() bool { return deliveryStatus(t, a, mine) == storage.DeliveryProcessed })
+		apptest.WaitUntil(t, "the replayed delivery processed", func() bool { return deliveryStatus(t, a, mine) == storage.DeliveryProcessed })
 
-		res = get(t, base+loc.RequestURI(), nil)
-		if page := body(t, res); res.StatusCode != http.StatusOK || !strings.Contains(page, appBridgeScript) {
+		if res, page := apptest.Fetch(t, base+loc.RequestURI(), nil); res.StatusCode != http.StatusOK || !strings.Contains(page, appBridgeScript) {
 			t.Fatalf("page after the replay: status %d; want 200 embedded", res.StatusCode)
 		}
 	})
 }
 
 func TestStandaloneAdminPostsStillNeedTheCSRFToken(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
 		id := failedDelivery(t, a, shop, []byte(`{"broken":`))

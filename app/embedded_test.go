@@ -2,46 +2,19 @@ package app
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/install"
-	"github.com/ordertrack/ordertrack/integrations/shopify"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
-	"github.com/ordertrack/ordertrack/storage"
 )
 
-// seedShopifyOrder syncs fixture order o into shop as its webhook would.
-func seedShopifyOrder(t *testing.T, a *App, shop *storage.Shop, o shopifytest.Order) {
-	t.Helper()
-	so, err := shopify.DecodeOrder(o.WebhookJSON())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.orders.SyncShopifyOrder(context.Background(), shop, so); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func bearer(shop string, at time.Time) http.Header {
-	return http.Header{"Authorization": {"Bearer " + shopifytest.SessionToken(testAPIKey, testSecret, shop, "42", at)}}
-}
-
-func body(t *testing.T, res *http.Response) string {
-	t.Helper()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestSessionTokenShowsOnlyItsOwnShopsShipments(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		const numberA, numberB = "1ZSHOPA000000001", "1ZSHOPB000000002"
 		for shop, number := range map[string]string{shopA: numberA, shopB: numberB} {
@@ -58,8 +31,7 @@ func TestSessionTokenShowsOnlyItsOwnShopsShipments(t *testing.T) {
 			{shopB, numberB, numberA},
 		}
 		for _, tc := range cases {
-			res := get(t, base+"/admin/shipments", bearer(tc.shop, time.Now()))
-			page := body(t, res)
+			res, page := apptest.Fetch(t, base+"/admin/shipments", bearer(tc.shop, time.Now()))
 			if res.StatusCode != http.StatusOK || !strings.Contains(page, tc.sees) || strings.Contains(page, tc.hidden) {
 				t.Fatalf("%s's session: status %d, sees own=%v other=%v; want 200 with only its own shipment",
 					tc.shop, res.StatusCode, strings.Contains(page, tc.sees), strings.Contains(page, tc.hidden))
@@ -78,7 +50,7 @@ func TestSessionTokenShowsOnlyItsOwnShopsShipments(t *testing.T) {
 }
 
 func TestInvalidSessionTokenAsksAppBridgeToRetry(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		installTestShop(t, a, fake, shopA, time.Hour)
 		forged := shopifytest.SessionToken(testAPIKey, "not-our-secret", shopA, "42", time.Now())
@@ -89,22 +61,22 @@ func TestInvalidSessionTokenAsksAppBridgeToRetry(t *testing.T) {
 			"for another app":         {"Authorization": {"Bearer " + otherApp}},
 			"not a JWT":               {"Authorization": {"Bearer abc.def"}},
 		} {
-			res := get(t, base+"/admin/shipments", h)
+			res, _ := apptest.Fetch(t, base+"/admin/shipments", h)
 			if res.StatusCode != http.StatusUnauthorized || res.Header.Get(install.RetryInvalidSession) != "1" {
 				t.Errorf("%s session token: status %d, retry header %q; want 401 with %s: 1", name, res.StatusCode, res.Header.Get(install.RetryInvalidSession), install.RetryInvalidSession)
 			}
 		}
-		if res := get(t, base+"/admin/shipments", nil); res.StatusCode != http.StatusUnauthorized || res.Header.Get(install.RetryInvalidSession) != "" {
+		if res, _ := apptest.Fetch(t, base+"/admin/shipments", nil); res.StatusCode != http.StatusUnauthorized || res.Header.Get(install.RetryInvalidSession) != "" {
 			t.Errorf("no credentials: status %d, retry header %q; want the cookie login's plain 401", res.StatusCode, res.Header.Get(install.RetryInvalidSession))
 		}
 	})
 }
 
 func TestSessionTokenOfUnknownShopInstallsItByTokenExchange(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		const shop = "fresh-store.myshopify.com"
-		res := get(t, base+"/admin", bearer(shop, time.Now()))
+		res, _ := apptest.Fetch(t, base+"/admin", bearer(shop, time.Now()))
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("first embedded load: status %d; want 200", res.StatusCode)
 		}
@@ -115,7 +87,7 @@ func TestSessionTokenOfUnknownShopInstallsItByTokenExchange(t *testing.T) {
 		if err != nil || tok.AccessToken != fake.AccessToken(shop) || tok.RefreshToken == "" {
 			t.Fatalf("stored token = %+v, %v; want the exchanged expiring pair", tok, err)
 		}
-		get(t, base+"/admin", bearer(shop, time.Now()))
+		apptest.Fetch(t, base+"/admin", bearer(shop, time.Now()))
 		if n := fake.Stats(shop).TokenExchanges; n != 1 {
 			t.Fatalf("%d token exchanges after a second request; want still 1", n)
 		}
@@ -123,10 +95,10 @@ func TestSessionTokenOfUnknownShopInstallsItByTokenExchange(t *testing.T) {
 }
 
 func TestEmbeddedDocumentLoadBouncesThroughAppBridge(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		installTestShop(t, a, fake, shopA, time.Hour)
-		res := get(t, base+"/admin/shipments?embedded=1&host=abc&shop="+shopA, nil)
+		res, _ := apptest.Fetch(t, base+"/admin/shipments?embedded=1&host=abc&shop="+shopA, nil)
 		loc, err := url.Parse(res.Header.Get("Location"))
 		if res.StatusCode != http.StatusFound || err != nil || loc.Path != "/auth/shopify/bounce" {
 			t.Fatalf("embedded load without a token: %d to %q; want 302 to the bounce page", res.StatusCode, res.Header.Get("Location"))
@@ -135,8 +107,7 @@ func TestEmbeddedDocumentLoadBouncesThroughAppBridge(t *testing.T) {
 		if !strings.HasPrefix(reload, "/admin/shipments?") || !strings.Contains(reload, "shop="+shopA) {
 			t.Fatalf("shopify-reload = %q; want this admin page with its shop", reload)
 		}
-		res = get(t, base+loc.RequestURI(), nil)
-		page := body(t, res)
+		res, page := apptest.Fetch(t, base+loc.RequestURI(), nil)
 		if res.StatusCode != http.StatusOK || !strings.Contains(page, `<meta name="shopify-api-key" content="`+testAPIKey+`">`) ||
 			!strings.Contains(page, `src="https://cdn.shopify.com/shopifycloud/app-bridge.js"`) {
 			t.Fatalf("bounce page: status %d\n%s\nwant App Bridge with our API key", res.StatusCode, page)
@@ -145,11 +116,11 @@ func TestEmbeddedDocumentLoadBouncesThroughAppBridge(t *testing.T) {
 			t.Fatalf("bounce CSP = %q", csp)
 		}
 		token := shopifytest.SessionToken(testAPIKey, testSecret, shopA, "42", time.Now())
-		res = get(t, base+reload+"&id_token="+url.QueryEscape(token), nil)
+		res, _ = apptest.Fetch(t, base+reload+"&id_token="+url.QueryEscape(token), nil)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("reload with id_token: status %d; want 200", res.StatusCode)
 		}
-		if res := get(t, base+"/auth/shopify/bounce?shop="+shopA+"&shopify-reload="+url.QueryEscape("https://attacker.test/"), nil); res.StatusCode != http.StatusBadRequest {
+		if res, _ := apptest.Fetch(t, base+"/auth/shopify/bounce?shop="+shopA+"&shopify-reload="+url.QueryEscape("https://attacker.test/"), nil); res.StatusCode != http.StatusBadRequest {
 			t.Fatalf("bounce to another origin: status %d; want 400", res.StatusCode)
 		}
 	})

@@ -10,12 +10,13 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
 func TestCustomerAccountExtensionSeesOnlyTheCustomersOwnOrder(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: "app-key"})
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A"}

@@ -4,17 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/messaging"
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -23,114 +19,6 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-// upsOutage is how the fake UPS answers one Track call.
-type upsOutage int
-
-const (
-	upsOK upsOutage = iota
-	upsTooMany
-	upsServerError
-	upsDropped // the connection is closed before any answer, like a timeout
-)
-
-// fakeUPSAPI speaks the UPS OAuth and Track wire format, counts Track calls
-// per number (safe for several apps at once) and answers every Track call
-// with the current outage, in transit when there is none.
-type fakeUPSAPI struct {
-	srv    *httptest.Server
-	body   []byte
-	mu     sync.Mutex
-	calls  map[string]int
-	outage upsOutage
-}
-
-func newFakeUPSAPI(t *testing.T, outage upsOutage) *fakeUPSAPI {
-	t.Helper()
-	body, err := os.ReadFile("../integrations/carriers/ups/testdata/in_transit.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fakeUPSAPI{body: body, calls: map[string]int{}, outage: outage}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeUPSAPI) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	if r.URL.Path == "/security/v1/oauth/token" {
-		io.WriteString(w, `{"token_type":"Bearer","access_token":"ups-access-token-sekrit","expires_in":"14399","status":"approved"}`)
-		return
-	}
-	number, ok := strings.CutPrefix(r.URL.Path, "/api/track/v1/details/")
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	f.mu.Lock()
-	f.calls[number]++
-	mode := f.outage
-	f.mu.Unlock()
-	switch mode {
-	case upsTooMany:
-		w.Header().Set("Retry-After", "3600")
-		w.WriteHeader(http.StatusTooManyRequests)
-		io.WriteString(w, `{"response":{"errors":[{"code":"250002","message":"Too many requests"}]}}`)
-	case upsServerError:
-		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, `{"response":{"errors":[{"code":"10001","message":"The request could not be processed"}]}}`)
-	case upsDropped:
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			conn.Close()
-		}
-	default:
-		w.Write([]byte(strings.ReplaceAll(string(f.body), "1Z023E2X0214323462", number)))
-	}
-}
-
-func (f *fakeUPSAPI) setOutage(o upsOutage) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.outage = o
-}
-
-func (f *fakeUPSAPI) callsByNumber() map[string]int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make(map[string]int, len(f.calls))
-	for k, v := range f.calls {
-		out[k] = v
-	}
-	return out
-}
-
-// seedDueShipments stores a shop and n orders, each with one UPS shipment
-// due for polling by a's clock, and returns the shop.
-func seedDueShipments(t *testing.T, a *App, domain string, n int) *storage.Shop {
-	t.Helper()
-	ctx := context.Background()
-	db := a.db
-	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop " + domain}
-	if err := db.UpsertShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
-	due := a.now().UTC().Add(-time.Minute)
-	for i := range n {
-		o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprintf("%s-%d", domain, i), Name: fmt.Sprintf("#%d", 1001+i),
-			Email: fmt.Sprintf("shopper%d@%s.example", i, domain), CustomerName: "Ana García", Locale: "en", Country: "US"}
-		if _, err := db.UpsertOrder(ctx, o); err != nil {
-			t.Fatal(err)
-		}
-		s := &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1ZFAULT%011d", shop.ID*1000+int64(i)),
-			Stage: string(tracking.StagePacked), NextPollAt: &due}
-		if _, err := db.UpsertShipment(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return shop
-}
 
 // countingSender stands in for the email provider of every app in a test
 // and counts sends per notification.
@@ -169,9 +57,9 @@ func pendingJobs(t *testing.T, db *storage.DB) int64 {
 
 func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 	url := storagetest.PostgresURL(t)
-	ups := newFakeUPSAPI(t, upsOK)
+	ups := apptest.NewUPS(t)
 	sender := &countingSender{sent: map[int64]int{}, keys: map[string]int{}}
-	cfg := Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.srv.URL}}}
+	cfg := Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL}}}
 	swap := withOutbox(sender)
 	a1, _ := startApp(t, url, cfg, swap)
 	a2, _ := startApp(t, url, cfg, swap)
@@ -192,14 +80,14 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	waitUntil(t, "a sent email for every shipment", func() bool {
+	apptest.WaitUntil(t, "a sent email for every shipment", func() bool {
 		var sent int64
 		storagetest.Query(t, a1.db, "SELECT count(DISTINCT shipment_id) FROM notifications WHERE shop_id = ? AND status = ?", []any{shop.ID, storage.NotificationSent}, &sent)
 		return sent == n
 	})
-	waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a1.db) == 0 })
+	apptest.WaitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a1.db) == 0 })
 
-	calls := ups.callsByNumber()
+	calls := ups.CallsByNumber()
 	if len(calls) != n {
 		t.Errorf("UPS was asked about %d numbers; want %d", len(calls), n)
 	}
@@ -233,18 +121,19 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T) {
 	tests := []struct {
 		name    string
-		outage  upsOutage
+		outage  apptest.Outage
 		atLeast time.Duration // the next poll is no sooner than this after the failure
 	}{
-		{"429 with Retry-After waits at least that long", upsTooMany, time.Hour},
-		{"500 backs off", upsServerError, 5 * time.Minute},
-		{"dropped connection backs off", upsDropped, 5 * time.Minute},
+		{"429 with Retry-After waits at least that long", apptest.TooMany, time.Hour},
+		{"500 backs off", apptest.ServerError, 5 * time.Minute},
+		{"dropped connection backs off", apptest.Dropped, 5 * time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			eachDB(t, func(t *testing.T, url string) {
-				ups := newFakeUPSAPI(t, tt.outage)
-				a, _ := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.srv.URL}}}, atRecordingTime())
+			apptest.EachDB(t, func(t *testing.T, url string) {
+				ups := apptest.NewUPS(t)
+				ups.SetOutage(tt.outage)
+				a, _ := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL}}}, atRecordingTime())
 				shop := seedDueShipments(t, a, "fault.myshopify.com", 1)
 				ctx := context.Background()
 				before := a.now().UTC()
@@ -252,7 +141,7 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 					t.Fatal(err)
 				}
 				var s storage.Shipment
-				waitUntil(t, "the failed poll to be recorded", func() bool {
+				apptest.WaitUntil(t, "the failed poll to be recorded", func() bool {
 					return a.db.Gorm.Where("shop_id = ?", shop.ID).Take(&s).Error == nil && s.PollFailures == 1
 				})
 				if s.NextPollAt == nil || s.NextPollAt.Before(before.Add(tt.atLeast)) {
@@ -265,8 +154,8 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 				// The rescheduled poll comes due and the carrier answers. (Wait
 				// for River to mark the failed poll done first: a poll job still
 				// running absorbs an identical new one.)
-				waitUntil(t, "the failed poll job to finish", func() bool { return pendingJobs(t, a.db) == 0 })
-				ups.setOutage(upsOK)
+				apptest.WaitUntil(t, "the failed poll job to finish", func() bool { return pendingJobs(t, a.db) == 0 })
+				ups.SetOutage(apptest.Up)
 				past := a.now().UTC().Add(-time.Minute)
 				if err := a.db.Gorm.Model(&storage.Shipment{}).Where("id = ?", s.ID).UpdateColumn("next_poll_at", past).Error; err != nil {
 					t.Fatal(err)
@@ -275,7 +164,7 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 					t.Fatal(err)
 				}
 				var after storage.Shipment // a fresh row: GORM leaves a pointer field set when the column is NULL
-				waitUntil(t, "the later successful poll to apply", func() bool {
+				apptest.WaitUntil(t, "the later successful poll to apply", func() bool {
 					after = storage.Shipment{}
 					return a.db.Gorm.Take(&after, s.ID).Error == nil && after.Stage == string(tracking.StageInTransit)
 				})

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/flow"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -101,7 +102,7 @@ func startFlowApp(t *testing.T, dbURL string) (*App, string, *shopifytest.Server
 func waitFlowTrigger(t *testing.T, fake *shopifytest.Server, handle, number string) shopifytest.FlowTrigger {
 	t.Helper()
 	var got shopifytest.FlowTrigger
-	waitUntil(t, "the "+handle+" Flow trigger for "+number, func() bool {
+	apptest.WaitUntil(t, "the "+handle+" Flow trigger for "+number, func() bool {
 		for _, ft := range fake.FlowTriggers(shopA) {
 			if ft.Handle == handle && ft.Payload["Tracking number"] == number {
 				got = ft
@@ -139,7 +140,7 @@ func TestCarrierNewsFiresShopifyFlowTriggers(t *testing.T) {
 			want:   map[string]any{"Carrier": "UPS"},
 		},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _, fake, shop := startFlowApp(t, dbURL)
 		ctx := context.Background()
 		for i, tc := range cases {
@@ -173,7 +174,7 @@ func TestCarrierNewsFiresShopifyFlowTriggers(t *testing.T) {
 }
 
 func TestShopperRequestFiresShopifyFlowTrigger(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake, shop := startFlowApp(t, dbURL)
 		_, s := seedWritebackOrder(t, a, fake, shop, 9750, true)
 		postAction(t, a, base, s, url.Values{"kind": {"not_received"}, "note": {"Nothing on the porch"}})
@@ -201,7 +202,7 @@ func postFlowAction(t *testing.T, base, secret string, payload map[string]any) i
 }
 
 func TestFlowActionSendsATrackingUpdateOncePerRun(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake, shop := startFlowApp(t, dbURL)
 		ctx := context.Background()
 		o, s := seedWritebackOrder(t, a, fake, shop, 9760, false)
@@ -212,7 +213,7 @@ func TestFlowActionSendsATrackingUpdateOncePerRun(t *testing.T) {
 		sent := func() int {
 			return int(storagetest.Count(t, a.db, "notifications", "shipment_id = ? AND trigger = ? AND status = ?", s.ID, "in_transit", "sent"))
 		}
-		waitUntil(t, "the in-transit message", func() bool { return sent() == 1 })
+		apptest.WaitUntil(t, "the in-transit message", func() bool { return sent() == 1 })
 		run := map[string]any{
 			"shop_id": 1, "shopify_domain": shopA, "action_run_id": "run-42", "handle": flow.HandleSendUpdate,
 			"properties": map[string]any{"order_id": o.ID},
@@ -233,7 +234,7 @@ func TestFlowActionSendsATrackingUpdateOncePerRun(t *testing.T) {
 				t.Fatalf("%s: status %d, want %d", tc.name, code, tc.status)
 			}
 			if tc.status == http.StatusOK {
-				waitUntil(t, tc.name+": its message", func() bool { return sent() >= tc.sent && jobsSettled(t, a, "notify", "send") })
+				apptest.WaitUntil(t, tc.name+": its message", func() bool { return sent() >= tc.sent && jobsSettled(t, a, "notify", "send") })
 			}
 			if n := sent(); n != tc.sent {
 				t.Fatalf("%s: %d in-transit messages, want %d", tc.name, n, tc.sent)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -13,41 +12,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-func getBody(t *testing.T, url string) (int, string) {
-	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
 func TestHealthReadinessAndMetrics(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
-		if code, _ := getBody(t, base+"/healthz"); code != http.StatusOK {
+		if code, _ := apptest.Get(t, base+"/healthz"); code != http.StatusOK {
 			t.Fatalf("/healthz = %d", code)
 		}
-		if code, body := getBody(t, base+"/readyz"); code != http.StatusOK || !strings.Contains(body, "ready") {
+		if code, body := apptest.Get(t, base+"/readyz"); code != http.StatusOK || !strings.Contains(body, "ready") {
 			t.Fatalf("/readyz = %d %s; want 200 ready", code, body)
 		}
-		code, body := getBody(t, "http://"+a.MetricsAddr()+"/metrics")
+		code, body := apptest.Get(t, "http://"+a.MetricsAddr()+"/metrics")
 		if code != http.StatusOK || !strings.Contains(body, `ordertrack_http_request_duration_seconds_count{method="GET",route="/readyz",status="200"} 1`) {
 			t.Fatalf("/metrics = %d; want the /readyz request counted:\n%.2000s", code, body)
 		}
-		if code, _ := getBody(t, base+"/metrics"); code != http.StatusNotFound {
+		if code, _ := apptest.Get(t, base+"/metrics"); code != http.StatusNotFound {
 			t.Fatalf("/metrics on the public port = %d; want 404 (metrics are served on the private port only)", code)
 		}
 		// A database that is down makes the machine unready.
 		a.db.SQL.Close()
-		if code, _ := getBody(t, base+"/readyz"); code != http.StatusServiceUnavailable {
+		if code, _ := apptest.Get(t, base+"/readyz"); code != http.StatusServiceUnavailable {
 			t.Fatalf("/readyz with the database closed = %d; want 503", code)
 		}
 	})
@@ -59,7 +48,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 // emergency switch; SQLite: query_only, as on a read-only or full volume):
 // the machine must leave the load balancer, and come back once writes work.
 func TestReadyzFailsWhenTheDatabaseCannotWrite(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		readOnly := func(on bool) {
 			if _, err := a.db.SQL.Exec("PRAGMA query_only = " + strconv.FormatBool(on)); err != nil {
@@ -69,17 +58,17 @@ func TestReadyzFailsWhenTheDatabaseCannotWrite(t *testing.T) {
 		if a.db.Dialect == storage.Postgres {
 			readOnly = postgresReadOnly(t, url)
 		}
-		if code, body := getBody(t, base+"/readyz"); code != http.StatusOK {
+		if code, body := apptest.Get(t, base+"/readyz"); code != http.StatusOK {
 			t.Fatalf("/readyz = %d %s; want 200 before", code, body)
 		}
 		readOnly(true)
-		waitUntil(t, "/readyz to report that the database cannot write", func() bool {
-			code, body := getBody(t, base+"/readyz")
+		apptest.WaitUntil(t, "/readyz to report that the database cannot write", func() bool {
+			code, body := apptest.Get(t, base+"/readyz")
 			return code == http.StatusServiceUnavailable && strings.Contains(body, "database cannot write")
 		})
 		readOnly(false)
-		waitUntil(t, "/readyz to recover once writes work", func() bool {
-			code, _ := getBody(t, base+"/readyz")
+		apptest.WaitUntil(t, "/readyz to recover once writes work", func() bool {
+			code, _ := apptest.Get(t, base+"/readyz")
 			return code == http.StatusOK
 		})
 	})
@@ -111,7 +100,7 @@ func postgresReadOnly(t *testing.T, url string) func(on bool) {
 }
 
 func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cfg := Config{DatabaseURL: url, EncryptionKey: storagetest.Key, ShopifyAPISecret: testSecret}
 		var ahead atomic.Int64 // how far the clock runs ahead
@@ -151,7 +140,7 @@ func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
 		}
 
 		ahead.Store(int64(5 * time.Minute)) // the jobs have waited 5 minutes
-		_, body := getBody(t, "http://"+a.MetricsAddr()+"/metrics")
+		_, body := apptest.Get(t, "http://"+a.MetricsAddr()+"/metrics")
 		for _, want := range []string{`ordertrack_jobs_ready{kind="process_webhook"} 2`, "ordertrack_polls_overdue 1", "ordertrack_backlog_up 1"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("metrics lack %q:\n%.3000s", want, body)
@@ -176,7 +165,7 @@ func TestATakenMetricsPortDoesNotStopTheApp(t *testing.T) {
 	}
 	defer ln.Close()
 	_, base := startApp(t, storagetest.SQLiteURL(t), Config{MetricsPort: ln.Addr().(*net.TCPAddr).Port})
-	if code, _ := getBody(t, base+"/readyz"); code != http.StatusOK {
+	if code, _ := apptest.Get(t, base+"/readyz"); code != http.StatusOK {
 		t.Fatalf("/readyz = %d with the metrics port taken; want the app serving", code)
 	}
 }

@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/helpdesk"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
 func TestHelpdeskEndpointAnswersOnlyTheKeysShop(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		keys, ids := map[string]string{}, map[string]int64{}
@@ -60,8 +61,7 @@ func TestHelpdeskEndpointAnswersOnlyTheKeysShop(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				res := get(t, base+"/api/helpdesk/customer?"+tc.query.Encode(), http.Header{"Authorization": {tc.auth}})
-				defer res.Body.Close()
+				res, body := apptest.Fetch(t, base+"/api/helpdesk/customer?"+tc.query.Encode(), http.Header{"Authorization": {tc.auth}})
 				if res.StatusCode != tc.status {
 					t.Fatalf("status %d, want %d", res.StatusCode, tc.status)
 				}
@@ -69,7 +69,7 @@ func TestHelpdeskEndpointAnswersOnlyTheKeysShop(t *testing.T) {
 					return
 				}
 				var ans helpdesk.Answer
-				if err := json.NewDecoder(res.Body).Decode(&ans); err != nil {
+				if err := json.Unmarshal([]byte(body), &ans); err != nil {
 					t.Fatal(err)
 				}
 				var numbers []string

@@ -6,11 +6,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 func TestConcurrentWebhooksAreEachStoredAndQueuedOnce(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		const senders, unique = 16, 48
 		var wg sync.WaitGroup
@@ -21,7 +22,7 @@ func TestConcurrentWebhooksAreEachStoredAndQueuedOnce(t *testing.T) {
 				defer wg.Done()
 				for i := s; i < len(statuses); i += senders {
 					// Every id is sent twice, as platforms retry.
-					statuses[i] = postWebhook(t, base, "orders/create", fmt.Sprintf("gc-%d", i%unique), []byte(fmt.Sprintf(`{"id":%d}`, i%unique)), testSecret)
+					statuses[i] = apptest.PostShopifyWebhook(t, base, shopA, "orders/create", fmt.Sprintf("gc-%d", i%unique), []byte(fmt.Sprintf(`{"id":%d}`, i%unique)), testSecret)
 				}
 			}()
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/klaviyo/klaviyotest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -30,7 +31,7 @@ func klaviyoShipment(t *testing.T, a *App, shop *storage.Shop, id int64, ev trac
 }
 
 func TestKlaviyoGetsEveryTriggerAndHandedTriggersOnlyThere(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		fake := klaviyotest.NewServer(t, "pk_shop_a")
 		a, _ := startApp(t, dbURL, Config{KlaviyoBaseURL: fake.URL})
 		ctx := context.Background()
@@ -56,7 +57,7 @@ func TestKlaviyoGetsEveryTriggerAndHandedTriggersOnlyThere(t *testing.T) {
 		for i, tc := range cases {
 			s := klaviyoShipment(t, a, shop, int64(9800+i), tc.event)
 			var got klaviyotest.Event
-			waitUntil(t, tc.name+": the Klaviyo event", func() bool {
+			apptest.WaitUntil(t, tc.name+": the Klaviyo event", func() bool {
 				for _, e := range fake.Events() {
 					if e.Properties["tracking_number"] == s.TrackingNumber && e.Metric == tc.metric {
 						got = e
@@ -71,7 +72,7 @@ func TestKlaviyoGetsEveryTriggerAndHandedTriggersOnlyThere(t *testing.T) {
 			if got.Properties["sent_by_ordertrack"] != tc.byOrdertrak {
 				t.Errorf("%s: sent_by_ordertrack = %v, want %v", tc.name, got.Properties["sent_by_ordertrack"], tc.byOrdertrak)
 			}
-			waitUntil(t, tc.name+": jobs done", func() bool { return jobsSettled(t, a, "notify", "send", "klaviyo_event") })
+			apptest.WaitUntil(t, tc.name+": jobs done", func() bool { return jobsSettled(t, a, "notify", "send", "klaviyo_event") })
 			messages := storagetest.Count(t, a.db, "notifications", "shipment_id = ? AND trigger = ? AND status = ?", s.ID, tc.trigger, "sent")
 			if want := map[bool]int64{true: 1, false: 0}[tc.byOrdertrak]; messages != want {
 				t.Errorf("%s: %d messages sent by ordertrack, want %d", tc.name, messages, want)
@@ -91,7 +92,7 @@ func TestNoKlaviyoEventsWithoutAKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := klaviyoShipment(t, a, shop, 9850, tracking.Event{Stage: tracking.StageInTransit, Code: "I", Description: "Departed"})
-	waitUntil(t, "the in-transit message (no key: ordertrack sends it)", func() bool {
+	apptest.WaitUntil(t, "the in-transit message (no key: ordertrack sends it)", func() bool {
 		return storagetest.Count(t, a.db, "notifications", "shipment_id = ? AND trigger = ? AND status = ?", s.ID, "in_transit", "sent") == 1
 	})
 	if n := countJobs(t, a, "klaviyo_event"); n != 0 || fake.Requests() != 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -38,7 +39,7 @@ func lifecycleFixture(t *testing.T, name, wrapper string, change func(map[string
 // fulfilled; the parcel shown cancelled (and no longer polled) when the
 // fulfillment is; the order shown cancelled when it is.
 func TestOrderLifecycleOnThePage(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A", Status: "active"}
@@ -47,22 +48,18 @@ func TestOrderLifecycleOnThePage(t *testing.T) {
 		}
 		page := func(what string, want string) {
 			t.Helper()
-			waitUntil(t, what, func() bool {
-				res, err := noRedirect.PostForm(base+"/track?shop="+shop.Domain, url.Values{"order": {"1001"}, "contact": {"bob.norman@hostmail.com"}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				res.Body.Close()
+			apptest.WaitUntil(t, what, func() bool {
+				res, _ := apptest.PostForm(t, base+"/track?shop="+shop.Domain, url.Values{"order": {"1001"}, "contact": {"bob.norman@hostmail.com"}})
 				if res.StatusCode != http.StatusSeeOther {
 					return false // not processed yet: the lookup does not know the order
 				}
-				_, body := getBody(t, base+res.Header.Get("Location"))
+				_, body := apptest.Get(t, base+res.Header.Get("Location"))
 				return strings.Contains(body, want)
 			})
 		}
 		post := func(topic, id string, body []byte) {
 			t.Helper()
-			if code := postWebhook(t, base, topic, id, body, testSecret); code != http.StatusOK {
+			if code := apptest.PostShopifyWebhook(t, base, shopA, topic, id, body, testSecret); code != http.StatusOK {
 				t.Fatalf("%s: status %d", topic, code)
 			}
 		}

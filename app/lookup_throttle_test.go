@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/throttle"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -57,7 +58,7 @@ func frozenClock() startOption {
 }
 
 func TestProxyLookupThrottleOfOneShopSparesAnother(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{}, frozenClock())
 		seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
 		seedOrder(t, a, "shop-b.myshopify.com", "#2001", "bo@example.com")
@@ -101,7 +102,7 @@ func TestProxyLookupGuessesAreCapped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			eachDB(t, func(t *testing.T, dbURL string) {
+			apptest.EachDB(t, func(t *testing.T, dbURL string) {
 				a, base := startApp(t, dbURL, Config{}, frozenClock())
 				seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
 				seedOrder(t, a, "shop-a.myshopify.com", "#1002", "cy@example.com")
@@ -124,7 +125,7 @@ func TestProxyLookupGuessesAreCapped(t *testing.T) {
 }
 
 func TestDirectLookupGuessesPerOrderAreCapped(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{}, frozenClock())
 		shop := seedDueShipments(t, a, "brute.myshopify.com", 2)
 		// 40 clients, each within its own budget, guess 5 emails each for
@@ -164,7 +165,7 @@ func TestSpentSharedBudgetsLockNoShopperOut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			eachDB(t, func(t *testing.T, dbURL string) {
+			apptest.EachDB(t, func(t *testing.T, dbURL string) {
 				a, base := startApp(t, dbURL, Config{}, frozenClock())
 				shop := seedDueShipments(t, a, "kill.myshopify.com", 2)
 				for i := range tt.n {
@@ -196,7 +197,7 @@ func TestSpentSharedBudgetsLockNoShopperOut(t *testing.T) {
 // same order ("ſ" for "s", "##1001" for "#1001") are charged to the same
 // budget.
 func TestRespelledContactsAndOrdersShareTheirBudget(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{}, frozenClock())
 		shop := seedDueShipments(t, a, "spell.myshopify.com", 2)
 		email := "shopper1@spell.myshopify.com.example"

@@ -6,6 +6,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -16,7 +17,7 @@ import (
 // sees in the log that the reminder was skipped, under its own trigger: the
 // skipped decision has no dedupe key to read the trigger from.
 func TestCODReminderTurnedOffIsLoggedAsACODReminder(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _ := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")

@@ -2,24 +2,16 @@ package app
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/messaging"
 	"github.com/ordertrack/ordertrack/app/notify"
@@ -27,177 +19,21 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-const (
-	testTwilioSID   = "AC00000000000000000000000000000001"
-	testTwilioToken = "0123456789abcdef0123456789abcdef" // Twilio tokens are 32 hex digits; twilio-go refuses others
-	shopperPhone    = "+14155550101"                     // a number libphonenumber dials: 555 is no US area code
-	ownerEmail      = "owner@shop-a.example"
-)
-
-// shopperFixture is one shop with one order and its shipments, the shopper
-// reachable by email and (with consent) SMS.
-type shopperFixture struct {
-	shop  *storage.Shop
-	order *storage.Order
-	ships []*storage.Shipment
-}
-
-func seedShopper(t *testing.T, a *App, domain, phone string, problems ...string) shopperFixture {
-	t.Helper()
-	ctx := context.Background()
-	fx := shopperFixture{shop: &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop A", Email: ownerEmail}}
-	if err := a.db.UpsertShop(ctx, fx.shop); err != nil {
-		t.Fatal(err)
-	}
-	fx.order = &storage.Order{ShopID: fx.shop.ID, PlatformID: "1001", Name: "#1001", Email: "ana@example.com", Phone: phone, CustomerName: "Ana Lopez", Locale: "en"}
-	if err := a.db.Gorm.Create(fx.order).Error; err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range problems {
-		s := &storage.Shipment{
-			ShopID: fx.shop.ID, OrderID: fx.order.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1Z999AA1012345678%d", i),
-			PublicToken: storage.NewToken(), Stage: "in_transit", Problem: p,
-		}
-		if err := a.db.Gorm.Create(s).Error; err != nil {
-			t.Fatal(err)
-		}
-		fx.ships = append(fx.ships, s)
-	}
-	if err := a.db.SetContact(ctx, &storage.Contact{ShopID: fx.shop.ID, Channel: "sms", Address: phone, Consent: true, Source: "checkout"}); err != nil {
-		t.Fatal(err)
-	}
-	return fx
-}
-
-// logMessage writes a message to the log as the send job leaves it.
-func logMessage(t *testing.T, a *App, s *storage.Shipment, trigger, channel, status, recipient string, age time.Duration) *storage.Notification {
-	t.Helper()
-	now := time.Now().UTC()
-	n := &storage.Notification{
-		ShopID: s.ShopID, ShipmentID: &s.ID, Trigger: trigger, Channel: channel, Recipient: recipient,
-		DedupeKey: fmt.Sprintf("%d:%s:%s:%d", s.ID, trigger, channel, now.UnixNano()), Status: status,
-		Provider: "sendgrid", ProviderID: "pid-" + strconv.FormatInt(now.UnixNano(), 36), SendAt: &now, CreatedAt: now.Add(-age),
-	}
-	if channel != "email" {
-		n.Provider = "twilio"
-	}
-	if status == storage.NotificationScheduled {
-		n.Provider, n.ProviderID = "", "" // the send job has not run yet
-	} else {
-		n.SentAt = &now
-	}
-	if err := a.db.Gorm.Create(n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func reload(t *testing.T, a *App, id int64) *storage.Notification {
-	t.Helper()
-	n, err := a.db.Notification(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// sendgridKey is a Signed Event Webhook key pair as SendGrid makes it: P-256
-// ECDSA, the public half shown base64 DER in the settings page.
-func sendgridKey(t *testing.T) (*ecdsa.PrivateKey, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, base64.StdEncoding.EncodeToString(der)
-}
-
-// postSendGrid signs body the way SendGrid does (ECDSA over sha256 of
-// timestamp + body, ASN.1 DER, base64) and posts it.
-func postSendGrid(t *testing.T, base string, key *ecdsa.PrivateKey, body string) int {
-	t.Helper()
-	return postSendGridSignedAt(t, base, key, body, time.Now())
-}
-
-// postSendGridSignedAt is postSendGrid with the signature's timestamp.
-func postSendGridSignedAt(t *testing.T, base string, key *ecdsa.PrivateKey, body string, at time.Time) int {
-	t.Helper()
-	ts := strconv.FormatInt(at.Unix(), 10)
-	digest := sha256.Sum256([]byte(ts + body))
-	sig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/messaging/sendgrid", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Twilio-Email-Event-Webhook-Signature", base64.StdEncoding.EncodeToString(sig))
-	req.Header.Set("X-Twilio-Email-Event-Webhook-Timestamp", ts)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
 func sendgridEvent(n *storage.Notification, event, extra string) string {
 	return fmt.Sprintf(`{"email":%q,"timestamp":%d,"event":%q,"sg_event_id":"ev-%s-%d","sg_message_id":"%s.filter0001.1.0","message_id":"%d"%s}`,
 		n.Recipient, time.Now().Unix(), event, event, n.ID, n.ProviderID, n.ID, extra)
 }
 
-// twilioSignature is X-Twilio-Signature as Twilio documents it: base64
-// HMAC-SHA1, keyed with the auth token, of the full URL followed by each
-// POST parameter's name and value, sorted by name.
-func twilioSignature(token, fullURL string, form url.Values) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(fullURL)
-	for _, k := range keys {
-		b.WriteString(k + form.Get(k))
-	}
-	m := hmac.New(sha1.New, []byte(token))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
-// postTwilio posts form to pathQuery signed with token, as Twilio calls the
-// app's public URL, and returns the status and body.
-func postTwilio(t *testing.T, base, pathQuery, token string, form url.Values) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+pathQuery, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", twilioSignature(token, base+pathQuery, form))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
-}
-
 func inboundSMS(from, body string) url.Values {
 	return url.Values{
-		"MessageSid": {"SM" + strconv.FormatInt(time.Now().UnixNano(), 16)}, "AccountSid": {testTwilioSID},
+		"MessageSid": {"SM" + strconv.FormatInt(time.Now().UnixNano(), 16)}, "AccountSid": {apptest.TwilioSID},
 		"From": {from}, "To": {"+15550009999"}, "Body": {body}, "NumMedia": {"0"},
 	}
 }
 
-func twilioConfig() Config {
-	return Config{TwilioAccountSID: testTwilioSID, TwilioAuthToken: testTwilioToken, TwilioFrom: "+15550009999", TwilioWhatsAppFrom: "+15550009998"}
-}
-
 func TestSendGridEventsMoveTheMessageLog(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
-		key, pub := sendgridKey(t)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		key, pub := apptest.SendGridKey(t)
 		a, base := startApp(t, dbURL, Config{SendGridPublicKey: pub})
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
 		tests := []struct {
@@ -220,11 +56,11 @@ func TestSendGridEventsMoveTheMessageLog(t *testing.T) {
 				n := logMessage(t, a, fx.ships[0], "shipped", "email", tt.from, "ana@example.com", 0)
 				for _, ev := range tt.events {
 					body := "[" + sendgridEvent(n, ev, tt.extra) + "]"
-					if code := postSendGrid(t, base, key, body); code != http.StatusOK {
+					if code := apptest.PostSendGridEvents(t, base, key, body, time.Now()); code != http.StatusOK {
 						t.Fatalf("signed %s event: status %d; want 200", ev, code)
 					}
 					// SendGrid delivers at least once: the same event again changes nothing.
-					if code := postSendGrid(t, base, key, body); code != http.StatusOK {
+					if code := apptest.PostSendGridEvents(t, base, key, body, time.Now()); code != http.StatusOK {
 						t.Fatalf("repeated %s event: status %d; want 200", ev, code)
 					}
 				}
@@ -238,12 +74,12 @@ func TestSendGridEventsMoveTheMessageLog(t *testing.T) {
 }
 
 func TestSendGridUnsubscribeOptsTheShopperOut(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
-		key, pub := sendgridKey(t)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		key, pub := apptest.SendGridKey(t)
 		a, base := startApp(t, dbURL, Config{SendGridPublicKey: pub})
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
 		n := logMessage(t, a, fx.ships[0], "shipped", "email", storage.NotificationSent, "ana@example.com", 0)
-		if code := postSendGrid(t, base, key, "["+sendgridEvent(n, "spamreport", "")+"]"); code != http.StatusOK {
+		if code := apptest.PostSendGridEvents(t, base, key, "["+sendgridEvent(n, "spamreport", "")+"]", time.Now()); code != http.StatusOK {
 			t.Fatalf("spam report: status %d; want 200", code)
 		}
 		cs, err := a.db.Contacts(context.Background(), fx.shop.ID, "ana@example.com")
@@ -257,20 +93,20 @@ func TestSendGridUnsubscribeOptsTheShopperOut(t *testing.T) {
 }
 
 func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
-		key, pub := sendgridKey(t)
-		otherKey, _ := sendgridKey(t)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		key, pub := apptest.SendGridKey(t)
+		otherKey, _ := apptest.SendGridKey(t)
 		a, base := startApp(t, dbURL, func() Config { c := twilioConfig(); c.SendGridPublicKey = pub; return c }())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
 		email := logMessage(t, a, fx.ships[0], "shipped", "email", storage.NotificationSent, "ana@example.com", 0)
 		sms := logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationSent, shopperPhone, 0)
 
-		if code := postSendGrid(t, base, otherKey, "["+sendgridEvent(email, "delivered", "")+"]"); code != http.StatusUnauthorized {
+		if code := apptest.PostSendGridEvents(t, base, otherKey, "["+sendgridEvent(email, "delivered", "")+"]", time.Now()); code != http.StatusUnauthorized {
 			t.Errorf("SendGrid event signed with another key: status %d; want 401", code)
 		}
 		// A genuine request captured and replayed later: the signature is
 		// SendGrid's, but it was made 11 minutes ago.
-		if code := postSendGridSignedAt(t, base, key, "["+sendgridEvent(email, "delivered", "")+"]", time.Now().Add(-11*time.Minute)); code != http.StatusUnauthorized {
+		if code := apptest.PostSendGridEvents(t, base, key, "["+sendgridEvent(email, "delivered", "")+"]", time.Now().Add(-11*time.Minute)); code != http.StatusUnauthorized {
 			t.Errorf("SendGrid event signed 11 minutes ago: status %d; want 401", code)
 		}
 		unsigned, _ := http.Post(base+"/webhooks/messaging/sendgrid", "application/json", strings.NewReader("["+sendgridEvent(email, "open", "")+"]"))
@@ -278,26 +114,26 @@ func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 		if unsigned.StatusCode != http.StatusUnauthorized {
 			t.Errorf("unsigned SendGrid event: status %d; want 401", unsigned.StatusCode)
 		}
-		status := url.Values{"MessageSid": {"SM1"}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}, "AccountSid": {testTwilioSID}}
+		status := url.Values{"MessageSid": {"SM1"}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}, "AccountSid": {apptest.TwilioSID}}
 		path := fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", sms.ID)
-		if code, _ := postTwilio(t, base, path, "wrong-token", status); code != http.StatusForbidden {
+		if code, _ := apptest.PostTwilio(t, base, path, "wrong-token", status); code != http.StatusForbidden {
 			t.Errorf("status callback signed with a wrong token: status %d; want 403", code)
 		}
 		// Signed for another message id: the query is part of what Twilio signs.
 		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(status.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Twilio-Signature", twilioSignature(testTwilioToken, base+"/webhooks/messaging/twilio/status?message_id=999", status))
+		req.Header.Set("X-Twilio-Signature", apptest.TwilioSignature(apptest.TwilioToken, base+"/webhooks/messaging/twilio/status?message_id=999", status))
 		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusForbidden {
 			t.Errorf("status callback with a signature for another URL: %v %v; want 403", res.StatusCode, err)
 		}
-		if code, _ := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "STOP")); code != http.StatusForbidden {
+		if code, _ := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "STOP")); code != http.StatusForbidden {
 			t.Errorf("forged STOP: status %d; want 403", code)
 		}
-		if code, _ := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "CONFIRM")); code != http.StatusForbidden {
+		if code, _ := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "CONFIRM")); code != http.StatusForbidden {
 			t.Errorf("forged CONFIRM: status %d; want 403", code)
 		}
 		gather := url.Values{"CallSid": {"CA1"}, "Digits": {"2"}}
-		if code, _ := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", sms.ID), "wrong-token", gather); code != http.StatusForbidden {
+		if code, _ := apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", sms.ID), "wrong-token", gather); code != http.StatusForbidden {
 			t.Errorf("forged key press: status %d; want 403", code)
 		}
 
@@ -319,7 +155,7 @@ func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 }
 
 func TestTwilioStatusCallbacksUpdateTheLog(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
 		tests := []struct {
@@ -339,8 +175,8 @@ func TestTwilioStatusCallbacksUpdateTheLog(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				n := logMessage(t, a, fx.ships[0], "out_for_delivery", tt.channel, storage.NotificationSent, shopperPhone, 0)
-				tt.form.Set("AccountSid", testTwilioSID)
-				code, _ := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", n.ID), testTwilioToken, tt.form)
+				tt.form.Set("AccountSid", apptest.TwilioSID)
+				code, _ := apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", n.ID), apptest.TwilioToken, tt.form)
 				if code/100 != 2 {
 					t.Fatalf("signed status callback: status %d; want 2xx", code)
 				}
@@ -354,7 +190,7 @@ func TestTwilioStatusCallbacksUpdateTheLog(t *testing.T) {
 }
 
 func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		ctx := context.Background()
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
@@ -362,7 +198,7 @@ func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
 		logMessage(t, a, fx.ships[0], "out_for_delivery", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
 		logMessage(t, a, other.ships[0], "out_for_delivery", "sms", storage.NotificationDelivered, shopperPhone, 2*time.Hour)
 
-		code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "Stop"))
+		code, body := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(shopperPhone, "Stop"))
 		if code != http.StatusOK || !strings.Contains(body, "<Response>") || strings.Contains(body, "<Message>") {
 			t.Fatalf("STOP: %d %s; want 200 with empty TwiML (Twilio confirms SMS opt-outs itself)", code, body)
 		}
@@ -380,14 +216,14 @@ func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n storage.Notification
-		waitUntil(t, "the failed-attempt SMS decision", func() bool {
+		apptest.WaitUntil(t, "the failed-attempt SMS decision", func() bool {
 			return a.db.Gorm.Where("shipment_id = ? AND trigger = ? AND channel = ?", fx.ships[0].ID, "failed_attempt", "sms").Take(&n).Error == nil
 		})
 		if n.Status != storage.NotificationSkipped || n.Error != notify.ReasonOptedOut {
 			t.Fatalf("SMS after STOP: status %q reason %q; want skipped, %q", n.Status, n.Error, notify.ReasonOptedOut)
 		}
 
-		code, body = postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "START"))
+		code, body = apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(shopperPhone, "START"))
 		if code != http.StatusOK || !strings.Contains(body, "<Message>") {
 			t.Fatalf("START: %d %s; want a TwiML reply", code, body)
 		}
@@ -411,7 +247,7 @@ func TestShopperRepliesBecomeActionsOnTheShipmentThatAsked(t *testing.T) {
 		{"sms RESCHEDULE gets the link", shopperPhone, "reschedule", "reschedule", "sms", []string{"/t/", "#actions"}},
 		{"whatsapp 2", "whatsapp:" + shopperPhone, "2", "reschedule", "whatsapp", []string{"/t/"}},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -423,7 +259,7 @@ func TestShopperRepliesBecomeActionsOnTheShipmentThatAsked(t *testing.T) {
 				logMessage(t, a, fx.ships[1], "shipped", "sms", storage.NotificationDelivered, phone, time.Hour)
 
 				from := strings.Replace(tt.from, shopperPhone, phone, 1)
-				code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(from, tt.body))
+				code, body := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(from, tt.body))
 				if code != http.StatusOK {
 					t.Fatalf("reply: status %d %s", code, body)
 				}
@@ -443,12 +279,12 @@ func TestShopperRepliesBecomeActionsOnTheShipmentThatAsked(t *testing.T) {
 }
 
 func TestUnknownReplyGetsHelpAndRecordsNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
 		logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
 		for _, body := range []string{"where is my parcel??", "HELP"} {
-			code, reply := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, body))
+			code, reply := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(shopperPhone, body))
 			if code != http.StatusOK || !strings.Contains(reply, "Reply 1 to confirm") || !strings.Contains(reply, "/t/"+fx.ships[0].PublicToken) {
 				t.Errorf("reply to %q: %d %s; want the help text with the tracking link", body, code, reply)
 			}
@@ -471,15 +307,15 @@ func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
 		{"spoken reschedule", url.Values{"SpeechResult": {"Reschedule."}}, "reschedule"},
 		{"digit 3 asks for support", url.Values{"Digits": {"3"}}, "contact_support"},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				fx := seedShopper(t, a, fmt.Sprintf("voice-%d.myshopify.com", i), shopperPhone, "action_required")
 				call := logMessage(t, a, fx.ships[0], "action_required", "voice", storage.NotificationSent, shopperPhone, 0)
 				tt.form.Set("CallSid", "CA42")
-				tt.form.Set("AccountSid", testTwilioSID)
-				code, body := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, tt.form)
+				tt.form.Set("AccountSid", apptest.TwilioSID)
+				code, body := apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), apptest.TwilioToken, tt.form)
 				if code != http.StatusOK || !strings.Contains(body, `<Say language="en-US">Thank you.`) || !strings.Contains(body, "<Hangup>") {
 					t.Fatalf("gather: %d %s; want TwiML that says thanks and hangs up", code, body)
 				}
@@ -494,44 +330,44 @@ func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
 }
 
 func TestSpanishShopperIsAnsweredInSpanish(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-es.myshopify.com", shopperPhone, "failed_attempt", "action_required")
 		if err := a.db.Gorm.Model(fx.order).Update("locale", "es-MX").Error; err != nil {
 			t.Fatal(err)
 		}
 		logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
-		code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "Sí"))
+		code, body := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(shopperPhone, "Sí"))
 		if code != http.StatusOK || !strings.Contains(body, "Gracias, se lo hemos comunicado a la tienda.") {
 			t.Fatalf("reply to Sí: %d %s; want the Spanish confirmation", code, body)
 		}
-		code, body = postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "¿dónde está?"))
+		code, body = apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(shopperPhone, "¿dónde está?"))
 		if code != http.StatusOK || !strings.Contains(body, "Responde 1 para confirmar") || !strings.Contains(body, "Sigue tu pedido: ") {
 			t.Fatalf("unknown reply: %d %s; want the Spanish help", code, body)
 		}
 
 		call := logMessage(t, a, fx.ships[1], "action_required", "voice", storage.NotificationSent, shopperPhone, 0)
-		form := url.Values{"CallSid": {"CA9"}, "AccountSid": {testTwilioSID}, "Digits": {"2"}}
-		code, body = postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, form)
+		form := url.Values{"CallSid": {"CA9"}, "AccountSid": {apptest.TwilioSID}, "Digits": {"2"}}
+		code, body = apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), apptest.TwilioToken, form)
 		if code != http.StatusOK || !strings.Contains(body, `<Say language="es-MX">Gracias. La tienda tiene tu solicitud`) {
 			t.Fatalf("gather: %d %s; want the Spanish goodbye in a Mexican Spanish voice", code, body)
 		}
 		form.Set("Digits", "9")
-		if _, body = postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, form); !strings.Contains(body, `language="es-MX"`) || strings.Contains(body, "en-US") {
+		if _, body = apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), apptest.TwilioToken, form); !strings.Contains(body, `language="es-MX"`) || strings.Contains(body, "en-US") {
 			t.Fatalf("repeat: %s; want the menu spoken and heard in es-MX", body)
 		}
 	})
 }
 
 func TestVoiceRepeatAndUnofferedKeysReplayTheMenu(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
 		// A delivered update offers only support (3) and repeat (9).
 		call := logMessage(t, a, fx.ships[0], "delivered", "voice", storage.NotificationSent, shopperPhone, 0)
 		for _, digit := range []string{"9", "2"} {
 			form := url.Values{"CallSid": {"CA7"}, "Digits": {digit}}
-			code, body := postTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), testTwilioToken, form)
+			code, body := apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", call.ID), apptest.TwilioToken, form)
 			if code != http.StatusOK || !strings.Contains(body, "<Gather") {
 				t.Errorf("key %s: %d %s; want the menu again in a Gather", digit, code, body)
 			}
@@ -544,15 +380,15 @@ func TestVoiceRepeatAndUnofferedKeysReplayTheMenu(t *testing.T) {
 }
 
 func TestShopperActionEmailsTheMerchant(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
 		logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
-		if code, body := postTwilio(t, base, "/webhooks/messaging/twilio/inbound", testTwilioToken, inboundSMS(shopperPhone, "2")); code != http.StatusOK {
+		if code, body := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(shopperPhone, "2")); code != http.StatusOK {
 			t.Fatalf("reply: %d %s", code, body)
 		}
 		var n storage.Notification
-		waitUntil(t, "the merchant's email in the outbox", func() bool {
+		apptest.WaitUntil(t, "the merchant's email in the outbox", func() bool {
 			return a.db.Gorm.Where("trigger = ? AND status = ?", messaging.TriggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
 		})
 		if n.Recipient != ownerEmail || n.Provider != "outbox" || n.ShopID != fx.shop.ID {
@@ -574,17 +410,12 @@ func jobsNotify(shipmentID int64, trigger string) jobs.NotifyArgs {
 func soonDay() time.Time { return time.Now().UTC().AddDate(0, 0, 5).Truncate(24 * time.Hour) }
 
 func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
 		token := fx.ships[0].PublicToken
-		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		day := soonDay()
-		res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {a.shopper.CSRFToken(token)}, "kind": {"reschedule"}, "date": {day.Format(time.DateOnly)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := apptest.PostForm(t, base+"/t/"+token+"/actions", url.Values{"_csrf": {a.shopper.CSRFToken(token)}, "kind": {"reschedule"}, "date": {day.Format(time.DateOnly)}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reschedule form: status %d; want 303", res.StatusCode)
 		}
@@ -598,7 +429,7 @@ func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 			t.Fatalf("tracking page lacks %q", want)
 		}
 		var n storage.Notification
-		waitUntil(t, "the merchant's email about the reschedule", func() bool {
+		apptest.WaitUntil(t, "the merchant's email about the reschedule", func() bool {
 			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND status = ?", fx.shop.ID, messaging.TriggerMerchantAction, storage.NotificationSent).Take(&n).Error == nil
 		})
 		if !strings.Contains(n.Body, "date: "+day.Format(time.DateOnly)) || !strings.Contains(n.Body, "on the tracking page") {
@@ -610,12 +441,12 @@ func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 // Behind Fly's proxy the request's Host is the machine's, not the public
 // one Twilio signed: the signature must be checked against APP_URL.
 func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
 		n := logMessage(t, a, fx.ships[0], "out_for_delivery", "sms", storage.NotificationSent, shopperPhone, 0)
 		path := fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", n.ID)
-		form := url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"delivered"}, "AccountSid": {testTwilioSID}}
+		form := url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"delivered"}, "AccountSid": {apptest.TwilioSID}}
 		tests := []struct {
 			name     string
 			signedAt string
@@ -628,7 +459,7 @@ func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(form.Encode()))
 			req.Host = "internal.fly:8080"
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Twilio-Signature", twilioSignature(testTwilioToken, tt.signedAt, form))
+			req.Header.Set("X-Twilio-Signature", apptest.TwilioSignature(apptest.TwilioToken, tt.signedAt, form))
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -648,7 +479,7 @@ func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
 // and the deferred send lands at 08:00 local even on the night clocks
 // change.
 func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		// Saturday 23:30 in Los Angeles, the night before DST starts: 07:30
 		// UTC, 08:30 in Berlin.
 		now := time.Date(2026, 3, 8, 7, 30, 0, 0, time.UTC)
@@ -670,7 +501,7 @@ func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
 					t.Fatal(err)
 				}
 				var n storage.Notification
-				waitUntil(t, "the shipped email to be planned", func() bool {
+				apptest.WaitUntil(t, "the shipped email to be planned", func() bool {
 					return a.db.Gorm.Where("shipment_id = ? AND channel = ?", fx.ships[0].ID, "email").Take(&n).Error == nil
 				})
 				if n.SendAt == nil || !n.SendAt.Equal(tt.want) {
@@ -682,7 +513,7 @@ func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
 }
 
 func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
 		token := fx.ships[0].PublicToken
@@ -722,7 +553,7 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 // TestSkippedMessageHasNoSendTime: a message the rules skip is never sent, so
 // it has no send time and the outbox does not show the zero time for it.
 func TestSkippedMessageHasNoSendTime(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		ctx := context.Background()
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
@@ -733,7 +564,7 @@ func TestSkippedMessageHasNoSendTime(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n storage.Notification
-		waitUntil(t, "the failed-attempt SMS decision", func() bool {
+		apptest.WaitUntil(t, "the failed-attempt SMS decision", func() bool {
 			return a.db.Gorm.Where("shipment_id = ? AND trigger = ? AND channel = ?", fx.ships[0].ID, "failed_attempt", "sms").Take(&n).Error == nil
 		})
 		if n.Status != storage.NotificationSkipped {

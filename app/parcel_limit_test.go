@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -16,7 +17,7 @@ import (
 // stores the first 100; the other 50 are refused and listed on the
 // delivery, which the admin's webhook page shows.
 func TestFulfillmentOverTheParcelLimitIsStoredUpToItAndNoted(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		order := shopifytest.SampleOrder(7001, time.Now().UTC().Add(-time.Hour))
@@ -25,11 +26,11 @@ func TestFulfillmentOverTheParcelLimitIsStoredUpToItAndNoted(t *testing.T) {
 		for i := range 150 {
 			f.Numbers = append(f.Numbers, fmt.Sprintf("JJD%07d", i))
 		}
-		if code := postWebhook(t, base, "orders/create", "wh-flood", order.WebhookJSON(), testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-flood", order.WebhookJSON(), testSecret); code != http.StatusOK {
 			t.Fatalf("signed webhook: status %d; want 200", code)
 		}
 		var d storage.WebhookDelivery
-		waitUntil(t, "the delivery processed", func() bool {
+		apptest.WaitUntil(t, "the delivery processed", func() bool {
 			return a.db.Gorm.Where("delivery_id = ? AND status = ?", "wh-flood", storage.DeliveryProcessed).Take(&d).Error == nil
 		})
 		var numbers []string

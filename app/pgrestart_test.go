@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
@@ -79,7 +80,7 @@ func (s *shopifySender) deliver(id string, body []byte) bool {
 func TestPostgresRestartUnderWebhookLoadLosesNoAcceptedWebhook(t *testing.T) {
 	pg := storagetest.StartPrivatePostgres(t)
 	a, base := startApp(t, pg.URL, Config{})
-	readyz := func() int { code, _ := getBody(t, base+"/readyz"); return code }
+	readyz := func() int { code, _ := apptest.Get(t, base+"/readyz"); return code }
 
 	// Shopify gives up on an answer after 5 s.
 	s := &shopifySender{base: base, client: &http.Client{Timeout: 5 * time.Second}}
@@ -94,21 +95,21 @@ func TestPostgresRestartUnderWebhookLoadLosesNoAcceptedWebhook(t *testing.T) {
 	finish := sync.OnceFunc(func() { close(stop); wg.Wait() })
 	t.Cleanup(finish) // before the app stops, should the test end early
 
-	waitUntil(t, "webhooks accepted before the restart", func() bool { return s.accepted.Load() >= 50 })
+	apptest.WaitUntil(t, "webhooks accepted before the restart", func() bool { return s.accepted.Load() >= 50 })
 	refusedBefore := s.refused.Load()
 	pg.Stop(t)
 	stoppedAt, acceptedDown := time.Now(), s.accepted.Load()
 	// Each sender is refused a few times, so its retries meet the outage too.
-	waitUntil(t, "senders to be refused while the database is down", func() bool { return s.refused.Load() >= refusedBefore+3*senders })
+	apptest.WaitUntil(t, "senders to be refused while the database is down", func() bool { return s.refused.Load() >= refusedBefore+3*senders })
 	if code := readyz(); code != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with the database down = %d; want 503", code)
 	}
 	acceptedDown = s.accepted.Load() - acceptedDown
 	pg.Start(t)
-	waitUntil(t, "/readyz ready after the restart", func() bool { return readyz() == http.StatusOK })
+	apptest.WaitUntil(t, "/readyz ready after the restart", func() bool { return readyz() == http.StatusOK })
 	unready := time.Since(stoppedAt)
 	acceptedAfter := s.accepted.Load()
-	waitUntil(t, "webhooks accepted after the restart", func() bool { return s.accepted.Load() >= acceptedAfter+50 })
+	apptest.WaitUntil(t, "webhooks accepted after the restart", func() bool { return s.accepted.Load() >= acceptedAfter+50 })
 	finish()
 
 	ids, gaveUp := s.ids, s.gaveUp
@@ -154,7 +155,7 @@ func TestPostgresRestartUnderWebhookLoadLosesNoAcceptedWebhook(t *testing.T) {
 	if unqueued > 0 {
 		t.Errorf("%d stored deliveries have no process_webhook job; want each enqueued with it", unqueued)
 	}
-	waitUntil(t, "every delivery processed after the restart", func() bool {
+	apptest.WaitUntil(t, "every delivery processed after the restart", func() bool {
 		return storagetest.Count(t, a.db, "webhook_deliveries", "status = 'received'") == 0
 	})
 }

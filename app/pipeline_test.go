@@ -3,25 +3,15 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
-	"github.com/ordertrack/ordertrack/app/messaging"
-	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -29,191 +19,9 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-const testSecret = "shpss_test_secret"
-
-// noRedirect lets tests see redirects instead of following them.
-var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// fakeUPS answers the UPS Track API with a recorded in-transit response for
-// whatever number is asked, and counts calls.
-func fakeUPS(t *testing.T) (*httptest.Server, *int) {
-	t.Helper()
-	body, err := os.ReadFile("../integrations/carriers/ups/testdata/in_transit.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case r.URL.Path == "/security/v1/oauth/token":
-			io.WriteString(w, `{"token_type":"Bearer","access_token":"tok","expires_in":"14399","status":"approved"}`)
-		case strings.HasPrefix(r.URL.Path, "/api/track/v1/details/"):
-			calls++
-			number := strings.TrimPrefix(r.URL.Path, "/api/track/v1/details/")
-			w.Write(bytes.ReplaceAll(body, []byte("1Z023E2X0214323462"), []byte(number)))
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &calls
-}
-
-// startOption adjusts startApp: a logger to capture, or Options that
-// replace the clock or an outside service.
-type startOption func(*startOptions)
-
-type startOptions struct {
-	Options
-	quiet bool
-	// productionOutbound keeps the production outbound policy; by default
-	// the harness allows loopback, where the fake stores and carriers are.
-	productionOutbound bool
-}
-
-// withLogger makes the app log to l instead of discarding.
-func withLogger(l *slog.Logger) startOption { return func(o *startOptions) { o.Log = l } }
-
-// withClock runs the app's clock on now.
-func withClock(now func() time.Time) startOption { return func(o *startOptions) { o.Now = now } }
-
-// withOutbound sends calls to merchant hosts through c.
-func withOutbound(c *http.Client) startOption { return func(o *startOptions) { o.Outbound = c } }
-
-// withOutbox replaces the outbox sender.
-func withOutbox(s messaging.Sender) startOption { return func(o *startOptions) { o.Outbox = s } }
-
-// withPolicy replaces the polling policy.
-func withPolicy(p tracking.Policy) startOption { return func(o *startOptions) { o.Policy = p } }
-
-// withCarrierRates replaces carriers' call rates.
-func withCarrierRates(r map[string]rate.Limit) startOption {
-	return func(o *startOptions) { o.CarrierRates = r }
-}
-
-// withShopify sends every shop's Shopify API calls to route's origin.
-func withShopify(route func(shop string) string) startOption {
-	return func(o *startOptions) { o.ShopifyBaseURL = route }
-}
-
-// recordedAt is an afternoon of the day the carrier responses under
-// integrations/carriers/*/testdata were recorded (their last scans are that
-// morning).
-var recordedAt = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
-
-// atRecordingTime runs the app's clock at recordedAt. Tests that poll the
-// recorded responses need it: a month after the recording their scans would
-// be old enough to expire the shipment, and its polling with it.
-func atRecordingTime() startOption {
-	return withClock(func() time.Time { return recordedAt })
-}
-
-// withProductionOutbound starts the app without OUTBOUND_ALLOW_LOOPBACK,
-// so calls to merchant hosts on loopback are refused as in production.
-func withProductionOutbound() startOption {
-	return func(o *startOptions) { o.productionOutbound = true }
-}
-
-// withQuietHours keeps the shops' quiet hours. Without it startApp turns
-// them off, so a test that waits for a message passes at any hour of the
-// day it runs.
-func withQuietHours() startOption { return func(o *startOptions) { o.quiet = true } }
-
-// startApp runs the whole app (web + workers) on a loopback port against
-// db and returns it with its base URL. cfg.AppURL, when set, is the public
-// address its links carry; otherwise they point at the loopback port.
-func startApp(t *testing.T, url string, cfg Config, opts ...startOption) (*App, string) {
-	t.Helper()
-	var o startOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	cfg.DatabaseURL, cfg.EncryptionKey = url, storagetest.Key
-	cfg.OutboundAllowLoopback = !o.productionOutbound // the fake stores listen on 127.0.0.1
-	if cfg.ShopifyAPISecret == "" {
-		cfg.ShopifyAPISecret = testSecret
-	}
-	if !o.quiet {
-		o.Rules = func(s *storage.Shop) notify.Rules {
-			r := messaging.ShopRules(s)
-			r.Quiet = notify.QuietHours{}
-			return r
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Listener = ln
-	base := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := New(ctx, cfg, ModeAll, o.Options)
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	if err := a.db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, ModeAll, func(string) { close(started) }) }()
-	select {
-	case <-started:
-	case err := <-done:
-		t.Fatalf("app did not start: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		a.Close()
-	})
-	return a, base
-}
-
-func eachDB(t *testing.T, fn func(t *testing.T, url string)) {
-	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
-		t.Run(string(d), func(t *testing.T) {
-			url := storagetest.SQLiteURL(t)
-			if d == storage.Postgres {
-				url = storagetest.PostgresURL(t)
-			}
-			fn(t, url)
-		})
-	}
-}
-
-func postWebhook(t *testing.T, base, topic, id string, body []byte, secret string) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Shopify-Topic", topic)
-	req.Header.Set("X-Shopify-Shop-Domain", "shop-a.myshopify.com")
-	req.Header.Set("X-Shopify-Webhook-Id", id)
-	req.Header.Set("X-Shopify-Hmac-Sha256", shopifytest.SignWebhook(secret, body))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func TestWebhookToShipmentToMessage(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
-		ups, calls := fakeUPS(t)
+	apptest.EachDB(t, func(t *testing.T, url string) {
+		ups := apptest.NewUPS(t)
 		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL}}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A"}
@@ -223,14 +31,14 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 		order := shopifytest.SampleOrder(5001, time.Now().UTC().Add(-time.Hour))
 		body := order.WebhookJSON()
 
-		if code := postWebhook(t, base, "orders/create", "wh-1", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-1", body, testSecret); code != http.StatusOK {
 			t.Fatalf("signed webhook: status %d; want 200", code)
 		}
-		if code := postWebhook(t, base, "orders/create", "wh-1", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-1", body, testSecret); code != http.StatusOK {
 			t.Fatalf("redelivered webhook: status %d; want 200", code)
 		}
 		var ship storage.Shipment
-		waitUntil(t, "the order's shipment", func() bool {
+		apptest.WaitUntil(t, "the order's shipment", func() bool {
 			return a.db.Gorm.Where("shop_id = ?", shop.ID).Take(&ship).Error == nil
 		})
 		if ship.Carrier != "ups" || ship.TrackingNumber != "1Z999AA10123456784" {
@@ -247,19 +55,19 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the UPS poll to move the shipment in transit", func() bool {
+		apptest.WaitUntil(t, "the UPS poll to move the shipment in transit", func() bool {
 			ship = storage.Shipment{ID: ship.ID} // fresh: GORM leaves a pointer field set when the column is NULL
 			a.db.Gorm.Take(&ship)
 			return ship.Stage == "in_transit"
 		})
-		if *calls != 1 {
-			t.Fatalf("UPS called %d times; want 1", *calls)
+		if ups.Calls() != 1 {
+			t.Fatalf("UPS called %d times; want 1", ups.Calls())
 		}
 		if ship.ETALatest == nil || ship.ETASource != "carrier" || ship.NextPollAt == nil {
 			t.Fatalf("after poll: eta=%v source=%q next=%v; want carrier ETA and a next poll", ship.ETALatest, ship.ETASource, ship.NextPollAt)
 		}
 		var sent storage.Notification
-		waitUntil(t, "the shipped email in the outbox", func() bool {
+		apptest.WaitUntil(t, "the shipped email in the outbox", func() bool {
 			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND channel = ? AND status = ?", shop.ID, "shipped", "email", "sent").Take(&sent).Error == nil
 		})
 		if sent.Recipient != "ana@example.com" || !strings.Contains(sent.Body, "1Z999AA10123456784") || !strings.Contains(sent.Body, "/t/"+ship.PublicToken) {
@@ -273,11 +81,11 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 }
 
 func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		body := shopifytest.SampleOrder(5002, time.Now()).WebhookJSON()
 		for _, secret := range []string{"wrong-secret", ""} {
-			if code := postWebhook(t, base, "orders/create", "wh-bad-"+secret, body, secret); code != http.StatusUnauthorized {
+			if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-bad-"+secret, body, secret); code != http.StatusUnauthorized {
 				t.Fatalf("webhook signed with %q: status %d; want 401", secret, code)
 			}
 		}
@@ -289,18 +97,18 @@ func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
 }
 
 func TestMalformedWebhookIsKeptAsFailed(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		ctx := context.Background()
 		if err := a.db.UpsertShop(ctx, &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com"}); err != nil {
 			t.Fatal(err)
 		}
 		body := []byte(`{"id": "not-a-number", "line_items": 7`)
-		if code := postWebhook(t, base, "orders/create", "wh-broken", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-broken", body, testSecret); code != http.StatusOK {
 			t.Fatalf("malformed but signed webhook: status %d; want 200 (kept for replay)", code)
 		}
 		var d storage.WebhookDelivery
-		waitUntil(t, "the delivery marked failed", func() bool {
+		apptest.WaitUntil(t, "the delivery marked failed", func() bool {
 			return a.db.Gorm.Where("delivery_id = ? AND status = ?", "wh-broken", storage.DeliveryFailed).Take(&d).Error == nil
 		})
 		if !bytes.Equal(d.Payload, body) || d.Error == "" {
@@ -310,9 +118,9 @@ func TestMalformedWebhookIsKeptAsFailed(t *testing.T) {
 }
 
 func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
-		platform, platformCalls := fakeUPS(t)
-		merchant, merchantCalls := fakeUPS(t)
+	apptest.EachDB(t, func(t *testing.T, url string) {
+		platform := apptest.NewUPS(t)
+		merchant := apptest.NewUPS(t)
 		a, _ := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: platform.URL}}})
 		ctx := context.Background()
 		tokOwn := seedOrder(t, a, "own.myshopify.com", "#1", "a@example.com")
@@ -328,19 +136,19 @@ func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tok := range []string{tokOwn, tokPlatform} {
-			waitUntil(t, "both shipments polled", func() bool {
+			apptest.WaitUntil(t, "both shipments polled", func() bool {
 				s, err := a.db.ShipmentByToken(ctx, tok)
 				return err == nil && s.Stage == "in_transit"
 			})
 		}
-		if *merchantCalls != 1 || *platformCalls != 1 {
-			t.Fatalf("merchant account got %d calls, platform %d; want 1 each", *merchantCalls, *platformCalls)
+		if merchant.Calls() != 1 || platform.Calls() != 1 {
+			t.Fatalf("merchant account got %d calls, platform %d; want 1 each", merchant.Calls(), platform.Calls())
 		}
 	})
 }
 
 func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		const secret = "aftership-webhook-secret"
 		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"aftership": {registry.WebhookSecret: secret}}}, atRecordingTime())
 		ctx := context.Background()
@@ -348,7 +156,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-1","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",
 		  "tag":"OutForDelivery","checkpoints":[{"checkpoint_time":"2026-11-25T07:30:00-05:00","city":"AUSTIN","state":"TX","country_iso3":"USA",
 		  "message":"Out For Delivery Today","tag":"OutForDelivery","subtag":"OutForDelivery_001"}]}}`)
-		if code := postCarrierPush(t, base, body, base64.StdEncoding.EncodeToString([]byte("forged"))); code != http.StatusUnauthorized {
+		if code := apptest.PostAfterShip(t, base, body, base64.StdEncoding.EncodeToString([]byte("forged"))); code != http.StatusUnauthorized {
 			t.Fatalf("forged push = %d; want 401", code)
 		}
 		n := storagetest.Count(t, a.db, "webhook_deliveries", "")
@@ -356,12 +164,12 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 			t.Fatalf("forged push stored %d deliveries", n)
 		}
 		for range 2 {
-			if code := postCarrierPush(t, base, body, aftershipSignature(secret, body)); code != http.StatusOK {
+			if code := apptest.PostAfterShip(t, base, body, apptest.AfterShipSignature(secret, body)); code != http.StatusOK {
 				t.Fatalf("signed push = %d; want 200", code)
 			}
 		}
 		var s *storage.Shipment
-		waitUntil(t, "the pushed out-for-delivery scan, then polling only as a 12 h safety net", func() bool {
+		apptest.WaitUntil(t, "the pushed out-for-delivery scan, then polling only as a 12 h safety net", func() bool {
 			var err error
 			s, err = a.db.ShipmentByToken(ctx, tok)
 			return err == nil && s.Stage == "out_for_delivery" && s.NextPollAt != nil && s.NextPollAt.After(recordedAt.Add(11*time.Hour))
@@ -373,29 +181,8 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 	})
 }
 
-// aftershipSignature signs a push body the way AfterShip does.
-func aftershipSignature(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
-// postCarrierPush sends an AfterShip tracking push with signature sig and
-// returns the status code.
-func postCarrierPush(t *testing.T, base string, body []byte, sig string) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/carriers/aftership", bytes.NewReader(body))
-	req.Header.Set("aftership-hmac-sha256", sig)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
 func TestPollingPolicySeesAParcelAtAFacilityFromItsStoredScans(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		const secret = "aftership-webhook-secret"
 		var mu sync.Mutex
 		var states []tracking.PollState
@@ -412,11 +199,11 @@ func TestPollingPolicySeesAParcelAtAFacilityFromItsStoredScans(t *testing.T) {
 		body := []byte(`{"ts":1764000000,"event":"tracking_update","event_id":"evt-hub","msg":{"tracking_number":"1Z999AA10123456784","slug":"ups",
 		  "tag":"InTransit","checkpoints":[{"checkpoint_time":"2026-11-24T21:10:00-05:00","city":"LOUISVILLE","state":"KY","country_iso3":"USA",
 		  "message":"Arrived at Facility","tag":"InTransit","subtag":"InTransit_003"}]}}`)
-		if code := postCarrierPush(t, base, body, aftershipSignature(secret, body)); code != http.StatusOK {
+		if code := apptest.PostAfterShip(t, base, body, apptest.AfterShipSignature(secret, body)); code != http.StatusOK {
 			t.Fatalf("signed push = %d; want 200", code)
 		}
 		var s *storage.Shipment
-		waitUntil(t, "the pushed arrival scan", func() bool {
+		apptest.WaitUntil(t, "the pushed arrival scan", func() bool {
 			var err error
 			s, err = a.db.ShipmentByToken(ctx, tok)
 			return err == nil && s.Stage == "in_transit"

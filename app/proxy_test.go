@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,30 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ordertrack/ordertrack/app/orders"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
-	"github.com/ordertrack/ordertrack/storage"
 )
-
-// seedOrder stores a shop with one order and shipment and returns the
-// shipment's public token.
-func seedOrder(t *testing.T, a *App, domain, orderName, email string) string {
-	t.Helper()
-	ctx := context.Background()
-	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: "Shop " + domain}
-	if err := a.db.UpsertShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
-	o := &storage.Order{PlatformID: domain + orderName, Name: orderName, Email: email}
-	if err := a.orders.SyncOrder(ctx, shop, o, []orders.Parcel{{Company: "UPS", Number: "1Z999AA10123456784"}}); err != nil {
-		t.Fatal(err)
-	}
-	ships, err := a.db.OrderShipments(ctx, shop.ID, o.ID)
-	if err != nil || len(ships) != 1 {
-		t.Fatalf("seeded shipments = %v, %v", ships, err)
-	}
-	return ships[0].PublicToken
-}
 
 func proxyURL(base, shop string, q url.Values) string {
 	q.Set("shop", shop)
@@ -46,7 +24,7 @@ func proxyURL(base, shop string, q url.Values) string {
 func strconvNow() string { return strconv.FormatInt(time.Now().Unix(), 10) }
 
 func TestAppProxyServesOnlyThatShopsOrders(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		tokA := seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
 		tokB := seedOrder(t, a, "shop-b.myshopify.com", "#2001", "bo@example.com")
@@ -60,17 +38,17 @@ func TestAppProxyServesOnlyThatShopsOrders(t *testing.T) {
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/liquid") || !strings.Contains(string(body), "1Z999AA10123456784") {
 			t.Fatalf("signed proxy request: %d %s; want 200 liquid with the shipment", res.StatusCode, res.Header.Get("Content-Type"))
 		}
-		if code, _ := getBody(t, proxyURL(base, "shop-a.myshopify.com", url.Values{"t": {tokB}})); code != http.StatusNotFound {
+		if code, _ := apptest.Get(t, proxyURL(base, "shop-a.myshopify.com", url.Values{"t": {tokB}})); code != http.StatusNotFound {
 			t.Fatalf("shop A's proxy asking for shop B's shipment = %d; want 404", code)
 		}
-		if code, _ := getBody(t, base+"/apps/track?shop=shop-a.myshopify.com&t="+tokA+"&signature=00"); code != http.StatusUnauthorized {
+		if code, _ := apptest.Get(t, base+"/apps/track?shop=shop-a.myshopify.com&t="+tokA+"&signature=00"); code != http.StatusUnauthorized {
 			t.Fatalf("unsigned proxy request = %d; want 401", code)
 		}
 	})
 }
 
 func TestAppProxyLookupLeaksNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
 		post := func(order, contact string) (int, string) {

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,11 +19,13 @@ import (
 // subscription job (each minute): the shipment waits 15 min, then 30, and
 // is polled as without push meanwhile; once UPS answers it is live.
 func TestFailingSubscribeBacksOff(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		var down atomic.Bool
 		var calls atomic.Int32
 		down.Store(true)
-		ups, _ := fakeTrackAlert(t)
+		ups := apptest.NewUPS(t)
+		upsBase, _ := neturl.Parse(ups.URL)
+		proxy := httputil.NewSingleHostReverseProxy(upsBase)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/api/track/v1/subscription/standard/package" {
 				calls.Add(1)
@@ -29,7 +34,7 @@ func TestFailingSubscribeBacksOff(t *testing.T) {
 					return
 				}
 			}
-			ups.Config.Handler.ServeHTTP(w, r)
+			proxy.ServeHTTP(w, r)
 		}))
 		t.Cleanup(srv.Close)
 		var clock atomic.Pointer[time.Time]

@@ -1,18 +1,14 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -21,28 +17,9 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-// fakeDHL answers the DHL Unified Tracking API with a recorded in-transit
-// shipment for whatever number is asked, and counts calls.
-func fakeDHL(t *testing.T) (*httptest.Server, *atomic.Int64) {
-	t.Helper()
-	body, err := os.ReadFile("../integrations/carriers/dhl/testdata/in_transit.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var calls atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		number := r.URL.Query().Get("trackingNumber")
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(bytes.ReplaceAll(body, []byte("00340434161094042557"), []byte(number)))
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &calls
-}
-
 func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
-		dhl, calls := fakeDHL(t)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		dhl := apptest.NewDHL(t)
 		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "q.myshopify.com"}
@@ -61,19 +38,19 @@ func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 			t.Fatal(err)
 		}
 		tomorrow := recordedAt.Truncate(24 * time.Hour).Add(24 * time.Hour) // well past the scheduler's 15-minute lease
-		waitUntil(t, "the poll postponed to tomorrow", func() bool {
+		apptest.WaitUntil(t, "the poll postponed to tomorrow", func() bool {
 			ships, _ := a.db.OrderShipments(ctx, shop.ID, o.ID)
 			return len(ships) == 1 && ships[0].NextPollAt != nil && !ships[0].NextPollAt.Before(tomorrow)
 		})
-		if n := calls.Load(); n != 0 {
+		if n := dhl.Calls(); n != 0 {
 			t.Fatalf("DHL called %d times over its daily quota; want 0", n)
 		}
 	})
 }
 
 func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
-		dhl, calls := fakeDHL(t)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		dhl := apptest.NewDHL(t)
 		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime())
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "q.myshopify.com"}
@@ -88,7 +65,7 @@ func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ship storage.Shipment
-		waitUntil(t, "the DHL poll", func() bool {
+		apptest.WaitUntil(t, "the DHL poll", func() bool {
 			ships, _ := a.db.OrderShipments(ctx, shop.ID, o.ID)
 			if len(ships) == 1 && ships[0].PollCount == 1 {
 				ship = ships[0]
@@ -96,8 +73,8 @@ func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
 			}
 			return false
 		})
-		if calls.Load() != 1 || ship.NextPollAt == nil || ship.NextPollAt.Before(recordedAt.Add(2*time.Hour+20*time.Minute)) {
-			t.Fatalf("after one DHL poll: %d calls, next poll %v; want the next no sooner than 2.4 h (10 a day)", calls.Load(), ship.NextPollAt)
+		if dhl.Calls() != 1 || ship.NextPollAt == nil || ship.NextPollAt.Before(recordedAt.Add(2*time.Hour+20*time.Minute)) {
+			t.Fatalf("after one DHL poll: %d calls, next poll %v; want the next no sooner than 2.4 h (10 a day)", dhl.Calls(), ship.NextPollAt)
 		}
 	})
 }
@@ -123,8 +100,8 @@ func seedDHLDue(t *testing.T, a *App, shop *storage.Shop, n int, due time.Time) 
 // calls left of the platform's daily 250: the small shop gets all of its
 // polls, the big one the rest, and its other polls wait for tomorrow.
 func TestSharedDHLQuotaGivesEveryShopItsShare(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
-		dhl, calls := fakeDHL(t)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		dhl := apptest.NewDHL(t)
 		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime(),
 			withCarrierRates(map[string]rate.Limit{"dhl": rate.Inf})) // the quota, not DHL's 1 call/s, is under test
 		ctx := context.Background()
@@ -156,16 +133,16 @@ func TestSharedDHLQuotaGivesEveryShopItsShare(t *testing.T) {
 			postponed = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND poll_count = 0 AND next_poll_at >= ?", shop.ID, tomorrow)
 			return polled, postponed
 		}
-		waitUntil(t, "every due poll polled or postponed", func() bool {
+		apptest.WaitUntil(t, "every due poll polled or postponed", func() bool {
 			bp, bw := count(big)
 			sp, sw := count(small)
 			return bp+bw == 300 && sp+sw == 10
 		})
 		bp, _ := count(big)
 		sp, sw := count(small)
-		if sp != 10 || sw != 0 || bp != 10 || calls.Load() != 20 {
+		if sp != 10 || sw != 0 || bp != 10 || dhl.Calls() != 20 {
 			t.Fatalf("small shop: %d polled, %d postponed; big shop: %d polled; DHL called %d times; want the small shop's 10 polled, the big shop's 10 of the 20 calls left",
-				sp, sw, bp, calls.Load())
+				sp, sw, bp, dhl.Calls())
 		}
 	})
 }

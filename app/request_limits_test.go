@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"net/http"
 	"net/url"
 	"testing"
@@ -14,14 +15,14 @@ import (
 // a shipment takes 5 requests (then one an hour) and a client 10, and a
 // refused post records nothing.
 func TestShopperRequestsAreBudgetedPerShipmentAndClient(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ships := []*storage.Shipment{
 			e.order(t, 7401, "(415) 555-0199", "US"), e.order(t, 7402, "(415) 555-0198", "US"), e.order(t, 7403, "(415) 555-0197", "US"),
 		}
 		post := func(s *storage.Shipment) int {
 			form := url.Values{"_csrf": {e.a.shopper.CSRFToken(s.PublicToken)}, "kind": {"contact_support"}, "message": {"Where is it?"}}
-			res, err := noRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
+			res, err := apptest.NoRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
 			if err != nil {
 				t.Fatal(err)
 			}

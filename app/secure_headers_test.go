@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/secure"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -32,15 +33,20 @@ func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 		res      func() *http.Response
 		wantCode int
 	}{
-		{"tracking page", func() *http.Response { return get(t, base+"/t/"+token, html) }, http.StatusOK},
-		{"lookup form", func() *http.Response { return get(t, base+"/track", html) }, http.StatusOK},
+		{"tracking page", func() *http.Response { res, _ := apptest.Fetch(t, base+"/t/"+token, html); return res }, http.StatusOK},
+		{"lookup form", func() *http.Response { res, _ := apptest.Fetch(t, base+"/track", html); return res }, http.StatusOK},
 		{"lookup answer", func() *http.Response {
-			return postForm(t, base+"/track", url.Values{"order": {"#nope"}, "contact": {"x@example.com"}})
+			res, _ := apptest.PostForm(t, base+"/track", url.Values{"order": {"#nope"}, "contact": {"x@example.com"}})
+			return res
 		}, http.StatusOK},
-		{"unsubscribe page", func() *http.Response { return get(t, base+"/t/"+token+"/unsubscribe?channel=email", html) }, http.StatusOK},
-		{"unknown link (error page)", func() *http.Response { return get(t, base+"/t/no-such-token", html) }, http.StatusNotFound},
+		{"unsubscribe page", func() *http.Response {
+			res, _ := apptest.Fetch(t, base+"/t/"+token+"/unsubscribe?channel=email", html)
+			return res
+		}, http.StatusOK},
+		{"unknown link (error page)", func() *http.Response { res, _ := apptest.Fetch(t, base+"/t/no-such-token", html); return res }, http.StatusNotFound},
 		{"expired action form (error page)", func() *http.Response {
-			return postForm(t, base+"/t/"+token+"/actions", url.Values{"kind": {"reschedule"}, "_csrf": {"stale"}})
+			res, _ := apptest.PostForm(t, base+"/t/"+token+"/actions", url.Values{"kind": {"reschedule"}, "_csrf": {"stale"}})
+			return res
 		}, http.StatusForbidden},
 	}
 	for _, tt := range tests {
@@ -68,7 +74,7 @@ func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 	}
 
 	t.Run("embedded admin", func(t *testing.T) {
-		res := get(t, base+"/admin/shipments", bearer(shopA, time.Now()))
+		res, _ := apptest.Fetch(t, base+"/admin/shipments", bearer(shopA, time.Now()))
 		if csp := res.Header.Get("Content-Security-Policy"); res.StatusCode != http.StatusOK || csp != "frame-ancestors https://"+shopA+" https://admin.shopify.com;" {
 			t.Errorf("status %d, CSP %q; want 200 with Shopify's frame-ancestors only", res.StatusCode, csp)
 		}
@@ -77,7 +83,7 @@ func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 		}
 	})
 	t.Run("unmatched path (error page)", func(t *testing.T) {
-		res := get(t, base+"/nowhere", html)
+		res, _ := apptest.Fetch(t, base+"/nowhere", html)
 		if csp := res.Header.Get("Content-Security-Policy"); res.StatusCode != http.StatusNotFound || !strings.Contains(csp, "default-src 'none'") {
 			t.Errorf("status %d, CSP %q; want 404 with a policy that allows no script", res.StatusCode, csp)
 		}
@@ -87,7 +93,8 @@ func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 func TestNoHSTSWhenAppURLIsHTTP(t *testing.T) {
 	_, base := startApp(t, storagetest.SQLiteURL(t), Config{AppURL: "http://localhost:8080"})
 	for _, path := range []string{"/track", "/healthz"} {
-		if hsts := get(t, base+path, nil).Header.Get("Strict-Transport-Security"); hsts != "" {
+		res, _ := apptest.Fetch(t, base+path, nil)
+		if hsts := res.Header.Get("Strict-Transport-Security"); hsts != "" {
 			t.Errorf("%s: Strict-Transport-Security = %q with an http APP_URL; want none", path, hsts)
 		}
 	}
@@ -100,8 +107,8 @@ func TestTrackPageDoneShowsOnlyOurOwnThanks(t *testing.T) {
 	fx := seedShopper(t, a, "done.myshopify.com", shopperPhone, "failed_attempt")
 	page := func(done string) string {
 		t.Helper()
-		res := get(t, base+"/t/"+fx.ships[0].PublicToken+"?done="+url.QueryEscape(done), http.Header{"Accept-Language": {"es"}})
-		return body(t, res)
+		_, page := apptest.Fetch(t, base+"/t/"+fx.ships[0].PublicToken+"?done="+url.QueryEscape(done), http.Header{"Accept-Language": {"es"}})
+		return page
 	}
 	if p := page("reschedule"); !strings.Contains(p, `<p class="ot-flash" role="status">`) || !strings.Contains(p, "Gracias") {
 		t.Errorf("?done=reschedule lacks the Spanish thanks:\n%.3000s", p)

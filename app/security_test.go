@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ordertrack/ordertrack/app/install"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
@@ -22,8 +21,6 @@ import (
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
-
-// noRedirect is a client that shows redirects instead of following them.
 
 // lookupFrom posts the order lookup form as a client at ip behind the proxy
 // (Fly's proxy appends the client's address to X-Forwarded-For; spoofed
@@ -34,18 +31,13 @@ func lookupFrom(t *testing.T, base, shop, ip, spoofed, order, contact string) (i
 	req, _ := http.NewRequest(http.MethodPost, base+"/track?shop="+url.QueryEscape(shop), strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", spoofed+", "+ip)
-	res, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	res, body := apptest.Do(t, req)
 	// The form echoes what was typed; take it out to compare answers.
-	return res.StatusCode, strings.NewReplacer(`value="`+html.EscapeString(order)+`"`, `value="ORDER"`, `value="`+html.EscapeString(contact)+`"`, `value="CONTACT"`).Replace(string(body))
+	return res.StatusCode, strings.NewReplacer(`value="`+html.EscapeString(order)+`"`, `value="ORDER"`, `value="`+html.EscapeString(contact)+`"`, `value="CONTACT"`).Replace(body)
 }
 
 func TestOrderLookupAnswersWrongOrderAndWrongEmailAlike(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := seedDueShipments(t, a, "lookup.myshopify.com", 1)
 		email := "shopper0@lookup.myshopify.com.example"
@@ -62,7 +54,7 @@ func TestOrderLookupAnswersWrongOrderAndWrongEmailAlike(t *testing.T) {
 }
 
 func TestOrderLookupBruteForceIsThrottledPerClient(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := seedDueShipments(t, a, "brute.myshopify.com", 1)
 		email := "shopper0@brute.myshopify.com.example"
@@ -92,68 +84,8 @@ func TestOrderLookupBruteForceIsThrottledPerClient(t *testing.T) {
 	})
 }
 
-// loginLink issues a single-use sign-in link for shopID, as the connect's
-// return page and the emailed link do.
-func loginLink(t *testing.T, a *App, shopID int64) string {
-	t.Helper()
-	link, err := a.install.LoginURL(context.Background(), shopID)
-	if err != nil {
-		t.Fatalf("issue a sign-in link: %v", err)
-	}
-	return link
-}
-
-// postLoginLink uses a single-use sign-in link the way its page's button
-// does: the token is posted back to /admin/login.
-func postLoginLink(c *http.Client, link string) (*http.Response, error) {
-	u, err := url.Parse(link)
-	if err != nil {
-		return nil, err
-	}
-	token := u.Query().Get("t")
-	u.RawQuery = ""
-	return c.PostForm(u.String(), url.Values{"t": {token}})
-}
-
-// signInCookie signs in as shop through a single-use admin link and returns
-// the session cookie and the form token.
-func signInCookie(t *testing.T, a *App, base string, shopID int64) (*http.Cookie, string) {
-	t.Helper()
-	link := strings.Replace(loginLink(t, a, shopID), a.cfg.AppURL, base, 1)
-	res, err := postLoginLink(noRedirect, link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	for _, c := range res.Cookies() {
-		if c.Name == install.AdminCookie {
-			return c, a.links.Sign("admin-csrf", c.Value)[:32]
-		}
-	}
-	t.Fatalf("admin login answered %d without a session cookie", res.StatusCode)
-	return nil, ""
-}
-
-func adminDo(t *testing.T, method, u string, ck *http.Cookie, form url.Values) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, u, strings.NewReader(form.Encode()))
-	if method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if ck != nil {
-		req.AddCookie(ck)
-	}
-	res, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
-}
-
 func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		shopA := seedDueShipments(t, a, "tenant-a.myshopify.com", 1)
@@ -185,7 +117,7 @@ func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
 			{"/admin/outbox", "outbox-" + shopA.Domain, "outbox-" + shopB.Domain},
 		}
 		for _, p := range pages {
-			code, body := adminDo(t, http.MethodGet, base+p.path, ck, nil)
+			code, body := apptest.Get(t, base+p.path, ck)
 			if code != http.StatusOK || !strings.Contains(body, p.own) || strings.Contains(body, p.other) {
 				t.Errorf("GET %s as shop A: status %d, shows own %q: %v, shows shop B's %q: %v; want 200, own yes, B's no",
 					p.path, code, p.own, strings.Contains(body, p.own), p.other, strings.Contains(body, p.other))
@@ -193,8 +125,8 @@ func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
 		}
 
 		replay := func(id int64) int {
-			code, _ := adminDo(t, http.MethodPost, fmt.Sprintf("%s/admin/webhooks/%d/replay", base, id), ck, url.Values{"_csrf": {csrf}})
-			return code
+			res, _ := apptest.PostForm(t, fmt.Sprintf("%s/admin/webhooks/%d/replay", base, id), url.Values{"_csrf": {csrf}}, ck)
+			return res.StatusCode
 		}
 		if code := replay(deliveries[shopB.ID].ID); code != http.StatusNotFound {
 			t.Errorf("replay of shop B's delivery with shop A's session: status %d; want 404", code)
@@ -207,15 +139,15 @@ func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
 		if code := replay(deliveries[shopA.ID].ID); code != http.StatusSeeOther {
 			t.Errorf("replay of shop A's own delivery: status %d; want 303", code)
 		}
-		if code, _ := adminDo(t, http.MethodPost, fmt.Sprintf("%s/admin/webhooks/%d/replay", base, deliveries[shopA.ID].ID), ck, url.Values{"_csrf": {"forged"}}); code != http.StatusForbidden {
-			t.Errorf("replay with a forged form token: status %d; want 403", code)
+		if res, _ := apptest.PostForm(t, fmt.Sprintf("%s/admin/webhooks/%d/replay", base, deliveries[shopA.ID].ID), url.Values{"_csrf": {"forged"}}, ck); res.StatusCode != http.StatusForbidden {
+			t.Errorf("replay with a forged form token: status %d; want 403", res.StatusCode)
 		}
 
 		// A session value re-pointed at shop B keeps A's signature: rejected.
 		forged := *ck
 		_, rest, _ := strings.Cut(ck.Value, ".")
 		forged.Value = fmt.Sprintf("%d.%s", shopB.ID, rest)
-		if code, _ := adminDo(t, http.MethodGet, base+"/admin/shipments", &forged, nil); code != http.StatusUnauthorized {
+		if code, _ := apptest.Get(t, base+"/admin/shipments", &forged); code != http.StatusUnauthorized {
 			t.Errorf("admin with a session re-pointed at shop B: status %d; want 401", code)
 		}
 	})
@@ -240,11 +172,12 @@ func (l *logBuffer) String() string {
 }
 
 func TestSecretsNeverReachTheLogs(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		logs := &logBuffer{}
-		ups := newFakeUPSAPI(t, upsServerError)
+		ups := apptest.NewUPS(t)
+		ups.SetOutage(apptest.ServerError)
 		const upsClientSecret = "ups-client-secret-sekrit"
-		a, base := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "ups-client-id", "client_secret": upsClientSecret, registry.BaseURL: ups.srv.URL}}},
+		a, base := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "ups-client-id", "client_secret": upsClientSecret, registry.BaseURL: ups.URL}}},
 			withLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		ctx := context.Background()
 		shop := seedDueShipments(t, a, "shop-a.myshopify.com", 1)
@@ -256,30 +189,30 @@ func TestSecretsNeverReachTheLogs(t *testing.T) {
 		// A signed webhook, a forged one and a malformed one; a carrier
 		// poll that fails and one that succeeds.
 		order := shopifytest.SampleOrder(7001, time.Now().UTC().Add(-time.Hour)).WebhookJSON()
-		postWebhook(t, base, "orders/create", "wh-log-1", order, testSecret)
-		postWebhook(t, base, "orders/create", "wh-log-2", order, "forged-secret")
-		postWebhook(t, base, "orders/create", "wh-log-3", []byte(`{"id":`), testSecret)
+		apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-log-1", order, testSecret)
+		apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-log-2", order, "forged-secret")
+		apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-log-3", []byte(`{"id":`), testSecret)
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the failed poll and the webhooks to be processed", func() bool {
+		apptest.WaitUntil(t, "the failed poll and the webhooks to be processed", func() bool {
 			var failed, processed int64
 			failed = storagetest.Count(t, a.db, "shipments", "shop_id = ? AND poll_failures > 0", shop.ID)
 			processed = storagetest.Count(t, a.db, "webhook_deliveries", "status <> ?", storage.DeliveryReceived)
 			// The webhook's own UPS shipment may be polled (and fail) too.
 			return failed >= 1 && processed == 2
 		})
-		waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })
-		ups.setOutage(upsOK)
+		apptest.WaitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })
+		ups.SetOutage(apptest.Up)
 		a.db.Gorm.Model(&storage.Shipment{}).Where("shop_id = ?", shop.ID).UpdateColumn("next_poll_at", time.Now().UTC().Add(-time.Minute))
 		if _, err := a.jobs.Insert(ctx, jobs.SchedulePollsArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the successful poll", func() bool {
+		apptest.WaitUntil(t, "the successful poll", func() bool {
 			n := storagetest.Count(t, a.db, "shipments", "shop_id = ? AND tracking_number LIKE ? AND stage = ?", shop.ID, "1ZFAULT%", "in_transit")
 			return n == 1
 		})
-		waitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })
+		apptest.WaitUntil(t, "the job queue to drain", func() bool { return pendingJobs(t, a.db) == 0 })
 
 		out := logs.String()
 		if !strings.Contains(out, "carrier poll failed") {

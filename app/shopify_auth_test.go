@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/oauthstate"
 	"github.com/ordertrack/ordertrack/integrations/shopify"
@@ -21,68 +22,11 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-const (
-	testAPIKey = "test-client-id"
-	shopA      = "shop-a.myshopify.com"
-	shopB      = "shop-b.myshopify.com"
-)
-
-// noRedirect shows the app's redirects instead of following them.
-// startShopifyApp runs the app with Shopify configured and every shop's API
-// calls sent to a fake Shopify (or to route, when given).
-func startShopifyApp(t *testing.T, dbURL string, route func(shop string) string) (*App, string, *shopifytest.Server) {
-	t.Helper()
-	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
-	if route == nil {
-		route = fake.BaseURL
-	}
-	a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes}, withShopify(route))
-	return a, base, fake
-}
-
-// installTestShop installs domain on the fake and stores its token as an
-// install would, with the access token expiring after accessTTL.
-func installTestShop(t *testing.T, a *App, fake *shopifytest.Server, domain string, accessTTL time.Duration) *storage.Shop {
-	t.Helper()
-	ctx := context.Background()
-	access, refresh, _ := fake.Install(domain)
-	shop := &storage.Shop{Platform: storage.Shopify, Domain: domain, Name: domain, Email: "owner@" + domain}
-	if err := a.db.UpsertShop(ctx, shop); err != nil {
-		t.Fatal(err)
-	}
-	exp, rexp := time.Now().Add(accessTTL).UTC(), time.Now().Add(90*24*time.Hour).UTC()
-	tok := storage.OAuthToken{AccessToken: access, ExpiresAt: &exp, RefreshToken: refresh, RefreshExpiresAt: &rexp, Scopes: "read_orders"}
-	if err := a.db.SaveOAuthToken(ctx, domain, tok); err != nil {
-		t.Fatal(err)
-	}
-	return shop
-}
-
-func get(t *testing.T, target string, header http.Header, cookies ...*http.Cookie) *http.Response {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, target, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	res, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-	return res
-}
-
 // startInstall begins the authorization-code install for shop and returns
 // the state the app sent to Shopify and the cookie it set.
 func startInstall(t *testing.T, base, shop string) (string, *http.Cookie) {
 	t.Helper()
-	res := get(t, base+"/auth/shopify?shop="+url.QueryEscape(shop), nil)
+	res, _ := apptest.Fetch(t, base+"/auth/shopify?shop="+url.QueryEscape(shop), nil)
 	if res.StatusCode != http.StatusFound {
 		t.Fatalf("install for %s: status %d; want 302 to Shopify", shop, res.StatusCode)
 	}
@@ -119,7 +63,7 @@ func backfillOrder(id int64, updated time.Time) shopifytest.Order {
 }
 
 func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
 		now := time.Now().UTC().Truncate(time.Second)
@@ -132,13 +76,13 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 		state, ck := startInstall(t, base, shopA)
 		fake.AddCode(shopA, "code-1")
 		cb := callbackURL(base, testSecret, url.Values{"shop": {shopA}, "code": {"code-1"}, "state": {state}, "host": {"YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvc2hvcC1h"}}, time.Now())
-		res := get(t, cb, nil, ck)
+		res, _ := apptest.Fetch(t, cb, nil, ck)
 		if want := "https://" + shopA + "/admin/apps/" + testAPIKey; res.StatusCode != http.StatusFound || res.Header.Get("Location") != want {
 			t.Fatalf("callback: %d to %q; want 302 to %s", res.StatusCode, res.Header.Get("Location"), want)
 		}
 
 		var n int64
-		waitUntil(t, "the backfill's shipments", func() bool {
+		apptest.WaitUntil(t, "the backfill's shipments", func() bool {
 			n = storagetest.Count(t, a.db, "shipments", "")
 			return n >= recent
 		})
@@ -166,12 +110,12 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 		if strings.Contains(string(shop.AccessToken), tok.AccessToken) || strings.Contains(string(shop.RefreshToken), tok.RefreshToken) {
 			t.Fatal("tokens are stored in plain text; want them sealed")
 		}
-		waitUntil(t, "the sync cursor at the newest order", func() bool {
+		apptest.WaitUntil(t, "the sync cursor at the newest order", func() bool {
 			through, err := a.db.SyncedThrough(ctx, shop.ID)
 			return err == nil && through.Equal(now.Add(-time.Hour))
 		})
 
-		res = get(t, cb, nil, ck)
+		res, _ = apptest.Fetch(t, cb, nil, ck)
 		if res.StatusCode != http.StatusForbidden || fake.Stats(shopA).CodeExchanges != 1 {
 			t.Fatalf("replayed callback: status %d, %d code exchanges; want 403 and still 1", res.StatusCode, fake.Stats(shopA).CodeExchanges)
 		}
@@ -179,7 +123,7 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 }
 
 func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		otherState, _ := startInstall(t, base, shopB)
 		expired, err := oauthstate.New(a.cfg.EncryptionKey, shopA, time.Now().Add(-time.Second))
@@ -234,7 +178,7 @@ func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
 				if c := tc.cookie(ck); c != nil {
 					cookies = append(cookies, c)
 				}
-				res := get(t, callbackURL(base, tc.secret, q, time.Now().Add(tc.skew)), nil, cookies...)
+				res, _ := apptest.Fetch(t, callbackURL(base, tc.secret, q, time.Now().Add(tc.skew)), nil, cookies...)
 				if res.StatusCode != tc.want {
 					t.Fatalf("status %d; want %d", res.StatusCode, tc.want)
 				}
@@ -249,7 +193,7 @@ func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
 // TestShopifyNeverCallsAnInvalidShop proves a crafted shop name can never
 // make the app send its client secret (or anything) to another host.
 func TestShopifyNeverCallsAnInvalidShop(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		var hits atomic.Int32
 		attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			hits.Add(1)
@@ -268,19 +212,19 @@ func TestShopifyNeverCallsAnInvalidShop(t *testing.T) {
 		a, base, f := startShopifyApp(t, dbURL, route)
 		fake = f
 		for _, shop := range []string{"shop-a.myshopify.com.attacker.test", "attacker.test", "https://attacker.test/x", "shop-a.myshopify.com@attacker.test", "shop-a.myshopify.com/../attacker.test", ""} {
-			res := get(t, base+"/auth/shopify?shop="+url.QueryEscape(shop), nil)
+			res, _ := apptest.Fetch(t, base+"/auth/shopify?shop="+url.QueryEscape(shop), nil)
 			if res.StatusCode != http.StatusBadRequest || res.Header.Get("Location") != "" {
 				t.Errorf("install for %q: status %d to %q; want 400 and no redirect", shop, res.StatusCode, res.Header.Get("Location"))
 			}
 			q := url.Values{"shop": {shop}, "code": {"c"}, "state": {"s"}}
-			if res := get(t, callbackURL(base, testSecret, q, time.Now()), nil, &http.Cookie{Name: install.OAuthStateCookie, Value: "s"}); res.StatusCode != http.StatusUnauthorized {
+			if res, _ := apptest.Fetch(t, callbackURL(base, testSecret, q, time.Now()), nil, &http.Cookie{Name: install.OAuthStateCookie, Value: "s"}); res.StatusCode != http.StatusUnauthorized {
 				t.Errorf("signed callback for %q: status %d; want 401", shop, res.StatusCode)
 			}
 			if shop == "" {
 				continue
 			}
 			h := http.Header{"Authorization": {"Bearer " + shopifytest.SessionToken(testAPIKey, testSecret, shop, "1", time.Now())}}
-			if res := get(t, base+"/admin", h); res.StatusCode != http.StatusUnauthorized {
+			if res, _ := apptest.Fetch(t, base+"/admin", h); res.StatusCode != http.StatusUnauthorized {
 				t.Errorf("session token for %q: status %d; want 401", shop, res.StatusCode)
 			}
 		}
@@ -306,7 +250,7 @@ func TestShopifyTokenIsRefreshedAndRotatedPairPersisted(t *testing.T) {
 		{name: "refreshed before it expires", accessTTL: 2 * time.Minute},
 		{name: "refreshed when Shopify answers 401", accessTTL: time.Hour, revoke: true, want401: 1},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		for i, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				a, _, fake := startShopifyApp(t, dbURL, nil)

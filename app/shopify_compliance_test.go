@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
@@ -35,16 +36,16 @@ func countRows(t *testing.T, a *App, table string, shopID int64) int64 {
 }
 
 func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
 		shop := complianceShop(t, a, fake)
 		body := []byte(`{"id":954889,"name":"Shop A","domain":"shop-a.example","myshopify_domain":"shop-a.myshopify.com","plan_name":"basic"}`)
-		if code := postWebhook(t, base, "app/uninstalled", "wh-uninstall", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "app/uninstalled", "wh-uninstall", body, testSecret); code != http.StatusOK {
 			t.Fatalf("uninstall webhook: status %d; want 200", code)
 		}
 		var s *storage.Shop
-		waitUntil(t, "the shop marked uninstalled", func() bool {
+		apptest.WaitUntil(t, "the shop marked uninstalled", func() bool {
 			got, err := a.db.ShopByID(ctx, shop.ID)
 			s = got
 			return err == nil && got.Status == "uninstalled"
@@ -66,16 +67,16 @@ func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
 }
 
 func TestShopRedactDeletesEveryRowOfTheShop(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := complianceShop(t, a, fake)
 		other := installTestShop(t, a, fake, shopB, time.Hour)
 		seedShopifyOrder(t, a, other, shopifytest.SampleOrder(9600, time.Now()))
 		body := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com"}`)
-		if code := postWebhook(t, base, "shop/redact", "wh-shop-redact", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "shop/redact", "wh-shop-redact", body, testSecret); code != http.StatusOK {
 			t.Fatalf("shop/redact: status %d; want 200", code)
 		}
-		waitUntil(t, "the shop deleted", func() bool {
+		apptest.WaitUntil(t, "the shop deleted", func() bool {
 			_, err := a.db.ShopByID(context.Background(), shop.ID)
 			return errors.Is(err, storage.ErrNotFound)
 		})
@@ -91,20 +92,20 @@ func TestShopRedactDeletesEveryRowOfTheShop(t *testing.T) {
 }
 
 func TestCustomersRedactBlanksOnlyThatShoppersData(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
 		shop := complianceShop(t, a, fake)
-		waitUntil(t, "the shipped emails sent before the request", func() bool {
+		apptest.WaitUntil(t, "the shipped emails sent before the request", func() bool {
 			n := storagetest.Count(t, a.db, "notifications", "shop_id = ? AND status = ?", shop.ID, storage.NotificationSent)
 			return n == 2
 		})
 		body := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com","customer":{"id":7001,"email":"ana@example.com","phone":"+14155550123"},"orders_to_redact":[9500]}`)
-		if code := postWebhook(t, base, "customers/redact", "wh-cust-redact", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "customers/redact", "wh-cust-redact", body, testSecret); code != http.StatusOK {
 			t.Fatalf("customers/redact: status %d; want 200", code)
 		}
 		var ana *storage.Order
-		waitUntil(t, "Ana's order redacted", func() bool {
+		apptest.WaitUntil(t, "Ana's order redacted", func() bool {
 			o, err := a.db.OrderByPlatformID(ctx, shop.ID, "gid://shopify/Order/9500")
 			ana = o
 			return err == nil && o.Email == ""
@@ -125,15 +126,15 @@ func TestCustomersRedactBlanksOnlyThatShoppersData(t *testing.T) {
 }
 
 func TestDataRequestExportsTheShoppersData(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := complianceShop(t, a, fake)
 		body := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com","customer":{"id":7001,"email":"ana@example.com","phone":"+14155550123"},"orders_requested":[9500],"data_request":{"id":9999}}`)
-		if code := postWebhook(t, base, "customers/data_request", "wh-data-req", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "customers/data_request", "wh-data-req", body, testSecret); code != http.StatusOK {
 			t.Fatalf("customers/data_request: status %d; want 200", code)
 		}
 		var export storage.Notification
-		waitUntil(t, "the data export", func() bool {
+		apptest.WaitUntil(t, "the data export", func() bool {
 			return a.db.Gorm.Where("shop_id = ? AND trigger = ?", shop.ID, "data_request").Take(&export).Error == nil
 		})
 		if !strings.Contains(export.Body, "1Z999AA10123456784") || strings.Contains(export.Body, "bo@example.com") {
@@ -143,7 +144,7 @@ func TestDataRequestExportsTheShoppersData(t *testing.T) {
 }
 
 func TestComplianceWebhooksWithBadSignatureChangeNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
 		shop := complianceShop(t, a, fake)
@@ -155,7 +156,7 @@ func TestComplianceWebhooksWithBadSignatureChangeNothing(t *testing.T) {
 		}
 		for topic, b := range bodies {
 			for _, secret := range []string{"wrong-secret", ""} {
-				if code := postWebhook(t, base, topic, fmt.Sprintf("wh-bad-%s-%s", topic, secret), []byte(b), secret); code != http.StatusUnauthorized {
+				if code := apptest.PostShopifyWebhook(t, base, shopA, topic, fmt.Sprintf("wh-bad-%s-%s", topic, secret), []byte(b), secret); code != http.StatusUnauthorized {
 					t.Errorf("%s signed with %q: status %d; want 401", topic, secret, code)
 				}
 			}

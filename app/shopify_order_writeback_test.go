@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
@@ -23,11 +24,7 @@ import (
 func postAction(t *testing.T, a *App, base string, s storage.Shipment, form url.Values) {
 	t.Helper()
 	form.Set(trackpage.CSRFField, a.shopper.CSRFToken(s.PublicToken))
-	res, err := noRedirect.PostForm(base+"/t/"+s.PublicToken+"/actions", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.PostForm(t, base+"/t/"+s.PublicToken+"/actions", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("action %s: status %d; want 303 back to the page", form.Get(trackpage.FieldKind), res.StatusCode)
 	}
@@ -98,18 +95,18 @@ func TestShopperRequestIsWrittenBackToTheShopifyOrder(t *testing.T) {
 			wantNote: "Leave at the back door\nordertrack: the shopper reported the package as not received on the tracking page \"Nothing on the porch\"",
 		},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
 		for i, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				o, s := seedWritebackOrder(t, a, fake, shop, int64(9400+i), true)
 				postAction(t, a, base, s, tc.form)
-				waitUntil(t, "the order note on Shopify", func() bool { return fake.OrderNote(shopA, o.ID) == tc.wantNote })
+				apptest.WaitUntil(t, "the order note on Shopify", func() bool { return fake.OrderNote(shopA, o.ID) == tc.wantNote })
 				if tags := fake.OrderTags(shopA, o.ID); !slices.Equal(tags, []string{tc.wantTag}) {
 					t.Fatalf("order tags = %q; want [%s]", tags, tc.wantTag)
 				}
-				waitUntil(t, "the write-back job done", func() bool {
+				apptest.WaitUntil(t, "the write-back job done", func() bool {
 					jobs := writebackJobs(t, a)
 					return len(jobs) == i+1 && jobs[i].State == rivertype.JobStateCompleted
 				})
@@ -122,7 +119,7 @@ func TestShopperRequestIsWrittenBackToTheShopifyOrder(t *testing.T) {
 }
 
 func TestShopperRequestOfAShopWithoutATokenIsNotWrittenBack(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: shopB, Email: "owner@" + shopB}
 		if err := a.db.UpsertShop(context.Background(), shop); err != nil {
@@ -140,13 +137,13 @@ func TestShopperRequestOfAShopWithoutATokenIsNotWrittenBack(t *testing.T) {
 }
 
 func TestWritebackToAnOrderShopifyDoesNotHaveIsCancelledNotRetried(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
 		_, s := seedWritebackOrder(t, a, fake, shop, 9600, false)
 		postAction(t, a, base, s, url.Values{"kind": {"correct_address"}, "address1": {"500 Howard St"}, "city": {"San Francisco"}})
 		var job *rivertype.JobRow
-		waitUntil(t, "the write-back job cancelled", func() bool {
+		apptest.WaitUntil(t, "the write-back job cancelled", func() bool {
 			jobs := writebackJobs(t, a)
 			if len(jobs) != 1 {
 				return false

@@ -7,32 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/orders"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
-
-func shipmentOf(t *testing.T, a *App, shopID int64, number string) storage.Shipment {
-	t.Helper()
-	var s storage.Shipment
-	if err := a.db.Gorm.Where("shop_id = ? AND tracking_number = ?", shopID, number).Take(&s).Error; err != nil {
-		t.Fatalf("shipment %s: %v", number, err)
-	}
-	return s
-}
-
-func countJobs(t *testing.T, a *App, kind string) int {
-	t.Helper()
-	res, err := a.jobs.JobList(context.Background(), river.NewJobListParams().Kinds(kind).First(1000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(res.Jobs)
-}
 
 func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
 	cases := []struct {
@@ -45,7 +26,7 @@ func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
 		{"failed attempt", tracking.Event{Stage: tracking.StageOutForDelivery, Problem: tracking.ProblemFailedAttempt, Code: "X", Description: "Nobody home"}, "ATTEMPTED_DELIVERY"},
 		{"delivered", tracking.Event{Stage: tracking.StageDelivered, Code: "D", Description: "Delivered"}, "DELIVERED"},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
@@ -65,7 +46,7 @@ func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
 				}
 				fulfillment := fmt.Sprintf("gid://shopify/Fulfillment/%d", o.Fulfillments[0].ID)
 				var got []shopifytest.FulfillmentEvent
-				waitUntil(t, "the fulfillment event on Shopify", func() bool {
+				apptest.WaitUntil(t, "the fulfillment event on Shopify", func() bool {
 					got = nil
 					for _, e := range fake.FulfillmentEvents(shopA) {
 						if e.FulfillmentID == fulfillment {
@@ -86,7 +67,7 @@ func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
 }
 
 func TestNoWriteBackWithoutAShopifyToken(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _, _ := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: shopB}
@@ -110,16 +91,16 @@ func TestNoWriteBackWithoutAShopifyToken(t *testing.T) {
 }
 
 func TestFulfillmentBeforeItsOrderFetchesTheOrder(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
 		o := shopifytest.SampleOrder(9300, time.Now())
 		fake.AddOrder(shopA, o)
-		if code := postWebhook(t, base, "fulfillments/create", "wh-early", o.Fulfillments[0].WebhookJSON(o.ID), testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "fulfillments/create", "wh-early", o.Fulfillments[0].WebhookJSON(o.ID), testSecret); code != http.StatusOK {
 			t.Fatalf("fulfillment webhook: status %d; want 200", code)
 		}
 		var ship storage.Shipment
-		waitUntil(t, "the shipment of the early fulfillment", func() bool {
+		apptest.WaitUntil(t, "the shipment of the early fulfillment", func() bool {
 			return a.db.Gorm.Where("shop_id = ?", shop.ID).Take(&ship).Error == nil
 		})
 		order, err := a.db.OrderByPlatformID(context.Background(), shop.ID, "gid://shopify/Order/9300")
@@ -133,7 +114,7 @@ func TestFulfillmentBeforeItsOrderFetchesTheOrder(t *testing.T) {
 }
 
 func TestReconcileSyncsOrdersUpdatedSinceTheCursor(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
@@ -155,7 +136,7 @@ func TestReconcileSyncsOrdersUpdatedSinceTheCursor(t *testing.T) {
 		if _, err := a.jobs.Insert(ctx, jobs.ShopifyReconcileArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the sync cursor at the missed order", func() bool {
+		apptest.WaitUntil(t, "the sync cursor at the missed order", func() bool {
 			through, err := a.db.SyncedThrough(ctx, shop.ID)
 			return err == nil && through.Equal(missed.UpdatedAt)
 		})

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"io"
 	"net/http"
 	"net/url"
@@ -86,8 +87,7 @@ func TestDutyDueAsksToPayThenThanksTheShopper(t *testing.T) {
 	if m == nil {
 		t.Fatal("no action form")
 	}
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := noRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {m[1]}, "kind": {"contact_support"}, "note": {"I paid the duty already"}})
+	res, err := apptest.NoRedirect.PostForm(base+"/t/"+token+"/actions", url.Values{"_csrf": {m[1]}, "kind": {"contact_support"}, "note": {"I paid the duty already"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/storage"
@@ -25,7 +26,7 @@ const runaway = `{% for a in (1..100) %}{% comment %}{% endfor %}{% endcomment %
 // no render is left running in the worker (before, each such message left
 // one behind, burning CPU long after its 2 s deadline).
 func TestTemplateOverLimitsAtSendFailsItsMessage(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _ := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
@@ -41,7 +42,7 @@ func TestTemplateOverLimitsAtSendFailsItsMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got *storage.Notification
-		waitUntil(t, "the message to leave scheduled", func() bool {
+		apptest.WaitUntil(t, "the message to leave scheduled", func() bool {
 			got = reload(t, a, n.ID)
 			return got.Status != storage.NotificationScheduled
 		})
@@ -59,7 +60,7 @@ func TestTemplateOverLimitsAtSendFailsItsMessage(t *testing.T) {
 // and the limit it ran into, nothing is saved, and no render is left
 // running.
 func TestEditorRejectsATemplateOverLimits(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
 		s := signIn(t, a, base, shop.ID)

@@ -2,16 +2,13 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -54,20 +51,13 @@ func TestUnsubscribeLinkAsksBeforeOptingOut(t *testing.T) {
 		{"one-click from a mail client", http.MethodPost, "?channel=email", "List-Unsubscribe=One-Click", http.StatusOK, "You&#39;re unsubscribed", []string{"email"}},
 		{"unknown channel", http.MethodPost, "", "channel=fax", http.StatusBadRequest, "unknown channel", nil},
 	}
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				fx := seedShopper(t, a, fmt.Sprintf("unsub-%d.myshopify.com", i), shopperPhone, "")
-				req, _ := http.NewRequest(tt.method, base+"/t/"+fx.ships[0].PublicToken+"/unsubscribe"+tt.query, strings.NewReader(tt.body))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("Accept", "text/html")
-				res, err := noRedirect.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				page := body(t, res)
-				res.Body.Close()
+				res, page := apptest.Do(t, apptest.Request(t, tt.method, base+"/t/"+fx.ships[0].PublicToken+"/unsubscribe"+tt.query, strings.NewReader(tt.body),
+					http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"text/html"}}))
 				if res.StatusCode != tt.wantCode || !strings.Contains(page, tt.wantPage) {
 					t.Errorf("status %d, want %d with %q:\n%.3000s", res.StatusCode, tt.wantCode, tt.wantPage, page)
 				}
@@ -83,38 +73,17 @@ func TestUnsubscribeLinkAsksBeforeOptingOut(t *testing.T) {
 // a fake SendGrid and follows its List-Unsubscribe header the way Gmail
 // does (RFC 8058).
 func TestEveryEmailCarriesOneClickUnsubscribe(t *testing.T) {
-	var mu sync.Mutex
-	var sent []map[string]string
-	sg := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var m struct {
-			Headers map[string]string `json:"headers"`
-		}
-		b, _ := io.ReadAll(r.Body)
-		if r.URL.Path != "/v3/mail/send" || json.Unmarshal(b, &m) != nil {
-			http.Error(w, `{"errors":[{"message":"bad request"}]}`, http.StatusBadRequest)
-			return
-		}
-		mu.Lock()
-		sent = append(sent, m.Headers)
-		mu.Unlock()
-		w.Header().Set("X-Message-Id", "sg-1")
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	t.Cleanup(sg.Close)
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		sg := apptest.NewProviders(t)
 		a, base := startApp(t, dbURL, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: sg.URL, EmailFrom: "updates@ordertrack.test"})
 		fx := seedShopper(t, a, "oneclick.myshopify.com", shopperPhone, "")
 		n := logMessage(t, a, fx.ships[0], "out_for_delivery", "email", storage.NotificationScheduled, fx.order.Email, 0)
-		mu.Lock()
-		sent = nil
-		mu.Unlock()
 		if _, err := a.jobs.Insert(context.Background(), jobs.SendArgs{NotificationID: n.ID}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the email to be sent", func() bool { return reload(t, a, n.ID).Status == storage.NotificationSent })
-		mu.Lock()
-		headers := sent[len(sent)-1]
-		mu.Unlock()
+		apptest.WaitUntil(t, "the email to be sent", func() bool { return reload(t, a, n.ID).Status == storage.NotificationSent })
+		mails := sg.Mails()
+		headers := mails[len(mails)-1].Headers
 		link := base + "/t/" + fx.ships[0].PublicToken + "/unsubscribe?channel=email"
 		if headers["List-Unsubscribe"] != "<"+link+">" || headers["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" {
 			t.Fatalf("email headers = %v; want List-Unsubscribe <%s> and List-Unsubscribe-Post: List-Unsubscribe=One-Click", headers, link)

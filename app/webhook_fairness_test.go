@@ -13,6 +13,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/ingest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/throttle"
@@ -24,19 +25,8 @@ import (
 func postShopWebhook(t *testing.T, base, shop, id string, order int64) {
 	t.Helper()
 	body := shopifytest.SampleOrder(order, time.Now().UTC()).WebhookJSON()
-	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/shopify", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Shopify-Topic", "orders/create")
-	req.Header.Set("X-Shopify-Shop-Domain", shop)
-	req.Header.Set("X-Shopify-Webhook-Id", id)
-	req.Header.Set("X-Shopify-Hmac-Sha256", shopifytest.SignWebhook(testSecret, body))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("webhook %s of %s: status %d; want 200", id, shop, res.StatusCode)
+	if code := apptest.PostShopifyWebhook(t, base, shop, "orders/create", id, body, testSecret); code != http.StatusOK {
+		t.Fatalf("webhook %s of %s: status %d; want 200", id, shop, code)
 	}
 }
 
@@ -82,7 +72,7 @@ func webhookJobs(t *testing.T, a *App) map[string]webhookJob {
 // second) has the rest processed on the bulk queue; another shop's next
 // delivery still goes to the webhooks queue.
 func TestDeliveriesOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{}, atRecordingTime()) // the clock stands still: no pace comes back
 		for i := range throttle.ShopBurst + 2 {
 			postShopWebhook(t, base, "flood.myshopify.com", fmt.Sprintf("flood-%d", i), int64(9000+i))
@@ -108,7 +98,7 @@ func TestDeliveriesOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
 // waits (snoozed) and another shop's is processed; once a slot is free,
 // the waiting one is processed too.
 func TestDeliveryOfAShopWithEverySlotTakenWaitsForOthers(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		ctx := context.Background()
 		for _, d := range []string{"busy.myshopify.com", "other.myshopify.com"} {
@@ -131,13 +121,13 @@ func TestDeliveryOfAShopWithEverySlotTakenWaitsForOthers(t *testing.T) {
 			a.db.Gorm.Where("delivery_id = ?", id).Take(&d)
 			return d.Status
 		}
-		waitUntil(t, "the other shop's delivery processed", func() bool { return status("other-1") == storage.DeliveryProcessed })
-		waitUntil(t, "the busy shop's delivery snoozed", func() bool { return webhookJobs(t, a)["busy-1"].Snoozes > 0 })
+		apptest.WaitUntil(t, "the other shop's delivery processed", func() bool { return status("other-1") == storage.DeliveryProcessed })
+		apptest.WaitUntil(t, "the busy shop's delivery snoozed", func() bool { return webhookJobs(t, a)["busy-1"].Snoozes > 0 })
 		if s := status("busy-1"); s != storage.DeliveryReceived {
 			t.Fatalf("busy shop's delivery is %q while its slots are taken; want it waiting (received)", s)
 		}
 		releases[0]()
-		waitUntil(t, "the busy shop's delivery processed once a slot is free", func() bool { return status("busy-1") == storage.DeliveryProcessed })
+		apptest.WaitUntil(t, "the busy shop's delivery processed once a slot is free", func() bool { return status("busy-1") == storage.DeliveryProcessed })
 		releases[1]()
 	})
 }
@@ -175,7 +165,7 @@ func notifyQueues(t *testing.T, a *App) map[string]map[string]int {
 // once, then 5 a second) has the rest queued on the bulk queue; another
 // shop's next notification still goes to the default queue.
 func TestNotificationsOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{}, atRecordingTime()) // the clock stands still: no pace comes back
 		ctx := context.Background()
 		for _, d := range []string{"flood.myshopify.com", "quiet.myshopify.com"} {
@@ -210,7 +200,7 @@ func TestNotificationsOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
 			a.db.Gorm.Where("delivery_id = ?", id).Take(&d)
 			return d.Status == storage.DeliveryProcessed
 		}
-		waitUntil(t, "both deliveries processed", func() bool { return processed("flood-big") && processed("quiet-0") })
+		apptest.WaitUntil(t, "both deliveries processed", func() bool { return processed("flood-big") && processed("quiet-0") })
 		got := notifyQueues(t, a)
 		if want := map[string]int{river.QueueDefault: throttle.ShopBurst, jobs.QueueBulk: parcels - throttle.ShopBurst}; !maps.Equal(got["flood.myshopify.com"], want) {
 			t.Errorf("flooding shop's notifications by queue: %v; want %v", got["flood.myshopify.com"], want)

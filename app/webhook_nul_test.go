@@ -9,12 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
 func TestWebhookWithNULCharactersIsStoredWithoutThem(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A"}
@@ -29,11 +30,11 @@ func TestWebhookWithNULCharactersIsStoredWithoutThem(t *testing.T) {
 		if !bytes.Contains(body, []byte(`\u0000`)) {
 			t.Fatalf("the webhook body has no \\u0000 escape: %s", body)
 		}
-		if code := postWebhook(t, base, "orders/create", "wh-nul", body, testSecret); code != 200 {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-nul", body, testSecret); code != 200 {
 			t.Fatalf("signed webhook with \\u0000: status %d; want 200", code)
 		}
 		var d storage.WebhookDelivery
-		waitUntil(t, "the delivery processed or failed", func() bool {
+		apptest.WaitUntil(t, "the delivery processed or failed", func() bool {
 			return a.db.Gorm.Where("delivery_id = ? AND status <> ?", "wh-nul", storage.DeliveryReceived).Take(&d).Error == nil
 		})
 		if d.Status != storage.DeliveryProcessed || !bytes.Equal(d.Payload, body) {
@@ -70,7 +71,7 @@ func refuseOrder(t *testing.T, a *App, name string) (fix func()) {
 }
 
 func TestRefusedWebhookFailsAtOnceAndReplaysAfterTheFix(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "shop-a.myshopify.com", Name: "Shop A"}
@@ -79,18 +80,18 @@ func TestRefusedWebhookFailsAtOnceAndReplaysAfterTheFix(t *testing.T) {
 		}
 		fix := refuseOrder(t, a, "#1001")
 		body := shopifytest.SampleOrder(5201, time.Now().UTC().Add(-time.Hour)).WebhookJSON()
-		if code := postWebhook(t, base, "orders/create", "wh-refused", body, testSecret); code != http.StatusOK {
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "wh-refused", body, testSecret); code != http.StatusOK {
 			t.Fatalf("signed webhook: status %d; want 200", code)
 		}
 		var d storage.WebhookDelivery
-		waitUntil(t, "the refused delivery marked failed", func() bool {
+		apptest.WaitUntil(t, "the refused delivery marked failed", func() bool {
 			return a.db.Gorm.Where("delivery_id = ? AND status = ?", "wh-refused", storage.DeliveryFailed).Take(&d).Error == nil
 		})
 		var job struct {
 			Attempt int
 			State   string
 		}
-		waitUntil(t, "the job finished", func() bool {
+		apptest.WaitUntil(t, "the job finished", func() bool {
 			return a.db.Gorm.Raw(`SELECT attempt, state FROM river_job WHERE kind = 'process_webhook'`).Scan(&job).Error == nil && job.State == "completed"
 		})
 		if d.Attempts != 1 || job.Attempt != 1 || d.Error == "" {
@@ -99,10 +100,10 @@ func TestRefusedWebhookFailsAtOnceAndReplaysAfterTheFix(t *testing.T) {
 
 		fix()
 		ck, csrf := signInCookie(t, a, base, shop.ID)
-		if code, _ := adminDo(t, http.MethodPost, fmt.Sprintf("%s/admin/webhooks/%d/replay", base, d.ID), ck, url.Values{"_csrf": {csrf}}); code != http.StatusSeeOther {
-			t.Fatalf("replay: status %d; want 303", code)
+		if res, _ := apptest.PostForm(t, fmt.Sprintf("%s/admin/webhooks/%d/replay", base, d.ID), url.Values{"_csrf": {csrf}}, ck); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("replay: status %d; want 303", res.StatusCode)
 		}
-		waitUntil(t, "the replayed delivery processed", func() bool {
+		apptest.WaitUntil(t, "the replayed delivery processed", func() bool {
 			return a.db.Gorm.Where("id = ? AND status = ?", d.ID, storage.DeliveryProcessed).Take(&d).Error == nil
 		})
 		if _, err := a.db.OrderByPlatformID(ctx, shop.ID, "gid://shopify/Order/5201"); err != nil {

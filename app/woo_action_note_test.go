@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/trackpage"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/storage"
@@ -43,13 +44,13 @@ func refuseWooNotes(t *testing.T, db *storage.DB) (lift func()) {
 // not stored either (the shopper sees an error and can send it again), so
 // no stored request goes without its note.
 func TestWooShopperActionNoteCommitsWithTheAction(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		order := astOrder(506, time.Now().UTC(), "ups", "1Z999AA10123456784")
 		e.store.AddOrder(order)
 		e.deliver(t, woocommerce.TopicOrderCreated, order.JSON())
 		s := e.waitShipment(t, "1Z999AA10123456784")
-		waitUntil(t, "the shipped note enqueued", func() bool { return len(wooJobs(t, e.a, "woo_note")) == 1 })
+		apptest.WaitUntil(t, "the shipped note enqueued", func() bool { return len(wooJobs(t, e.a, "woo_note")) == 1 })
 		post := func() int {
 			t.Helper()
 			form := url.Values{
@@ -57,11 +58,7 @@ func TestWooShopperActionNoteCommitsWithTheAction(t *testing.T) {
 				trackpage.FieldKind: {string(trackpage.ActionContactSupport)},
 				trackpage.FieldNote: {"Where is my mug?"},
 			}
-			res, err := noRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
+			res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/actions", form)
 			return res.StatusCode
 		}
 		actions := func() int64 {

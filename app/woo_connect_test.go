@@ -4,17 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
@@ -58,11 +55,7 @@ func startStart(t *testing.T, base, store, ip string) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/woocommerce/start?store="+url.QueryEscape(store), nil)
 	req.Header.Set("X-Forwarded-For", ip)
-	res, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.Do(t, req)
 	return res
 }
 
@@ -94,16 +87,16 @@ func startTakeover(t *testing.T, dbURL string) *takeoverEnv {
 	if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
 		t.Fatalf("the merchant's own connect: callback status %d; want 200", code)
 	}
-	waitUntil(t, "the victim store's webhooks", func() bool { return len(victim.Webhooks()) == len(woocommerce.Topics) })
+	apptest.WaitUntil(t, "the victim store's webhooks", func() bool { return len(victim.Webhooks()) == len(woocommerce.Topics) })
 	// The connect's sign-in email issues a link: wait for it, so the tests'
 	// snapshots of what exists are taken after it.
-	waitUntil(t, "the connect's sign-in link", func() bool { return storagetest.Count(t, a.db, "login_tokens", "") == 1 })
+	apptest.WaitUntil(t, "the connect's sign-in link", func() bool { return storagetest.Count(t, a.db, "login_tokens", "") == 1 })
 	return &takeoverEnv{a: a, base: base, victim: victim, attacker: attacker, victimCookie: ck,
 		victimReturn: base + "/auth/woocommerce/return?success=1&user_id=" + loc.Query().Get("user_id")}
 }
 
 func TestWooConnectRefusesShopifyStores(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		before := shopsSnapshot(t, e.a)
 		for _, store := range []string{
@@ -126,7 +119,7 @@ func TestWooConnectRefusesShopifyStores(t *testing.T) {
 // keys of another store they own. The store rejects them; nothing changes
 // and no link or secret is shown.
 func TestWooConnectWithKeysTheStoreRejectsChangesNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		before := shopsSnapshot(t, e.a)
 		for _, tc := range []struct{ name, store, key, secret string }{
@@ -142,7 +135,7 @@ func TestWooConnectWithKeysTheStoreRejectsChangesNothing(t *testing.T) {
 				t.Errorf("%s: callback answered 200; want a refusal", tc.name)
 			}
 			ret := e.base + "/auth/woocommerce/return?success=1&user_id=" + userID
-			if code, page := getWithCookie(t, ret, ck); code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, "Shop secret") {
+			if code, page := apptest.Get(t, ret, ck); code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, "Shop secret") {
 				t.Errorf("%s: return page status %d shows a link or secret:\n%s", tc.name, code, page)
 			}
 			if after := shopsSnapshot(t, e.a); after != before {
@@ -158,7 +151,7 @@ func TestWooConnectWithKeysTheStoreRejectsChangesNothing(t *testing.T) {
 }
 
 func TestWooReturnPageShowsNothingToAnotherBrowser(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		before := shopsSnapshot(t, e.a)
 		// The attacker has a connect cookie of their own, for their store.
@@ -168,21 +161,21 @@ func TestWooReturnPageShowsNothingToAnotherBrowser(t *testing.T) {
 			"another connect's cookie": theirs,
 			"a forged cookie":          {Name: install.WooConnectCookie, Value: strings.Repeat("a", 64)},
 		} {
-			if code, page := getWithCookie(t, e.victimReturn, ck); code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, "Shop secret") {
+			if code, page := apptest.Get(t, e.victimReturn, ck); code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, "Shop secret") {
 				t.Errorf("%s: return page status %d shows a link or secret:\n%s", name, code, page)
 			}
 		}
 		if after := shopsSnapshot(t, e.a); after != before {
 			t.Fatalf("return page visits issued something:\n%s\nwant unchanged:\n%s", after, before)
 		}
-		if code, page := getWithCookie(t, e.victimReturn, e.victimCookie); code != http.StatusOK || !strings.Contains(page, "is connected") {
+		if code, page := apptest.Get(t, e.victimReturn, e.victimCookie); code != http.StatusOK || !strings.Contains(page, "is connected") {
 			t.Fatalf("the merchant's own visit after the attempts: status %d; want the result (attempts must not use it up)", code)
 		}
 	})
 }
 
 func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		shop, err := e.a.db.ShopByDomain(context.Background(), storage.Shopify, DemoShop)
 		if err != nil {
@@ -195,7 +188,7 @@ func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
 		_, demoBase := startApp(t, dbURL, Config{Demo: true, AppURL: wooAppURL}) // the same database and key, in demo mode
 		link = strings.Replace(link, e.base, demoBase, 1)
 		for i := range 2 {
-			if code, _ := getWithCookie(t, link, nil); code != http.StatusSeeOther {
+			if code, _ := apptest.Get(t, link, nil); code != http.StatusSeeOther {
 				t.Fatalf("demo link use %d in demo mode: status %d; want 303 (reusable)", i+1, code)
 			}
 		}
@@ -203,7 +196,7 @@ func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
 }
 
 func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		ctx := context.Background()
 		shop, err := e.a.db.ShopByDomain(ctx, storage.WooCommerce, storeDomain(e.victim))
@@ -233,10 +226,10 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 		if plugin, _ := e.a.db.StorefrontSecret(ws2); plugin == oldPlugin {
 			t.Fatal("reconnect kept the plugin secret; want it rotated")
 		}
-		if code, _ := getWithCookie(t, pluginLink(e.base, ws.ShopKey, oldPlugin, time.Now()), nil); code != http.StatusUnauthorized {
+		if code, _ := apptest.Get(t, pluginLink(e.base, ws.ShopKey, oldPlugin, time.Now()), nil); code != http.StatusUnauthorized {
 			t.Fatalf("a plugin link signed with the secret from before the reconnect: status %d; want 401", code)
 		}
-		if code, _ := adminDo(t, http.MethodGet, e.base+"/admin", session, nil); code != http.StatusUnauthorized {
+		if code, _ := apptest.Get(t, e.base+"/admin", session); code != http.StatusUnauthorized {
 			t.Fatalf("a session from before the reconnect: status %d; want 401", code)
 		}
 		n := storagetest.Count(t, e.a.db, "shops", "platform = ?", storage.WooCommerce)
@@ -247,16 +240,12 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 }
 
 func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: wooAppURL})
 		shopifyInstall := func(ip string) int {
 			req, _ := http.NewRequest(http.MethodGet, base+"/auth/shopify?shop=capped.myshopify.com", nil)
 			req.Header.Set("X-Forwarded-For", ip)
-			res, err := noRedirect.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
+			res, _ := apptest.Do(t, req)
 			return res.StatusCode
 		}
 		// One host rotating through the addresses of its /64 (and the
@@ -299,67 +288,20 @@ func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
 	})
 }
 
-// fakeSendGrid records the mail SendGrid's v3 Mail Send API receives.
-type fakeSendGrid struct {
-	mu   sync.Mutex
-	sent []sentMail
-}
-
-type sentMail struct{ To, Subject, Text string }
-
-func (f *fakeSendGrid) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var m struct {
-		Personalizations []struct {
-			To []struct{ Email string } `json:"to"`
-		} `json:"personalizations"`
-		Subject string `json:"subject"`
-		Content []struct{ Type, Value string }
-	}
-	body, _ := io.ReadAll(r.Body)
-	if r.URL.Path != "/v3/mail/send" || json.Unmarshal(body, &m) != nil || len(m.Personalizations) != 1 || len(m.Personalizations[0].To) != 1 {
-		http.Error(w, `{"errors":[{"message":"bad request"}]}`, http.StatusBadRequest)
-		return
-	}
-	mail := sentMail{To: m.Personalizations[0].To[0].Email, Subject: m.Subject}
-	for _, c := range m.Content {
-		if c.Type == "text/plain" {
-			mail.Text = c.Value
-		}
-	}
-	f.mu.Lock()
-	f.sent = append(f.sent, mail)
-	f.mu.Unlock()
-	w.Header().Set("X-Message-Id", "msg-"+hex.EncodeToString([]byte(mail.To))[:8])
-	w.WriteHeader(http.StatusAccepted)
-}
-
-func (f *fakeSendGrid) mails() []sentMail {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]sentMail(nil), f.sent...)
-}
-
 func requestLoginLink(t *testing.T, base, store, ip string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+"/admin/login", strings.NewReader(url.Values{"store": {store}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", ip)
-	res, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	res, b := apptest.Do(t, req)
+	return res.StatusCode, b
 }
 
 func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
-		sg := &fakeSendGrid{}
-		srv := httptest.NewServer(sg)
-		t.Cleanup(srv.Close)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		sg := apptest.NewProviders(t)
 		store := wootest.NewTLSServer(t, wooKey, wooSecret)
-		a, base := startApp(t, dbURL, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: srv.URL, EmailFrom: "app@ordertrack.test", AppURL: wooAppURL},
+		a, base := startApp(t, dbURL, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: sg.URL, EmailFrom: "app@ordertrack.test", AppURL: wooAppURL},
 			withOutbound(trusting(store)))
 		loc, _ := beginConnect(t, base, store.URL)
 		if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
@@ -367,10 +309,10 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 		}
 		// One sign-in email is pending per shop at a time: the request
 		// below comes after the connect's has gone.
-		waitUntil(t, "the connect's sign-in email", func() bool {
+		apptest.WaitUntil(t, "the connect's sign-in email", func() bool {
 			var done int64
 			a.db.Gorm.Table("river_job").Where("kind = ? AND state = ?", "login_email", "completed").Count(&done)
-			return done == 1 && len(sg.mails()) == 1
+			return done == 1 && len(sg.Mails()) == 1
 		})
 
 		knownCode, known := requestLoginLink(t, base, strings.ToUpper(store.URL)+"/", "198.51.100.20")
@@ -379,8 +321,8 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 			t.Fatalf("a connected store answered %d, an unknown one %d, bodies equal %v; want the same 200 answer", knownCode, unknownCode, known == unknown)
 		}
 		// The connect emailed the first link; the request, the second.
-		waitUntil(t, "the sign-in email", func() bool { return len(sg.mails()) == 2 })
-		m := sg.mails()[1]
+		apptest.WaitUntil(t, "the sign-in email", func() bool { return len(sg.Mails()) == 2 })
+		m := sg.Mails()[1]
 		i := strings.Index(m.Text, wooAppURL+"/admin/login?t=")
 		if m.To != store.AdminEmail || i < 0 {
 			t.Fatalf("mail %+v; want a sign-in link to the store's address %s", m, store.AdminEmail)
@@ -400,18 +342,18 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 		if code, _ := requestLoginLink(t, base, "shop.myshopify.com", "198.51.100.22"); code != http.StatusUnprocessableEntity {
 			t.Fatalf("a Shopify domain: status %d; want 422 pointing to the Shopify admin", code)
 		}
-		waitUntil(t, "both link requests worked off", func() bool {
+		apptest.WaitUntil(t, "both link requests worked off", func() bool {
 			done := storagetest.Count(t, a.db, "river_job", "kind = ? AND state = ?", "login_email", "completed")
 			return done == 3
 		})
-		if n := len(sg.mails()); n != 2 {
+		if n := len(sg.Mails()); n != 2 {
 			t.Fatalf("%d emails sent; want only the connect's and the request's, to the connected store", n)
 		}
 	})
 }
 
 func TestAdminLoginRequestsAreThrottledPerClient(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		_, base := startApp(t, dbURL, Config{})
 		codes := map[int]int{}
 		for range 8 {
@@ -428,7 +370,7 @@ func TestAdminLoginRequestsAreThrottledPerClient(t *testing.T) {
 }
 
 func TestPluginLinkSignsInOnce(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		secret, err := e.a.db.StorefrontSecret(e.ws)
 		if err != nil {
@@ -443,7 +385,7 @@ func TestPluginLinkSignsInOnce(t *testing.T) {
 		}
 		now := time.Now()
 		good := link(e.ws.ShopKey, secret, now)
-		if code, _ := getWithCookie(t, good, nil); code != http.StatusSeeOther {
+		if code, _ := apptest.Get(t, good, nil); code != http.StatusSeeOther {
 			t.Fatalf("signed plugin link: status %d; want 303 into the admin", code)
 		}
 		for name, u := range map[string]string{
@@ -452,7 +394,7 @@ func TestPluginLinkSignsInOnce(t *testing.T) {
 			"stale":               link(e.ws.ShopKey, secret, now.Add(-time.Hour)),
 			"unknown shop key":    link("nope", secret, now),
 		} {
-			if code, _ := getWithCookie(t, u, nil); code != http.StatusUnauthorized {
+			if code, _ := apptest.Get(t, u, nil); code != http.StatusUnauthorized {
 				t.Errorf("%s: status %d; want 401", name, code)
 			}
 		}
@@ -461,11 +403,11 @@ func TestPluginLinkSignsInOnce(t *testing.T) {
 
 // emailedLink waits for the sign-in email to `to` and returns its link,
 // pointed at base.
-func emailedLink(t *testing.T, sg *fakeSendGrid, to, base string) string {
+func emailedLink(t *testing.T, sg *apptest.Providers, to, base string) string {
 	t.Helper()
 	var link string
-	waitUntil(t, "the sign-in email to "+to, func() bool {
-		for _, m := range sg.mails() {
+	apptest.WaitUntil(t, "the sign-in email to "+to, func() bool {
+		for _, m := range sg.Mails() {
 			if i := strings.Index(m.Text, wooAppURL+"/admin/login?t="); m.To == to && i >= 0 {
 				link = strings.Fields(m.Text[i:])[0]
 			}
@@ -479,7 +421,7 @@ func emailedLink(t *testing.T, sg *fakeSendGrid, to, base string) string {
 // posts the token, and answers the status and the session cookie, if any.
 func signInWith(t *testing.T, link string) (int, *http.Cookie) {
 	t.Helper()
-	res, err := postLoginLink(noRedirect, link)
+	res, err := postLoginLink(apptest.NoRedirect, link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -499,7 +441,7 @@ func signInWith(t *testing.T, link string) (int, *http.Cookie) {
 // store is connected and nothing else; the sign-in link goes to the
 // store's own address, and only the merchant's press of its button uses it.
 func TestWooConnectStartedByAnAttackerGivesThemNothing(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, store, sg := startWooMailApp(t, dbURL)
 		loc, attackerCookie := beginConnect(t, base, store.URL)
 		userID := loc.Query().Get("user_id")
@@ -513,7 +455,7 @@ func TestWooConnectStartedByAnAttackerGivesThemNothing(t *testing.T) {
 		}
 		ws, _ := a.db.WooStore(context.Background(), shop.ID)
 		secret, _ := a.db.StorefrontSecret(ws)
-		code, page := getWithCookie(t, base+"/auth/woocommerce/return?success=1&user_id="+userID, attackerCookie)
+		code, page := apptest.Get(t, base+"/auth/woocommerce/return?success=1&user_id="+userID, attackerCookie)
 		if code != http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, ws.ShopKey) || strings.Contains(page, secret) {
 			t.Fatalf("the starter's return page: status %d\n%s\nwant 200 with no sign-in link, shop key or secret", code, page)
 		}
@@ -521,7 +463,7 @@ func TestWooConnectStartedByAnAttackerGivesThemNothing(t *testing.T) {
 			t.Fatalf("the return page does not name the masked address the link went to:\n%s", page)
 		}
 		link := emailedLink(t, sg, store.AdminEmail, base)
-		for _, m := range sg.mails() {
+		for _, m := range sg.Mails() {
 			if m.To != store.AdminEmail {
 				t.Fatalf("mail to %s; want mail only to the store's address %s", m.To, store.AdminEmail)
 			}
@@ -538,17 +480,12 @@ func TestWooConnectStartedByAnAttackerGivesThemNothing(t *testing.T) {
 // TestEmailedSignInLinkIsUsedOnlyByPost: mail scanners fetch every link in
 // an email; their GETs see a button and use nothing up.
 func TestEmailedSignInLinkIsUsedOnlyByPost(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		link := strings.Replace(loginLink(t, e.a, e.shop.ID), wooAppURL, e.base, 1)
 		for i := range 2 {
-			res, err := noRedirect.Get(link)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != http.StatusOK || len(res.Cookies()) != 0 || !strings.Contains(string(b), `<form method="post" action="/admin/login">`) {
+			res, b := apptest.Fetch(t, link, nil)
+			if res.StatusCode != http.StatusOK || len(res.Cookies()) != 0 || !strings.Contains(b, `<form method="post" action="/admin/login">`) {
 				t.Fatalf("GET %d of the link: status %d, cookies %v, page\n%s\nwant 200 with a sign-in button and no session", i+1, res.StatusCode, res.Cookies(), b)
 			}
 		}
@@ -571,7 +508,7 @@ func pluginLink(base, key, secret string, ts time.Time) string {
 // a WooCommerce shop shows the plugin's key and secret; rotating it makes
 // links signed with the old secret fail and signs out every other session.
 func TestRotatingThePluginSecretEndsOldLinksAndSessions(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		old, _ := e.a.db.StorefrontSecret(e.ws)
 		s := signIn(t, e.a, e.base, e.shop.ID)
@@ -591,16 +528,16 @@ func TestRotatingThePluginSecretEndsOldLinksAndSessions(t *testing.T) {
 		if fresh == old || ws.ShopKey != e.ws.ShopKey {
 			t.Fatal("rotation kept the secret or changed the shop key; want a new secret under the same key")
 		}
-		if code, _ := getWithCookie(t, stale, nil); code != http.StatusUnauthorized {
+		if code, _ := apptest.Get(t, stale, nil); code != http.StatusUnauthorized {
 			t.Fatalf("a plugin link signed with the old secret: status %d; want 401", code)
 		}
-		if code, _ := adminDo(t, http.MethodGet, e.base+"/admin", other, nil); code != http.StatusUnauthorized {
+		if code, _ := apptest.Get(t, e.base+"/admin", other); code != http.StatusUnauthorized {
 			t.Fatalf("another session after the rotation: status %d; want 401 (signed out)", code)
 		}
 		if code, page := s.get(e.base + "/admin/settings"); code != http.StatusOK || !strings.Contains(page, fresh) {
 			t.Fatalf("the rotating session: status %d; want it kept, showing the new secret", code)
 		}
-		if code, _ := getWithCookie(t, pluginLink(e.base, e.ws.ShopKey, fresh, time.Now()), nil); code != http.StatusSeeOther {
+		if code, _ := apptest.Get(t, pluginLink(e.base, e.ws.ShopKey, fresh, time.Now()), nil); code != http.StatusSeeOther {
 			t.Fatalf("a plugin link signed with the new secret: status %d; want 303", code)
 		}
 		// Sign out everywhere ends this session too.
@@ -619,7 +556,7 @@ func TestRotatingThePluginSecretEndsOldLinksAndSessions(t *testing.T) {
 // connection allows one key check; a second callback makes no request to
 // the store, whatever the first one's outcome.
 func TestWooKeyCallbackChecksKeysOnce(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		_, base, store := startWooApp(t, dbURL)
 		loc, _ := beginConnect(t, base, store.URL)
 		userID := loc.Query().Get("user_id")
@@ -647,14 +584,9 @@ func TestWooConnectWithAnHTTPAppURLSaysWhy(t *testing.T) {
 	_, base := startApp(t, storagetest.SQLiteURL(t), Config{})
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/woocommerce/start?store=https://shop.example", nil)
 	req.Header.Set("Accept", "text/html")
-	res, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := apptest.Do(t, req)
 	if res.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
-		!strings.Contains(string(b), "https") || !strings.Contains(string(b), "APP_URL") {
+		!strings.Contains(b, "https") || !strings.Contains(b, "APP_URL") {
 		t.Fatalf("status %d %s:\n%s\nwant 503 HTML saying an https APP_URL is needed", res.StatusCode, res.Header.Get("Content-Type"), b)
 	}
 }

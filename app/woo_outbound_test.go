@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
@@ -98,7 +99,7 @@ func newCountingStore(t *testing.T, tls bool) *countingStore {
 // copies meanwhile, an order note is dropped after one attempt, and the log
 // says why.
 func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		logs := &logBuffer{}
 		a, _ := startApp(t, url, Config{AppURL: wooAppURL}, withProductionOutbound(), withLogger(slog.New(slog.NewTextHandler(logs, nil))))
 		stores := []struct {
@@ -118,13 +119,13 @@ func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
 			}
 		}
 		for i, id := range shops {
-			waitUntil(t, "the webhook setup of "+stores[i].store.URL+" to be put off", func() bool { return snoozed(t, a, "woo_webhooks", id, 50*time.Minute) })
+			apptest.WaitUntil(t, "the webhook setup of "+stores[i].store.URL+" to be put off", func() bool { return snoozed(t, a, "woo_webhooks", id, 50*time.Minute) })
 		}
 		if _, err := a.jobs.Insert(ctx, jobs.WooTickArgs{}, nil); err != nil {
 			t.Fatal(err)
 		}
 		for i, id := range shops {
-			waitUntil(t, "the reconcile of "+stores[i].store.URL+" to be put off", func() bool { return snoozed(t, a, "woo_reconcile", id, 50*time.Minute) })
+			apptest.WaitUntil(t, "the reconcile of "+stores[i].store.URL+" to be put off", func() bool { return snoozed(t, a, "woo_reconcile", id, 50*time.Minute) })
 		}
 		if n := len(wooJobs(t, a, "woo_webhooks")); n != len(shops) {
 			t.Errorf("%d webhook jobs after a tick; want the %d snoozed ones only", n, len(shops))
@@ -137,7 +138,7 @@ func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
 		if _, err := a.jobs.Insert(ctx, jobs.WooNoteArgs{ShopID: shops[0], OrderID: o.ID, Note: "ordertrack: delivered."}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the order note to be cancelled", func() bool {
+		apptest.WaitUntil(t, "the order note to be cancelled", func() bool {
 			js := wooJobs(t, a, "woo_note")
 			return len(js) == 1 && js[0].State == rivertype.JobStateCancelled && js[0].Attempt == 1
 		})

@@ -3,90 +3,32 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/install"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/app/trackpage"
-	"github.com/ordertrack/ordertrack/integrations/egress"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-// wooAppURL is the public URL the app believes it has: WooCommerce demands an
-// https callback, so the tests reach the app on loopback while the links it
-// hands out name this host.
-const wooAppURL = "https://ordertrack.test"
-
-const (
-	wooKey    = "ck_0123456789abcdef"
-	wooSecret = "cs_0123456789abcdef"
-)
-
-// wooEnv is an app connected to a fake WooCommerce store.
-type wooEnv struct {
-	a          *App
-	base       string
-	store      *wootest.Server
-	shop       *storage.Shop
-	ws         *storage.WooStore
-	hookSecret string
-}
-
-func (e *wooEnv) hookURL() string { return e.base + "/webhooks/woocommerce/" + e.ws.ShopKey }
-
-// startWooApp starts the app and a fake store over https whose
-// certificate the app's WooCommerce client trusts.
-func startWooApp(t *testing.T, url string) (*App, string, *wootest.Server) {
-	t.Helper()
-	a, base, store, _ := startWooMailApp(t, url)
-	return a, base, store
-}
-
-// startWooMailApp is startWooApp whose email goes to a fake SendGrid.
-func startWooMailApp(t *testing.T, url string) (*App, string, *wootest.Server, *fakeSendGrid) {
-	t.Helper()
-	sg := &fakeSendGrid{}
-	srv := httptest.NewServer(sg)
-	t.Cleanup(srv.Close)
-	store := wootest.NewTLSServer(t, wooKey, wooSecret)
-	a, base := startApp(t, url, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: srv.URL, EmailFrom: "app@ordertrack.test", AppURL: wooAppURL},
-		withOutbound(trusting(store)))
-	return a, base, store, sg
-}
-
-// trusting is the app's outbound client (loopback allowed, as in startApp)
-// that also trusts the fake stores' certificates.
-func trusting(stores ...*wootest.Server) *http.Client {
-	pool := x509.NewCertPool()
-	for _, s := range stores {
-		pool.AddCert(s.Certificate())
-	}
-	return egress.NewClient(egress.Options{AllowLoopback: true, AllowHTTP: true, RootCAs: pool})
-}
-
 // beginConnect starts the connect flow and returns the authorize redirect
 // and the cookie that binds the flow to this browser.
 func beginConnect(t *testing.T, base, storeURL string) (*url.URL, *http.Cookie) {
 	t.Helper()
-	res, err := noRedirect.Get(base + "/auth/woocommerce/start?store=" + url.QueryEscape(storeURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := apptest.Fetch(t, base+"/auth/woocommerce/start?store="+url.QueryEscape(storeURL), nil)
 	if res.StatusCode != http.StatusFound {
 		t.Fatalf("start: status %d; want 302 to the store", res.StatusCode)
 	}
@@ -120,74 +62,6 @@ func postKeysWith(t *testing.T, base, userID, key, secret string) int {
 	return res.StatusCode
 }
 
-// storeDomain is the shop domain of a fake store: its host and port.
-func storeDomain(store *wootest.Server) string { return strings.TrimPrefix(store.URL, "https://") }
-
-// connectWoo runs the whole connect flow and waits for the webhooks.
-func connectWoo(t *testing.T, url string) *wooEnv {
-	t.Helper()
-	a, base, store := startWooApp(t, url)
-	loc, _ := beginConnect(t, base, store.URL)
-	if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
-		t.Fatalf("key callback: status %d; want exactly 200", code)
-	}
-	e := &wooEnv{a: a, base: base, store: store}
-	waitUntil(t, "the four webhooks on the store", func() bool { return len(store.Webhooks()) == len(woocommerce.Topics) })
-	ctx := context.Background()
-	var err error
-	if e.shop, err = a.db.ShopByDomain(ctx, storage.WooCommerce, storeDomain(store)); err != nil {
-		t.Fatal(err)
-	}
-	if e.ws, err = a.db.WooStore(ctx, e.shop.ID); err != nil {
-		t.Fatal(err)
-	}
-	sec, err := a.db.Secrets(e.shop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.hookSecret = sec.WebhookSecret
-	return e
-}
-
-// send posts a request built by wootest from the client side.
-func send(t *testing.T, req *http.Request) int {
-	t.Helper()
-	req.RequestURI = ""
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
-func (e *wooEnv) deliver(t *testing.T, topic string, body []byte) (deliveryID string) {
-	t.Helper()
-	req := wootest.DeliveryRequest(e.hookURL(), e.hookSecret, topic, 1001, body)
-	id := req.Header.Get(woocommerce.HeaderDeliveryID)
-	if code := send(t, req); code != http.StatusOK {
-		t.Fatalf("signed %s delivery: status %d; want 200", topic, code)
-	}
-	return id
-}
-
-func (e *wooEnv) waitProcessed(t *testing.T, deliveryID string) {
-	t.Helper()
-	waitUntil(t, "delivery "+deliveryID+" processed", func() bool {
-		n := storagetest.Count(t, e.a.db, "webhook_deliveries", "delivery_id = ? AND status = ?", deliveryID, storage.DeliveryProcessed)
-		return n == 1
-	})
-}
-
-func (e *wooEnv) waitShipment(t *testing.T, number string) storage.Shipment {
-	t.Helper()
-	var s storage.Shipment
-	waitUntil(t, "shipment "+number, func() bool {
-		return e.a.db.Gorm.Where("shop_id = ? AND tracking_number = ?", e.shop.ID, number).Take(&s).Error == nil
-	})
-	return s
-}
-
 // astOrder is an order whose tracking was saved by Advanced Shipment Tracking.
 func astOrder(id int64, modified time.Time, provider, number string) wootest.Order {
 	return wootest.Order{
@@ -202,24 +76,8 @@ func astOrder(id int64, modified time.Time, provider, number string) wootest.Ord
 	}
 }
 
-// getWithCookie fetches u, sending ck when non-nil, without following redirects.
-func getWithCookie(t *testing.T, u string, ck *http.Cookie) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	if ck != nil {
-		req.AddCookie(ck)
-	}
-	res, err := noRedirect.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
 func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base, store, sg := startWooMailApp(t, url)
 		loc, ck := beginConnect(t, base, store.URL)
 		q := loc.Query()
@@ -271,7 +129,7 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the webhooks on the store", func() bool { return len(store.Webhooks()) == len(woocommerce.Topics) })
+		apptest.WaitUntil(t, "the webhooks on the store", func() bool { return len(store.Webhooks()) == len(woocommerce.Topics) })
 		for i, w := range store.Webhooks() {
 			if w.Topic != woocommerce.Topics[i] || w.Status != "active" || w.Secret != sec.WebhookSecret ||
 				w.DeliveryURL != wooAppURL+"/webhooks/woocommerce/"+ws.ShopKey {
@@ -281,22 +139,22 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 		// A delivery signed with the secret the store holds is accepted.
 		hook := store.Webhooks()[0]
 		req := wootest.DeliveryRequest(base+"/webhooks/woocommerce/"+ws.ShopKey, hook.Secret, hook.Topic, hook.ID, astOrder(600, time.Now().UTC(), "ups", "1Z999AA10123456784").JSON())
-		if code := send(t, req); code != http.StatusOK {
-			t.Fatalf("a delivery signed with the store's webhook secret: status %d; want 200", code)
+		if res, _ := apptest.Do(t, req); res.StatusCode != http.StatusOK {
+			t.Fatalf("a delivery signed with the store's webhook secret: status %d; want 200", res.StatusCode)
 		}
 
 		ret := base + "/auth/woocommerce/return?success=1&user_id=" + userID
-		code, page := getWithCookie(t, ret, nil)
+		code, page := apptest.Get(t, ret, nil)
 		if code == http.StatusOK || strings.Contains(page, "/admin/login?t=") || strings.Contains(page, ws.ShopKey) {
 			t.Fatalf("return page without the connect cookie: status %d body:\n%s\nwant no link and no plugin settings", code, page)
 		}
 		storeSecret, _ := a.db.StorefrontSecret(ws)
-		code, page = getWithCookie(t, ret, ck)
+		code, page = apptest.Get(t, ret, ck)
 		if code != http.StatusOK || !strings.Contains(page, "is connected") || !strings.Contains(page, "o•••@shop.example") ||
 			strings.Contains(page, "/admin/login?t=") || strings.Contains(page, ws.ShopKey) || strings.Contains(page, storeSecret) {
 			t.Fatalf("return page: status %d body:\n%s\nwant 200 saying the link went to o•••@shop.example, with no link, key or secret", code, page)
 		}
-		if code, _ := getWithCookie(t, ret, ck); code == http.StatusOK {
+		if code, _ := apptest.Get(t, ret, ck); code == http.StatusOK {
 			t.Fatalf("second visit to the return page: status %d; want it shown once", code)
 		}
 		link := emailedLink(t, sg, store.AdminEmail, base)
@@ -310,10 +168,10 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 }
 
 func TestWooWebhookPingAndSignature(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
-		if code := send(t, wootest.PingRequest(e.hookURL(), 1001)); code != http.StatusOK {
-			t.Fatalf("ping: status %d; want 200", code)
+		if res, _ := apptest.Do(t, wootest.PingRequest(e.hookURL(), 1001)); res.StatusCode != http.StatusOK {
+			t.Fatalf("ping: status %d; want 200", res.StatusCode)
 		}
 		body := astOrder(501, time.Now().UTC(), "ups", "1Z999AA10123456784").JSON()
 		for name, req := range map[string]*http.Request{
@@ -326,8 +184,8 @@ func TestWooWebhookPingAndSignature(t *testing.T) {
 				return r
 			}(),
 		} {
-			if code := send(t, req); code != http.StatusUnauthorized {
-				t.Fatalf("%s: status %d; want 401", name, code)
+			if res, _ := apptest.Do(t, req); res.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("%s: status %d; want 401", name, res.StatusCode)
 			}
 		}
 		n := storagetest.Count(t, e.a.db, "webhook_deliveries", "")
@@ -338,7 +196,7 @@ func TestWooWebhookPingAndSignature(t *testing.T) {
 }
 
 func TestWooOrderWebhooksSyncShipments(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()
 		t2 := time.Now().UTC().Truncate(time.Second)
@@ -381,7 +239,7 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 		}
 
 		broken := e.deliver(t, woocommerce.TopicOrderUpdated, []byte(`{"id":"x"`))
-		waitUntil(t, "the malformed delivery kept as failed", func() bool {
+		apptest.WaitUntil(t, "the malformed delivery kept as failed", func() bool {
 			n := storagetest.Count(t, e.a.db, "webhook_deliveries", "delivery_id = ? AND status = ?", broken, storage.DeliveryFailed)
 			return n == 1
 		})
@@ -389,7 +247,7 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 }
 
 func TestWooTrackingActionFetchesOrder(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		e.store.AddOrder(astOrder(503, time.Now().UTC(), "USPS", "9400111899223197428490"))
 		e.deliver(t, woocommerce.TopicTrackingUpdated, []byte(`{"action":"wc_ordertrack_tracking_updated","arg":503}`))
@@ -400,7 +258,7 @@ func TestWooTrackingActionFetchesOrder(t *testing.T) {
 }
 
 func TestWooReconcileCatchesOrdersWithoutWebhook(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()
 		modified := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
@@ -409,11 +267,11 @@ func TestWooReconcileCatchesOrdersWithoutWebhook(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.waitShipment(t, "1Z999AA10123456784")
-		waitUntil(t, "the reconcile cursor at the order's modification", func() bool {
+		apptest.WaitUntil(t, "the reconcile cursor at the order's modification", func() bool {
 			ws, err := e.a.db.WooStore(ctx, e.shop.ID)
 			return err == nil && ws.ReconciledThrough != nil && ws.ReconciledThrough.Equal(modified)
 		})
-		waitUntil(t, "a status note on the store's order", func() bool {
+		apptest.WaitUntil(t, "a status note on the store's order", func() bool {
 			notes := e.store.Notes(504)
 			return len(notes) == 1 && strings.Contains(notes[0].Note, "1Z999AA10123456784") && !notes[0].CustomerNote
 		})
@@ -443,7 +301,7 @@ func setWebhookStatus(t *testing.T, store *wootest.Server, id int64, status stri
 }
 
 func TestWooWebhookCheckReenablesDisabledWebhooks(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()
 		hooks := e.store.Webhooks()
@@ -451,14 +309,14 @@ func TestWooWebhookCheckReenablesDisabledWebhooks(t *testing.T) {
 		setWebhookStatus(t, e.store, hooks[2].ID, woocommerce.WebhookPaused)
 		// The check queued by the connect may still be finishing; a pending
 		// duplicate is skipped, so insert until a new check is queued.
-		waitUntil(t, "a new webhook check queued", func() bool {
+		apptest.WaitUntil(t, "a new webhook check queued", func() bool {
 			res, err := e.a.jobs.Insert(ctx, jobs.WooWebhooksArgs{ShopID: e.shop.ID}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return !res.UniqueSkippedAsDuplicate
 		})
-		waitUntil(t, "the paused webhook reported", func() bool {
+		apptest.WaitUntil(t, "the paused webhook reported", func() bool {
 			ws, err := e.a.db.WooStore(ctx, e.shop.ID)
 			return err == nil && ws.WebhooksPaused == 1
 		})
@@ -470,7 +328,7 @@ func TestWooWebhookCheckReenablesDisabledWebhooks(t *testing.T) {
 }
 
 func TestWooShopperActionWritesOrderNote(t *testing.T) {
-	eachDB(t, func(t *testing.T, dbURL string) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		order := astOrder(505, time.Now().UTC(), "ups", "1Z999AA10123456784")
 		e.store.AddOrder(order)
@@ -481,15 +339,11 @@ func TestWooShopperActionWritesOrderNote(t *testing.T) {
 			trackpage.FieldKind: {string(trackpage.ActionContactSupport)},
 			trackpage.FieldNote: {"Where is my mug?"},
 		}
-		res, err := noRedirect.PostForm(e.base+"/t/"+s.PublicToken+"/actions", form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/actions", form)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("shopper action: status %d; want 303", res.StatusCode)
 		}
-		waitUntil(t, "the shopper's request as an order note", func() bool {
+		apptest.WaitUntil(t, "the shopper's request as an order note", func() bool {
 			for _, n := range e.store.Notes(505) {
 				if strings.Contains(n.Note, "asked you to contact them") && strings.Contains(n.Note, "Where is my mug?") && !n.CustomerNote {
 					return true
@@ -501,7 +355,7 @@ func TestWooShopperActionWritesOrderNote(t *testing.T) {
 }
 
 func TestWooStorefrontAPIChecksSignature(t *testing.T) {
-	eachDB(t, func(t *testing.T, url string) {
+	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()
 		order := astOrder(506, time.Now().UTC(), "ups", "1Z999AA10123456784")

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/storage"
@@ -22,17 +23,6 @@ func newIntake(t *testing.T, db *storage.DB) *Intake {
 		t.Fatalf("jobs client: %v", err)
 	}
 	return New(Deps{DB: db, Jobs: c, Now: time.Now, Metrics: metrics.New()})
-}
-
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func TestGroupCommitBatchesWhatQueuesDuringACommit(t *testing.T) {
@@ -57,7 +47,7 @@ func TestGroupCommitBatchesWhatQueuesDuringACommit(t *testing.T) {
 		ps[i] = &pendingDelivery{done: make(chan struct{})}
 	}
 	g.add(ps[0], 1, commit)
-	waitUntil(t, "first commit started", func() bool { mu.Lock(); defer mu.Unlock(); return len(sizes) == 1 })
+	apptest.WaitUntil(t, "first commit started", func() bool { mu.Lock(); defer mu.Unlock(); return len(sizes) == 1 })
 	for _, p := range ps[1:] {
 		g.add(p, 1, commit)
 	}
@@ -65,7 +55,7 @@ func TestGroupCommitBatchesWhatQueuesDuringACommit(t *testing.T) {
 	for _, p := range ps {
 		<-p.done
 	}
-	waitUntil(t, "committer gone", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.running == 0 })
+	apptest.WaitUntil(t, "committer gone", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.running == 0 })
 	if !slices.Equal(sizes, []int{1, 10}) {
 		t.Fatalf("batch sizes = %v; want [1 10]: what queued behind the first commit shares the second", sizes)
 	}

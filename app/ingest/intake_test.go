@@ -2,9 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/metrics"
 	"github.com/ordertrack/ordertrack/integrations/carriers/aftership"
@@ -51,10 +49,10 @@ func TestWebhooksAreAnsweredAndCountedByOutcome(t *testing.T) {
 		{"Shopify's retry", "/webhooks/shopify", shopifyHeader("wh-1", shopifytest.SignWebhook(shopifySecret, order)), order, http.StatusOK, "shopify", "duplicate"},
 		{"Shopify order signed with another secret", "/webhooks/shopify", shopifyHeader("wh-2", shopifytest.SignWebhook("other", order)), order, http.StatusUnauthorized, "shopify", "bad_signature"},
 		{"signed Shopify order without an id", "/webhooks/shopify", shopifyHeader("", shopifytest.SignWebhook(shopifySecret, order)), order, http.StatusBadRequest, "", ""},
-		{"signed AfterShip push", "/webhooks/carriers/aftership", map[string]string{aftership.SignatureHeader: afterShipSignature(afterShipSecret, push)}, push, http.StatusOK, "aftership", "accepted"},
-		{"AfterShip's retry", "/webhooks/carriers/aftership", map[string]string{aftership.SignatureHeader: afterShipSignature(afterShipSecret, push)}, push, http.StatusOK, "aftership", "duplicate"},
-		{"forged AfterShip push", "/webhooks/carriers/aftership", map[string]string{aftership.SignatureHeader: afterShipSignature("forged", push)}, push, http.StatusUnauthorized, "aftership", "bad_signature"},
-		{"push of a carrier that does not push", "/webhooks/carriers/ups", map[string]string{aftership.SignatureHeader: afterShipSignature(afterShipSecret, push)}, push, http.StatusNotFound, "", ""},
+		{"signed AfterShip push", "/webhooks/carriers/aftership", map[string]string{aftership.SignatureHeader: apptest.AfterShipSignature(afterShipSecret, push)}, push, http.StatusOK, "aftership", "accepted"},
+		{"AfterShip's retry", "/webhooks/carriers/aftership", map[string]string{aftership.SignatureHeader: apptest.AfterShipSignature(afterShipSecret, push)}, push, http.StatusOK, "aftership", "duplicate"},
+		{"forged AfterShip push", "/webhooks/carriers/aftership", map[string]string{aftership.SignatureHeader: apptest.AfterShipSignature("forged", push)}, push, http.StatusUnauthorized, "aftership", "bad_signature"},
+		{"push of a carrier that does not push", "/webhooks/carriers/ups", map[string]string{aftership.SignatureHeader: apptest.AfterShipSignature(afterShipSecret, push)}, push, http.StatusNotFound, "", ""},
 	}
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, err := jobs.NewClient(db, jobs.Options{})
@@ -90,14 +88,6 @@ func TestWebhooksAreAnsweredAndCountedByOutcome(t *testing.T) {
 			t.Errorf("%d processing jobs queued; want 2", n)
 		}
 	})
-}
-
-// afterShipSignature signs a push body the way AfterShip does: base64 of
-// its HMAC-SHA256 under the webhook secret.
-func afterShipSignature(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // webhookCounts reads ordertrack_webhooks_total from m's registry, by

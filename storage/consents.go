@@ -152,23 +152,39 @@ func (db *DB) UsageSince(ctx context.Context, shopID int64, from time.Time) (Usa
 
 // SetShopIdentity stores who the merchant is, as the platform says: the
 // shop's name, owner address, zone, currency, language and plan. Empty
-// values keep what is stored.
+// values keep what is stored. SupportEmail becomes the support address
+// shoppers reply to when the merchant has not chosen one; it is written
+// in the same transaction, so nobody reads the one without the other.
 func (db *DB) SetShopIdentity(ctx context.Context, shopID int64, id ShopIdentity) error {
-	up := map[string]any{"updated_at": db.now()}
-	for col, v := range map[string]string{"name": id.Name, "email": id.Email, "timezone": id.Timezone, "currency": id.Currency, "locale": id.Locale, "plan": id.Plan} {
-		if v != "" {
-			up[col] = v
+	return db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		up := map[string]any{"updated_at": db.now()}
+		for col, v := range map[string]string{"name": id.Name, "email": id.Email, "timezone": id.Timezone, "currency": id.Currency, "locale": id.Locale, "plan": id.Plan} {
+			if v != "" {
+				up[col] = v
+			}
 		}
-	}
-	if err := db.Gorm.WithContext(ctx).Model(&Shop{}).Where("id = ?", shopID).Updates(up).Error; err != nil {
-		return fmt.Errorf("store identity of shop %d: %w", shopID, err)
-	}
-	return nil
+		if id.SupportEmail != "" {
+			var shop Shop
+			if err := tx.Select("id", "settings").Take(&shop, shopID).Error; err != nil {
+				return notFound(err, "shop %d", shopID)
+			}
+			if shop.Settings.V.SupportEmail == "" {
+				st := shop.Settings.V
+				st.SupportEmail = id.SupportEmail
+				up["settings"] = JSON[Settings]{V: st}
+			}
+		}
+		if err := tx.Model(&Shop{}).Where("id = ?", shopID).Updates(up).Error; err != nil {
+			return fmt.Errorf("store identity of shop %d: %w", shopID, err)
+		}
+		return nil
+	})
 }
 
 // ShopIdentity is who a merchant is on their platform.
 type ShopIdentity struct {
 	Name, Email, Timezone, Currency, Locale, Plan string
+	SupportEmail                                  string // the shop's contact address: the default support address
 }
 
 // ConsentByID loads one consent.

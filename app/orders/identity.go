@@ -56,15 +56,8 @@ func (s *Syncer) ShopIdentity(ctx context.Context, job *river.Job[jobs.ShopIdent
 // address becomes the support address shoppers reply to unless the
 // merchant chose one.
 func (s *Syncer) applyShopifyIdentity(ctx context.Context, shop *storage.Shop, info shopify.ShopInfo) error {
-	if err := s.db.SetShopIdentity(ctx, shop.ID, storage.ShopIdentity{
+	return s.db.SetShopIdentity(ctx, shop.ID, storage.ShopIdentity{
 		Name: info.Name, Email: info.Email, Timezone: info.Timezone, Currency: info.Currency, Locale: info.Locale, Plan: info.Plan,
-	}); err != nil {
-		return err
-	}
-	if shop.Settings.V.SupportEmail != "" || info.ContactEmail == "" {
-		return nil
-	}
-	st := shop.Settings.V
-	st.SupportEmail = info.ContactEmail
-	return s.db.SaveSettings(ctx, shop.ID, st)
+		SupportEmail: info.ContactEmail,
+	})
 }

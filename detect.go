@@ -18,23 +18,11 @@ func runDetect(args []string, stdout io.Writer) error {
 		fmt.Fprintln(fs.Output(), "usage: ordertrack detect NUMBER [--company TEXT]")
 		fs.PrintDefaults()
 	}
-	// Flags may come before or after the number.
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	number, err := oneNumber(fs, args)
+	if err != nil {
+		return err
 	}
-	if len(positional) != 1 {
-		fs.Usage()
-		return fmt.Errorf("detect: want exactly one tracking number, got %d", len(positional))
-	}
-	candidates := detect.Detect(positional[0], *company)
+	candidates := detect.Detect(number, *company)
 	if candidates == nil {
 		candidates = []detect.Candidate{}
 	}
@@ -44,4 +32,25 @@ func runDetect(args []string, stdout io.Writer) error {
 		return fmt.Errorf("detect: write: %w", err)
 	}
 	return nil
+}
+
+// oneNumber parses a command's flags, which may come before or after its
+// one tracking number, and returns the number.
+func oneNumber(fs *flag.FlagSet, args []string) (string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(positional) != 1 {
+		fs.Usage()
+		return "", fmt.Errorf("%s: want exactly one tracking number, got %d", fs.Name(), len(positional))
+	}
+	return positional[0], nil
 }

@@ -62,22 +62,11 @@ func runTrack(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(fs.Output(), "usage: ordertrack track NUMBER [--carrier NAME] [--json]")
 		fs.PrintDefaults()
 	}
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	number, err := oneNumber(fs, args)
+	if err != nil {
+		return err
 	}
-	if len(positional) != 1 {
-		fs.Usage()
-		return fmt.Errorf("track: want exactly one tracking number, got %d", len(positional))
-	}
-	number := detect.Normalize(positional[0])
+	number = detect.Normalize(number)
 	c, creds, err := trackCarrier(number, *carrierName, getenv)
 	if err != nil {
 		return fmt.Errorf("track: %w", err)

@@ -32,21 +32,7 @@ func VerifyPush(token string, h http.Header) bool {
 // Subscribe subscribes each number in turn and returns those DHL accepted,
 // with their subscription ids, and those it refused.
 func (c *Client) Subscribe(ctx context.Context, numbers []string, hook tracking.PushHook) ([]tracking.Subscription, []string, error) {
-	var subs []tracking.Subscription
-	var rejected []string
-	for _, n := range numbers {
-		id, err := c.subscribe(ctx, n, hook)
-		var rej *carrierhttp.RejectedError
-		switch {
-		case errors.As(err, &rej):
-			rejected = append(rejected, n)
-		case err != nil:
-			return subs, rejected, fmt.Errorf("dhl: subscribe %s: %w", n, err)
-		default:
-			subs = append(subs, tracking.Subscription{Number: n, ID: id})
-		}
-	}
-	return subs, rejected, nil
+	return carrierhttp.SubscribeEach(ctx, "dhl", numbers, func(ctx context.Context, n string) (string, error) { return c.subscribe(ctx, n, hook) })
 }
 
 type hook struct {

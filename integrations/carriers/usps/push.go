@@ -47,21 +47,7 @@ func VerifyPush(secret string, h http.Header, body []byte) bool {
 // subscription) and returns those USPS accepted, with the ids to delete
 // them by, and those it refused with a 4xx.
 func (c *Client) Subscribe(ctx context.Context, numbers []string, hook tracking.PushHook) ([]tracking.Subscription, []string, error) {
-	var subs []tracking.Subscription
-	var rejected []string
-	for _, n := range numbers {
-		id, err := c.subscribe(ctx, n, hook)
-		var rej *carrierhttp.RejectedError
-		switch {
-		case errors.As(err, &rej):
-			rejected = append(rejected, n)
-		case err != nil:
-			return subs, rejected, fmt.Errorf("usps: subscribe %s: %w", n, err)
-		default:
-			subs = append(subs, tracking.Subscription{Number: n, ID: id})
-		}
-	}
-	return subs, rejected, nil
+	return carrierhttp.SubscribeEach(ctx, "usps", numbers, func(ctx context.Context, n string) (string, error) { return c.subscribe(ctx, n, hook) })
 }
 
 func (c *Client) subscribe(ctx context.Context, number string, hook tracking.PushHook) (string, error) {

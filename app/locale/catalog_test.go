@@ -255,6 +255,7 @@ func TestMoneyFollowsCLDRForEachCurrencyAndLocale(t *testing.T) {
 		{"fr-CA", "5", "CAD", "5,00\u00a0$"},
 		{"fr", "12", "XYZ", "12,00\u00a0XYZ"},
 		{"en", "n/a", "USD", "n/a"},
+		{"it", "89.50", "", "89,50"}, // no currency known: the number alone, no trailing space
 	}
 	for _, tt := range tests {
 		if got := Money(tt.locale, tt.amount, tt.currency); got != tt.want {

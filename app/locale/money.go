@@ -10,7 +10,7 @@ import (
 // "fr_CA", "de") by CLDR: the currency's own decimals (KWD 3, JPY and XOF
 // none), the locale's symbol, separators and symbol placement. A value
 // that is not a number is returned unchanged; an unknown currency code is
-// written after the number.
+// written after the number, and no code leaves the number alone.
 func Money(loc, amount, code string) string {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	tag := strings.ReplaceAll(strings.TrimSpace(loc), "_", "-")
@@ -25,6 +25,9 @@ func Money(loc, amount, code string) string {
 	if n, err := currency.NewAmount(strings.TrimSpace(amount), "EUR"); err == nil {
 		f.CurrencyDisplay = currency.DisplayNone
 		f.MinDigits, f.MaxDigits = 2, 2
+		if code == "" {
+			return f.Format(n)
+		}
 		return f.Format(n) + "\u00a0" + code
 	}
 	return amount

@@ -192,6 +192,22 @@ func renderSafely(root render.Node, w *output, scope map[string]any, cfg render.
 	return nil
 }
 
+// compileSafely parses src, turning a panic of the Liquid parser (its
+// lexer panics on some identifiers, e.g. "϶" in a for tag) into an error:
+// a merchant's template must never take the process down.
+func compileSafely(in *instance, name, src string) (root render.Node, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			root, err = nil, &Error{Message: fmt.Sprint("syntax error: ", p)}
+		}
+	}()
+	root, perr := in.cfg.Compile(src, parser.SourceLoc{Pathname: name, LineNo: 1})
+	if perr != nil {
+		return nil, sourceError(perr)
+	}
+	return root, nil
+}
+
 func (e *Engine) compile(in *instance, name, src string) (render.Node, error) {
 	key := name + "\x00" + src
 	e.mu.Lock()
@@ -200,9 +216,9 @@ func (e *Engine) compile(in *instance, name, src string) (render.Node, error) {
 	if ok {
 		return root, nil
 	}
-	root, perr := in.cfg.Compile(src, parser.SourceLoc{Pathname: name, LineNo: 1})
-	if perr != nil {
-		return nil, sourceError(perr)
+	root, err := compileSafely(in, name, src)
+	if err != nil {
+		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

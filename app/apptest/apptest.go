@@ -36,12 +36,17 @@ func EachDB(t *testing.T, fn func(t *testing.T, url string)) {
 	}
 }
 
-// WaitUntil polls ok until it holds, failing the test after 30 seconds with
+// waitLimit is how long WaitUntil waits: long enough for a busy CI
+// machine to work a few hundred jobs on SQLite (a passing test waits only
+// as long as its work takes).
+const waitLimit = 90 * time.Second
+
+// WaitUntil polls ok until it holds, failing the test after waitLimit with
 // what it was waiting for. Background work (jobs, webhooks) has no event a
 // test could wait on, so tests wait for its visible effect.
 func WaitUntil(t testing.TB, what string, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(waitLimit)
 	for !ok() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

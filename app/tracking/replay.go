@@ -159,6 +159,24 @@ type replayOutcome struct {
 	alerted, naiveAlerted bool
 }
 
+// advance derives the state the known timeline gives at now and records,
+// for each trigger that fires for the first time (sent keeps the keys
+// already fired), how long after its event it was detected.
+func (out *replayOutcome) advance(known []Event, st State, eta ETA, now time.Time, cal Calendar, limit int, sent map[string]bool) State {
+	next := Derive(known, st)
+	next = next.WithDelay(DetectDelay(next, eta, now, cal, limit, time.UTC))
+	for _, f := range FiredBetween(st, next, eta.Window, eta.Window) {
+		if sent[f.Key] {
+			continue
+		}
+		sent[f.Key] = true
+		if _, seen := out.detected[f.Trigger]; !seen {
+			out.detected[f.Trigger] = now.Sub(f.At)
+		}
+	}
+	return next
+}
+
 func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutcome {
 	events := slices.Clone(sh.Events)
 	slices.SortStableFunc(events, byTime)
@@ -183,18 +201,7 @@ func replayOne(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOutco
 		if visible > seen {
 			known, _, _ = Merge(known, events[seen:visible])
 		}
-		next := Derive(known, st)
-		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit, time.UTC))
-		for _, f := range FiredBetween(st, next, eta.Window, eta.Window) {
-			if sent[f.Key] {
-				continue
-			}
-			sent[f.Key] = true
-			if _, seen := out.detected[f.Trigger]; !seen {
-				out.detected[f.Trigger] = now.Sub(f.At)
-			}
-		}
-		st = next
+		st = out.advance(known, st, eta, now, sh.Calendar, limit, sent)
 
 		ps := PollState{Stage: st.Stage, Problem: st.Problem, NotFound: len(known) == 0, CreatedAt: sh.ShippedAt, LastEventAt: st.LastEventAt,
 			ETA: eta.Window, AtFacility: AtFacility(known)}

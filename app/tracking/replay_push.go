@@ -92,18 +92,7 @@ func replayPushed(sh ReplayShipment, policy Policy, opts ReplayOptions) replayOu
 		last = now
 		var added []Event
 		known, added, _ = Merge(known, incoming)
-		next := Derive(known, st)
-		next = next.WithDelay(DetectDelay(next, eta, now, sh.Calendar, limit, time.UTC))
-		for _, f := range FiredBetween(st, next, eta.Window, eta.Window) {
-			if sent[f.Key] {
-				continue
-			}
-			sent[f.Key] = true
-			if _, seen := out.detected[f.Trigger]; !seen {
-				out.detected[f.Trigger] = now.Sub(f.At)
-			}
-		}
-		st = next
+		st = out.advance(known, st, eta, now, sh.Calendar, limit, sent)
 		if !pushed && PushConfirmed(watch, false, added) {
 			watch.ConfirmedAt = now
 		}

@@ -106,9 +106,12 @@ func TestDutyDueAsksToPayThenThanksTheShopper(t *testing.T) {
 	}
 }
 
+// The lookup takes only an order number and an email: it shows the page in
+// place, read-only, and never hands out the token that opens the full page
+// (address, actions, opt-in).
 func TestLookupMasksTheShippingAddress(t *testing.T) {
 	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
-	seedProblem(t, a, "mask.myshopify.com", "", "AR", "Arrived at facility")
+	token := seedProblem(t, a, "mask.myshopify.com", "action_required", "AX", "Address information needed; contact the carrier")
 	res, err := http.PostForm(base+"/track?shop=mask.myshopify.com", url.Values{"order": {"#1001"}, "contact": {"ana@example.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -119,9 +122,15 @@ func TestLookupMasksTheShippingAddress(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, "A. L.<br>•••<br>San Francisco, CA 941••<br>US") {
 		t.Fatalf("lookup page: %d, masked address missing", res.StatusCode)
 	}
-	for _, bad := range []string{"Ana Lopez", "500 Market", "94105"} {
-		if strings.Contains(page, bad) {
+	for _, bad := range []string{"Ana Lopez", "500 Market", "94105", token, "<form", res.Header.Get("Location")} {
+		if bad != "" && strings.Contains(page, bad) {
 			t.Errorf("lookup page shows %q", bad)
 		}
+	}
+	if res.Request.URL.Path != "/track" || !strings.Contains(page, "open the tracking link in your order emails or texts") {
+		t.Errorf("lookup answered at %s; want the read-only page in place, pointing to the private link", res.Request.URL)
+	}
+	if _, full := apptest.Get(t, base+"/t/"+token); !strings.Contains(full, "500 Market St") || !strings.Contains(full, "<form") {
+		t.Error("the private link lost the address or the actions")
 	}
 }

@@ -39,16 +39,11 @@ func (p *Pages) TrackPage(c echo.Context) error {
 		o := *v.OptIn
 		o.Done, o.Pending = true, done == storage.ConsentPending
 		v.OptIn = &o
-		v.MaskAddress = c.QueryParam(viaParam) == viaLookup
 		c.Response().WriteHeader(http.StatusOK)
 		return p.pages.Render(c.Response(), v)
 	}
-	done := tracking.ActionKind(c.QueryParam("done"))
-	if c.QueryParam(viaParam) == viaLookup || done.Valid() {
-		v.MaskAddress = c.QueryParam(viaParam) == viaLookup
-		if done.Valid() {
-			v.ActionDone = done
-		}
+	if done := tracking.ActionKind(c.QueryParam("done")); done.Valid() {
+		v.ActionDone = done
 		c.Response().WriteHeader(http.StatusOK)
 		return p.pages.Render(c.Response(), v)
 	}
@@ -335,16 +330,24 @@ func (p *Pages) Lookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/t/"+token+"?"+viaParam+"="+viaLookup)
+	page, err := p.lookupView(c, token)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	return p.pages.Render(c.Response(), page)
 }
 
-// The lookup sends the shopper to the page with via=lookup, which shows the
-// shipping address masked: an order number and an email are easier to come
-// by than the link in the shopper's own messages.
-const (
-	viaParam  = "via"
-	viaLookup = "lookup"
-)
+// lookupView is the page a lookup answers with, in place: read-only (see
+// trackpage.View.ReadOnly), and never the token, since an order number and
+// an email are easier to come by than the link in the shopper's messages.
+func (p *Pages) lookupView(c echo.Context, token string) (trackpage.View, error) {
+	v, err := p.pageView(c, token)
+	v.ReadOnly = true
+	return v, err
+}
 
 func (p *Pages) renderLookup(c echo.Context, v trackpage.LookupView) error {
 	v.Locale = trackpage.Negotiate(c.Request().Header.Get("Accept-Language"), "en")

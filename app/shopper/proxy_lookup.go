@@ -60,7 +60,7 @@ func (p *Pages) AppProxyLookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := p.pageView(c, token)
+	page, err := p.lookupView(c, token)
 	if err != nil {
 		return err
 	}

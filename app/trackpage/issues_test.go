@@ -113,10 +113,40 @@ func TestShippingAddressIsMaskedOnTheLookupPath(t *testing.T) {
 	r := newRenderer(t)
 	v := problemView(t, tracking.StageInTransit, tracking.ProblemNone, "AR", "Arrived")
 	mustContain(t, render(t, r, v), "Shipping to", "Jane Doe<br>500 Market St")
-	v.MaskAddress = true
+	v.ReadOnly = true
 	page := render(t, r, v)
 	mustContain(t, page, `J. D.<br>•••<br>San Francisco, CA 941••<br>US`)
 	mustNotContain(t, page, "Jane", "500 Market", "94105")
+}
+
+func TestLookupPageOffersNoFormThatCarriesTheToken(t *testing.T) {
+	r := newRenderer(t)
+	tests := []struct{ name, code, desc, keep string }{
+		{"address query", "AX", "Address information needed; contact the carrier", ""},
+		{"duty due keeps the carrier's own page", "CF", "Import duty due; pay to release the package",
+			`href="https://www.ups.com/track?tracknum=1Z999AA10123456784" rel="noopener noreferrer">Pay on the UPS website</a>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := problemView(t, tracking.StageInTransit, tracking.ProblemActionRequired, tt.code, tt.desc)
+			v.OptIn = &OptIn{FormAction: "/t/tok123/consent", CSRF: "c", Phone: "+14155550199"}
+			v.Shipments[0].Requests = []Request{{Kind: ActionContactSupport, At: time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC), Note: "my gate code is 4242"}}
+			full := render(t, r, v)
+			mustContain(t, full, "/t/tok123/", "4242")
+			v.ReadOnly = true
+			page := render(t, r, v)
+			mustNotContain(t, page, "tok123", "<form", "+14155550199", "4242")
+			mustContain(t, page, "open the tracking link in your order emails or texts")
+			if tt.keep != "" {
+				mustContain(t, page, tt.keep)
+			}
+		})
+	}
+	v := inTransit(t)
+	v.OptIn = &OptIn{FormAction: "/t/tok123/consent", CSRF: "c", Phone: "+14155550199"}
+	mustContain(t, render(t, r, v), `action="/t/tok123/consent"`, "4155550199")
+	v.ReadOnly = true
+	mustNotContain(t, render(t, r, v), "tok123", "4155550199")
 }
 
 func TestItemsShowTheirPriceAndTheOrderTotal(t *testing.T) {

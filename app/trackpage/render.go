@@ -184,6 +184,9 @@ type page struct {
 	// ShipTo is the delivery address, one line per part (masked on the
 	// lookup path).
 	ShipTo []string
+	// Private points a lookup's visitor to the link in their messages,
+	// which answers and changes what the lookup only shows.
+	Private string
 	// Total is the order total, formatted; COD says it is due in cash.
 	Total string
 	COD   bool
@@ -307,6 +310,9 @@ func (r *Renderer) build(v View) page {
 // buildPage localizes and formats the view; the stylesheet is left to the
 // Renderer.
 func buildPage(v View) page {
+	if v.ReadOnly {
+		v = v.readOnly()
+	}
 	c := locale.ForLocale(v.Locale)
 	loc := v.TimeZone
 	if loc == nil {
@@ -334,11 +340,14 @@ func buildPage(v View) page {
 	if v.ShipTo != nil {
 		addr = *v.ShipTo
 		shown := addr
-		if v.MaskAddress {
+		if v.ReadOnly {
 			shown = addr.Masked()
 			addr = Address{}
 		}
 		p.ShipTo = shown.Lines()
+	}
+	if v.ReadOnly {
+		p.Private = c.T("lookup.private")
 	}
 	p.COD = v.Order.COD
 	if v.Order.Total != "" {

@@ -45,9 +45,38 @@ type View struct {
 	OptIn *OptIn
 	// ShipTo is where the order goes; nil hides the section.
 	ShipTo *Address
-	// MaskAddress shows ShipTo without name and street (the lookup path,
-	// where an order number and an email are all it takes to get here).
-	MaskAddress bool
+	// ReadOnly is the page as the order lookup shows it: an order number and
+	// an email or phone are all it takes to get there, so it masks the
+	// address (name and street), shows no notes the shopper wrote, and
+	// offers no form (actions, opt-in): each would carry the shipment's
+	// token, which opens the full page. The page points to the link in the
+	// shopper's own messages instead.
+	ReadOnly bool
+}
+
+// readOnly is v as the lookup may show it (see View.ReadOnly): no opt-in,
+// no form actions, no notes; links elsewhere (the carrier's page) stay.
+func (v View) readOnly() View {
+	v.OptIn = nil
+	ships := make([]Shipment, len(v.Shipments))
+	for i, s := range v.Shipments {
+		var actions []Action
+		for _, a := range s.Actions {
+			if a.FormAction == "" && a.URL != "" {
+				actions = append(actions, a)
+			}
+		}
+		s.Actions = actions
+		reqs := make([]Request, len(s.Requests))
+		for j, r := range s.Requests {
+			r.Note = ""
+			reqs[j] = r
+		}
+		s.Requests = reqs
+		ships[i] = s
+	}
+	v.Shipments = ships
+	return v
 }
 
 // Address is a postal address as the order gives it.

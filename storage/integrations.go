@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"github.com/ordertrack/ordertrack/app/tracking"
 )
 
@@ -148,23 +150,37 @@ func (s ShopScope) CustomerOrders(ctx context.Context, email, phone string) ([]C
 	default:
 		q = q.Where("phone LIKE ?", tail)
 	}
-	var found []Order
-	if err := q.Order("created_at DESC, id DESC").Limit(maxCustomerOrders * 2).Find(&found).Error; err != nil {
-		return nil, fmt.Errorf("orders of customer: %w", err)
-	}
+	// Other customers' phones may share the last four digits: read on, a
+	// page at a time, until the customer's orders fill the answer.
 	var out []CustomerOrder
-	for _, o := range found {
-		if !(email != "" && tracking.SameContact(o.Email, "", email)) && !(digits != "" && tracking.SameContact("", o.Phone, phone)) {
-			continue
+	for offset := 0; offset < maxCustomerScan; offset += customerPage {
+		var found []Order
+		if err := q.Session(&gorm.Session{}).Order("created_at DESC, id DESC").Offset(offset).Limit(customerPage).Find(&found).Error; err != nil {
+			return nil, fmt.Errorf("orders of customer: %w", err)
 		}
-		var ships []Shipment
-		if err := s.q(ctx).Where("order_id = ?", o.ID).Order("id").Find(&ships).Error; err != nil {
-			return nil, fmt.Errorf("shipments of order %d: %w", o.ID, err)
+		for _, o := range found {
+			if !(email != "" && tracking.SameContact(o.Email, "", email)) && !(digits != "" && tracking.SameContact("", o.Phone, phone)) {
+				continue
+			}
+			var ships []Shipment
+			if err := s.q(ctx).Where("order_id = ?", o.ID).Order("id").Find(&ships).Error; err != nil {
+				return nil, fmt.Errorf("shipments of order %d: %w", o.ID, err)
+			}
+			out = append(out, CustomerOrder{Order: o, Shipments: ships})
+			if len(out) == maxCustomerOrders {
+				return out, nil
+			}
 		}
-		out = append(out, CustomerOrder{Order: o, Shipments: ships})
-		if len(out) == maxCustomerOrders {
+		if len(found) < customerPage {
 			break
 		}
 	}
 	return out, nil
 }
+
+// customerPage is how many candidate orders CustomerOrders reads at once;
+// maxCustomerScan bounds how many it reads in all.
+const (
+	customerPage    = 100
+	maxCustomerScan = 5000
+)

@@ -74,30 +74,37 @@ func setConsent(tx *gorm.DB, shopID int64, channel, address, source string, now 
 	return nil
 }
 
-// ConfirmConsents confirms every pending consent of an address on a
-// channel (the shopper answered the confirmation message) and returns the
-// shops they were for.
-func (db *DB) ConfirmConsents(ctx context.Context, channel, address string) ([]int64, error) {
-	var shops []int64
-	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+// ConfirmConsent confirms the latest pending consent of an address on a
+// channel asked for within ConfirmWindow (the shopper answered its
+// confirmation message) and returns the shop it was for; ok is false when
+// none was pending. One YES answers one question: the latest, not every
+// shop's that has asked the number.
+func (db *DB) ConfirmConsent(ctx context.Context, channel, address string) (shopID int64, ok bool, err error) {
+	err = db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := db.now()
 		var pending []Consent
-		if err := tx.Where("channel = ? AND address = ? AND status = ?", channel, address, ConsentPending).Find(&pending).Error; err != nil {
+		if err := tx.Where("channel = ? AND address = ? AND status = ? AND created_at > ?", channel, address, ConsentPending, now.Add(-ConfirmWindow)).
+			Order("created_at DESC, id DESC").Limit(1).Find(&pending).Error; err != nil {
 			return fmt.Errorf("pending consents: %w", err)
 		}
-		now := db.now()
-		for _, c := range pending {
-			if err := tx.Model(&Consent{}).Where("id = ?", c.ID).Updates(map[string]any{"status": ConsentConfirmed, "confirmed_at": now}).Error; err != nil {
-				return fmt.Errorf("confirm consent %d: %w", c.ID, err)
-			}
-			if err := setConsent(tx, c.ShopID, c.Channel, c.Address, c.Source, now); err != nil {
-				return err
-			}
-			shops = append(shops, c.ShopID)
+		if len(pending) == 0 {
+			return nil
 		}
+		c := pending[0]
+		if err := tx.Model(&Consent{}).Where("id = ?", c.ID).Updates(map[string]any{"status": ConsentConfirmed, "confirmed_at": now}).Error; err != nil {
+			return fmt.Errorf("confirm consent %d: %w", c.ID, err)
+		}
+		if err := setConsent(tx, c.ShopID, c.Channel, c.Address, c.Source, now); err != nil {
+			return err
+		}
+		shopID, ok = c.ShopID, true
 		return nil
 	})
-	return shops, err
+	return shopID, ok, err
 }
+
+// ConfirmWindow is how long a double opt-in's question can be answered.
+const ConfirmWindow = 7 * 24 * time.Hour
 
 // Consents lists a shop's consents for the addresses, newest first.
 func (db *DB) Consents(ctx context.Context, shopID int64, addresses ...string) ([]Consent, error) {

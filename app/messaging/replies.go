@@ -56,11 +56,11 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 	}
 	if reply == twilio.ReplyConfirm || reply == twilio.ReplyStart {
 		// A YES (or START) answers a double opt-in's question first.
-		confirmed, err := m.db.ConfirmConsents(ctx, channel, in.From)
+		_, confirmed, err := m.db.ConfirmConsent(ctx, channel, in.From)
 		if err != nil {
 			return err
 		}
-		if len(confirmed) > 0 {
+		if confirmed {
 			return twiml(c, twimlResponse{Message: rc.OptInConfirmed})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	twclient "github.com/twilio/twilio-go/client"
+	"golang.org/x/text/width"
 )
 
 // SignatureHeader carries Twilio's signature on every webhook request.
@@ -149,7 +150,8 @@ const (
 )
 
 // replyWords maps a whole normalized answer to its meaning, in the
-// languages the messages are written in (en, es, fr, de). The stop, start
+// languages the messages are written in (en, es, fr, de, pt, it, nl, ja).
+// The stop, start
 // and help words are those carriers and Twilio's Advanced Opt-Out act on
 // (ARRET for French Canada), so our records agree with what Twilio already
 // did to the number.
@@ -167,6 +169,20 @@ var replyWords = map[string]Reply{
 	"ALTA": ReplyStart, "EMPEZAR": ReplyStart, "REANUDAR": ReplyStart, "COMENZAR": ReplyStart,
 	"COMMENCER": ReplyStart, "REPRENDRE": ReplyStart, "DEMARRER": ReplyStart, "DÉMARRER": ReplyStart,
 	"ANMELDEN": ReplyStart, "WEITER": ReplyStart, "STARTEN": ReplyStart,
+	"SIM": ReplyConfirm, "UM": ReplyConfirm, "REAGENDAR": ReplyReschedule, "DOIS": ReplyReschedule,
+	"SAIR": ReplyStop, "CANCELAR": ReplyStop, "DESCADASTRAR": ReplyStop,
+	"INICIAR": ReplyStart, "RETOMAR": ReplyStart, "ATIVAR": ReplyStart, "AJUDA": ReplyHelp,
+	"SÌ": ReplyConfirm, "CONFERMA": ReplyConfirm, "CONFERMO": ReplyConfirm, "CONFERMARE": ReplyConfirm,
+	"RIPROGRAMMA": ReplyReschedule, "RIPROGRAMMARE": ReplyReschedule, "RINVIA": ReplyReschedule, "DUE": ReplyReschedule,
+	"BASTA": ReplyStop, "DISISCRIVI": ReplyStop, "ANNULLA": ReplyStop,
+	"AVVIA": ReplyStart, "RIPRENDI": ReplyStart, "RIATTIVA": ReplyStart, "AIUTO": ReplyHelp,
+	"BEVESTIG": ReplyConfirm, "BEVESTIGEN": ReplyConfirm, "EEN": ReplyConfirm, "ÉÉN": ReplyConfirm,
+	"VERZETTEN": ReplyReschedule, "ANDERE DAG": ReplyReschedule, "TWEE": ReplyReschedule,
+	"STOPPEN": ReplyStop, "AFMELDEN": ReplyStop, "UITSCHRIJVEN": ReplyStop,
+	"AANMELDEN": ReplyStart, "HERVATTEN": ReplyStart, "HULP": ReplyHelp,
+	"はい": ReplyConfirm, "確認": ReplyConfirm, "変更": ReplyReschedule, "日時変更": ReplyReschedule,
+	"停止": ReplyStop, "配信停止": ReplyStop, "ストップ": ReplyStop,
+	"開始": ReplyStart, "再開": ReplyStart, "スタート": ReplyStart, "ヘルプ": ReplyHelp,
 	"CONFIRM": ReplyConfirm, "CONFIRMED": ReplyConfirm, "YES": ReplyConfirm, "Y": ReplyConfirm,
 	"1": ReplyConfirm, "ONE": ReplyConfirm,
 	"RESCHEDULE": ReplyReschedule, "2": ReplyReschedule, "TWO": ReplyReschedule,
@@ -178,12 +194,14 @@ var replyWords = map[string]Reply{
 
 // ParseReply interprets a text reply or voice transcript. Only the whole
 // answer counts, ignoring case, spaces and punctuation ("Stop!" stops,
-// "don't stop" does not), as carriers do for opt-out words.
+// "don't stop" does not), as carriers do for opt-out words. Full-width
+// letters and digits, which Japanese keyboards type ("ＳＴＯＰ", "１"),
+// count as their ASCII forms.
 //
 // YES confirms here, although Twilio also treats it as an opt-in; a shopper
 // who answers a confirmation request with YES is both.
 func ParseReply(body string) Reply {
-	word := strings.ToUpper(strings.Trim(body, " \t\r\n.,!?;:'\"()"))
+	word := strings.ToUpper(strings.Trim(width.Fold.String(body), " \t\r\n.,!?;:'\"()。、！？"))
 	word = strings.Join(strings.Fields(word), " ")
 	if r, ok := replyWords[word]; ok {
 		return r

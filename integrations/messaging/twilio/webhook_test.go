@@ -194,6 +194,13 @@ func TestParseReply(t *testing.T) {
 		{"ayuda", ReplyHelp}, {"Aide", ReplyHelp}, {"hilfe", ReplyHelp}, {"arrêt", ReplyStop},
 		{"Baja", ReplyStop}, {"parar", ReplyStop}, {"STOPP", ReplyStop}, {"Abmelden", ReplyStop}, {"désabonner", ReplyStop},
 		{"Alta", ReplyStart}, {"empezar", ReplyStart}, {"Commencer", ReplyStart}, {"anmelden", ReplyStart},
+		{"Sim", ReplyConfirm}, {"reagendar", ReplyReschedule}, {"Sair", ReplyStop}, {"iniciar", ReplyStart}, {"Ajuda", ReplyHelp},
+		{"Sì", ReplyConfirm}, {"conferma", ReplyConfirm}, {"Riprogramma", ReplyReschedule}, {"basta", ReplyStop},
+		{"Riprendi", ReplyStart}, {"aiuto", ReplyHelp},
+		{"Bevestig", ReplyConfirm}, {"verzetten", ReplyReschedule}, {"stoppen", ReplyStop}, {"Afmelden", ReplyStop},
+		{"hervatten", ReplyStart}, {"Hulp", ReplyHelp},
+		{"はい", ReplyConfirm}, {"１", ReplyConfirm}, {"２。", ReplyReschedule}, {"変更", ReplyReschedule},
+		{"配信停止", ReplyStop}, {"ＳＴＯＰ", ReplyStop}, {"停止！", ReplyStop}, {"再開", ReplyStart}, {"ｽﾀｰﾄ", ReplyStart}, {"ヘルプ", ReplyHelp},
 		{"", ReplyUnknown}, {"3", ReplyUnknown}, {"don't stop", ReplyUnknown},
 		{"where is my parcel?", ReplyUnknown}, {"yes please", ReplyUnknown},
 	}

@@ -1,0 +1,257 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/apptest"
+	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
+	"github.com/ordertrack/ordertrack/integrations/woocommerce"
+	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// installedShop is a shop installed the way a merchant installs it, never
+// seeded, with every channel's provider faked over HTTP.
+type installedShop struct {
+	a      *App
+	base   string
+	public string // the URL the app's links and Twilio's signatures name
+	sent *apptest.Providers
+	shop *storage.Shop
+	// order creates an order the platform's way (its webhook) for a
+	// shopper with the phone as typed, shipping to country, and returns
+	// its shipment.
+	order func(t *testing.T, id int64, phone, country string) *storage.Shipment
+}
+
+// installShopifyByTokenExchange installs shopA the way an embedded app is
+// installed: the first admin load carries a session token of a shop we do
+// not know, exchanged with the fake Shopify for an access token.
+func installShopifyByTokenExchange(t *testing.T, dbURL string) *installedShop {
+	t.Helper()
+	sent := apptest.NewProviders(t)
+	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
+	fake.SetShopInfo(shopA, kaffeeHaus)
+	cfg := channelsConfig(sent.URL)
+	cfg.ShopifyAPIKey, cfg.ShopifyScopes = testAPIKey, defaultShopifyScopes
+	a, base := startApp(t, dbURL, cfg, withShopify(fake.BaseURL))
+	if res, _ := apptest.Fetch(t, base+"/admin", bearer(shopA, time.Now())); res.StatusCode != http.StatusOK {
+		t.Fatalf("first embedded load: status %d; want 200", res.StatusCode)
+	}
+	if n := fake.Stats(shopA).TokenExchanges; n != 1 {
+		t.Fatalf("%d token exchanges; want 1", n)
+	}
+	e := &installedShop{a: a, base: base, public: base, sent: sent}
+	apptest.WaitUntil(t, "the shop's identity read from Shopify", func() bool {
+		s, err := a.db.ShopByDomain(context.Background(), storage.Shopify, shopA)
+		if err != nil || s.Plan == "" {
+			return false
+		}
+		e.shop = s
+		return true
+	})
+	env := &shopifyChannelsEnv{a: a, base: base, fake: fake, sent: sent, shop: e.shop, domain: shopA}
+	e.order = env.order
+	return e
+}
+
+// connectWooForChannels connects a fake WooCommerce store through the
+// connect flow (keys posted back by the store, webhooks created) and
+// returns it with its orders delivered by signed webhooks.
+func connectWooForChannels(t *testing.T, dbURL string) *installedShop {
+	t.Helper()
+	sent := apptest.NewProviders(t)
+	store := wootest.NewTLSServer(t, wooKey, wooSecret)
+	cfg := channelsConfig(sent.URL)
+	cfg.AppURL = wooAppURL
+	a, base := startApp(t, dbURL, cfg, withOutbound(trusting(store)))
+	loc, _ := beginConnect(t, base, store.URL)
+	if code := postKeys(t, base, loc.Query().Get("user_id")); code != http.StatusOK {
+		t.Fatalf("key callback: status %d; want exactly 200", code)
+	}
+	apptest.WaitUntil(t, "the webhooks on the store", func() bool { return len(store.Webhooks()) == len(woocommerce.Topics) })
+	ctx := context.Background()
+	shop, err := a.db.ShopByDomain(ctx, storage.WooCommerce, storeDomain(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := a.db.WooStore(ctx, shop.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, err := a.db.Secrets(shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &wooEnv{a: a, base: base, store: store, shop: shop, ws: ws, hookSecret: sec.WebhookSecret}
+	e := &installedShop{a: a, base: base, public: wooAppURL, sent: sent}
+	apptest.WaitUntil(t, "the store's identity", func() bool {
+		s, err := a.db.ShopByID(ctx, shop.ID)
+		if err != nil || s.Currency == "" {
+			return false
+		}
+		e.shop = s
+		return true
+	})
+	e.order = func(t *testing.T, id int64, phone, country string) *storage.Shipment {
+		t.Helper()
+		number := fmt.Sprintf("1ZWOOCHAN%09d", id)
+		o := astOrder(id, time.Now().UTC().Add(-time.Hour), "UPS", number)
+		o.Billing.Phone, o.Billing.Country, o.Shipping.Country, o.Shipping.State = phone, country, country, ""
+		w.waitProcessed(t, w.deliver(t, woocommerce.TopicOrderCreated, o.JSON()))
+		s := w.waitShipment(t, number)
+		return &s
+	}
+	return e
+}
+
+// optIn submits the tracking page's opt-in form for channel.
+func (e *installedShop) optIn(t *testing.T, s *storage.Shipment, number, channel string) string {
+	t.Helper()
+	_, body := apptest.Fetch(t, e.base+"/t/"+s.PublicToken, nil)
+	if !strings.Contains(body, "/t/"+s.PublicToken+`/consent"`) {
+		t.Fatalf("tracking page offers no opt-in form:\n%s", body)
+	}
+	form := url.Values{"_csrf": {e.a.shopper.CSRFToken(s.PublicToken)}, "phone": {number}, "channel": {channel}, "locale": {"en"}}
+	res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/consent", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("opt-in to %s: status %d; want 303", channel, res.StatusCode)
+	}
+	return res.Header.Get("Location")
+}
+
+// twilio posts form to path as Twilio does, signed for the public URL.
+func (e *installedShop) twilio(t *testing.T, path string, form url.Values) string {
+	t.Helper()
+	res, body := apptest.Do(t, apptest.Request(t, http.MethodPost, e.base+path, strings.NewReader(form.Encode()), http.Header{
+		"Content-Type":       {"application/x-www-form-urlencoded"},
+		"X-Twilio-Signature": {apptest.TwilioSignature(apptest.TwilioToken, e.public+path, form)},
+	}))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("Twilio %s: status %d %s; want 200", path, res.StatusCode, body)
+	}
+	return body
+}
+
+// notify fires trigger for s and returns its messages once none is still
+// scheduled.
+func (e *installedShop) notify(t *testing.T, s *storage.Shipment, trigger string) []storage.Notification {
+	t.Helper()
+	env := &shopifyChannelsEnv{a: e.a}
+	return env.notify(t, s, trigger)
+}
+
+// everyChannel takes one shopper of an installed shop through every
+// channel: email without asking, WhatsApp after an opt-in (an approved
+// template outside the 24 h session window, free text inside it), SMS after
+// an opt-in, and the call for an action.
+func everyChannel(t *testing.T, e *installedShop, id int64) {
+	ctx := context.Background()
+	st := e.shop.Settings.V
+	st.WhatsAppTemplates = map[string]storage.WhatsAppTemplate{
+		storage.WhatsAppTemplateKey("consent_confirmation", "en"): {ContentSID: "HX00000000000000000000000000000011", Variables: []string{"shop.name"}},
+		storage.WhatsAppTemplateKey("out_for_delivery", "en"):     {ContentSID: "HX00000000000000000000000000000012", Variables: []string{"tracking_url"}},
+	}
+	if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
+		t.Fatal(err)
+	}
+	const typed, number = "(415) 555-0177", "+14155550177"
+	ship := e.order(t, id, typed, "US")
+
+	// Email needs no consent; the phone channels wait for one.
+	ns := e.notify(t, ship, "shipped")
+	if email := byChannel(ns, "email"); email.Status != storage.NotificationSent || mailsTo(e.sent, "ana@example.com") != 1 {
+		t.Fatalf("shipped by email: %s %q, SendGrid got %d mails to the shopper; want sent, one mail", email.Status, email.Error, mailsTo(e.sent, "ana@example.com"))
+	}
+	if n := len(e.sent.TextsTo(number)); n != 0 {
+		t.Fatalf("Twilio got %d messages before any opt-in; want none", n)
+	}
+
+	// WhatsApp: the opt-in's welcome and the first update are approved
+	// templates (nothing was written to us in 24 h).
+	e.optIn(t, ship, typed, "whatsapp")
+	apptest.WaitUntil(t, "the WhatsApp welcome", func() bool { return len(e.sent.TextsTo(number)) == 1 })
+	if w := e.sent.TextsTo(number)[0]; w.ContentSID != "HX00000000000000000000000000000011" || w.Body != "" || !strings.HasPrefix(w.To, "whatsapp:") {
+		t.Fatalf("WhatsApp welcome = %+v; want the approved template", w)
+	}
+	if wa := byChannel(e.notify(t, ship, "out_for_delivery"), "whatsapp"); wa.Status != storage.NotificationSent {
+		t.Fatalf("WhatsApp out for delivery: %s %q; want sent", wa.Status, wa.Error)
+	}
+	got := e.sent.TextsTo(number)
+	if last := got[len(got)-1]; len(got) != 2 || last.ContentSID != "HX00000000000000000000000000000012" || !strings.Contains(last.ContentVariables, "/t/"+ship.PublicToken) {
+		t.Fatalf("out for delivery outside the session = %+v; want the template with the tracking link", got)
+	}
+	// The shopper writes: inside the 24 h window the update is free text.
+	e.twilio(t, "/webhooks/messaging/twilio/inbound", inboundWhatsApp(number, "When does it come?"))
+	if wa := byChannel(e.notify(t, ship, "delayed"), "whatsapp"); wa.Status != storage.NotificationSent {
+		t.Fatalf("WhatsApp delayed inside the session: %s %q; want sent", wa.Status, wa.Error)
+	}
+	got = e.sent.TextsTo(number)
+	if last := got[len(got)-1]; len(got) != 3 || last.ContentSID != "" || last.Body == "" {
+		t.Fatalf("delayed inside the session = %+v; want free text", got)
+	}
+
+	// SMS: the opt-in's welcome says how to stop, then updates go by SMS.
+	e.optIn(t, ship, typed, "sms")
+	apptest.WaitUntil(t, "the SMS welcome", func() bool { return len(smsTo(e.sent, number)) == 1 })
+	if w := smsTo(e.sent, number)[0]; !strings.Contains(w.Body, e.shop.Name) || !strings.Contains(w.Body, "STOP") {
+		t.Fatalf("SMS welcome %q; want the shop's name and how to stop", w.Body)
+	}
+	ns = e.notify(t, ship, "available_for_pickup")
+	if sms := byChannel(ns, "sms"); sms.Status != storage.NotificationSent || sms.Recipient != number {
+		t.Fatalf("SMS pickup: %s %q to %q; want sent to %s", sms.Status, sms.Error, sms.Recipient, number)
+	}
+	if n := len(smsTo(e.sent, number)); n != 2 {
+		t.Fatalf("Twilio got %d SMS; want the welcome and the update", n)
+	}
+
+	// A call only with consent to calls.
+	ns = e.notify(t, ship, "action_required")
+	if v := byChannel(ns, "voice"); v.Status != storage.NotificationSkipped || v.Error != "no consent for this channel" {
+		t.Fatalf("call without consent to calls: %s %q; want skipped for no consent", v.Status, v.Error)
+	}
+	if n := len(e.sent.Calls()); n != 0 {
+		t.Fatalf("Twilio got %d calls without consent to calls; want none", n)
+	}
+}
+
+// mailsTo counts what SendGrid accepted for to.
+func mailsTo(p *apptest.Providers, to string) int {
+	n := 0
+	for _, m := range p.Mails() {
+		if m.To == to {
+			n++
+		}
+	}
+	return n
+}
+
+// smsTo is what Twilio accepted by SMS (not WhatsApp) for number.
+func smsTo(p *apptest.Providers, number string) []apptest.Text {
+	var out []apptest.Text
+	for _, m := range p.TextsTo(number) {
+		if !strings.HasPrefix(m.To, "whatsapp:") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestInstalledShopifyShopReachesTheShopperOnEveryChannel(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		everyChannel(t, installShopifyByTokenExchange(t, dbURL), 8101)
+	})
+}
+
+func TestConnectedWooShopReachesTheShopperOnEveryChannel(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		everyChannel(t, connectWooForChannels(t, dbURL), 8201)
+	})
+}
+

@@ -22,8 +22,8 @@ type installedShop struct {
 	a      *App
 	base   string
 	public string // the URL the app's links and Twilio's signatures name
-	sent *apptest.Providers
-	shop *storage.Shop
+	sent   *apptest.Providers
+	shop   *storage.Shop
 	// order creates an order the platform's way (its webhook) for a
 	// shopper with the phone as typed, shipping to country, and returns
 	// its shipment.
@@ -254,4 +254,3 @@ func TestConnectedWooShopReachesTheShopperOnEveryChannel(t *testing.T) {
 		everyChannel(t, connectWooForChannels(t, dbURL), 8201)
 	})
 }
-

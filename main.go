@@ -30,7 +30,7 @@ const usage = `usage: ordertrack <command>
 commands:
   serve     run the web process
   worker    run the job worker process
-  demo      run everything on embedded SQLite with a demo store and a simulated carrier
+  demo      [--reset]: run everything on embedded SQLite with a demo store and a simulated carrier (a restart keeps the store and its links; --reset seeds a fresh one)
   migrate   apply database migrations and exit
   detect    NUMBER [--company TEXT]: print the carriers a tracking number may belong to (JSON)
   track     NUMBER [--carrier NAME] [--json]: ask the carrier and print the normalized shipment (exit 3: not found)
@@ -83,12 +83,17 @@ func run(args []string) error {
 		}
 		return a.Run(ctx, mode, func(addr string) { log.Info("started", "command", cmd, "addr", addr) })
 	case "demo":
+		fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+		reset := fs.Bool("reset", false, "delete the demo store and seed a fresh one (its earlier links stop working)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
 		cfg, err := app.LoadConfig(os.Getenv, true)
 		if err != nil {
 			return err
 		}
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		return app.RunDemo(ctx, cfg, log, os.Stdout)
+		return app.RunDemo(ctx, cfg, *reset, log, os.Stdout)
 	case "detect":
 		return runDetect(args[1:], os.Stdout)
 	case "track":

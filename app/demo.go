@@ -13,10 +13,11 @@ import (
 // DemoShop is the demo store's domain.
 const DemoShop = demo.Shop
 
-// RunDemo migrates the database, resets and seeds the demo store, registers
-// the simulated carrier, and runs web and worker in one process, printing the
-// URLs a newcomer should open.
-func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) error {
+// RunDemo migrates the database, opens the demo store (seeding it the first
+// time, or afresh when reset), registers the simulated carrier, and runs
+// web, worker and the store's live orders in one process, printing every
+// demo order's link.
+func RunDemo(ctx context.Context, cfg Config, reset bool, log *slog.Logger, out io.Writer) error {
 	a, err := New(ctx, cfg, ModeAll, Options{Log: log, Policy: demo.Policy})
 	if err != nil {
 		return err
@@ -25,27 +26,34 @@ func RunDemo(ctx context.Context, cfg Config, log *slog.Logger, out io.Writer) e
 	if err := a.db.Migrate(ctx); err != nil {
 		return err
 	}
-	links, err := demo.Seed(ctx, demo.Deps{DB: a.db, Now: a.now, Orders: a.orders, Carriers: a.polling})
+	store, err := a.StartDemo(ctx, reset)
 	if err != nil {
-		return fmt.Errorf("seed demo store: %w", err)
+		return fmt.Errorf("open demo store: %w", err)
 	}
-	shop, err := a.db.ShopByDomain(ctx, storage.Shopify, DemoShop)
+	links, err := store.Links(ctx)
 	if err != nil {
 		return err
 	}
+	go store.Run(ctx, log)
 	return a.Run(ctx, ModeAll, func(addr string) {
 		fmt.Fprintf(out, "ordertrack demo is running (database: %s)\n\n", dbLabel(cfg.DatabaseURL))
-		fmt.Fprintf(out, "  admin:          %s\n", a.install.DemoLoginURL(shop.ID))
+		fmt.Fprintf(out, "  admin:          %s\n", a.install.DemoLoginURL(store.ShopID()))
 		fmt.Fprintf(out, "  outbox:         %s/admin/outbox (after opening the admin link)\n", cfg.AppURL)
 		for _, l := range links {
 			fmt.Fprintf(out, "  tracking page:  %s/t/%s   (%s)\n", cfg.AppURL, l.Token, l.What)
 		}
 		fmt.Fprintf(out, "  order lookup:   %s/track?shop=%s   (order #1001, email shopper1@example.com)\n", cfg.AppURL, DemoShop)
-		fmt.Fprintf(out, "  not shipped yet: %s/track?shop=%s   (order #%d, email shopper%d@example.com)\n", cfg.AppURL, DemoShop, 1000+demo.Count, demo.Count)
 		fmt.Fprintf(out, "  health:         %s/readyz\n\n", cfg.AppURL)
-		fmt.Fprintln(out, "The simulated carrier moves parcels along every minute or two; pages and the outbox update as it does.")
+		fmt.Fprintf(out, "A new order arrives every %s and ships soon after; the simulated carrier moves every parcel along for an hour or so.\n", demo.OrderEvery)
+		fmt.Fprintln(out, "The admin's shipments list every demo order with its page. A restart keeps the store and these links; `ordertrack demo --reset` starts afresh.")
 		fmt.Fprintf(out, "Try a signed webhook: see README.md (secret %q). Press Ctrl-C to stop.\n", cfg.ShopifyAPISecret)
 	})
+}
+
+// StartDemo opens the demo store on the app's database, clock, orders and
+// poller.
+func (a *App) StartDemo(ctx context.Context, reset bool) (*demo.Store, error) {
+	return demo.Start(ctx, demo.Deps{DB: a.db, Now: a.now, Orders: a.orders, Carriers: a.polling}, reset)
 }
 
 func dbLabel(url string) string {

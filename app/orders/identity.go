@@ -34,7 +34,7 @@ func (s *Syncer) ShopIdentity(ctx context.Context, job *river.Job[jobs.ShopIdent
 		if err != nil {
 			return platform.ShopifyJobError(job.Attempt, err)
 		}
-		return s.applyShopifyIdentity(ctx, shop, info)
+		return s.ApplyShopifyIdentity(ctx, shop, info)
 	case storage.WooCommerce:
 		cl, _, err := s.woo.Client(ctx, shop)
 		if err != nil {
@@ -52,10 +52,11 @@ func (s *Syncer) ShopIdentity(ctx context.Context, job *river.Job[jobs.ShopIdent
 	return river.JobCancel(fmt.Errorf("shop %d: no identity on platform %q", shop.ID, shop.Platform))
 }
 
-// applyShopifyIdentity stores what Shopify says of the shop; its contact
+// ApplyShopifyIdentity stores what Shopify says of the shop (the identity
+// job, and the demo store for the identity it would have); its contact
 // address becomes the support address shoppers reply to unless the
 // merchant chose one.
-func (s *Syncer) applyShopifyIdentity(ctx context.Context, shop *storage.Shop, info shopify.ShopInfo) error {
+func (s *Syncer) ApplyShopifyIdentity(ctx context.Context, shop *storage.Shop, info shopify.ShopInfo) error {
 	return s.db.SetShopIdentity(ctx, shop.ID, storage.ShopIdentity{
 		Name: info.Name, Email: info.Email, Timezone: info.Timezone, Currency: info.Currency, Locale: info.Locale, Plan: info.Plan,
 		SupportEmail: info.ContactEmail,

@@ -82,7 +82,7 @@ func (s *Syncer) processShopify(ctx context.Context, d *storage.WebhookDelivery)
 		if err != nil {
 			return malformed(err)
 		}
-		return s.applyShopifyIdentity(ctx, shop, info)
+		return s.ApplyShopifyIdentity(ctx, shop, info)
 	case shopify.TopicShopRedact:
 		if _, err := shopify.DecodeShopRedact(d.Payload); err != nil {
 			return malformed(err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
@@ -22,15 +23,28 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	phases := fs.String("phases", "", "comma-separated phases to run: replay,render,ingest,page,fairness,scheduler (default all)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	million := fs.Bool("scheduler-1m", false, "seed 1M shipments in Postgres and measure the scheduler tick (slow)")
+	spin := fs.Bool("spin", false, "keep one core busy until the parent process ends (what --busy starts)")
 	opts := bench.Options{Progress: os.Stderr}
 	fs.IntVar(&opts.Concurrency, "clients", 16, "concurrent HTTP/SQL clients")
-	fs.IntVar(&opts.Requests, "requests", 20000, "requests per load phase")
-	fs.DurationVar(&opts.Duration, "duration", 0, "time limit per load phase (default 10s)")
+	fs.IntVar(&opts.Requests, "requests", 20000, "requests per load phase (and first views); lower for a quick run")
+	fs.DurationVar(&opts.Duration, "duration", 0, "time limit per load phase (default 5m)")
+	fs.IntVar(&opts.Busy, "busy", 0, "keep this many other processes spinning, one core each, while measuring")
 	fs.IntVar(&opts.Shipments, "shipments", 2000, "simulated shipments to replay")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *spin {
+		spinUntilOrphaned()
+		return nil
+	}
 	opts.SchedulerMillion = *million
+	if opts.Busy > 0 {
+		stopBusy, err := startBusy(opts.Busy)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer stopBusy()
+	}
 	if *phases != "" {
 		opts.Phases = strings.Split(*phases, ",")
 	}
@@ -70,3 +84,48 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	return nil
 }
+
+// startBusy starts n copies of this binary running `bench --spin`, each
+// keeping one core busy, and returns what stops them. OT_RUN_MAIN lets a
+// test binary stand in for the ordertrack binary (see TestMain).
+func startBusy(n int) (stop func(), err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("busy processes: %w", err)
+	}
+	var cmds []*exec.Cmd
+	stop = func() {
+		for _, c := range cmds {
+			c.Process.Kill()
+			c.Wait()
+		}
+	}
+	for range n {
+		c := exec.Command(self, "bench", "--spin")
+		c.Env = append(os.Environ(), "OT_RUN_MAIN=1")
+		if err := c.Start(); err != nil {
+			stop()
+			return nil, fmt.Errorf("busy processes: %w", err)
+		}
+		cmds = append(cmds, c)
+	}
+	return stop, nil
+}
+
+// spinUntilOrphaned burns one core in a loop with no allocation and no
+// goroutines, and returns once its parent is gone, so a killed bench
+// leaves no spinner behind.
+func spinUntilOrphaned() {
+	parent := os.Getppid()
+	x := uint64(1)
+	for i := 0; ; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+		if i%(1<<26) == 0 && os.Getppid() != parent {
+			spinSink = x
+			return
+		}
+	}
+}
+
+// spinSink keeps the spin loop's arithmetic from being optimised away.
+var spinSink uint64

@@ -34,7 +34,7 @@ commands:
   migrate   apply database migrations and exit
   detect    NUMBER [--company TEXT]: print the carriers a tracking number may belong to (JSON)
   track     NUMBER [--carrier NAME] [--json]: ask the carrier and print the normalized shipment (exit 3: not found)
-  bench     [--json] [--phases LIST] [--scheduler-1m] [--cpuprofile F]: measure ingest, page, render, polling and push against baselines
+  bench     [--json] [--phases LIST] [--requests N] [--busy N] [--scheduler-1m] [--cpuprofile F]: measure ingest, page, render, polling and push against baselines
 
 configuration is read from the environment; see README.md.
 `

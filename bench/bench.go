@@ -58,7 +58,8 @@ type Options struct {
 	PostgresURL string
 	// Concurrency is the number of concurrent HTTP or SQL clients (16).
 	Concurrency int
-	// Requests caps each load phase (20000: enough samples for a steady p99); Duration caps it in time (10 s).
+	// Requests is each load phase's size (20000: a p99 on 200 samples);
+	// Duration caps a phase in time (5 min), so a stuck phase ends.
 	Requests int
 	Duration time.Duration
 	// Shipments is the number of simulated shipments to replay (2000).
@@ -69,6 +70,9 @@ type Options struct {
 	// Phases limits the run to the named phases (replay, render, ingest,
 	// page, fairness, scheduler); empty runs them all.
 	Phases []string
+	// Busy is how many processes the caller keeps spinning during the run,
+	// reported with the load average.
+	Busy int
 	// Progress receives one line per phase; nil discards.
 	Progress io.Writer
 	Log      *slog.Logger
@@ -82,7 +86,7 @@ func (o *Options) defaults() {
 		o.Requests = 20000
 	}
 	if o.Duration <= 0 {
-		o.Duration = 10 * time.Second
+		o.Duration = 5 * time.Minute
 	}
 	if o.Shipments <= 0 {
 		o.Shipments = 2000
@@ -99,10 +103,12 @@ func (o *Options) runs(phase string) bool {
 	return len(o.Phases) == 0 || slices.Contains(o.Phases, phase)
 }
 
-// Run measures every figure and returns them in a stable order.
-func Run(ctx context.Context, opts Options) ([]Result, error) {
+// Run measures every figure and returns them in a stable order, the
+// machine's load average last.
+func Run(ctx context.Context, opts Options) (out []Result, err error) {
 	opts.defaults()
-	var out []Result
+	start, startOK := loadAverage()
+	defer func() { out = append(out, loadResult(start, startOK, opts.Busy)) }()
 
 	if opts.runs("replay") {
 		fmt.Fprintln(opts.Progress, "bench: polling policy replay")

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,5 +52,33 @@ func TestRenderMeasuresComposeAgainstTextTemplate(t *testing.T) {
 	}
 	if len(res) != 1 || res[0].Value <= 0 || res[0].Baseline <= 0 {
 		t.Fatalf("render results = %+v; want one rate with a baseline", res)
+	}
+}
+
+// TestIngestAndPageReportTheirBaselines runs the ingest and page phases on a
+// small SQLite scratch database: ingest has a ratio to the single-row and
+// to the batched INSERT, and the first views count one per request.
+func TestIngestAndPageReportTheirBaselines(t *testing.T) {
+	res, err := Run(context.Background(), Options{Phases: []string{"ingest", "page"}, Requests: 200, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Result{}
+	for _, r := range res {
+		byName[r.Name] = r
+	}
+	for _, name := range []string{"webhook ingest rate", "webhook ingest rate vs batched INSERT", "tracking page rate", "tracking page first view p99"} {
+		if r := byName[name]; r.Value <= 0 || r.Baseline <= 0 || r.Ratio <= 0 {
+			t.Errorf("%s = %+v; want a value, a baseline and their ratio", name, r)
+		}
+	}
+	if note := byName["webhook ingest rate vs batched INSERT"].Note; !strings.Contains(note, "100 rows per statement") || !strings.Contains(note, "200 rows") {
+		t.Errorf("batched baseline note = %q; want 100-row statements over 200 rows", note)
+	}
+	if note := byName["tracking page first view p50"].Note; !strings.Contains(note, "200 shipments viewed once each") {
+		t.Errorf("first view note = %q; want 200 first views", note)
+	}
+	if r := res[len(res)-1]; r.Name != "load average" {
+		t.Errorf("last figure = %+v; want the load average", r)
 	}
 }

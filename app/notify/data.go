@@ -251,6 +251,10 @@ func SampleData(locale string) Data {
 		"es": {"Lucía", "García", "Europe/Madrid", "Zaragoza", "", "ES", "EUR", "+34612345678"},
 		"fr": {"Camille", "Durand", "Europe/Paris", "Lyon", "", "FR", "EUR", "+33612345678"},
 		"de": {"Jonas", "Schneider", "Europe/Berlin", "Köln", "", "DE", "EUR", "+4915112345678"},
+		"pt": {"Ana", "Souza", "America/Sao_Paulo", "Campinas", "SP", "BR", "BRL", "+5519912345678"},
+		"it": {"Giulia", "Rossi", "Europe/Rome", "Bologna", "", "IT", "EUR", "+393471234567"},
+		"nl": {"Sanne", "de Vries", "Europe/Amsterdam", "Utrecht", "", "NL", "EUR", "+31612345678"},
+		"ja": {"陽菜", "佐藤", "Asia/Tokyo", "大阪市", "大阪府", "JP", "JPY", "+819012345678"},
 	}[lang]
 	tz, err := time.LoadLocation(p.tz)
 	if err != nil {

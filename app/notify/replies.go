@@ -51,6 +51,7 @@ var voiceLanguages = map[string]string{
 	"es": "es-ES", "es-es": "es-ES", "es-mx": "es-MX", "es-us": "es-US",
 	"fr": "fr-FR", "fr-fr": "fr-FR", "fr-ca": "fr-CA",
 	"de": "de-DE", "de-de": "de-DE",
+	"pt": "pt-BR", // the scripts are Brazilian Portuguese, pt-PT included
 }
 
 // VoiceLanguage is the language an update call speaks and listens in for a

@@ -17,15 +17,17 @@ func TestEveryLanguageHasEveryReply(t *testing.T) {
 	if Replies("sv-SE") != Replies("en") {
 		t.Error("a language without copy should get English")
 	}
-	if pt := Replies("pt-BR"); pt.Confirmed == Replies("en").Confirmed || pt.VoiceConfirmed != Replies("en").VoiceConfirmed {
-		t.Error("pt-BR: texts should be Portuguese and calls English (no Portuguese call script)")
+	for _, locale := range []string{"pt-BR", "pt-PT"} {
+		if pt := Replies(locale); pt.Confirmed != Replies("pt").Confirmed || pt.VoiceConfirmed == Replies("en").VoiceConfirmed {
+			t.Errorf("%s: texts and calls should be (Brazilian) Portuguese", locale)
+		}
 	}
 }
 
 func TestVoiceLanguage(t *testing.T) {
 	tests := map[string]string{
 		"": "en-US", "en": "en-US", "en-GB": "en-GB", "es": "es-ES", "es_MX": "es-MX", "es-AR": "es-ES",
-		"fr-CA": "fr-CA", "fr-BE": "fr-FR", "de-AT": "de-DE", "pt-BR": "en-US",
+		"fr-CA": "fr-CA", "fr-BE": "fr-FR", "de-AT": "de-DE", "pt-BR": "pt-BR", "pt-PT": "pt-BR", "pt": "pt-BR",
 	}
 	for locale, want := range tests {
 		if got := VoiceLanguage(locale); got != want {

@@ -282,3 +282,27 @@ func TestDemoStoreHoldsOnlyWhatAnInstallGets(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoAdminListsEveryOrderWithItsPage: every printed link is in the
+// admin, the shipped orders' in the shipments list and the others' under
+// "Not shipped yet" on the overview.
+func TestDemoAdminListsEveryOrderWithItsPage(t *testing.T) {
+	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	ctx := context.Background()
+	store, err := a.StartDemo(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := store.Links(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, _ := signInCookie(t, a, base, store.ShopID())
+	_, overview := apptest.Get(t, base+"/admin", session)
+	_, shipments := apptest.Get(t, base+"/admin/shipments", session)
+	for _, l := range links {
+		if !strings.Contains(overview+shipments, `href="/t/`+l.Token+`"`) {
+			t.Errorf("%s: the admin does not link its page", l.What)
+		}
+	}
+}

@@ -32,7 +32,7 @@ func TestDelaySaysNewEstimateOnlyWhenItChanged(t *testing.T) {
 }
 
 // TestOneLanguagePerMessage: a language whose templates lack a channel's
-// parts (Italian, Dutch and Japanese ship SMS only so far) writes that
+// parts (Dutch and Japanese ship SMS only so far) writes that
 // channel wholly in English, dates included, rather than mixing.
 func TestOneLanguagePerMessage(t *testing.T) {
 	var r Renderer
@@ -46,7 +46,8 @@ func TestOneLanguagePerMessage(t *testing.T) {
 		{"nl", ChannelSMS, "is vertraagd"},
 		{"ja", ChannelSMS, "遅れています"},
 		{"pt-BR", ChannelEmail, "Entrega prevista:"},
-		{"it", ChannelEmail, "Estimated delivery:"},
+		{"it", ChannelEmail, "Consegna prevista:"},
+		{"nl", ChannelEmail, "Estimated delivery:"},
 	}
 	for _, tt := range tests {
 		d := SampleData(tt.lang)
@@ -57,7 +58,7 @@ func TestOneLanguagePerMessage(t *testing.T) {
 		if !strings.Contains(msg.Text, tt.want) {
 			t.Errorf("%s %s: lacks %q\n%s", tt.lang, tt.ch, tt.want, msg.Text)
 		}
-		if tt.lang == "it" && tt.ch == ChannelEmail && strings.ContainsAny(msg.Text, "àèìò") {
+		if tt.lang == "nl" && tt.ch == ChannelEmail && strings.Contains(msg.Text, "verwachting") {
 			t.Errorf("%s email mixes languages:\n%s", tt.lang, msg.Text)
 		}
 	}

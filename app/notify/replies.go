@@ -52,6 +52,7 @@ var voiceLanguages = map[string]string{
 	"fr": "fr-FR", "fr-fr": "fr-FR", "fr-ca": "fr-CA",
 	"de": "de-DE", "de-de": "de-DE",
 	"pt": "pt-BR", // the scripts are Brazilian Portuguese, pt-PT included
+	"it": "it-IT",
 }
 
 // VoiceLanguage is the language an update call speaks and listens in for a

@@ -111,14 +111,18 @@ func connectWooForChannels(t *testing.T, dbURL string) *installedShop {
 	return e
 }
 
-// optIn submits the tracking page's opt-in form for channel.
-func (e *installedShop) optIn(t *testing.T, s *storage.Shipment, number, channel string) string {
+// optIn submits the tracking page's opt-in form for channel, with its
+// "also call me" box ticked when calls.
+func (e *installedShop) optIn(t *testing.T, s *storage.Shipment, number, channel string, calls bool) string {
 	t.Helper()
 	_, body := apptest.Fetch(t, e.base+"/t/"+s.PublicToken, nil)
-	if !strings.Contains(body, "/t/"+s.PublicToken+`/consent"`) {
-		t.Fatalf("tracking page offers no opt-in form:\n%s", body)
+	if !strings.Contains(body, "/t/"+s.PublicToken+`/consent"`) || !strings.Contains(body, `name="voice" value="1"`) {
+		t.Fatalf("tracking page offers no opt-in form with a box for calls:\n%s", body)
 	}
 	form := url.Values{"_csrf": {e.a.shopper.CSRFToken(s.PublicToken)}, "phone": {number}, "channel": {channel}, "locale": {"en"}}
+	if calls {
+		form.Set("voice", "1")
+	}
 	res, _ := apptest.PostForm(t, e.base+"/t/"+s.PublicToken+"/consent", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("opt-in to %s: status %d; want 303", channel, res.StatusCode)
@@ -175,7 +179,7 @@ func everyChannel(t *testing.T, e *installedShop, id int64) {
 
 	// WhatsApp: the opt-in's welcome and the first update are approved
 	// templates (nothing was written to us in 24 h).
-	e.optIn(t, ship, typed, "whatsapp")
+	e.optIn(t, ship, typed, "whatsapp", false)
 	apptest.WaitUntil(t, "the WhatsApp welcome", func() bool { return len(e.sent.TextsTo(number)) == 1 })
 	if w := e.sent.TextsTo(number)[0]; w.ContentSID != "HX00000000000000000000000000000011" || w.Body != "" || !strings.HasPrefix(w.To, "whatsapp:") {
 		t.Fatalf("WhatsApp welcome = %+v; want the approved template", w)
@@ -197,8 +201,15 @@ func everyChannel(t *testing.T, e *installedShop, id int64) {
 		t.Fatalf("delayed inside the session = %+v; want free text", got)
 	}
 
-	// SMS: the opt-in's welcome says how to stop, then updates go by SMS.
-	e.optIn(t, ship, typed, "sms")
+	// A call only with consent to calls.
+	ns = e.notify(t, ship, "failed_attempt")
+	if v := byChannel(ns, "voice"); v.ID != 0 {
+		t.Fatalf("failed attempt planned a call: %+v; want none (calls are for action required)", v)
+	}
+
+	// SMS, and calls: the opt-in's welcome says how to stop, then updates
+	// go by SMS.
+	e.optIn(t, ship, typed, "sms", true)
 	apptest.WaitUntil(t, "the SMS welcome", func() bool { return len(smsTo(e.sent, number)) == 1 })
 	if w := smsTo(e.sent, number)[0]; !strings.Contains(w.Body, e.shop.Name) || !strings.Contains(w.Body, "STOP") {
 		t.Fatalf("SMS welcome %q; want the shop's name and how to stop", w.Body)
@@ -211,14 +222,52 @@ func everyChannel(t *testing.T, e *installedShop, id int64) {
 		t.Fatalf("Twilio got %d SMS; want the welcome and the update", n)
 	}
 
-	// A call only with consent to calls.
+	cons, err := e.a.db.Consents(context.Background(), e.shop.ID, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var call storage.Consent
+	for _, c := range cons {
+		if c.Channel == "voice" {
+			call = c
+		}
+	}
+	if call.Status != storage.ConsentConfirmed || call.Source != storage.ConsentSourceTrackingPage || call.IP == "" ||
+		!strings.Contains(call.Wording, "call this number") || call.ConfirmedAt == nil {
+		t.Fatalf("consent to calls = %+v; want confirmed from the page with its own words and the IP", call)
+	}
+
+	// The action-required news calls the shopper, with the text and email.
 	ns = e.notify(t, ship, "action_required")
-	if v := byChannel(ns, "voice"); v.Status != storage.NotificationSkipped || v.Error != "no consent for this channel" {
-		t.Fatalf("call without consent to calls: %s %q; want skipped for no consent", v.Status, v.Error)
+	if v := byChannel(ns, "voice"); v.Status != storage.NotificationSent || v.Recipient != number {
+		t.Fatalf("call for action required: %s %q to %q; want sent to %s", v.Status, v.Error, v.Recipient, number)
 	}
-	if n := len(e.sent.Calls()); n != 0 {
-		t.Fatalf("Twilio got %d calls without consent to calls; want none", n)
+	if calls := e.sent.Calls(); len(calls) != 1 || calls[0].To != number {
+		t.Fatalf("Twilio calls = %+v; want one to %s", calls, number)
 	}
+}
+
+func TestGermanShopperConfirmsCallsWithTheTextsYES(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopifyByTokenExchange(t, dbURL)
+		ship := e.order(t, 8301, "0151 12345679", "DE")
+		const number = "+4915112345679"
+		if loc := e.optIn(t, ship, "0151 12345679", "sms", true); !strings.Contains(loc, "optin=pending") {
+			t.Fatalf("opt-in redirected to %q; want optin=pending", loc)
+		}
+		apptest.WaitUntil(t, "the one confirmation question", func() bool { return len(e.sent.TextsTo(number)) == 1 })
+		if v := byChannel(e.notify(t, ship, "action_required"), "voice"); v.Status != storage.NotificationSkipped || len(e.sent.Calls()) != 0 {
+			t.Fatalf("call before the YES: %s %q, %d calls; want skipped, none", v.Status, v.Error, len(e.sent.Calls()))
+		}
+		e.twilio(t, "/webhooks/messaging/twilio/inbound", inboundSMS(number, "JA"))
+		if v := byChannel(e.notify(t, ship, "failed_attempt"), "sms"); v.Status != storage.NotificationSent {
+			t.Fatalf("SMS after the YES: %s %q; want sent", v.Status, v.Error)
+		}
+		cons, err := e.a.db.Consents(context.Background(), e.shop.ID, number)
+		if err != nil || len(cons) != 2 || cons[0].Status != storage.ConsentConfirmed || cons[1].Status != storage.ConsentConfirmed {
+			t.Fatalf("consents after the YES = %+v, %v; want the text and the call consent confirmed", cons, err)
+		}
+	})
 }
 
 // mailsTo counts what SendGrid accepted for to.

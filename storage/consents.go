@@ -78,7 +78,8 @@ func setConsent(tx *gorm.DB, shopID int64, channel, address, source string, now 
 // channel asked for within ConfirmWindow (the shopper answered its
 // confirmation message) and returns the shop it was for; ok is false when
 // none was pending. One YES answers one question: the latest, not every
-// shop's that has asked the number.
+// shop's that has asked the number; consent to calls given with it on the
+// same form is confirmed along.
 func (db *DB) ConfirmConsent(ctx context.Context, channel, address string) (shopID int64, ok bool, err error) {
 	err = db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := db.now()
@@ -96,6 +97,21 @@ func (db *DB) ConfirmConsent(ctx context.Context, channel, address string) (shop
 		}
 		if err := setConsent(tx, c.ShopID, c.Channel, c.Address, c.Source, now); err != nil {
 			return err
+		}
+		// Consent to calls given with the text consent (same order, same
+		// form) has no question of its own: this YES confirms it too.
+		var calls []Consent
+		if err := tx.Where("shop_id = ? AND channel = ? AND address = ? AND status = ? AND source = ? AND order_id = ? AND created_at >= ? AND created_at <= ?",
+			c.ShopID, "voice", c.Address, ConsentPending, c.Source, c.OrderID, c.CreatedAt.Add(-time.Minute), c.CreatedAt.Add(time.Minute)).Find(&calls).Error; err != nil {
+			return fmt.Errorf("pending call consents: %w", err)
+		}
+		for _, v := range calls {
+			if err := tx.Model(&Consent{}).Where("id = ?", v.ID).Updates(map[string]any{"status": ConsentConfirmed, "confirmed_at": now}).Error; err != nil {
+				return fmt.Errorf("confirm consent %d: %w", v.ID, err)
+			}
+			if err := setConsent(tx, v.ShopID, v.Channel, v.Address, v.Source, now); err != nil {
+				return err
+			}
 		}
 		shopID, ok = c.ShopID, true
 		return nil

@@ -83,6 +83,17 @@ func (p *Pages) TrackConsent(c echo.Context) error {
 	if err := p.db.RecordConsent(ctx, con); err != nil {
 		return err
 	}
+	if c.FormValue(trackpage.FieldVoice) == "1" {
+		// Calls are agreed to apart, in their own words; the text that
+		// follows (question or welcome) stands for both, and a YES to it
+		// confirms both.
+		call := *con
+		call.ID, call.Channel, call.Wording = 0, string(notify.ChannelVoice), trackpage.OptInVoiceWording(lang, m.shop.Name)
+		call.ConfirmedAt = nil
+		if err := p.db.RecordConsent(ctx, &call); err != nil {
+			return err
+		}
+	}
 	if err := p.enqueue(ctx, jobs.ConsentConfirmArgs{ConsentID: con.ID}); err != nil {
 		return fmt.Errorf("enqueue consent message: %w", err)
 	}

@@ -290,8 +290,8 @@ type pickupView struct {
 
 type optInView struct {
 	OptIn
-	Wording string
-	Locale  string
+	Wording, VoiceWording string
+	Locale                string
 }
 
 // OptInWording is what the page says a shopper agrees to by asking for
@@ -299,6 +299,13 @@ type optInView struct {
 // proof of their consent.
 func OptInWording(lang, shopName string) string {
 	return locale.ForLocale(lang).T("optin.wording", "shop", shopName)
+}
+
+// OptInVoiceWording is the label of the form's "also call me" box: the
+// words kept as proof of consent to calls, which is asked for apart from
+// texts.
+func OptInVoiceWording(lang, shopName string) string {
+	return locale.ForLocale(lang).T("optin.voice", "shop", shopName)
 }
 
 func (r *Renderer) build(v View) page {
@@ -374,7 +381,7 @@ func buildPage(v View) page {
 		p.Hero = p.Shipments[i]
 	}
 	if o := v.OptIn; o != nil {
-		p.OptIn = &optInView{OptIn: *o, Wording: OptInWording(v.Locale, v.Shop.Name), Locale: c.Lang()}
+		p.OptIn = &optInView{OptIn: *o, Wording: OptInWording(v.Locale, v.Shop.Name), VoiceWording: OptInVoiceWording(v.Locale, v.Shop.Name), Locale: c.Lang()}
 	}
 	p.Headline, p.NextStep = p.Hero.Headline, p.Hero.NextStep
 	// With several packages each card lists its own items, so the order

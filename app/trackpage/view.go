@@ -160,6 +160,7 @@ type OptIn struct {
 const (
 	FieldPhone  = "phone"  // FieldChannel carries sms or whatsapp
 	FieldLocale = "locale" // the language the wording was shown in
+	FieldVoice  = "voice"  // "1" when the shopper also agreed to calls
 )
 
 // Branding is the merchant's look and help content, from shop settings.

@@ -69,11 +69,11 @@ var (
 	link    = regexp.MustCompile(`https?://\S+`)
 	word    = regexp.MustCompile(`\p{L}+`)
 	// englishWords are common in the English copy and are no word of the
-	// other languages' copy (Dutch "we", "is" and "in", French "arrive" and
-	// "questions", Dutch "contact" are left out).
+	// other languages' copy (Dutch "we", "is", "in", "contact" and "label",
+	// French "arrive" and "questions" are left out).
 	englishWords = strings.Fields(`the your you our order with has have been will please delivery delivered
 		track tracking what next hello hi thank thanks press carrier parcel return ready today
-		updates estimated attempt pickup shipped label refund call number`)
+		updates estimated attempt pickup shipped refund call number`)
 )
 
 // TestDefaultTemplatesHaveNoEnglishLeftovers reads the words of every

@@ -53,6 +53,7 @@ var voiceLanguages = map[string]string{
 	"de": "de-DE", "de-de": "de-DE",
 	"pt": "pt-BR", // the scripts are Brazilian Portuguese, pt-PT included
 	"it": "it-IT",
+	"nl": "nl-NL",
 }
 
 // VoiceLanguage is the language an update call speaks and listens in for a

@@ -297,14 +297,26 @@ func inboundWhatsApp(from, body string) url.Values {
 func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
-		ctx := context.Background()
-		st := e.shop.Settings.V
-		st.WhatsAppTemplates = map[string]storage.WhatsAppTemplate{
-			storage.WhatsAppTemplateKey("consent_confirmation", "en"): {ContentSID: "HX00000000000000000000000000000001", Variables: []string{"shop.name"}},
-			storage.WhatsAppTemplateKey("out_for_delivery", "en"):     {ContentSID: "HX00000000000000000000000000000002", Variables: []string{"customer.first_name", "tracking_url"}},
+		e.sent.SetApproval("HX00000000000000000000000000000001", "approved")
+		e.sent.SetApproval("HX00000000000000000000000000000002", "approved")
+		e.sent.SetApproval("HX00000000000000000000000000000003", "pending")
+		admin := signIn(t, e.a, e.base, e.shop.ID)
+		code, page := admin.post("/admin/settings/whatsapp", url.Values{
+			"trigger":     {"consent_confirmation", "out_for_delivery", "delayed", "shipped"},
+			"language":    {"en", "en", "en", "en"},
+			"content_sid": {"HX00000000000000000000000000000001", "HX00000000000000000000000000000002", "HX00000000000000000000000000000003", ""},
+			"variables":   {"shop.name", "customer.first_name, tracking_url", "order.name", ""},
+		})
+		if code != http.StatusSeeOther {
+			t.Fatalf("saving the templates: status %d:\n%s", code, page)
 		}
-		if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
-			t.Fatal(err)
+		apptest.WaitUntil(t, "WhatsApp's verdicts read from Twilio's Content API", func() bool {
+			s, err := e.a.db.ShopByID(context.Background(), e.shop.ID)
+			tpls := s.Settings.V.WhatsAppTemplates
+			return err == nil && len(tpls) == 3 && tpls["out_for_delivery:en"].Status == "approved" && tpls["delayed:en"].Status == "pending"
+		})
+		if _, page := admin.get(e.base + "/admin/settings/whatsapp"); !strings.Contains(page, `<span class="st-ok">approved</span>`) || !strings.Contains(page, ">pending</span>") {
+			t.Fatalf("the WhatsApp settings page does not show the approval statuses:\n%s", page)
 		}
 		ship := e.order(t, 7401, "+34 612 345 678", "ES")
 		const number = "+34612345678"
@@ -322,11 +334,18 @@ func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
 			!strings.Contains(got[1].ContentVariables, `"1":"Ana"`) || !strings.Contains(got[1].ContentVariables, "/t/"+ship.PublicToken) {
 			t.Fatalf("out for delivery = %+v; want the template with the first name and the tracking link", got)
 		}
+		ns := e.notify(t, ship, "delayed")
+		if wa := byChannel(ns, "whatsapp"); wa.Status != storage.NotificationSkipped || !strings.Contains(wa.Error, "no approved template") {
+			t.Fatalf("WhatsApp delayed with a pending template outside the session: %s %q; want skipped, saying why", wa.Status, wa.Error)
+		}
+		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
+			t.Fatalf("delayed by email instead: %s %q; want sent", email.Status, email.Error)
+		}
 
 		if code, _ := apptest.PostTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundWhatsApp(number, "¿Cuándo llega?")); code != http.StatusOK {
 			t.Fatalf("inbound WhatsApp: status %d", code)
 		}
-		if wa := byChannel(e.notify(t, ship, "delayed"), "whatsapp"); wa.Status != storage.NotificationSent {
+		if wa := byChannel(e.notify(t, ship, "failed_attempt"), "whatsapp"); wa.Status != storage.NotificationSent {
 			t.Fatalf("WhatsApp delayed inside the session: %s %q; want sent", wa.Status, wa.Error)
 		}
 		got = e.sent.TextsTo(number)
@@ -336,14 +355,17 @@ func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
 	})
 }
 
-func TestWhatsAppWithoutATemplateOutsideTheSessionFailsWithTheReason(t *testing.T) {
+func TestWhatsAppWithoutATemplateOutsideTheSessionFallsBackToEmail(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7501, "+34 612 345 679", "ES")
 		e.optIn(t, ship, "612 345 679", "whatsapp")
-		wa := byChannel(e.notify(t, ship, "out_for_delivery"), "whatsapp")
-		if wa.Status != storage.NotificationFailed || !strings.Contains(wa.Error, "24 h session window") {
-			t.Fatalf("WhatsApp without a template: %s %q; want failed, saying a template is needed", wa.Status, wa.Error)
+		ns := e.notify(t, ship, "out_for_delivery")
+		if wa := byChannel(ns, "whatsapp"); wa.Status != storage.NotificationSkipped || !strings.Contains(wa.Error, "24 h session window") {
+			t.Fatalf("WhatsApp without a template: %s %q; want skipped, saying a template is needed", wa.Status, wa.Error)
+		}
+		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
+			t.Fatalf("email instead: %s %q; want sent", email.Status, email.Error)
 		}
 		if n := len(e.sent.TextsTo("+34612345679")); n != 0 {
 			t.Fatalf("Twilio got %d WhatsApp messages; want none (WhatsApp refuses free text outside the window)", n)

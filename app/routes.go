@@ -82,6 +82,8 @@ func (a *App) routes(e *echo.Echo) {
 	pages.POST("/settings/plugin-secret", a.admin.RotatePluginSecret)
 	pages.POST("/settings/sign-out-everywhere", a.admin.SignOutEverywhere)
 	pages.POST("/settings/integrations", a.admin.SaveIntegrations)
+	pages.GET("/settings/whatsapp", a.admin.WhatsApp)
+	pages.POST("/settings/whatsapp", a.admin.SaveWhatsApp)
 	pages.POST("/settings/helpdesk-key", a.admin.RotateHelpdeskKey)
 	pages.GET("/analytics", a.admin.Analytics)
 	pages.GET("/analytics.csv", a.admin.AnalyticsCSV)

@@ -31,6 +31,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.messaging.NotifyMerchantJob))
 	river.AddWorker(w, river.WorkFunc(a.messaging.PreShipmentAlertsJob))
 	river.AddWorker(w, river.WorkFunc(a.messaging.ConsentConfirmJob))
+	river.AddWorker(w, river.WorkFunc(a.messaging.WhatsAppApprovalsJob))
 	river.AddWorker(w, river.WorkFunc(a.install.LoginEmailJob))
 	river.AddWorker(w, river.WorkFunc(a.writeback.OrderWriteback))
 	river.AddWorker(w, river.WorkFunc(a.flow.TriggerJob))
@@ -57,6 +58,9 @@ func periodicJobs(demo bool) []*river.PeriodicJob {
 		}, nil),
 		river.NewPeriodicJob(river.PeriodicInterval(orders.ReconcileEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.ShopifyReconcileArgs{}, nil
+		}, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+			return jobs.WhatsAppApprovalsArgs{}, nil
 		}, nil),
 		river.NewPeriodicJob(river.PeriodicInterval(admin.AnalyticsRefreshEvery), func() (river.JobArgs, *river.InsertOpts) {
 			return jobs.RefreshAnalyticsArgs{}, nil

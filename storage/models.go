@@ -111,7 +111,15 @@ type WhatsAppTemplate struct {
 	ContentSID string   `json:"content_sid"`
 	Variables  []string `json:"variables,omitempty"` // e.g. ["customer.first_name", "order.name", "tracking_url"]
 	Status     string   `json:"status,omitempty"`    // approval status as last read: approved, pending, rejected
+	Reason     string   `json:"reason,omitempty"`    // why WhatsApp rejected it
 }
+
+// WhatsApp template statuses ordertrack acts on; the others (pending,
+// rejected, paused, …) are shown as Twilio reports them.
+const (
+	TemplateApproved = "approved"
+	TemplateNotFound = "not found" // Twilio has no content with this SID on the sender's account
+)
 
 // WhatsAppTemplateKey keys Settings.WhatsAppTemplates: "delivered:es".
 func WhatsAppTemplateKey(trigger, language string) string { return trigger + ":" + language }

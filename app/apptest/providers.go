@@ -46,12 +46,14 @@ type Providers struct {
 	mails    []Mail
 	texts    []Text
 	calls    []Call
+	// approvals are the Content API templates' WhatsApp statuses by SID.
+	approvals map[string]string
 }
 
 // NewProviders starts a Providers server, closed when the test ends.
 func NewProviders(t testing.TB) *Providers {
 	t.Helper()
-	p := &Providers{script: map[string][]int{}, tries: map[string]int{}, accepted: map[string]int{}}
+	p := &Providers{script: map[string][]int{}, tries: map[string]int{}, accepted: map[string]int{}, approvals: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(srv.Close)
 	p.URL = srv.URL
@@ -64,6 +66,14 @@ func (p *Providers) Script(to string, statuses ...int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.script[to] = statuses
+}
+
+// SetApproval makes Twilio's Content API know the template contentSID,
+// with WhatsApp's verdict status ("approved", "pending", "rejected").
+func (p *Providers) SetApproval(contentSID, status string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.approvals[contentSID] = status
 }
 
 // Tries counts the calls made for recipient to, and how many of them the
@@ -146,8 +156,29 @@ func (p *Providers) serve(w http.ResponseWriter, r *http.Request) {
 		p.mu.Unlock()
 		twilioAnswer(w, status, sid, c.To)
 	default:
+		if sid, ok := strings.CutPrefix(r.URL.Path, "/v1/Content/"); ok && r.Method == http.MethodGet {
+			p.serveApproval(w, strings.TrimSuffix(sid, "/ApprovalRequests"))
+			return
+		}
 		http.NotFound(w, r)
 	}
+}
+
+// serveApproval answers the Content API's fetch of a template's approval
+// in the shape Twilio documents (integrations/messaging/twilio/testdata).
+func (p *Providers) serveApproval(w http.ResponseWriter, sid string) {
+	p.mu.Lock()
+	status, ok := p.approvals[sid]
+	p.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if !ok {
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"code":20404,"message":"The requested resource /v1/Content/`+sid+`/ApprovalRequests was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}`)
+		return
+	}
+	fmt.Fprintf(w, `{"account_sid":%q,"sid":%q,"url":"https://content.twilio.com/v1/Content/%s/ApprovalRequests",`+
+		`"whatsapp":{"name":"ordertrack_update","category":"UTILITY","content_type":"twilio/text","status":%q,"rejection_reason":"","allow_category_change":true,"type":"whatsapp","flows":null}}`,
+		TwilioSID, sid, sid, status)
 }
 
 func (p *Providers) serveMail(w http.ResponseWriter, r *http.Request) {

@@ -90,6 +90,8 @@ type Messenger struct {
 
 	sendGridPublicKey string
 	twilioAuthToken   string
+	// twilio is the platform's Twilio account; nil without credentials.
+	twilio *twilio.Client
 }
 
 // New builds the Messenger, with a provider per channel that has
@@ -132,6 +134,7 @@ func (m *Messenger) providerSenders(p Providers) (map[notify.Channel]Sender, err
 		if err != nil {
 			return nil, fmt.Errorf("twilio: %w", err)
 		}
+		m.twilio = tc
 		s := twilioSender{c: tc, gatherURL: m.gatherURL()}
 		senders[notify.ChannelSMS] = s
 		senders[notify.ChannelVoice] = s
@@ -140,6 +143,12 @@ func (m *Messenger) providerSenders(p Providers) (map[notify.Channel]Sender, err
 		}
 	}
 	return senders, nil
+}
+
+// twilioOf is the Twilio account the shop's messages go through; nil when
+// there is none.
+func (m *Messenger) twilioOf(_ context.Context, _ *storage.Shop) (*twilio.Client, error) {
+	return m.twilio, nil
 }
 
 // gatherURL is where an update call posts the key the shopper pressed.

@@ -100,8 +100,16 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 		if about.Shop.HandsToKlaviyo(string(t)) {
 			continue
 		}
+		r := rec
+		why, err := m.whatsAppUnavailable(ctx, about.Shop, rec, t)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			r.Unavailable = map[notify.Channel]string{notify.ChannelWhatsApp: why}
+		}
 		decisions = append(decisions, rules.Plan(notify.Candidate{
-			Trigger: t, ShipmentID: about.Ship.ID, Variant: variant, Recipient: rec, Sent: sent,
+			Trigger: t, ShipmentID: about.Ship.ID, Variant: variant, Recipient: r, Sent: sent,
 		}, now)...)
 	}
 	return m.db.InTx(ctx, func(tx *storage.Tx) error {

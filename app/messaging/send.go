@@ -58,7 +58,7 @@ func (m *Messenger) SendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) 
 	}
 	if msg.Channel == notify.ChannelWhatsApp {
 		d := m.messageData(ctx, about, msg.Channel)
-		if err := m.whatsAppForm(ctx, about.Shop, n, &msg, templateFields(d)); err != nil {
+		if err := m.whatsAppForm(ctx, about.Shop, n, &msg, notify.WhatsAppFields(d)); err != nil {
 			return JobOutcome(m.fail(ctx, n, err))
 		}
 	}

@@ -107,6 +107,10 @@ type Recipient struct {
 	// minutes) the shop has used up: the message falls back to the next
 	// channel of its route, email in the defaults.
 	OverSpend map[Channel]bool
+	// Unavailable says why a channel cannot carry this message now (WhatsApp
+	// outside its 24 h session without an approved template): the message
+	// falls back like OverSpend, and the skip records the reason.
+	Unavailable map[Channel]string
 	OptedOut  map[Channel]bool // the shopper said stop on this channel
 	Consent   map[Channel]bool // the shopper agreed to this channel
 }
@@ -222,6 +226,8 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 			return skip(ReasonNoConsent)
 		case c.Recipient.OverSpend[ch]:
 			return skip(ReasonSpendCap)
+		case c.Recipient.Unavailable[ch] != "":
+			return skip(c.Recipient.Unavailable[ch])
 		case capped():
 			return skip(ReasonCapped)
 		}

@@ -165,6 +165,11 @@ func (c *Client) Call(ctx context.Context, to, twiml, messageID string) (string,
 // do runs one twilio-go call on a fresh API service whose transport carries
 // ctx, and turns whatever went wrong into an *Error.
 func (c *Client) do(ctx context.Context, call func(*api.ApiService) error) error {
+	return c.with(ctx, func(tc *twclient.Client) error { return call(api.NewApiServiceWithClient(tc)) })
+}
+
+// with runs call on a fresh twilio-go client whose transport carries ctx.
+func (c *Client) with(ctx context.Context, call func(*twclient.Client) error) error {
 	t := &callTransport{ctx: ctx, base: c.base, next: c.http.Transport}
 	hc := *c.http
 	hc.Transport = t
@@ -173,7 +178,7 @@ func (c *Client) do(ctx context.Context, call func(*api.ApiService) error) error
 		HTTPClient:  &hc,
 	}
 	tc.SetAccountSid(c.cfg.AccountSID)
-	err := call(api.NewApiServiceWithClient(tc))
+	err := call(tc)
 	if err == nil {
 		return nil
 	}

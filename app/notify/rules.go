@@ -111,8 +111,8 @@ type Recipient struct {
 	// outside its 24 h session without an approved template): the message
 	// falls back like OverSpend, and the skip records the reason.
 	Unavailable map[Channel]string
-	OptedOut  map[Channel]bool // the shopper said stop on this channel
-	Consent   map[Channel]bool // the shopper agreed to this channel
+	OptedOut    map[Channel]bool // the shopper said stop on this channel
+	Consent     map[Channel]bool // the shopper agreed to this channel
 }
 
 // SentRecord is a message already sent or scheduled to this shopper.

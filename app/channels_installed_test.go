@@ -159,8 +159,8 @@ func everyChannel(t *testing.T, e *installedShop, id int64) {
 	ctx := context.Background()
 	st := e.shop.Settings.V
 	st.WhatsAppTemplates = map[string]storage.WhatsAppTemplate{
-		storage.WhatsAppTemplateKey("consent_confirmation", "en"): {ContentSID: "HX00000000000000000000000000000011", Variables: []string{"shop.name"}},
-		storage.WhatsAppTemplateKey("out_for_delivery", "en"):     {ContentSID: "HX00000000000000000000000000000012", Variables: []string{"tracking_url"}},
+		storage.WhatsAppTemplateKey("consent_confirmation", "en"): {ContentSID: "HX00000000000000000000000000000011", Variables: []string{"shop.name"}, Status: storage.TemplateApproved},
+		storage.WhatsAppTemplateKey("out_for_delivery", "en"):     {ContentSID: "HX00000000000000000000000000000012", Variables: []string{"tracking_url"}, Status: storage.TemplateApproved},
 	}
 	if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -91,12 +92,27 @@ func For(tag language.Tag) *Catalog {
 // ForLocale returns the catalog for a stored locale such as "es_MX", "fr-CA"
 // or "de": its base language when supported, English otherwise.
 func ForLocale(locale string) *Catalog {
-	tag, err := parseTag(locale)
-	if err != nil {
-		return For(language.English)
+	if c, ok := byLocale.Load(locale); ok {
+		return c.(*Catalog)
 	}
-	return For(tag)
+	c := For(language.English)
+	if tag, err := parseTag(locale); err == nil {
+		c = For(tag)
+	}
+	if len(locale) <= 35 && byLocaleCount.Add(1) <= maxLocales { // stored locales are few; junk is not kept
+		byLocale.Store(locale, c)
+	}
+	return c
 }
+
+// byLocale memoises ForLocale, which parses and matches a BCP 47 tag, for
+// up to maxLocales distinct strings.
+var (
+	byLocale      sync.Map // locale string → *Catalog
+	byLocaleCount atomic.Int64
+)
+
+const maxLocales = 1000
 
 // Tag is the catalog's language.
 func (c *Catalog) Tag() language.Tag { return c.tag }
@@ -157,15 +173,47 @@ func (c *Catalog) lookup(key string) (string, bool) {
 	return "", false
 }
 
+// fill replaces each {name} in s with its value from args (name, value
+// pairs; the first pair of a name wins) in one pass, so a value that holds
+// braces is not replaced again. It runs for every date and label of every
+// page and message, so it builds nothing per call.
 func fill(s string, args []string) string {
-	if len(args) == 0 {
+	if len(args) < 2 || strings.IndexByte(s, '{') < 0 {
 		return s
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+args[i]+"}", args[i+1])
+	var b strings.Builder
+	b.Grow(len(s) + 16*len(args)/2)
+	for {
+		open := strings.IndexByte(s, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			break
+		}
+		name := s[open+1 : open+end]
+		v, ok := arg(args, name)
+		if !ok {
+			b.WriteString(s[:open+1])
+			s = s[open+1:]
+			continue
+		}
+		b.WriteString(s[:open])
+		b.WriteString(v)
+		s = s[open+end+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	b.WriteString(s)
+	return b.String()
+}
+
+func arg(args []string, name string) (string, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] == name {
+			return args[i+1], true
+		}
+	}
+	return "", false
 }
 
 // Merchant is the catalog merchant-facing text reads (notices, order notes):

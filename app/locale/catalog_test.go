@@ -284,3 +284,44 @@ func TestMerchantActionIsOneSentencePerKind(t *testing.T) {
 		t.Errorf("German catalog MerchantAction = %q, want the English sentence", got)
 	}
 }
+
+// TestFillReplacesEachPlaceholderOnce: one pass over the string, values
+// never read as placeholders, unknown names and stray braces kept, the
+// first value of a name wins.
+func TestFillReplacesEachPlaceholderOnce(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		args []string
+		want string
+	}{
+		{"{from} – {to}", []string{"from", "Mon", "to", "Tue"}, "Mon – Tue"},
+		{"{from} – {to}", []string{"from", "{to}", "to", "Tue"}, "{to} – Tue"},
+		{"{a}{a}", []string{"a", "x", "a", "y"}, "xx"},
+		{"{unknown} and {a}", []string{"a", "x"}, "{unknown} and x"},
+		{"{ {a} }", []string{"a", "x"}, "{ x }"},
+		{"open {a", []string{"a", "x"}, "open {a"},
+		{"no placeholders", []string{"a", "x"}, "no placeholders"},
+		{"{a}", nil, "{a}"},
+	} {
+		if got := fill(tc.s, tc.args); got != tc.want {
+			t.Errorf("fill(%q, %q) = %q; want %q", tc.s, tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestDatesAllocateOnlyTheirResult: every page and message formats dates
+// and windows, so T builds nothing per call (a strings.Replacer per call
+// cost more than the rest of an email).
+func TestDatesAllocateOnlyTheirResult(t *testing.T) {
+	c := ForLocale("es_MX")
+	e := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	allocs := testing.AllocsPerRun(200, func() {
+		c.Window(e, e.AddDate(0, 0, 2), time.UTC, WindowLong)
+	})
+	if allocs > 12 {
+		t.Errorf("Window allocates %.0f times per call; want at most 12", allocs)
+	}
+	if m := testing.AllocsPerRun(200, func() { Money("fr-CA", "49.90", "CAD") }); m > 2 {
+		t.Errorf("Money allocates %.0f times per call; want at most 2", m)
+	}
+}

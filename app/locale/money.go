@@ -2,6 +2,7 @@ package locale
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/bojanz/currency"
 )
@@ -12,6 +13,35 @@ import (
 // that is not a number is returned unchanged; an unknown currency code is
 // written after the number, and no code leaves the number alone.
 func Money(loc, amount, code string) string {
+	key := loc + "\x00" + amount + "\x00" + code
+	moneyMu.Lock()
+	s, ok := moneyMemo[key]
+	moneyMu.Unlock()
+	if ok {
+		return s
+	}
+	s = formatMoney(loc, amount, code)
+	moneyMu.Lock()
+	if len(moneyMemo) >= maxMoneyMemo {
+		clear(moneyMemo)
+	}
+	moneyMemo[key] = s
+	moneyMu.Unlock()
+	return s
+}
+
+// moneyMemo keeps recent Money results: the currency library builds a
+// string replacer for every amount it formats, which cost more than the
+// rest of a message, and a shop's prices repeat across its messages and
+// pages. It starts over past maxMoneyMemo entries.
+var (
+	moneyMu   sync.Mutex
+	moneyMemo = map[string]string{}
+)
+
+const maxMoneyMemo = 4096
+
+func formatMoney(loc, amount, code string) string {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	tag := strings.ReplaceAll(strings.TrimSpace(loc), "_", "-")
 	if tag == "" {

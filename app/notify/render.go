@@ -129,11 +129,13 @@ func messageFilters(env func() any) map[string]any {
 // by a limit (errors.Is ErrTooExpensive), come back as *TemplateError; when
 // ctx ends first, ctx's error.
 func (r *Renderer) Render(ctx context.Context, t Template, data Data) (string, error) {
-	return r.render(ctx, t, data, false)
+	return r.render(ctx, t, data, data.Bindings(), false)
 }
 
-func (r *Renderer) render(ctx context.Context, t Template, data Data, strict bool) (string, error) {
-	out, err := r.engine(t.Part).Render(ctx, t.Name, t.Source, data.Bindings(), sandbox.Options{
+// render renders t with vars, data's bindings (Compose builds them once for
+// every part of a message).
+func (r *Renderer) render(ctx context.Context, t Template, data Data, vars map[string]any, strict bool) (string, error) {
+	out, err := r.engine(t.Part).Render(ctx, t.Name, t.Source, vars, sandbox.Options{
 		Strict: strict,
 		Env:    newDateFormatter(data.Customer.Locale, data.Customer.TimeZone),
 	})
@@ -153,7 +155,8 @@ func (r *Renderer) render(ctx context.Context, t Template, data Data, strict boo
 // rather than at 3 a.m. on a real shipment. Problems are returned as
 // *TemplateError.
 func (r *Renderer) Validate(ctx context.Context, part Part, locale, src string) error {
-	_, err := r.render(ctx, Template{Name: "template", Part: part, Source: src}, SampleData(locale), true)
+	data := SampleData(locale)
+	_, err := r.render(ctx, Template{Name: "template", Part: part, Source: src}, data, data.Bindings(), true)
 	var te *TemplateError
 	switch {
 	case err == nil:
@@ -168,17 +171,33 @@ func (r *Renderer) Validate(ctx context.Context, part Part, locale, src string) 
 // DefaultTemplate returns the shipped template for a trigger and part in the
 // shopper's language, falling back to English.
 func DefaultTemplate(locale string, trigger tracking.Trigger, part Part) (Template, error) {
-	for _, lang := range []string{Language(locale), "en"} {
+	key := defaultKey{Language(locale), trigger, part}
+	if t, ok := defaults.Load(key); ok {
+		return t.(Template), nil
+	}
+	for _, lang := range []string{key.lang, "en"} {
 		name := fmt.Sprintf("%s/%s.%s", lang, trigger, part)
 		b, err := fs.ReadFile(templates.Messages, "messages/"+name+".liquid")
 		if err == nil {
-			return Template{Name: name, Part: part, Source: string(b)}, nil
+			t := Template{Name: name, Part: part, Source: string(b)}
+			defaults.Store(key, t)
+			return t, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return Template{}, fmt.Errorf("read default template %s: %w", name, err)
 		}
 	}
 	return Template{}, fmt.Errorf("no default template for %s %s: %w", trigger, part, fs.ErrNotExist)
+}
+
+// defaults keeps the shipped templates read so far; they are embedded, so
+// the map is bounded by languages × triggers × parts.
+var defaults sync.Map // defaultKey → Template
+
+type defaultKey struct {
+	lang    string
+	trigger tracking.Trigger
+	part    Part
 }
 
 // Lookup picks the template to render: the merchant's override when it is
@@ -222,12 +241,13 @@ func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Cha
 		// language makes the whole message English, dates included.
 		data.Customer.Locale = "en"
 	}
+	vars := data.Bindings()
 	for _, part := range ch.Parts() {
 		t, err := Lookup(overrides[part], data.Customer.Locale, trigger, part)
 		if err != nil {
 			return Message{}, err
 		}
-		out, err := r.Render(ctx, t, data)
+		out, err := r.render(ctx, t, data, vars, false)
 		if err != nil {
 			return Message{}, fmt.Errorf("compose %s %s: %w", trigger, part, err)
 		}
@@ -254,8 +274,7 @@ func speaks(lang string, trigger tracking.Trigger, ch Channel, overrides map[Par
 		if strings.TrimSpace(overrides[part]) != "" {
 			continue
 		}
-		name := fmt.Sprintf("messages/%s/%s.%s.liquid", lang, trigger, part)
-		if _, err := fs.Stat(templates.Messages, name); err != nil {
+		if t, err := DefaultTemplate(lang, trigger, part); err != nil || !strings.HasPrefix(t.Name, lang+"/") {
 			return false
 		}
 	}

@@ -19,3 +19,20 @@ func BenchmarkComposeEmail(b *testing.B) {
 		}
 	}
 }
+
+// TestComposeAllocatesLittle holds composing an email to a budget of
+// allocations: every send job composes one, and per-call engines, template
+// reads, replacers and money formatters once made it 1,300.
+func TestComposeAllocatesLittle(t *testing.T) {
+	var r Renderer
+	data := SampleData("en")
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(50, func() {
+		if _, err := r.Compose(ctx, tracking.TriggerOutForDelivery, ChannelEmail, nil, data); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 700 {
+		t.Errorf("Compose allocates %.0f times per email; want at most 700", allocs)
+	}
+}

@@ -151,7 +151,7 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 	if err != nil {
 		return "", err
 	}
-	b := &budget{ctx: ctx, deadline: time.Now().Add(e.lim.Timeout), lim: e.lim}
+	b := &budget{ctx: ctx, start: time.Now(), lim: e.lim}
 	in.budget, in.env = b, opts.Env
 	defer func() { in.budget, in.env = nil, nil }()
 
@@ -250,7 +250,7 @@ func (w *output) Write(p []byte) (int, error) {
 	if w.buf.Len()+len(p) > w.b.lim.Output {
 		return 0, w.b.fail(ErrOutputTooLarge)
 	}
-	if err := w.b.alloc(len(p)); err != nil {
+	if err := w.b.charge(len(p)); err != nil {
 		return 0, err
 	}
 	return w.buf.Write(p)

@@ -34,8 +34,8 @@ func RunDemo(ctx context.Context, cfg Config, reset bool, log *slog.Logger, out 
 	if err != nil {
 		return err
 	}
-	go store.Run(ctx, log)
 	return a.Run(ctx, ModeAll, func(addr string) {
+		go store.Run(ctx, log, cfg.AppURL)
 		fmt.Fprintf(out, "ordertrack demo is running (database: %s)\n\n", dbLabel(cfg.DatabaseURL))
 		fmt.Fprintf(out, "  admin:          %s\n", a.install.DemoLoginURL(store.ShopID()))
 		fmt.Fprintf(out, "  outbox:         %s/admin/outbox (after opening the admin link)\n", cfg.AppURL)

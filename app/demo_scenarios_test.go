@@ -306,3 +306,40 @@ func TestDemoAdminListsEveryOrderWithItsPage(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoShoppersSignUpOnTheirPages: the demo's texts rest on consents
+// given through the tracking page's form (its wording, IP and the welcome
+// text that follows), for the shoppers who sign up only, once each.
+func TestDemoShoppersSignUpOnTheirPages(t *testing.T) {
+	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	ctx := context.Background()
+	store, err := a.StartDemo(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := store.OptIn(ctx, base, http.DefaultClient); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cons []storage.Consent
+	if err := a.db.Gorm.Where("shop_id = ?", store.ShopID()).Find(&cons).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(cons) != 2 {
+		t.Fatalf("%d consents; want the 2 shoppers who signed up, once each", len(cons))
+	}
+	for _, c := range cons {
+		o, err := a.db.OrderByID(ctx, *c.OrderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Source != storage.ConsentSourceTrackingPage || c.Wording == "" || c.IP == "" || c.Address != o.Phone || c.Status != storage.ConsentConfirmed {
+			t.Errorf("order %s: consent %+v; want the page's, with its wording and IP, for the order's number", o.Name, c)
+		}
+		apptest.WaitUntil(t, "the welcome text to "+o.Phone, func() bool {
+			sent, err := a.db.NotificationsTo(ctx, o.Phone, time.Time{})
+			return err == nil && len(sent) > 0
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/orders"
@@ -42,7 +43,7 @@ func (s *Store) placed(k int) time.Time { return s.epoch.Add(time.Duration(k+1) 
 func (s *Store) live(k int) story {
 	n := 1001 + Count + 3 + k
 	sc := liveScenarios[k%len(liveScenarios)]
-	st := story{what: "arrived live, scenario " + string(sc), order: s.newOrder(k, n)}
+	st := story{what: "arrived live, scenario " + string(sc), order: s.newOrder(k, n), optIn: k%6 == 1}
 	st.order.PlatformID = fmt.Sprintf("demo-live-%d", k)
 	st.order.CreatedAt = s.placed(k)
 	labelled := s.placed(k).Add(labelFor)
@@ -101,13 +102,18 @@ func (s *Store) Step(ctx context.Context) error {
 	return nil
 }
 
-// Run steps the live orders every few seconds until ctx is done.
-func (s *Store) Run(ctx context.Context, log *slog.Logger) {
+// Run steps the live orders every few seconds until ctx is done, and has
+// the shoppers who sign up for texts do so on their pages at base.
+func (s *Store) Run(ctx context.Context, log *slog.Logger, base string) {
 	t := time.NewTicker(10 * time.Second)
 	defer t.Stop()
+	client := &http.Client{Timeout: 10 * time.Second}
 	for {
 		if err := s.Step(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("demo store: live orders", "err", err)
+		}
+		if err := s.OptIn(ctx, base, client); err != nil && ctx.Err() == nil {
+			log.Warn("demo store: text sign-ups", "err", err)
 		}
 		select {
 		case <-ctx.Done():

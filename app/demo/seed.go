@@ -49,6 +49,7 @@ func (s *Store) stories() []story {
 		}
 		sc := scenarios[i%len(scenarios)]
 		st.what = "scenario " + string(sc)
+		st.optIn = i == 1 || i == 2 // #1002 (delayed) and #1003 (a missed delivery)
 		number := s.carrier.Number(i)
 		shipped := now.AddDate(0, 0, -ago[i%len(ago)]).Add(-time.Duration(rnd.IntN(8)) * time.Hour)
 		plan := s.carrier.Plan(number, shipped, sc)
@@ -140,7 +141,7 @@ func (s *Store) newOrder(i, n int) *storage.Order {
 }
 
 // shipTo addresses the order to dest, with a phone number of its country
-// and its zone (the fictional ranges: 555-01xx, Ofcom's drama numbers).
+// and its zone (the fictional ranges: 555-01xx, Ofcom's London drama numbers).
 func shipTo(o *storage.Order, dest tracking.Location) {
 	n, _ := strconv.Atoi(strings.TrimPrefix(o.Name, "#"))
 	o.ShippingAddress = storage.JSON[storage.Address]{V: storage.Address{Name: o.CustomerName, Address1: "1 High Street",
@@ -148,7 +149,7 @@ func shipTo(o *storage.Order, dest tracking.Location) {
 	o.Country, o.Timezone = dest.Country, tracking.DestinationZone(dest.Country, dest.Region)
 	switch dest.Country {
 	case "GB":
-		o.Phone = fmt.Sprintf("+447700900%03d", n%1000)
+		o.Phone = fmt.Sprintf("+4420794600%02d", n%100)
 	case "CA":
 		o.Phone = fmt.Sprintf("+1604555%04d", 100+n%100)
 	default:

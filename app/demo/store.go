@@ -191,6 +191,7 @@ type story struct {
 	order        *storage.Order
 	fulfillments []orders.Fulfillment
 	cancel       string // a fulfillment the store cancels after shipping it
+	optIn        bool   // its shopper signs up for texts on the page
 }
 
 // write stores a story's order through the orders feature, applies the

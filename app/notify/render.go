@@ -236,11 +236,6 @@ type Message struct {
 // merchant's templates by part (missing or blank parts use the defaults).
 func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Channel, overrides map[Part]string, data Data) (Message, error) {
 	msg := Message{Channel: ch, Locale: data.Customer.Locale, UnsubscribeURL: data.UnsubscribeURL}
-	if !speaks(Language(data.Customer.Locale), trigger, ch, overrides) {
-		// One language per message: a part without words in the shopper's
-		// language makes the whole message English, dates included.
-		data.Customer.Locale = "en"
-	}
 	vars := data.Bindings()
 	for _, part := range ch.Parts() {
 		t, err := Lookup(overrides[part], data.Customer.Locale, trigger, part)
@@ -261,30 +256,17 @@ func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Cha
 		}
 	}
 	if ch == ChannelSMS {
-		msg.Text = smsDashes.Replace(msg.Text)
+		msg.Text = smsGSM.Replace(msg.Text)
 		msg.Segments = CountSegments(msg.Text)
 	}
 	return msg, nil
 }
 
-// speaks reports whether every part of ch's message for trigger has words
-// in lang: the merchant's own or a shipped template in that language.
-func speaks(lang string, trigger tracking.Trigger, ch Channel, overrides map[Part]string) bool {
-	for _, part := range ch.Parts() {
-		if strings.TrimSpace(overrides[part]) != "" {
-			continue
-		}
-		if t, err := DefaultTemplate(lang, trigger, part); err != nil || !strings.HasPrefix(t.Name, lang+"/") {
-			return false
-		}
-	}
-	return true
-}
-
-// smsDashes swaps the en and em dashes of date ranges ("Thu, Mar 5 – Fri, Mar
-// 6") and copy for a hyphen: neither is in the GSM-7 alphabet, so one dash
-// would make the whole SMS UCS-2 and cost two or three times as much.
-var smsDashes = strings.NewReplacer("–", "-", "—", "-")
+// smsGSM swaps the en and em dashes of date ranges ("Thu, Mar 5 – Fri, Mar
+// 6") and copy for a hyphen, and the no-break spaces CLDR puts in amounts
+// ("89,50 €", "1 234,50 €") for a space: none is in the GSM-7 alphabet, so
+// one would make the whole SMS UCS-2 and cost two or three times as much.
+var smsGSM = strings.NewReplacer("–", "-", "—", "-", "\u00a0", " ", "\u202f", " ")
 
 var blankLines = regexp.MustCompile(`\n[ \t]*(\n[ \t]*)+\n`)
 

@@ -20,10 +20,6 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // typo in a variable or filter name fails here, not on a real shipment.
 func TestEveryDefaultTemplateValidates(t *testing.T) {
 	var r Renderer
-	// The languages added last ship SMS only so far; their other parts
-	// fall back to English, and Compose then writes the whole message in
-	// English.
-	smsOnly := map[string]bool{"ja": true}
 	for _, lang := range Locales {
 		for _, trig := range tracking.Triggers {
 			for _, part := range Parts {
@@ -31,9 +27,6 @@ func TestEveryDefaultTemplateValidates(t *testing.T) {
 					tpl, err := DefaultTemplate(lang, trig, part)
 					if err != nil {
 						t.Fatalf("DefaultTemplate: %v", err)
-					}
-					if smsOnly[lang] && part != PartSMS {
-						lang = "en"
 					}
 					if tpl.Name != lang+"/"+string(trig)+"."+string(part) {
 						t.Fatalf("got template %q, want the %s one (no fallback)", tpl.Name, lang)
@@ -141,5 +134,19 @@ func TestAbbreviatedMonthsEndSentencesOnce(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSMSAmountStaysGSM7 guards the cost of an SMS with an amount: CLDR puts
+// a no-break space between the number and the currency ("89,50 €"), which
+// is outside GSM-7 and would make the message UCS-2.
+func TestSMSAmountStaysGSM7(t *testing.T) {
+	var r Renderer
+	msg, err := r.Compose(context.Background(), tracking.TriggerCODReminder, ChannelSMS, nil, SampleData("de"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.Text, "89,50 €") || msg.Segments.Encoding != GSM7 {
+		t.Errorf("SMS is %s; want GSM-7 with the amount \"89,50 €\":\n%q", msg.Segments.Encoding, msg.Text)
 	}
 }

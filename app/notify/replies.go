@@ -54,11 +54,13 @@ var voiceLanguages = map[string]string{
 	"pt": "pt-BR", // the scripts are Brazilian Portuguese, pt-PT included
 	"it": "it-IT",
 	"nl": "nl-NL",
+	"ja": "ja-JP",
 }
 
 // VoiceLanguage is the language an update call speaks and listens in for a
-// shopper's locale ("es_MX", "fr-CA", "de"); English for any language the
-// templates are not written in, since the script is English then too.
+// shopper's locale ("es_MX", "fr-CA", "pt-PT", "ja"); English for any
+// language the templates are not written in, since the script is English
+// then too.
 func VoiceLanguage(locale string) string {
 	l := strings.ToLower(strings.ReplaceAll(locale, "_", "-"))
 	if v, ok := voiceLanguages[l]; ok {

@@ -27,7 +27,7 @@ func TestEveryLanguageHasEveryReply(t *testing.T) {
 func TestVoiceLanguage(t *testing.T) {
 	tests := map[string]string{
 		"": "en-US", "en": "en-US", "en-GB": "en-GB", "es": "es-ES", "es_MX": "es-MX", "es-AR": "es-ES",
-		"fr-CA": "fr-CA", "fr-BE": "fr-FR", "de-AT": "de-DE", "pt-BR": "pt-BR", "pt-PT": "pt-BR", "pt": "pt-BR", "it-CH": "it-IT", "nl-BE": "nl-NL",
+		"fr-CA": "fr-CA", "fr-BE": "fr-FR", "de-AT": "de-DE", "pt-BR": "pt-BR", "pt-PT": "pt-BR", "pt": "pt-BR", "it-CH": "it-IT", "nl-BE": "nl-NL", "ja": "ja-JP", "ja-JP": "ja-JP",
 	}
 	for locale, want := range tests {
 		if got := VoiceLanguage(locale); got != want {

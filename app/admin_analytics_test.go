@@ -76,7 +76,7 @@ func TestAdminAnalyticsPageShowsOnlyTheShopsReport(t *testing.T) {
 			`<div class="muted">Exceptions</div><div class="stat">33%</div>`,
 			`role="img" aria-labelledby="chart-transit-t chart-transit-d"`,
 			`<title id="chart-ontime-t">On-time delivery by carrier</title>`,
-			`ups 50%, usps no promised dates`,
+			`UPS 50%, USPS no promised dates`,
 			`Address unknown`,
 			`<th scope="row">US-TX</th><td>3</td>`,
 		} {

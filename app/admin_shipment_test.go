@@ -26,7 +26,7 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 		}
 		s := signIn(t, a, base, shipA.ShopID)
 		code, page := s.get(fmt.Sprintf("%s/admin/shipments/%d", base, shipA.ID))
-		if code != http.StatusOK || !strings.Contains(page, "#1001") || !strings.Contains(page, "reschedule") || !strings.Contains(page, "2026-12-01") {
+		if code != http.StatusOK || !strings.Contains(page, "#1001") || !strings.Contains(page, ">Reschedule<") || !strings.Contains(page, "2026-12-01") {
 			t.Fatalf("detail page = %d; want the order, the request and its date", code)
 		}
 		apptest.WaitUntil(t, "the shipped email in the log", func() bool {

@@ -116,7 +116,7 @@ func TestTemplateSaveWithErrorKeepsLiveVersion(t *testing.T) {
 		if got := liveShippedSMS(t, a, shop.ID); got != strings.TrimSpace(want) {
 			t.Errorf("live SMS after reset = %q; want the default %q", got, want)
 		}
-		if _, list := s.get(base + "/admin/templates"); !strings.Contains(list, "Edit shipped sms en: default") || strings.Contains(list, "Edit shipped sms en: customized") {
+		if _, list := s.get(base + "/admin/templates"); !strings.Contains(list, "Edit Tracking started · SMS · English: default") || strings.Contains(list, "Edit Tracking started · SMS · English: customized") {
 			t.Errorf("template list after reset does not show shipped sms en as default")
 		}
 	})

@@ -45,11 +45,25 @@ func deliveryStatus(t *testing.T, a *App, id int64) string {
 	return d.Status
 }
 
+// embeddedTitles are the admin pages and the title App Bridge's title bar
+// shows on each.
+var embeddedTitles = map[string]string{"/admin": "Overview", "/admin/shipments": "Shipments", "/admin/webhooks": "Webhooks",
+	"/admin/templates": "Message templates", "/admin/templates/shipped/sms/en": "Tracking started · SMS · English",
+	"/admin/settings": "Settings", "/admin/analytics": "Analytics"}
+
+// saveBarForms are the forms that show App Bridge's save bar when changed.
+var saveBarForms = map[string]string{"/admin/settings": `<form method="post" action="/admin/settings" novalidate`,
+	"/admin/templates/shipped/sms/en": `<form method="post" action="/admin/templates/shipped/sms/en" id="ed-form" class="card"`}
+
+// TestEmbeddedAdminPagesLoadAppBridgeAndItsNav: inside Shopify admin every
+// page loads App Bridge, its nav, title bar and save bar; standalone
+// (WooCommerce, the demo) the same pages carry Polaris's look inline and
+// nothing from Shopify's CDN.
 func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
-		for _, path := range []string{"/admin", "/admin/shipments", "/admin/webhooks", "/admin/templates", "/admin/templates/shipped/sms/en", "/admin/settings", "/admin/analytics"} {
+		for path := range embeddedTitles {
 			res, page := apptest.Fetch(t, embeddedURL(base, path, shopA, time.Now()), nil)
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("embedded %s: status %d; want 200", path, res.StatusCode)
@@ -60,7 +74,13 @@ func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
 					t.Errorf("embedded %s lacks %s", path, want)
 				}
 			}
-			if strings.Contains(page, "<header>") {
+			if title := embeddedTitles[path]; !strings.Contains(page, `<ui-title-bar title="`+title+`">`) {
+				t.Errorf("embedded %s lacks App Bridge's title bar reading %q", path, title)
+			}
+			if form := saveBarForms[path]; form != "" && !strings.Contains(page, form+` data-save-bar data-discard-confirmation>`) {
+				t.Errorf("embedded %s: %s has no App Bridge save bar", path, form)
+			}
+			if strings.Contains(page, `<header class="topbar">`) {
 				t.Errorf("embedded %s shows the standalone header nav; Shopify's left nav replaces it", path)
 			}
 			if csp := res.Header.Get("Content-Security-Policy"); csp != "frame-ancestors https://"+shopA+" https://admin.shopify.com;" {
@@ -72,11 +92,20 @@ func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
 		}
 
 		ck, _ := signInCookie(t, a, base, shop.ID)
-		res, page := apptest.Fetch(t, base+"/admin/shipments", nil, ck)
-		if res.StatusCode != http.StatusOK || strings.Contains(page, "app-bridge.js") || strings.Contains(page, "ui-nav-menu") ||
-			strings.Contains(page, "shopify-api-key") || !strings.Contains(page, `<header>`) {
-			t.Fatalf("standalone page: status %d; want 200 with the header nav and no App Bridge\n%s", res.StatusCode, page)
+		for path := range embeddedTitles {
+			res, page := apptest.Fetch(t, base+path, nil, ck)
+			if res.StatusCode != http.StatusOK || strings.Contains(page, "cdn.shopify.com") || strings.Contains(page, "ui-nav-menu") || strings.Contains(page, "ui-title-bar") ||
+				strings.Contains(page, "data-save-bar") || strings.Contains(page, "shopify-api-key") || !strings.Contains(page, `<header class="topbar">`) {
+				t.Fatalf("standalone %s: status %d; want 200 with the header nav and nothing from Shopify's CDN\n%s", path, res.StatusCode, page)
+			}
+			// Polaris's look comes with the page, not from a CDN.
+			for _, want := range []string{"--p-color-bg-surface:#fff", `<div class="page-header">`} {
+				if !strings.Contains(page, want) {
+					t.Errorf("standalone %s lacks %s", path, want)
+				}
+			}
 		}
+		res, _ := apptest.Fetch(t, base+"/admin/shipments", nil, ck)
 		if xfo := res.Header.Get("X-Frame-Options"); xfo != "DENY" {
 			t.Fatalf("standalone X-Frame-Options = %q; want DENY", xfo)
 		}

@@ -97,13 +97,38 @@ func New(d Deps) (*Pages, error) {
 func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "whatsapp", "analytics", "shipment", "message", "webhook"} {
-		t, err := template.New("").Funcs(funcs).Funcs(labelFuncs).ParseFS(templates.Admin, "admin/layout.html", "admin/"+page+".html")
+		t, err := template.New("").Funcs(funcs).Funcs(labelFuncs).Funcs(template.FuncMap{"head": head}).ParseFS(templates.Admin, "admin/polaris.css", "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)
 		}
 		out[page] = t
 	}
 	return out, nil
+}
+
+// pageTitles name the pages in the browser's tab; a page about one thing
+// (a shipment, a message) sets its own Title.
+var pageTitles = map[string]string{
+	"home": "Overview", "shipments": "Shipments", "shipment": "Shipment", "outbox": "Messages", "message": "Message",
+	"webhooks": "Webhooks", "webhook": "Webhook delivery", "templates": "Message templates", "template_edit": "Message template",
+	"settings": "Settings", "whatsapp": "WhatsApp templates", "analytics": "Analytics",
+}
+
+// pageHead is what the shared page header shows.
+type pageHead struct {
+	Title, Back, BackLabel string
+	Embedded               bool
+}
+
+// head builds a page's header from the page data (for whether it is
+// embedded in Shopify admin), its title and, for a page inside a section,
+// the section's address and name.
+func head(data map[string]any, title string, back ...string) pageHead {
+	h := pageHead{Title: title, Embedded: data["Embedded"] != nil}
+	if len(back) == 2 {
+		h.Back, h.BackLabel = back[0], back[1]
+	}
+	return h
 }
 
 func (a *Pages) render(c echo.Context, page string, data map[string]any) error {
@@ -118,7 +143,10 @@ func (a *Pages) renderCode(c echo.Context, code int, page string, data map[strin
 	if _, ok := data["Nav"]; !ok {
 		data["Nav"] = page
 	}
-	data["Title"], data["ShopName"], data["CSRF"] = page, s.Shop.Name, s.CSRF
+	if _, ok := data["Title"]; !ok {
+		data["Title"] = pageTitles[page]
+	}
+	data["ShopName"], data["CSRF"] = s.Shop.Name, s.CSRF
 	data["Loc"] = s.Shop.Location() // every time shown is in the shop's zone
 	if s.Embedded != nil {
 		data["Embedded"] = s.Embedded

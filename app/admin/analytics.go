@@ -49,6 +49,10 @@ func (a *Pages) Analytics(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	carriers := slices.Clone(rep.Carriers)
+	for i := range carriers {
+		carriers[i].Key = carrierName(carriers[i].Key)
+	}
 	return a.render(c, "analytics", map[string]any{
 		"Report":  rep,
 		"From":    rep.Range.First.Format(time.DateOnly),
@@ -57,7 +61,7 @@ func (a *Pages) Analytics(c echo.Context) error {
 		"Trend":   analytics.TrendChart(rep.Trend, rep.Interval),
 		"Rate":    analytics.OnTimeTrendChart(rep.Trend, rep.Interval),
 		"Transit": analytics.TransitChart(rep.Total),
-		"OnTime":  analytics.OnTimeChart(rep.Carriers),
+		"OnTime":  analytics.OnTimeChart(carriers),
 	})
 }
 

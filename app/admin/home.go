@@ -68,7 +68,8 @@ func MissingScopes(granted string, wanted []string) []string {
 }
 
 // HandleAction marks a shopper request handled (or new again, with
-// status=new) and returns to the overview, which says so.
+// status=new) and returns to the overview, which says so, or to the
+// shipment page it was marked on.
 func (a *Pages) HandleAction(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
@@ -80,6 +81,9 @@ func (a *Pages) HandleAction(c echo.Context) error {
 	}
 	if err := a.db.Scope(a.signedIn(c).Shop.ID).SetActionStatus(c.Request().Context(), id, status); err != nil {
 		return err
+	}
+	if ship, err := strconv.ParseInt(c.FormValue("shipment"), 10, 64); err == nil {
+		return c.Redirect(http.StatusSeeOther, "/admin/shipments/"+strconv.FormatInt(ship, 10)+"#h-acts")
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin?handled="+strconv.FormatInt(id, 10)+"#requests")
 }

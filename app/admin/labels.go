@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"html/template"
 	"slices"
 	"strings"
@@ -16,43 +17,55 @@ import (
 // problems as their English-speaking shoppers do.
 var en = locale.ForLocale("en")
 
-// labelFuncs turn stored codes into the words a merchant reads, and times
+// labelFuncs turn stored codes (strings, or the tracking and notify types
+// that name them) into the words a merchant reads, and times
 // into the shop's zone.
 var labelFuncs = template.FuncMap{
-	"stageLabel": func(s string) string {
+	"stageLabel": func(code any) string {
+		s := fmt.Sprint(code)
 		if s == "" {
 			return ""
 		}
 		return en.StageLabel(tracking.Stage(s))
 	},
-	"problemLabel": func(p string) string {
+	"problemLabel": func(code any) string {
+		p := fmt.Sprint(code)
 		if p == "" {
 			return ""
 		}
 		return en.ProblemLabel(tracking.Problem(p))
 	},
-	"carrierName": func(code string) string {
-		if code == "sim" {
-			return "Demo Express" // what the demo's shoppers read
-		}
-		return registry.Name(code, "")
-	},
+	"carrierName": carrierName,
 	"requestLabel": func(kind string) string {
 		if l := en.T("merchant.request." + kind); !strings.HasPrefix(l, "merchant.request.") {
 			return l
 		}
 		return strings.ReplaceAll(kind, "_", " ")
 	},
-	"detailLabel": func(k string) string { return strings.ReplaceAll(k, "_", " ") },
-	"triggerLabel": func(t string) string {
-		l := en.MerchantTrigger(tracking.Trigger(t))
+	"sourceLabel": func(s string) string {
+		if l, ok := sourceLabels[s]; ok {
+			return l
+		}
+		return s
+	},
+	"errorSummary": errorSummary,
+	"detailLabel":  func(k string) string { return strings.ReplaceAll(k, "_", " ") },
+	"triggerLabel": func(code any) string {
+		l := en.MerchantTrigger(tracking.Trigger(fmt.Sprint(code)))
 		return strings.ToUpper(l[:1]) + l[1:]
 	},
-	"channelLabel": func(ch string) string {
+	"channelLabel": func(code any) string {
+		ch := fmt.Sprint(code)
 		if l, ok := channelLabels[ch]; ok {
 			return l
 		}
 		return ch
+	},
+	"languageName": func(code string) string {
+		if l, ok := languageNames[code]; ok {
+			return l
+		}
+		return code
 	},
 	"statusLabel": func(s string) string {
 		if s == "" {
@@ -85,6 +98,21 @@ var labelFuncs = template.FuncMap{
 	},
 }
 
+// languageNames name the template languages in English, the admin's
+// language.
+var languageNames = map[string]string{"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese", "it": "Italian", "nl": "Dutch", "ja": "Japanese"}
+
+// sourceLabels say where a shopper's request came from.
+var sourceLabels = map[string]string{"page": "Tracking page", "sms": "SMS reply", "whatsapp": "WhatsApp reply", "voice": "Phone call"}
+
+// carrierName is the carrier's name as its shoppers read it.
+func carrierName(code string) string {
+	if code == "sim" {
+		return "Demo Express" // what the demo's shoppers read
+	}
+	return registry.Name(code, "")
+}
+
 var channelLabels = map[string]string{"email": "Email", "sms": "SMS", "whatsapp": "WhatsApp", "voice": "Call"}
 
 // inPipelineOrder sorts stage counts as parcels move (confirmed first,
@@ -95,4 +123,42 @@ func inPipelineOrder(counts []storage.Count) []storage.Count {
 		return tracking.Stage(a.Key).Rank() - tracking.Stage(b.Key).Rank()
 	})
 	return out
+}
+
+// errorSummaries turn the errors kept with failed messages and webhook
+// deliveries into what a merchant can act on; the first match wins. The
+// stored text stays available under "Technical details" for support.
+var errorSummaries = []struct {
+	any     []string
+	summary string
+}{
+	{[]string{"Go struct field", "json: ", "invalid character", "unexpected end of JSON", "cannot unmarshal"},
+		"The data was not in the expected format."},
+	{[]string{"status 401", "status 403", "401 Unauthorized", "403 Forbidden", "invalid api key", "authentication"},
+		"The provider refused ordertrack's credentials: check the keys in Settings."},
+	{[]string{"status 429", "429 Too Many Requests", "rate limit"},
+		"The provider asked to slow down; it is tried again later."},
+	{[]string{"dial tcp", "connection refused", "no such host", "i/o timeout", "context deadline exceeded", "TLS handshake", "connection reset", "EOF"},
+		"The provider could not be reached (a network error)."},
+	{[]string{"status 500", "status 502", "status 503", "status 504"},
+		"The provider had an error on its side."},
+	{[]string{"SQLSTATE", "sql: ", "database is locked", "gorm", "pq: "},
+		"ordertrack could not save it (a database error)."},
+	{[]string{"panic", "runtime error", "nil pointer", "%!"},
+		"ordertrack hit an internal error."},
+}
+
+// errorSummary says in a sentence what went wrong, or gives the stored
+// error back when it already reads as one (ordertrack's own reasons such as
+// "the shop has no owner email").
+func errorSummary(err string) string {
+	lower := strings.ToLower(err)
+	for _, s := range errorSummaries {
+		for _, needle := range s.any {
+			if strings.Contains(lower, strings.ToLower(needle)) {
+				return s.summary
+			}
+		}
+	}
+	return err
 }

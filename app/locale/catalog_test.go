@@ -1,6 +1,8 @@
 package locale
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -323,5 +325,30 @@ func TestDatesAllocateOnlyTheirResult(t *testing.T) {
 	}
 	if m := testing.AllocsPerRun(200, func() { Money("fr-CA", "49.90", "CAD") }); m > 2 {
 		t.Errorf("Money allocates %.0f times per call; want at most 2", m)
+	}
+}
+
+// TestTranslationsKeepTheirPlaceholders: every translation fills in the
+// same {names} as English, so no language drops the carrier, the date or
+// the amount; the date and clock patterns, which each language builds from
+// its own parts, are the exception.
+func TestTranslationsKeepTheirPlaceholders(t *testing.T) {
+	placeholder := regexp.MustCompile(`\{[a-z_]+\}`)
+	names := func(s string) []string {
+		out := placeholder.FindAllString(s, -1)
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	en := For(language.English)
+	for _, tag := range Supported[1:] {
+		c := For(tag)
+		for _, k := range c.Keys() {
+			if k == "time" || strings.HasPrefix(k, "date.") {
+				continue
+			}
+			if got, want := names(c.strings[k]), names(en.strings[k]); !slices.Equal(got, want) {
+				t.Errorf("%s %s fills %v; English fills %v", tag, k, got, want)
+			}
+		}
 	}
 }

@@ -84,6 +84,8 @@ func (a *App) routes(e *echo.Echo) {
 	pages.POST("/settings/integrations", a.admin.SaveIntegrations)
 	pages.GET("/settings/whatsapp", a.admin.WhatsApp)
 	pages.POST("/settings/whatsapp", a.admin.SaveWhatsApp)
+	pages.GET("/settings/twilio", a.admin.Twilio)
+	pages.POST("/settings/twilio", a.admin.SaveTwilio)
 	pages.POST("/settings/helpdesk-key", a.admin.RotateHelpdeskKey)
 	pages.GET("/analytics", a.admin.Analytics)
 	pages.GET("/analytics.csv", a.admin.AnalyticsCSV)

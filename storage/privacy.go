@@ -7,8 +7,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// Uninstall marks the shop uninstalled, deletes its tokens and stops polling
-// its shipments; its data stays until shop/redact (Shopify sends it 48 h later).
+// Uninstall marks the shop uninstalled, deletes its tokens (its own Twilio
+// account's too) and stops polling its shipments; its data stays until
+// shop/redact (Shopify sends it 48 h later).
 func (db *DB) Uninstall(ctx context.Context, shopID int64) error {
 	now := db.now()
 	return db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -21,6 +22,9 @@ func (db *DB) Uninstall(ctx context.Context, shopID int64) error {
 		}
 		if err := tx.Model(&Shipment{}).Where("shop_id = ?", shopID).UpdateColumn("next_poll_at", nil).Error; err != nil {
 			return fmt.Errorf("stop polling shop %d: %w", shopID, err)
+		}
+		if err := tx.Where("shop_id = ?", shopID).Delete(&TwilioAccount{}).Error; err != nil {
+			return fmt.Errorf("forget twilio account of shop %d: %w", shopID, err)
 		}
 		return nil
 	})

@@ -96,7 +96,7 @@ func New(d Deps) (*Pages, error) {
 
 func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "whatsapp", "analytics", "shipment", "message", "webhook"} {
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "whatsapp", "twilio", "analytics", "shipment", "message", "webhook"} {
 		t, err := template.New("").Funcs(funcs).Funcs(labelFuncs).Funcs(template.FuncMap{"head": head}).ParseFS(templates.Admin, "admin/polaris.css", "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)

@@ -107,8 +107,14 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 	if err != nil {
 		return err
 	}
+	payer := "ordertrack's shared Twilio sender (billed to you by ordertrack)"
+	if acc, own, err := a.db.TwilioAccount(c.Request().Context(), shop.ID); err != nil {
+		return err
+	} else if own {
+		payer = "your own Twilio account " + acc.AccountSID + " (billed to you by Twilio)"
+	}
 	return a.renderCode(c, code, "settings", map[string]any{
-		"OwnerEmail": shop.Email, "Usage": usage, "Payer": "the platform's Twilio account (billed to you by ordertrack)",
+		"OwnerEmail": shop.Email, "Usage": usage, "Payer": payer,
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),

@@ -24,8 +24,9 @@ type Mail struct {
 	Headers                                    map[string]string
 }
 
-// Text is one message Twilio's Messages API accepted (SMS or WhatsApp).
-type Text struct{ From, To, Body, ContentSID, ContentVariables string }
+// Text is one message Twilio's Messages API accepted (SMS or WhatsApp), on
+// Account.
+type Text struct{ Account, From, To, Body, ContentSID, ContentVariables string }
 
 // Call is one call Twilio's Calls API accepted.
 type Call struct{ From, To, Twiml string }
@@ -48,12 +49,14 @@ type Providers struct {
 	calls    []Call
 	// approvals are the Content API templates' WhatsApp statuses by SID.
 	approvals map[string]string
+	// accounts are the Twilio accounts known, SID to auth token.
+	accounts map[string]string
 }
 
 // NewProviders starts a Providers server, closed when the test ends.
 func NewProviders(t testing.TB) *Providers {
 	t.Helper()
-	p := &Providers{script: map[string][]int{}, tries: map[string]int{}, accepted: map[string]int{}, approvals: map[string]string{}}
+	p := &Providers{script: map[string][]int{}, tries: map[string]int{}, accepted: map[string]int{}, approvals: map[string]string{}, accounts: map[string]string{TwilioSID: TwilioToken}}
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(srv.Close)
 	p.URL = srv.URL
@@ -66,6 +69,14 @@ func (p *Providers) Script(to string, statuses ...int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.script[to] = statuses
+}
+
+// AddTwilioAccount makes the fake Twilio know another account (a
+// merchant's own), which it accepts messages and calls on.
+func (p *Providers) AddTwilioAccount(sid, token string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.accounts[sid] = token
 }
 
 // SetApproval makes Twilio's Content API know the template contentSID,
@@ -128,13 +139,26 @@ func (p *Providers) id(prefix, to string) string {
 }
 
 func (p *Providers) serve(w http.ResponseWriter, r *http.Request) {
-	account := "/2010-04-01/Accounts/" + TwilioSID
+	sid, token := TwilioSID, ""
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/2010-04-01/Accounts/"); ok {
+		sid, _, _ = strings.Cut(rest, "/")
+		p.mu.Lock()
+		token = p.accounts[sid]
+		p.mu.Unlock()
+		if user, pass, _ := r.BasicAuth(); token == "" || user != sid || pass != token {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}`)
+			return
+		}
+	}
+	account := "/2010-04-01/Accounts/" + sid
 	switch r.URL.Path {
 	case "/v3/mail/send":
 		p.serveMail(w, r)
 	case account + "/Messages.json":
 		r.ParseForm()
-		msg := Text{From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Body: r.PostForm.Get("Body"),
+		msg := Text{Account: sid, From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Body: r.PostForm.Get("Body"),
 			ContentSID: r.PostForm.Get("ContentSid"), ContentVariables: r.PostForm.Get("ContentVariables")}
 		p.mu.Lock()
 		status := p.status(msg.To, http.StatusCreated)

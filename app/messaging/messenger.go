@@ -91,7 +91,8 @@ type Messenger struct {
 	sendGridPublicKey string
 	twilioAuthToken   string
 	// twilio is the platform's Twilio account; nil without credentials.
-	twilio *twilio.Client
+	twilio        *twilio.Client
+	twilioBaseURL string
 }
 
 // New builds the Messenger, with a provider per channel that has
@@ -101,6 +102,7 @@ func New(d Deps) (*Messenger, error) {
 		db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, links: d.Links, metrics: d.Metrics, renderer: d.Renderer,
 		rules: d.Rules, outbox: d.Outbox, actions: d.Actions, forward: d.Forwarders,
 		sendGridPublicKey: d.Providers.SendGridPublicKey, twilioAuthToken: d.Providers.TwilioAuthToken,
+		twilioBaseURL: d.Providers.TwilioBaseURL,
 	}
 	if m.rules == nil {
 		m.rules = ShopRules
@@ -125,14 +127,11 @@ func (m *Messenger) providerSenders(p Providers) (map[notify.Channel]Sender, err
 		senders[notify.ChannelEmail] = emailSender{c: sendgrid.New(sendgrid.Config{APIKey: p.SendGridAPIKey, BaseURL: p.SendGridBaseURL}), from: p.EmailFrom}
 	}
 	if p.TwilioAccountSID != "" {
-		tc, err := twilio.New(twilio.Config{
-			AccountSID: p.TwilioAccountSID, AuthToken: p.TwilioAuthToken,
-			FromSMS: p.TwilioFrom, FromVoice: p.TwilioFrom, FromWhatsApp: p.TwilioWhatsAppFrom,
-			StatusCallbackURL: m.links.Base() + "/webhooks/messaging/twilio/status",
-			BaseURL:           p.TwilioBaseURL,
+		tc, err := m.twilioClient(storage.TwilioCredentials{
+			AccountSID: p.TwilioAccountSID, AuthToken: p.TwilioAuthToken, SMSFrom: p.TwilioFrom, WhatsAppFrom: p.TwilioWhatsAppFrom,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("twilio: %w", err)
+			return nil, err
 		}
 		m.twilio = tc
 		s := twilioSender{c: tc, gatherURL: m.gatherURL()}
@@ -145,10 +144,61 @@ func (m *Messenger) providerSenders(p Providers) (map[notify.Channel]Sender, err
 	return senders, nil
 }
 
-// twilioOf is the Twilio account the shop's messages go through; nil when
+// twilioClient is a Twilio client for an account, its status callbacks
+// coming back to us.
+func (m *Messenger) twilioClient(acc storage.TwilioCredentials) (*twilio.Client, error) {
+	tc, err := twilio.New(twilio.Config{
+		AccountSID: acc.AccountSID, AuthToken: acc.AuthToken,
+		FromSMS: acc.SMSFrom, FromVoice: acc.SMSFrom, FromWhatsApp: acc.WhatsAppFrom,
+		StatusCallbackURL: m.links.Base() + "/webhooks/messaging/twilio/status",
+		BaseURL:           m.twilioBaseURL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("twilio: %w", err)
+	}
+	return tc, nil
+}
+
+// twilioOf is the Twilio account the shop's WhatsApp messages go through
+// (its own, with its own WhatsApp sender, else the platform's); nil when
 // there is none.
-func (m *Messenger) twilioOf(_ context.Context, _ *storage.Shop) (*twilio.Client, error) {
+func (m *Messenger) twilioOf(ctx context.Context, shop *storage.Shop) (*twilio.Client, error) {
+	acc, ok, err := m.db.TwilioAccount(ctx, shop.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ok && acc.WhatsAppFrom != "" {
+		return m.twilioClient(acc)
+	}
 	return m.twilio, nil
+}
+
+// senderOf is the provider of n's channel: for SMS, calls and WhatsApp the
+// shop's own Twilio account when it has a number for the channel, else the
+// platform's provider, else the outbox.
+func (m *Messenger) senderOf(ctx context.Context, n *storage.Notification) (Sender, error) {
+	ch := notify.Channel(n.Channel)
+	if ch != notify.ChannelEmail {
+		acc, ok, err := m.db.TwilioAccount(ctx, n.ShopID)
+		if err != nil {
+			return nil, err
+		}
+		from := acc.SMSFrom
+		if ch == notify.ChannelWhatsApp {
+			from = acc.WhatsAppFrom
+		}
+		if ok && from != "" {
+			tc, err := m.twilioClient(acc)
+			if err != nil {
+				return nil, err
+			}
+			return twilioSender{c: tc, gatherURL: m.gatherURL()}, nil
+		}
+	}
+	if s := m.senders[ch]; s != nil {
+		return s, nil
+	}
+	return m.outbox, nil
 }
 
 // gatherURL is where an update call posts the key the shopper pressed.

@@ -74,9 +74,9 @@ func (m *Messenger) SendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) 
 // logged as failed and returned wrapping ErrPermanent; a transient one keeps
 // the message scheduled with the last error, for the caller to retry.
 func (m *Messenger) Deliver(ctx context.Context, n *storage.Notification, msg notify.Message) error {
-	sender := m.senders[notify.Channel(n.Channel)]
-	if sender == nil {
-		sender = m.outbox
+	sender, err := m.senderOf(ctx, n)
+	if err != nil {
+		return err
 	}
 	n.Attempts++
 	providerID, err := sender.Send(ctx, n, msg)

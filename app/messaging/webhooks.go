@@ -151,9 +151,22 @@ func (m *Messenger) verifyTwilio(c echo.Context) (url.Values, error) {
 		return nil, echo.NewHTTPError(http.StatusBadRequest, "malformed form")
 	}
 	fullURL := m.links.Base() + r.URL.RequestURI()
-	if !twilio.Validate(m.twilioAuthToken, fullURL, r.PostForm, r.Header.Get(twilio.SignatureHeader)) {
-		m.metrics.Webhooks.WithLabelValues("twilio", "bad_signature").Inc()
-		return nil, echo.NewHTTPError(http.StatusForbidden, "invalid signature")
+	sig := r.Header.Get(twilio.SignatureHeader)
+	if twilio.Validate(m.twilioAuthToken, fullURL, r.PostForm, sig) {
+		return r.Form, nil
 	}
-	return r.Form, nil
+	// A merchant's own Twilio account signs with its own token.
+	if sid := r.PostForm.Get("AccountSid"); sid != "" {
+		tokens, err := m.db.TwilioAccountShops(r.Context(), sid)
+		if err != nil {
+			return nil, err
+		}
+		for _, token := range tokens {
+			if twilio.Validate(token, fullURL, r.PostForm, sig) {
+				return r.Form, nil
+			}
+		}
+	}
+	m.metrics.Webhooks.WithLabelValues("twilio", "bad_signature").Inc()
+	return nil, echo.NewHTTPError(http.StatusForbidden, "invalid signature")
 }

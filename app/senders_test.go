@@ -1,0 +1,82 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ordertrack/ordertrack/app/apptest"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// A merchant's own Twilio account (not the platform's).
+const (
+	merchantTwilioSID   = "AC0000000000000000000000000000000b"
+	merchantTwilioToken = "fedcba9876543210fedcba9876543210"
+	merchantNumber      = "+4930123456789"
+)
+
+func TestMerchantsOwnTwilioAccountSendsTheShopsTextsUntilUninstalled(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		e.sent.AddTwilioAccount(merchantTwilioSID, merchantTwilioToken)
+		ctx := context.Background()
+		admin := signIn(t, e.a, e.base, e.shop.ID)
+		if code, page := admin.post("/admin/settings/twilio", url.Values{"account_sid": {"SK123"}, "auth_token": {merchantTwilioToken}, "sms_from": {merchantNumber}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "Account SID") {
+			t.Fatalf("an API key SID instead of the account's: status %d; want 422 saying what to paste", code)
+		}
+		if code, page := admin.post("/admin/settings/twilio", url.Values{"account_sid": {merchantTwilioSID}, "auth_token": {merchantTwilioToken}, "sms_from": {"+49 30 123456789"}}); code != http.StatusSeeOther {
+			t.Fatalf("connecting the account: status %d:\n%s", code, page)
+		}
+		var row storage.TwilioAccount
+		if err := e.a.db.Gorm.Where("shop_id = ?", e.shop.ID).Take(&row).Error; err != nil || bytes.Contains(row.AuthToken, []byte(merchantTwilioToken)) {
+			t.Fatalf("stored account %+v, %v; want it stored with the token sealed", row, err)
+		}
+		_, page := admin.get(e.base + "/admin/settings/twilio")
+		if strings.Contains(page, merchantTwilioToken) || !strings.Contains(page, e.base+"/webhooks/messaging/twilio/inbound") {
+			t.Fatalf("the Twilio page shows the token, or not the inbound webhook to set:\n%s", page)
+		}
+		if _, page := admin.get(e.base + "/admin/settings"); !strings.Contains(page, "paid by your own Twilio account "+merchantTwilioSID) {
+			t.Fatalf("the settings page does not say the merchant's account pays:\n%s", page)
+		}
+
+		ship := e.order(t, 8101, "(415) 555-0171", "US")
+		const number = "+14155550171"
+		e.optIn(t, ship, "(415) 555-0171", "sms")
+		if sms := byChannel(e.notify(t, ship, "out_for_delivery"), "sms"); sms.Status != storage.NotificationSent {
+			t.Fatalf("SMS: %s %q; want sent", sms.Status, sms.Error)
+		}
+		texts := e.sent.TextsTo(number)
+		if len(texts) != 2 {
+			t.Fatalf("Twilio got %d texts to %s; want the welcome and the update", len(texts), number)
+		}
+		for _, m := range texts {
+			if m.Account != merchantTwilioSID || m.From != merchantNumber {
+				t.Fatalf("text %+v; want it sent on the merchant's account from the merchant's number", m)
+			}
+		}
+
+		// Replies to the merchant's number are signed with the merchant's token.
+		stop := inboundSMS(number, "STOP")
+		stop.Set("AccountSid", merchantTwilioSID)
+		stop.Set("To", merchantNumber)
+		if code, body := apptest.PostTwilio(t, e.base, "/webhooks/messaging/twilio/inbound", merchantTwilioToken, stop); code != http.StatusOK {
+			t.Fatalf("STOP to the merchant's number: %d %s; want 200", code, body)
+		}
+		if sms := byChannel(e.notify(t, ship, "delayed"), "sms"); sms.Status != storage.NotificationSkipped {
+			t.Fatalf("SMS after STOP: %s; want skipped", sms.Status)
+		}
+
+		body := []byte(`{"id":954889,"name":"Kaffee Haus","myshopify_domain":"shop-a.myshopify.com"}`)
+		if code := apptest.PostShopifyWebhook(t, e.base, shopA, "app/uninstalled", "wh-uninstall-twilio", body, testSecret); code != http.StatusOK {
+			t.Fatalf("app/uninstalled: status %d", code)
+		}
+		apptest.WaitUntil(t, "the merchant's Twilio account forgotten on uninstall", func() bool {
+			_, ok, err := e.a.db.TwilioAccount(ctx, e.shop.ID)
+			return err == nil && !ok
+		})
+	})
+}

@@ -1,0 +1,48 @@
+package storage_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
+)
+
+func TestMerchantTwilioAccountIsSealedAndGoneOnUninstall(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		a := newShop(t, db, "a.myshopify.com")
+		b := newShop(t, db, "b.myshopify.com")
+		creds := storage.TwilioCredentials{AccountSID: "AC0b", AuthToken: "merchant-token", SMSFrom: "+4930123456789"}
+		if err := db.SetTwilioAccount(ctx, a.ID, creds); err != nil {
+			t.Fatal(err)
+		}
+		creds.WhatsAppFrom = "+4930123456780"
+		if err := db.SetTwilioAccount(ctx, a.ID, creds); err != nil {
+			t.Fatalf("replacing the account: %v", err)
+		}
+		var raw []byte
+		if err := db.SQL.QueryRowContext(ctx, "SELECT auth_token FROM twilio_accounts WHERE shop_id = $1", a.ID).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), "merchant-token") {
+			t.Fatal("Twilio auth token stored in plain text")
+		}
+		if got, ok, err := db.TwilioAccount(ctx, a.ID); err != nil || !ok || got != creds {
+			t.Fatalf("account = %+v, %v, %v; want %+v", got, ok, err, creds)
+		}
+		if _, ok, err := db.TwilioAccount(ctx, b.ID); err != nil || ok {
+			t.Fatalf("shop B's account: %v, %v; want none", ok, err)
+		}
+		if tokens, err := db.TwilioAccountShops(ctx, "AC0b"); err != nil || len(tokens) != 1 || tokens[a.ID] != "merchant-token" {
+			t.Fatalf("tokens of AC0b = %v, %v", tokens, err)
+		}
+		if err := db.Uninstall(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := db.TwilioAccount(ctx, a.ID); err != nil || ok {
+			t.Fatalf("after uninstall: %v, %v; want the account forgotten", ok, err)
+		}
+	})
+}

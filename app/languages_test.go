@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -46,6 +47,29 @@ func TestShoppersAreAnsweredInTheirLanguage(t *testing.T) {
 				t.Fatalf("gather: %d %s; want %s", code, body, want)
 			}
 		})
+	}
+}
+
+// TestLocalStopWordIsConfirmedByUs: Twilio confirms only its English opt-out
+// words, so a shopper who texts SAIR (or BASTA, STOPPEN, 停止) hears from us
+// that the updates stopped, in their language.
+func TestLocalStopWordIsConfirmedByUs(t *testing.T) {
+	a, base := startApp(t, storagetest.SQLiteURL(t), twilioConfig())
+	fx := seedShopper(t, a, "lang-stop.myshopify.com", shopperPhone, "failed_attempt")
+	if err := a.db.Gorm.Model(fx.order).Update("locale", "pt-BR").Error; err != nil {
+		t.Fatal(err)
+	}
+	logMessage(t, a, fx.ships[0], "failed_attempt", "sms", storage.NotificationDelivered, shopperPhone, time.Hour)
+	code, body := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, inboundSMS(shopperPhone, "Sair"))
+	if code != http.StatusOK || !strings.Contains(body, "<Message>Você não receberá mais atualizações aqui.") {
+		t.Fatalf("SAIR: %d %s; want the Portuguese confirmation", code, body)
+	}
+	cs, err := a.db.Contacts(context.Background(), fx.shop.ID, shopperPhone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || !cs[0].OptedOut || cs[0].Source != "sms_stop" {
+		t.Fatalf("contacts after SAIR = %+v; want the number opted out of SMS", cs)
 	}
 }
 

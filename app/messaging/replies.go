@@ -75,7 +75,7 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 			}
 		}
 		switch {
-		case stop && in.Channel == twilio.ChannelSMS:
+		case stop && in.Channel == twilio.ChannelSMS && twilio.TwilioConfirmsStop(in.Body):
 			// Twilio's opt-out handling already confirmed, and blocks any
 			// further text to this number, our reply included.
 		case stop:

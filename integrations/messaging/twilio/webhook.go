@@ -201,12 +201,28 @@ var replyWords = map[string]Reply{
 // YES confirms here, although Twilio also treats it as an opt-in; a shopper
 // who answers a confirmation request with YES is both.
 func ParseReply(body string) Reply {
-	word := strings.ToUpper(strings.Trim(width.Fold.String(body), " \t\r\n.,!?;:'\"()。、！？"))
-	word = strings.Join(strings.Fields(word), " ")
-	if r, ok := replyWords[word]; ok {
+	if r, ok := replyWords[normalize(body)]; ok {
 		return r
 	}
 	return ReplyUnknown
+}
+
+// twilioStopWords are the opt-out words Twilio acts on by default.
+var twilioStopWords = map[string]bool{
+	"STOP": true, "STOPALL": true, "UNSUBSCRIBE": true, "CANCEL": true,
+	"END": true, "QUIT": true, "OPTOUT": true, "REVOKE": true,
+}
+
+// TwilioConfirmsStop reports whether Twilio itself opts an SMS sender out on
+// this reply, and confirms it, blocking any answer of ours: its default
+// English words. A stop word in another language (SAIR, BASTA, 停止) is ours
+// alone to confirm.
+func TwilioConfirmsStop(body string) bool { return twilioStopWords[normalize(body)] }
+
+// normalize reduces an answer to the form replyWords holds.
+func normalize(body string) string {
+	word := strings.ToUpper(strings.Trim(width.Fold.String(body), " \t\r\n.,!?;:'\"()。、！？"))
+	return strings.Join(strings.Fields(word), " ")
 }
 
 func first(form url.Values, keys ...string) string {

@@ -211,6 +211,17 @@ func TestParseReply(t *testing.T) {
 	}
 }
 
+func TestTwilioConfirmsOnlyItsOwnStopWords(t *testing.T) {
+	for body, want := range map[string]bool{
+		"STOP": true, "stop!": true, "Unsubscribe": true, "ＳＴＯＰ": true,
+		"SAIR": false, "basta": false, "停止": false, "BAJA": false, "STOPP": false, "hello": false,
+	} {
+		if got := TwilioConfirmsStop(body); got != want {
+			t.Errorf("TwilioConfirmsStop(%q) = %v, want %v", body, got, want)
+		}
+	}
+}
+
 func TestParseGather(t *testing.T) {
 	tests := []struct {
 		name string

@@ -37,13 +37,17 @@ func (db *DB) Events(ctx context.Context, shipmentID int64) ([]tracking.Event, e
 	}
 	out := make([]tracking.Event, len(rows))
 	for i, r := range rows {
-		out[i] = tracking.Event{
-			Time: r.OccurredAt.UTC(), Stage: tracking.Stage(r.Stage), Problem: tracking.Problem(r.Problem),
-			Movement: tracking.Movement(r.Movement), Code: r.Code, Description: r.Description,
-			Location: tracking.Location{City: r.City, Region: r.Region, PostalCode: r.PostalCode, Country: r.Country},
-		}
+		out[i] = r.event()
 	}
 	return out, nil
+}
+
+func (r TrackingEvent) event() tracking.Event {
+	return tracking.Event{
+		Time: r.OccurredAt.UTC(), Stage: tracking.Stage(r.Stage), Problem: tracking.Problem(r.Problem),
+		Movement: tracking.Movement(r.Movement), Code: r.Code, Description: r.Description,
+		Location: tracking.Location{City: r.City, Region: r.Region, PostalCode: r.PostalCode, Country: r.Country},
+	}
 }
 
 // Update is what one poll (or push) learned about a shipment.

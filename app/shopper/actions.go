@@ -34,11 +34,7 @@ func (p *Pages) addAction(ctx context.Context, act *storage.CustomerAction) erro
 
 // pageRequests lists what the shopper already asked about a shipment, so
 // the tracking page can show it reached the store.
-func (p *Pages) pageRequests(ctx context.Context, s *storage.Shipment) ([]trackpage.Request, error) {
-	acts, err := p.db.Scope(s.ShopID).ShipmentActions(ctx, s.ID)
-	if err != nil {
-		return nil, err
-	}
+func pageRequests(acts []storage.CustomerAction) []trackpage.Request {
 	out := make([]trackpage.Request, 0, len(acts))
 	for _, act := range acts {
 		r := trackpage.Request{Kind: trackpage.ActionKind(act.Kind), At: act.CreatedAt, Note: act.Details.V[tracking.DetailNote]}
@@ -47,5 +43,5 @@ func (p *Pages) pageRequests(ctx context.Context, s *storage.Shipment) ([]trackp
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	return out
 }

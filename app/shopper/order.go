@@ -34,9 +34,8 @@ func (p *Pages) loadOrder(ctx context.Context, s *storage.Shipment) (shipmentOrd
 
 // previousETA is the estimate before the current one, which the page shows
 // as changed; zero when there was none or it cannot be read.
-func (p *Pages) previousETA(ctx context.Context, s *storage.Shipment) tracking.Window {
-	changes, err := p.db.ETAChanges(ctx, s.ID)
-	if err != nil || len(changes) < 2 {
+func previousETA(changes []storage.ETAChange) tracking.Window {
+	if len(changes) < 2 {
 		return tracking.Window{}
 	}
 	prev := changes[len(changes)-2]

@@ -84,16 +84,15 @@ func (p *Pages) pageView(c echo.Context, token string) (trackpage.View, error) {
 // buildView builds the page for the order a token opens (a shipment's, or
 // the order's own before anything shipped): every parcel of the order, so a
 // split order reads as one story, and what is still to ship. Locale is the
-// order's; pageView adapts it to the visitor.
+// order's; pageView adapts it to the visitor. The rows come in two round
+// trips (storage.PageRows), since every shopper following a message's link
+// waits for them.
 func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, error) {
-	m, err := p.tokenOrder(ctx, token)
+	rows, err := p.db.PageRows(ctx, token)
 	if err != nil {
 		return trackpage.View{}, err
 	}
-	ships, err := p.db.OrderShipments(ctx, m.shop.ID, m.order.ID)
-	if err != nil {
-		return trackpage.View{}, err
-	}
+	m, ships := shipmentOrder{shop: rows.Shop, order: rows.Order}, rows.Shipments
 	locale := trackpage.Negotiate(m.order.Locale, trackpage.DefaultLocale)
 	st := m.shop.Settings.V
 	v := trackpage.View{
@@ -126,10 +125,7 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 			continue // a number the store replaced or removed: history, not a parcel
 		}
 		shown = append(shown, *s)
-		events, err := p.db.Events(ctx, s.ID)
-		if err != nil {
-			return trackpage.View{}, err
-		}
+		events := rows.Events[s.ID]
 		if s.TrackingURL == "" {
 			s.TrackingURL = registry.TrackingURL(s.Carrier, s.TrackingNumber)
 		}
@@ -145,12 +141,10 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		if s.Ended == "" {
 			ps.Actions = p.pageActions(s, issue)
 		}
-		if ps.Requests, err = p.pageRequests(ctx, s); err != nil {
-			return trackpage.View{}, err
-		}
+		ps.Requests = pageRequests(rows.Actions[s.ID])
 		if eta := s.ETA(); s.Ended == "" && eta.Shown(tracking.Stage(s.Stage), p.now(), v.TimeZone) {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
-			if prev := p.previousETA(ctx, s); !prev.IsZero() {
+			if prev := previousETA(rows.ETAChanges[s.ID]); !prev.IsZero() {
 				pe.ChangedFrom = &prev
 			}
 			ps.ETA = pe

@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
@@ -301,5 +304,79 @@ func TestInstalledShopifyShopReachesTheShopperOnEveryChannel(t *testing.T) {
 func TestConnectedWooShopReachesTheShopperOnEveryChannel(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		everyChannel(t, connectWooForChannels(t, dbURL), 8201)
+	})
+}
+
+// extensionToken is the session token Shopify gives the order status
+// extension of a signed-in customer (empty: a signed-out visitor).
+func extensionToken(t *testing.T, customer string) string {
+	t.Helper()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"aud": testAPIKey, "dest": shopA, "sub": customer,
+		"exp": time.Now().Add(time.Minute).Unix(), "nbf": time.Now().Add(-time.Minute).Unix(),
+	}).SignedString([]byte(testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestOrderStatusExtensionOptsTheShopperIn(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopifyByTokenExchange(t, dbURL)
+		ship := e.order(t, 8401, "(415) 555-0178", "US")
+		const number = "+14155550178"
+		call := func(method, path, tok, body string) (*http.Response, string) {
+			h := http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {"application/json"}}
+			return apptest.Do(t, apptest.Request(t, method, e.base+path, strings.NewReader(body), h))
+		}
+		owner := extensionToken(t, "gid://shopify/Customer/7001")
+		res, body := call(http.MethodGet, "/api/track/orders/8401?locale=en", owner, "")
+		var sum struct {
+			OptIn struct {
+				Wording      string `json:"wording"`
+				VoiceWording string `json:"voice_wording"`
+			} `json:"opt_in"`
+		}
+		if res.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &sum) != nil || sum.OptIn.Wording == "" || sum.OptIn.VoiceWording == "" {
+			t.Fatalf("summary = %d %s; want the opt-in's words", res.StatusCode, body)
+		}
+		optIn := `{"phone":"(415) 555-0178","channel":"sms","calls":true,"locale":"en"}`
+		for _, tt := range []struct {
+			name, tok string
+			want      int
+		}{
+			{"another customer", extensionToken(t, "gid://shopify/Customer/8"), http.StatusNotFound},
+			{"signed-out visitor", extensionToken(t, ""), http.StatusNotFound},
+			{"forged token", "eyJhbGciOiJIUzI1NiJ9.e30.forged", http.StatusUnauthorized},
+		} {
+			if res, _ := call(http.MethodPost, "/api/track/orders/8401/consent", tt.tok, optIn); res.StatusCode != tt.want {
+				t.Errorf("%s: status %d; want %d", tt.name, res.StatusCode, tt.want)
+			}
+		}
+		if res, _ := call(http.MethodOptions, "/api/track/orders/8401/consent", "", ""); res.StatusCode != http.StatusNoContent ||
+			!strings.Contains(res.Header.Get("Access-Control-Allow-Methods"), "POST") || !strings.Contains(res.Header.Get("Access-Control-Allow-Headers"), "Content-Type") {
+			t.Fatalf("preflight = %d %v; want 204 allowing POST with a JSON body", res.StatusCode, res.Header)
+		}
+		if res, body := call(http.MethodPost, "/api/track/orders/8401/consent", owner, optIn); res.StatusCode != http.StatusOK || !strings.Contains(body, `"confirmed"`) {
+			t.Fatalf("opt-in from the extension = %d %s; want confirmed", res.StatusCode, body)
+		}
+		apptest.WaitUntil(t, "the welcome text", func() bool { return len(smsTo(e.sent, number)) == 1 })
+		cons, err := e.a.db.Consents(context.Background(), e.shop.ID, number)
+		if err != nil || len(cons) != 2 {
+			t.Fatalf("consents = %+v, %v; want texts and calls", cons, err)
+		}
+		for _, c := range cons {
+			want := sum.OptIn.Wording
+			if c.Channel == "voice" {
+				want = sum.OptIn.VoiceWording
+			}
+			if c.Source != storage.ConsentSourceOrderStatus || c.Status != storage.ConsentConfirmed || c.Wording != want || c.IP == "" || c.OrderID == nil {
+				t.Fatalf("consent = %+v; want confirmed from the order status page with the words the extension showed (%q) and the IP", c, want)
+			}
+		}
+		if v := byChannel(e.notify(t, ship, "action_required"), "voice"); v.Status != storage.NotificationSent || len(e.sent.Calls()) != 1 {
+			t.Fatalf("call after the extension's opt-in: %s %q; want sent", v.Status, v.Error)
+		}
 	})
 }

@@ -49,6 +49,8 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/api/track/woocommerce/orders/:order_id", a.shopper.WooStorefront)
 	e.GET("/api/track/orders/:id", a.shopper.ExtensionOrder)
 	e.OPTIONS("/api/track/orders/:id", a.shopper.ExtensionOrder)
+	e.POST("/api/track/orders/:id/consent", a.shopper.ExtensionConsent)
+	e.OPTIONS("/api/track/orders/:id/consent", a.shopper.ExtensionConsent)
 
 	// Merchants' other tools: Shopify Flow's action (signed by Shopify) and
 	// helpdesks (the shop's helpdesk key).

@@ -23,6 +23,23 @@ type Summary struct {
 	// Stopped says why nothing of the order will be delivered
 	// ("cancelled", "refunded", "items_removed"); empty while it is coming.
 	Stopped string `json:"stopped,omitempty"`
+	// OptIn is the "text me shipping updates" form in the shopper's
+	// language, when the page offers it: a widget shows these words, which
+	// are stored as the proof of what the shopper agreed to.
+	OptIn *OptInSummary `json:"opt_in,omitempty"`
+}
+
+// OptInSummary is the opt-in form's copy: the page's, word for word.
+type OptInSummary struct {
+	Heading      string `json:"heading"`
+	PhoneLabel   string `json:"phone_label"`
+	Phone        string `json:"phone,omitempty"` // the order's number, to prefill
+	ChannelLabel string `json:"channel_label"`
+	Wording      string `json:"wording"`       // what agreeing to texts means
+	VoiceWording string `json:"voice_wording"` // the "also call me" box's label
+	Submit       string `json:"submit"`
+	Done         string `json:"done"`
+	Pending      string `json:"pending"`
 }
 
 // ItemSummary is a quantity of one order line.
@@ -82,6 +99,13 @@ func Summarize(v View) Summary {
 	out := Summary{
 		Order: v.Order.Name, Locale: p.Lang, Headline: p.Headline, NextStep: p.NextStep, PageURL: v.PageURL,
 		Shipments: []ShipmentSummary{}, Unshipped: itemSummaries(p.Unshipped.Items), Stopped: v.Stopped,
+	}
+	if v.OptIn != nil && !v.ReadOnly {
+		out.OptIn = &OptInSummary{
+			Heading: p.L.T("optin.heading"), PhoneLabel: p.L.T("optin.phone"), Phone: v.OptIn.Phone, ChannelLabel: p.L.T("optin.channel"),
+			Wording: OptInWording(p.Lang, v.Shop.Name), VoiceWording: OptInVoiceWording(p.Lang, v.Shop.Name),
+			Submit: p.L.T("optin.submit"), Done: p.L.T("optin.done"), Pending: p.L.T("optin.pending"),
+		}
 	}
 	for _, s := range p.Shipments {
 		ss := ShipmentSummary{

@@ -18,8 +18,18 @@
 //        "shipments": [{"carrier", "carrier_name", "number", "tracking_url"?,
 //          "stage", "stage_label", "problem"?, "headline", "next_step",
 //          "eta"?, "eta_source"?, "eta_changed"?, "delivered"?,
-//          "last_event"?: {"time", "when", "description", "location"?}}]}
+//          "last_event"?: {"time", "when", "description", "location"?}}],
+//        "opt_in"?: {"heading", "phone_label", "phone"?, "channel_label",
+//          "wording", "voice_wording", "submit", "done", "pending"}}
 //   404 when ordertrack has no such order for the shop: the card hides.
+//
+//   POST {app_url}/api/track/orders/{numeric order id}/consent
+//   Authorization: Bearer {session token}
+//   {"phone", "channel": "sms"|"whatsapp", "calls": bool, "locale"}
+//
+//   200 {"status": "confirmed"|"pending"}: the shopper's opt-in, stored
+//   with the words opt_in gave (so the form shows them verbatim), the time
+//   and the shopper's IP; "pending" waits for their YES to our text.
 //
 // The session token is an HS256 JWT signed with the app's client secret;
 // `dest` names the shop and, once the customer is logged in, `sub` is the
@@ -38,7 +48,14 @@ export default async () => {
  *   problem?: string, headline?: string, next_step?: string, eta?: string, eta_source?: string,
  *   eta_changed?: string, delivered?: string, last_event?: LastEvent}} Shipment
  */
-/** @typedef {{headline?: string, next_step?: string, page_url?: string, shipments?: Shipment[]}} Summary */
+/**
+ * @typedef {{heading: string, phone_label: string, phone?: string, channel_label: string, wording: string,
+ *   voice_wording: string, submit: string, done: string, pending: string}} OptIn
+ */
+/**
+ * @typedef {{locale?: string, headline?: string, next_step?: string, page_url?: string, shipments?: Shipment[],
+ *   opt_in?: OptIn}} Summary
+ */
 /** @typedef {{status: 'loading' | 'hidden' | 'error'} | {status: 'ready', summary: Summary}} State */
 
 /** @returns {import('preact').JSX.Element | null} */
@@ -127,8 +144,89 @@ function OrderStatusBlock() {
             {t('details')}
           </s-link>
         ) : null}
+        {summary.opt_in ? (
+          <OptInForm
+            optIn={summary.opt_in}
+            url={`${appURL}/api/track/orders/${encodeURIComponent(orderId ?? '')}/consent`}
+            locale={summary.locale ?? language}
+          />
+        ) : null}
       </s-stack>
     </s-section>
+  );
+}
+
+/** @param {Event} event */
+function fieldValue(event) {
+  return /** @type {HTMLInputElement} */ (event.currentTarget).value;
+}
+
+/**
+ * The "text me shipping updates" opt-in, in the server's words (they are
+ * what ordertrack stores as proof of the shopper's consent).
+ *
+ * @param {{optIn: OptIn, url: string, locale: string}} props
+ */
+function OptInForm({optIn, url, locale}) {
+  const t = shopify.i18n.translate;
+  const [phone, setPhone] = useState(optIn.phone ?? '');
+  const [channel, setChannel] = useState('sms');
+  const [calls, setCalls] = useState(false);
+  const [state, setState] = useState(/** @type {'idle' | 'sending' | 'confirmed' | 'pending' | 'error'} */ ('idle'));
+
+  if (state === 'confirmed' || state === 'pending') {
+    return (
+      <s-banner tone="success" heading={optIn.heading}>
+        {state === 'pending' ? optIn.pending : optIn.done}
+      </s-banner>
+    );
+  }
+
+  async function submit() {
+    setState('sending');
+    try {
+      const token = await shopify.sessionToken.get();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json'},
+        body: JSON.stringify({phone, channel, calls, locale}),
+      });
+      if (!res.ok) throw new Error(`ordertrack answered ${res.status}`);
+      /** @type {{status?: string}} */
+      const out = await res.json();
+      setState(out.status === 'pending' ? 'pending' : 'confirmed');
+    } catch {
+      setState('error');
+    }
+  }
+
+  return (
+    <s-stack gap="small">
+      <s-divider />
+      <s-heading>{optIn.heading}</s-heading>
+      {state === 'error' ? <s-banner tone="critical">{t('optin_failed')}</s-banner> : null}
+      <s-phone-field label={optIn.phone_label} value={phone} autocomplete="tel" onInput={(e) => setPhone(fieldValue(e))} />
+      <s-choice-list
+        label={optIn.channel_label}
+        values={[channel]}
+        onChange={(e) => {
+          const values = /** @type {{values?: string[]}} */ (/** @type {unknown} */ (e.currentTarget)).values;
+          setChannel(values?.[0] === 'whatsapp' ? 'whatsapp' : 'sms');
+        }}
+      >
+        <s-choice value="sms">SMS</s-choice>
+        <s-choice value="whatsapp">WhatsApp</s-choice>
+      </s-choice-list>
+      <s-text color="subdued">{optIn.wording}</s-text>
+      <s-checkbox
+        label={optIn.voice_wording}
+        checked={calls}
+        onChange={(e) => setCalls(/** @type {HTMLInputElement} */ (e.currentTarget).checked)}
+      />
+      <s-button variant="secondary" loading={state === 'sending'} disabled={!phone.trim()} onClick={submit}>
+        {optIn.submit}
+      </s-button>
+    </s-stack>
   );
 }
 

@@ -115,7 +115,7 @@ func TestCopyPrefersProblemUntilDeliveredOrReturned(t *testing.T) {
 func TestForLocaleReducesToTheBaseLanguage(t *testing.T) {
 	tests := map[string]string{
 		"": "en", "en": "en", "es": "es", "es_MX": "es", "ES-es": "es", "fr-CA": "fr", "FR_ca": "fr",
-		"de": "de", "de-AT": "de", "ja": "ja", "pt-BR": "pt", "it-CH": "it", "nl-BE": "nl", "sv": "en", "garbage!": "en",
+		"de": "de", "de-AT": "de", "ja": "ja", "pt-BR": "pt", "pt-PT": "pt", "pt_pt": "pt", "it-CH": "it", "nl-BE": "nl", "ja-JP": "ja", "sv": "en", "garbage!": "en",
 	}
 	for in, want := range tests {
 		if got := ForLocale(in).Lang(); got != want {
@@ -134,6 +134,10 @@ func TestNegotiatePicksTheBestSupportedLanguage(t *testing.T) {
 		{"unsupported first choice falls through", "ko-KR, es;q=0.5", "en", "es"},
 		{"Japanese", "ja-JP,ja;q=0.9", "en", "ja"},
 		{"Brazilian Portuguese", "pt-BR,pt;q=0.9,en;q=0.5", "en", "pt"},
+		{"European Portuguese reads the Brazilian copy", "pt-PT,en;q=0.5", "en", "pt"},
+		{"Italian from Switzerland", "it-CH", "de", "it"},
+		{"an unsupported browser falls to the order's Dutch", "sv-SE,da;q=0.8", "nl_BE", "nl"},
+		{"an unsupported browser falls to the order's Japanese", "ko", "ja-JP", "ja"},
 		{"q=0 means not acceptable", "fr;q=0, de;q=0.1", "en", "de"},
 		{"wildcard alone uses the fallback", "*", "es", "es"},
 		{"empty header uses the fallback", "", "de", "de"},
@@ -258,6 +262,11 @@ func TestMoneyFollowsCLDRForEachCurrencyAndLocale(t *testing.T) {
 		{"fr", "12", "XYZ", "12,00\u00a0XYZ"},
 		{"en", "n/a", "USD", "n/a"},
 		{"it", "89.50", "", "89,50"}, // no currency known: the number alone, no trailing space
+		{"pt-BR", "1234.5", "BRL", "R$\u00a01.234,50"},
+		{"pt-PT", "1234.5", "EUR", "1234,50\u00a0€"}, // the Portuguese copy, Portugal's money
+		{"it", "12345.5", "EUR", "12.345,50\u00a0€"},
+		{"nl-BE", "1234.5", "EUR", "€\u00a01.234,50"},
+		{"ja", "1234.5", "JPY", "￥1,235"}, // yen have no decimals
 	}
 	for _, tt := range tests {
 		if got := Money(tt.locale, tt.amount, tt.currency); got != tt.want {

@@ -18,7 +18,7 @@ import (
 
 // View is everything the tracking page shows for one order.
 type View struct {
-	// Locale is a supported locale ("en", "es", "fr", "de"); anything else
+	// Locale is a supported locale ("en", "es", "pt", "ja", …); anything else
 	// renders in English. Use Negotiate to pick it from Accept-Language.
 	Locale string
 	Shop   Branding

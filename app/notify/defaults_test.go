@@ -98,3 +98,25 @@ func TestDefaultTemplatesHaveNoEnglishLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// japaneseBesideLatinPunctuation finds a Latin full stop, comma or colon
+// touching Japanese text, left by a translation that kept the English
+// sentence joints ("…です. 次回" rather than "…です。次回").
+var japaneseBesideLatinPunctuation = regexp.MustCompile(`[\p{Han}\p{Hiragana}\p{Katakana}ー）」][.,:;!?]|[.,:;!?] ?[\p{Han}\p{Hiragana}\p{Katakana}（「]`)
+
+// TestJapaneseTemplatesUseJapanesePunctuation: the Japanese templates end
+// sentences with 。 and label with ：, as the page does.
+func TestJapaneseTemplatesUseJapanesePunctuation(t *testing.T) {
+	for _, trig := range tracking.Triggers {
+		for _, part := range Parts {
+			src, ok := shipped(t, "ja", trig, part)
+			if !ok {
+				continue
+			}
+			text := link.ReplaceAllString(htmlTag.ReplaceAllString(liquidTag.ReplaceAllString(src, ""), ""), "")
+			if m := japaneseBesideLatinPunctuation.FindString(text); m != "" {
+				t.Errorf("ja/%s.%s: Latin punctuation in Japanese text %q", trig, part, m)
+			}
+		}
+	}
+}

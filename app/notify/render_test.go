@@ -99,12 +99,12 @@ func TestSMSDateRangeStaysGSM7(t *testing.T) {
 	}
 }
 
-// TestAbbreviatedMonthsEndSentencesOnce renders every French and German
-// message with dates in November, whose short name ends in a full stop
-// ("nov.", "Nov."): the copy must not add a second one after the date.
+// TestAbbreviatedMonthsEndSentencesOnce renders every message with dates in
+// November, whose short name ends in a full stop in some languages ("nov.",
+// "Nov."): the copy must not add a second one after the date.
 func TestAbbreviatedMonthsEndSentencesOnce(t *testing.T) {
 	var r Renderer
-	for _, lang := range []string{"fr", "de"} {
+	for _, lang := range Locales {
 		for _, changed := range []bool{true, false} {
 			for _, trig := range tracking.Triggers {
 				for _, ch := range Channels {

@@ -163,6 +163,7 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 	cfg := in.cfg
 	cfg.StrictVariables = opts.Strict
 	w := &output{b: b}
+	w.buf.Grow(min(len(src)+len(src)/4, e.lim.Output)) // the output is about the source's size
 	rerr := renderSafely(root, w, scope, cfg)
 	switch {
 	case b.err != nil && b.err == ctx.Err():
@@ -254,6 +255,21 @@ func (w *output) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return w.buf.Write(p)
+}
+
+// WriteString is Write for the strings the engine writes, without copying
+// each into a []byte first.
+func (w *output) WriteString(p string) (int, error) {
+	if err := w.b.check(); err != nil {
+		return 0, err
+	}
+	if w.buf.Len()+len(p) > w.b.lim.Output {
+		return 0, w.b.fail(ErrOutputTooLarge)
+	}
+	if err := w.b.charge(len(p)); err != nil {
+		return 0, err
+	}
+	return w.buf.WriteString(p)
 }
 
 var liquidFraming = regexp.MustCompile(`^Liquid error(?: \(line \d+\))?: `)

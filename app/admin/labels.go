@@ -49,7 +49,13 @@ var labelFuncs = template.FuncMap{
 		return s
 	},
 	"errorSummary": errorSummary,
-	"detailLabel":  func(k string) string { return strings.ReplaceAll(k, "_", " ") },
+	"etaSourceLabel": func(s string) string {
+		if l, ok := etaSources[s]; ok {
+			return l
+		}
+		return s
+	},
+	"detailLabel": func(k string) string { return strings.ReplaceAll(k, "_", " ") },
 	"triggerLabel": func(code any) string {
 		l := en.MerchantTrigger(tracking.Trigger(fmt.Sprint(code)))
 		return strings.ToUpper(l[:1]) + l[1:]
@@ -64,6 +70,10 @@ var labelFuncs = template.FuncMap{
 	"languageName": func(code string) string {
 		if l, ok := languageNames[code]; ok {
 			return l
+		}
+		base, _, _ := strings.Cut(code, "-")
+		if l, ok := languageNames[base]; ok {
+			return l + " (" + code + ")"
 		}
 		return code
 	},
@@ -101,6 +111,10 @@ var labelFuncs = template.FuncMap{
 // languageNames name the template languages in English, the admin's
 // language.
 var languageNames = map[string]string{"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese", "it": "Italian", "nl": "Dutch", "ja": "Japanese"}
+
+// etaSources say where a shipment's estimate came from (trackpage.ETASource).
+var etaSources = map[string]string{"carrier": "the carrier's date", "learned": "learned from your past deliveries on this lane",
+	"store": "your shipping promise", "prior": "typical for the service"}
 
 // sourceLabels say where a shopper's request came from.
 var sourceLabels = map[string]string{"page": "Tracking page", "sms": "SMS reply", "whatsapp": "WhatsApp reply", "voice": "Phone call"}

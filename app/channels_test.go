@@ -144,7 +144,7 @@ func (e *shopifyChannelsEnv) order(t *testing.T, id int64, phone, country string
 	o.Phone, o.Address.Phone, o.Address.CountryCode, o.Address.ProvinceCode = phone, phone, country, ""
 	o.Fulfillments[0].Numbers = []string{fmt.Sprintf("1ZCHANNEL%09d", id)}
 	o.Fulfillments[0].URLs = nil
-	if code := apptest.PostShopifyWebhook(t, e.base, shopA, "orders/create", fmt.Sprintf("wh-order-%d", id), o.WebhookJSON(), testSecret); code != http.StatusOK {
+	if code := apptest.PostShopifyWebhook(t, e.base, e.domain, "orders/create", fmt.Sprintf("wh-order-%s-%d", e.domain, id), o.WebhookJSON(), testSecret); code != http.StatusOK {
 		t.Fatalf("orders/create: status %d; want 200", code)
 	}
 	var s storage.Shipment

@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordertrack/ordertrack/app/apptest"
+	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
 
@@ -78,5 +80,67 @@ func TestMerchantsOwnTwilioAccountSendsTheShopsTextsUntilUninstalled(t *testing.
 			_, ok, err := e.a.db.TwilioAccount(ctx, e.shop.ID)
 			return err == nil && !ok
 		})
+	})
+}
+
+// installAlso installs domain on e's app, as the first shop was installed,
+// and returns its environment: the same app, Shopify and providers.
+func (e *shopifyChannelsEnv) installAlso(t *testing.T, domain string, info shopifytest.ShopInfo) *shopifyChannelsEnv {
+	t.Helper()
+	e.fake.SetShopInfo(domain, info)
+	state, ck := startInstall(t, e.base, domain)
+	e.fake.AddCode(domain, "code-"+domain)
+	cb := callbackURL(e.base, testSecret, url.Values{"shop": {domain}, "code": {"code-" + domain}, "state": {state}}, time.Now())
+	if res, _ := apptest.Fetch(t, cb, nil, ck); res.StatusCode != http.StatusFound {
+		t.Fatalf("install callback for %s: status %d; want 302", domain, res.StatusCode)
+	}
+	other := &shopifyChannelsEnv{a: e.a, base: e.base, fake: e.fake, sent: e.sent, domain: domain}
+	apptest.WaitUntil(t, "the identity of "+domain, func() bool {
+		s, err := e.a.db.ShopByDomain(context.Background(), storage.Shopify, domain)
+		if err != nil || s.Plan == "" {
+			return false
+		}
+		other.shop = s
+		return true
+	})
+	return other
+}
+
+func TestStopToTheSharedSenderStopsEveryShopOnIt(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		a := installShopify(t, dbURL, shopA, kaffeeHaus)
+		b := a.installAlso(t, shopB, shopifytest.ShopInfo{Name: "Tee Stube", Email: "owner@tee.example", Timezone: "America/New_York", Currency: "USD", PrimaryLocale: "en", Plan: "Basic"})
+		const number = "+14155550181"
+		shipA := a.order(t, 8201, "(415) 555-0181", "US")
+		a.optIn(t, shipA, "(415) 555-0181", "sms")
+		apptest.WaitUntil(t, "shop A's welcome text", func() bool { return len(a.sent.TextsTo(number)) == 1 })
+
+		// The shopper answers shop A's text with STOP, to the shared number.
+		stop := inboundSMS(number, "STOP")
+		if code, body := apptest.PostTwilio(t, a.base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, stop); code != http.StatusOK {
+			t.Fatalf("STOP: %d %s", code, body)
+		}
+		// Shop B, on the same shared sender, never texted them before.
+		shipB := b.order(t, 8202, "(415) 555-0181", "US")
+		b.optIn(t, shipB, "(415) 555-0181", "sms")
+		ns := b.notify(t, shipB, "out_for_delivery")
+		if sms := byChannel(ns, "sms"); sms.Status != storage.NotificationSkipped || !strings.Contains(sms.Error, "STOP to the shared sender") {
+			t.Fatalf("shop B's SMS after a STOP to the shared sender: %s %q; want skipped, saying why", sms.Status, sms.Error)
+		}
+		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
+			t.Fatalf("shop B's email instead: %s %q; want sent", email.Status, email.Error)
+		}
+		admin := signIn(t, b.a, b.base, b.shop.ID)
+		if _, page := admin.get(b.base + "/admin/settings/twilio"); !strings.Contains(page, "texts STOP to a shared number stops messages from every shop on it") {
+			t.Fatalf("the Twilio settings do not say what a STOP to the shared sender does:\n%s", page)
+		}
+
+		start := inboundSMS(number, "START")
+		if code, body := apptest.PostTwilio(t, a.base, "/webhooks/messaging/twilio/inbound", apptest.TwilioToken, start); code != http.StatusOK {
+			t.Fatalf("START: %d %s", code, body)
+		}
+		if sms := byChannel(b.notify(t, shipB, "delayed"), "sms"); sms.Status != storage.NotificationSent {
+			t.Fatalf("shop B's SMS after START: %s %q; want sent", sms.Status, sms.Error)
+		}
 	})
 }

@@ -87,3 +87,38 @@ func (db *DB) TwilioAccountShops(ctx context.Context, accountSID string) (map[in
 	}
 	return out, nil
 }
+
+// SenderOptOut is a number that texted STOP to a shared sender on channel:
+// no shop sending from it may text the number until it texts START.
+type SenderOptOut struct {
+	Sender    string `gorm:"primaryKey"`
+	Channel   string `gorm:"primaryKey"`
+	Number    string `gorm:"primaryKey"`
+	CreatedAt time.Time
+}
+
+// SetSenderOptOut records (out) or lifts a number's STOP to a shared sender.
+func (db *DB) SetSenderOptOut(ctx context.Context, sender, channel, number string, out bool) error {
+	g := db.Gorm.WithContext(ctx)
+	var err error
+	if out {
+		err = g.Clauses(clause.OnConflict{DoNothing: true}).Create(&SenderOptOut{Sender: sender, Channel: channel, Number: number}).Error
+	} else {
+		err = g.Where("sender = ? AND channel = ? AND number = ?", sender, channel, number).Delete(&SenderOptOut{}).Error
+	}
+	if err != nil {
+		return fmt.Errorf("opt-out of %s from sender %s: %w", channel, sender, err)
+	}
+	return nil
+}
+
+// SenderOptedOut reports whether number texted STOP to the shared sender on
+// channel (and not START since).
+func (db *DB) SenderOptedOut(ctx context.Context, sender, channel, number string) (bool, error) {
+	var n int64
+	err := db.Gorm.WithContext(ctx).Model(&SenderOptOut{}).Where("sender = ? AND channel = ? AND number = ?", sender, channel, number).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("opt-out of %s from sender %s: %w", channel, sender, err)
+	}
+	return n > 0, nil
+}

@@ -46,3 +46,33 @@ func TestMerchantTwilioAccountIsSealedAndGoneOnUninstall(t *testing.T) {
 		}
 	})
 }
+
+func TestSenderOptOutIsKeyedBySenderChannelAndNumber(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		for range 2 { // twice: a repeated STOP is no error
+			if err := db.SetSenderOptOut(ctx, "+15550009999", "sms", "+14155550100", true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct {
+			sender, channel, number string
+			want                    bool
+		}{
+			{"+15550009999", "sms", "+14155550100", true},
+			{"+15550009998", "sms", "+14155550100", false},
+			{"+15550009999", "whatsapp", "+14155550100", false},
+			{"+15550009999", "sms", "+14155550101", false},
+		} {
+			if got, err := db.SenderOptedOut(ctx, tc.sender, tc.channel, tc.number); err != nil || got != tc.want {
+				t.Fatalf("%+v: opted out %v, %v; want %v", tc, got, err, tc.want)
+			}
+		}
+		if err := db.SetSenderOptOut(ctx, "+15550009999", "sms", "+14155550100", false); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.SenderOptedOut(ctx, "+15550009999", "sms", "+14155550100"); err != nil || got {
+			t.Fatalf("after START: opted out %v, %v; want false", got, err)
+		}
+	})
+}

@@ -76,8 +76,34 @@ func (m *Messenger) recipient(ctx context.Context, about About) (notify.Recipien
 		r.OptedOut[ch] = r.OptedOut[ch] || c.OptedOut
 		r.Consent[ch] = r.Consent[ch] || c.Consent
 	}
+	if r.Phone == "" {
+		return r, nil
+	}
+	for _, ch := range []notify.Channel{notify.ChannelSMS, notify.ChannelWhatsApp} {
+		sender, err := m.sharedSender(ctx, about.Shop.ID, ch)
+		if err != nil || sender == "" {
+			if err != nil {
+				return notify.Recipient{}, err
+			}
+			continue
+		}
+		out, err := m.db.SenderOptedOut(ctx, sender, string(ch), r.Phone)
+		if err != nil {
+			return notify.Recipient{}, err
+		}
+		if out {
+			if r.Unavailable == nil {
+				r.Unavailable = map[notify.Channel]string{}
+			}
+			r.Unavailable[ch] = reasonSharedStop
+		}
+	}
 	return r, nil
 }
+
+// reasonSharedStop is why a shop on the shared sender does not text a
+// number: it texted STOP to that sender, which stops every shop on it.
+const reasonSharedStop = "the shopper texted STOP to the shared sender: no shop sending from it may text them until they text START"
 
 // compose renders a message with the shop's live template overrides.
 func (m *Messenger) compose(ctx context.Context, about About, trig tracking.Trigger, ch notify.Channel) (notify.Message, error) {

@@ -93,6 +93,10 @@ type Messenger struct {
 	// twilio is the platform's Twilio account; nil without credentials.
 	twilio        *twilio.Client
 	twilioBaseURL string
+	twilioSID     string
+	// shared are the platform's numbers per channel, which every shop
+	// without its own Twilio number for the channel sends from.
+	shared map[notify.Channel]string
 }
 
 // New builds the Messenger, with a provider per channel that has
@@ -102,7 +106,8 @@ func New(d Deps) (*Messenger, error) {
 		db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, links: d.Links, metrics: d.Metrics, renderer: d.Renderer,
 		rules: d.Rules, outbox: d.Outbox, actions: d.Actions, forward: d.Forwarders,
 		sendGridPublicKey: d.Providers.SendGridPublicKey, twilioAuthToken: d.Providers.TwilioAuthToken,
-		twilioBaseURL: d.Providers.TwilioBaseURL,
+		twilioBaseURL: d.Providers.TwilioBaseURL, twilioSID: d.Providers.TwilioAccountSID,
+		shared: map[notify.Channel]string{notify.ChannelSMS: d.Providers.TwilioFrom, notify.ChannelWhatsApp: d.Providers.TwilioWhatsAppFrom},
 	}
 	if m.rules == nil {
 		m.rules = ShopRules
@@ -171,6 +176,40 @@ func (m *Messenger) twilioOf(ctx context.Context, shop *storage.Shop) (*twilio.C
 		return m.twilioClient(acc)
 	}
 	return m.twilio, nil
+}
+
+// sharedSender is the platform number the shop texts from on ch, "" when
+// the shop has its own number for ch (or ch is not a text channel).
+func (m *Messenger) sharedSender(ctx context.Context, shopID int64, ch notify.Channel) (string, error) {
+	shared := m.shared[ch]
+	if shared == "" {
+		return "", nil
+	}
+	acc, ok, err := m.db.TwilioAccount(ctx, shopID)
+	if err != nil {
+		return "", err
+	}
+	if ok && ((ch == notify.ChannelSMS && acc.SMSFrom != "") || (ch == notify.ChannelWhatsApp && acc.WhatsAppFrom != "")) {
+		return "", nil
+	}
+	return shared, nil
+}
+
+// accountShops are the shops whose own Twilio account is accountSID; nil
+// for the platform's account (a shared sender).
+func (m *Messenger) accountShops(ctx context.Context, accountSID string) ([]int64, error) {
+	if accountSID == "" || accountSID == m.twilioSID {
+		return nil, nil
+	}
+	tokens, err := m.db.TwilioAccountShops(ctx, accountSID)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for id := range tokens {
+		out = append(out, id)
+	}
+	return out, nil
 }
 
 // senderOf is the provider of n's channel: for SMS, calls and WhatsApp the

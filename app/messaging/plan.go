@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -105,8 +106,12 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 		if err != nil {
 			return err
 		}
-		if why != "" {
-			r.Unavailable = map[notify.Channel]string{notify.ChannelWhatsApp: why}
+		if why != "" && r.Unavailable[notify.ChannelWhatsApp] == "" {
+			r.Unavailable = maps.Clone(rec.Unavailable)
+			if r.Unavailable == nil {
+				r.Unavailable = map[notify.Channel]string{}
+			}
+			r.Unavailable[notify.ChannelWhatsApp] = why
 		}
 		decisions = append(decisions, rules.Plan(notify.Candidate{
 			Trigger: t, ShipmentID: about.Ship.ID, Variant: variant, Recipient: r, Sent: sent,

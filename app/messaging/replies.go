@@ -68,7 +68,20 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 	switch reply {
 	case twilio.ReplyStop, twilio.ReplyStart:
 		stop := reply == twilio.ReplyStop
-		for _, shopID := range shopsOf(recent) {
+		// A merchant's own number speaks for that merchant's shops; a STOP
+		// to a shared sender stops every shop on it, also those that never
+		// texted the number yet.
+		shops, err := m.accountShops(ctx, form.Get("AccountSid"))
+		if err != nil {
+			return err
+		}
+		if shops == nil {
+			shops = shopsOf(recent)
+			if err := m.db.SetSenderOptOut(ctx, in.To, channel, in.From, stop); err != nil {
+				return err
+			}
+		}
+		for _, shopID := range shops {
 			c := &storage.Contact{ShopID: shopID, Channel: channel, Address: in.From, OptedOut: stop, Consent: !stop, Source: channel + "_" + string(reply)}
 			if err := m.db.SetContact(ctx, c); err != nil {
 				return err

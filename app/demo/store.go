@@ -147,9 +147,10 @@ func (s *Store) install(ctx context.Context) error {
 // Link is a tracking page the demo prints, with what it shows.
 type Link struct{ Token, What string }
 
-// Links are every demo order's page, seeded and arrived so far, oldest
-// first: the parcel's page once it shipped (the first parcel's, for an
-// order of several), the order's own before.
+// Links are the demo orders' pages, oldest first: every seeded one, and
+// the live ones of the last hour (the admin lists them all): the parcel's
+// page once it shipped (the first parcel's, for an order of several), the
+// order's own before.
 func (s *Store) Links(ctx context.Context) ([]Link, error) {
 	var links []Link
 	add := func(st story) error {
@@ -176,7 +177,8 @@ func (s *Store) Links(ctx context.Context) ([]Link, error) {
 			return nil, err
 		}
 	}
-	for k := 0; !s.placed(k).After(s.d.Now()); k++ {
+	now := s.d.Now()
+	for k := max(0, int(now.Add(-time.Hour).Sub(s.epoch)/OrderEvery)); !s.placed(k).After(now); k++ {
 		if err := add(s.live(k)); err != nil {
 			return nil, err
 		}

@@ -33,9 +33,9 @@ func showScenario(events []tracking.Event, sc sim.Scenario, now time.Time) []tra
 	return events
 }
 
-// retime keeps a plan's past scans and spreads its future ones evenly over
-// the 60 to 90 minutes after now, so parcels keep moving for the first hour
-// of a visit. The promised window moves with the scans around it: a parcel
+// retime keeps a plan's past scans and spreads its future ones evenly from
+// a minute in the first quarter hour to 60 to 90 minutes after now, so
+// parcels keep moving, one here, one there, for the first hour of a visit. The promised window moves with the scans around it: a parcel
 // due two scans before its delivery is still due then.
 func retime(plan *sim.Shipment, now time.Time, rnd *rand.Rand) {
 	events := plan.Events
@@ -45,11 +45,17 @@ func retime(plan *sim.Shipment, now time.Time, rnd *rand.Rand) {
 	}
 	future := len(events) - first
 	span := 60*time.Minute + time.Duration(rnd.IntN(30))*time.Minute
-	step := span / time.Duration(future)
+	// Parcels start moving at different minutes of the first quarter
+	// hour, not all at once, and end 60 to 90 minutes on.
+	start := time.Minute + time.Duration(rnd.IntN(min(15, int(span/time.Minute)/future)+1))*time.Minute
+	step := time.Duration(0)
+	if future > 1 {
+		step = (span - start) / time.Duration(future-1)
+	}
 	orig := make([]time.Time, future)
 	for i := range future {
 		orig[i] = events[first+i].Time
-		events[first+i].Time = now.Add(time.Minute + time.Duration(i)*step)
+		events[first+i].Time = now.Add(start + time.Duration(i)*step)
 	}
 	// squeeze maps a time between the future scans' original times to the
 	// same fraction of the way between their new ones.
@@ -65,7 +71,7 @@ func retime(plan *sim.Shipment, now time.Time, rnd *rand.Rand) {
 			}
 			prevOrig, prevNew = o, events[first+i].Time
 		}
-		return prevNew.Add(step)
+		return prevNew.Add(max(step, time.Minute))
 	}
 	plan.Promised = tracking.Window{Earliest: squeeze(plan.Promised.Earliest), Latest: squeeze(plan.Promised.Latest)}
 }

@@ -12,9 +12,9 @@ import (
 func (c *Catalog) Date(t time.Time) string {
 	return c.T("date.long",
 		"weekday", c.Weekday(t),
-		"wd", c.T("wd."+strconv.Itoa(int(t.Weekday()))),
-		"month", c.T("month."+strconv.Itoa(int(t.Month()))),
-		"mon", c.T("mon."+strconv.Itoa(int(t.Month()))),
+		"wd", c.T(wdKeys[t.Weekday()]),
+		"month", c.T(monthKeys[t.Month()]),
+		"mon", c.T(monKeys[t.Month()]),
 		"day", c.day(t),
 		"year", strconv.Itoa(t.Year()))
 }
@@ -23,8 +23,8 @@ func (c *Catalog) Date(t time.Time) string {
 // SMS.
 func (c *Catalog) ShortDate(t time.Time) string {
 	return c.T("date.short",
-		"wd", c.T("wd."+strconv.Itoa(int(t.Weekday()))),
-		"mon", c.T("mon."+strconv.Itoa(int(t.Month()))),
+		"wd", c.T(wdKeys[t.Weekday()]),
+		"mon", c.T(monKeys[t.Month()]),
 		"day", c.day(t),
 		"year", strconv.Itoa(t.Year()))
 }
@@ -33,14 +33,14 @@ func (c *Catalog) ShortDate(t time.Time) string {
 // date.
 func (c *Catalog) YearDate(t time.Time) string {
 	return c.T("date.year",
-		"month", c.T("month."+strconv.Itoa(int(t.Month()))),
+		"month", c.T(monthKeys[t.Month()]),
 		"day", c.day(t),
 		"year", strconv.Itoa(t.Year()))
 }
 
 // Weekday names t's day of the week ("Tuesday").
 func (c *Catalog) Weekday(t time.Time) string {
-	return c.T("weekday." + strconv.Itoa(int(t.Weekday())))
+	return c.T(weekdayKeys[t.Weekday()])
 }
 
 // Clock formats t's time of day in the language's one clock style: "3:04 PM",
@@ -63,11 +63,28 @@ func (c *Catalog) DateTime(t time.Time) string { return c.Date(t) + ", " + c.Clo
 // day is the day of the month, with the language's form for the 1st where
 // it has one (French "1er").
 func (c *Catalog) day(t time.Time) string {
-	n := strconv.Itoa(t.Day())
-	if s, ok := c.lookup("day." + n); ok {
+	if s, ok := c.lookup(dayKeys[t.Day()]); ok {
 		return s
 	}
-	return n
+	return strconv.Itoa(t.Day())
+}
+
+// The catalog keys of weekdays, months and days, by number, so formatting a
+// date builds no key.
+var (
+	weekdayKeys = numbered("weekday.", 0, 6)
+	wdKeys      = numbered("wd.", 0, 6)
+	monthKeys   = numbered("month.", 0, 12) // [0] unused: months count from 1
+	monKeys     = numbered("mon.", 0, 12)
+	dayKeys     = numbered("day.", 0, 31)
+)
+
+func numbered(prefix string, from, to int) []string {
+	out := make([]string, to+1)
+	for i := from; i <= to; i++ {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
 }
 
 // WindowStyle chooses how Window writes a delivery estimate.

@@ -157,7 +157,7 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 
 	scope := make(map[string]any, len(vars)+1)
 	for k, v := range vars {
-		scope[k] = v
+		scope[k] = bind(v)
 	}
 	scope[stateKey] = &renderState{budget: b}
 	cfg := in.cfg

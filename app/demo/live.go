@@ -43,7 +43,8 @@ func (s *Store) placed(k int) time.Time { return s.epoch.Add(time.Duration(k+1) 
 func (s *Store) live(k int) story {
 	n := 1001 + Count + 3 + k
 	sc := liveScenarios[k%len(liveScenarios)]
-	st := story{what: "arrived live, scenario " + string(sc), order: s.newOrder(k, n), optIn: k%6 == 1}
+	// Its label says what it is now, not what its parcel will go through.
+	st := story{what: "arrived live", order: s.newOrder(k, n), optIn: k%6 == 1}
 	st.order.PlatformID = fmt.Sprintf("demo-live-%d", k)
 	st.order.CreatedAt = s.placed(k)
 	labelled := s.placed(k).Add(labelFor)

@@ -32,7 +32,7 @@ func TestComposeAllocatesLittle(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs > 480 {
-		t.Errorf("Compose allocates %.0f times per email; want at most 480", allocs)
+	if allocs > 440 {
+		t.Errorf("Compose allocates %.0f times per email; want at most 440", allocs)
 	}
 }

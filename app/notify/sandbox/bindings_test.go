@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -46,4 +47,26 @@ func renderAs(t *testing.T, e *Engine, expr, name string, vars map[string]any) s
 		return "error: " + err.Error()
 	}
 	return out
+}
+
+// TestStyledFiltersTakeArgumentsAsTheLibraryDoes: a filter of the messages'
+// shape (a value and an optional style) is called without reflection, and
+// reads its arguments as the library's reflective call of the same filter
+// does — no style, a string, a number, nil, one too many.
+func TestStyledFiltersTakeArgumentsAsTheLibraryDoes(t *testing.T) {
+	styled := func(v any, style func(string) string) string { return fmt.Sprint(v) + "/" + style("long") }
+	e := New(Config{Filters: func(func() any) map[string]any {
+		return map[string]any{
+			"fast": styled,
+			"slow": func(v any, style func(string) string) any { return styled(v, style) }, // not the fast shape
+		}
+	}})
+	vars := map[string]any{"d": "day", "none": nil}
+	for _, args := range []string{"", ": 'short'", ": 5", ": none", ": 'a', 'b'"} {
+		fast := renderAs(t, e, "{{ d | fast"+args+" }}", "", vars)
+		slow := renderAs(t, e, "{{ d | slow"+args+" }}", "", vars)
+		if strings.ReplaceAll(slow, "slow", "fast") != fast {
+			t.Errorf("filter args %q: %q without reflection, %q through the library; want the same", args, fast, slow)
+		}
+	}
 }

@@ -52,6 +52,10 @@ var prechecks = map[string]precheck{
 // values.Call, so conversions and errors are the library's own.
 func (in *instance) bounded(name string, fn any) func(any, ...any) (any, error) {
 	rf := reflect.ValueOf(fn)
+	call := func(all []any) (any, error) { return values.Call(rf, all) }
+	if f, ok := fn.(func(any, func(string) string) string); ok {
+		call = func(all []any) (any, error) { return callStyled(f, all) }
+	}
 	pre := prechecks[name]
 	return func(v any, args ...any) (any, error) {
 		b := in.budget
@@ -81,13 +85,37 @@ func (in *instance) bounded(name string, fn any) func(any, ...any) (any, error) 
 				return nil, err
 			}
 		}
-		out, err := values.Call(rf, all)
+		out, err := call(all)
 		if err != nil {
 			return nil, err
 		}
 		return out, b.result(out)
 	}
 }
+
+// callStyled calls a filter of the messages' shape, a value and an
+// optional style (local_date, eta_window, money), as values.Call would —
+// the same argument count check, the style converted to a string when the
+// filter asks for it, the filter's default without one — but without
+// building the style function through reflection at every call.
+func callStyled(f func(any, func(string) string) string, all []any) (any, error) {
+	if len(all) > 2 {
+		return nil, &values.CallParityError{NumArgs: len(all), NumParams: 2}
+	}
+	style := func(def string) string { return def }
+	if len(all) == 2 {
+		arg := all[1]
+		style = func(string) string {
+			if arg == nil {
+				return ""
+			}
+			return values.MustConvert(arg, stringType).(string)
+		}
+	}
+	return f(all[0], style), nil
+}
+
+var stringType = reflect.TypeOf("")
 
 // listArg checks a filter argument that is or holds a list and returns its
 // length. A range is checked before any filter can make a list of it.

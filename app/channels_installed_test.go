@@ -31,6 +31,7 @@ type installedShop struct {
 	// shopper with the phone as typed, shipping to country, and returns
 	// its shipment.
 	order func(t *testing.T, id int64, phone, country string) *storage.Shipment
+	woo   *wooEnv // the connected store, on WooCommerce
 }
 
 // installShopifyByTokenExchange installs shopA the way an embedded app is
@@ -93,7 +94,7 @@ func connectWooForChannels(t *testing.T, dbURL string) *installedShop {
 		t.Fatal(err)
 	}
 	w := &wooEnv{a: a, base: base, store: store, shop: shop, ws: ws, hookSecret: sec.WebhookSecret}
-	e := &installedShop{a: a, base: base, public: wooAppURL, sent: sent}
+	e := &installedShop{a: a, base: base, public: wooAppURL, sent: sent, woo: w}
 	apptest.WaitUntil(t, "the store's identity", func() bool {
 		s, err := a.db.ShopByID(ctx, shop.ID)
 		if err != nil || s.Currency == "" {
@@ -377,6 +378,48 @@ func TestOrderStatusExtensionOptsTheShopperIn(t *testing.T) {
 		}
 		if v := byChannel(e.notify(t, ship, "action_required"), "voice"); v.Status != storage.NotificationSent || len(e.sent.Calls()) != 1 {
 			t.Fatalf("call after the extension's opt-in: %s %q; want sent", v.Status, v.Error)
+		}
+	})
+}
+
+func TestWooCheckoutConsentTextsAndCallsTheShopper(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := connectWooForChannels(t, dbURL)
+		const number = "+14155550179"
+		placed := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+		o := astOrder(8501, time.Now().UTC().Add(-time.Hour), "UPS", "1ZWOOCONSENT00008501")
+		o.Billing.Phone = "(415) 555-0179"
+		o.Meta = append(o.Meta, wootest.Meta{ID: 56, Key: woocommerce.ConsentMetaKey, Value: map[string]any{
+			"time": placed.Format(time.RFC3339), "ip": "198.51.100.23", "locale": "en_US",
+			"channels": []map[string]string{
+				{"channel": "sms", "wording": "Text me shipping updates: Shop Example may send shipping updates for this order by text message."},
+				{"channel": "voice", "wording": "Call me when I must act: Shop Example may call my billing phone about this order."},
+			},
+		}})
+		e.woo.waitProcessed(t, e.woo.deliver(t, woocommerce.TopicOrderCreated, o.JSON()))
+		apptest.WaitUntil(t, "the welcome text", func() bool { return len(smsTo(e.sent, number)) == 1 })
+		if w := smsTo(e.sent, number)[0]; !strings.Contains(w.Body, "STOP") {
+			t.Fatalf("welcome %q; want how to stop", w.Body)
+		}
+		// The store sends the order again and again: one consent per box.
+		e.woo.waitProcessed(t, e.woo.deliver(t, woocommerce.TopicOrderUpdated, o.JSON()))
+		cons, err := e.a.db.Consents(context.Background(), e.shop.ID, number)
+		if err != nil || len(cons) != 2 {
+			t.Fatalf("consents = %+v, %v; want the two ticked boxes, once", cons, err)
+		}
+		for _, c := range cons {
+			if c.Source != storage.ConsentSourceWooCheckout || c.Status != storage.ConsentConfirmed || c.IP != "198.51.100.23" ||
+				!c.CreatedAt.Equal(placed) || !strings.Contains(c.Wording, "Shop Example may") || c.OrderID == nil {
+				t.Fatalf("consent = %+v; want confirmed from the checkout with its words, IP and time %s", c, placed)
+			}
+		}
+		ship := e.woo.waitShipment(t, "1ZWOOCONSENT00008501")
+		ns := e.notify(t, &ship, "action_required")
+		if sms, call := byChannel(ns, "sms"), byChannel(ns, "voice"); sms.Status != storage.NotificationSent || call.Status != storage.NotificationSent {
+			t.Fatalf("action required: SMS %s %q, call %s %q; want both sent", sms.Status, sms.Error, call.Status, call.Error)
+		}
+		if calls := e.sent.Calls(); len(calls) != 1 || calls[0].To != number || len(smsTo(e.sent, number)) != 2 {
+			t.Fatalf("Twilio calls %+v, %d texts; want one call to %s and the welcome and the update", calls, len(smsTo(e.sent, number)), number)
 		}
 	})
 }

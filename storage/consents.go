@@ -43,13 +43,16 @@ const (
 	ConsentWithdrawn = "withdrawn"
 )
 
-// RecordConsent stores a consent with its proof. A confirmed one (no double
+// RecordConsent stores a consent with its proof, given now unless
+// CreatedAt says earlier (a checkout's box, read later). A confirmed one (no double
 // opt-in needed) takes effect at once: the address may be messaged on the
 // channel, and an earlier STOP is lifted, since this is a newer word.
 func (db *DB) RecordConsent(ctx context.Context, c *Consent) error {
 	return db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := db.now()
-		c.CreatedAt = now
+		if c.CreatedAt.IsZero() || c.CreatedAt.After(now) {
+			c.CreatedAt = now
+		}
 		if c.Status == ConsentConfirmed && c.ConfirmedAt == nil {
 			c.ConfirmedAt = &now
 		}

@@ -123,9 +123,12 @@ func (s *Syncer) syncWooOrder(ctx context.Context, shop *storage.Shop, o woocomm
 	parcels, refused := s.boundParcels(shop, parcels, func(Parcel) string { return order })
 	// The tracking rows are the order's whole list: a row the merchant
 	// deleted retires its shipment.
-	return refused, s.Apply(ctx, shop, Change{
+	if err := s.Apply(ctx, shop, Change{
 		Order: wooOrder(shop, o), Fulfillments: []Fulfillment{{Parcels: parcels}}, Refunded: o.Status == "refunded",
-	})
+	}); err != nil {
+		return refused, err
+	}
+	return refused, s.recordWooConsent(ctx, shop, o)
 }
 
 func wooOrder(shop *storage.Shop, o woocommerce.Order) *storage.Order {

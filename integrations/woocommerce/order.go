@@ -45,6 +45,9 @@ type Order struct {
 	// Tracking holds every tracking number found on the order: Shipment
 	// Tracking / AST meta first, then core fulfillments, deduplicated.
 	Tracking []TrackingItem
+	// Consent is what the shopper agreed to at checkout (the plugin's
+	// boxes); nil when they ticked none.
+	Consent *CheckoutConsent
 }
 
 // Address is a billing or shipping address. Email is only set on billing.
@@ -233,8 +236,11 @@ func (w wireOrder) order(id int64) (Order, error) {
 		o.ShippingLines = append(o.ShippingLines, ShippingLine{MethodID: sl.MethodID, MethodTitle: sl.MethodTitle, Total: total})
 	}
 	for _, m := range w.MetaData {
-		if m.Key == TrackingMetaKey {
+		switch m.Key {
+		case TrackingMetaKey:
 			o.Tracking = append(o.Tracking, trackingFromMeta(m.Value)...)
+		case ConsentMetaKey:
+			o.Consent = consentFromMeta(m.Value)
 		}
 	}
 	for _, wf := range w.Fulfillments {

@@ -31,6 +31,7 @@ require_once __DIR__ . '/includes/class-ordertrack-render.php';
 require_once __DIR__ . '/includes/class-ordertrack-account.php';
 require_once __DIR__ . '/includes/class-ordertrack-shortcode.php';
 require_once __DIR__ . '/includes/class-ordertrack-signal.php';
+require_once __DIR__ . '/includes/class-ordertrack-checkout.php';
 
 // Order data may live in HPOS tables; everything here goes through WC_Order.
 add_action(
@@ -52,5 +53,6 @@ add_action(
 		Ordertrack_Account::init();
 		Ordertrack_Shortcode::init();
 		Ordertrack_Signal::init();
+		Ordertrack_Checkout::init();
 	}
 );

@@ -38,15 +38,16 @@ final class Ordertrack_Settings {
 	/**
 	 * Current settings with defaults.
 	 *
-	 * @return array{app_url: string, shop_key: string, shop_secret: string}
+	 * @return array{app_url: string, shop_key: string, shop_secret: string, checkout_voice: bool}
 	 */
 	public static function get(): array {
 		$saved = get_option( self::OPTION, array() );
 		$saved = is_array( $saved ) ? $saved : array();
 		return array(
-			'app_url'     => isset( $saved['app_url'] ) ? (string) $saved['app_url'] : '',
-			'shop_key'    => isset( $saved['shop_key'] ) ? (string) $saved['shop_key'] : '',
-			'shop_secret' => isset( $saved['shop_secret'] ) ? (string) $saved['shop_secret'] : '',
+			'app_url'        => isset( $saved['app_url'] ) ? (string) $saved['app_url'] : '',
+			'shop_key'       => isset( $saved['shop_key'] ) ? (string) $saved['shop_key'] : '',
+			'shop_secret'    => isset( $saved['shop_secret'] ) ? (string) $saved['shop_secret'] : '',
+			'checkout_voice' => ! empty( $saved['checkout_voice'] ),
 		);
 	}
 
@@ -106,9 +107,10 @@ final class Ordertrack_Settings {
 
 		$secret = isset( $input['shop_secret'] ) ? trim( sanitize_text_field( (string) $input['shop_secret'] ) ) : '';
 		return array(
-			'app_url'     => untrailingslashit( $url ),
-			'shop_key'    => isset( $input['shop_key'] ) ? trim( sanitize_text_field( (string) $input['shop_key'] ) ) : '',
-			'shop_secret' => '' === $secret ? $current['shop_secret'] : $secret,
+			'app_url'        => untrailingslashit( $url ),
+			'shop_key'       => isset( $input['shop_key'] ) ? trim( sanitize_text_field( (string) $input['shop_key'] ) ) : '',
+			'shop_secret'    => '' === $secret ? $current['shop_secret'] : $secret,
+			'checkout_voice' => ! empty( $input['checkout_voice'] ),
 		);
 	}
 
@@ -174,6 +176,10 @@ final class Ordertrack_Settings {
 						<td>
 							<input type="password" class="regular-text" id="ordertrack_shop_secret" name="<?php echo esc_attr( self::OPTION ); ?>[shop_secret]" value="" autocomplete="new-password" placeholder="<?php echo esc_attr( '' === $s['shop_secret'] ? '' : __( '(saved; leave blank to keep)', 'ordertrack' ) ); ?>" />
 						</td>
+					</tr>
+					<tr>
+						<th scope="row"><?php esc_html_e( 'Calls', 'ordertrack' ); ?></th>
+						<td><label><input type="checkbox" name="<?php echo esc_attr( self::OPTION ); ?>[checkout_voice]" value="1" <?php checked( $s['checkout_voice'] ); ?> /> <?php esc_html_e( 'Offer "Call me when I must act" at checkout (next to the text and WhatsApp boxes)', 'ordertrack' ); ?></label></td>
 					</tr>
 				</table>
 				<?php submit_button(); ?>

@@ -144,3 +144,43 @@ func TestStopToTheSharedSenderStopsEveryShopOnIt(t *testing.T) {
 		}
 	})
 }
+
+func TestShopperEmailsComeFromTheMerchantOnlyOnAnAuthenticatedDomain(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		e.sent.SetAuthenticatedDomains("kaffee.example")
+		ctx := context.Background()
+		admin := signIn(t, e.a, e.base, e.shop.ID)
+		for i, tc := range []struct {
+			sender, wantFrom, note string
+		}{
+			{"post@kaffee.example", "post@kaffee.example", "Shopper emails come from post@kaffee.example."},
+			{"post@kaffee-haus.example", "updates@ordertrack.test", "kaffee-haus.example is not authenticated"},
+		} {
+			s, err := e.a.db.ShopByID(ctx, e.shop.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := s.Settings.V
+			st.SenderEmail = tc.sender
+			if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
+				t.Fatal(err)
+			}
+			ship := e.order(t, int64(8301+i), "", "DE")
+			before := len(e.sent.Mails())
+			if email := byChannel(e.notify(t, ship, "shipped"), "email"); email.Status != storage.NotificationSent {
+				t.Fatalf("%s: shipped email %s %q; want sent", tc.sender, email.Status, email.Error)
+			}
+			mails := e.sent.Mails()
+			if len(mails) != before+1 {
+				t.Fatalf("%s: SendGrid got %d new mails; want 1", tc.sender, len(mails)-before)
+			}
+			if m := mails[len(mails)-1]; m.From != tc.wantFrom || m.FromName != "Kaffee Haus" || m.ReplyTo != tc.sender {
+				t.Fatalf("%s: mail from %q <%s>, reply to %q; want %q <%s>, reply to the merchant", tc.sender, m.FromName, m.From, m.ReplyTo, "Kaffee Haus", tc.wantFrom)
+			}
+			if _, page := admin.get(e.base + "/admin/settings"); !strings.Contains(page, tc.note) {
+				t.Fatalf("%s: the settings page does not say %q", tc.sender, tc.note)
+			}
+		}
+	})
+}

@@ -48,6 +48,12 @@ type Sessions interface {
 	SignedIn(c echo.Context) (shop *storage.Shop, csrf string, embedded any)
 }
 
+// SenderCheck says whether shopper emails may come from the merchant's own
+// address (its domain authenticated with the email provider).
+type SenderCheck interface {
+	SenderAuthenticated(ctx context.Context, address string) (bool, error)
+}
+
 // Deps are what the admin pages need.
 type Deps struct {
 	DB       *storage.DB
@@ -64,6 +70,8 @@ type Deps struct {
 	ShopifyScopes string
 	// Previews renders the template editor's preview with a real order.
 	Previews PreviewSource
+	// Senders checks the merchant's sender address.
+	Senders SenderCheck
 }
 
 // Pages are the merchant admin's handlers.
@@ -75,6 +83,7 @@ type Pages struct {
 	appURL   string
 	deliver  Deliverer
 	previews PreviewSource
+	senders  SenderCheck
 	views    TrackingPages
 	sessions Sessions
 	pages    map[string]*template.Template
@@ -90,7 +99,7 @@ func New(d Deps) (*Pages, error) {
 	}
 	return &Pages{
 		db: d.DB, jobs: d.Jobs, now: d.Now, renderer: d.Renderer, appURL: d.AppURL,
-		deliver: d.Deliverer, previews: d.Previews, views: d.TrackingPages, sessions: d.Sessions, pages: pages, shopifyScopes: strings.Split(d.ShopifyScopes, ","),
+		deliver: d.Deliverer, previews: d.Previews, senders: d.Senders, views: d.TrackingPages, sessions: d.Sessions, pages: pages, shopifyScopes: strings.Split(d.ShopifyScopes, ","),
 	}, nil
 }
 

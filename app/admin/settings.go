@@ -107,6 +107,18 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 	if err != nil {
 		return err
 	}
+	// The sender email is used as From only on an authenticated domain.
+	senderNote := ""
+	if e := st.SenderEmail; e != "" && errs["sender_email"] == "" && a.senders != nil {
+		ok, err := a.senders.SenderAuthenticated(c.Request().Context(), e)
+		switch {
+		case err != nil:
+			senderNote = "Could not ask the email provider whether your domain is authenticated; until it answers, emails go from ordertrack's address with your shop's name, and replies come to " + e + "."
+		case !ok:
+			_, domain, _ := strings.Cut(e, "@")
+			senderNote = domain + " is not authenticated with ordertrack's email provider (SendGrid), so shopper emails go from ordertrack's address with your shop's name as the sender, and replies come to " + e + ". To send from " + e + " itself, ask ordertrack support for the three DNS (CNAME) records that authenticate " + domain + " and add them at your domain host."
+		}
+	}
 	payer := "ordertrack's shared Twilio sender (billed to you by ordertrack)"
 	if acc, own, err := a.db.TwilioAccount(c.Request().Context(), shop.ID); err != nil {
 		return err
@@ -114,7 +126,7 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 		payer = "your own Twilio account " + acc.AccountSID + " (billed to you by Twilio)"
 	}
 	return a.renderCode(c, code, "settings", map[string]any{
-		"OwnerEmail": shop.Email, "Usage": usage, "Payer": payer,
+		"OwnerEmail": shop.Email, "Usage": usage, "Payer": payer, "SenderNote": senderNote,
 		"S": st, "FAQ": faq, "ChannelRows": rows, "Channels": chans, "Fonts": allowedFonts,
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),

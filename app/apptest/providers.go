@@ -51,6 +51,8 @@ type Providers struct {
 	approvals map[string]string
 	// accounts are the Twilio accounts known, SID to auth token.
 	accounts map[string]string
+	// domains are the sending domains authenticated in SendGrid.
+	domains []string
 }
 
 // NewProviders starts a Providers server, closed when the test ends.
@@ -77,6 +79,14 @@ func (p *Providers) AddTwilioAccount(sid, token string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.accounts[sid] = token
+}
+
+// SetAuthenticatedDomains makes SendGrid list domains as authenticated
+// (valid DNS records), next to one whose records are not valid yet.
+func (p *Providers) SetAuthenticatedDomains(domains ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.domains = domains
 }
 
 // SetApproval makes Twilio's Content API know the template contentSID,
@@ -156,6 +166,8 @@ func (p *Providers) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/v3/mail/send":
 		p.serveMail(w, r)
+	case "/v3/whitelabel/domains":
+		p.serveDomains(w)
 	case account + "/Messages.json":
 		r.ParseForm()
 		msg := Text{Account: sid, From: r.PostForm.Get("From"), To: r.PostForm.Get("To"), Body: r.PostForm.Get("Body"),
@@ -186,6 +198,32 @@ func (p *Providers) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		http.NotFound(w, r)
 	}
+}
+
+// serveDomains answers SendGrid's list of authenticated domains in the
+// shape SendGrid documents (integrations/messaging/sendgrid/testdata).
+func (p *Providers) serveDomains(w http.ResponseWriter) {
+	p.mu.Lock()
+	domains := append(append([]string(nil), p.domains...), "pending.example")
+	p.mu.Unlock()
+	var list []map[string]any
+	for i, d := range domains {
+		valid := d != "pending.example"
+		rec := func(host, data string) map[string]any {
+			return map[string]any{"valid": valid, "type": "cname", "host": host, "data": data}
+		}
+		list = append(list, map[string]any{
+			"id": i + 1, "user_id": 7, "subdomain": "em", "domain": d, "username": "ordertrack", "ips": []string{},
+			"custom_spf": false, "default": false, "legacy": false, "automatic_security": true, "valid": valid,
+			"dns": map[string]any{
+				"mail_cname": rec("em."+d, "u7.wl.sendgrid.net"),
+				"dkim1":      rec("s1._domainkey."+d, "s1.domainkey.u7.wl.sendgrid.net"),
+				"dkim2":      rec("s2._domainkey."+d, "s2.domainkey.u7.wl.sendgrid.net"),
+			},
+		})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(list)
 }
 
 // serveApproval answers the Content API's fetch of a template's approval

@@ -121,6 +121,15 @@ func (m *Messenger) compose(ctx context.Context, about About, trig tracking.Trig
 		return notify.Message{}, err
 	}
 	msg.FromName, msg.ReplyTo = senderName(about.Shop), replyTo(about.Shop)
+	if a := about.Shop.Settings.V.SenderEmail; a != "" && ch == notify.ChannelEmail {
+		ok, err := m.SenderAuthenticated(ctx, a)
+		if err != nil {
+			m.log.Warn("sendgrid authenticated domains unknown: the platform's From is used", "shop", about.Shop.ID, "err", err)
+		}
+		if ok {
+			msg.FromEmail = a
+		}
+	}
 	return msg, nil
 }
 

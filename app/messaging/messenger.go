@@ -94,6 +94,10 @@ type Messenger struct {
 	twilio        *twilio.Client
 	twilioBaseURL string
 	twilioSID     string
+	// sendgrid is the platform's SendGrid account; nil without a key. Its
+	// authenticated domains are kept for domainsTTL.
+	sendgrid *sendgrid.Client
+	domains  domainCache
 	// shared are the platform's numbers per channel, which every shop
 	// without its own Twilio number for the channel sends from.
 	shared map[notify.Channel]string
@@ -129,7 +133,8 @@ func New(d Deps) (*Messenger, error) {
 func (m *Messenger) providerSenders(p Providers) (map[notify.Channel]Sender, error) {
 	senders := map[notify.Channel]Sender{}
 	if p.SendGridAPIKey != "" {
-		senders[notify.ChannelEmail] = emailSender{c: sendgrid.New(sendgrid.Config{APIKey: p.SendGridAPIKey, BaseURL: p.SendGridBaseURL}), from: p.EmailFrom}
+		m.sendgrid = sendgrid.New(sendgrid.Config{APIKey: p.SendGridAPIKey, BaseURL: p.SendGridBaseURL})
+		senders[notify.ChannelEmail] = emailSender{c: m.sendgrid, from: p.EmailFrom}
 	}
 	if p.TwilioAccountSID != "" {
 		tc, err := m.twilioClient(storage.TwilioCredentials{

@@ -52,8 +52,12 @@ type emailSender struct {
 
 func (s emailSender) Send(ctx context.Context, n *storage.Notification, msg notify.Message) (string, error) {
 	n.Provider = "sendgrid"
+	from := s.from
+	if msg.FromEmail != "" {
+		from = msg.FromEmail
+	}
 	id, err := s.c.Send(ctx, sendgrid.Email{
-		MessageID: strconv.FormatInt(n.ID, 10), FromEmail: s.from, FromName: msg.FromName, ReplyTo: msg.ReplyTo, To: n.Recipient,
+		MessageID: strconv.FormatInt(n.ID, 10), FromEmail: from, FromName: msg.FromName, ReplyTo: msg.ReplyTo, To: n.Recipient,
 		Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Categories: []string{"ordertrack", n.Trigger},
 		UnsubscribeURL: msg.UnsubscribeURL,
 	})

@@ -223,8 +223,10 @@ type Message struct {
 	// an email carries it in its List-Unsubscribe header.
 	UnsubscribeURL string
 	// FromName and ReplyTo sign a shopper email as the shop: its name as
-	// the display name, replies to the merchant's address.
-	FromName, ReplyTo string
+	// the display name, replies to the merchant's address. FromEmail, when
+	// set, is the merchant's own From address (on a domain authenticated
+	// with the email provider); empty is the platform's sender.
+	FromName, ReplyTo, FromEmail string
 	// ContentSID, when set, sends a WhatsApp message as that approved
 	// template (outside WhatsApp's 24 h session window) filled with
 	// ContentVariables ("1", "2", …) instead of Text.

@@ -146,13 +146,13 @@ var errorSummaries = []struct {
 	any     []string
 	summary string
 }{
-	{[]string{"Go struct field", "json: ", "invalid character", "unexpected end of JSON", "cannot unmarshal"},
+	{[]string{"Go struct field", "json: ", "invalid character", "unexpected end of JSON", "cannot unmarshal", "unexpected EOF"},
 		"The data was not in the expected format."},
 	{[]string{"status 401", "status 403", "401 Unauthorized", "403 Forbidden", "invalid api key", "authentication"},
 		"The provider refused ordertrack's credentials: check the keys in Settings."},
 	{[]string{"status 429", "429 Too Many Requests", "rate limit"},
 		"The provider asked to slow down; it is tried again later."},
-	{[]string{"dial tcp", "connection refused", "no such host", "i/o timeout", "context deadline exceeded", "TLS handshake", "connection reset", "EOF"},
+	{[]string{"dial tcp", "connection refused", "no such host", "i/o timeout", "context deadline exceeded", "TLS handshake", "connection reset"},
 		"The provider could not be reached (a network error)."},
 	{[]string{"status 500", "status 502", "status 503", "status 504"},
 		"The provider had an error on its side."},

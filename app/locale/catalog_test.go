@@ -177,6 +177,14 @@ func TestNUsesTheLanguagesPluralForms(t *testing.T) {
 		{"fr", 1, "Voir 1 mise à jour précédente"},
 		{"fr", 2, "Voir 2 mises à jour précédentes"},
 		{"de", 5, "5 frühere Updates anzeigen"},
+		{"pt-BR", 1, "Mostrar 1 atualização anterior"},
+		{"pt-PT", 2, "Mostrar 2 atualizações anteriores"},
+		{"it", 1, "Mostra 1 aggiornamento precedente"},
+		{"it", 4, "Mostra 4 aggiornamenti precedenti"},
+		{"nl", 1, "Toon 1 eerdere update"},
+		{"nl", 6, "Toon 6 eerdere updates"},
+		{"ja", 1, "以前の更新を1件表示"}, // Japanese has one form for every count
+		{"ja", 7, "以前の更新を7件表示"},
 	}
 	for _, tt := range tests {
 		if got := ForLocale(tt.lang).N("timeline.more", tt.n); got != tt.want {
@@ -195,6 +203,10 @@ func TestDatesAndClockInEveryLanguage(t *testing.T) {
 		{"es", "martes, 24 de noviembre", "mar, 24 nov", "24 de noviembre de 2026", "15:04", "martes, 1 de diciembre", "9:05"},
 		{"fr", "mardi 24 novembre", "mar. 24 nov.", "24 novembre 2026", "15 h 04", "mardi 1er décembre", "9 h 05"},
 		{"de", "Dienstag, 24. November", "Di., 24. Nov.", "24. November 2026", "15:04 Uhr", "Dienstag, 1. Dezember", "9:05 Uhr"},
+		{"pt-BR", "terça-feira, 24 de novembro", "ter, 24 nov", "24 de novembro de 2026", "15:04", "terça-feira, 1º de dezembro", "9:05"},
+		{"it", "martedì 24 novembre", "mar 24 nov", "24 novembre 2026", "15:04", "martedì 1º dicembre", "9:05"},
+		{"nl", "dinsdag 24 november", "di 24 nov", "24 november 2026", "15:04", "dinsdag 1 december", "9:05"},
+		{"ja", "11月24日（火）", "11月24日（火）", "2026年11月24日", "15:04", "12月1日（火）", "9:05"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {

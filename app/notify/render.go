@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/ordertrack/ordertrack/app/locale"
 	"io/fs"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -270,16 +269,23 @@ func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Cha
 // one would make the whole SMS UCS-2 and cost two or three times as much.
 var smsGSM = strings.NewReplacer("–", "-", "—", "-", "\u00a0", " ", "\u202f", " ")
 
-var blankLines = regexp.MustCompile(`\n[ \t]*(\n[ \t]*)+\n`)
-
 // tidyText trims the whitespace Liquid tags leave behind in plain-text
 // output: trailing spaces, and runs of blank lines collapsed to one.
 func tidyText(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t\r")
+	var b strings.Builder
+	b.Grow(len(s))
+	blank := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		if line == "" {
+			blank++
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n"[:1+min(blank, 1)])
+		}
+		blank = 0
+		b.WriteString(line)
 	}
-	s = strings.Join(lines, "\n")
-	s = blankLines.ReplaceAllString(s, "\n\n")
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(b.String())
 }

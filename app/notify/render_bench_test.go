@@ -36,3 +36,20 @@ func TestComposeAllocatesLittle(t *testing.T) {
 		t.Errorf("Compose allocates %.0f times per email; want at most 440", allocs)
 	}
 }
+
+// TestTidyTextCollapsesBlankRuns pins what the plain-text parts look like
+// after the tags' leftover whitespace is trimmed.
+func TestTidyTextCollapsesBlankRuns(t *testing.T) {
+	for in, want := range map[string]string{
+		"Hi  \nthere\t\r\n":                 "Hi\nthere",
+		"a\n\nb":                            "a\n\nb",
+		"a\n  \n\t\n\nb":                    "a\n\nb",
+		"\n\n  Hello\n\n\n\nTrack: x\n  \n": "Hello\n\nTrack: x",
+		"one\ntwo\n\u00a0\nthree":           "one\ntwo\n\u00a0\nthree",
+		"":                                  "",
+	} {
+		if got := tidyText(in); got != want {
+			t.Errorf("tidyText(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

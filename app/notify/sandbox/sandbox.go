@@ -63,8 +63,8 @@ type Engine struct {
 	lim    Limits
 	pool   sync.Pool
 	mu     sync.Mutex
-	cache  map[string]render.Node // by name and source
-	cached int                    // bytes of source in cache
+	cache  map[sourceKey]render.Node
+	cached int // bytes of source in cache
 }
 
 // maxCached bounds the source of the compiled templates kept: compiled,
@@ -74,7 +74,7 @@ const maxCached = 1 << 20
 
 // New returns an Engine.
 func New(cfg Config) *Engine {
-	e := &Engine{cfg: cfg, lim: withDefaults(cfg.Limits), cache: map[string]render.Node{}}
+	e := &Engine{cfg: cfg, lim: withDefaults(cfg.Limits), cache: map[sourceKey]render.Node{}}
 	e.pool.New = func() any { return e.newInstance() }
 	return e
 }
@@ -209,8 +209,12 @@ func compileSafely(in *instance, name, src string) (root render.Node, err error)
 	return root, nil
 }
 
+// sourceKey names a compiled template: its name and source, kept apart so
+// a lookup builds no key.
+type sourceKey struct{ name, src string }
+
 func (e *Engine) compile(in *instance, name, src string) (render.Node, error) {
-	key := name + "\x00" + src
+	key := sourceKey{name, src}
 	e.mu.Lock()
 	root, ok := e.cache[key]
 	e.mu.Unlock()
@@ -223,18 +227,19 @@ func (e *Engine) compile(in *instance, name, src string) (render.Node, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, ok := e.cache[key]; ok || len(key) > maxCached {
+	size := len(name) + len(src)
+	if _, ok := e.cache[key]; ok || size > maxCached {
 		return root, nil
 	}
 	for k := range e.cache { // drop entries at random until the new one fits
-		if e.cached+len(key) <= maxCached {
+		if e.cached+size <= maxCached {
 			break
 		}
 		delete(e.cache, k)
-		e.cached -= len(k)
+		e.cached -= len(k.name) + len(k.src)
 	}
 	e.cache[key] = root
-	e.cached += len(key)
+	e.cached += size
 	return root, nil
 }
 

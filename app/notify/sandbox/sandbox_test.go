@@ -292,7 +292,7 @@ func TestCompiledTemplatesStayWithinTheCacheBound(t *testing.T) {
 	}
 	total := 0
 	for k := range e.cache {
-		total += len(k)
+		total += len(k.name) + len(k.src)
 	}
 	if total != e.cached || total > maxCached || len(e.cache) == 0 {
 		t.Errorf("cache holds %d templates, %d bytes of source (counted %d); want some, at most %d bytes", len(e.cache), total, e.cached, maxCached)

@@ -383,7 +383,8 @@ func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
 		}
 		ship := e.order(t, 7601, "(415) 555-0143", "US")
 		e.optIn(t, ship, "(415) 555-0143", "sms")
-		if sms := byChannel(e.notify(t, ship, "out_for_delivery"), "sms"); sms.Status != storage.NotificationSent || sms.Units < 1 {
+		ns0 := e.notify(t, ship, "out_for_delivery")
+		if sms := byChannel(ns0, "sms"); sms.Status != storage.NotificationSent || sms.Units < 1 {
 			t.Fatalf("first SMS: %s units=%d; want sent and its segments counted", sms.Status, sms.Units)
 		}
 		ns := e.notify(t, ship, "delayed")
@@ -392,6 +393,11 @@ func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
 		}
 		if email := byChannel(ns, "email"); email.Status != storage.NotificationSent {
 			t.Fatalf("email fallback: %s %q; want sent", email.Status, email.Error)
+		}
+		admin := signIn(t, e.a, e.base, e.shop.ID)
+		want := fmt.Sprintf("This month: %d SMS segments, 0 call minutes, paid by ordertrack", byChannel(ns0, "sms").Units)
+		if _, page := admin.get(e.base + "/admin/settings"); !strings.Contains(page, want) {
+			t.Fatalf("the settings page does not show the month's use and who pays (%q)", want)
 		}
 	})
 }

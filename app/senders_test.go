@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -181,6 +182,23 @@ func TestShopperEmailsComeFromTheMerchantOnlyOnAnAuthenticatedDomain(t *testing.
 			if _, page := admin.get(e.base + "/admin/settings"); !strings.Contains(page, tc.note) {
 				t.Fatalf("%s: the settings page does not say %q", tc.sender, tc.note)
 			}
+		}
+	})
+}
+
+func TestACompletedCallCountsItsMinutesTowardTheMonthlyCap(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, twilioConfig())
+		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
+		n := logMessage(t, a, fx.ships[0], "action_required", "voice", storage.NotificationSent, shopperPhone, 0)
+		form := url.Values{"AccountSid": {apptest.TwilioSID}, "CallSid": {"CA77"}, "CallStatus": {"completed"}, "CallDuration": {"125"}}
+		if code, _ := apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", n.ID), apptest.TwilioToken, form); code/100 != 2 {
+			t.Fatalf("call status callback: %d", code)
+		}
+		now := time.Now().UTC()
+		used, err := a.db.UsageSince(context.Background(), fx.shop.ID, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC))
+		if err != nil || used.CallMinutes != 3 {
+			t.Fatalf("call minutes this month = %d, %v; want 3 (a 2 min 5 s call, billed by started minute)", used.CallMinutes, err)
 		}
 	})
 }

@@ -76,3 +76,14 @@ func (db *DB) NotificationsTo(ctx context.Context, recipient string, since time.
 	}
 	return out, nil
 }
+
+// SetNotificationUnits records what a message cost once the provider says
+// (a call's minutes), for the shop's monthly caps.
+func (db *DB) SetNotificationUnits(ctx context.Context, id int64, units int) error {
+	err := db.Gorm.WithContext(ctx).Model(&Notification{}).Where("id = ?", id).
+		Updates(map[string]any{"units": units, "updated_at": db.now().UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("units of notification %d: %w", id, err)
+	}
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -112,6 +113,12 @@ func (m *Messenger) TwilioStatus(c echo.Context) error {
 	}
 	if err := m.advance(c.Request().Context(), n, status, reason); err != nil {
 		return err
+	}
+	if n.Channel == "voice" && s.Duration > 0 {
+		// A call costs its started minutes, as Twilio bills it.
+		if err := m.db.SetNotificationUnits(c.Request().Context(), n.ID, int((s.Duration+time.Minute-1)/time.Minute)); err != nil {
+			return err
+		}
 	}
 	m.metrics.Webhooks.WithLabelValues("twilio", "ok").Inc()
 	return c.NoContent(http.StatusNoContent)

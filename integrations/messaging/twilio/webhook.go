@@ -2,7 +2,9 @@ package twilio
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	twclient "github.com/twilio/twilio-go/client"
 	"golang.org/x/text/width"
@@ -58,6 +60,9 @@ type Status struct {
 	// AnsweredBy is "human", "machine_start", … when answering machine
 	// detection ran on a call.
 	AnsweredBy string
+	// Duration is how long a completed call lasted (CallDuration), zero for
+	// messages and calls not completed.
+	Duration time.Duration
 }
 
 // Final reports whether no further status will follow for the message or call.
@@ -82,6 +87,9 @@ func ParseStatus(form url.Values) Status {
 		AnsweredBy: form.Get("AnsweredBy"),
 	}
 	s.Channel = channelOf(form)
+	if sec, err := strconv.Atoi(form.Get("CallDuration")); err == nil && sec > 0 {
+		s.Duration = time.Duration(sec) * time.Second
+	}
 	return s
 }
 

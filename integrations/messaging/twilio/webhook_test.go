@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"testing"
+	"time"
 )
 
 // twilioSign computes X-Twilio-Signature as Twilio documents it: HMAC-SHA1,
@@ -111,6 +112,10 @@ func TestParseStatus(t *testing.T) {
 		"To": {"+15558675310"}, "AnsweredBy": {"machine_start"}, "message_id": {"msg_44"},
 	}
 	legacySMS := url.Values{"SmsSid": {"SMold"}, "SmsStatus": {"sent"}, "To": {"+15558675310"}}
+	completed := url.Values{
+		"CallSid": {"CA1b2c"}, "CallStatus": {"completed"}, "CallDuration": {"125"}, "Duration": {"3"},
+		"From": {"+15017122661"}, "To": {"+15558675310"}, "message_id": {"msg_45"},
+	}
 
 	tests := []struct {
 		name      string
@@ -124,6 +129,8 @@ func TestParseStatus(t *testing.T) {
 			Status{SID: "SMwa", Status: "read", MessageID: "msg_43", Channel: ChannelWhatsApp}, true},
 		{"unanswered call", call,
 			Status{SID: "CA9a7f", Status: "no-answer", MessageID: "msg_44", Channel: ChannelVoice, AnsweredBy: "machine_start"}, true},
+		{"completed call with its length", completed,
+			Status{SID: "CA1b2c", Status: "completed", MessageID: "msg_45", Channel: ChannelVoice, Duration: 125 * time.Second}, true},
 		{"legacy sms fields only", legacySMS,
 			Status{SID: "SMold", Status: "sent", Channel: ChannelSMS}, false},
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 	"github.com/ordertrack/ordertrack/integrations/woocommerce/wootest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // installedShop is a shop installed the way a merchant installs it, never
@@ -420,6 +421,60 @@ func TestWooCheckoutConsentTextsAndCallsTheShopper(t *testing.T) {
 		}
 		if calls := e.sent.Calls(); len(calls) != 1 || calls[0].To != number || len(smsTo(e.sent, number)) != 2 {
 			t.Fatalf("Twilio calls %+v, %d texts; want one call to %s and the welcome and the update", calls, len(smsTo(e.sent, number)), number)
+		}
+	})
+}
+
+func TestConsentsAreShownExportedAndErasedWithTheShopper(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopifyByTokenExchange(t, dbURL)
+		ship := e.order(t, 8601, "(415) 555-0181", "US")
+		const number = "+14155550181"
+		e.optIn(t, ship, "(415) 555-0181", "sms", true)
+		apptest.WaitUntil(t, "the welcome text", func() bool { return len(smsTo(e.sent, number)) == 1 })
+
+		admin := func() string {
+			res, body := apptest.Fetch(t, e.base+"/admin/consents", bearer(shopA, time.Now()))
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("/admin/consents: status %d", res.StatusCode)
+			}
+			return body
+		}
+		page := admin()
+		for _, want := range []string{number[1:], "Tracking page", "may call this number about this order", "may send you shipping updates", "127.0.0.1", "#1001", "Confirmed", ">Call<", ">SMS<"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("consents page lacks %q", want)
+			}
+		}
+
+		// The shopper's data request names no phone: the consents come by the order.
+		req := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com","customer":{"id":7001,"email":"ana@example.com","phone":null},"orders_requested":[8601],"data_request":{"id":9999}}`)
+		if code := apptest.PostShopifyWebhook(t, e.base, shopA, "customers/data_request", "wh-consent-data-req", req, testSecret); code != http.StatusOK {
+			t.Fatalf("customers/data_request: status %d", code)
+		}
+		var export storage.Notification
+		apptest.WaitUntil(t, "the data export", func() bool {
+			return e.a.db.Gorm.Where("shop_id = ? AND trigger = ?", e.shop.ID, "data_request").Take(&export).Error == nil
+		})
+		var data storage.CustomerData
+		if err := json.Unmarshal([]byte(export.Body), &data); err != nil || len(data.Consents) != 2 {
+			t.Fatalf("export has %d consents (%v); want the texts' and the calls'", len(data.Consents), err)
+		}
+		for _, c := range data.Consents {
+			if c.Address != number || c.IP == "" || c.Wording == "" || c.Source != storage.ConsentSourceTrackingPage {
+				t.Fatalf("exported consent = %+v; want its number, IP, words and source", c)
+			}
+		}
+
+		redact := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com","customer":{"id":7001,"email":"ana@example.com","phone":null},"orders_to_redact":[8601]}`)
+		if code := apptest.PostShopifyWebhook(t, e.base, shopA, "customers/redact", "wh-consent-redact", redact, testSecret); code != http.StatusOK {
+			t.Fatalf("customers/redact: status %d", code)
+		}
+		apptest.WaitUntil(t, "the consents erased", func() bool {
+			return storagetest.Count(t, e.a.db, "consents", "shop_id = ? AND address = '' AND ip = '' AND wording = ''", e.shop.ID) == 2
+		})
+		if page := admin(); strings.Contains(page, number[1:]) || strings.Contains(page, "may call this number") || !strings.Contains(page, "erased") {
+			t.Fatalf("consents page after the erasure still shows the shopper:\n%s", page)
 		}
 	})
 }

@@ -69,6 +69,7 @@ func (a *App) routes(e *echo.Echo) {
 	pages.POST("/actions/:id/handled", a.admin.HandleAction)
 	pages.GET("/outbox", a.admin.Outbox)
 	pages.GET("/outbox/:id", a.admin.Message)
+	pages.GET("/consents", a.admin.Consents)
 	pages.GET("/webhooks/:id", a.admin.Webhook)
 	pages.GET("/webhooks", a.admin.Webhooks)
 	pages.POST("/webhooks/:id/replay", a.admin.Replay)

@@ -120,7 +120,9 @@ func (db *DB) ExportCustomer(ctx context.Context, shopID int64, email, phone str
 	if err := g.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Find(&out.Contacts).Error; err != nil {
 		return nil, fmt.Errorf("export contacts: %w", err)
 	}
-	if err := g.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Find(&out.Consents).Error; err != nil {
+	// A consent is the shopper's by its number, or by their order (the
+	// request may name no phone, or one written another way).
+	if err := g.Where("shop_id = ? AND (address IN ? OR order_id IN ?)", shopID, []string{email, phone}, append(ids, 0)).Find(&out.Consents).Error; err != nil {
 		return nil, fmt.Errorf("export consents: %w", err)
 	}
 	return &out, nil

@@ -213,3 +213,24 @@ func (s ShopScope) ResetDelivery(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// ConsentRow is a consent with its order's name.
+type ConsentRow struct {
+	Consent
+	OrderName string
+}
+
+// Consents lists the shop's consents, newest first: every number's proof
+// of what the shopper agreed to. number, when set, keeps one address's.
+func (s ShopScope) Consents(ctx context.Context, number string, limit int) ([]ConsentRow, error) {
+	q := s.g.WithContext(ctx).Table("consents").Select("consents.*, orders.name AS order_name").
+		Joins("LEFT JOIN orders ON orders.id = consents.order_id").Where("consents.shop_id = ?", s.id)
+	if number != "" {
+		q = q.Where("consents.address = ?", number)
+	}
+	var out []ConsentRow
+	if err := q.Order("consents.created_at DESC, consents.id DESC").Limit(limit).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list consents: %w", err)
+	}
+	return out, nil
+}

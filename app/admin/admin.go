@@ -105,7 +105,7 @@ func New(d Deps) (*Pages, error) {
 
 func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "whatsapp", "twilio", "analytics", "shipment", "message", "webhook"} {
+	for _, page := range []string{"home", "shipments", "outbox", "webhooks", "templates", "template_edit", "settings", "whatsapp", "twilio", "analytics", "shipment", "message", "webhook", "consents"} {
 		t, err := template.New("").Funcs(funcs).Funcs(labelFuncs).Funcs(template.FuncMap{"head": head}).ParseFS(templates.Admin, "admin/polaris.css", "admin/layout.html", "admin/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", page, err)
@@ -120,7 +120,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 var pageTitles = map[string]string{
 	"home": "Overview", "shipments": "Shipments", "shipment": "Shipment", "outbox": "Messages", "message": "Message",
 	"webhooks": "Webhooks", "webhook": "Webhook delivery", "templates": "Message templates", "template_edit": "Message template",
-	"settings": "Settings", "whatsapp": "WhatsApp templates", "analytics": "Analytics",
+	"settings": "Settings", "whatsapp": "WhatsApp templates", "analytics": "Analytics", "consents": "Consents",
 }
 
 // pageHead is what the shared page header shows.

@@ -42,6 +42,18 @@ var labelFuncs = template.FuncMap{
 		}
 		return strings.ReplaceAll(kind, "_", " ")
 	},
+	"consentSource": func(s string) string {
+		if l, ok := consentSources[s]; ok {
+			return l
+		}
+		return s
+	},
+	"consentStatus": func(s string) string {
+		if l, ok := consentStatuses[s]; ok {
+			return l
+		}
+		return s
+	},
 	"sourceLabel": func(s string) string {
 		if l, ok := sourceLabels[s]; ok {
 			return l

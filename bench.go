@@ -117,15 +117,9 @@ func startBusy(n int) (stop func(), err error) {
 // leaves no spinner behind.
 func spinUntilOrphaned() {
 	parent := os.Getppid()
-	x := uint64(1)
 	for i := 0; ; i++ {
-		x = x*6364136223846793005 + 1442695040888963407
 		if i%(1<<26) == 0 && os.Getppid() != parent {
-			spinSink = x
 			return
 		}
 	}
 }
-
-// spinSink keeps the spin loop's arithmetic from being optimised away.
-var spinSink uint64

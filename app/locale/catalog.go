@@ -40,6 +40,7 @@ type Catalog struct {
 	lang    string
 	strings map[string]string
 	en      *Catalog // nil for English itself
+	days    dayMemo
 }
 
 // catalogs parses every language file once. The files are embedded, so an

@@ -373,3 +373,26 @@ func TestTranslationsKeepTheirPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// TestRememberedDatesFollowTheZone: Date and ShortDate remember the days
+// they wrote, by the calendar day in t's own zone, so one instant on two
+// sides of midnight reads as two days, and every day keeps its own words.
+func TestRememberedDatesFollowTheZone(t *testing.T) {
+	c := ForLocale("en")
+	instant := time.Date(2026, 3, 4, 2, 0, 0, 0, time.UTC) // Wednesday in UTC, Tuesday evening in New York
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	for range 2 { // written, then remembered
+		if got := c.Date(instant); got != "Wednesday, March 4" {
+			t.Errorf("Date(UTC) = %q; want Wednesday, March 4", got)
+		}
+		if got := c.Date(instant.In(ny)); got != "Tuesday, March 3" {
+			t.Errorf("Date(New York) = %q; want Tuesday, March 3", got)
+		}
+		if got := c.ShortDate(instant); got != "Wed, Mar 4" {
+			t.Errorf("ShortDate(UTC) = %q; want Wed, Mar 4", got)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package locale
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
@@ -10,6 +11,10 @@ import (
 // Date formats t's calendar day in the language's long form ("Tuesday,
 // May 5", "martes, 5 de mayo").
 func (c *Catalog) Date(t time.Time) string {
+	return c.days.get(dayLong, t, c.date)
+}
+
+func (c *Catalog) date(t time.Time) string {
 	return c.T("date.long",
 		"weekday", c.Weekday(t),
 		"wd", c.T(wdKeys[t.Weekday()]),
@@ -22,6 +27,10 @@ func (c *Catalog) Date(t time.Time) string {
 // ShortDate formats t's day compactly ("Tue, May 5"), for timelines and
 // SMS.
 func (c *Catalog) ShortDate(t time.Time) string {
+	return c.days.get(dayShort, t, c.shortDate)
+}
+
+func (c *Catalog) shortDate(t time.Time) string {
 	return c.T("date.short",
 		"wd", c.T(wdKeys[t.Weekday()]),
 		"mon", c.T(monKeys[t.Month()]),
@@ -67,6 +76,39 @@ func (c *Catalog) day(t time.Time) string {
 		return s
 	}
 	return strconv.Itoa(t.Day())
+}
+
+// dayMemo keeps a catalog's recently written days: every message and page
+// writes the same few (today, the estimate's), each costing a dozen
+// lookups. It starts over past maxDays entries.
+type dayMemo struct {
+	mu sync.Mutex
+	m  map[int64]string
+}
+
+const (
+	dayLong = iota
+	dayShort
+	maxDays = 4096
+)
+
+func (d *dayMemo) get(style int64, t time.Time, write func(time.Time) string) string {
+	y, m, day := t.Date()
+	key := style<<40 | int64(y)<<16 | int64(m)<<8 | int64(day)
+	d.mu.Lock()
+	s, ok := d.m[key]
+	d.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = write(t)
+	d.mu.Lock()
+	if d.m == nil || len(d.m) >= maxDays {
+		d.m = make(map[int64]string)
+	}
+	d.m[key] = s
+	d.mu.Unlock()
+	return s
 }
 
 // The catalog keys of weekdays, months and days, by number, so formatting a

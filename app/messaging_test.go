@@ -304,7 +304,6 @@ func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
 	}{
 		{"digit 2 reschedules", url.Values{"Digits": {"2"}}, "reschedule"},
 		{"digit 1 confirms", url.Values{"Digits": {"1"}}, "confirm_address"},
-		{"spoken reschedule", url.Values{"SpeechResult": {"Reschedule."}}, "reschedule"},
 		{"digit 3 asks for support", url.Values{"Digits": {"3"}}, "contact_support"},
 	}
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {

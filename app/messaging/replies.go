@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -133,70 +132,6 @@ func (m *Messenger) answerAsk(ctx context.Context, recent []storage.Notification
 		return "", err
 	}
 	return rc.Reschedule + " " + m.links.Actions(ship.PublicToken), nil
-}
-
-// TwilioGather records a key press (or spoken answer) during an update call
-// as a customer action, using the keys that call's script offered.
-func (m *Messenger) TwilioGather(c echo.Context) error {
-	form, err := m.verifyTwilio(c)
-	if err != nil {
-		return err
-	}
-	g := twilio.ParseGather(form)
-	ctx := c.Request().Context()
-	id, err := strconv.ParseInt(g.MessageID, 10, 64)
-	if err != nil {
-		return twiml(c, twimlResponse{Say: &twimlSay{Text: notify.Replies("en").VoiceError}, Hangup: &struct{}{}})
-	}
-	n, err := m.db.Notification(ctx, id)
-	if err != nil {
-		return err
-	}
-	// A message whose shipment is gone can still replay its menu; only
-	// recording an answer needs the shipment.
-	ship, shipErr := m.shipmentOf(ctx, *n)
-	locale := ""
-	if shipErr == nil {
-		locale = m.orderLocale(ctx, ship)
-	}
-	trig := tracking.Trigger(n.Trigger)
-	digit := g.Digits
-	switch {
-	case digit == "" && g.Reply == twilio.ReplyConfirm:
-		digit = "1"
-	case digit == "" && g.Reply == twilio.ReplyReschedule:
-		digit = "2"
-	}
-	opts := notify.VoiceOptions(trig)
-	i := slices.IndexFunc(opts, func(o notify.VoiceOption) bool { return o.Digit == digit })
-	if i < 0 || opts[i].Action == notify.VoiceRepeat {
-		return c.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(voiceTwiML(m.gatherURL(), trig, n.Body, g.MessageID, locale)))
-	}
-	kind, say := voiceAnswer(opts[i].Action, notify.Replies(locale))
-	if shipErr != nil {
-		return shipErr
-	}
-	details := map[string]string{"digit": digit, "trigger": n.Trigger}
-	if g.Speech != "" {
-		details["speech"] = truncate(g.Speech, 160)
-	}
-	if err := m.actions.RecordAction(ctx, ship, string(kind), "voice", details); err != nil {
-		return err
-	}
-	return twiml(c, twimlResponse{Say: &twimlSay{Language: notify.VoiceLanguage(locale), Text: say}, Hangup: &struct{}{}})
-}
-
-// voiceAnswer is the customer action a key records and what the call says
-// before hanging up.
-func voiceAnswer(v notify.VoiceAction, rc notify.ReplyCopy) (tracking.ActionKind, string) {
-	switch v {
-	case notify.VoiceConfirm:
-		return tracking.ActionConfirmAddress, rc.VoiceConfirmed
-	case notify.VoiceReschedule:
-		return tracking.ActionReschedule, rc.VoiceReschedule
-	default:
-		return tracking.ActionContactSupport, rc.VoiceSupport
-	}
 }
 
 func (m *Messenger) shipmentOf(ctx context.Context, n storage.Notification) (*storage.Shipment, error) {

@@ -86,13 +86,3 @@ func (s twilioSender) Send(ctx context.Context, n *storage.Notification, msg not
 	}
 	return sid, classify(err)
 }
-
-// voiceTwiML speaks the script and gathers the shopper's answer, posted to
-// gatherURL, in the language of the shopper's locale.
-func voiceTwiML(gatherURL string, trig tracking.Trigger, script, messageID, locale string) string {
-	var opts []twilio.Option
-	for _, o := range notify.VoiceOptions(trig) {
-		opts = append(opts, twilio.Option{Digit: o.Digit})
-	}
-	return twilio.VoiceTwiML(script, opts, gatherURL+"?message_id="+messageID, notify.VoiceLanguage(locale))
-}

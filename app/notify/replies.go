@@ -22,30 +22,45 @@ type ReplyCopy struct {
 	StopHint           string // how to stop, closing the first SMS
 	// Voice answers, said before hanging up.
 	VoiceConfirmed, VoiceReschedule, VoiceSupport, VoiceError string
+	// VoiceDoor and VoiceRescheduledDay ({day}) are the goodbyes after
+	// "leave it at the door" and a named weekday.
+	VoiceDoor, VoiceRescheduledDay string
+	// What the call understood, said back before acting: a weekday
+	// ({day}), the door, a reschedule, yes, the store.
+	VoiceHeardDay, VoiceHeardDoor, VoiceHeardReschedule, VoiceHeardConfirm, VoiceHeardSupport string
+	// VoiceConfirmPrompt asks for 1/yes or 2/no after VoiceHeard*.
+	VoiceConfirmPrompt string
+	// VoiceSorry precedes the menu again after an answer not understood;
+	// after the second, VoiceHandover connects to the store's support
+	// line, or, with none, VoiceNoHandover says goodbye.
+	VoiceSorry, VoiceHandover, VoiceNoHandover string
 }
 
 // Replies is the reply copy for a shopper's locale, English when the
-// language has none.
+// language has none. A call's answers are in the language the call speaks:
+// pass its VoiceLanguage.
 func Replies(tag string) ReplyCopy {
 	c := locale.ForLocale(tag)
-	vc := c // calls speak only the languages they have a script in
-	if _, ok := voiceLanguages[c.Lang()]; !ok {
-		vc = locale.ForLocale("en")
-	}
 	return ReplyCopy{
 		Stopped: c.T("reply.stopped"), Restarted: c.T("reply.restarted"),
 		Confirmed: c.T("reply.confirmed"), Reschedule: c.T("reply.reschedule"),
 		NoQuestion: c.T("reply.no_question"), Help: c.T("reply.help"),
 		NotUnderstood: c.T("reply.not_understood"), TrackLabel: c.T("reply.track_label"),
 		OptInConfirmed: c.T("reply.optin_confirmed"), StopHint: c.T("sms.stop_hint"),
-		VoiceConfirmed: vc.T("reply.voice.confirmed"), VoiceReschedule: vc.T("reply.voice.reschedule"),
-		VoiceSupport: vc.T("reply.voice.support"), VoiceError: vc.T("reply.voice.error"),
+		VoiceConfirmed: c.T("reply.voice.confirmed"), VoiceReschedule: c.T("reply.voice.reschedule"),
+		VoiceSupport: c.T("reply.voice.support"), VoiceError: c.T("reply.voice.error"),
+		VoiceDoor: c.T("reply.voice.door"), VoiceRescheduledDay: c.T("reply.voice.rescheduled_day"),
+		VoiceHeardDay: c.T("reply.voice.heard_day"), VoiceHeardDoor: c.T("reply.voice.heard_door"),
+		VoiceHeardReschedule: c.T("reply.voice.heard_reschedule"), VoiceHeardConfirm: c.T("reply.voice.heard_confirm"),
+		VoiceHeardSupport: c.T("reply.voice.heard_support"), VoiceConfirmPrompt: c.T("reply.voice.confirm_prompt"),
+		VoiceSorry: c.T("reply.voice.sorry"), VoiceHandover: c.T("reply.voice.handover"), VoiceNoHandover: c.T("reply.voice.no_handover"),
 	}
 }
 
-// voiceLanguages are the Twilio <Say>/<Gather> languages, by the shopper's
-// locale: the regional variant when Twilio has it, else the language's
-// most widely understood one.
+// voiceLanguages are the Twilio <Say>/<Gather> languages (both take these
+// BCP 47 tags), by the shopper's locale, for every language the app
+// speaks: the regional variant when Twilio has it, else the language's
+// most widely understood one (Brazilian Portuguese).
 var voiceLanguages = map[string]string{
 	"en": "en-US", "en-us": "en-US", "en-gb": "en-GB", "en-au": "en-AU", "en-ca": "en-CA", "en-in": "en-IN",
 	"es": "es-ES", "es-es": "es-ES", "es-mx": "es-MX", "es-us": "es-US",

@@ -163,7 +163,7 @@ func TestSendSMSWithoutCallbackURLSendsNoStatusCallback(t *testing.T) {
 }
 
 func TestCallPostsToCallsResource(t *testing.T) {
-	twiml := VoiceTwiML("Your parcel arrives today.", []Option{{Digit: "1", Label: "Press 1 to confirm."}}, "https://track.example/hooks/twilio/gather?message_id=msg_9", "en-US")
+	twiml := VoiceTwiML("Your parcel arrives today.", []Option{{Digit: "1", Label: "Press 1 to confirm."}}, "https://track.example/hooks/twilio/gather?message_id=msg_9", "en-US", nil)
 	tests := []struct {
 		name  string
 		twiml string

@@ -17,13 +17,14 @@ type Option struct {
 // VoiceTwiML returns the TwiML for a notification call: it reads script in
 // lang (a BCP 47 tag such as "en-US"; empty for Twilio's default) and, when
 // options are given, lists them inside a <Gather> that accepts one key press
-// or speech and posts the answer to actionURL (see ParseGather). With no
-// answer the call reads the options once more, then hangs up.
+// or speech, recognised in lang with hints (the words the shopper is
+// expected to say), and posts the answer to actionURL (see ParseGather).
+// With no answer the call reads the options once more, then hangs up.
 //
 // It is built with encoding/xml rather than twilio-go's twiml package, whose
 // attribute order varies from run to run, so the output can be compared
 // byte for byte.
-func VoiceTwiML(script string, options []Option, actionURL, lang string) string {
+func VoiceTwiML(script string, options []Option, actionURL, lang string, hints []string) string {
 	resp := twimlResponse{}
 	say := func(text string) *twimlSay { return &twimlSay{Language: lang, Text: text} }
 	if len(options) == 0 {
@@ -41,17 +42,43 @@ func VoiceTwiML(script string, options []Option, actionURL, lang string) string 
 		// do): say it once, and all of it again when nothing was pressed.
 		first, menu = []*twimlSay{say(script)}, script
 	}
-	resp.Verbs = append(resp.Verbs,
-		&twimlGather{
-			Input: "dtmf speech", NumDigits: 1, Action: actionURL, Method: "POST",
-			Language: lang, Says: first,
-		},
-		&twimlGather{
-			Input: "dtmf speech", NumDigits: 1, Action: actionURL, Method: "POST",
-			Language: lang, Says: []*twimlSay{say(menu)},
-		},
-	)
+	resp.Verbs = append(resp.Verbs, gather(actionURL, lang, hints, first...), gather(actionURL, lang, hints, say(menu)))
 	return render(resp)
+}
+
+// AskTwiML is one more turn of a call: it says each sentence and listens,
+// as VoiceTwiML's menu does, for a key or speech posted to actionURL. With
+// no answer the call says nothing more and hangs up.
+func AskTwiML(sentences []string, actionURL, lang string, hints []string) string {
+	says := make([]*twimlSay, 0, len(sentences))
+	for _, s := range sentences {
+		says = append(says, &twimlSay{Language: lang, Text: s})
+	}
+	return render(twimlResponse{Verbs: []any{gather(actionURL, lang, hints, says...)}})
+}
+
+// DialTwiML says sentence and connects the call to number (E.164), for a
+// shopper the call could not understand.
+func DialTwiML(sentence, number, lang string) string {
+	return render(twimlResponse{Verbs: []any{&twimlSay{Language: lang, Text: sentence}, &twimlDial{Number: number}}})
+}
+
+// HangupTwiML says sentence and ends the call.
+func HangupTwiML(sentence, lang string) string {
+	return render(twimlResponse{Verbs: []any{&twimlSay{Language: lang, Text: sentence}, &twimlHangup{}}})
+}
+
+// gather listens for one key or speech, ending speech on the caller's
+// pause (speechTimeout auto).
+func gather(actionURL, lang string, hints []string, says ...*twimlSay) *twimlGather {
+	g := &twimlGather{
+		Input: "dtmf speech", NumDigits: 1, Action: actionURL, Method: "POST",
+		Language: lang, Says: says,
+	}
+	if len(hints) > 0 {
+		g.Hints, g.SpeechTimeout = strings.Join(hints, ", "), "auto"
+	}
+	return g
 }
 
 type twimlResponse struct {
@@ -72,7 +99,20 @@ type twimlGather struct {
 	Action    string   `xml:"action,attr,omitempty"`
 	Method    string   `xml:"method,attr"`
 	Language  string   `xml:"language,attr,omitempty"`
-	Says      []*twimlSay
+	// Hints are the words and phrases the caller is likely to say,
+	// comma-separated (Twilio's hints attribute).
+	Hints         string `xml:"hints,attr,omitempty"`
+	SpeechTimeout string `xml:"speechTimeout,attr,omitempty"`
+	Says          []*twimlSay
+}
+
+type twimlDial struct {
+	XMLName xml.Name `xml:"Dial"`
+	Number  string   `xml:",chardata"`
+}
+
+type twimlHangup struct {
+	XMLName xml.Name `xml:"Hangup"`
 }
 
 func render(r twimlResponse) string {

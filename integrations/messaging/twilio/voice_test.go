@@ -52,7 +52,7 @@ func TestVoiceTwiML(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := VoiceTwiML(tt.script, tt.options, tt.action, tt.lang)
+			got := VoiceTwiML(tt.script, tt.options, tt.action, tt.lang, nil)
 			if got != tt.want {
 				t.Errorf("VoiceTwiML =\n%s\nwant\n%s", got, tt.want)
 			}
@@ -63,5 +63,42 @@ func TestVoiceTwiML(t *testing.T) {
 				t.Errorf("TwiML is not well-formed XML: %v", err)
 			}
 		})
+	}
+}
+
+func TestFollowUpTurns(t *testing.T) {
+	const head = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+	tests := []struct {
+		name, got, want string
+	}{
+		{
+			"ask listens with hints",
+			AskTwiML([]string{"You said Tuesday.", "Press 1 or say yes to confirm."}, "https://t.example/g?message_id=4&step=confirm", "en-US", []string{"yes", "no"}),
+			head + `<Response><Gather input="dtmf speech" numDigits="1" action="https://t.example/g?message_id=4&amp;step=confirm" method="POST" language="en-US" hints="yes, no" speechTimeout="auto">` +
+				`<Say language="en-US">You said Tuesday.</Say><Say language="en-US">Press 1 or say yes to confirm.</Say></Gather></Response>`,
+		},
+		{
+			"dial hands over",
+			DialTwiML("Connecting you to the store.", "+4930123456", "de-DE"),
+			head + `<Response><Say language="de-DE">Connecting you to the store.</Say><Dial>+4930123456</Dial></Response>`,
+		},
+		{
+			"hang up",
+			HangupTwiML("Goodbye.", "en-GB"),
+			head + `<Response><Say language="en-GB">Goodbye.</Say><Hangup></Hangup></Response>`,
+		},
+		{
+			"first menu carries the hints on both gathers",
+			VoiceTwiML("Hello.", []Option{{Digit: "1", Label: "Press 1."}}, "https://t.example/g", "ja-JP", []string{"はい", "火曜日"}),
+			head + `<Response><Gather input="dtmf speech" numDigits="1" action="https://t.example/g" method="POST" language="ja-JP" hints="はい, 火曜日" speechTimeout="auto">` +
+				`<Say language="ja-JP">Hello.</Say><Say language="ja-JP">Press 1.</Say></Gather>` +
+				`<Gather input="dtmf speech" numDigits="1" action="https://t.example/g" method="POST" language="ja-JP" hints="はい, 火曜日" speechTimeout="auto">` +
+				`<Say language="ja-JP">Press 1.</Say></Gather></Response>`,
+		},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s:\n%s\nwant\n%s", tt.name, tt.got, tt.want)
+		}
 	}
 }

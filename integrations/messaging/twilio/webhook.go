@@ -119,6 +119,9 @@ type Gather struct {
 	CallSID string
 	Digits  string
 	Speech  string
+	// Confidence is the speech recogniser's confidence in Speech, from 0
+	// to 1; 0 when nothing was said or Twilio sent none.
+	Confidence float64
 	// MessageID is ordertrack's message ID, from the action URL's query.
 	MessageID string
 	// Reply is what the shopper chose; a key press wins over speech.
@@ -133,6 +136,9 @@ func ParseGather(form url.Values) Gather {
 		Digits:    form.Get("Digits"),
 		Speech:    form.Get("SpeechResult"),
 		MessageID: form.Get(MessageIDParam),
+	}
+	if c, err := strconv.ParseFloat(form.Get("Confidence"), 64); err == nil && c >= 0 && c <= 1 {
+		g.Confidence = c
 	}
 	g.Reply = ReplyUnknown
 	switch {

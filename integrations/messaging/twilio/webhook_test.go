@@ -5,7 +5,10 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -238,7 +241,7 @@ func TestParseGather(t *testing.T) {
 		{"key press", url.Values{"CallSid": {"CA1"}, "Digits": {"2"}, "message_id": {"msg_9"}},
 			Gather{CallSID: "CA1", Digits: "2", MessageID: "msg_9", Reply: ReplyReschedule}},
 		{"speech", url.Values{"CallSid": {"CA1"}, "SpeechResult": {"Confirm."}, "Confidence": {"0.92"}, "message_id": {"msg_9"}},
-			Gather{CallSID: "CA1", Speech: "Confirm.", MessageID: "msg_9", Reply: ReplyConfirm}},
+			Gather{CallSID: "CA1", Speech: "Confirm.", Confidence: 0.92, MessageID: "msg_9", Reply: ReplyConfirm}},
 		{"key press wins over speech", url.Values{"CallSid": {"CA1"}, "Digits": {"1"}, "SpeechResult": {"reschedule"}},
 			Gather{CallSID: "CA1", Digits: "1", Speech: "reschedule", Reply: ReplyConfirm}},
 		{"nothing gathered", url.Values{"CallSid": {"CA1"}},
@@ -250,5 +253,28 @@ func TestParseGather(t *testing.T) {
 				t.Errorf("ParseGather = %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseGatherReadsTwiliosActionRequest(t *testing.T) {
+	tests := []struct {
+		file string
+		want Gather
+	}{
+		{"gather_speech.form", Gather{CallSID: "CAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", Speech: "Tuesday.", Confidence: 0.9128386, MessageID: "42", Reply: ReplyUnknown}},
+		{"gather_digits.form", Gather{CallSID: "CAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", Digits: "2", MessageID: "42", Reply: ReplyReschedule}},
+	}
+	for _, tt := range tests {
+		raw, err := os.ReadFile(filepath.Join("testdata", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		form, err := url.ParseQuery(strings.TrimSpace(string(raw)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ParseGather(form); got != tt.want {
+			t.Errorf("%s: ParseGather = %+v; want %+v", tt.file, got, tt.want)
+		}
 	}
 }

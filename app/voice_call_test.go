@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/apptest"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// callEnv is an installed shop whose shopper agreed to calls and got the
+// action-required call.
+type callEnv struct {
+	*shopifyChannelsEnv
+	ship  *storage.Shipment
+	twiml string // the TwiML the call was placed with
+}
+
+// placeCall installs a shop (support line supportPhone), orders for a
+// shopper in orderLocale who agreed to calls, fires action_required and
+// returns the call Twilio was asked to place.
+func placeCall(t *testing.T, dbURL, orderLocale, supportPhone string) *callEnv {
+	t.Helper()
+	e := installShopify(t, dbURL, shopA, kaffeeHaus)
+	ctx := context.Background()
+	st := e.shop.Settings.V
+	st.SupportPhone = supportPhone
+	if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
+		t.Fatal(err)
+	}
+	const number = "+4915112345678"
+	ship := e.order(t, 7301, number, "DE")
+	if err := e.a.db.Gorm.Model(&storage.Order{}).Where("id = ?", ship.OrderID).Update("locale", orderLocale).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.a.db.SetContact(ctx, &storage.Contact{ShopID: e.shop.ID, Channel: "voice", Address: number, Consent: true, Source: "checkout"}); err != nil {
+		t.Fatal(err)
+	}
+	ns := e.notify(t, ship, "action_required")
+	if call := byChannel(ns, "voice"); call.Status != storage.NotificationSent {
+		t.Fatalf("call: %s %q; want sent", call.Status, call.Error)
+	}
+	calls := e.sent.Calls()
+	if len(calls) != 1 || calls[0].To != number {
+		t.Fatalf("Twilio calls = %+v; want one to %s", calls, number)
+	}
+	return &callEnv{shopifyChannelsEnv: e, ship: ship, twiml: calls[0].Twiml}
+}
+
+var gatherAction = regexp.MustCompile(`<Gather [^>]*action="([^"]+)"`)
+
+// answer posts what the shopper keyed or said to the last TwiML's Gather
+// action, as Twilio does, and returns the TwiML answered.
+func (c *callEnv) answer(t *testing.T, twiml string, form url.Values) string {
+	t.Helper()
+	m := gatherAction.FindStringSubmatch(twiml)
+	if m == nil {
+		t.Fatalf("no Gather to answer in\n%s", twiml)
+	}
+	action := html.UnescapeString(m[1])
+	if !strings.HasPrefix(action, c.base) {
+		t.Fatalf("Gather action %q is not the app's", action)
+	}
+	form.Set("CallSid", "CA0123456789abcdef0123456789abcdef")
+	form.Set("AccountSid", apptest.TwilioSID)
+	code, body := apptest.PostTwilio(t, c.base, strings.TrimPrefix(action, c.base), apptest.TwilioToken, form)
+	if code != http.StatusOK {
+		t.Fatalf("gather: status %d %s", code, body)
+	}
+	return body
+}
+
+func (c *callEnv) actions(t *testing.T) []storage.CustomerAction {
+	t.Helper()
+	var acts []storage.CustomerAction
+	c.a.db.Gorm.Where("shipment_id = ?", c.ship.ID).Order("id").Find(&acts)
+	return acts
+}
+
+func TestCallHearsADaySaysItBackAndActsOnlyOnceConfirmed(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		c := placeCall(t, dbURL, "en", "")
+		for _, want := range []string{`<Gather input="dtmf speech"`, `language="en-US"`, `hints="yes, no, Monday, Tuesday,`, "leave it at the door", `speechTimeout="auto"`} {
+			if !strings.Contains(c.twiml, want) {
+				t.Fatalf("call TwiML lacks %s:\n%s", want, c.twiml)
+			}
+		}
+		said := c.answer(t, c.twiml, url.Values{"SpeechResult": {"Tuesday."}, "Confidence": {"0.91"}})
+		if !strings.Contains(said, "You said Tuesday.") || !strings.Contains(said, "Press 1 or say yes to confirm") || !strings.Contains(said, `hints="yes,`) {
+			t.Fatalf("after 'Tuesday': %s; want it said back with a yes/no question", said)
+		}
+		if acts := c.actions(t); len(acts) != 0 {
+			t.Fatalf("actions before the shopper confirmed: %+v; want none", acts)
+		}
+		// "No" goes back to the menu; then a key acts at once.
+		menu := c.answer(t, said, url.Values{"SpeechResult": {"No."}, "Confidence": {"0.88"}})
+		if !strings.Contains(menu, "press 2") || len(c.actions(t)) != 0 {
+			t.Fatalf("after 'no': %s; want the menu again and nothing recorded", menu)
+		}
+		said = c.answer(t, menu, url.Values{"SpeechResult": {"Thursday please"}, "Confidence": {"0.8"}})
+		bye := c.answer(t, said, url.Values{"SpeechResult": {"Yes."}, "Confidence": {"0.95"}})
+		if !strings.Contains(bye, "deliver on Thursday") || !strings.Contains(bye, "<Hangup>") {
+			t.Fatalf("after 'yes': %s; want the Thursday goodbye", bye)
+		}
+		acts := c.actions(t)
+		if len(acts) != 1 || acts[0].Kind != "reschedule" || acts[0].Source != "voice" || acts[0].Details.V["speech"] != "Yes." {
+			t.Fatalf("actions = %+v; want one reschedule from the call", acts)
+		}
+		day, err := time.Parse(time.DateOnly, acts[0].Details.V["date"])
+		if err != nil || day.Weekday() != time.Thursday || !day.After(time.Now().AddDate(0, 0, -1)) {
+			t.Fatalf("reschedule date %q; want the coming Thursday", acts[0].Details.V["date"])
+		}
+	})
+}
+
+func TestCallInPortugueseUnderstandsLeaveAtTheDoor(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		c := placeCall(t, dbURL, "pt-BR", "")
+		if !strings.Contains(c.twiml, `<Say language="pt-BR">Olá`) || !strings.Contains(c.twiml, `hints="sim, não, segunda-feira`) {
+			t.Fatalf("call TwiML: %s; want the Portuguese script, spoken and heard in pt-BR", c.twiml)
+		}
+		said := c.answer(t, c.twiml, url.Values{"SpeechResult": {"Pode deixar na porta."}, "Confidence": {"0.87"}})
+		if !strings.Contains(said, "Você pediu para deixarmos o pacote na porta.") {
+			t.Fatalf("after 'deixar na porta': %s; want it said back in Portuguese", said)
+		}
+		bye := c.answer(t, said, url.Values{"Digits": {"1"}})
+		if !strings.Contains(bye, `<Say language="pt-BR">Obrigado. Pedimos que seu pacote seja deixado na porta.`) {
+			t.Fatalf("after 1: %s; want the Portuguese goodbye", bye)
+		}
+		acts := c.actions(t)
+		if len(acts) != 1 || acts[0].Kind != "contact_support" || !strings.Contains(acts[0].Details.V["message"], "leave the parcel at the door") {
+			t.Fatalf("actions = %+v; want one request to leave it at the door", acts)
+		}
+	})
+}
+
+func TestCallNotUnderstoodTwiceHandsOverToTheSupportLine(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		{
+			c := placeCall(t, dbURL, "en", "+49 30 1234567")
+			again := c.answer(t, c.twiml, url.Values{"SpeechResult": {"purple elephants"}, "Confidence": {"0.41"}})
+			if !strings.Contains(again, "Sorry, I didn&#39;t catch that.") || !strings.Contains(again, "<Gather") {
+				t.Fatalf("first miss: %s; want sorry and the menu again", again)
+			}
+			out := c.answer(t, again, url.Values{"SpeechResult": {"what"}, "Confidence": {"0.3"}})
+			if !strings.Contains(out, "<Dial>+49301234567</Dial>") {
+				t.Fatalf("second miss: %s; want the call dialled through to the support line", out)
+			}
+			if acts := c.actions(t); len(acts) != 1 || acts[0].Kind != "contact_support" {
+				t.Fatalf("actions = %+v; want the store told", acts)
+			}
+		}
+	})
+}
+
+func TestCallNotUnderstoodTwiceWithoutASupportLineSaysGoodbyeAndEmails(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		{
+			c := placeCall(t, dbURL, "en", "")
+			again := c.answer(t, c.twiml, url.Values{"Digits": {"7"}})
+			out := c.answer(t, again, url.Values{"SpeechResult": {"hmm"}})
+			if !strings.Contains(out, "The store will contact you by email.") || strings.Contains(out, "<Dial") {
+				t.Fatalf("second miss: %s; want a goodbye promising an email", out)
+			}
+			apptest.WaitUntil(t, "the merchant emailed about the call", func() bool {
+				for _, m := range c.sent.Mails() {
+					if strings.Contains(m.Text, "could not understand the shopper") {
+						return true
+					}
+				}
+				return false
+			})
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,38 @@ func TestAdminAnalyticsRefusesStrangersAndBadRanges(t *testing.T) {
 					t.Errorf("GET %s = %d, want %d", tt.path, code, tt.want)
 				}
 			})
+		}
+	})
+}
+
+// TestAdminAnalyticsCountsOrderLookupsAsContacts: a shopper who finds the
+// order with the lookup form asked where it is, so the contact rate per
+// carrier, per region and overall counts the lookup with requests and
+// replies; a wrong guess counts nothing.
+func TestAdminAnalyticsCountsOrderLookupsAsContacts(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		a, base := startApp(t, dbURL, Config{})
+		shop := seedDueShipments(t, a, "asks.myshopify.com", 2)
+		if code, _ := lookupFrom(t, base, shop.Domain, "203.0.113.9", "10.0.0.1", "#1001", "wrong@example.com"); code != http.StatusOK {
+			t.Fatalf("wrong lookup answered %d", code)
+		}
+		if code, page := lookupFrom(t, base, shop.Domain, "203.0.113.9", "10.0.0.1", "#1001", "shopper0@asks.myshopify.com.example"); code != http.StatusOK || !strings.Contains(page, `id="ot-headline"`) {
+			t.Fatalf("lookup answered %d; want the order's page", code)
+		}
+		s := signIn(t, a, base, shop.ID)
+		for _, report := range []string{"carriers", "regions"} {
+			_, body := s.get(base + "/admin/analytics.csv?report=" + report)
+			rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if err != nil || len(rows) != 2 {
+				t.Fatalf("%s CSV = %q (%v); want a header and one row", report, body, err)
+			}
+			col := func(name string) string { return rows[1][slices.Index(rows[0], name)] }
+			if col("requests") != "1" || col("contacted_shipments") != "1" || col("contact_rate") != "0.5000" {
+				t.Errorf("%s CSV = %q; want the lookup as 1 contact of 2 shipments", report, body)
+			}
+		}
+		if _, page := s.get(base + "/admin/analytics"); !strings.Contains(page, `<div class="muted">Contact rate</div><div class="stat">50%</div>`) {
+			t.Error("the summary's contact rate leaves the lookup out")
 		}
 	})
 }

@@ -121,7 +121,7 @@ type Contacts struct {
 }
 
 // LaneContacts counts every shopper request (from the page, a reply or a
-// call) about one carrier and destination's shipments.
+// call) and order lookup about one carrier and destination's shipments.
 type LaneContacts struct {
 	Carrier, DestCountry, DestRegion string
 	Contacts
@@ -347,12 +347,14 @@ WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 AND kind IN ('` + st
 	return c, err
 }
 
-// laneContacts counts the shopper requests made in the window by the
-// carrier and destination of the shipment they were about.
+// laneContacts counts the shopper requests (from the page, a reply or a
+// call) and order lookups made in the window by the carrier and
+// destination of the shipment they were about.
 func (s ShopScope) laneContacts(ctx context.Context, q querier, w AnalyticsWindow) ([]LaneContacts, error) {
 	const stmt = `SELECT s.carrier, s.dest_country, s.dest_region, count(*), count(DISTINCT a.shipment_id)
-FROM customer_actions a JOIN shipments s ON s.id = a.shipment_id
-WHERE a.shop_id = $1 AND a.created_at >= $2 AND a.created_at < $3
+FROM (SELECT shipment_id FROM customer_actions WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3 AND shipment_id IS NOT NULL
+	UNION ALL SELECT shipment_id FROM order_lookups WHERE shop_id = $1 AND created_at >= $2 AND created_at < $3) a
+JOIN shipments s ON s.id = a.shipment_id
 GROUP BY s.carrier, s.dest_country, s.dest_region`
 	from, to := w.instants()
 	var out []LaneContacts

@@ -280,3 +280,15 @@ func (db *DB) StopPolling(ctx context.Context, ids []int64) error {
 	}
 	return nil
 }
+
+// RecordLookup notes that a shopper found the shipment with token through
+// the order lookup: analytics counts it as a contact, a shopper who had to
+// ask where the order is.
+func (db *DB) RecordLookup(ctx context.Context, token string) error {
+	err := db.Gorm.WithContext(ctx).Exec(`INSERT INTO order_lookups (shop_id, shipment_id, created_at)
+SELECT shop_id, id, ? FROM shipments WHERE public_token = ?`, db.now(), token).Error
+	if err != nil {
+		return fmt.Errorf("record lookup: %w", err)
+	}
+	return nil
+}

@@ -151,7 +151,8 @@ func (g Group) ExceptionRate() float64 { return ratio(g.Exceptions, g.Shipments)
 func (g Group) FailedAttemptRate() float64 { return ratio(g.FailedAttempts, g.Shipments) }
 
 // ContactRate is the share of the group's shipments whose shopper asked
-// something (from the page, by reply or on a call).
+// something (from the page, by reply, on a call or by looking the order
+// up).
 func (g Group) ContactRate() float64 { return ratio(g.Contacted, g.Shipments) }
 
 // ViewsPerShipment is the average number of tracking page views.
@@ -234,9 +235,9 @@ type Point struct {
 // OnTimeRate is the share of the period's promised deliveries kept.
 func (p Point) OnTimeRate() float64 { return ratio(p.OnTime, p.Promised) }
 
-// ContactRate is the share of shipments whose shopper contacted support or
-// reported the parcel missing.
-func (r *Report) ContactRate() float64 { return ratio(r.Contacts.Shipments, r.Total.Shipments) }
+// ContactRate is the share of shipments whose shopper asked about them: a
+// request from the page, a reply, a call or an order lookup.
+func (r *Report) ContactRate() float64 { return r.Total.ContactRate() }
 
 // Build queries the shop's data for r and computes its report.
 func Build(ctx context.Context, scope storage.ShopScope, r Range) (*Report, error) {
@@ -274,7 +275,7 @@ func Compute(d storage.AnalyticsData, r Range) *Report {
 		}
 	}
 	for _, c := range d.LaneContacts {
-		for _, g := range []*Group{group(carriers, c.Carrier), group(regions, regionKey(c.DestCountry, c.DestRegion))} {
+		for _, g := range []*Group{&rep.Total, group(carriers, c.Carrier), group(regions, regionKey(c.DestCountry, c.DestRegion))} {
 			g.Requests += c.Actions
 			g.Contacted += c.Shipments
 		}

@@ -45,7 +45,8 @@ func sample() storage.AnalyticsData {
 			{Channel: "email", Status: "opened", N: 3}, {Channel: "sms", Status: "failed", N: 1},
 			{Channel: "sms", Status: "delivered", N: 3}, {Channel: "sms", Status: "skipped", N: 9},
 		},
-		Contacts: storage.Contacts{Actions: 3, Shipments: 2},
+		Contacts:     storage.Contacts{Actions: 3, Shipments: 2},
+		LaneContacts: []storage.LaneContacts{{Carrier: "ups", DestCountry: "US", DestRegion: "CA", Contacts: storage.Contacts{Actions: 3, Shipments: 2}}},
 		Days: []storage.DayCount{
 			{Day: nov(2), Counts: storage.Counts{Shipments: 3, Delivered: 3, Promised: 3, OnTime: 3}},
 			{Day: nov(10), Counts: storage.Counts{Shipments: 5, Delivered: 3, Promised: 3, OnTime: 1, Delayed: 3}},

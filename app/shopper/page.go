@@ -324,6 +324,9 @@ func (p *Pages) Lookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.db.RecordLookup(ctx, token); err != nil {
+		return err
+	}
 	page, err := p.lookupView(c, token)
 	if err != nil {
 		return err

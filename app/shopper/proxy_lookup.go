@@ -60,6 +60,9 @@ func (p *Pages) AppProxyLookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.db.RecordLookup(c.Request().Context(), token); err != nil {
+		return err
+	}
 	page, err := p.lookupView(c, token)
 	if err != nil {
 		return err

@@ -49,10 +49,12 @@ func deliveryStatus(t *testing.T, a *App, id int64) string {
 // shows on each.
 var embeddedTitles = map[string]string{"/admin": "Overview", "/admin/shipments": "Shipments", "/admin/webhooks": "Webhooks",
 	"/admin/templates": "Message templates", "/admin/templates/shipped/sms/en": "Tracking started · SMS · English",
-	"/admin/settings": "Settings", "/admin/analytics": "Analytics"}
+	"/admin/settings": "Settings", "/admin/analytics": "Analytics", "/admin/settings/whatsapp": "WhatsApp templates",
+	"/admin/settings/twilio": "Your Twilio account", "/admin/consents": "Consents"}
 
 // saveBarForms are the forms that show App Bridge's save bar when changed.
 var saveBarForms = map[string]string{"/admin/settings": `<form method="post" action="/admin/settings" novalidate`,
+	"/admin/settings/whatsapp": `<form method="post" action="/admin/settings/whatsapp" novalidate`, "/admin/settings/twilio": `<form method="post" action="/admin/settings/twilio" novalidate`,
 	"/admin/templates/shipped/sms/en": `<form method="post" action="/admin/templates/shipped/sms/en" id="ed-form" class="card"`}
 
 // TestEmbeddedAdminPagesLoadAppBridgeAndItsNav: inside Shopify admin every

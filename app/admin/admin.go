@@ -120,7 +120,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 var pageTitles = map[string]string{
 	"home": "Overview", "shipments": "Shipments", "shipment": "Shipment", "outbox": "Messages", "message": "Message",
 	"webhooks": "Webhooks", "webhook": "Webhook delivery", "templates": "Message templates", "template_edit": "Message template",
-	"settings": "Settings", "whatsapp": "WhatsApp templates", "analytics": "Analytics", "consents": "Consents",
+	"settings": "Settings", "whatsapp": "WhatsApp templates", "twilio": "Your Twilio account", "analytics": "Analytics", "consents": "Consents",
 }
 
 // pageHead is what the shared page header shows.

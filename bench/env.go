@@ -179,10 +179,6 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 	mac := sign(benchSecret, body)
 	hc := client(opts.Concurrency)
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
-	hook := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
-		return postOrderWebhook(ctx, hc, base, benchShop, run+"-"+strconv.Itoa(seq), mac, body)
-	})
-
 	sqlDB := e.a.DB().SQL
 	ddl := "CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL UNIQUE, payload BLOB NOT NULL, received_at TIMESTAMP NOT NULL)"
 	insert := "INSERT INTO bench_raw (delivery_id, payload, received_at) VALUES (?, ?, ?)"
@@ -193,23 +189,28 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 	if _, err := sqlDB.ExecContext(ctx, ddl); err != nil {
 		return nil, fmt.Errorf("create baseline table: %w", err)
 	}
-	raw := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
-		_, err := sqlDB.ExecContext(ctx, insert, run+"-"+strconv.Itoa(seq), body, time.Now().UTC())
-		return err
-	})
 	// The batched baseline is the most a durable ingest can do here: the
-	// same payloads, ingestBatch rows per statement and commit.
+	// same payloads, ingestBatch rows per statement and commit. The three
+	// take turns, so a load that comes and goes weighs on each alike.
 	batchSQL := batchInsert(e.dialect, ingestBatch)
-	batches := max(opts.Requests/ingestBatch, 1)
-	batched := hammer(ctx, opts.Concurrency, batches, opts.Duration, func(ctx context.Context, seq int) error {
-		args := make([]any, 0, 3*ingestBatch)
-		now := time.Now().UTC()
-		for i := range ingestBatch {
-			args = append(args, run+"-b"+strconv.Itoa(seq*ingestBatch+i), body, now)
-		}
-		_, err := sqlDB.ExecContext(ctx, batchSQL, args...)
-		return err
-	})
+	loads := alternate(ctx, opts.Concurrency, opts.Duration,
+		turn{opts.Requests, func(ctx context.Context, seq int) error {
+			return postOrderWebhook(ctx, hc, base, benchShop, run+"-"+strconv.Itoa(seq), mac, body)
+		}},
+		turn{opts.Requests, func(ctx context.Context, seq int) error {
+			_, err := sqlDB.ExecContext(ctx, insert, run+"-"+strconv.Itoa(seq), body, time.Now().UTC())
+			return err
+		}},
+		turn{max(opts.Requests/ingestBatch, 1), func(ctx context.Context, seq int) error {
+			args := make([]any, 0, 3*ingestBatch)
+			now := time.Now().UTC()
+			for i := range ingestBatch {
+				args = append(args, run+"-b"+strconv.Itoa(seq*ingestBatch+i), body, now)
+			}
+			_, err := sqlDB.ExecContext(ctx, batchSQL, args...)
+			return err
+		}})
+	hook, raw, batched := loads[0], loads[1], loads[2]
 	if hook.errors > 0 || raw.errors > 0 || batched.errors > 0 {
 		fmt.Fprintf(opts.Progress, "bench: ingest errors: webhook %d, insert %d, batched insert %d\n", hook.errors, raw.errors, batched.errors)
 	}
@@ -251,15 +252,17 @@ func batchInsert(d storage.Dialect, n int) string {
 const pageShipments = 100
 
 // page compares GET /t/:token of shipments in transit with an Echo handler
-// serving a static body of the same size from an identical server. First
-// views (pages built from the database) are measured on their own
-// shipments, one view each, as many as a load phase has requests.
+// serving a static body of the same size from an identical server, in
+// turns. First views (pages built from the database) are measured on their
+// own shipments, one view each, as many as a load phase has requests.
 func (e *env) page(ctx context.Context, opts Options) ([]Result, error) {
 	shop, err := e.a.DB().ShopByDomain(ctx, storage.Shopify, benchShop)
 	if err != nil {
 		return nil, err
 	}
-	n := max(opts.Requests, pageShipments)
+	// The first pageShipments shipments are the warm phase's; as many again
+	// as a phase has requests get one first view each.
+	n := pageShipments + opts.Requests
 	fmt.Fprintf(opts.Progress, "bench: seeding %d shipments\n", n)
 	tokens := make([]string, n)
 	seeded := hammer(ctx, opts.Concurrency, n, opts.Duration, func(ctx context.Context, i int) error {
@@ -270,29 +273,19 @@ func (e *env) page(ctx context.Context, opts Options) ([]Result, error) {
 	if seeded.errors > 0 || seeded.n < n {
 		return nil, fmt.Errorf("seed %d shipments: %d seeded, %d failed", n, seeded.n, seeded.errors)
 	}
-	token := tokens[0]
+	warm, fresh := tokens[:pageShipments], tokens[pageShipments:]
 	base, stop, err := serve(e.a.Handler())
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
 	hc := client(opts.Concurrency)
-	// First views build each page from the database: every shopper who
-	// follows a message's link gets one.
-	cold := hammer(ctx, opts.Concurrency, len(tokens), opts.Duration, func(ctx context.Context, seq int) error {
-		_, err := get(ctx, hc, base+"/t/"+tokens[seq])
-		return err
-	})
-	if cold.errors > 0 {
-		return nil, fmt.Errorf("first views of %d pages: %d failed", len(tokens), cold.errors)
-	}
-	warm := tokens[:pageShipments]
-	for _, t := range warm { // so the warm phase starts warm, whatever the first views did to the cache
+	for _, t := range warm { // the warm phase's pages are built before it starts
 		if _, err := get(ctx, hc, base+"/t/"+t); err != nil {
 			return nil, err
 		}
 	}
-	first, err := get(ctx, hc, base+"/t/"+token)
+	first, err := get(ctx, hc, base+"/t/"+warm[0])
 	if err != nil {
 		return nil, err
 	}
@@ -305,14 +298,26 @@ func (e *env) page(ctx context.Context, opts Options) ([]Result, error) {
 	}
 	defer sstop()
 
-	pageLoad := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, seq int) error {
-		_, err := get(ctx, hc, base+"/t/"+warm[seq%len(warm)])
-		return err
-	})
-	staticLoad := hammer(ctx, opts.Concurrency, opts.Requests, opts.Duration, func(ctx context.Context, _ int) error {
-		_, err := get(ctx, hc, sbase+"/t/"+token)
-		return err
-	})
+	// In turns: first views (built from the database: every shopper who
+	// follows a message's link gets one), views of cached pages, and the
+	// static baseline.
+	loads := alternate(ctx, opts.Concurrency, opts.Duration,
+		turn{opts.Requests, func(ctx context.Context, seq int) error {
+			_, err := get(ctx, hc, base+"/t/"+fresh[seq])
+			return err
+		}},
+		turn{opts.Requests, func(ctx context.Context, seq int) error {
+			_, err := get(ctx, hc, base+"/t/"+warm[seq%len(warm)])
+			return err
+		}},
+		turn{opts.Requests, func(ctx context.Context, _ int) error {
+			_, err := get(ctx, hc, sbase+"/t/"+warm[0])
+			return err
+		}})
+	cold, pageLoad, staticLoad := loads[0], loads[1], loads[2]
+	if cold.errors > 0 {
+		return nil, fmt.Errorf("first views of %d pages: %d failed", cold.n+cold.errors, cold.errors)
+	}
 	note := fmt.Sprintf("baseline: Echo handler returning the same %d bytes, same server settings, %d clients over %d shipments, %d requests", len(first), opts.Concurrency, len(warm), pageLoad.n)
 	return []Result{
 		result("tracking page rate", pageLoad.rate(), staticLoad.rate(), "req/s", note),

@@ -15,6 +15,7 @@ type load struct {
 	errors   int
 	elapsed  time.Duration
 	p50, p99 time.Duration
+	lat      []time.Duration // sorted
 }
 
 func (l load) rate() float64 {
@@ -62,11 +63,47 @@ func hammer(ctx context.Context, workers, total int, limit time.Duration, op fun
 	l := load{elapsed: time.Since(start), errors: int(failed.Load())}
 	all := slices.Concat(lat...)
 	slices.Sort(all)
-	l.n = len(all)
+	l.n, l.lat = len(all), all
 	l.p50, l.p99 = pct(all, 0.50), pct(all, 0.99)
 	return l
 }
 
+// add is l and m measured as one load: their calls, errors and time.
+func (l load) add(m load) load {
+	all := slices.Concat(l.lat, m.lat)
+	slices.Sort(all)
+	return load{n: len(all), errors: l.errors + m.errors, elapsed: l.elapsed + m.elapsed, lat: all, p50: pct(all, 0.50), p99: pct(all, 0.99)}
+}
+
+// loadRounds is how many turns the loads of one comparison take: turns of
+// a few seconds at most, so a load that comes and goes on a shared machine
+// weighs on each side alike.
+const loadRounds = 10
+
+// turn is one side of a comparison: total calls of op.
+type turn struct {
+	total int
+	op    func(ctx context.Context, seq int) error
+}
+
+// alternate makes each turn's calls in loadRounds rounds (a tenth of the
+// first turn's calls, then of the second's, …) and returns each turn's
+// calls as one load. Each op gets its own sequence numbers, 0 to its total.
+func alternate(ctx context.Context, workers int, limit time.Duration, turns ...turn) []load {
+	out := make([]load, len(turns))
+	start := time.Now()
+	for r := 0; r < loadRounds && time.Since(start) < limit; r++ {
+		for i, t := range turns {
+			from, to := t.total*r/loadRounds, t.total*(r+1)/loadRounds
+			if to <= from {
+				continue
+			}
+			op := t.op
+			out[i] = out[i].add(hammer(ctx, workers, to-from, limit, func(ctx context.Context, seq int) error { return op(ctx, from+seq) }))
+		}
+	}
+	return out
+}
 func pct(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0

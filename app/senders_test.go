@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/apptest"
+	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
 	"github.com/ordertrack/ordertrack/storage"
 )
@@ -199,6 +200,38 @@ func TestACompletedCallCountsItsMinutesTowardTheMonthlyCap(t *testing.T) {
 		used, err := a.db.UsageSince(context.Background(), fx.shop.ID, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC))
 		if err != nil || used.CallMinutes != 3 {
 			t.Fatalf("call minutes this month = %d, %v; want 3 (a 2 min 5 s call, billed by started minute)", used.CallMinutes, err)
+		}
+	})
+}
+
+func TestWhatsAppWhoseSessionClosedBeforeSendingGoesByEmail(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ctx := context.Background()
+		ship := e.order(t, 8401, "+34 612 345 690", "ES")
+		e.optIn(t, ship, "612 345 690", "whatsapp")
+		// Planned as free text inside the session, it waited out quiet
+		// hours; the shopper's last message is now more than 24 h old.
+		n := &storage.Notification{ShopID: e.shop.ID, ShipmentID: &ship.ID, Trigger: "delayed", Channel: "whatsapp", Recipient: "+34612345690",
+			DedupeKey: fmt.Sprintf("%d:delayed:whatsapp", ship.ID), Status: storage.NotificationScheduled}
+		if _, err := e.a.db.CreateNotification(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.jobs.Insert(ctx, jobs.SendArgs{NotificationID: n.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var email storage.Notification
+		apptest.WaitUntil(t, "the email sent instead", func() bool {
+			return e.a.db.Gorm.Where("shipment_id = ? AND trigger = ? AND channel = ? AND status = ?", ship.ID, "delayed", "email", storage.NotificationSent).Take(&email).Error == nil
+		})
+		if wa := reload(t, e.a, n.ID); wa.Status != storage.NotificationSkipped || !strings.Contains(wa.Error, "no approved template") || !strings.Contains(wa.Error, "sent by email instead") {
+			t.Fatalf("the WhatsApp message: %s %q; want skipped, saying why and that email went instead", wa.Status, wa.Error)
+		}
+		if email.Recipient != "ana@example.com" {
+			t.Fatalf("email went to %q; want the order's address", email.Recipient)
+		}
+		if n := len(e.sent.TextsTo("+34612345690")); n != 0 {
+			t.Fatalf("Twilio got %d WhatsApp messages; want none", n)
 		}
 	})
 }

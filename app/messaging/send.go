@@ -58,7 +58,11 @@ func (m *Messenger) SendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) 
 	}
 	if msg.Channel == notify.ChannelWhatsApp {
 		d := m.messageData(ctx, about, msg.Channel)
-		if err := m.whatsAppForm(ctx, about.Shop, n, &msg, notify.WhatsAppFields(d)); err != nil {
+		err := m.whatsAppForm(ctx, about.Shop, n, &msg, notify.WhatsAppFields(d))
+		if errors.Is(err, errNoTemplate) {
+			return m.emailInstead(ctx, about, n)
+		}
+		if err != nil {
 			return JobOutcome(m.fail(ctx, n, err))
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -165,4 +166,43 @@ func (m *Messenger) refreshApprovals(ctx context.Context, shop *storage.Shop) er
 		return nil
 	}
 	return m.db.SaveSettings(ctx, shop.ID, st)
+}
+
+// emailInstead is the fallback for a WhatsApp message whose session window
+// closed before it was sent (it waited out quiet hours) and that has no
+// approved template: the same news goes by email, when the shopper has an
+// address and has not opted out of email, and the WhatsApp message is
+// logged as skipped with the reason.
+func (m *Messenger) emailInstead(ctx context.Context, about About, n *storage.Notification) error {
+	rec, err := m.recipient(ctx, about)
+	if err != nil {
+		return err
+	}
+	n.Status, n.Error = storage.NotificationSkipped, reasonNoTemplate
+	if rec.Email != "" && !rec.OptedOut[notify.ChannelEmail] {
+		key, ok := strings.CutSuffix(n.DedupeKey, ":"+string(notify.ChannelWhatsApp))
+		if !ok {
+			key = n.DedupeKey
+		}
+		now := m.now().UTC()
+		email := &storage.Notification{
+			ShopID: n.ShopID, ShipmentID: n.ShipmentID, Trigger: n.Trigger, Channel: string(notify.ChannelEmail),
+			Recipient: rec.Email, DedupeKey: key + ":" + string(notify.ChannelEmail), Status: storage.NotificationScheduled, SendAt: &now,
+		}
+		err := m.db.InTx(ctx, func(tx *storage.Tx) error {
+			inserted, err := tx.CreateNotification(ctx, email)
+			if err != nil || !inserted {
+				return err // an email of this news went already
+			}
+			if _, err := m.jobs.InsertTx(ctx, tx.SQL(), jobs.SendArgs{NotificationID: email.ID}, nil); err != nil {
+				return fmt.Errorf("enqueue email instead of whatsapp: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		n.Error += "; sent by email instead"
+	}
+	return m.db.SaveNotification(ctx, n)
 }

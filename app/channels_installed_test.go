@@ -161,15 +161,22 @@ func (e *installedShop) notify(t *testing.T, s *storage.Shipment, trigger string
 // template outside the 24 h session window, free text inside it), SMS after
 // an opt-in, and the call for an action.
 func everyChannel(t *testing.T, e *installedShop, id int64) {
-	ctx := context.Background()
-	st := e.shop.Settings.V
-	st.WhatsAppTemplates = map[string]storage.WhatsAppTemplate{
-		storage.WhatsAppTemplateKey("consent_confirmation", "en"): {ContentSID: "HX00000000000000000000000000000011", Variables: []string{"shop.name"}, Status: storage.TemplateApproved},
-		storage.WhatsAppTemplateKey("out_for_delivery", "en"):     {ContentSID: "HX00000000000000000000000000000012", Variables: []string{"tracking_url"}, Status: storage.TemplateApproved},
+	// The merchant maps WhatsApp's approved templates in the admin.
+	e.sent.SetApproval("HX00000000000000000000000000000011", "approved")
+	e.sent.SetApproval("HX00000000000000000000000000000012", "approved")
+	admin := signIn(t, e.a, e.base, e.shop.ID)
+	if code, page := admin.post("/admin/settings/whatsapp", url.Values{
+		"trigger": {"consent_confirmation", "out_for_delivery"}, "language": {"en", "en"},
+		"content_sid": {"HX00000000000000000000000000000011", "HX00000000000000000000000000000012"},
+		"variables":   {"shop.name", "tracking_url"},
+	}); code != http.StatusSeeOther {
+		t.Fatalf("saving the WhatsApp templates: status %d:\n%s", code, page)
 	}
-	if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
-		t.Fatal(err)
-	}
+	apptest.WaitUntil(t, "WhatsApp's verdicts read from Twilio", func() bool {
+		s, err := e.a.db.ShopByID(context.Background(), e.shop.ID)
+		return err == nil && s.Settings.V.WhatsAppTemplates["out_for_delivery:en"].Status == storage.TemplateApproved &&
+			s.Settings.V.WhatsAppTemplates["consent_confirmation:en"].Status == storage.TemplateApproved
+	})
 	const typed, number = "(415) 555-0177", "+14155550177"
 	ship := e.order(t, id, typed, "US")
 
@@ -247,8 +254,8 @@ func everyChannel(t *testing.T, e *installedShop, id int64) {
 	if v := byChannel(ns, "voice"); v.Status != storage.NotificationSent || v.Recipient != number {
 		t.Fatalf("call for action required: %s %q to %q; want sent to %s", v.Status, v.Error, v.Recipient, number)
 	}
-	if calls := e.sent.Calls(); len(calls) != 1 || calls[0].To != number {
-		t.Fatalf("Twilio calls = %+v; want one to %s", calls, number)
+	if calls := e.sent.Calls(); len(calls) != 1 || calls[0].To != number || !strings.Contains(calls[0].Twiml, `input="dtmf speech"`) {
+		t.Fatalf("Twilio calls = %+v; want one to %s that listens for keys and speech", calls, number)
 	}
 }
 
@@ -475,6 +482,41 @@ func TestConsentsAreShownExportedAndErasedWithTheShopper(t *testing.T) {
 		})
 		if page := admin(); strings.Contains(page, number[1:]) || strings.Contains(page, "may call this number") || !strings.Contains(page, "erased") {
 			t.Fatalf("consents page after the erasure still shows the shopper:\n%s", page)
+		}
+	})
+}
+
+func TestGermanWooCheckoutConsentWaitsForTheShoppersYES(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := connectWooForChannels(t, dbURL)
+		const number = "+4915112345670"
+		o := astOrder(8701, time.Now().UTC().Add(-time.Hour), "UPS", "1ZWOOCONSENT00008701")
+		o.Billing.Phone, o.Billing.Country, o.Shipping.Country, o.Shipping.State = "0151 12345670", "DE", "DE", ""
+		o.Meta = append(o.Meta, wootest.Meta{ID: 57, Key: woocommerce.ConsentMetaKey, Value: map[string]any{
+			"time": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339), "ip": "198.51.100.24", "locale": "de_DE",
+			"channels": []map[string]string{
+				{"channel": "sms", "wording": "Schick mir Versand-Updates per SMS."},
+				{"channel": "voice", "wording": "Ruft mich an, wenn ich handeln muss."},
+			},
+		}})
+		e.woo.waitProcessed(t, e.woo.deliver(t, woocommerce.TopicOrderCreated, o.JSON()))
+		apptest.WaitUntil(t, "the confirmation question", func() bool { return len(smsTo(e.sent, number)) == 1 })
+		ship := e.woo.waitShipment(t, "1ZWOOCONSENT00008701")
+		if ns := e.notify(t, &ship, "action_required"); byChannel(ns, "sms").Status != storage.NotificationSkipped || byChannel(ns, "voice").Status != storage.NotificationSkipped {
+			t.Fatalf("before the YES: SMS %s, call %s; want both skipped", byChannel(ns, "sms").Status, byChannel(ns, "voice").Status)
+		}
+		e.twilio(t, "/webhooks/messaging/twilio/inbound", inboundSMS(number, "Ja"))
+		cons, err := e.a.db.Consents(context.Background(), e.shop.ID, number)
+		if err != nil || len(cons) != 2 {
+			t.Fatalf("consents = %+v, %v; want two", cons, err)
+		}
+		for _, c := range cons {
+			if c.Status != storage.ConsentConfirmed || !c.DoubleOptIn || c.Source != storage.ConsentSourceWooCheckout {
+				t.Fatalf("consent after the YES = %+v; want confirmed, by double opt-in, from the checkout", c)
+			}
+		}
+		if ns := e.notify(t, &ship, "failed_attempt"); byChannel(ns, "sms").Status != storage.NotificationSent {
+			t.Fatalf("SMS after the YES: %s %q; want sent", byChannel(ns, "sms").Status, byChannel(ns, "sms").Error)
 		}
 	})
 }

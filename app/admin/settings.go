@@ -122,7 +122,7 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 	payer := "ordertrack's shared Twilio sender (billed to you by ordertrack)"
 	if acc, own, err := a.db.TwilioAccount(c.Request().Context(), shop.ID); err != nil {
 		return err
-	} else if own {
+	} else if own && acc.SMSFrom != "" {
 		payer = "your own Twilio account " + acc.AccountSID + " (billed to you by Twilio)"
 	}
 	return a.renderCode(c, code, "settings", map[string]any{

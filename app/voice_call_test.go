@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/storage"
+	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
 // callEnv is an installed shop whose shopper agreed to calls and got the
@@ -115,6 +117,33 @@ func TestCallHearsADaySaysItBackAndActsOnlyOnceConfirmed(t *testing.T) {
 		day, err := time.Parse(time.DateOnly, acts[0].Details.V["date"])
 		if err != nil || day.Weekday() != time.Thursday || !day.After(time.Now().AddDate(0, 0, -1)) {
 			t.Fatalf("reschedule date %q; want the coming Thursday", acts[0].Details.V["date"])
+		}
+
+		// Every turn is on the call's transcript, shown on the shipment's admin page.
+		var turns []storage.CallTurn
+		c.a.db.Gorm.Where("shipment_id = ?", c.ship.ID).Order("id").Find(&turns)
+		if len(turns) != 4 || turns[0].Heard != "Tuesday." || turns[0].Input != "speech" || turns[0].Confidence != 0.91 ||
+			!strings.Contains(turns[0].Said, "You said Tuesday.") || turns[3].Action != "reschedule" || !strings.Contains(turns[3].Said, "Thursday") {
+			t.Fatalf("call turns = %+v; want the four exchanges, heard and said", turns)
+		}
+		s := signIn(t, c.a, c.base, c.shop.ID)
+		_, page := s.get(fmt.Sprintf("%s/admin/shipments/%d", c.base, c.ship.ID))
+		for _, want := range []string{"Call transcript", "“Tuesday.”", "91% sure", "You said Tuesday.", "deliver on Thursday"} {
+			if !strings.Contains(page, want) {
+				t.Fatalf("admin shipment page lacks %q:\n%s", want, page)
+			}
+		}
+
+		// customers/redact empties the transcript.
+		redact := []byte(`{"shop_id":954889,"shop_domain":"shop-a.myshopify.com","customer":{"id":1,"email":"nobody@example.com","phone":null},"orders_to_redact":[7301]}`)
+		if code := apptest.PostShopifyWebhook(t, c.base, shopA, "customers/redact", "wh-call-redact", redact, testSecret); code != http.StatusOK {
+			t.Fatalf("customers/redact: status %d", code)
+		}
+		apptest.WaitUntil(t, "the transcript erased", func() bool {
+			return storagetest.Count(t, c.a.db, "call_turns", "shipment_id = ? AND heard = '' AND said = ''", c.ship.ID) == 4
+		})
+		if _, page := s.get(fmt.Sprintf("%s/admin/shipments/%d", c.base, c.ship.ID)); strings.Contains(page, "Tuesday.") {
+			t.Fatalf("admin shipment page after the erasure still shows what was said:\n%s", page)
 		}
 	})
 }

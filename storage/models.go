@@ -420,3 +420,20 @@ type CustomerAction struct {
 // TableName pins the table name (GORM would guess "eta_changes" too, but
 // initialisms are easy to get wrong).
 func (ETAChange) TableName() string { return "eta_changes" }
+
+// CallTurn is one exchange of an update call: the shopper's answer (Heard,
+// by Input "dtmf" or "speech", with the recogniser's Confidence), what the
+// call Said back and the Action it took ("confirm", "ask", "menu",
+// "handover", a recorded request's kind…).
+type CallTurn struct {
+	ID             int64
+	ShopID         int64
+	NotificationID int64
+	ShipmentID     *int64
+	Heard          string
+	Input          string
+	Confidence     float64
+	Said           string
+	Action         string
+	CreatedAt      time.Time
+}

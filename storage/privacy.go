@@ -40,8 +40,9 @@ func (db *DB) DeleteShop(ctx context.Context, shopID int64) error {
 
 // RedactCustomer erases a shopper's personal data from the given orders (and
 // any order with their email or phone): contact details, name, address,
-// message copies and contact preferences. Shipments and timelines stay for
-// the merchant's delivery analytics, with nothing that identifies the person.
+// message copies, call transcripts and contact preferences. Shipments and
+// timelines stay for the merchant's delivery analytics, with nothing that
+// identifies the person.
 func (db *DB) RedactCustomer(ctx context.Context, shopID int64, email, phone string, platformOrderIDs []string) error {
 	return db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx.Model(&Order{}).Where("shop_id = ?", shopID)
@@ -70,6 +71,9 @@ func (db *DB) RedactCustomer(ctx context.Context, shopID int64, email, phone str
 			}
 			if err := tx.Model(&CustomerAction{}).Where("order_id IN ?", ids).Update("details", JSON[map[string]string]{V: map[string]string{}}).Error; err != nil {
 				return fmt.Errorf("redact customer actions: %w", err)
+			}
+			if err := tx.Model(&CallTurn{}).Where("shipment_id IN (?)", sub).Updates(map[string]any{"heard": "", "said": ""}).Error; err != nil {
+				return fmt.Errorf("redact call transcripts: %w", err)
 			}
 		}
 		if err := tx.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Delete(&Contact{}).Error; err != nil {

@@ -3,7 +3,9 @@ package admin
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,6 +98,8 @@ var labelFuncs = template.FuncMap{
 		s = strings.ReplaceAll(s, "_", " ")
 		return strings.ToUpper(s[:1]) + s[1:]
 	},
+	// percent writes a 0–1 confidence as a whole percentage: "91%".
+	"percent": func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
 	// at writes t in loc with the zone's abbreviation: "Dec 2, 3:04 PM PST".
 	"at": func(t any, loc *time.Location) string {
 		var tt time.Time

@@ -67,5 +67,9 @@ func (a *Pages) Shipment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "shipment", map[string]any{"Ship": ship, "Events": events, "Messages": msgs, "Actions": acts, "Nav": "shipments"})
+	turns, err := scope.ShipmentCallTurns(ctx, ship.ID)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "shipment", map[string]any{"Ship": ship, "Events": events, "Messages": msgs, "Actions": acts, "CallTurns": turns, "Nav": "shipments"})
 }

@@ -97,7 +97,7 @@ func (m *Messenger) TwilioGather(c echo.Context) error {
 		case !ok:
 			return m.miss(c, t)
 		case !yes:
-			return twimlBlob(c, m.menu(t, "", t.misses()))
+			return m.respond(c, t, "menu", "", m.menu(t, "", t.misses()))
 		}
 		a := notify.Answer{Action: notify.VoiceAction(t.form.Get(paramChoice))}
 		if d, err := strconv.Atoi(t.form.Get(paramDay)); err == nil && d >= 0 && d <= 6 {
@@ -110,7 +110,7 @@ func (m *Messenger) TwilioGather(c echo.Context) error {
 	case a.Action == "":
 		return m.miss(c, t)
 	case a.Action == notify.VoiceRepeat:
-		return twimlBlob(c, m.menu(t, "", t.misses()))
+		return m.respond(c, t, "menu", "", m.menu(t, "", t.misses()))
 	case t.g.Digits != "":
 		return m.act(c, t, a) // a key is unambiguous
 	}
@@ -120,7 +120,8 @@ func (m *Messenger) TwilioGather(c echo.Context) error {
 	if a.HasDay {
 		q.Set(paramDay, strconv.Itoa(int(a.Day)))
 	}
-	return twimlBlob(c, twilio.AskTwiML([]string{t.heard(a), t.rc.VoiceConfirmPrompt}, m.gatherURL()+"?"+q.Encode(), t.lang, notify.YesNoHints(t.lang)))
+	said := []string{t.heard(a), t.rc.VoiceConfirmPrompt}
+	return m.respond(c, t, "ask "+string(a.Action), strings.Join(said, " "), twilio.AskTwiML(said, m.gatherURL()+"?"+q.Encode(), t.lang, notify.YesNoHints(t.lang)))
 }
 
 func (t callTurn) misses() int {
@@ -168,10 +169,10 @@ func (m *Messenger) menu(t callTurn, prefix string, misses int) string {
 func (m *Messenger) miss(c echo.Context, t callTurn) error {
 	misses := t.misses() + 1
 	if misses < maxMisses {
-		return twimlBlob(c, m.menu(t, t.rc.VoiceSorry, misses))
+		return m.respond(c, t, "not understood", t.rc.VoiceSorry, m.menu(t, t.rc.VoiceSorry, misses))
 	}
 	if t.about == nil {
-		return twimlBlob(c, twilio.HangupTwiML(t.rc.VoiceNoHandover, t.lang))
+		return m.respond(c, t, "goodbye", t.rc.VoiceNoHandover, twilio.HangupTwiML(t.rc.VoiceNoHandover, t.lang))
 	}
 	details := t.details()
 	details[tracking.DetailMessage] = "The update call could not understand the shopper; please get in touch."
@@ -179,9 +180,9 @@ func (m *Messenger) miss(c echo.Context, t callTurn) error {
 		return err
 	}
 	if number := dialable(t.about.Shop.Settings.V.SupportPhone); number != "" {
-		return twimlBlob(c, twilio.DialTwiML(t.rc.VoiceHandover, number, t.lang))
+		return m.respond(c, t, "handover", t.rc.VoiceHandover, twilio.DialTwiML(t.rc.VoiceHandover, number, t.lang))
 	}
-	return twimlBlob(c, twilio.HangupTwiML(t.rc.VoiceNoHandover, t.lang))
+	return m.respond(c, t, "goodbye", t.rc.VoiceNoHandover, twilio.HangupTwiML(t.rc.VoiceNoHandover, t.lang))
 }
 
 // act records the confirmed answer as the shopper's request and ends the
@@ -212,10 +213,10 @@ func (m *Messenger) act(c echo.Context, t callTurn, a notify.Answer) error {
 	}
 	if a.Action == notify.VoiceSupport {
 		if number := dialable(t.about.Shop.Settings.V.SupportPhone); number != "" {
-			return twimlBlob(c, twilio.DialTwiML(t.rc.VoiceHandover, number, t.lang))
+			return m.respond(c, t, string(kind)+", handover", t.rc.VoiceHandover, twilio.DialTwiML(t.rc.VoiceHandover, number, t.lang))
 		}
 	}
-	return twimlBlob(c, twilio.HangupTwiML(say, t.lang))
+	return m.respond(c, t, string(kind), say, twilio.HangupTwiML(say, t.lang))
 }
 
 // details are what a call's answer records with the request.
@@ -247,6 +248,26 @@ func dialable(number string) string {
 		}
 		return -1
 	}, number)
+}
+
+// respond records the turn (what was heard, what the call says back and
+// does) on the call's transcript and answers Twilio with doc.
+func (m *Messenger) respond(c echo.Context, t callTurn, action, said, doc string) error {
+	turn := &storage.CallTurn{
+		ShopID: t.n.ShopID, NotificationID: t.n.ID, ShipmentID: t.n.ShipmentID,
+		Heard: truncate(t.g.Speech, 160), Input: "speech", Confidence: t.g.Confidence,
+		Said: said, Action: action,
+	}
+	switch {
+	case t.g.Digits != "":
+		turn.Heard, turn.Input, turn.Confidence = t.g.Digits, "dtmf", 0
+	case t.g.Speech == "":
+		turn.Input = ""
+	}
+	if err := m.db.AddCallTurn(c.Request().Context(), turn); err != nil {
+		return err
+	}
+	return twimlBlob(c, doc)
 }
 
 func twimlBlob(c echo.Context, doc string) error {

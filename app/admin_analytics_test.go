@@ -79,7 +79,7 @@ func TestAdminAnalyticsPageShowsOnlyTheShopsReport(t *testing.T) {
 			`<title id="chart-ontime-t">On-time delivery by carrier</title>`,
 			`UPS 50%, USPS no promised dates`,
 			`Address unknown`,
-			`<th scope="row">US-TX</th><td>3</td>`,
+			`<th scope="row">TX, US</th><td>3</td>`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("page lacks %s", want)

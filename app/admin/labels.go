@@ -63,6 +63,17 @@ var labelFuncs = template.FuncMap{
 		return s
 	},
 	"errorSummary": errorSummary,
+	// regionLabel writes an analytics region key ("US-CA", ISO 3166-2) as
+	// the shipment list does: "CA, US".
+	"regionLabel": func(key string) string {
+		if key == "unknown" {
+			return "Unknown"
+		}
+		if country, region, ok := strings.Cut(key, "-"); ok {
+			return region + ", " + country
+		}
+		return key
+	},
 	"etaSourceLabel": func(s string) string {
 		if l, ok := etaSources[s]; ok {
 			return l

@@ -213,7 +213,7 @@ func (a *App) build(cfg Config, mode Mode, o Options) error {
 	if a.admin, err = admin.New(admin.Deps{
 		DB: db, Jobs: a.jobs, Now: now, Renderer: renderer, AppURL: cfg.AppURL,
 		Deliverer: a.messaging, TrackingPages: a.shopper, Sessions: a.install,
-		ShopifyScopes: cfg.ShopifyScopes, Previews: a.messaging, Senders: a.messaging,
+		ShopifyScopes: cfg.ShopifyScopes, Previews: a.messaging, Senders: a.messaging, Twilio: a.messaging,
 	}); err != nil {
 		return err
 	}

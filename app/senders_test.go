@@ -32,6 +32,12 @@ func TestMerchantsOwnTwilioAccountSendsTheShopsTextsUntilUninstalled(t *testing.
 		if code, page := admin.post("/admin/settings/twilio", url.Values{"account_sid": {"SK123"}, "auth_token": {merchantTwilioToken}, "sms_from": {merchantNumber}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "Account SID") {
 			t.Fatalf("an API key SID instead of the account's: status %d; want 422 saying what to paste", code)
 		}
+		if code, page := admin.post("/admin/settings/twilio", url.Values{"account_sid": {merchantTwilioSID}, "auth_token": {"00000000000000000000000000000000"}, "sms_from": {merchantNumber}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "Twilio did not accept") {
+			t.Fatalf("a wrong auth token: status %d; want 422 saying Twilio refused it", code)
+		}
+		if _, ok, _ := e.a.db.TwilioAccount(ctx, e.shop.ID); ok {
+			t.Fatal("an account Twilio refused was stored")
+		}
 		if code, page := admin.post("/admin/settings/twilio", url.Values{"account_sid": {merchantTwilioSID}, "auth_token": {merchantTwilioToken}, "sms_from": {"+49 30 123456789"}}); code != http.StatusSeeOther {
 			t.Fatalf("connecting the account: status %d:\n%s", code, page)
 		}

@@ -54,6 +54,11 @@ type SenderCheck interface {
 	SenderAuthenticated(ctx context.Context, address string) (bool, error)
 }
 
+// TwilioCheck asks Twilio whether a merchant's own account works.
+type TwilioCheck interface {
+	CheckTwilioAccount(ctx context.Context, acc storage.TwilioCredentials) error
+}
+
 // Deps are what the admin pages need.
 type Deps struct {
 	DB       *storage.DB
@@ -72,6 +77,8 @@ type Deps struct {
 	Previews PreviewSource
 	// Senders checks the merchant's sender address.
 	Senders SenderCheck
+	// Twilio checks a merchant's own Twilio account before it is stored.
+	Twilio TwilioCheck
 }
 
 // Pages are the merchant admin's handlers.
@@ -84,6 +91,7 @@ type Pages struct {
 	deliver  Deliverer
 	previews PreviewSource
 	senders  SenderCheck
+	twilio   TwilioCheck
 	views    TrackingPages
 	sessions Sessions
 	pages    map[string]*template.Template
@@ -99,7 +107,7 @@ func New(d Deps) (*Pages, error) {
 	}
 	return &Pages{
 		db: d.DB, jobs: d.Jobs, now: d.Now, renderer: d.Renderer, appURL: d.AppURL,
-		deliver: d.Deliverer, previews: d.Previews, senders: d.Senders, views: d.TrackingPages, sessions: d.Sessions, pages: pages, shopifyScopes: strings.Split(d.ShopifyScopes, ","),
+		deliver: d.Deliverer, previews: d.Previews, senders: d.Senders, twilio: d.Twilio, views: d.TrackingPages, sessions: d.Sessions, pages: pages, shopifyScopes: strings.Split(d.ShopifyScopes, ","),
 	}, nil
 }
 

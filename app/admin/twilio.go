@@ -80,6 +80,11 @@ func (a *Pages) SaveTwilio(c echo.Context) error {
 			errs[f.key] = "Enter the number with its country code, e.g. +14155550100."
 		}
 	}
+	if len(errs) == 0 && a.twilio != nil {
+		if err := a.twilio.CheckTwilioAccount(ctx, in); err != nil {
+			errs["auth_token"] = "Twilio did not accept this Account SID and auth token (" + err.Error() + "). Copy both again from Twilio Console → Account info."
+		}
+	}
 	if len(errs) > 0 {
 		f := twilioForm{Connected: ok, AccountSID: in.AccountSID, SMSFrom: in.SMSFrom, WhatsAppFrom: in.WhatsAppFrom}
 		return a.renderTwilio(c, http.StatusUnprocessableEntity, f, errs, false)

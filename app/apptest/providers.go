@@ -151,7 +151,7 @@ func (p *Providers) id(prefix, to string) string {
 func (p *Providers) serve(w http.ResponseWriter, r *http.Request) {
 	sid, token := TwilioSID, ""
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/2010-04-01/Accounts/"); ok {
-		sid, _, _ = strings.Cut(rest, "/")
+		sid, _, _ = strings.Cut(strings.TrimSuffix(rest, ".json"), "/")
 		p.mu.Lock()
 		token = p.accounts[sid]
 		p.mu.Unlock()
@@ -164,6 +164,9 @@ func (p *Providers) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	account := "/2010-04-01/Accounts/" + sid
 	switch r.URL.Path {
+	case account + ".json":
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"sid":%q,"friendly_name":"My first Twilio account","status":"active","type":"Full","owner_account_sid":%q}`, sid, sid)
 	case "/v3/mail/send":
 		p.serveMail(w, r)
 	case "/v3/whitelabel/domains":

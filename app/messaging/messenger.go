@@ -169,6 +169,17 @@ func (m *Messenger) twilioClient(acc storage.TwilioCredentials) (*twilio.Client,
 	return tc, nil
 }
 
+// CheckTwilioAccount asks Twilio whether a merchant's account SID and auth
+// token are right and the account active, before the shop's messages go
+// through it.
+func (m *Messenger) CheckTwilioAccount(ctx context.Context, acc storage.TwilioCredentials) error {
+	tc, err := m.twilioClient(acc)
+	if err != nil {
+		return err
+	}
+	return tc.CheckAccount(ctx)
+}
+
 // twilioOf is the Twilio account the shop's WhatsApp messages go through
 // (its own, with its own WhatsApp sender, else the platform's); nil when
 // there is none.

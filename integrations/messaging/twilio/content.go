@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	twclient "github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
 	content "github.com/twilio/twilio-go/rest/content/v1"
 )
 
@@ -48,4 +49,25 @@ func (c *Client) Approval(ctx context.Context, contentSID string) (Approval, err
 		return Approval{}, fmt.Errorf("twilio content %s approval: %w", contentSID, err)
 	}
 	return out, nil
+}
+
+// CheckAccount fetches the client's own account (GET
+// /2010-04-01/Accounts/{sid}.json): an error says the SID or auth token is
+// wrong, or the account is not active.
+func (c *Client) CheckAccount(ctx context.Context) error {
+	status := ""
+	err := c.do(ctx, func(s *api.ApiService) error {
+		a, err := s.FetchAccount(c.cfg.AccountSID)
+		if err == nil && a.Status != nil {
+			status = *a.Status
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("twilio account %s: %w", c.cfg.AccountSID, err)
+	}
+	if status != "" && status != "active" {
+		return fmt.Errorf("twilio account %s is %s", c.cfg.AccountSID, status)
+	}
+	return nil
 }

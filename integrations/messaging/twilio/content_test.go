@@ -43,3 +43,27 @@ func TestApprovalReadsWhatsAppsVerdict(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAccountFetchesTheAccount(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		ok     bool
+	}{
+		{"active", http.StatusOK, `{"sid":"` + testSID + `","status":"active","type":"Full"}`, true},
+		{"suspended", http.StatusOK, `{"sid":"` + testSID + `","status":"suspended","type":"Full"}`, false},
+		{"wrong token", http.StatusUnauthorized, `{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeTwilio{status: tc.status, body: tc.body}
+			c := newFake(t, f, sendCfg)
+			if err := c.CheckAccount(context.Background()); (err == nil) != tc.ok {
+				t.Fatalf("CheckAccount = %v; want ok %v", err, tc.ok)
+			}
+			if f.method != http.MethodGet || f.path != "/2010-04-01/Accounts/"+testSID+".json" {
+				t.Fatalf("request = %s %s; want GET the account", f.method, f.path)
+			}
+		})
+	}
+}

@@ -116,25 +116,30 @@ func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 		}
 		status := url.Values{"MessageSid": {"SM1"}, "MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}, "AccountSid": {apptest.TwilioSID}}
 		path := fmt.Sprintf("/webhooks/messaging/twilio/status?message_id=%d", sms.ID)
-		if code, _ := apptest.PostTwilio(t, base, path, "wrong-token", status); code != http.StatusForbidden {
-			t.Errorf("status callback signed with a wrong token: status %d; want 403", code)
+		if code, _ := apptest.PostTwilio(t, base, path, "wrong-token", status); code != http.StatusUnauthorized {
+			t.Errorf("status callback signed with a wrong token: status %d; want 401", code)
 		}
 		// Signed for another message id: the query is part of what Twilio signs.
 		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(status.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Twilio-Signature", apptest.TwilioSignature(apptest.TwilioToken, base+"/webhooks/messaging/twilio/status?message_id=999", status))
-		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusForbidden {
-			t.Errorf("status callback with a signature for another URL: %v %v; want 403", res.StatusCode, err)
+		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("status callback with a signature for another URL: %v %v; want 401", res.StatusCode, err)
 		}
-		if code, _ := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "STOP")); code != http.StatusForbidden {
-			t.Errorf("forged STOP: status %d; want 403", code)
+		if code, _ := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "STOP")); code != http.StatusUnauthorized {
+			t.Errorf("forged STOP: status %d; want 401", code)
 		}
-		if code, _ := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "CONFIRM")); code != http.StatusForbidden {
-			t.Errorf("forged CONFIRM: status %d; want 403", code)
+		if code, _ := apptest.PostTwilio(t, base, "/webhooks/messaging/twilio/inbound", "wrong-token", inboundSMS(shopperPhone, "CONFIRM")); code != http.StatusUnauthorized {
+			t.Errorf("forged CONFIRM: status %d; want 401", code)
+		}
+		unsignedStop, _ := http.PostForm(base+"/webhooks/messaging/twilio/inbound", inboundSMS(shopperPhone, "STOP"))
+		unsignedStop.Body.Close()
+		if unsignedStop.StatusCode != http.StatusUnauthorized {
+			t.Errorf("STOP without X-Twilio-Signature: status %d; want 401", unsignedStop.StatusCode)
 		}
 		gather := url.Values{"CallSid": {"CA1"}, "Digits": {"2"}}
-		if code, _ := apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", sms.ID), "wrong-token", gather); code != http.StatusForbidden {
-			t.Errorf("forged key press: status %d; want 403", code)
+		if code, _ := apptest.PostTwilio(t, base, fmt.Sprintf("/webhooks/messaging/twilio/gather?message_id=%d", sms.ID), "wrong-token", gather); code != http.StatusUnauthorized {
+			t.Errorf("forged key press: status %d; want 401", code)
 		}
 
 		if got := reload(t, a, email.ID); got.Status != storage.NotificationSent {
@@ -451,7 +456,7 @@ func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
 			signedAt string
 			want     int
 		}{
-			{"signed for the proxy's host", "http://internal.fly:8080" + path, http.StatusForbidden},
+			{"signed for the proxy's host", "http://internal.fly:8080" + path, http.StatusUnauthorized},
 			{"signed for APP_URL", base + path, http.StatusNoContent},
 		}
 		for _, tt := range tests {

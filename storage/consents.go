@@ -82,13 +82,17 @@ func setConsent(tx *gorm.DB, shopID int64, channel, address, source string, now 
 // confirmation message) and returns the shop it was for; ok is false when
 // none was pending. One YES answers one question: the latest, not every
 // shop's that has asked the number; consent to calls given with it on the
-// same form is confirmed along.
-func (db *DB) ConfirmConsent(ctx context.Context, channel, address string) (shopID int64, ok bool, err error) {
+// same form is confirmed along. With shops, only a question one of them
+// asked is answered (a reply to a merchant's own number).
+func (db *DB) ConfirmConsent(ctx context.Context, channel, address string, shops ...int64) (shopID int64, ok bool, err error) {
 	err = db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := db.now()
 		var pending []Consent
-		if err := tx.Where("channel = ? AND address = ? AND status = ? AND created_at > ?", channel, address, ConsentPending, now.Add(-ConfirmWindow)).
-			Order("created_at DESC, id DESC").Limit(1).Find(&pending).Error; err != nil {
+		q := tx.Where("channel = ? AND address = ? AND status = ? AND created_at > ?", channel, address, ConsentPending, now.Add(-ConfirmWindow))
+		if len(shops) > 0 {
+			q = q.Where("shop_id IN ?", shops)
+		}
+		if err := q.Order("created_at DESC, id DESC").Limit(1).Find(&pending).Error; err != nil {
 			return fmt.Errorf("pending consents: %w", err)
 		}
 		if len(pending) == 0 {

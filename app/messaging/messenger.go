@@ -211,23 +211,6 @@ func (m *Messenger) sharedSender(ctx context.Context, shopID int64, ch notify.Ch
 	return shared, nil
 }
 
-// accountShops are the shops whose own Twilio account is accountSID; nil
-// for the platform's account (a shared sender).
-func (m *Messenger) accountShops(ctx context.Context, accountSID string) ([]int64, error) {
-	if accountSID == "" || accountSID == m.twilioSID {
-		return nil, nil
-	}
-	tokens, err := m.db.TwilioAccountShops(ctx, accountSID)
-	if err != nil {
-		return nil, err
-	}
-	var out []int64
-	for id := range tokens {
-		out = append(out, id)
-	}
-	return out, nil
-}
-
 // senderOf is the provider of n's channel: for SMS, calls and WhatsApp the
 // shop's own Twilio account when it has a number for the channel, else the
 // platform's provider, else the outbox.

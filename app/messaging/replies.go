@@ -25,7 +25,7 @@ const replyWindow = 30 * 24 * time.Hour
 // shopper's preference for every shop that texted them; 1/CONFIRM and
 // 2/RESCHEDULE answer the latest update that asked; anything else gets help.
 func (m *Messenger) TwilioInbound(c echo.Context) error {
-	form, err := m.verifyTwilio(c)
+	form, signer, err := m.verifyTwilio(c)
 	if err != nil {
 		return err
 	}
@@ -35,6 +35,8 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A reply to a merchant's own number answers that merchant's shops.
+	recent = slices.DeleteFunc(recent, func(n storage.Notification) bool { return !signer.speaksFor(n.ShopID) })
 	channel := string(in.Channel)
 	// Replies speak the language of, and link to, the newest update sent.
 	newest := m.newestShipment(ctx, recent)
@@ -55,7 +57,7 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 	}
 	if reply == twilio.ReplyConfirm || reply == twilio.ReplyStart {
 		// A YES (or START) answers a double opt-in's question first.
-		_, confirmed, err := m.db.ConfirmConsent(ctx, channel, in.From)
+		_, confirmed, err := m.db.ConfirmConsent(ctx, channel, in.From, signer.shops...)
 		if err != nil {
 			return err
 		}
@@ -70,11 +72,8 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 		// A merchant's own number speaks for that merchant's shops; a STOP
 		// to a shared sender stops every shop on it, also those that never
 		// texted the number yet.
-		shops, err := m.accountShops(ctx, form.Get("AccountSid"))
-		if err != nil {
-			return err
-		}
-		if shops == nil {
+		shops := signer.shops
+		if signer.platform() {
 			shops = shopsOf(recent)
 			if err := m.db.SetSenderOptOut(ctx, in.To, channel, in.From, stop); err != nil {
 				return err

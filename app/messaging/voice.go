@@ -61,7 +61,7 @@ type callTurn struct {
 // the call to the store's support line, or, with none, says goodbye and
 // tells the store to write to the shopper.
 func (m *Messenger) TwilioGather(c echo.Context) error {
-	form, err := m.verifyTwilio(c)
+	form, signer, err := m.verifyTwilio(c)
 	if err != nil {
 		return err
 	}
@@ -73,6 +73,9 @@ func (m *Messenger) TwilioGather(c echo.Context) error {
 	}
 	if t.n, err = m.db.Notification(ctx, id); err != nil {
 		return err
+	}
+	if !signer.speaksFor(t.n.ShopID) {
+		return fmt.Errorf("message %d of another Twilio account: %w", id, storage.ErrNotFound)
 	}
 	// A message whose shipment is gone can still replay its menu; only
 	// acting on an answer needs the shipment.

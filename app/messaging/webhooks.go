@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -83,7 +84,7 @@ func (m *Messenger) applySendGridEvent(ctx context.Context, e sendgrid.Event) er
 
 // TwilioStatus receives Twilio's message and call status callbacks.
 func (m *Messenger) TwilioStatus(c echo.Context) error {
-	form, err := m.verifyTwilio(c)
+	form, signer, err := m.verifyTwilio(c)
 	if err != nil {
 		return err
 	}
@@ -110,6 +111,12 @@ func (m *Messenger) TwilioStatus(c echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if !signer.speaksFor(n.ShopID) {
+		// Another merchant's account cannot move (or bill) this shop's
+		// messages; answered like a message we do not know.
+		m.metrics.Webhooks.WithLabelValues("twilio", "other_account").Inc()
+		return c.NoContent(http.StatusNoContent)
 	}
 	if err := m.advance(c.Request().Context(), n, status, reason); err != nil {
 		return err
@@ -149,31 +156,52 @@ func (m *Messenger) advance(ctx context.Context, n *storage.Notification, status
 	return nil
 }
 
+// twilioSigner is whose auth token signed a Twilio webhook: the platform's
+// (shops nil), whose word counts for every shop, or a merchant's own
+// account's, which speaks for the shops that connected it and no other:
+// its owner holds the token and can sign whatever it likes.
+type twilioSigner struct{ shops []int64 }
+
+// platform reports whether the platform's own account signed.
+func (s twilioSigner) platform() bool { return s.shops == nil }
+
+// speaksFor reports whether the signer may report on, or answer for, the
+// shop's messages and shoppers.
+func (s twilioSigner) speaksFor(shopID int64) bool {
+	return s.shops == nil || slices.Contains(s.shops, shopID)
+}
+
 // verifyTwilio checks X-Twilio-Signature and returns the request's form
-// (query and body). Twilio signs the URL it called, which behind Fly's proxy
-// is APP_URL plus the path and query, never what r.Host says.
-func (m *Messenger) verifyTwilio(c echo.Context) (url.Values, error) {
+// (query and body) and who signed it. Twilio signs the URL it called, which
+// behind Fly's proxy is APP_URL plus the path and query, never what r.Host
+// says. A missing or wrong signature is 401 and nothing is read further.
+func (m *Messenger) verifyTwilio(c echo.Context) (url.Values, twilioSigner, error) {
 	r := c.Request()
 	if err := r.ParseForm(); err != nil {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+		return nil, twilioSigner{}, echo.NewHTTPError(http.StatusBadRequest, "malformed form")
 	}
 	fullURL := m.links.Base() + r.URL.RequestURI()
 	sig := r.Header.Get(twilio.SignatureHeader)
 	if twilio.Validate(m.twilioAuthToken, fullURL, r.PostForm, sig) {
-		return r.Form, nil
+		return r.Form, twilioSigner{}, nil
 	}
-	// A merchant's own Twilio account signs with its own token.
+	// A merchant's own Twilio account signs with its own token, and speaks
+	// for the shops whose token it is.
 	if sid := r.PostForm.Get("AccountSid"); sid != "" {
 		tokens, err := m.db.TwilioAccountShops(r.Context(), sid)
 		if err != nil {
-			return nil, err
+			return nil, twilioSigner{}, err
 		}
-		for _, token := range tokens {
+		var shops []int64
+		for shopID, token := range tokens {
 			if twilio.Validate(token, fullURL, r.PostForm, sig) {
-				return r.Form, nil
+				shops = append(shops, shopID)
 			}
+		}
+		if len(shops) > 0 {
+			return r.Form, twilioSigner{shops: shops}, nil
 		}
 	}
 	m.metrics.Webhooks.WithLabelValues("twilio", "bad_signature").Inc()
-	return nil, echo.NewHTTPError(http.StatusForbidden, "invalid signature")
+	return nil, twilioSigner{}, echo.NewHTTPError(http.StatusUnauthorized, "invalid signature")
 }

@@ -208,3 +208,29 @@ func TestCallNotUnderstoodTwiceWithoutASupportLineSaysGoodbyeAndEmails(t *testin
 		}
 	})
 }
+
+func TestCallsPerShopperAreCappedBySettings(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		c := placeCall(t, dbURL, "en", "")
+		ctx := context.Background()
+		st := c.shop.Settings.V
+		st.CallsPerWeek = 1
+		if err := c.a.db.SaveSettings(ctx, c.shop.ID, st); err != nil {
+			t.Fatal(err)
+		}
+		// The same shopper's next order needs them too: the text and email
+		// go out, the second call of the week does not.
+		ship := c.order(t, 7302, "+4915112345678", "DE")
+		ns := c.notify(t, ship, "action_required")
+		call := byChannel(ns, "voice")
+		if call.Status != storage.NotificationSkipped || !strings.Contains(call.Error, "call cap reached") {
+			t.Fatalf("second call: %s %q; want skipped by the call cap", call.Status, call.Error)
+		}
+		if mail := byChannel(ns, "email"); mail.Status != storage.NotificationSent {
+			t.Fatalf("email beside the capped call: %s %q; want sent", mail.Status, mail.Error)
+		}
+		if n := len(c.sent.Calls()); n != 1 {
+			t.Fatalf("Twilio placed %d calls; want 1", n)
+		}
+	})
+}

@@ -69,9 +69,12 @@ type Settings struct {
 	QuietStart   string              `json:"quiet_start,omitempty"` // "21:00" in the shopper's zone
 	QuietEnd     string              `json:"quiet_end,omitempty"`   // "08:00"
 	DailyCap     int                 `json:"daily_cap,omitempty"`
-	SenderName   string              `json:"sender_name,omitempty"`
-	SenderEmail  string              `json:"sender_email,omitempty"`
-	CODGateways  []string            `json:"cod_gateways,omitempty"`
+	// CallsPerWeek caps update calls per shopper in any 7 days; 0 is
+	// notify's default (2).
+	CallsPerWeek int      `json:"calls_per_week,omitempty"`
+	SenderName   string   `json:"sender_name,omitempty"`
+	SenderEmail  string   `json:"sender_email,omitempty"`
+	CODGateways  []string `json:"cod_gateways,omitempty"`
 	// Klaviyo lists the triggers handed to Klaviyo: ordertrack sends the
 	// event and the merchant's Klaviyo flow, not ordertrack, messages the
 	// shopper. Every trigger is sent to Klaviyo as an event while a key is set.

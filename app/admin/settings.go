@@ -31,6 +31,8 @@ const (
 	maxFAQItems    = 20
 	maxCODGateways = 20
 	maxDailyCap    = 20
+	// maxCallsPerWeek bounds the per-shopper call cap: a call a day.
+	maxCallsPerWeek = 7
 	// maxProcessingDays bounds the processing time a store can state.
 	maxProcessingDays = 30
 	blankFAQRows      = 2
@@ -224,6 +226,15 @@ func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map
 			errs["daily_cap"] = "Enter a number from 0 to " + strconv.Itoa(maxDailyCap) + " (0 uses the default of 3)."
 		}
 		st.DailyCap = n
+	}
+
+	st.CallsPerWeek = 0
+	if s := get("calls_per_week"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > maxCallsPerWeek {
+			errs["calls_per_week"] = "Enter a number from 0 to " + strconv.Itoa(maxCallsPerWeek) + " (0 uses the default of 2)."
+		}
+		st.CallsPerWeek = n
 	}
 
 	st.ProcessingDays = 0

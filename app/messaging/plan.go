@@ -74,7 +74,8 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 	if err := m.spendCaps(ctx, about.Shop, &rec, now); err != nil {
 		return err
 	}
-	recent, err := m.db.RecentNotifications(ctx, about.Shop.ID, now.Add(-24*time.Hour), rec.Email, rec.Phone)
+	// A week of history: the call cap counts 7 days, the daily cap 24 h.
+	recent, err := m.db.RecentNotifications(ctx, about.Shop.ID, now.Add(-7*24*time.Hour), rec.Email, rec.Phone)
 	if err != nil {
 		return err
 	}

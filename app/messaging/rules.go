@@ -22,6 +22,9 @@ func ShopRules(s *storage.Shop) notify.Rules {
 	if st.DailyCap > 0 {
 		r.MaxPer24h = st.DailyCap
 	}
+	if st.CallsPerWeek > 0 {
+		r.MaxCallsPerWeek = st.CallsPerWeek
+	}
 	if start, ok := ParseClock(st.QuietStart); ok {
 		if end, ok := ParseClock(st.QuietEnd); ok {
 			r.Quiet = notify.QuietHours{Start: start, End: end}

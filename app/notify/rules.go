@@ -36,6 +36,10 @@ type Rules struct {
 	// hours, counting scheduled ones; 0 means no cap. It only ever drops
 	// lower-priority news: Urgent triggers are never capped.
 	MaxPer24h int
+	// MaxCallsPerWeek caps update calls per shopper in any 7 days, urgent
+	// or not: a call interrupts, and a shopper called too often stops
+	// answering. 0 means no cap.
+	MaxCallsPerWeek int
 	// Urgent triggers bypass MaxPer24h (not quiet hours: an urgent message
 	// at 3 a.m. still waits for the morning): the news a shopper must not
 	// miss, because missing it costs a failed delivery or a support ticket.
@@ -76,9 +80,10 @@ func DefaultRules() Rules {
 				Channels: act.Channels, AlsoOn: []Channel{ChannelEmail, ChannelVoice},
 			},
 		},
-		Quiet:     QuietHours{Start: 21 * time.Hour, End: 8 * time.Hour},
-		MaxPer24h: 3,
-		Urgent:    UrgentTriggers(),
+		Quiet:           QuietHours{Start: 21 * time.Hour, End: 8 * time.Hour},
+		MaxPer24h:       3,
+		MaxCallsPerWeek: 2,
+		Urgent:          UrgentTriggers(),
 	}
 }
 
@@ -160,6 +165,7 @@ const (
 	ReasonOptedOut   = "shopper opted out of this channel"
 	ReasonDuplicate  = "already sent on this channel"
 	ReasonReached    = "shopper already reached on another channel for this trigger"
+	ReasonCallCap    = "call cap reached: this shopper was called as often as the shop allows in 7 days"
 	ReasonCapped     = "frequency cap reached: lower-priority news skipped (delivered, delays, out for delivery and anything to act on are never capped)"
 )
 
@@ -192,6 +198,12 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 		}
 	}
 	capped := func() bool { return r.MaxPer24h > 0 && !r.Urgent[c.Trigger] && recent >= r.MaxPer24h }
+	calls := 0
+	for _, s := range c.Sent {
+		if s.Channel == ChannelVoice && s.At.After(now.Add(-7*24*time.Hour)) {
+			calls++
+		}
+	}
 
 	// reached: this trigger for this shipment already went out on some channel
 	// (earlier, or earlier in this plan).
@@ -226,6 +238,8 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 			return skip(ReasonNoConsent)
 		case c.Recipient.OverSpend[ch]:
 			return skip(ReasonSpendCap)
+		case ch == ChannelVoice && r.MaxCallsPerWeek > 0 && calls >= r.MaxCallsPerWeek:
+			return skip(ReasonCallCap)
 		case c.Recipient.Unavailable[ch] != "":
 			return skip(c.Recipient.Unavailable[ch])
 		case capped():
@@ -235,6 +249,9 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 		out = append(out, d)
 		planned[ch] = true
 		recent++
+		if ch == ChannelVoice {
+			calls++
+		}
 		return true
 	}
 	for _, ch := range route.Channels {

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -305,5 +306,32 @@ func TestPlanFallsBackToEmailWhenTheMonthlySMSCapIsUsedUp(t *testing.T) {
 	ds := DefaultRules().Plan(Candidate{Trigger: tracking.TriggerOutForDelivery, ShipmentID: 1, Recipient: rc}, now)
 	if got := sends(ds); !sameChannels(got, []Channel{ChannelEmail}) || reasonFor(t, ds, ChannelSMS) != ReasonSpendCap {
 		t.Errorf("got %+v; want email, SMS skipped for the spend cap", ds)
+	}
+}
+
+func TestCallCapCountsAWeekOfCallsEvenForUrgentNews(t *testing.T) {
+	now := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	r := DefaultRules()
+	r.Quiet = QuietHours{}
+	rc := Recipient{Email: "a@example.com", Phone: "+14155550101", Consent: map[Channel]bool{ChannelSMS: true, ChannelVoice: true}}
+	call := func(daysAgo int, ship int64) SentRecord {
+		return SentRecord{Trigger: tracking.TriggerActionRequired, ShipmentID: ship, Channel: ChannelVoice, At: now.AddDate(0, 0, -daysAgo)}
+	}
+	tests := []struct {
+		name string
+		sent []SentRecord
+		want bool // the call goes out
+	}{
+		{"first call", nil, true},
+		{"one call this week", []SentRecord{call(3, 1)}, true},
+		{"two calls this week", []SentRecord{call(6, 1), call(1, 2)}, false},
+		{"two calls, one over a week ago", []SentRecord{call(8, 1), call(1, 2)}, true},
+	}
+	for _, tt := range tests {
+		ds := r.Plan(Candidate{Trigger: tracking.TriggerActionRequired, ShipmentID: 9, Recipient: rc, Sent: tt.sent}, now)
+		i := slices.IndexFunc(ds, func(d Decision) bool { return d.Channel == ChannelVoice })
+		if i < 0 || ds[i].Skip == tt.want || (!tt.want && ds[i].Reason != ReasonCallCap) {
+			t.Errorf("%s: call decision %+v; want sent=%v", tt.name, ds, tt.want)
+		}
 	}
 }

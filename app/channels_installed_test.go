@@ -520,3 +520,30 @@ func TestGermanWooCheckoutConsentWaitsForTheShoppersYES(t *testing.T) {
 		}
 	})
 }
+
+func TestGermanWooCheckoutConsentToCallsAloneIsAskedByText(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := connectWooForChannels(t, dbURL)
+		const number = "+4915112345671"
+		o := astOrder(8801, time.Now().UTC().Add(-time.Hour), "UPS", "1ZWOOCONSENT00008801")
+		o.Billing.Phone, o.Billing.Country, o.Shipping.Country, o.Shipping.State = "0151 12345671", "DE", "DE", ""
+		o.Meta = append(o.Meta, wootest.Meta{ID: 58, Key: woocommerce.ConsentMetaKey, Value: map[string]any{
+			"time": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339), "ip": "198.51.100.25", "locale": "de_DE",
+			"channels": []map[string]string{{"channel": "voice", "wording": "Ruft mich an, wenn ich handeln muss."}},
+		}})
+		e.woo.waitProcessed(t, e.woo.deliver(t, woocommerce.TopicOrderCreated, o.JSON()))
+		apptest.WaitUntil(t, "the question by text", func() bool { return len(smsTo(e.sent, number)) == 1 })
+		if q := smsTo(e.sent, number)[0].Body; !strings.Contains(q, "anrufen") || !strings.Contains(q, "JA") {
+			t.Fatalf("question %q; want it to ask, in German, for a YES to calls", q)
+		}
+		e.twilio(t, "/webhooks/messaging/twilio/inbound", inboundSMS(number, "Ja"))
+		ship := e.woo.waitShipment(t, "1ZWOOCONSENT00008801")
+		ns := e.notify(t, &ship, "action_required")
+		if call := byChannel(ns, "voice"); call.Status != storage.NotificationSent || len(e.sent.Calls()) != 1 {
+			t.Fatalf("call after the YES: %s %q; want sent", call.Status, call.Error)
+		}
+		if sms := byChannel(ns, "sms"); sms.Status == storage.NotificationSent {
+			t.Fatalf("SMS sent with consent to calls only")
+		}
+	})
+}

@@ -83,12 +83,18 @@ func setConsent(tx *gorm.DB, shopID int64, channel, address, source string, now 
 // none was pending. One YES answers one question: the latest, not every
 // shop's that has asked the number; consent to calls given with it on the
 // same form is confirmed along. With shops, only a question one of them
-// asked is answered (a reply to a merchant's own number).
+// asked is answered (a reply to a merchant's own number). An SMS YES also
+// answers the question asked for consent to calls alone.
 func (db *DB) ConfirmConsent(ctx context.Context, channel, address string, shops ...int64) (shopID int64, ok bool, err error) {
 	err = db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := db.now()
 		var pending []Consent
-		q := tx.Where("channel = ? AND address = ? AND status = ? AND created_at > ?", channel, address, ConsentPending, now.Add(-ConfirmWindow))
+		// Consent to calls alone is asked by SMS, so an SMS YES may answer it.
+		channels := []string{channel}
+		if channel == "sms" {
+			channels = append(channels, "voice")
+		}
+		q := tx.Where("channel IN ? AND address = ? AND status = ? AND created_at > ?", channels, address, ConsentPending, now.Add(-ConfirmWindow))
 		if len(shops) > 0 {
 			q = q.Where("shop_id IN ?", shops)
 		}
@@ -105,12 +111,12 @@ func (db *DB) ConfirmConsent(ctx context.Context, channel, address string, shops
 		if err := setConsent(tx, c.ShopID, c.Channel, c.Address, c.Source, now); err != nil {
 			return err
 		}
-		// Consent to calls given with the text consent (same order, same
-		// form) has no question of its own: this YES confirms it too.
+		// Consents given on the same form (same order and source, the
+		// texts' and the calls') have one question: this YES confirms all.
 		var calls []Consent
-		if err := tx.Where("shop_id = ? AND channel = ? AND address = ? AND status = ? AND source = ? AND order_id = ? AND created_at >= ? AND created_at <= ?",
-			c.ShopID, "voice", c.Address, ConsentPending, c.Source, c.OrderID, c.CreatedAt.Add(-time.Minute), c.CreatedAt.Add(time.Minute)).Find(&calls).Error; err != nil {
-			return fmt.Errorf("pending call consents: %w", err)
+		if err := tx.Where("shop_id = ? AND channel IN ? AND address = ? AND status = ? AND source = ? AND order_id = ? AND id <> ? AND created_at >= ? AND created_at <= ?",
+			c.ShopID, append(channels, "voice"), c.Address, ConsentPending, c.Source, c.OrderID, c.ID, c.CreatedAt.Add(-time.Minute), c.CreatedAt.Add(time.Minute)).Find(&calls).Error; err != nil {
+			return fmt.Errorf("pending consents of the same form: %w", err)
 		}
 		for _, v := range calls {
 			if err := tx.Model(&Consent{}).Where("id = ?", v.ID).Updates(map[string]any{"status": ConsentConfirmed, "confirmed_at": now}).Error; err != nil {

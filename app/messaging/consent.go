@@ -31,6 +31,10 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 	if con.Address == "" {
 		return nil // redacted meanwhile
 	}
+	call := con.Channel == string(notify.ChannelVoice)
+	if call && con.Status != storage.ConsentPending {
+		return nil // calls agreed to: nothing to text about
+	}
 	shop, err := m.db.ShopByID(ctx, con.ShopID)
 	if err != nil {
 		return err
@@ -43,7 +47,7 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 			return err
 		}
 		for _, ct := range contacts {
-			if ct.Channel == con.Channel && ct.OptedOut {
+			if (ct.Channel == con.Channel || call && ct.Channel == string(notify.ChannelSMS)) && ct.OptedOut {
 				return nil
 			}
 		}
@@ -53,11 +57,17 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 	if errors.Is(err, storage.ErrNotFound) {
 		c := locale.ForLocale(con.Locale)
 		text := c.T("reply.optin_welcome", "shop", shop.Name)
-		if con.Status == storage.ConsentPending {
+		channel := con.Channel
+		switch {
+		case call:
+			// Consent to calls alone is confirmed by text: a call cannot
+			// be answered with a YES we could keep.
+			text, channel = c.T("reply.optin_confirm_calls", "shop", shop.Name), string(notify.ChannelSMS)
+		case con.Status == storage.ConsentPending:
 			text = c.T("reply.optin_confirm", "shop", shop.Name)
 		}
 		n = &storage.Notification{
-			ShopID: shop.ID, Trigger: TriggerConsent, Channel: con.Channel, Recipient: con.Address,
+			ShopID: shop.ID, Trigger: TriggerConsent, Channel: channel, Recipient: con.Address,
 			DedupeKey: key, Status: storage.NotificationScheduled, Body: text,
 		}
 		if _, err := m.db.CreateNotification(ctx, n); err != nil {

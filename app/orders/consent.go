@@ -40,7 +40,7 @@ func (s *Syncer) recordWooConsent(ctx context.Context, shop *storage.Shop, o woo
 		return err
 	}
 	double := notify.DoubleOptIn(phone.Region(number)) || notify.DoubleOptIn(order.Country)
-	var first *storage.Consent
+	var first, call *storage.Consent
 	for _, ch := range o.Consent.Channels {
 		if recorded(known, order.ID, ch.Channel) {
 			continue
@@ -55,12 +55,19 @@ func (s *Syncer) recordWooConsent(ctx context.Context, shop *storage.Shop, o woo
 		if err := s.db.RecordConsent(ctx, c); err != nil {
 			return err
 		}
-		if first == nil && c.Channel != string(notify.ChannelVoice) {
+		if c.Channel == string(notify.ChannelVoice) {
+			call = c
+		} else if first == nil {
 			first = c
 		}
 	}
 	if first == nil {
-		return nil // calls alone, or nothing new: no text to send
+		// Calls alone are asked by text where the law wants a YES, and
+		// need no message otherwise.
+		first = call
+	}
+	if first == nil {
+		return nil // nothing new
 	}
 	if _, err := s.jobs.Insert(ctx, jobs.ConsentConfirmArgs{ConsentID: first.ID}, nil); err != nil {
 		return fmt.Errorf("enqueue consent message: %w", err)

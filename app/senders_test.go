@@ -56,6 +56,7 @@ func TestMerchantsOwnTwilioAccountSendsTheShopsTextsUntilUninstalled(t *testing.
 		ship := e.order(t, 8101, "(415) 555-0171", "US")
 		const number = "+14155550171"
 		e.optIn(t, ship, "(415) 555-0171", "sms")
+		apptest.WaitUntil(t, "the welcome text", func() bool { return len(e.sent.TextsTo(number)) == 1 })
 		if sms := byChannel(e.notify(t, ship, "out_for_delivery"), "sms"); sms.Status != storage.NotificationSent {
 			t.Fatalf("SMS: %s %q; want sent", sms.Status, sms.Error)
 		}

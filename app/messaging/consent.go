@@ -3,7 +3,9 @@ package messaging
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -15,6 +17,15 @@ import (
 
 // TriggerConsent marks the message that follows a shopper's opt-in.
 const TriggerConsent = "consent_confirmation"
+
+// Whoever holds a tracking link, or places a guest order, names the number
+// an opt-in texts, at the merchant's cost: a number gets at most
+// optInTexts of them per optInTextsEvery, from every shop and source
+// together; later opt-ins are still recorded, their message skipped.
+const (
+	optInTexts      = 2
+	optInTextsEvery = 12 * time.Hour
+)
 
 // ConsentConfirmJob sends the message that follows an opt-in: the question
 // a double opt-in waits on ("reply YES"), or a welcome that says how to
@@ -53,6 +64,8 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 		}
 	}
 	key := TriggerConsent + ":" + strconv.FormatInt(con.ID, 10)
+	m.optInMu.Lock() // the count and the message it allows go together
+	defer m.optInMu.Unlock()
 	n, err := m.db.NotificationByKey(ctx, shop.ID, key)
 	if errors.Is(err, storage.ErrNotFound) {
 		c := locale.ForLocale(con.Locale)
@@ -69,6 +82,13 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 		n = &storage.Notification{
 			ShopID: shop.ID, Trigger: TriggerConsent, Channel: channel, Recipient: con.Address,
 			DedupeKey: key, Status: storage.NotificationScheduled, Body: text,
+		}
+		sent, err := m.optInTextsTo(ctx, con.Address)
+		if err != nil {
+			return err
+		}
+		if sent >= optInTexts {
+			n.Status, n.Error = storage.NotificationSkipped, fmt.Sprintf("this number already got %d opt-in messages in %s", sent, optInTextsEvery)
 		}
 		if _, err := m.db.CreateNotification(ctx, n); err != nil {
 			return err
@@ -88,4 +108,20 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 		}
 	}
 	return JobOutcome(m.Deliver(ctx, n, msg))
+}
+
+// optInTextsTo counts the opt-in messages any shop sent (or is sending) to
+// address within optInTextsEvery.
+func (m *Messenger) optInTextsTo(ctx context.Context, address string) (int, error) {
+	recent, err := m.db.NotificationsTo(ctx, address, m.now().Add(-optInTextsEvery))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range recent {
+		if r.Trigger == TriggerConsent {
+			n++
+		}
+	}
+	return n, nil
 }

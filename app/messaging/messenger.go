@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/jobs"
@@ -98,6 +99,8 @@ type Messenger struct {
 	// authenticated domains are kept for domainsTTL.
 	sendgrid *sendgrid.Client
 	domains  domainCache
+	// optInMu keeps a number's opt-in messages counted one at a time.
+	optInMu sync.Mutex
 	// shared are the platform's numbers per channel, which every shop
 	// without its own Twilio number for the channel sends from.
 	shared map[notify.Channel]string
@@ -110,8 +113,8 @@ func New(d Deps) (*Messenger, error) {
 		db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, links: d.Links, metrics: d.Metrics, renderer: d.Renderer,
 		rules: d.Rules, outbox: d.Outbox, actions: d.Actions, forward: d.Forwarders,
 		sendGridPublicKey: d.Providers.SendGridPublicKey, twilioAuthToken: d.Providers.TwilioAuthToken,
-		twilioBaseURL: d.Providers.TwilioBaseURL, twilioSID: d.Providers.TwilioAccountSID,
-		shared: map[notify.Channel]string{notify.ChannelSMS: d.Providers.TwilioFrom, notify.ChannelWhatsApp: d.Providers.TwilioWhatsAppFrom},
+		twilioBaseURL: d.Providers.TwilioBaseURL,
+		shared:        map[notify.Channel]string{notify.ChannelSMS: d.Providers.TwilioFrom, notify.ChannelWhatsApp: d.Providers.TwilioWhatsAppFrom},
 	}
 	if m.rules == nil {
 		m.rules = ShopRules

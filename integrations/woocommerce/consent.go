@@ -2,8 +2,10 @@ package woocommerce
 
 import (
 	"encoding/json"
+	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ConsentMetaKey is the order meta where the ordertrack plugin keeps what
@@ -25,6 +27,25 @@ type CheckoutConsent struct {
 type ChannelConsent struct {
 	Channel string
 	Wording string
+}
+
+// The meta is written by whatever runs on the store, so what is kept of it
+// is bounded: a box's words (a sentence or two) and a locale tag; an IP
+// that is not one is dropped.
+const (
+	maxWording = 2000
+	maxLocale  = 35
+)
+
+// bounded is s cut to at most n bytes on a character boundary.
+func bounded(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 type wireConsent struct {
@@ -50,7 +71,10 @@ func consentFromMeta(v json.RawMessage) *CheckoutConsent {
 	if json.Unmarshal(v, &w) != nil {
 		return nil
 	}
-	c := &CheckoutConsent{IP: strings.TrimSpace(w.IP), Locale: w.Locale}
+	c := &CheckoutConsent{Locale: bounded(w.Locale, maxLocale)}
+	if ip, err := netip.ParseAddr(strings.TrimSpace(w.IP)); err == nil {
+		c.IP = ip.String()
+	}
 	if t, err := time.Parse(time.RFC3339, w.Time); err == nil {
 		c.Time = t.UTC()
 	}
@@ -58,7 +82,7 @@ func consentFromMeta(v json.RawMessage) *CheckoutConsent {
 		switch ch.Channel {
 		case "sms", "whatsapp", "voice":
 			if strings.TrimSpace(ch.Wording) != "" {
-				c.Channels = append(c.Channels, ChannelConsent{Channel: ch.Channel, Wording: ch.Wording})
+				c.Channels = append(c.Channels, ChannelConsent{Channel: ch.Channel, Wording: bounded(ch.Wording, maxWording)})
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -40,6 +41,7 @@ func (db *DB) DeleteShop(ctx context.Context, shopID int64) error {
 
 // RedactCustomer erases a shopper's personal data from the given orders (and
 // any order with their email or phone): contact details, name, address,
+// messages to them or to a number signed up on those orders,
 // message copies, call transcripts and contact preferences. Shipments and
 // timelines stay for the merchant's delivery analytics, with nothing that
 // identifies the person.
@@ -76,11 +78,24 @@ func (db *DB) RedactCustomer(ctx context.Context, shopID int64, email, phone str
 				return fmt.Errorf("redact call transcripts: %w", err)
 			}
 		}
-		if err := tx.Where("shop_id = ? AND address IN ?", shopID, []string{email, phone}).Delete(&Contact{}).Error; err != nil {
+		// The numbers signed up on these orders need not be the orders'
+		// own; the opt-in's message (tied to no shipment) names them too.
+		addresses := []string{email, phone}
+		var signedUp []string
+		if err := tx.Model(&Consent{}).Where("shop_id = ? AND order_id IN ? AND address <> ''", shopID, append(ids, 0)).
+			Distinct().Pluck("address", &signedUp).Error; err != nil {
+			return fmt.Errorf("find consented numbers: %w", err)
+		}
+		addresses = slices.DeleteFunc(append(addresses, signedUp...), func(a string) bool { return a == "" })
+		if err := tx.Model(&Notification{}).Where("shop_id = ? AND recipient IN ?", shopID, addresses).
+			Updates(map[string]any{"recipient": "", "subject": "", "body": "", "html": ""}).Error; err != nil {
+			return fmt.Errorf("redact messages to the shopper: %w", err)
+		}
+		if err := tx.Where("shop_id = ? AND address IN ?", shopID, addresses).Delete(&Contact{}).Error; err != nil {
 			return fmt.Errorf("redact contacts: %w", err)
 		}
 		redacted := map[string]any{"address": "", "ip": "", "wording": ""}
-		if err := tx.Model(&Consent{}).Where("shop_id = ? AND (address IN ? OR order_id IN ?)", shopID, []string{email, phone}, append(ids, 0)).
+		if err := tx.Model(&Consent{}).Where("shop_id = ? AND (address IN ? OR order_id IN ?)", shopID, addresses, append(ids, 0)).
 			Updates(redacted).Error; err != nil {
 			return fmt.Errorf("redact consents: %w", err)
 		}

@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/ordertrack/ordertrack/app/apptest"
+	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
@@ -231,6 +234,49 @@ func TestCallsPerShopperAreCappedBySettings(t *testing.T) {
 		}
 		if n := len(c.sent.Calls()); n != 1 {
 			t.Fatalf("Twilio placed %d calls; want 1", n)
+		}
+	})
+}
+
+func TestCapHoldsLowerPriorityNewsAndMergesItIntoTheNextUpdate(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopify(t, dbURL, shopA, kaffeeHaus)
+		ctx := context.Background()
+		st := e.shop.Settings.V
+		st.DailyCap = 1
+		if err := e.a.db.SaveSettings(ctx, e.shop.ID, st); err != nil {
+			t.Fatal(err)
+		}
+		ship := e.order(t, 7401, "+4915112345678", "DE")
+		if mail := byChannel(e.notify(t, ship, "shipped"), "email"); mail.Status != storage.NotificationSent {
+			t.Fatalf("shipped: %s %q; want sent", mail.Status, mail.Error)
+		}
+		if _, err := e.a.jobs.Insert(ctx, jobsNotify(ship.ID, "in_transit"), nil); err != nil {
+			t.Fatal(err)
+		}
+		var held storage.Notification
+		apptest.WaitUntil(t, "in_transit planned", func() bool {
+			return e.a.db.Gorm.Where("shipment_id = ? AND trigger = ? AND channel = ?", ship.ID, "in_transit", "email").Take(&held).Error == nil
+		})
+		if held.Status != storage.NotificationScheduled || !strings.Contains(held.Error, "held until the cap allows") ||
+			held.SendAt == nil || held.SendAt.Before(time.Now().Add(23*time.Hour)) {
+			t.Fatalf("in_transit over the cap: %s %q at %v; want held for about a day, not dropped", held.Status, held.Error, held.SendAt)
+		}
+		delivered := byChannel(e.notify(t, ship, "delivered"), "email")
+		if delivered.Status != storage.NotificationSent {
+			t.Fatalf("delivered over the cap: %s %q; want sent (never capped)", delivered.Status, delivered.Error)
+		}
+		// When the held news comes due, the delivered email has said more.
+		if err := e.a.messaging.SendJob(ctx, &river.Job[jobs.SendArgs]{Args: jobs.SendArgs{NotificationID: held.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := reload(t, e.a, held.ID); n.Status != storage.NotificationSkipped || n.MergedInto == nil || *n.MergedInto != delivered.ID {
+			t.Fatalf("held news when due: %s %q merged into %v; want merged into the delivered email %d", n.Status, n.Error, n.MergedInto, delivered.ID)
+		}
+		s := signIn(t, e.a, e.base, e.shop.ID)
+		_, page := s.get(e.base + "/admin/outbox")
+		if !strings.Contains(page, "merged into the later delivered update") || !strings.Contains(page, fmt.Sprintf(`href="/admin/outbox/%d">The update it went into`, delivered.ID)) {
+			t.Fatalf("outbox does not say where the held news went:\n%s", page)
 		}
 	})
 }

@@ -87,6 +87,25 @@ func (db *DB) SaveNotification(ctx context.Context, n *Notification) error {
 	return nil
 }
 
+// Superseding finds the first message newer than n to the same recipient,
+// on the same channel, about the same shipment, that was or will be sent
+// (not skipped or failed): the update that makes n's news stale. Nil when
+// there is none.
+func (db *DB) Superseding(ctx context.Context, n *Notification) (*Notification, error) {
+	var out []Notification
+	err := db.Gorm.WithContext(ctx).
+		Where("shop_id = ? AND shipment_id = ? AND channel = ? AND recipient = ? AND id > ? AND status NOT IN ?",
+			n.ShopID, n.ShipmentID, n.Channel, n.Recipient, n.ID, []string{NotificationSkipped, NotificationFailed}).
+		Order("id").Limit(1).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("messages superseding %d: %w", n.ID, err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return &out[0], nil
+}
+
 // OrderByID loads an order (any shop; callers got the id from a row of that shop).
 func (db *DB) OrderByID(ctx context.Context, id int64) (*Order, error) {
 	var o Order

@@ -390,6 +390,9 @@ type Notification struct {
 	Error      string
 	Units      int `gorm:"<-:update"` // SMS segments or call minutes billed, written when sent
 	Attempts   int
+	// MergedInto is the later update about the same parcel that carried
+	// this held-back news instead (skipped messages only).
+	MergedInto *int64
 	SendAt     *time.Time
 	SentAt     *time.Time
 	CreatedAt  time.Time

@@ -135,6 +135,9 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 				n.Status, n.Error = storage.NotificationSkipped, d.Reason
 			} else {
 				n.SendAt = &d.SendAt
+				if d.Reason == notify.ReasonHeld {
+					n.Error = d.Reason // the outbox says why it waits
+				}
 			}
 			inserted, err := tx.CreateNotification(ctx, n)
 			if err != nil {

@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/riverqueue/river"
 
@@ -23,6 +24,20 @@ func (m *Messenger) SendJob(ctx context.Context, job *river.Job[jobs.SendArgs]) 
 	}
 	if n.Status != storage.NotificationScheduled || n.ShipmentID == nil {
 		return nil // already sent, or cancelled
+	}
+	if n.Error == notify.ReasonHeld {
+		// News the cap held back goes out only if nothing newer about the
+		// parcel reached the shopper on this channel meanwhile.
+		later, err := m.db.Superseding(ctx, n)
+		if err != nil {
+			return err
+		}
+		if later != nil {
+			n.Status, n.MergedInto = storage.NotificationSkipped, &later.ID
+			n.Error = fmt.Sprintf("held by the frequency cap, then merged into the later %s update", later.Trigger)
+			return m.db.SaveNotification(ctx, n)
+		}
+		n.Error = ""
 	}
 	about, err := m.Load(ctx, *n.ShipmentID)
 	if err != nil {

@@ -166,7 +166,7 @@ const (
 	ReasonDuplicate  = "already sent on this channel"
 	ReasonReached    = "shopper already reached on another channel for this trigger"
 	ReasonCallCap    = "call cap reached: this shopper was called as often as the shop allows in 7 days"
-	ReasonCapped     = "frequency cap reached: lower-priority news skipped (delivered, delays, out for delivery and anything to act on are never capped)"
+	ReasonHeld       = "frequency cap reached: held until the cap allows, and merged into any later update about the parcel"
 )
 
 // DedupeKey identifies one message: the same trigger for the same shipment on
@@ -243,7 +243,12 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 		case c.Recipient.Unavailable[ch] != "":
 			return skip(c.Recipient.Unavailable[ch])
 		case capped():
-			return skip(ReasonCapped)
+			// Lower-priority news waits for the cap's window to move on;
+			// newer news about the parcel by then replaces it.
+			d.SendAt, d.Reason = r.deferQuiet(r.capFrees(c, now), r.zone(c.Recipient)), ReasonHeld
+			out = append(out, d)
+			planned[ch] = true
+			return true
 		}
 		d.Reason = reason
 		out = append(out, d)
@@ -263,6 +268,23 @@ func (r Rules) Plan(c Candidate, now time.Time) []Decision {
 		decide(ch, false)
 	}
 	return out
+}
+
+// capFrees is when the shopper's last 24 h hold one message fewer than the
+// cap allows: the oldest counted message's time plus a day.
+func (r Rules) capFrees(c Candidate, now time.Time) time.Time {
+	var ats []time.Time
+	for _, s := range c.Sent {
+		if s.At.After(now.Add(-24 * time.Hour)) {
+			ats = append(ats, s.At)
+		}
+	}
+	slices.SortFunc(ats, time.Time.Compare)
+	k := len(ats) - r.MaxPer24h
+	if k < 0 || k >= len(ats) || !ats[k].Add(24*time.Hour).After(now) {
+		return now
+	}
+	return ats[k].Add(24 * time.Hour)
 }
 
 func (r Rules) sent(c Candidate, key string) bool {

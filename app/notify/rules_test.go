@@ -26,10 +26,12 @@ func shopper(loc *time.Location) Recipient {
 }
 
 // sends returns the channels a plan sends on, in order.
+// sends lists the channels that go out now or after quiet hours; news the
+// cap holds back is not among them.
 func sends(ds []Decision) []Channel {
 	var out []Channel
 	for _, d := range ds {
-		if !d.Skip {
+		if !d.Skip && d.Reason != ReasonHeld {
 			out = append(out, d.Channel)
 		}
 	}
@@ -140,8 +142,8 @@ func TestPlanCapLimitsFanoutWithinOnePlan(t *testing.T) {
 	r.Routes[tracking.TriggerETAChanged] = Route{Channels: []Channel{ChannelSMS}, AlsoOn: []Channel{ChannelEmail}}
 	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
 	ds := r.Plan(Candidate{Trigger: tracking.TriggerETAChanged, ShipmentID: 1, Recipient: shopper(time.UTC)}, now)
-	if got := sends(ds); !sameChannels(got, []Channel{ChannelSMS}) || reasonFor(t, ds, ChannelEmail) != ReasonCapped {
-		t.Errorf("got %+v, want SMS sent and email capped", ds)
+	if got := sends(ds); !sameChannels(got, []Channel{ChannelSMS}) || reasonFor(t, ds, ChannelEmail) != ReasonHeld {
+		t.Errorf("got %+v, want SMS sent and email held by the cap", ds)
 	}
 }
 
@@ -333,5 +335,20 @@ func TestCallCapCountsAWeekOfCallsEvenForUrgentNews(t *testing.T) {
 		if i < 0 || ds[i].Skip == tt.want || (!tt.want && ds[i].Reason != ReasonCallCap) {
 			t.Errorf("%s: call decision %+v; want sent=%v", tt.name, ds, tt.want)
 		}
+	}
+}
+
+func TestPlanCapHoldsLowerPriorityNewsUntilTheWindowMovesOn(t *testing.T) {
+	now := time.Date(2026, 3, 5, 15, 0, 0, 0, time.UTC)
+	sent := []SentRecord{
+		{Trigger: tracking.TriggerShipped, ShipmentID: 7, Channel: ChannelEmail, DedupeKey: "7:shipped:email", At: now.Add(-20 * time.Hour)},
+		{Trigger: tracking.TriggerOutForDelivery, ShipmentID: 8, Channel: ChannelSMS, DedupeKey: "8:out_for_delivery:sms", At: now.Add(-5 * time.Hour)},
+		{Trigger: tracking.TriggerDelivered, ShipmentID: 8, Channel: ChannelEmail, DedupeKey: "8:delivered:email", At: now.Add(-1 * time.Hour)},
+	}
+	r := DefaultRules()
+	r.Quiet = QuietHours{}
+	ds := r.Plan(Candidate{Trigger: tracking.TriggerInTransit, ShipmentID: 9, Recipient: shopper(time.UTC), Sent: sent}, now)
+	if len(ds) != 1 || ds[0].Skip || ds[0].Reason != ReasonHeld || !ds[0].SendAt.Equal(now.Add(4*time.Hour)) {
+		t.Fatalf("got %+v; want the email held until the shipped email is a day old, 4 h from now", ds)
 	}
 }

@@ -174,41 +174,37 @@ func TestCallInPortugueseUnderstandsLeaveAtTheDoor(t *testing.T) {
 
 func TestCallNotUnderstoodTwiceHandsOverToTheSupportLine(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
-		{
-			c := placeCall(t, dbURL, "en", "+49 30 1234567")
-			again := c.answer(t, c.twiml, url.Values{"SpeechResult": {"purple elephants"}, "Confidence": {"0.41"}})
-			if !strings.Contains(again, "Sorry, I didn&#39;t catch that.") || !strings.Contains(again, "<Gather") {
-				t.Fatalf("first miss: %s; want sorry and the menu again", again)
-			}
-			out := c.answer(t, again, url.Values{"SpeechResult": {"what"}, "Confidence": {"0.3"}})
-			if !strings.Contains(out, "<Dial>+49301234567</Dial>") {
-				t.Fatalf("second miss: %s; want the call dialled through to the support line", out)
-			}
-			if acts := c.actions(t); len(acts) != 1 || acts[0].Kind != "contact_support" {
-				t.Fatalf("actions = %+v; want the store told", acts)
-			}
+		c := placeCall(t, dbURL, "en", "+49 30 1234567")
+		again := c.answer(t, c.twiml, url.Values{"SpeechResult": {"purple elephants"}, "Confidence": {"0.41"}})
+		if !strings.Contains(again, "Sorry, I didn&#39;t catch that.") || !strings.Contains(again, "<Gather") {
+			t.Fatalf("first miss: %s; want sorry and the menu again", again)
+		}
+		out := c.answer(t, again, url.Values{"SpeechResult": {"what"}, "Confidence": {"0.3"}})
+		if !strings.Contains(out, "<Dial>+49301234567</Dial>") {
+			t.Fatalf("second miss: %s; want the call dialled through to the support line", out)
+		}
+		if acts := c.actions(t); len(acts) != 1 || acts[0].Kind != "contact_support" {
+			t.Fatalf("actions = %+v; want the store told", acts)
 		}
 	})
 }
 
 func TestCallNotUnderstoodTwiceWithoutASupportLineSaysGoodbyeAndEmails(t *testing.T) {
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
-		{
-			c := placeCall(t, dbURL, "en", "")
-			again := c.answer(t, c.twiml, url.Values{"Digits": {"7"}})
-			out := c.answer(t, again, url.Values{"SpeechResult": {"hmm"}})
-			if !strings.Contains(out, "The store will contact you by email.") || strings.Contains(out, "<Dial") {
-				t.Fatalf("second miss: %s; want a goodbye promising an email", out)
-			}
-			apptest.WaitUntil(t, "the merchant emailed about the call", func() bool {
-				for _, m := range c.sent.Mails() {
-					if strings.Contains(m.Text, "could not understand the shopper") {
-						return true
-					}
-				}
-				return false
-			})
+		c := placeCall(t, dbURL, "en", "")
+		again := c.answer(t, c.twiml, url.Values{"Digits": {"7"}})
+		out := c.answer(t, again, url.Values{"SpeechResult": {"hmm"}})
+		if !strings.Contains(out, "The store will contact you by email.") || strings.Contains(out, "<Dial") {
+			t.Fatalf("second miss: %s; want a goodbye promising an email", out)
 		}
+		apptest.WaitUntil(t, "the merchant emailed about the call", func() bool {
+			for _, m := range c.sent.Mails() {
+				if strings.Contains(m.Text, "could not understand the shopper") {
+					return true
+				}
+			}
+			return false
+		})
 	})
 }
 

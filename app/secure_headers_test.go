@@ -17,7 +17,7 @@ const httpsAppURL = "https://track.example"
 
 // TestShopperPagesSendStrictSecurityHeaders reads the headers of every
 // shopper page, and of their error pages, over HTTP: a CSP that allows no
-// script, no framing and forms only to the app, a Referrer-Policy that
+// script but the copy button's (by its hash), no framing and forms only to the app, a Referrer-Policy that
 // keeps the token in the URL on our site, and HSTS since APP_URL is https.
 // The embedded admin keeps the frame-ancestors Shopify needs.
 func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
@@ -59,7 +59,7 @@ func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 			if csp := h.Get("Content-Security-Policy"); csp != secure.ShopperPolicy(httpsAppURL) {
 				t.Errorf("Content-Security-Policy = %q, want %q", csp, secure.ShopperPolicy(httpsAppURL))
 			}
-			for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "form-action 'self' " + httpsAppURL} {
+			for _, want := range []string{"default-src 'none'", "script-src 'sha256-", "frame-ancestors 'none'", "form-action 'self' " + httpsAppURL} {
 				if !strings.Contains(h.Get("Content-Security-Policy"), want) {
 					t.Errorf("Content-Security-Policy lacks %q", want)
 				}

@@ -1,15 +1,19 @@
 // Package secure sets the security headers browsers enforce on ordertrack's
 // pages: a strict Content-Security-Policy for the shopper pages, which run
-// no script, and HSTS when the app is served over https. The embedded admin
+// one known script, and HSTS when the app is served over https. The embedded admin
 // sets its own frame-ancestors policy (Shopify frames it).
 package secure
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/ordertrack/ordertrack/templates"
 )
 
 // HSTSValue keeps browsers on https for two years once they have seen the
@@ -23,7 +27,8 @@ const ErrorPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'no
 
 // ShopperPolicy is the Content-Security-Policy of the shopper pages served
 // from appURL (tracking page, lookup, unsubscribe, and their error pages):
-// no script at all; styles inline only (each page inlines its stylesheet
+// no script but the tracking page's copy button (templates.CopyScript,
+// allowed by its hash, so no other inline script runs); styles inline only (each page inlines its stylesheet
 // and the shop's theme); images over https (the merchant's logo, product
 // photos); forms posted only to the app; never framed, since no extension
 // frames these pages (the storefront shows the page through Shopify's app
@@ -33,7 +38,7 @@ func ShopperPolicy(appURL string) string {
 	if o := origin(appURL); o != "" {
 		forms += " " + o
 	}
-	return "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https:; form-action " + forms +
+	return "default-src 'none'; script-src '" + copyScriptHash + "'; style-src 'unsafe-inline'; img-src 'self' https:; form-action " + forms +
 		"; base-uri 'none'; frame-ancestors 'none'"
 }
 
@@ -76,6 +81,12 @@ func ErrorPage(h http.Header) {
 		h.Set("Content-Security-Policy", ErrorPolicy)
 	}
 }
+
+// copyScriptHash is the CSP source allowing templates.CopyScript inline.
+var copyScriptHash = func() string {
+	sum := sha256.Sum256([]byte(templates.CopyScript))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}()
 
 func origin(raw string) string {
 	u, err := url.Parse(raw)

@@ -160,7 +160,8 @@ func TestItemsShowTheirPriceAndTheOrderTotal(t *testing.T) {
 
 func TestTrackingNumberNeverBreaks(t *testing.T) {
 	page := render(t, newRenderer(t), inTransit(t))
-	mustContain(t, page, `<span class="ot-num" title="Tap to select the whole number">1Z999AA10123456784</span>`, ".ot-num{white-space:nowrap")
+	mustContain(t, page, `<span class="ot-num" style="--n:18" title="Tap to select the whole number">1Z999AA10123456784</span>`, ".ot-num{white-space:nowrap",
+		`<button type="button" class="ot-copy ot-btn ot-btn-secondary" data-copy="1Z999AA10123456784" data-done="Copied" hidden>Copy</button>`)
 }
 
 func TestReturnedParcelOffersNoReturn(t *testing.T) {

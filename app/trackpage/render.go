@@ -160,10 +160,13 @@ type lookupPage struct {
 // page is what the templates see: the view plus everything already
 // localized and formatted, so the templates only lay it out.
 type page struct {
-	L         *locale.Catalog
-	Lang      string
-	CSS       template.CSS
-	Theme     template.CSS
+	L     *locale.Catalog
+	Lang  string
+	CSS   template.CSS
+	Theme template.CSS
+	// Script is templates.CopyScript, inlined unchanged: the CSP allows it
+	// by the hash of these bytes.
+	Script    template.JS
 	Shop      Branding
 	Order     Order
 	OrderDate string
@@ -311,6 +314,7 @@ func OptInVoiceWording(lang, shopName string) string {
 func (r *Renderer) build(v View) page {
 	p := buildPage(v)
 	p.CSS = r.css
+	p.Script = template.JS(templates.CopyScript)
 	return p
 }
 

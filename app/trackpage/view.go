@@ -5,8 +5,9 @@
 // (View) that the app fills from storage; it does no I/O of its own.
 //
 // Templates, CSS and UI copy are embedded from templates/pages and parsed once
-// by New. The page inlines its CSS and needs no script, so one response is all
-// a phone has to fetch.
+// by New. The page inlines its CSS and works without script, so one response
+// is all a phone has to fetch; its one small inline script only adds a copy
+// button for the tracking number.
 package trackpage
 
 import (

@@ -1,0 +1,1 @@
+if(navigator.clipboard)for(const b of document.querySelectorAll("button.ot-copy")){b.hidden=false;b.addEventListener("click",()=>navigator.clipboard.writeText(b.dataset.copy).then(()=>{b.textContent=b.dataset.done}))}

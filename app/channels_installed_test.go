@@ -547,3 +547,29 @@ func TestGermanWooCheckoutConsentToCallsAloneIsAskedByText(t *testing.T) {
 		}
 	})
 }
+
+// TestTextedSTOPAlsoEndsCalls: the calls box's question says "Reply STOP to
+// stop", so a STOP by text withdraws the consent to calls of that number
+// too; START brings back texts only, since calls need their own yes.
+func TestTextedSTOPAlsoEndsCalls(t *testing.T) {
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopifyByTokenExchange(t, dbURL)
+		ship := e.order(t, 8401, "(415) 555-0142", "US")
+		const number = "+14155550142"
+		e.optIn(t, ship, "(415) 555-0142", "sms", true)
+		if v := byChannel(e.notify(t, ship, "action_required"), "voice"); v.Status != storage.NotificationSent {
+			t.Fatalf("call after the opt-in: %s %q; want sent", v.Status, v.Error)
+		}
+		calls := len(e.sent.Calls())
+		e.twilio(t, "/webhooks/messaging/twilio/inbound", inboundSMS(number, "STOP"))
+		e.twilio(t, "/webhooks/messaging/twilio/inbound", inboundSMS(number, "START"))
+		if v := byChannel(e.notify(t, ship, "failed_attempt"), "sms"); v.Status != storage.NotificationSent {
+			t.Fatalf("SMS after START: %s %q; want sent", v.Status, v.Error)
+		}
+		// A later order of the same shopper may not call either.
+		next := e.order(t, 8402, "(415) 555-0142", "US")
+		if v := byChannel(e.notify(t, next, "action_required"), "voice"); v.Status != storage.NotificationSkipped || !strings.Contains(v.Error, "opted out") || len(e.sent.Calls()) != calls {
+			t.Fatalf("call after a texted STOP: %s %q, %d calls; want skipped as opted out, none past the %d before", v.Status, v.Error, len(e.sent.Calls()), calls)
+		}
+	})
+}

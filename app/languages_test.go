@@ -68,8 +68,8 @@ func TestLocalStopWordIsConfirmedByUs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs) != 1 || !cs[0].OptedOut || cs[0].Source != "sms_stop" {
-		t.Fatalf("contacts after SAIR = %+v; want the number opted out of SMS", cs)
+	if len(cs) != 2 || cs[0].Channel != "sms" || !cs[0].OptedOut || cs[0].Source != "sms_stop" || cs[1].Channel != "voice" || !cs[1].OptedOut {
+		t.Fatalf("contacts after SAIR = %+v; want the number opted out of SMS and calls", cs)
 	}
 }
 

@@ -212,8 +212,8 @@ func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(cs) != 1 || !cs[0].OptedOut || cs[0].Source != "sms_stop" {
-				t.Fatalf("%s contacts after STOP = %+v; want the number opted out of SMS by sms_stop", shop.Domain, cs)
+			if len(cs) != 2 || cs[0].Channel != "sms" || !cs[0].OptedOut || cs[0].Source != "sms_stop" || cs[1].Channel != "voice" || !cs[1].OptedOut {
+				t.Fatalf("%s contacts after STOP = %+v; want the number opted out of SMS and calls by sms_stop", shop.Domain, cs)
 			}
 		}
 
@@ -233,8 +233,8 @@ func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
 			t.Fatalf("START: %d %s; want a TwiML reply", code, body)
 		}
 		cs, _ := a.db.Contacts(ctx, fx.shop.ID, shopperPhone)
-		if len(cs) != 1 || cs[0].OptedOut || !cs[0].Consent {
-			t.Fatalf("contacts after START = %+v; want opted back in with consent", cs)
+		if len(cs) != 2 || cs[0].OptedOut || !cs[0].Consent || !cs[1].OptedOut {
+			t.Fatalf("contacts after START = %+v; want texts back on with consent, calls still off", cs)
 		}
 	})
 }

@@ -84,6 +84,14 @@ func (m *Messenger) TwilioInbound(c echo.Context) error {
 			if err := m.db.SetContact(ctx, c); err != nil {
 				return err
 			}
+			if stop && in.Channel == twilio.ChannelSMS {
+				// The calls box's question says "Reply STOP to stop": a texted
+				// STOP ends calls too. START lifts texts only; calls need a new yes.
+				c := &storage.Contact{ShopID: shopID, Channel: string(notify.ChannelVoice), Address: in.From, OptedOut: true, Source: channel + "_" + string(reply)}
+				if err := m.db.SetContact(ctx, c); err != nil {
+					return err
+				}
+			}
 		}
 		switch {
 		case stop && in.Channel == twilio.ChannelSMS && twilio.TwilioConfirmsStop(in.Body):

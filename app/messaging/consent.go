@@ -83,9 +83,9 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 			ShopID: shop.ID, Trigger: TriggerConsent, Channel: channel, Recipient: con.Address,
 			DedupeKey: key, Status: storage.NotificationScheduled, Body: text,
 		}
-		sent, err := m.optInTextsTo(ctx, con.Address)
-		if err != nil {
-			return err
+		sent, cerr := m.optInTextsTo(ctx, con.Address)
+		if cerr != nil {
+			return cerr
 		}
 		if sent >= optInTexts {
 			n.Status, n.Error = storage.NotificationSkipped, fmt.Sprintf("this number already got %d opt-in messages in %s", sent, optInTextsEvery)

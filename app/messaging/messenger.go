@@ -94,7 +94,6 @@ type Messenger struct {
 	// twilio is the platform's Twilio account; nil without credentials.
 	twilio        *twilio.Client
 	twilioBaseURL string
-	twilioSID     string
 	// sendgrid is the platform's SendGrid account; nil without a key. Its
 	// authenticated domains are kept for domainsTTL.
 	sendgrid *sendgrid.Client

@@ -59,7 +59,8 @@ func TestDemoLinksShowTheirScenarioAtOnce(t *testing.T) {
 	}
 	moving, unshipped := 0, 0
 	for _, l := range links {
-		if code, _ := apptest.Get(t, base+"/t/"+l.Token); code != http.StatusOK {
+		code, page := apptest.Get(t, base+"/t/"+l.Token)
+		if code != http.StatusOK {
 			t.Errorf("%s: page answers %d", l.What, code)
 		}
 		o, err := a.db.OrderByToken(ctx, l.Token)
@@ -84,6 +85,13 @@ func TestDemoLinksShowTheirScenarioAtOnce(t *testing.T) {
 		ships, err := a.db.OrderShipments(ctx, o.ShopID, o.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The parcel whose link it is leads the page (a return's link, its return).
+		if i := strings.Index(page, "ot-hero"); len(ships) > 1 && i >= 0 {
+			hero := page[i : i+strings.Index(page[i:], "</section>")]
+			if isReturn := s.Kind == storage.KindReturn; strings.Contains(hero, "Your return") != isReturn {
+				t.Errorf("%s: the page leads with another parcel (return link: %v):\n%s", l.What, isReturn, hero)
+			}
 		}
 		to := o.ShippingAddress.V
 		var from tracking.Location

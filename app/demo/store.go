@@ -149,7 +149,8 @@ type Link struct{ Token, What string }
 
 // Links are the demo orders' pages, oldest first: every seeded one, and
 // the live ones of the last hour (the admin lists them all): the parcel's
-// page once it shipped (the first parcel's, for an order of several), the
+// page once it shipped (the first parcel's, for an order of several; the
+// return's, for an order with one), the
 // order's own before.
 func (s *Store) Links(ctx context.Context) ([]Link, error) {
 	var links []Link
@@ -166,8 +167,10 @@ func (s *Store) Links(ctx context.Context) ([]Link, error) {
 			return err
 		}
 		l := Link{Token: o.PublicToken, What: fmt.Sprintf("order %s, %s", o.Name, st.what)}
-		if len(ships) > 0 {
-			l.Token = ships[0].PublicToken
+		for i, sh := range ships {
+			if i == 0 || sh.Kind == storage.KindReturn {
+				l.Token = sh.PublicToken // a return's story shows the return
+			}
 		}
 		links = append(links, l)
 		return nil

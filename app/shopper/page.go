@@ -133,7 +133,7 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		ps := trackpage.Shipment{
 			Carrier: s.Carrier, CarrierName: registry.Name(s.Carrier, s.CarrierCompany), Number: s.TrackingNumber,
 			CarrierURL: s.TrackingURL, Stage: tracking.Stage(s.Stage), Problem: tracking.Problem(s.Problem), Issue: issue, Events: events,
-			Expired: s.Expired, Cancelled: s.Ended != "", Return: s.Kind == storage.KindReturn,
+			Expired: s.Expired, Cancelled: s.Ended != "", Return: s.Kind == storage.KindReturn, Opened: s.PublicToken == token,
 		}
 		for _, li := range s.Items.V {
 			ps.Items = append(ps.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL, Price: li.Price})

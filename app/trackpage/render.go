@@ -703,6 +703,9 @@ var problemWeight = map[tracking.Problem]int{
 // over a cancelled one, the order's own over a return, the most urgent problem, else the least advanced
 // package still moving, else the first.
 func primary(ss []Shipment) int {
+	if i := slices.IndexFunc(ss, func(s Shipment) bool { return s.Opened }); i >= 0 {
+		return i
+	}
 	best := 0
 	for i, s := range ss {
 		b := ss[best]

@@ -361,6 +361,8 @@ func TestPrimaryShipment(t *testing.T) {
 		{"a problem beats progress", []Shipment{s(tracking.StageShipped, ""), s(tracking.StageOutForDelivery, tracking.ProblemException)}, 1},
 		{"moving beats delivered", []Shipment{s(tracking.StageDelivered, ""), s(tracking.StageOutForDelivery, "")}, 1},
 		{"least advanced of the moving", []Shipment{s(tracking.StageOutForDelivery, ""), s(tracking.StageShipped, ""), s(tracking.StageInTransit, "")}, 1},
+		{"the parcel whose link was opened", []Shipment{s(tracking.StageInTransit, tracking.ProblemActionRequired), {Stage: tracking.StageDelivered, Opened: true}}, 1},
+		{"a return opened by its link", []Shipment{s(tracking.StageDelivered, ""), {Stage: tracking.StageInTransit, Return: true, Opened: true}}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

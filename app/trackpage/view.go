@@ -281,6 +281,9 @@ type Shipment struct {
 	Cancelled bool
 	// Return marks a parcel the shopper sends back to the store.
 	Return bool
+	// Opened marks the parcel whose own link opened the page (the link of a
+	// message about it): it leads the page, whatever the other parcels do.
+	Opened bool
 }
 
 // Request is one thing the shopper asked for.

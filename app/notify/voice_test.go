@@ -2,10 +2,12 @@ package notify
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/tracking"
+	"github.com/ordertrack/ordertrack/templates"
 )
 
 func TestUnderstandMenu(t *testing.T) {
@@ -91,5 +93,26 @@ func TestVoiceHintsNameTheExpectedAnswersInTheCallsLanguage(t *testing.T) {
 	}
 	if got := VoiceHints("en-US", tracking.TriggerDelivered); slices.Contains(got, "Tuesday") {
 		t.Errorf("hints for news that asks nothing = %q; want no weekdays", got)
+	}
+}
+
+// TestActionCallsInviteSpeechInEveryLanguage: the action-required call in
+// each language the call understands says the shopper may answer aloud,
+// with a day and "at the door" in words the call then understands.
+func TestActionCallsInviteSpeechInEveryLanguage(t *testing.T) {
+	for lang, words := range voiceWords {
+		t.Run(lang, func(t *testing.T) {
+			b, err := templates.Messages.ReadFile("messages/" + lang + "/action_required.voice.liquid")
+			if err != nil {
+				t.Fatal(err)
+			}
+			script := strings.ToLower(string(b))
+			if day := strings.ToLower(WeekdayName(lang, time.Tuesday)); !strings.Contains(script, day) {
+				t.Errorf("the call never offers a day aloud (%q)", day)
+			}
+			if !slices.ContainsFunc(words.door, func(w string) bool { return strings.Contains(script, w) }) {
+				t.Errorf("the call never offers \"at the door\" in words it understands (%q)", words.door)
+			}
+		})
 	}
 }

@@ -169,7 +169,7 @@ func (a *App) build(cfg Config, mode Mode, o Options) error {
 		DB: db, Jobs: a.jobs, Now: now, Metrics: a.metrics, ShopifySecret: cfg.ShopifyAPISecret,
 		AfterShipSecret: cfg.Carriers["aftership"][registry.WebhookSecret], Carriers: cfg.Carriers,
 	})
-	a.writeback = writeback.New(writeback.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Shopify: shopifyApp, Woo: woo})
+	a.writeback = writeback.New(writeback.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Shopify: shopifyApp, Woo: woo, TrackingURL: a.links.Tracking})
 	a.flow = flow.New(flow.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Links: a.links, Shopify: shopifyApp, APISecret: cfg.ShopifyAPISecret})
 	a.klaviyo = klaviyo.New(klaviyo.Deps{DB: db, Jobs: a.jobs, Log: log, Now: now, Links: a.links, Client: kv.New(kv.Config{BaseURL: cfg.KlaviyoBaseURL})})
 	a.helpdesk = helpdesk.New(helpdesk.Deps{DB: db, Links: a.links})

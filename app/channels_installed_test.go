@@ -32,7 +32,8 @@ type installedShop struct {
 	// shopper with the phone as typed, shipping to country, and returns
 	// its shipment.
 	order func(t *testing.T, id int64, phone, country string) *storage.Shipment
-	woo   *wooEnv // the connected store, on WooCommerce
+	woo   *wooEnv             // the connected store, on WooCommerce
+	fake  *shopifytest.Server // the store, on Shopify
 }
 
 // installShopifyByTokenExchange installs shopA the way an embedded app is
@@ -52,7 +53,7 @@ func installShopifyByTokenExchange(t *testing.T, dbURL string) *installedShop {
 	if n := fake.Stats(shopA).TokenExchanges; n != 1 {
 		t.Fatalf("%d token exchanges; want 1", n)
 	}
-	e := &installedShop{a: a, base: base, public: base, sent: sent}
+	e := &installedShop{a: a, base: base, public: base, sent: sent, fake: fake}
 	apptest.WaitUntil(t, "the shop's identity read from Shopify", func() bool {
 		s, err := a.db.ShopByDomain(context.Background(), storage.Shopify, shopA)
 		if err != nil || s.Plan == "" {

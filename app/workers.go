@@ -28,6 +28,8 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, river.WorkFunc(a.orders.ShopIdentity))
 	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.orders.ShopifyReconcileShop, timeout: orders.SyncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.writeback.FulfillmentEvent))
+	river.AddWorker(w, river.WorkFunc(a.writeback.TrackingLink))
+	river.AddWorker(w, river.WorkFunc(a.writeback.TrackingLinks))
 	river.AddWorker(w, river.WorkFunc(a.messaging.NotifyMerchantJob))
 	river.AddWorker(w, river.WorkFunc(a.messaging.PreShipmentAlertsJob))
 	river.AddWorker(w, river.WorkFunc(a.messaging.ConsentConfirmJob))

@@ -38,6 +38,17 @@ func (q queries) ActiveShipments(ctx context.Context, shopID, orderID int64) ([]
 	return out, nil
 }
 
+// ActiveFulfillmentShipments are the shop's tracked shipments that belong
+// to a store fulfillment.
+func (q queries) ActiveFulfillmentShipments(ctx context.Context, shopID int64) ([]Shipment, error) {
+	var out []Shipment
+	err := q.g.WithContext(ctx).Where("shop_id = ? AND ended = '' AND platform_fulfillment_id <> ''", shopID).Order("id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("active fulfillment shipments of shop %d: %w", shopID, err)
+	}
+	return out, nil
+}
+
 // EndShipments stops tracking shipments for reason (see StopCancelled…):
 // no more polls, and messages still waiting to go out are skipped. Their
 // timeline stays. Already ended shipments keep their first reason.

@@ -106,6 +106,10 @@ type Settings struct {
 	// content SIDs) sent outside WhatsApp's 24 h session window, keyed by
 	// WhatsAppTemplateKey(trigger, language).
 	WhatsAppTemplates map[string]WhatsAppTemplate `json:"whatsapp_templates,omitempty"`
+	// ShopifyTrackingLinks points each Shopify fulfillment's tracking URL
+	// at the tracking page, so Shopify's order status page and shipping
+	// emails lead there instead of to the carrier.
+	ShopifyTrackingLinks bool `json:"shopify_tracking_links,omitempty"`
 }
 
 // WhatsAppTemplate is one approved WhatsApp template: its content SID and

@@ -108,8 +108,18 @@ func (db *DB) Secrets(s *Shop) (Secrets, error) {
 
 // SaveSettings replaces a shop's settings.
 func (db *DB) SaveSettings(ctx context.Context, shopID int64, st Settings) error {
-	err := db.Gorm.WithContext(ctx).Model(&Shop{}).Where("id = ?", shopID).
-		Updates(map[string]any{"settings": JSON[Settings]{V: st}, "updated_at": db.now()}).Error
+	return saveSettings(ctx, db.Gorm, db.now(), shopID, st)
+}
+
+// SaveSettings replaces the shop's settings in tx, with the jobs the change
+// queues.
+func (tx *Tx) SaveSettings(ctx context.Context, shopID int64, st Settings) error {
+	return saveSettings(ctx, tx.g, tx.db.now(), shopID, st)
+}
+
+func saveSettings(ctx context.Context, g *gorm.DB, now time.Time, shopID int64, st Settings) error {
+	err := g.WithContext(ctx).Model(&Shop{}).Where("id = ?", shopID).
+		Updates(map[string]any{"settings": JSON[Settings]{V: st}, "updated_at": now}).Error
 	if err != nil {
 		return fmt.Errorf("save settings of shop %d: %w", shopID, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ordertrack/ordertrack/app/jobs"
 	"github.com/ordertrack/ordertrack/app/notify"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
@@ -133,6 +134,7 @@ func (a *Pages) renderSettings(c echo.Context, code int, st storage.Settings, er
 		"Errors": errs, "Saved": saved, "COD": strings.Join(st.CODGateways, "\n"), "CarrierAccounts": accounts,
 		"Carriers": registry.Accounts(), "CarrierForm": registry.Form(),
 		"Plugin": plugin, "Rotated": c.QueryParam("rotated") != "", "Pushes": pushes, "Integrations": integ,
+		"Shopify": shop.Platform == storage.Shopify,
 	})
 }
 
@@ -143,11 +145,27 @@ func (a *Pages) SaveSettings(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "unreadable form")
 	}
-	st, errs := parseSettings(form, a.signedIn(c).Shop.Settings.V)
+	shop := a.signedIn(c).Shop
+	st, errs := parseSettings(form, shop.Settings.V)
 	if len(errs) > 0 {
 		return a.renderSettings(c, http.StatusUnprocessableEntity, st, errs, false)
 	}
-	if err := a.db.SaveSettings(c.Request().Context(), a.signedIn(c).Shop.ID, st); err != nil {
+	if shop.Platform != storage.Shopify {
+		st.ShopifyTrackingLinks = false
+	}
+	ctx := c.Request().Context()
+	err = a.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.SaveSettings(ctx, shop.ID, st); err != nil {
+			return err
+		}
+		if !st.ShopifyTrackingLinks || shop.Settings.V.ShopifyTrackingLinks {
+			return nil
+		}
+		// Opting in points the parcels already in tracking too.
+		_, err := a.jobs.InsertTx(ctx, tx.SQL(), jobs.ShopifyTrackingLinksArgs{ShopID: shop.ID}, nil)
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	a.views.ForgetAll() // new branding shows on the next page view
@@ -179,6 +197,8 @@ func parseSettings(form url.Values, cur storage.Settings) (storage.Settings, map
 	if f := st.Branding.FontFamily; f != "" && !slices.Contains(allowedFonts, f) {
 		errs["font_family"] = "Pick one of the listed fonts."
 	}
+
+	st.ShopifyTrackingLinks = get("shopify_tracking_links") == "1"
 
 	st.SupportEmail, st.SupportURL, st.ReturnsURL = get("support_email"), get("support_url"), get("returns_url")
 	if e := st.SupportEmail; e != "" && !isEmail(e) {

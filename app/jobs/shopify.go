@@ -63,6 +63,37 @@ func (ShopifyFulfillmentEventArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 8, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
+// ShopifyTrackingLinkArgs points a shipment's Shopify fulfillment's
+// tracking URL at URL, its tracking page (fulfillmentTrackingInfoUpdate).
+type ShopifyTrackingLinkArgs struct {
+	ShipmentID int64  `json:"shipment_id"`
+	URL        string `json:"url"`
+}
+
+// Kind implements river.JobArgs.
+func (ShopifyTrackingLinkArgs) Kind() string { return "shopify_tracking_link" }
+
+// InsertOpts writes each link once per shipment: unique by arguments
+// across River's default states, completed included, so the
+// fulfillments/update our own write causes never writes it again.
+func (ShopifyTrackingLinkArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 8, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// ShopifyTrackingLinksArgs points the tracking links of every fulfillment
+// a shop has in tracking at the tracking page, once the merchant opts in.
+type ShopifyTrackingLinksArgs struct {
+	ShopID int64 `json:"shop_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ShopifyTrackingLinksArgs) Kind() string { return "shopify_tracking_links" }
+
+// InsertOpts keeps one pending sweep per shop.
+func (ShopifyTrackingLinksArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
+}
+
 // ShopIdentityArgs reads who the merchant is from their platform (name,
 // owner address, zone, currency, language, plan) after an install or a
 // connect.

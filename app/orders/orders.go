@@ -28,9 +28,11 @@ type Notifier interface {
 }
 
 // WriteBack queues, in tx, telling the shipment's store about the triggers
-// that fired (a WooCommerce order note, a Shopify fulfillment event).
+// that fired (a WooCommerce order note, a Shopify fulfillment event), and
+// pointing the store's tracking link (storeURL) at the tracking page.
 type WriteBack interface {
 	ShipmentChanged(ctx context.Context, tx *storage.Tx, shipmentID int64, fired []tracking.Fired) error
+	EnqueueTrackingLink(ctx context.Context, tx *storage.Tx, shop *storage.Shop, ship *storage.Shipment, storeURL string) error
 }
 
 // CarrierPushes applies a stored carrier push (a tracking update a carrier
@@ -353,15 +355,24 @@ func (s *Syncer) addParcel(ctx context.Context, tx *storage.Tx, shop *storage.Sh
 	carrier, service := resolveCarrier(number, p.Company, o.ShippingAddress.V.Country)
 	now := s.now().UTC()
 	addr := o.ShippingAddress.V
+	carrierURL := p.URL
+	if s.appURL != "" && strings.HasPrefix(carrierURL, strings.TrimRight(s.appURL, "/")+"/t/") {
+		carrierURL = "" // the store links to our page (we pointed it there): the page links the carrier's own
+	}
 	ship := &storage.Shipment{
 		ShopID: shop.ID, OrderID: o.ID, PlatformFulfillmentID: p.FulfillmentID, Carrier: carrier, Service: service,
-		CarrierCompany: p.Company, TrackingNumber: number, TrackingURL: p.URL, Stage: string(tracking.StagePacked),
+		CarrierCompany: p.Company, TrackingNumber: number, TrackingURL: carrierURL, Stage: string(tracking.StagePacked),
 		DestCountry: addr.Country, DestRegion: tracking.Region(addr.Country, addr.Region), NextPollAt: &now,
 		Kind: p.Kind, Items: storage.JSON[[]storage.LineItem]{V: p.Items},
 	}
 	created, err := tx.UpsertShipment(ctx, ship)
 	if err != nil {
 		return err
+	}
+	if s.writeBack != nil {
+		if err := s.writeBack.EnqueueTrackingLink(ctx, tx, shop, ship, p.URL); err != nil {
+			return err
+		}
 	}
 	if !created {
 		if ship.Ended == "" {

@@ -25,6 +25,8 @@ type Deps struct {
 	Now     func() time.Time
 	Shopify *platform.Shopify // nil without SHOPIFY_API_KEY
 	Woo     platform.Woo
+	// TrackingURL is a shipment's tracking page by its public token.
+	TrackingURL func(publicToken string) string
 }
 
 // Writer enqueues and runs the write-backs to the stores.
@@ -35,6 +37,8 @@ type Writer struct {
 	now     func() time.Time
 	shopify *platform.Shopify
 	woo     platform.Woo
+
+	trackingURL func(publicToken string) string
 }
 
 // New builds a Writer.
@@ -45,7 +49,7 @@ func New(d Deps) *Writer {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Writer{db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, shopify: d.Shopify, woo: d.Woo}
+	return &Writer{db: d.DB, jobs: d.Jobs, log: d.Log, now: d.Now, shopify: d.Shopify, woo: d.Woo, trackingURL: d.TrackingURL}
 }
 
 // ShipmentChanged queues, in tx, telling the shipment's store about the

@@ -53,6 +53,7 @@ type shop struct {
 	codes         map[string]bool
 	orders        map[int64]Order
 	events        []FulfillmentEvent
+	tracking      []TrackingUpdate
 	addresses     map[int64]MailingAddress
 	throttleNext  int
 	stats         Stats
@@ -93,6 +94,16 @@ type FulfillmentEvent struct {
 	Message       string
 	City          string
 	Country       string
+}
+
+// TrackingUpdate is a fulfillmentTrackingInfoUpdate the fake accepted,
+// its trackingInfoInput as sent.
+type TrackingUpdate struct {
+	FulfillmentID  string
+	Company        string
+	Number, URL    string
+	Numbers, URLs  []string
+	NotifyCustomer bool
 }
 
 // NewServer starts a fake for the app with apiKey and apiSecret; it stops
@@ -165,11 +176,25 @@ func (s *Server) AddOrder(shopName string, o Order) {
 	s.shop(shopName).orders[o.ID] = o
 }
 
+// Order returns shop's order id as the fake now holds it.
+func (s *Server) Order(shopName string, id int64) Order {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.shop(shopName).orders[id]
+}
+
 // FulfillmentEvents returns the events created on shop, oldest first.
 func (s *Server) FulfillmentEvents(shopName string) []FulfillmentEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]FulfillmentEvent(nil), s.shop(shopName).events...)
+}
+
+// TrackingUpdates returns the tracking updates made on shop, oldest first.
+func (s *Server) TrackingUpdates(shopName string) []TrackingUpdate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]TrackingUpdate(nil), s.shop(shopName).tracking...)
 }
 
 // Stats returns what the fake served for shop.
@@ -340,7 +365,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		return
 	}
 	requested := map[string]float64{
-		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10, "FlowTriggerReceive": 1, "ShopInfo": 2,
+		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "FulfillmentTrackingInfoUpdate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10, "FlowTriggerReceive": 1, "ShopInfo": 2,
 	}[m[2]]
 	if sh.throttleNext > 0 {
 		sh.throttleNext--
@@ -356,6 +381,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		s.gqlOrders(w, sh, req.Variables, ext)
 	case "FulfillmentEventCreate":
 		s.gqlFulfillmentEvent(w, sh, req.Variables, ext)
+	case "FulfillmentTrackingInfoUpdate":
+		s.gqlTrackingInfo(w, sh, req.Variables, ext)
 	case "TagsAdd":
 		s.gqlTagsAdd(w, sh, req.Variables, ext)
 	case "OrderNote":
@@ -499,6 +526,70 @@ func (s *Server) gqlFulfillmentEvent(w http.ResponseWriter, sh *shop, raw json.R
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"fulfillmentEventCreate": map[string]any{
 		"fulfillmentEvent": map[string]any{"id": ev.ID, "status": ev.Status, "happenedAt": ev.HappenedAt},
 		"userErrors":       []any{},
+	}}, "extensions": ext})
+}
+
+// gqlTrackingInfo replaces a fulfillment's tracking as
+// fulfillmentTrackingInfoUpdate does, answering in the documented payload
+// shape; later webhooks and queries show the new tracking.
+func (s *Server) gqlTrackingInfo(w http.ResponseWriter, sh *shop, raw json.RawMessage, ext map[string]any) {
+	var v struct {
+		FulfillmentID string `json:"fulfillmentId"`
+		Input         struct {
+			Company string   `json:"company"`
+			Number  string   `json:"number"`
+			URL     string   `json:"url"`
+			Numbers []string `json:"numbers"`
+			URLs    []string `json:"urls"`
+		} `json:"trackingInfoInput"`
+		NotifyCustomer bool `json:"notifyCustomer"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		writeJSON(w, http.StatusOK, gqlErrors("invalid variables: "+err.Error(), "INVALID_VARIABLE", ext))
+		return
+	}
+	in := v.Input
+	numbers, urls := in.Numbers, in.URLs
+	if in.Number != "" {
+		numbers, urls = []string{in.Number}, nil
+		if in.URL != "" {
+			urls = []string{in.URL}
+		}
+	}
+	for oid, o := range sh.orders {
+		for i, f := range o.Fulfillments {
+			if gid("Fulfillment", f.ID) != v.FulfillmentID {
+				continue
+			}
+			sh.tracking = append(sh.tracking, TrackingUpdate{
+				FulfillmentID: v.FulfillmentID, Company: in.Company, Number: in.Number, URL: in.URL,
+				Numbers: in.Numbers, URLs: in.URLs, NotifyCustomer: v.NotifyCustomer,
+			})
+			if in.Company != "" {
+				f.Company = in.Company
+			}
+			f.Numbers, f.URLs = numbers, urls
+			f.UpdatedAt = s.Now().UTC()
+			o.Fulfillments[i] = f
+			sh.orders[oid] = o
+			info := []map[string]any{}
+			for j, n := range numbers {
+				t := map[string]any{"company": strOrNil(f.Company), "number": n, "url": nil}
+				if j < len(urls) {
+					t["url"] = urls[j]
+				}
+				info = append(info, t)
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"fulfillmentTrackingInfoUpdate": map[string]any{
+				"fulfillment": map[string]any{"id": v.FulfillmentID, "trackingInfo": info},
+				"userErrors":  []any{},
+			}}, "extensions": ext})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"fulfillmentTrackingInfoUpdate": map[string]any{
+		"fulfillment": nil,
+		"userErrors":  []map[string]any{{"field": []string{"fulfillmentId"}, "message": "Fulfillment does not exist."}},
 	}}, "extensions": ext})
 }
 

@@ -60,7 +60,7 @@ type Config struct {
 }
 
 // defaultShopifyScopes match [access_scopes] in shopify.app.toml.
-const defaultShopifyScopes = "read_orders,write_orders,read_fulfillments,write_fulfillments,read_customers,write_app_proxy,read_returns,read_merchant_managed_fulfillment_orders,read_locales"
+const defaultShopifyScopes = "read_orders,write_orders,read_fulfillments,write_fulfillments,read_customers,write_app_proxy,read_returns,read_merchant_managed_fulfillment_orders,read_locales,read_products"
 
 // demoKey is used only by `ordertrack demo`, whose data is throwaway.
 var demoKey = []byte("ordertrack-demo-key-not-secret!!")

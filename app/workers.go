@@ -26,6 +26,7 @@ func (a *App) registerWorkers(w *river.Workers) {
 	river.AddWorker(w, &timedWorker[jobs.ShopifyBackfillArgs]{work: a.orders.ShopifyBackfill, timeout: orders.SyncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.orders.ShopifyReconcile))
 	river.AddWorker(w, river.WorkFunc(a.orders.ShopIdentity))
+	river.AddWorker(w, river.WorkFunc(a.orders.ProductImages))
 	river.AddWorker(w, &timedWorker[jobs.ShopifyReconcileShopArgs]{work: a.orders.ShopifyReconcileShop, timeout: orders.SyncTimeout})
 	river.AddWorker(w, river.WorkFunc(a.writeback.FulfillmentEvent))
 	river.AddWorker(w, river.WorkFunc(a.writeback.TrackingLink))

@@ -220,6 +220,9 @@ type LineItem struct {
 	Variant  string `json:"variant,omitempty"`
 	Quantity int    `json:"quantity"`
 	ImageURL string `json:"image_url,omitempty"`
+	// Product is the platform's ID of the variant (else product) ordered,
+	// whose image is cached in product_images when ImageURL is empty.
+	Product string `json:"product,omitempty"`
 	// Price is the unit price, a decimal string in the order's currency.
 	Price string `json:"price,omitempty"`
 	// Removed is how many the platform's latest copy of the order says are

@@ -108,3 +108,19 @@ func (ShopIdentityArgs) Kind() string { return "shop_identity" }
 func (ShopIdentityArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
 }
+
+// ProductImagesArgs reads the images of ordered variants or products
+// (Shopify GIDs) whose image is not cached: order webhooks carry none.
+type ProductImagesArgs struct {
+	ShopID   int64    `json:"shop_id"`
+	Products []string `json:"products"`
+}
+
+// Kind implements river.JobArgs.
+func (ProductImagesArgs) Kind() string { return "product_images" }
+
+// InsertOpts: the same products are fetched once while pending (a burst of
+// webhooks for one order enqueues one read).
+func (ProductImagesArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: whilePending}}
+}

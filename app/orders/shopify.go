@@ -132,7 +132,10 @@ func (s *Syncer) SyncShopifyOrder(ctx context.Context, shop *storage.Shop, o sho
 			applyRemoval(so.LineItems.V, "refund:"+r.ID, refundChanges(r))
 		}
 	}
-	return refused, s.Apply(ctx, shop, Change{Order: so, Fulfillments: fs, RemovalsKnown: removalsKnown, Refunded: o.FinancialStatus == "refunded"})
+	if err := s.Apply(ctx, shop, Change{Order: so, Fulfillments: fs, RemovalsKnown: removalsKnown, Refunded: o.FinancialStatus == "refunded"}); err != nil {
+		return refused, err
+	}
+	return refused, s.fetchImages(ctx, shop, so.LineItems.V)
 }
 
 func refundChanges(r shopify.Refund) map[string]int {
@@ -242,7 +245,7 @@ func shopifyOrder(o shopify.Order) *storage.Order {
 		}},
 	}
 	for _, li := range o.LineItems {
-		item := storage.LineItem{ID: li.ID, Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity, Price: li.Price, ImageURL: li.ImageURL}
+		item := storage.LineItem{ID: li.ID, Title: li.Title, Variant: li.VariantTitle, Quantity: li.Quantity, Price: li.Price, ImageURL: li.ImageURL, Product: li.Product}
 		if li.CurrentQuantity != nil {
 			item.Removed = li.Quantity - *li.CurrentQuantity
 		}

@@ -2,6 +2,7 @@ package shopper
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"errors"
@@ -107,11 +108,15 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		Stopped:  m.order.Stopped,
 		OptIn:    &trackpage.OptIn{FormAction: p.links.Tracking(token) + "/consent", CSRF: p.CSRFToken(token), Phone: m.order.Phone},
 	}
+	images, err := p.lineImages(ctx, m.shop.ID, m.order.LineItems.V)
+	if err != nil {
+		return trackpage.View{}, err
+	}
 	for _, li := range m.order.LineItems.V {
 		if li.Left() == 0 && li.Quantity > 0 {
 			continue // refunded or edited away
 		}
-		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Left(), ImageURL: li.ImageURL, Price: li.Price})
+		v.Order.Items = append(v.Order.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Left(), ImageURL: images[li.ID], Price: li.Price})
 	}
 	if a := m.order.ShippingAddress.V; a != (storage.Address{}) {
 		v.ShipTo = &trackpage.Address{
@@ -136,7 +141,7 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 			Expired: s.Expired, Cancelled: s.Ended != "", Return: s.Kind == storage.KindReturn, Opened: s.PublicToken == token,
 		}
 		for _, li := range s.Items.V {
-			ps.Items = append(ps.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: li.ImageURL, Price: li.Price})
+			ps.Items = append(ps.Items, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: cmp.Or(li.ImageURL, images[li.ID]), Price: li.Price})
 		}
 		if s.Ended == "" {
 			ps.Actions = p.pageActions(s, issue)
@@ -152,9 +157,32 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		v.Shipments = append(v.Shipments, ps)
 	}
 	for _, li := range tracking.Unshipped(orderLines(m.order.LineItems.V), parcelLines(shown)) {
-		v.Unshipped = append(v.Unshipped, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity})
+		v.Unshipped = append(v.Unshipped, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: images[li.ID]})
 	}
 	return v, nil
+}
+
+// lineImages is each order line's image by line ID: its own, else the
+// cached image of its product (order webhooks carry none), in one query.
+func (p *Pages) lineImages(ctx context.Context, shopID int64, items []storage.LineItem) (map[string]string, error) {
+	out := make(map[string]string, len(items))
+	var products []string
+	for _, li := range items {
+		out[li.ID] = li.ImageURL
+		if li.ImageURL == "" && li.Product != "" {
+			products = append(products, li.Product)
+		}
+	}
+	cached, err := p.db.ProductImages(ctx, shopID, products)
+	if err != nil {
+		return nil, err
+	}
+	for _, li := range items {
+		if out[li.ID] == "" {
+			out[li.ID] = cached[li.Product].URL
+		}
+	}
+	return out, nil
 }
 
 // tokenOrder is the order (and shop) a page token opens: a shipment's

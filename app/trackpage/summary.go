@@ -47,12 +47,14 @@ type ItemSummary struct {
 	Title   string `json:"title"`
 	Variant string `json:"variant,omitempty"`
 	Qty     int    `json:"qty"`
+	// ImageURL is the product's image (https only), when known.
+	ImageURL string `json:"image_url,omitempty"`
 }
 
 func itemSummaries(items []itemView) []ItemSummary {
 	var out []ItemSummary
 	for _, it := range items {
-		out = append(out, ItemSummary{Title: it.Title, Variant: it.Variant, Qty: it.Qty})
+		out = append(out, ItemSummary{Title: it.Title, Variant: it.Variant, Qty: it.Qty, ImageURL: it.ImageURL})
 	}
 	return out
 }

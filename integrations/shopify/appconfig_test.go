@@ -28,7 +28,7 @@ func TestAppConfigMatchesPackage(t *testing.T) {
 			t.Errorf("shopify.app.toml does not subscribe to %s", topic)
 		}
 	}
-	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy", "read_returns", "read_merchant_managed_fulfillment_orders", "read_locales"} {
+	for _, scope := range []string{"read_orders", "write_orders", "write_fulfillments", "write_app_proxy", "read_returns", "read_merchant_managed_fulfillment_orders", "read_locales", "read_products"} {
 		if !regexp.MustCompile(`(?m)^scopes = "[^"]*\b` + scope + `\b`).MatchString(toml) {
 			t.Errorf("shopify.app.toml does not request %s", scope)
 		}

@@ -86,6 +86,9 @@ type LineItem struct {
 	// ImageURL is the variant's (else the product's) image, from GraphQL;
 	// order webhooks carry none.
 	ImageURL string
+	// Product is the GID of the line's variant (else its product), whose
+	// image ProductImages reads; empty for custom items.
+	Product string
 }
 
 // Fulfillment is one shipment of an order. Status is Shopify's fulfillment

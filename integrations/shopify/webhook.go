@@ -178,10 +178,20 @@ type restLineItem struct {
 	Price        string `json:"price"`
 	// CurrentQuantity is absent before API version 2023-01.
 	CurrentQuantity *int `json:"current_quantity"`
+	// ProductID and VariantID are null for custom items and deleted products.
+	ProductID *int64 `json:"product_id"`
+	VariantID *int64 `json:"variant_id"`
 }
 
 func (li restLineItem) lineItem() LineItem {
-	return LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, CurrentQuantity: li.CurrentQuantity, Price: li.Price}
+	out := LineItem{ID: GID("LineItem", li.ID), Title: li.Title, VariantTitle: li.VariantTitle, SKU: li.SKU, Quantity: li.Quantity, CurrentQuantity: li.CurrentQuantity, Price: li.Price}
+	switch {
+	case li.VariantID != nil && *li.VariantID > 0:
+		out.Product = GID("ProductVariant", *li.VariantID)
+	case li.ProductID != nil && *li.ProductID > 0:
+		out.Product = GID("Product", *li.ProductID)
+	}
+	return out
 }
 
 type restFulfill struct {

@@ -39,6 +39,9 @@ type Server struct {
 	// at the fake's restore rate of 100 points/s the default 5 means a 50 ms
 	// wait.
 	ThrottleDeficit float64
+	// Scopes is what the fake says it granted; empty: a development
+	// store's read_orders,read_fulfillments,write_fulfillments.
+	Scopes string
 
 	mu        sync.Mutex
 	shops     map[string]*shop
@@ -52,6 +55,7 @@ type shop struct {
 	refresh       string
 	codes         map[string]bool
 	orders        map[int64]Order
+	products      map[int64]Product
 	events        []FulfillmentEvent
 	tracking      []TrackingUpdate
 	addresses     map[int64]MailingAddress
@@ -127,7 +131,7 @@ func (s *Server) BaseURL(shop string) string { return s.URL + "/" + shop }
 func (s *Server) shop(name string) *shop {
 	sh, ok := s.shops[name]
 	if !ok {
-		sh = &shop{codes: map[string]bool{}, orders: map[int64]Order{}, addresses: map[int64]MailingAddress{}, info: ShopInfo{
+		sh = &shop{codes: map[string]bool{}, orders: map[int64]Order{}, products: map[int64]Product{}, addresses: map[int64]MailingAddress{}, info: ShopInfo{
 			Name: strings.TrimSuffix(name, ".myshopify.com"), Email: "owner@" + name, Timezone: "America/New_York",
 			Currency: "USD", PrimaryLocale: "en", Plan: "Development",
 		}}
@@ -243,7 +247,11 @@ func oauthError(w http.ResponseWriter, code, desc string) {
 // issue replaces sh's tokens; the old refresh token stops working.
 func (s *Server) issue(sh *shop, expiring bool) map[string]any {
 	sh.access = "shpat_" + randomID()
-	out := map[string]any{"access_token": sh.access, "scope": "read_orders,read_fulfillments,write_fulfillments"}
+	scope := s.Scopes
+	if scope == "" {
+		scope = "read_orders,read_fulfillments,write_fulfillments"
+	}
+	out := map[string]any{"access_token": sh.access, "scope": scope}
 	if !expiring {
 		sh.accessExpires, sh.refresh = time.Time{}, ""
 		return out
@@ -365,7 +373,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		return
 	}
 	requested := map[string]float64{
-		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "FulfillmentTrackingInfoUpdate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10, "FlowTriggerReceive": 1, "ShopInfo": 2,
+		"Order": 52, "OrdersUpdatedSince": 205, "FulfillmentEventCreate": 10, "FulfillmentTrackingInfoUpdate": 10, "TagsAdd": 10, "OrderNote": 1, "OrderUpdate": 10, "FlowTriggerReceive": 1, "ShopInfo": 2, "ProductImages": 10,
 	}[m[2]]
 	if sh.throttleNext > 0 {
 		sh.throttleNext--
@@ -394,6 +402,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		s.gqlFlowTrigger(w, sh, req.Variables, ext)
 	case "ShopInfo":
 		s.gqlShopInfo(w, sh, ext)
+	case "ProductImages":
+		s.gqlNodes(w, sh, req.Variables, ext)
 	default:
 		writeJSON(w, http.StatusOK, gqlErrors("Field '"+m[2]+"' doesn't exist on type 'QueryRoot'", "undefinedField", ext))
 	}

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/app/apptest"
+	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
+	"github.com/ordertrack/ordertrack/storage"
+)
+
+// Shopify's example order arrives by orders/create, which carries no
+// images: the app reads its variants' images from Shopify (a variant's own,
+// else its product's featured image) and the tracking page shows them.
+func TestWebhookOrderShowsProductImages(t *testing.T) {
+	const (
+		product = "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/ipod-nano.png?v=1704203951"
+		black   = "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/ipod-nano-2.png?v=1704203951"
+	)
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		fake := shopifytest.NewServer(t, testAPIKey, testSecret)
+		fake.Scopes = defaultShopifyScopes
+		fake.AddProduct(shopA, shopifytest.Product{
+			ID: 632910392, FeaturedImage: &shopifytest.Image{URL: product, AltText: "IPod Nano - 8GB"},
+			Variants: map[int64]*shopifytest.Image{39072856: nil, 49148385: nil, 457924702: {URL: black}},
+		})
+		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes}, withShopify(fake.BaseURL))
+		if res, _ := apptest.Fetch(t, base+"/admin", bearer(shopA, time.Now())); res.StatusCode != http.StatusOK {
+			t.Fatalf("embedded load: status %d; want 200", res.StatusCode)
+		}
+		var shop *storage.Shop
+		apptest.WaitUntil(t, "the installed shop", func() bool {
+			s, err := a.db.ShopByDomain(context.Background(), storage.Shopify, shopA)
+			shop = s
+			return err == nil
+		})
+		body := lifecycleFixture(t, "shopify_order_450789469.json", "order", nil)
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "orders/create", "img-1", body, testSecret); code != http.StatusOK {
+			t.Fatalf("orders/create: status %d", code)
+		}
+		var page string
+		apptest.WaitUntil(t, "the page with the items' images", func() bool {
+			_, page = apptest.PostForm(t, base+"/track?shop="+shop.Domain, url.Values{"order": {"1001"}, "contact": {"bob.norman@hostmail.com"}})
+			return strings.Contains(page, `id="ot-headline"`) && strings.Contains(page, `ipod-nano`)
+		})
+		for _, want := range []string{
+			`<img src="` + strings.ReplaceAll(product, "&", "&amp;") + `"`, // green and red: the product's
+			`<img src="` + black + `"`,                                     // black: its own
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("page lacks %s", want)
+			}
+		}
+		if n := strings.Count(page, "<img "); n != 3 {
+			t.Errorf("%d images on the page; want one per line (3)", n)
+		}
+		if n := fake.Stats(shopA).GraphQLRequests; n > 3 {
+			t.Errorf("%d GraphQL requests; want the identity read and one nodes read", n)
+		}
+	})
+}

@@ -1,0 +1,55 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// ProductImage is the cached image of an ordered variant or product (a
+// platform ID such as a Shopify GID); URL is empty when it has none.
+type ProductImage struct {
+	ShopID    int64  `gorm:"primaryKey"`
+	Product   string `gorm:"primaryKey"`
+	URL       string
+	Alt       string
+	FetchedAt time.Time
+}
+
+// ProductImages returns the cached images of a shop's products, by product;
+// products never fetched are absent.
+func (db *DB) ProductImages(ctx context.Context, shopID int64, products []string) (map[string]ProductImage, error) {
+	out := map[string]ProductImage{}
+	if len(products) == 0 {
+		return out, nil
+	}
+	var rows []ProductImage
+	if err := db.Gorm.WithContext(ctx).Where("shop_id = ? AND product IN ?", shopID, products).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("product images of shop %d: %w", shopID, err)
+	}
+	for _, r := range rows {
+		out[r.Product] = r
+	}
+	return out, nil
+}
+
+// SaveProductImages stores fetched images, replacing older copies.
+func (db *DB) SaveProductImages(ctx context.Context, images []ProductImage) error {
+	if len(images) == 0 {
+		return nil
+	}
+	now := db.now()
+	for i := range images {
+		images[i].FetchedAt = now
+	}
+	err := db.Gorm.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "shop_id"}, {Name: "product"}},
+		DoUpdates: clause.AssignmentColumns([]string{"url", "alt", "fetched_at"}),
+	}).Create(&images).Error
+	if err != nil {
+		return fmt.Errorf("save product images: %w", err)
+	}
+	return nil
+}

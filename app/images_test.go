@@ -58,6 +58,10 @@ func TestWebhookOrderShowsProductImages(t *testing.T) {
 		if n := strings.Count(page, "<img "); n != 3 {
 			t.Errorf("%d images on the page; want one per line (3)", n)
 		}
+		if len(page) >= 50<<10 {
+			t.Errorf("page is %d bytes; want under 50 KB", len(page))
+		}
+		t.Logf("page: %d bytes", len(page))
 		if n := fake.Stats(shopA).GraphQLRequests; n > 3 {
 			t.Errorf("%d GraphQL requests; want the identity read and one nodes read", n)
 		}

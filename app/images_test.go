@@ -58,6 +58,20 @@ func TestWebhookOrderShowsProductImages(t *testing.T) {
 		if n := strings.Count(page, "<img "); n != 3 {
 			t.Errorf("%d images on the page; want one per line (3)", n)
 		}
+		// The parcel shipping all three lines (fulfillments/create, whose
+		// lines carry no images either), as the extension reads it.
+		ful := lifecycleFixture(t, "shopify_fulfillment_1022782888.json", "fulfillment", nil)
+		if code := apptest.PostShopifyWebhook(t, base, shopA, "fulfillments/create", "img-2", ful, testSecret); code != http.StatusOK {
+			t.Fatalf("fulfillments/create: status %d", code)
+		}
+		var ship storage.Shipment
+		apptest.WaitUntil(t, "the parcel", func() bool {
+			return a.db.Gorm.Where("shop_id = ? AND tracking_number = ?", shop.ID, "123456789").Take(&ship).Error == nil
+		})
+		_, js := apptest.Fetch(t, base+"/api/track/"+ship.PublicToken, nil)
+		if strings.Count(js, `"image_url":"`+black+`"`) != 1 || !strings.Contains(js, "ipod-nano.png") {
+			t.Errorf("extension JSON lacks the parcel's images: %s", js)
+		}
 		if len(page) >= 50<<10 {
 			t.Errorf("page is %d bytes; want under 50 KB", len(page))
 		}

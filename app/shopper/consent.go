@@ -39,11 +39,7 @@ func (p *Pages) TrackConsent(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusForbidden, "this form has expired; reload the page")
 	}
 	ctx := c.Request().Context()
-	ship, err := p.db.ShipmentByToken(ctx, token)
-	if err != nil {
-		return err
-	}
-	m, err := p.loadOrder(ctx, ship)
+	m, err := p.tokenOrder(ctx, token) // a parcel's page, or the order's before it ships
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,7 @@ var labelFuncs = template.FuncMap{
 		return s
 	},
 	"errorSummary": errorSummary,
+	"placeLabel":   placeLabel,
 	// regionLabel writes an analytics region key ("US-CA", ISO 3166-2) as
 	// the shipment list does: "CA, US".
 	"regionLabel": func(key string) string {
@@ -202,4 +203,20 @@ func errorSummary(err string) string {
 		}
 	}
 	return err
+}
+
+// placeLabel writes a shipment's destination as "CA, US": the region
+// without its country prefix (stores send "CA", the carrier's region key is
+// "US-CA"), then the country; the country alone when the region adds nothing.
+func placeLabel(region, country string) string {
+	if c, r, ok := strings.Cut(region, "-"); ok && (country == "" || c == country) {
+		region, country = r, c
+	}
+	switch {
+	case region == "" || region == country:
+		return country
+	case country == "":
+		return region
+	}
+	return region + ", " + country
 }

@@ -48,17 +48,9 @@ func (w *Writer) FulfillmentEvent(ctx context.Context, job *river.Job[jobs.Shopi
 	if sh == nil {
 		return river.JobCancel(platform.ErrNoShopify)
 	}
-	ships, err := w.db.ShipmentsByID(ctx, []int64{job.Args.ShipmentID})
-	if err != nil || len(ships) == 0 {
-		return err // a redacted shipment has nothing to write
-	}
-	s := ships[0]
-	shop, err := w.db.ShopByID(ctx, s.ShopID)
-	if err != nil {
+	s, shop, ok, err := w.activeShipment(ctx, job.Args.ShipmentID)
+	if !ok {
 		return err
-	}
-	if shop.Status != "active" {
-		return nil
 	}
 	ev := shopify.FulfillmentEvent{FulfillmentID: s.PlatformFulfillmentID, Status: shopify.EventStatus(job.Args.Status), HappenedAt: w.now()}
 	if s.StageAt != nil {
@@ -78,4 +70,19 @@ func (w *Writer) FulfillmentEvent(ctx context.Context, job *river.Job[jobs.Shopi
 		return platform.ShopifyJobError(job.Attempt, fmt.Errorf("write %s back to %s: %w", job.Args.Status, shop.Domain, err))
 	}
 	return nil
+}
+
+// activeShipment is the shipment a Shopify write-back job is about, with
+// its shop; ok is false when there is nothing to write: the shipment was
+// redacted or its shop is no longer installed.
+func (w *Writer) activeShipment(ctx context.Context, id int64) (storage.Shipment, *storage.Shop, bool, error) {
+	ships, err := w.db.ShipmentsByID(ctx, []int64{id})
+	if err != nil || len(ships) == 0 {
+		return storage.Shipment{}, nil, false, err
+	}
+	shop, err := w.db.ShopByID(ctx, ships[0].ShopID)
+	if err != nil || shop.Status != "active" {
+		return storage.Shipment{}, nil, false, err
+	}
+	return ships[0], shop, true, nil
 }

@@ -60,17 +60,9 @@ func (w *Writer) TrackingLink(ctx context.Context, job *river.Job[jobs.ShopifyTr
 	if sh == nil {
 		return river.JobCancel(platform.ErrNoShopify)
 	}
-	ships, err := w.db.ShipmentsByID(ctx, []int64{job.Args.ShipmentID})
-	if err != nil || len(ships) == 0 {
-		return err // a redacted shipment has nothing to write
-	}
-	s := ships[0]
-	shop, err := w.db.ShopByID(ctx, s.ShopID)
-	if err != nil {
+	s, shop, ok, err := w.activeShipment(ctx, job.Args.ShipmentID)
+	if !ok || !shop.Settings.V.ShopifyTrackingLinks || s.Ended != "" {
 		return err
-	}
-	if shop.Status != "active" || !shop.Settings.V.ShopifyTrackingLinks || s.Ended != "" {
-		return nil
 	}
 	var parcels []storage.Shipment
 	err = w.db.InTx(ctx, func(tx *storage.Tx) error {

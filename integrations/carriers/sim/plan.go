@@ -116,6 +116,7 @@ var bands = [][2]int{{30, 22 * 60}, {30, 6*60 + 30}, {7 * 60, 9*60 + 30}, {10 * 
 var movements = map[string]tracking.Movement{
 	CodeArrived:  tracking.MovementArrived,
 	CodeDeparted: tracking.MovementDeparted,
+	CodeResolved: tracking.MovementDeparted, // released: the parcel moves on
 }
 
 func (p *planner) at(d time.Time, band int, stage tracking.Stage, prob tracking.Problem, code, desc string, l tracking.Location) {

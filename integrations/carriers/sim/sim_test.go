@@ -87,7 +87,7 @@ func TestScansHappenWithinTheCalendarsScanHours(t *testing.T) {
 }
 
 func TestArrivalsAndDeparturesSayWhereTheParcelIs(t *testing.T) {
-	want := map[string]tracking.Movement{CodeArrived: tracking.MovementArrived, CodeDeparted: tracking.MovementDeparted}
+	want := map[string]tracking.Movement{CodeArrived: tracking.MovementArrived, CodeDeparted: tracking.MovementDeparted, CodeResolved: tracking.MovementDeparted}
 	for _, s := range everyPlan(t) {
 		for _, e := range s.Events {
 			if e.Movement != want[e.Code] {
@@ -168,6 +168,33 @@ func TestScenarioEndsAsExpected(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A shopper who paid the duty or corrected the address sees the problem
+// cleared once the carrier says so, not only once the parcel is out for
+// delivery a day or more later.
+func TestResolvedProblemClearsBeforeDelivery(t *testing.T) {
+	n := 0
+	for _, s := range everyPlan(t) {
+		if s.Scenario != ActionRequired {
+			continue
+		}
+		i := slices.IndexFunc(s.Events, func(e tracking.Event) bool { return e.Code == CodeResolved })
+		if i < 0 {
+			t.Fatalf("%s: no %s event", s.Number, CodeResolved)
+		}
+		if s.Events[i].Stage.Rank() >= tracking.StageOutForDelivery.Rank() {
+			t.Fatalf("%s: resolved at stage %s, want before out for delivery", s.Number, s.Events[i].Stage)
+		}
+		st := tracking.Derive(s.Events[:i+1], tracking.State{})
+		if st.Problem != tracking.ProblemNone {
+			t.Errorf("%s: after %q the problem is still %q", s.Number, s.Events[i].Description, st.Problem)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no action-required plans")
 	}
 }
 

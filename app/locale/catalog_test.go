@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/language"
 
@@ -394,5 +395,33 @@ func TestRememberedDatesFollowTheZone(t *testing.T) {
 		if got := c.ShortDate(instant); got != "Wed, Mar 4" {
 			t.Errorf("ShortDate(UTC) = %q; want Wed, Mar 4", got)
 		}
+	}
+}
+
+// TestEachLanguageAddressesTheShopperOneWay keeps one register per
+// language: a page that says "Sie" must not switch to "du" in its sign-up
+// form, nor a French page from "vous" to "tu".
+func TestEachLanguageAddressesTheShopperOneWay(t *testing.T) {
+	tests := []struct {
+		lang   string
+		uses   string
+		avoids []string
+	}{
+		{"de", "Sie", []string{"du", "dir", "dich", "dein", "deine", "deinen", "deinem", "deiner", "deines", "antworte"}},
+		{"fr", "vous", []string{"tu", "toi", "ton", "ta", "tes", "réponds"}},
+		{"nl", "je", []string{"u", "uw"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			c := For(language.MustParse(tt.lang))
+			for _, k := range c.Keys() {
+				words := strings.FieldsFunc(strings.ToLower(c.strings[k]), func(r rune) bool { return !unicode.IsLetter(r) })
+				for _, w := range words {
+					if slices.Contains(tt.avoids, w) {
+						t.Errorf("%s %q says %q; the %s copy addresses the shopper with %q: %s", tt.lang, k, w, tt.lang, tt.uses, c.strings[k])
+					}
+				}
+			}
+		})
 	}
 }

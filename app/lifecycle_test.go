@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -77,6 +78,14 @@ func TestOrderLifecycleOnThePage(t *testing.T) {
 		}
 		if ship.NextPollAt != nil {
 			t.Fatalf("cancelled parcel still polled at %v", ship.NextPollAt)
+		}
+		// The merchant sees why the parcel is no longer tracked, in the list
+		// and on its own page, not just the stage it stopped at.
+		admin := signIn(t, a, base, shop.ID)
+		for _, path := range []string{"/admin/shipments", fmt.Sprintf("/admin/shipments/%d", ship.ID)} {
+			if code, body := admin.get(base + path); code != http.StatusOK || !strings.Contains(body, ">Fulfillment cancelled</span>") {
+				t.Fatalf("%s = %d; want the parcel marked Fulfillment cancelled", path, code)
+			}
 		}
 
 		post("orders/cancelled", "lc-4", lifecycleFixture(t, "shopify_order_450789469.json", "order", func(o map[string]any) {

@@ -37,6 +37,14 @@ var labelFuncs = template.FuncMap{
 		}
 		return en.ProblemLabel(tracking.Problem(p))
 	},
+	// endedLabel says why a shipment is no longer tracked (storage's
+	// StopCancelled, EndReplaced, …).
+	"endedLabel": func(why string) string {
+		if l := en.T("merchant.ended." + why); !strings.HasPrefix(l, "merchant.ended.") {
+			return l
+		}
+		return strings.ReplaceAll(why, "_", " ")
+	},
 	"carrierName": carrierName,
 	"requestLabel": func(kind string) string {
 		if l := en.T("merchant.request." + kind); !strings.HasPrefix(l, "merchant.request.") {

@@ -428,6 +428,17 @@ func returnedUndelivered(ss []Shipment) bool {
 	return back
 }
 
+// collected reports whether a parcel waited at a pickup point before it
+// was delivered: the shopper fetched it.
+func collected(events []tracking.Event) bool {
+	for _, e := range events {
+		if e.Stage == tracking.StageAvailableForPickup {
+			return true
+		}
+	}
+	return false
+}
+
 func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, addr Address, s Shipment, i, total int) shipmentView {
 	if !s.Stage.Valid() {
 		s.Stage = tracking.StageConfirmed
@@ -435,6 +446,10 @@ func buildShipment(c *locale.Catalog, loc *time.Location, shop Branding, addr Ad
 	// Tracking stopped after a long silence reads as that, not as a status
 	// that may no longer be true.
 	headline, next := c.Copy(s.Stage, s.Problem, s.Expired)
+	if s.Stage == tracking.StageDelivered && collected(s.Events) {
+		// Collected at a pickup point: no doorstep or neighbours to check.
+		headline, next = c.T("copy.delivered_pickup.headline"), c.T("copy.delivered_pickup.next")
+	}
 	steps := progress(c, s.Stage, s.Problem)
 	if s.Cancelled {
 		headline, next = c.T("copy.shipment_cancelled.headline"), c.T("copy.shipment_cancelled.next")

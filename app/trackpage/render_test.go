@@ -265,6 +265,24 @@ func TestDeliveredShowsWhenInsteadOfEstimate(t *testing.T) {
 	mustNotContain(t, page, "Estimated delivery")
 }
 
+// A parcel the shopper fetched from a pickup point is not sought around
+// the door: the delivered copy says it was collected.
+func TestCollectedParcelIsNotSoughtAtTheDoor(t *testing.T) {
+	r := newRenderer(t)
+	v := inTransit(t)
+	s := &v.Shipments[0]
+	s.Stage = tracking.StageDelivered
+	s.Events = append(s.Events,
+		tracking.Event{Time: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), Stage: tracking.StageAvailableForPickup, Description: "Held at access point; available for pickup"},
+		tracking.Event{Time: time.Date(2026, 11, 24, 16, 2, 0, 0, time.UTC), Stage: tracking.StageDelivered, Description: "Delivered; collected by recipient"})
+	page := render(t, r, v)
+	mustContain(t, page, "You picked up your package", "You collected it at the pickup point")
+	mustNotContain(t, page, "Check around your door")
+
+	v.Locale = "de"
+	mustContain(t, render(t, r, v), "Sie haben Ihr Paket abgeholt")
+}
+
 func TestExpiredTrackingSaysUpdatesStopped(t *testing.T) {
 	r := newRenderer(t)
 	v := inTransit(t)

@@ -360,7 +360,7 @@ func TestAnalyticsFollowsShipmentChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AddPageViews(ctx, f.a[1].PublicToken, 4); err != nil {
+		if err := db.AddPageViews(ctx, map[string]int{f.a[1].PublicToken: 4}); err != nil {
 			t.Fatal(err)
 		}
 		fresh := f.shipment(t, f.shopA, storage.Shipment{Carrier: "dhl", DestCountry: "DE", Stage: "in_transit", CreatedAt: nov(20, 12)})
@@ -417,7 +417,7 @@ func TestRefreshAnalyticsFoldsEveryShopsChanges(t *testing.T) {
 		if _, err := db.Scope(f.shopA.ID).Analytics(ctx, november, 10); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AddPageViews(ctx, f.a[0].PublicToken, 2); err != nil {
+		if err := db.AddPageViews(ctx, map[string]int{f.a[0].PublicToken: 2}); err != nil {
 			t.Fatal(err)
 		}
 		gone := newShop(t, db, "gone.myshopify.com")
@@ -471,7 +471,7 @@ func TestAnalyticsFoldsConcurrentChangesOnce(t *testing.T) {
 		for w := range 3 {
 			wg.Go(func() {
 				for i := range 10 {
-					if err := db.AddPageViews(ctx, f.a[(w+i)%len(f.a)].PublicToken, 1); err != nil {
+					if err := db.AddPageViews(ctx, map[string]int{f.a[(w+i)%len(f.a)].PublicToken: 1}); err != nil {
 						errs <- err
 					}
 				}

@@ -235,16 +235,37 @@ func (db *DB) FindOrderToken(ctx context.Context, shopDomain, orderName, contact
 	return "", fmt.Errorf("lookup: %w", ErrNotFound)
 }
 
-// AddPageViews adds n tracking-page views to the shipment, for the
-// merchant's contact-rate analytics.
-func (db *DB) AddPageViews(ctx context.Context, token string, n int) error {
-	err := db.Gorm.WithContext(ctx).Model(&Shipment{}).Where("public_token = ?", token).
-		UpdateColumn("page_views", gorm.Expr("page_views + ?", n)).Error
-	if err != nil {
-		return fmt.Errorf("add page views: %w", err)
+// AddPageViews adds counted tracking-page views (by page token) to their
+// shipments, for the merchant's contact-rate analytics: one statement per
+// pageViewChunk tokens, so a flush after thousands of views is a few writes,
+// not thousands. A token of no shipment (an order's own page) counts nothing.
+func (db *DB) AddPageViews(ctx context.Context, views map[string]int) error {
+	tokens := make([]string, 0, len(views))
+	for t := range views {
+		tokens = append(tokens, t)
+	}
+	slices.Sort(tokens) // the same row order in every flush: no deadlocks between machines
+	for chunk := range slices.Chunk(tokens, pageViewChunk) {
+		var b strings.Builder
+		args := make([]any, 0, 2*len(chunk))
+		b.WriteString("UPDATE shipments SET page_views = page_views + v.column2 FROM (VALUES ")
+		for i, t := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?, CAST(? AS INTEGER))")
+			args = append(args, t, views[t])
+		}
+		b.WriteString(") AS v WHERE shipments.public_token = v.column1")
+		if err := db.Gorm.WithContext(ctx).Exec(b.String(), args...).Error; err != nil {
+			return fmt.Errorf("add page views of %d pages: %w", len(chunk), err)
+		}
 	}
 	return nil
 }
+
+// pageViewChunk is how many pages' views one statement adds.
+const pageViewChunk = 500
 
 // ShipmentsByNumber finds every tracked shipment (any shop) with a tracking
 // number, for carrier pushes, which name the number but not the shop.

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/ordertrack/ordertrack/storage"
@@ -63,6 +64,44 @@ func TestFindOrderTokenMatchesContactAsTyped(t *testing.T) {
 				t.Errorf("FindOrderToken(%q, %q) = %q, %v; want %q", tc.order, tc.contact, got, err, tc.want)
 			case tc.want == "" && !errors.Is(err, storage.ErrNotFound):
 				t.Errorf("FindOrderToken(%q, %q) = %q, %v; want ErrNotFound", tc.order, tc.contact, got, err)
+			}
+		}
+	})
+}
+
+// A flush after a busy spell writes thousands of pages' views: each
+// shipment gets its own count, however many statements that takes, and a
+// token of no shipment is ignored.
+func TestAddPageViewsCountsEachPage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shop := newShop(t, db, "views.myshopify.com")
+		o := &storage.Order{ShopID: shop.ID, PlatformID: "1", Name: "#1"}
+		if _, err := db.UpsertOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		const n = 1201 // more than two statements' worth
+		views := map[string]int{"no-such-page": 5}
+		ships := make([]*storage.Shipment, n)
+		for i := range ships {
+			ships[i] = &storage.Shipment{ShopID: shop.ID, OrderID: o.ID, Carrier: "ups", TrackingNumber: fmt.Sprintf("1ZVIEWS%06d", i), Stage: "packed"}
+			if _, err := db.UpsertShipment(ctx, ships[i]); err != nil {
+				t.Fatal(err)
+			}
+			views[ships[i].PublicToken] = i%7 + 1
+		}
+		for range 2 {
+			if err := db.AddPageViews(ctx, views); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, s := range ships {
+			got, err := db.ShipmentByToken(ctx, s.PublicToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := 2 * views[s.PublicToken]; got.PageViews != want {
+				t.Fatalf("shipment %s has %d views; want %d", s.TrackingNumber, got.PageViews, want)
 			}
 		}
 	})

@@ -36,8 +36,8 @@ func (p *pageViewCounter) take() map[string]int {
 
 // flushPageViews writes the counted views.
 func (p *Pages) flushPageViews(ctx context.Context) {
-	for token, n := range p.pageViews.take() {
-		if err := p.db.AddPageViews(ctx, token, n); err != nil {
+	if views := p.pageViews.take(); len(views) > 0 {
+		if err := p.db.AddPageViews(ctx, views); err != nil {
 			p.log.Warn("store page views", "err", err)
 		}
 	}

@@ -21,7 +21,8 @@ const viewTTL = 5 * time.Second
 // page someone else opened a minute ago.
 const viewStale = time.Minute
 
-// maxCachedViews bounds the cache's memory; past it the cache starts over.
+// maxCachedViews bounds the cache's memory; past it the pages no longer
+// served are dropped, then others at random, down to three quarters.
 const maxCachedViews = 20000
 
 // viewCache keeps recently built tracking pages by shipment token.
@@ -67,12 +68,32 @@ func (c *viewCache) store(ctx context.Context, token string, now time.Time, buil
 		return trackpage.View{}, err
 	}
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCachedViews {
+	if c.m == nil {
 		c.m = make(map[string]cachedView)
+	}
+	if len(c.m) >= maxCachedViews {
+		c.evict(now)
 	}
 	c.m[token] = cachedView{v: v, expires: now.Add(viewTTL)}
 	c.mu.Unlock()
 	return v, nil
+}
+
+// evict makes room: it drops the views past their stale window, then
+// views at random (map order) until a quarter of the cache is free, so
+// the pages shoppers are reading now mostly stay. The caller holds c.mu.
+func (c *viewCache) evict(now time.Time) {
+	for t, e := range c.m {
+		if !now.Before(e.expires.Add(viewStale)) {
+			delete(c.m, t)
+		}
+	}
+	for t := range c.m {
+		if len(c.m) <= maxCachedViews*3/4 {
+			return
+		}
+		delete(c.m, t)
+	}
 }
 
 // reset drops every cached page (a shop's branding changed, say).

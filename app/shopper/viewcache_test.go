@@ -122,3 +122,40 @@ func TestPageViewCounterHandsOverEachViewOnce(t *testing.T) {
 		})
 	}
 }
+
+// A full cache makes room without dropping the pages being read: views
+// past their stale window go first, and a page viewed a moment ago stays.
+func TestFullViewCacheKeepsThePagesBeingRead(t *testing.T) {
+	var c viewCache
+	build := numberedBuild()
+	ctx := context.Background()
+	old := t0.Add(-viewTTL - viewStale) // built long ago, no longer served
+	for i := range maxCachedViews - 1 {
+		if _, err := c.get(ctx, fmt.Sprintf("old-%d", i), old, build); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.get(ctx, "hot", t0, build); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.get(ctx, "new", t0.Add(time.Second), build); err != nil { // the cache is full here
+		t.Fatal(err)
+	}
+	if n := len(c.m); n != 2 {
+		t.Fatalf("%d views cached after making room; want the 2 still served", n)
+	}
+	if v, _ := c.get(ctx, "hot", t0.Add(2*time.Second), build); v.PageURL != fmt.Sprintf("build %d", maxCachedViews) {
+		t.Errorf("the page being read was rebuilt (%s)", v.PageURL)
+	}
+
+	// With every view still served, a quarter of the cache is freed at random.
+	c.reset()
+	for i := range maxCachedViews + 1 {
+		if _, err := c.get(ctx, fmt.Sprintf("live-%d", i), t0, build); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(c.m); n > maxCachedViews*3/4+1 || n < maxCachedViews/2 {
+		t.Fatalf("%d views cached after making room among live pages; want about %d", n, maxCachedViews*3/4)
+	}
+}

@@ -65,6 +65,28 @@ func TestPluginParsesAndEscapesEveryEcho(t *testing.T) {
 	}
 }
 
+// TestPluginAsksForConsentOnTheBlockCheckout runs the PHP check of the block
+// checkout's consent boxes: the Additional Checkout Fields registered and the
+// _ordertrack_consent meta written for a Store API order (testdata from the
+// Store API docs), once with WooCommerce 8.9+'s field API and once without
+// it, where only the classic checkout asks.
+func TestPluginAsksForConsentOnTheBlockCheckout(t *testing.T) {
+	php := needPHP(t)
+	for _, mode := range []string{"", "legacy"} {
+		args := []string{"-d", "display_errors=stderr", "-d", "error_reporting=-1", "extensions/woocommerce/tests/check-block-checkout.php"}
+		if mode != "" {
+			args = append(args, mode)
+		}
+		cmd := exec.Command(php, args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || string(out) != "ok\n" || stderr.Len() > 0 {
+			t.Errorf("block checkout check %q: %v\n%s%s", mode, err, out, stderr.String())
+		}
+	}
+}
+
 func TestPluginSanitizesInput(t *testing.T) {
 	superglobal := regexp.MustCompile(`\$_(GET|POST|REQUEST|COOKIE|SERVER)\[`)
 	for _, f := range pluginFiles(t) {

@@ -14,6 +14,12 @@
  *     'channels' => array( array( 'channel' => 'sms', 'wording' => the words next to the box ), ... ),
  *   )
  *
+ * The classic checkout shows the boxes under the billing fields. The block
+ * checkout (the default for new stores since WooCommerce 8.3) runs none of
+ * the classic hooks, so there, from WooCommerce 8.9, they are Additional
+ * Checkout Fields in the "Order information" step, read back when the Store
+ * API updates the order. Each path writes only the orders it places.
+ *
  * The REST API (and so the order webhooks) carries it in meta_data;
  * ordertrack records each ticked box as a consent of the billing phone and
  * sends one confirmation text (a question to answer YES where the law asks
@@ -25,7 +31,7 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Checkout consent boxes for the classic checkout.
+ * Checkout consent boxes for the classic and the block checkout.
  */
 final class Ordertrack_Checkout {
 
@@ -33,11 +39,19 @@ final class Ordertrack_Checkout {
 	const FIELD    = 'ordertrack_consent';
 
 	/**
-	 * Hooks the boxes under the billing fields and the order's creation.
+	 * Block checkout field ids are this namespace and the channel:
+	 * ordertrack/sms, ordertrack/whatsapp, ordertrack/voice.
+	 */
+	const BLOCK_FIELD = 'ordertrack/';
+
+	/**
+	 * Hooks the boxes into both checkouts and the orders they create.
 	 */
 	public static function init() {
 		add_action( 'woocommerce_after_checkout_billing_form', array( __CLASS__, 'render' ) );
 		add_action( 'woocommerce_checkout_create_order', array( __CLASS__, 'save' ), 10, 2 );
+		add_action( 'woocommerce_init', array( __CLASS__, 'register_block_fields' ) );
+		add_action( 'woocommerce_store_api_checkout_update_order_from_request', array( __CLASS__, 'save_block' ), 10, 2 );
 	}
 
 	/**
@@ -89,10 +103,97 @@ final class Ordertrack_Checkout {
 		// WooCommerce checked the checkout nonce before creating the order.
 		// phpcs:ignore WordPress.Security.NonceVerification.Missing
 		$posted = isset( $_POST[ self::FIELD ] ) ? array_map( 'sanitize_key', (array) wp_unslash( $_POST[ self::FIELD ] ) ) : array();
-		$record = self::consent( $posted, self::wordings(), class_exists( 'WC_Geolocation' ) ? WC_Geolocation::get_ip_address() : '', time(), get_locale() );
+		$record = self::record( $posted );
 		if ( null !== $record ) {
 			$order->update_meta_data( self::META_KEY, $record );
 		}
+	}
+
+	/**
+	 * Registers one checkbox per offered channel on the block checkout,
+	 * unticked, labelled with the words that are stored when it is ticked.
+	 * The 'order' location keeps the value on the order alone: a 'contact'
+	 * field is saved to the shopper's account and would come back ticked on
+	 * their next order. Before WooCommerce 8.9 the function does not exist
+	 * and only the classic checkout asks.
+	 */
+	public static function register_block_fields() {
+		if ( ! function_exists( 'woocommerce_register_additional_checkout_field' ) || ! Ordertrack_Settings::configured() ) {
+			return;
+		}
+		foreach ( self::wordings() as $channel => $wording ) {
+			woocommerce_register_additional_checkout_field(
+				array(
+					'id'                => self::BLOCK_FIELD . $channel,
+					'label'             => $wording,
+					// Without it WooCommerce appends "(optional)" to the words agreed to.
+					'optionalLabel'     => $wording,
+					'location'          => 'order',
+					'type'              => 'checkbox',
+					'required'          => false,
+					'sanitize_callback' => array( __CLASS__, 'ticked' ),
+				)
+			);
+		}
+	}
+
+	/**
+	 * Sanitizes a posted box: only an unambiguous yes is consent.
+	 *
+	 * @param mixed $value The posted value (a boolean from the checkout block).
+	 */
+	public static function ticked( $value ): bool {
+		return true === $value || 1 === $value || '1' === $value || 'true' === $value;
+	}
+
+	/**
+	 * Stores the ticked boxes of an order placed through the Store API (the
+	 * block checkout). WooCommerce has just saved the fields on the order and
+	 * saves the order right after this action. Orders the Store API did not
+	 * create are the classic checkout's, and a request without the boxes (a
+	 * later payment of the order) changes nothing; a retried checkout that
+	 * unticks every box removes the earlier record.
+	 *
+	 * @param WC_Order        $order   The order being placed.
+	 * @param WP_REST_Request $request The Store API checkout request.
+	 */
+	public static function save_block( $order, $request ) {
+		$posted = $request['additional_fields'] ?? array();
+		if ( 'store-api' !== $order->get_created_via() || ! is_array( $posted ) || ! class_exists( 'Automattic\WooCommerce\Blocks\Package' ) ) {
+			return;
+		}
+		$fields = array(); // field id => channel, for the offered channels.
+		foreach ( array_keys( self::wordings() ) as $channel ) {
+			$fields[ self::BLOCK_FIELD . $channel ] = $channel;
+		}
+		if ( array() === array_intersect_key( $fields, $posted ) ) {
+			return;
+		}
+		// Read back as WooCommerce stored them: sanitized and validated.
+		$stored = Automattic\WooCommerce\Blocks\Package::container()->get( Automattic\WooCommerce\Blocks\Domain\Services\CheckoutFields::class );
+		$ticked = array();
+		foreach ( $fields as $id => $channel ) {
+			if ( true === $stored->get_field_from_object( $id, $order, 'other' ) ) {
+				$ticked[] = $channel;
+			}
+		}
+		$record = self::record( $ticked );
+		if ( null === $record ) {
+			$order->delete_meta_data( self::META_KEY );
+			return;
+		}
+		$order->update_meta_data( self::META_KEY, $record );
+	}
+
+	/**
+	 * The meta value for the ticked channels of this request: its shopper's
+	 * IP, now, the site language.
+	 *
+	 * @param array $ticked Ticked channels.
+	 * @return array|null
+	 */
+	private static function record( array $ticked ) {
+		return self::consent( $ticked, self::wordings(), class_exists( 'WC_Geolocation' ) ? WC_Geolocation::get_ip_address() : '', time(), get_locale() );
 	}
 
 	/**

@@ -168,7 +168,7 @@ func (m *Messenger) messageData(ctx context.Context, about About, ch notify.Chan
 	}
 	zone := about.Zone()
 	eta := ship.ETA()
-	if !eta.Shown(tracking.Stage(ship.Stage), m.now(), zone) {
+	if !eta.Shown(tracking.Stage(ship.Stage), tracking.Problem(ship.Problem), m.now(), zone) {
 		eta = tracking.ETA{}
 	}
 	d := notify.Data{

@@ -147,7 +147,7 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 			ps.Actions = p.pageActions(s, issue)
 		}
 		ps.Requests = pageRequests(rows.Actions[s.ID])
-		if eta := s.ETA(); s.Ended == "" && eta.Shown(tracking.Stage(s.Stage), p.now(), v.TimeZone) {
+		if eta := s.ETA(); s.Ended == "" && eta.Shown(tracking.Stage(s.Stage), tracking.Problem(s.Problem), p.now(), v.TimeZone) {
 			pe := &trackpage.ETA{Earliest: eta.Earliest, Latest: eta.Latest, Source: trackpage.ETASource(eta.Source)}
 			if prev := previousETA(rows.ETAChanges[s.ID]); !prev.IsZero() {
 				pe.ChangedFrom = &prev

@@ -226,13 +226,15 @@ func sum(xs []int) int {
 	return n
 }
 
-// Shown reports whether a shopper in loc should see e now, at stage. An
-// estimate is hidden once the parcel is delivered or returned, once
-// its last day has ended where the shopper is (the delay says so instead of
-// a date in the past), and, out for delivery, unless it is for today: "out
-// for delivery today (Tue – Thu)" contradicts itself.
-func (e ETA) Shown(stage Stage, now time.Time, loc *time.Location) bool {
-	if e.IsZero() || stage.Terminal() {
+// Shown reports whether a shopper in loc should see e now, at stage with
+// problem. An estimate is hidden once the parcel is delivered or returned,
+// while the carrier reports an exception (a parcel damaged or lost at a hub
+// keeps no date: the page says the shop is sorting it out), once its last
+// day has ended where the shopper is (the delay says so instead of a date in
+// the past), and, out for delivery, unless it is for today: "out for
+// delivery today (Tue – Thu)" contradicts itself.
+func (e ETA) Shown(stage Stage, problem Problem, now time.Time, loc *time.Location) bool {
+	if e.IsZero() || stage.Terminal() || problem == ProblemException {
 		return false
 	}
 	first, last := e.Earliest, e.Latest

@@ -162,24 +162,28 @@ func TestETAShown(t *testing.T) {
 	// 20:00 on Tuesday December 8 in Los Angeles: already the 9th in UTC.
 	now := time.Date(2026, 12, 9, 4, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name  string
-		eta   ETA
-		stage Stage
-		want  bool
+		name    string
+		eta     ETA
+		stage   Stage
+		want    bool
+		problem Problem
 	}{
-		{"a window ahead", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageInTransit, true},
-		{"its last day is today where the shopper is", ETA{Window: Window{Earliest: day(7), Latest: day(8)}}, StageInTransit, true},
-		{"its last day has ended", ETA{Window: Window{Earliest: day(6), Latest: day(7)}}, StageInTransit, false},
-		{"delivered", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageDelivered, false},
-		{"none", ETA{}, StageInTransit, false},
-		{"out for delivery with a window for today", ETA{Window: Window{Earliest: hour(8, 14), Latest: hour(8, 21)}}, StageOutForDelivery, true},
-		{"out for delivery with today's date", ETA{Window: Window{Earliest: day(8), Latest: day(8)}}, StageOutForDelivery, true},
-		{"out for delivery with a window of days", ETA{Window: Window{Earliest: day(8), Latest: day(10)}}, StageOutForDelivery, false},
-		{"out for delivery with a later day", ETA{Window: Window{Earliest: day(10), Latest: day(10)}}, StageOutForDelivery, false},
+		{"a window ahead", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageInTransit, true, ProblemNone},
+		{"its last day is today where the shopper is", ETA{Window: Window{Earliest: day(7), Latest: day(8)}}, StageInTransit, true, ProblemNone},
+		{"its last day has ended", ETA{Window: Window{Earliest: day(6), Latest: day(7)}}, StageInTransit, false, ProblemNone},
+		{"delivered", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageDelivered, false, ProblemNone},
+		{"none", ETA{}, StageInTransit, false, ProblemNone},
+		{"out for delivery with a window for today", ETA{Window: Window{Earliest: hour(8, 14), Latest: hour(8, 21)}}, StageOutForDelivery, true, ProblemNone},
+		{"out for delivery with today's date", ETA{Window: Window{Earliest: day(8), Latest: day(8)}}, StageOutForDelivery, true, ProblemNone},
+		{"out for delivery with a window of days", ETA{Window: Window{Earliest: day(8), Latest: day(10)}}, StageOutForDelivery, false, ProblemNone},
+		{"out for delivery with a later day", ETA{Window: Window{Earliest: day(10), Latest: day(10)}}, StageOutForDelivery, false, ProblemNone},
+		{"an exception (damaged, lost)", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageInTransit, false, ProblemException},
+		{"a delay keeps a date ahead", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageInTransit, true, ProblemDelayed},
+		{"a failed attempt keeps a date ahead", ETA{Window: Window{Earliest: day(10), Latest: day(12)}}, StageInTransit, true, ProblemFailedAttempt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.eta.Shown(tt.stage, now, la); got != tt.want {
+			if got := tt.eta.Shown(tt.stage, tt.problem, now, la); got != tt.want {
 				t.Fatalf("Shown = %v; want %v", got, tt.want)
 			}
 		})

@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ordertrack/ordertrack/integrations/woocommerce"
 )
 
 const pluginDir = "extensions/woocommerce/ordertrack"
@@ -84,6 +87,33 @@ func TestPluginAsksForConsentOnTheBlockCheckout(t *testing.T) {
 		if err != nil || string(out) != "ok\n" || stderr.Len() > 0 {
 			t.Errorf("block checkout check %q: %v\n%s%s", mode, err, out, stderr.String())
 		}
+	}
+}
+
+// TestPluginBlockCheckoutConsentReadsInTheApp hands the meta the plugin
+// writes for a block checkout order to the app's order decoder, as the order
+// webhook would: the app must read the ticked box with the words shown.
+func TestPluginBlockCheckoutConsentReadsInTheApp(t *testing.T) {
+	php := needPHP(t)
+	before := time.Now().UTC().Truncate(time.Second)
+	meta, err := exec.Command(php, "extensions/woocommerce/tests/check-block-checkout.php", "meta").Output()
+	if err != nil {
+		t.Fatalf("meta of a block checkout order: %v\n%s", err, meta)
+	}
+	o, err := woocommerce.DecodeOrder([]byte(`{"id":146,"meta_data":` + string(meta) + `}`))
+	if err != nil {
+		t.Fatalf("decode the order with the plugin's meta: %v\n%s", err, meta)
+	}
+	c := o.Consent
+	if c == nil {
+		t.Fatalf("no consent read from the plugin's meta:\n%s", meta)
+	}
+	want := []woocommerce.ChannelConsent{{Channel: "sms", Wording: "Text me shipping updates: Müller & Söhne may send shipping updates for this order by text message to my billing phone, at most a few per day. Message and data rates may apply. Reply STOP to stop, HELP for help."}}
+	if !slices.Equal(c.Channels, want) || c.IP != "203.0.113.7" || c.Locale != "de_DE" {
+		t.Errorf("consent read %+v; want channels %+v from 203.0.113.7 in de_DE", c, want)
+	}
+	if c.Time.Before(before) || c.Time.After(time.Now().UTC()) {
+		t.Errorf("consent time %v; want the time the order was placed (after %v)", c.Time, before)
 	}
 }
 

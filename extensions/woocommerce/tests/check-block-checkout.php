@@ -13,6 +13,8 @@
  * Usage: php check-block-checkout.php          (WooCommerce 8.9+)
  *        php check-block-checkout.php legacy   (older: no field API)
  * Exits 1 with one line per failed check.
+ *        php check-block-checkout.php meta     prints the meta_data of the
+ * testdata order as the REST API (and so the order webhook) carries it.
  *
  * @package Ordertrack
  */
@@ -217,6 +219,23 @@ namespace {
 	ordertrack_check( is_array( $request ) && true === $request['additional_fields']['ordertrack/sms'], 'testdata/store-api-checkout.json: want ordertrack/sms posted as true' );
 
 	$classic = array( 'woocommerce_after_checkout_billing_form', 'woocommerce_checkout_create_order' );
+
+	if ( 'meta' === ( $argv[1] ?? '' ) ) {
+		ordertrack_settings( true, true );
+		ordertrack_boot();
+		$order = new Ordertrack_Test_Order( 'store-api' );
+		ordertrack_store_api_checkout( $order, $request );
+		$meta_data = array();
+		foreach ( $order->meta as $key => $value ) {
+			$meta_data[] = array(
+				'id'    => count( $meta_data ) + 1,
+				'key'   => $key,
+				'value' => $value,
+			);
+		}
+		fwrite( STDOUT, ordertrack_json( $meta_data ) . "\n" );
+		exit( 0 );
+	}
 
 	if ( 'legacy' === ( $argv[1] ?? '' ) ) {
 		// Before WooCommerce 8.9: nothing to register, the classic checkout still asks.

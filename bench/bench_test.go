@@ -57,7 +57,8 @@ func TestRenderMeasuresComposeAgainstTextTemplate(t *testing.T) {
 
 // TestIngestAndPageReportTheirBaselines runs the ingest and page phases on a
 // small SQLite scratch database: ingest has a ratio to the single-row and
-// to the batched INSERT, and the first views count one per request.
+// to the batched INSERT, so has the HTTP floor to the batched INSERT, and
+// the first views count one per request.
 func TestIngestAndPageReportTheirBaselines(t *testing.T) {
 	res, err := Run(context.Background(), Options{Phases: []string{"ingest", "page"}, Requests: 200, Concurrency: 4})
 	if err != nil {
@@ -67,7 +68,7 @@ func TestIngestAndPageReportTheirBaselines(t *testing.T) {
 	for _, r := range res {
 		byName[r.Name] = r
 	}
-	for _, name := range []string{"webhook ingest rate", "webhook ingest rate vs batched INSERT", "tracking page rate", "tracking page first view p99"} {
+	for _, name := range []string{"webhook ingest rate", "webhook ingest rate vs batched INSERT", "HTTP floor vs batched INSERT", "webhook ingest rate vs HTTP floor", "tracking page rate", "tracking page first view p99"} {
 		if r := byName[name]; r.Value <= 0 || r.Baseline <= 0 || r.Ratio <= 0 {
 			t.Errorf("%s = %+v; want a value, a baseline and their ratio", name, r)
 		}

@@ -168,7 +168,9 @@ func postOrderWebhook(ctx context.Context, hc *http.Client, base, shop, id, mac 
 }
 
 // ingest compares a signed webhook over HTTP (verify + store + enqueue in
-// one transaction) with a raw single-row insert of the same payload.
+// one transaction) with a raw single-row insert of the same payload, a
+// multi-row insert of the same payloads, and the HTTP floor: the same
+// request answered without storing anything.
 func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 	base, stop, err := serve(e.a.Handler())
 	if err != nil {
@@ -189,8 +191,24 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 	if _, err := sqlDB.ExecContext(ctx, ddl); err != nil {
 		return nil, fmt.Errorf("create baseline table: %w", err)
 	}
+	// The HTTP floor is the most any webhook handler can do on this
+	// machine: an Echo handler on the same server settings that reads the
+	// same body and answers 200, storing nothing.
+	floor := echo.New()
+	floor.HideBanner = true
+	floor.POST("/webhooks/shopify", func(c echo.Context) error {
+		if _, err := io.Copy(io.Discard, c.Request().Body); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusOK)
+	})
+	fbase, fstop, err := serve(floor)
+	if err != nil {
+		return nil, err
+	}
+	defer fstop()
 	// The batched baseline is the most a durable ingest can do here: the
-	// same payloads, ingestBatch rows per statement and commit. The three
+	// same payloads, ingestBatch rows per statement and commit. The four
 	// take turns, so a load that comes and goes weighs on each alike.
 	batchSQL := batchInsert(e.dialect, ingestBatch)
 	loads := alternate(ctx, opts.Concurrency, opts.Duration,
@@ -209,16 +227,22 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 			}
 			_, err := sqlDB.ExecContext(ctx, batchSQL, args...)
 			return err
+		}},
+		turn{opts.Requests, func(ctx context.Context, seq int) error {
+			return postOrderWebhook(ctx, hc, fbase, benchShop, run+"-f"+strconv.Itoa(seq), mac, body)
 		}})
-	hook, raw, batched := loads[0], loads[1], loads[2]
-	if hook.errors > 0 || raw.errors > 0 || batched.errors > 0 {
-		fmt.Fprintf(opts.Progress, "bench: ingest errors: webhook %d, insert %d, batched insert %d\n", hook.errors, raw.errors, batched.errors)
+	hook, raw, batched, bare := loads[0], loads[1], loads[2], loads[3]
+	if hook.errors > 0 || raw.errors > 0 || batched.errors > 0 || bare.errors > 0 {
+		fmt.Fprintf(opts.Progress, "bench: ingest errors: webhook %d, insert %d, batched insert %d, HTTP floor %d\n", hook.errors, raw.errors, batched.errors, bare.errors)
 	}
+	batchedNote := fmt.Sprintf("baseline: multi-row INSERT of the same payloads, %d rows per statement, %d clients, %d rows", ingestBatch, opts.Concurrency, batched.n*ingestBatch)
 	note := fmt.Sprintf("baseline: single-row INSERT of the same %d-byte payload, %d clients, %s, %d requests", len(body), opts.Concurrency, e.dialect, hook.n)
 	return []Result{
 		result("webhook ingest rate", hook.rate(), raw.rate(), "req/s", note),
-		result("webhook ingest rate vs batched INSERT", hook.rate(), batched.rate()*ingestBatch, "req/s",
-			fmt.Sprintf("baseline: multi-row INSERT of the same payloads, %d rows per statement, %d clients, %d rows", ingestBatch, opts.Concurrency, batched.n*ingestBatch)),
+		result("webhook ingest rate vs batched INSERT", hook.rate(), batched.rate()*ingestBatch, "req/s", batchedNote),
+		result("HTTP floor vs batched INSERT", bare.rate(), batched.rate()*ingestBatch, "req/s",
+			fmt.Sprintf("Echo POST handler, same server settings, reads the same body and answers 200, stores nothing; %d requests; baseline: the batched INSERT above", bare.n)),
+		result("webhook ingest rate vs HTTP floor", hook.rate(), bare.rate(), "req/s", "baseline: the HTTP floor above"),
 		result("webhook ingest p50", ms(hook.p50), ms(raw.p50), "ms", ""),
 		result("webhook ingest p99", ms(hook.p99), ms(raw.p99), "ms", ""),
 	}, nil

@@ -152,9 +152,34 @@ func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
 	return riversqlite.New(db.SQL)
 }
 
+// slowQuery is how long a query runs before GORM logs it.
+const slowQuery = 200 * time.Millisecond
+
 func gormLogger(l *slog.Logger) logger.Interface {
 	if l == nil {
 		return logger.Discard
 	}
-	return logger.NewSlogLogger(l, logger.Config{SlowThreshold: 200 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn})
+	return quietLogger{logger.NewSlogLogger(l, logger.Config{SlowThreshold: slowQuery, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn})}
+}
+
+// quietLogger passes on only the queries GORM's logger would log (failed or
+// slow): that logger renders every query's SQL with its arguments inlined
+// before deciding, which for a batch of webhook payloads cost more CPU
+// than the insert.
+type quietLogger struct{ logger.Interface }
+
+// LogMode keeps the logger quiet unless every query is to be logged
+// (db.Debug()).
+func (q quietLogger) LogMode(level logger.LogLevel) logger.Interface {
+	if level >= logger.Info {
+		return q.Interface.LogMode(level)
+	}
+	return quietLogger{q.Interface.LogMode(level)}
+}
+
+func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= slowQuery {
+		return
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }

@@ -137,7 +137,9 @@ func (in *Intake) store(ctx context.Context, batch []*pendingDelivery) error {
 		if len(params) == 0 {
 			return nil
 		}
-		if _, err := in.jobs.InsertManyTx(ctx, tx.SQL(), params); err != nil {
+		// The fast insert returns no job rows (nothing here reads them),
+		// which spares decoding them; first processing is never unique.
+		if _, err := in.jobs.InsertManyFastTx(ctx, tx.SQL(), params); err != nil {
 			return fmt.Errorf("enqueue webhook processing: %w", err)
 		}
 		return nil

@@ -70,6 +70,9 @@ type Renderer struct {
 	// Timeout overrides RenderTimeout when positive.
 	Timeout time.Duration
 
+	// noPlans renders through the library alone, for tests that compare.
+	noPlans bool
+
 	once        sync.Once
 	plain, html *sandbox.Engine
 }
@@ -86,7 +89,7 @@ func (r *Renderer) engine(part Part) *sandbox.Engine {
 		if r.Timeout > 0 {
 			lim.Timeout = r.Timeout
 		}
-		cfg := sandbox.Config{Filters: messageFilters, Limits: lim, MaxSource: MaxTemplateBytes}
+		cfg := sandbox.Config{Filters: messageFilters, Limits: lim, MaxSource: MaxTemplateBytes, NoPlans: r.noPlans}
 		r.plain = sandbox.New(cfg)
 		cfg.HTML = true
 		r.html = sandbox.New(cfg)

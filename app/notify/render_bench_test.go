@@ -22,7 +22,8 @@ func BenchmarkComposeEmail(b *testing.B) {
 
 // TestComposeAllocatesLittle holds composing an email to a budget of
 // allocations: every send job composes one, and per-call engines, template
-// reads, replacers and money formatters once made it 1,300.
+// reads, replacers and money formatters once made it 1,300, rendering the
+// shipped templates through the Liquid library rather than plans 366.
 func TestComposeAllocatesLittle(t *testing.T) {
 	var r Renderer
 	data := SampleData("en")
@@ -32,8 +33,8 @@ func TestComposeAllocatesLittle(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs > 440 {
-		t.Errorf("Compose allocates %.0f times per email; want at most 440", allocs)
+	if allocs > 160 {
+		t.Errorf("Compose allocates %.0f times per email; want at most 160", allocs)
 	}
 }
 

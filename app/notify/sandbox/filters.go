@@ -16,7 +16,9 @@ import (
 type filterDict struct{ in *instance }
 
 func (d filterDict) AddFilter(name string, fn any) {
-	d.in.cfg.AddFilter(name, d.in.bounded(name, fn))
+	f := d.in.bounded(name, fn)
+	d.in.cfg.AddFilter(name, f)
+	d.in.filters[name] = f
 }
 
 // precheck estimates, before a filter runs, results that can be far larger

@@ -53,6 +53,9 @@ type Config struct {
 	Limits Limits
 	// MaxSource is the largest source accepted; 0 means no limit.
 	MaxSource int
+	// NoPlans renders every template through the library, for tests that
+	// hold plans to the library's output.
+	NoPlans bool
 }
 
 // Engine compiles and renders templates. It is safe for concurrent use:
@@ -63,7 +66,7 @@ type Engine struct {
 	lim    Limits
 	pool   sync.Pool
 	mu     sync.Mutex
-	cache  map[sourceKey]render.Node
+	cache  map[sourceKey]compiled
 	cached int // bytes of source in cache
 }
 
@@ -74,7 +77,7 @@ const maxCached = 1 << 20
 
 // New returns an Engine.
 func New(cfg Config) *Engine {
-	e := &Engine{cfg: cfg, lim: withDefaults(cfg.Limits), cache: map[sourceKey]render.Node{}}
+	e := &Engine{cfg: cfg, lim: withDefaults(cfg.Limits), cache: map[sourceKey]compiled{}}
 	e.pool.New = func() any { return e.newInstance() }
 	return e
 }
@@ -98,13 +101,14 @@ func withDefaults(l Limits) Limits {
 // instance is one configured grammar and filter set. Its filters charge
 // budget, which is set for the duration of one render.
 type instance struct {
-	cfg    render.Config
-	budget *budget
-	env    any
+	cfg     render.Config
+	filters map[string]func(any, ...any) (any, error) // as registered, for plans
+	budget  *budget
+	env     any
 }
 
 func (e *Engine) newInstance() *instance {
-	in := &instance{cfg: render.NewConfig()}
+	in := &instance{cfg: render.NewConfig(), filters: map[string]func(any, ...any) (any, error){}}
 	// No file access: include and render are never defined, and the store
 	// refuses every read should a later library version reach for it.
 	in.cfg.TemplateStore = noFiles{}
@@ -147,13 +151,22 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 	}
 	in := e.pool.Get().(*instance)
 	defer e.pool.Put(in)
-	root, err := e.compile(in, name, src)
+	c, err := e.compile(in, name, src)
 	if err != nil {
 		return "", err
 	}
-	b := &budget{ctx: ctx, start: time.Now(), lim: e.lim}
-	in.budget, in.env = b, opts.Env
+	start := time.Now()
 	defer func() { in.budget, in.env = nil, nil }()
+	if c.plan != nil && !opts.Strict {
+		if out, ok := e.runPlan(ctx, in, c.plan, start, vars, opts.Env, len(src)); ok {
+			return out, nil
+		}
+	}
+	// The library renders what has no plan, and what its plan gave up on
+	// with a fresh budget but the same deadline.
+	root := c.root
+	b := &budget{ctx: ctx, start: start, lim: e.lim}
+	in.budget, in.env = b, opts.Env
 
 	scope := make(map[string]any, len(vars)+1)
 	for k, v := range vars {
@@ -174,6 +187,19 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 		return "", rerr
 	}
 	return w.buf.String(), nil
+}
+
+// runPlan renders a plan, or reports false when the library must render
+// the template instead.
+func (e *Engine) runPlan(ctx context.Context, in *instance, p plan, start time.Time, vars map[string]any, env any, size int) (string, bool) {
+	b := &budget{ctx: ctx, start: start, lim: e.lim}
+	in.budget, in.env = b, env
+	r := planRender{in: in, vars: vars, w: &output{b: b}, html: e.cfg.HTML}
+	r.w.buf.Grow(min(size+size/4, e.lim.Output))
+	if !r.run(p) || b.err != nil {
+		return "", false
+	}
+	return r.w.buf.String(), true
 }
 
 // renderSafely turns a panic inside the engine into an error: a template
@@ -213,23 +239,34 @@ func compileSafely(in *instance, name, src string) (root render.Node, err error)
 // a lookup builds no key.
 type sourceKey struct{ name, src string }
 
-func (e *Engine) compile(in *instance, name, src string) (render.Node, error) {
+// compiled is a template as the library compiled it, and its plan when it
+// has one.
+type compiled struct {
+	root render.Node
+	plan plan
+}
+
+func (e *Engine) compile(in *instance, name, src string) (compiled, error) {
 	key := sourceKey{name, src}
 	e.mu.Lock()
-	root, ok := e.cache[key]
+	c, ok := e.cache[key]
 	e.mu.Unlock()
 	if ok {
-		return root, nil
+		return c, nil
 	}
 	root, err := compileSafely(in, name, src)
 	if err != nil {
-		return nil, err
+		return compiled{}, err
+	}
+	c = compiled{root: root}
+	if p, ok := planOf([]render.Node{root}); ok && !e.cfg.NoPlans {
+		c.plan = p
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	size := len(name) + len(src)
 	if _, ok := e.cache[key]; ok || size > maxCached {
-		return root, nil
+		return c, nil
 	}
 	for k := range e.cache { // drop entries at random until the new one fits
 		if e.cached+size <= maxCached {
@@ -238,9 +275,9 @@ func (e *Engine) compile(in *instance, name, src string) (render.Node, error) {
 		delete(e.cache, k)
 		e.cached -= len(k.name) + len(k.src)
 	}
-	e.cache[key] = root
+	e.cache[key] = c
 	e.cached += size
-	return root, nil
+	return c, nil
 }
 
 // output collects the rendered text, charging each write.

@@ -1,0 +1,73 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestPlansRenderAsTheLibrary renders templates a plan handles, and some
+// it gives up on while rendering, with plans and through the library
+// alone, and wants the same output or the same error.
+func TestPlansRenderAsTheLibrary(t *testing.T) {
+	for _, src := range []string{
+		`Hi {{ shop.name }}, order {{ order.name }} ({{ order.number }})`,
+		`{{ missing }}{{ shop.missing.deeper }}{{ order.line_items.size }} {{ shop.size }}`,
+		`{{ order.line_items.first.title }} {{ order.line_items.last.quantity }} {{ big.size }}`,
+		`{% if shop.name != "" %}a{% elsif order %}b{% else %}c{% endif %}`,
+		`{% if shop.name == "Maple & Co" and order.number > 1000 %}yes{% endif %}`,
+		`{% if missing or order.number < 5 or shop %}1{% endif %}{% if missing and shop or order %}2{% endif %}`,
+		`{% if order.number >= 1042 %}ge{% endif %}{% if order.number <= 1041 %}le{% endif %}`,
+		`{% unless missing %}u{% else %}e{% endunless %}{% unless shop %}u{% else %}e{% endunless %}`,
+		`{% if order.line_items.size > 0 %}{% if true_ish %}x{% else %}{{ shop.name | upcase }}{% endif %}{% endif %}`,
+		`{{ shop.name | append: ' & ' | append: order.name | downcase }}`,
+		`{{ order.number | plus: 1 }} {{ "<b>" | append: '</b>' }}`,
+		`{{ order.line_items | map: "title" | join: ", " }}`,
+		`{{ shop | upcase }}`,
+		`{{ order.number | divided_by: 0 }}`,
+		`{{ shop.name | nonesuch }}`,
+	} {
+		for _, html := range []bool{false, true} {
+			plans, library := New(Config{HTML: html}), New(Config{HTML: html, NoPlans: true})
+			want, wantErr := library.Render(context.Background(), "t", src, vars(), Options{})
+			got, err := plans.Render(context.Background(), "t", src, vars(), Options{})
+			if got != want || !sameError(err, wantErr) {
+				t.Errorf("%s (html %v): plans rendered %q, %v; the library %q, %v", src, html, got, err, want, wantErr)
+			}
+		}
+	}
+}
+
+func sameError(a, b error) bool {
+	var ea, eb *Error
+	if errors.As(a, &ea) && errors.As(b, &eb) {
+		return ea.Line == eb.Line && ea.Message == eb.Message
+	}
+	return a == nil && b == nil
+}
+
+// TestPlansCoverMessageShapes names templates that must render without the
+// library, so a plan that silently stops applying is seen.
+func TestPlansCoverMessageShapes(t *testing.T) {
+	for src, want := range map[string]bool{
+		`Hi {{ shop.name }}{% if order.number != "" and order %}!{% endif %}`: true,
+		`{{ order.total | money: order.currency }} {{ x | f: 'phrase', 2 }}`:  true,
+		`{% unless a %}{% else %}{% endunless %}`:                             true,
+		`{% for i in order.line_items %}{{ i.title }}{% endfor %}`:            false,
+		`{% assign x = 1 %}{{ x }}`:                                           false,
+		`{{- shop.name -}}`:                                                   false,
+		`{{ order.line_items[0] }}`:                                           false,
+		`{{ shop.name | default: "x", allow_false: true }}`:                   false,
+		`{% if a contains "b" %}{% endif %}`:                                  false,
+		`{% if empty %}{% endif %}`:                                           false,
+	} {
+		e := New(Config{})
+		c, err := e.compile(e.newInstance(), "t", src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := c.plan != nil; got != want {
+			t.Errorf("%s has a plan: %v; want %v", src, got, want)
+		}
+	}
+}

@@ -26,6 +26,10 @@ func newDateFormatter(tag, timeZone string) dateFormatter {
 	return dateFormatter{c: locale.ForLocale(tag), loc: loc, tag: tag}
 }
 
+// formatter is the dateFormatter of d's shopper, boxed once for every
+// part of a message.
+func (d Data) formatter() any { return newDateFormatter(d.Customer.Locale, d.Customer.TimeZone) }
+
 // zones caches the time zones messages were rendered in: loading one reads
 // and parses the zone database, which cost more than rendering the message.
 // Only zones that exist are kept, so the cache is bounded by the database.

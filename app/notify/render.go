@@ -131,16 +131,13 @@ func messageFilters(env func() any) map[string]any {
 // by a limit (errors.Is ErrTooExpensive), come back as *TemplateError; when
 // ctx ends first, ctx's error.
 func (r *Renderer) Render(ctx context.Context, t Template, data Data) (string, error) {
-	return r.render(ctx, t, data, data.Bindings(), false)
+	return r.render(ctx, t, data.Bindings(), data.formatter(), false)
 }
 
-// render renders t with vars, data's bindings (Compose builds them once for
-// every part of a message).
-func (r *Renderer) render(ctx context.Context, t Template, data Data, vars map[string]any, strict bool) (string, error) {
-	out, err := r.engine(t.Part).Render(ctx, t.Name, t.Source, vars, sandbox.Options{
-		Strict: strict,
-		Env:    newDateFormatter(data.Customer.Locale, data.Customer.TimeZone),
-	})
+// render renders t with vars, data's bindings, and env, its shopper's
+// dateFormatter (Compose builds both once for every part of a message).
+func (r *Renderer) render(ctx context.Context, t Template, vars map[string]any, env any, strict bool) (string, error) {
+	out, err := r.engine(t.Part).Render(ctx, t.Name, t.Source, vars, sandbox.Options{Strict: strict, Env: env})
 	var se *sandbox.Error
 	switch {
 	case errors.As(err, &se):
@@ -158,7 +155,7 @@ func (r *Renderer) render(ctx context.Context, t Template, data Data, vars map[s
 // *TemplateError.
 func (r *Renderer) Validate(ctx context.Context, part Part, locale, src string) error {
 	data := SampleData(locale)
-	_, err := r.render(ctx, Template{Name: "template", Part: part, Source: src}, data, data.Bindings(), true)
+	_, err := r.render(ctx, Template{Name: "template", Part: part, Source: src}, data.Bindings(), data.formatter(), true)
 	var te *TemplateError
 	switch {
 	case err == nil:
@@ -240,13 +237,13 @@ type Message struct {
 // merchant's templates by part (missing or blank parts use the defaults).
 func (r *Renderer) Compose(ctx context.Context, trigger tracking.Trigger, ch Channel, overrides map[Part]string, data Data) (Message, error) {
 	msg := Message{Channel: ch, Locale: data.Customer.Locale, UnsubscribeURL: data.UnsubscribeURL}
-	vars := data.Bindings()
+	vars, env := data.Bindings(), data.formatter()
 	for _, part := range ch.Parts() {
 		t, err := Lookup(overrides[part], data.Customer.Locale, trigger, part)
 		if err != nil {
 			return Message{}, err
 		}
-		out, err := r.render(ctx, t, data, vars, false)
+		out, err := r.render(ctx, t, vars, env, false)
 		if err != nil {
 			return Message{}, fmt.Errorf("compose %s %s: %w", trigger, part, err)
 		}

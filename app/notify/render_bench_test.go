@@ -33,8 +33,8 @@ func TestComposeAllocatesLittle(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs > 160 {
-		t.Errorf("Compose allocates %.0f times per email; want at most 160", allocs)
+	if allocs > 150 {
+		t.Errorf("Compose allocates %.0f times per email; want at most 150", allocs)
 	}
 }
 

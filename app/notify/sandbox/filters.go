@@ -54,16 +54,16 @@ var prechecks = map[string]precheck{
 // values.Call, so conversions and errors are the library's own.
 func (in *instance) bounded(name string, fn any) func(any, ...any) (any, error) {
 	rf := reflect.ValueOf(fn)
-	call := func(all []any) (any, error) { return values.Call(rf, all) }
-	if f, ok := fn.(func(any, func(string) string) string); ok {
-		call = func(all []any) (any, error) { return callStyled(f, all) }
-	}
+	styled, _ := fn.(func(any, func(string) string) string)
 	pre := prechecks[name]
 	return func(v any, args ...any) (any, error) {
 		b := in.budget
-		all := append([]any{v}, args...)
 		n, read := 0, 0
-		for _, a := range all {
+		for i := -1; i < len(args); i++ {
+			a := v
+			if i >= 0 {
+				a = args[i]
+			}
 			k, err := b.listArg(a)
 			if err != nil {
 				return nil, err
@@ -87,7 +87,13 @@ func (in *instance) bounded(name string, fn any) func(any, ...any) (any, error) 
 				return nil, err
 			}
 		}
-		out, err := call(all)
+		var out any
+		var err error
+		if styled != nil {
+			out, err = callStyled(styled, v, args)
+		} else {
+			out, err = values.Call(rf, append([]any{v}, args...))
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -100,13 +106,13 @@ func (in *instance) bounded(name string, fn any) func(any, ...any) (any, error) 
 // the same argument count check, the style converted to a string when the
 // filter asks for it, the filter's default without one — but without
 // building the style function through reflection at every call.
-func callStyled(f func(any, func(string) string) string, all []any) (any, error) {
-	if len(all) > 2 {
-		return nil, &values.CallParityError{NumArgs: len(all), NumParams: 2}
+func callStyled(f func(any, func(string) string) string, v any, args []any) (any, error) {
+	if len(args) > 1 {
+		return nil, &values.CallParityError{NumArgs: len(args) + 1, NumParams: 2}
 	}
 	style := func(def string) string { return def }
-	if len(all) == 2 {
-		arg := all[1]
+	if len(args) == 1 {
+		arg := args[0]
 		style = func(string) string {
 			if arg == nil {
 				return ""
@@ -114,7 +120,7 @@ func callStyled(f func(any, func(string) string) string, all []any) (any, error)
 			return values.MustConvert(arg, stringType).(string)
 		}
 	}
-	return f(all[0], style), nil
+	return f(v, style), nil
 }
 
 var stringType = reflect.TypeOf("")

@@ -9,7 +9,6 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -283,7 +282,7 @@ func (e *Engine) compile(in *instance, name, src string) (compiled, error) {
 // output collects the rendered text, charging each write.
 type output struct {
 	b   *budget
-	buf bytes.Buffer
+	buf strings.Builder // its String is the output, not a copy
 }
 
 func (w *output) Write(p []byte) (int, error) {

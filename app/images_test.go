@@ -58,6 +58,13 @@ func TestWebhookOrderShowsProductImages(t *testing.T) {
 		if n := strings.Count(page, "<img "); n != 3 {
 			t.Errorf("%d images on the page; want one per line (3)", n)
 		}
+		// A merchant's email lists the items' images: the message reads the
+		// same cache as the page.
+		if _, err := a.db.Scope(shop.ID).SaveTemplates(context.Background(), "shipped", "en", map[string]string{
+			"email.text": "{% for item in order.line_items %}{{ item.title }}: {{ item.image_url }}\n{% endfor %}",
+		}); err != nil {
+			t.Fatal(err)
+		}
 		// The parcel shipping all three lines (fulfillments/create, whose
 		// lines carry no images either), as the extension reads it.
 		ful := lifecycleFixture(t, "shopify_fulfillment_1022782888.json", "fulfillment", nil)
@@ -78,6 +85,13 @@ func TestWebhookOrderShowsProductImages(t *testing.T) {
 		t.Logf("page: %d bytes", len(page))
 		if n := fake.Stats(shopA).GraphQLRequests; n > 3 {
 			t.Errorf("%d GraphQL requests; want the identity read and one nodes read", n)
+		}
+		var mail storage.Notification
+		apptest.WaitUntil(t, "the shipped email", func() bool {
+			return a.db.Gorm.Where("shop_id = ? AND trigger = ? AND channel = ?", shop.ID, "shipped", "email").Take(&mail).Error == nil && mail.Body != ""
+		})
+		if !strings.Contains(mail.Body, black) || !strings.Contains(mail.Body, product) {
+			t.Errorf("shipped email (%s %s) lacks the items' images:\n%s", mail.Status, mail.Error, mail.Body)
 		}
 	})
 }

@@ -35,6 +35,29 @@ func (db *DB) ProductImages(ctx context.Context, shopID int64, products []string
 	return out, nil
 }
 
+// LineImages is each order line's image by line ID: its own, else the
+// cached image of its product (order webhooks carry none), in one query.
+func (db *DB) LineImages(ctx context.Context, shopID int64, items []LineItem) (map[string]string, error) {
+	out := make(map[string]string, len(items))
+	var products []string
+	for _, li := range items {
+		out[li.ID] = li.ImageURL
+		if li.ImageURL == "" && li.Product != "" {
+			products = append(products, li.Product)
+		}
+	}
+	cached, err := db.ProductImages(ctx, shopID, products)
+	if err != nil {
+		return nil, err
+	}
+	for _, li := range items {
+		if out[li.ID] == "" {
+			out[li.ID] = cached[li.Product].URL
+		}
+	}
+	return out, nil
+}
+
 // SaveProductImages stores fetched images, replacing older copies.
 func (db *DB) SaveProductImages(ctx context.Context, images []ProductImage) error {
 	if len(images) == 0 {

@@ -1,15 +1,16 @@
 package messaging
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"github.com/ordertrack/ordertrack/app/phone"
 	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/ordertrack/ordertrack/app/notify"
+	"github.com/ordertrack/ordertrack/app/phone"
 	"github.com/ordertrack/ordertrack/app/tracking"
 	"github.com/ordertrack/ordertrack/integrations/carriers/registry"
 	"github.com/ordertrack/ordertrack/storage"
@@ -162,9 +163,15 @@ func (m *Messenger) messageData(ctx context.Context, about About, ch notify.Chan
 	if len(ship.Items.V) > 0 {
 		lines = ship.Items.V // a message about one parcel names what it carries
 	}
+	// Order webhooks carry no images: the cached product images fill in,
+	// as on the tracking page. Without them the message simply has none.
+	images, err := m.db.LineImages(ctx, shop.ID, order.LineItems.V)
+	if err != nil {
+		m.log.Warn("line images", "order", order.ID, "err", err)
+	}
 	items := make([]notify.LineItem, 0, len(lines))
 	for _, li := range lines {
-		items = append(items, notify.LineItem{Title: li.Title, Variant: li.Variant, Quantity: li.Quantity, ImageURL: li.ImageURL})
+		items = append(items, notify.LineItem{Title: li.Title, Variant: li.Variant, Quantity: li.Quantity, ImageURL: cmp.Or(li.ImageURL, images[li.ID])})
 	}
 	zone := about.Zone()
 	eta := ship.ETA()

@@ -108,7 +108,7 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		Stopped:  m.order.Stopped,
 		OptIn:    &trackpage.OptIn{FormAction: p.links.Tracking(token) + "/consent", CSRF: p.CSRFToken(token), Phone: m.order.Phone},
 	}
-	images, err := p.lineImages(ctx, m.shop.ID, m.order.LineItems.V)
+	images, err := p.db.LineImages(ctx, m.shop.ID, m.order.LineItems.V)
 	if err != nil {
 		return trackpage.View{}, err
 	}
@@ -160,29 +160,6 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		v.Unshipped = append(v.Unshipped, trackpage.Item{Title: li.Title, Variant: li.Variant, Qty: li.Quantity, ImageURL: images[li.ID]})
 	}
 	return v, nil
-}
-
-// lineImages is each order line's image by line ID: its own, else the
-// cached image of its product (order webhooks carry none), in one query.
-func (p *Pages) lineImages(ctx context.Context, shopID int64, items []storage.LineItem) (map[string]string, error) {
-	out := make(map[string]string, len(items))
-	var products []string
-	for _, li := range items {
-		out[li.ID] = li.ImageURL
-		if li.ImageURL == "" && li.Product != "" {
-			products = append(products, li.Product)
-		}
-	}
-	cached, err := p.db.ProductImages(ctx, shopID, products)
-	if err != nil {
-		return nil, err
-	}
-	for _, li := range items {
-		if out[li.ID] == "" {
-			out[li.ID] = cached[li.Product].URL
-		}
-	}
-	return out, nil
 }
 
 // tokenOrder is the order (and shop) a page token opens: a shipment's

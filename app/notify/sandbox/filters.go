@@ -79,7 +79,7 @@ func (in *instance) bounded(name string, fn any) func(any, ...any) (any, error) 
 		}
 		// Filters copy what they read (lists into []any, strings into
 		// runes or builders), so reading counts as well as writing.
-		if err := b.alloc(read); err != nil {
+		if err := b.charge(read); err != nil { // step just read the clock
 			return nil, err
 		}
 		if pre != nil {

@@ -317,7 +317,7 @@ func (r *planRender) run(p plan) bool {
 				}
 			}
 		default:
-			if _, err := r.w.WriteString(s.text); err != nil {
+			if !r.w.put(s.text) {
 				return false
 			}
 		}
@@ -498,8 +498,7 @@ func (r *planRender) write(v any) bool {
 	if r.html {
 		s = htmlEscape(s)
 	}
-	_, err := r.w.WriteString(s)
-	return err == nil
+	return r.w.put(s)
 }
 
 // htmlEscape escapes as render.HtmlEscaper does, without allocating when

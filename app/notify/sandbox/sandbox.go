@@ -313,6 +313,21 @@ func (w *output) WriteString(p string) (int, error) {
 	return w.buf.WriteString(p)
 }
 
+// put is WriteString for plans, without reading the clock: a plan has no
+// loops, so what it writes between two steps (its tags and filters, which
+// do read it) is bounded by its source and the output limit.
+func (w *output) put(p string) bool {
+	if w.buf.Len()+len(p) > w.b.lim.Output {
+		w.b.fail(ErrOutputTooLarge)
+		return false
+	}
+	if w.b.charge(len(p)) != nil {
+		return false
+	}
+	w.buf.WriteString(p)
+	return true
+}
+
 var liquidFraming = regexp.MustCompile(`^Liquid error(?: \(line \d+\))?: `)
 
 // sourceError turns the library's error into an *Error with the message a

@@ -39,7 +39,7 @@ func seedMonth(t *testing.T, db *storage.DB, shop *storage.Shop) {
 
 func TestAdminAnalyticsChartsRenderInChromium(t *testing.T) {
 	ctx := browsertest.New(t, chromedp.WindowSize(1200, 900))
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shopA, _ := seedAnalytics(t, a.db)
 	seedMonth(t, a.db, shopA)
 

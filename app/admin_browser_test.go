@@ -75,7 +75,7 @@ func clickAndLoad(t *testing.T, ctx context.Context, button, cond string) {
 
 func TestBrowserTemplateEditorPreviewsRejectsSavesAndRestores(t *testing.T) {
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	const edit = "/admin/templates/shipped/sms/en"
 
@@ -142,7 +142,7 @@ func TestBrowserTemplateEditorPreviewsRejectsSavesAndRestores(t *testing.T) {
 
 func TestBrowserSettingsChangeTrackingPageColour(t *testing.T) {
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	token := seedShipment(t, a, shop.ID)
 

@@ -58,7 +58,7 @@ func TestAdminConnectsKlaviyoWithASealedKeyAndHandsTriggersOver(t *testing.T) {
 }
 
 func TestAdminMakesAHelpdeskKeyThatAnswers(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	s := signIn(t, a, base, shop.ID)
 	if code, _ := s.post("/admin/settings/helpdesk-key", url.Values{}); code != http.StatusSeeOther {
@@ -85,7 +85,7 @@ func TestAdminWarnsAboutShopifyShippingEmailsWhileWritingBack(t *testing.T) {
 		{"no token, no write-back", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+			a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 			shop := ownerShop(t, a)
 			if tc.token {
 				exp := time.Now().Add(time.Hour)

@@ -20,7 +20,7 @@ import (
 // overview and tracking page screenshots are the README's.
 func TestBrowserAdminOverviewAndTrackingPage(t *testing.T) {
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	bg := context.Background()
 	if err := a.db.Gorm.Model(shop).Update("timezone", "America/Los_Angeles").Error; err != nil {

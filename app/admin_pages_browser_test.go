@@ -33,7 +33,7 @@ const overflowing = `[...document.querySelectorAll("body *")].filter(e => {
 // pinned while the rest scrolls. Each page's screenshot is kept.
 func TestBrowserEveryAdminPageFitsDesktopAndPhone(t *testing.T) {
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	bg := context.Background()
 	if err := a.db.Gorm.Model(shop).Update("timezone", "America/Los_Angeles").Error; err != nil {

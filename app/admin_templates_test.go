@@ -186,7 +186,7 @@ func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
 // TestSendTestUsesTheDraftsChannel: an SMS test is an SMS to the phone the
 // merchant typed, with the unsaved draft, and the editor keeps the draft.
 func TestSendTestUsesTheDraftsChannel(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	s := signIn(t, a, base, shop.ID)
 	draft := "Draft {{ order.name }} on its way"
@@ -212,7 +212,7 @@ func TestSendTestUsesTheDraftsChannel(t *testing.T) {
 // TestPreviewWearsTheShopsBrandingAndARealOrder: the preview uses the
 // shop's name and colour, and one of its recent orders when chosen.
 func TestPreviewWearsTheShopsBrandingAndARealOrder(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	shop.Settings.V.Branding.PrimaryColor = "#2d6a4f"
 	if err := a.db.Gorm.Model(shop).Update("settings", shop.Settings).Error; err != nil {

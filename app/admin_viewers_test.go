@@ -16,7 +16,7 @@ import (
 // as the shopper saw it (its HTML in a sandboxed frame), a delivery shows
 // its payload, and a replay says what happens next.
 func TestAdminShowsMessagesAsSentAndWebhookPayloads(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	ctx := context.Background()
 	n := &storage.Notification{ShopID: shop.ID, Trigger: "delayed", Channel: "email", Recipient: "ana@example.com", DedupeKey: "view-1",

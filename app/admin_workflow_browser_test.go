@@ -22,7 +22,7 @@ import (
 // "unknown" for deliveries never reported and the contact rate per carrier.
 func TestBrowserMerchantWorksThroughTheAdmin(t *testing.T) {
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	bg := context.Background()
 	var zoe *storage.Shipment

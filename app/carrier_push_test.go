@@ -140,7 +140,7 @@ func TestRefusedSubscriptionKeepsNormalPolling(t *testing.T) {
 }
 
 func TestPushFromACarrierWithoutSecretIsNotTaken(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	if code := apptest.PostUPSPush(t, base, trackAlertPush(t), "anything"); code != http.StatusNotFound {
 		t.Fatalf("push without UPS_WEBHOOK_SECRET = %d; want 404", code)
 	}

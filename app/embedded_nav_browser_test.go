@@ -19,7 +19,7 @@ func TestBrowserEmbeddedLinksAndFormsCarrySessionTokens(t *testing.T) {
 	// App Bridge comes from Shopify's CDN, out of reach here: fail its load
 	// at once and stand in for shopify.idToken, counting the tokens asked for.
 	ctx := browsertest.New(t, chromedp.WindowSize(1200, 900), chromedp.Flag("host-resolver-rules", "MAP cdn.shopify.com ~NOTFOUND"))
-	a, base, fake := startShopifyApp(t, storagetest.SQLiteURL(t), nil)
+	a, base, fake := startShopifyApp(t, storagetest.URL(t, storage.SQLite), nil)
 	shop := installTestShop(t, a, fake, shopA, time.Hour)
 	id := failedDelivery(t, a, shop, shopifytest.SampleOrder(7002, time.Now()).WebhookJSON())
 	token, _ := json.Marshal(shopifytest.SessionToken(testAPIKey, testSecret, shopA, "42", time.Now()))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
@@ -14,7 +15,7 @@ import (
 // message, and a way back only to a page of this site (the Referer's path,
 // escaped); an API client gets JSON.
 func TestFailedBrowserRequestsGetTheErrorPage(t *testing.T) {
-	_, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	_, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	host := strings.TrimPrefix(base, "http://")
 	tests := []struct {
 		name, accept, referer string

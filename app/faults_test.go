@@ -56,7 +56,7 @@ func pendingJobs(t *testing.T, db *storage.DB) int64 {
 }
 
 func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
-	url := storagetest.PostgresURL(t)
+	url := storagetest.URL(t, storage.Postgres)
 	ups := apptest.NewUPS(t)
 	sender := &countingSender{sent: map[int64]int{}, keys: map[string]int{}}
 	cfg := Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL}}}

@@ -164,7 +164,7 @@ func TestATakenMetricsPortDoesNotStopTheApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	_, base := startApp(t, storagetest.SQLiteURL(t), Config{MetricsPort: ln.Addr().(*net.TCPAddr).Port})
+	_, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{MetricsPort: ln.Addr().(*net.TCPAddr).Port})
 	if code, _ := apptest.Get(t, base+"/readyz"); code != http.StatusOK {
 		t.Fatalf("/readyz = %d with the metrics port taken; want the app serving", code)
 	}

@@ -86,7 +86,7 @@ func TestKlaviyoGetsEveryTriggerAndHandedTriggersOnlyThere(t *testing.T) {
 
 func TestNoKlaviyoEventsWithoutAKey(t *testing.T) {
 	fake := klaviyotest.NewServer(t, "pk_shop_a")
-	a, _ := startApp(t, storagetest.SQLiteURL(t), Config{KlaviyoBaseURL: fake.URL})
+	a, _ := startApp(t, storagetest.URL(t, storage.SQLite), Config{KlaviyoBaseURL: fake.URL})
 	shop := &storage.Shop{Platform: storage.Shopify, Domain: shopA, Settings: storage.JSON[storage.Settings]{V: storage.Settings{Klaviyo: []string{"in_transit"}}}}
 	if err := a.db.UpsertShop(context.Background(), shop); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func TestShoppersAreAnsweredInTheirLanguage(t *testing.T) {
 		{"nl-BE", "ja", "Bedankt, we hebben de winkel ingelicht.", "nl-NL", "Dank je. De winkel heeft je verzoek"},
 		{"ja-JP", "はい", "ありがとうございます。ストアに伝えました。", "ja-JP", "ありがとうございます。配達日変更のご依頼"},
 	}
-	a, base := startApp(t, storagetest.SQLiteURL(t), twilioConfig())
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), twilioConfig())
 	for i, tt := range tests {
 		t.Run(tt.locale, func(t *testing.T) {
 			phone := fmt.Sprintf("+1415555012%d", i)
@@ -54,7 +54,7 @@ func TestShoppersAreAnsweredInTheirLanguage(t *testing.T) {
 // words, so a shopper who texts SAIR (or BASTA, STOPPEN, 停止) hears from us
 // that the updates stopped, in their language.
 func TestLocalStopWordIsConfirmedByUs(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), twilioConfig())
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), twilioConfig())
 	fx := seedShopper(t, a, "lang-stop.myshopify.com", shopperPhone, "failed_attempt")
 	if err := a.db.Gorm.Model(fx.order).Update("locale", "pt-BR").Error; err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestLocalStopWordIsConfirmedByUs(t *testing.T) {
 // TestPageLanguageFollowsTheBrowserThenTheOrder: the tracking page speaks
 // the browser's first supported language, else the order's.
 func TestPageLanguageFollowsTheBrowserThenTheOrder(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	fx := seedShopper(t, a, "lang-page.myshopify.com", shopperPhone, "failed_attempt")
 	if err := a.db.Gorm.Model(fx.order).Update("locale", "pt-PT").Error; err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/ordertrack/ordertrack/app/apptest"
 	"github.com/ordertrack/ordertrack/app/secure"
 	"github.com/ordertrack/ordertrack/integrations/shopify/shopifytest"
+	"github.com/ordertrack/ordertrack/storage"
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
@@ -22,7 +23,7 @@ const httpsAppURL = "https://track.example"
 // The embedded admin keeps the frame-ancestors Shopify needs.
 func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: httpsAppURL}, withShopify(fake.BaseURL))
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: httpsAppURL}, withShopify(fake.BaseURL))
 	installTestShop(t, a, fake, shopA, time.Hour)
 	fx := seedShopper(t, a, "headers.myshopify.com", shopperPhone, "failed_attempt")
 	token := fx.ships[0].PublicToken
@@ -91,7 +92,7 @@ func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 }
 
 func TestNoHSTSWhenAppURLIsHTTP(t *testing.T) {
-	_, base := startApp(t, storagetest.SQLiteURL(t), Config{AppURL: "http://localhost:8080"})
+	_, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{AppURL: "http://localhost:8080"})
 	for _, path := range []string{"/track", "/healthz"} {
 		res, _ := apptest.Fetch(t, base+path, nil)
 		if hsts := res.Header.Get("Strict-Transport-Security"); hsts != "" {
@@ -103,7 +104,7 @@ func TestNoHSTSWhenAppURLIsHTTP(t *testing.T) {
 // TestTrackPageDoneShowsOnlyOurOwnThanks follows the redirect a shopper's
 // action lands on, and links someone else crafted.
 func TestTrackPageDoneShowsOnlyOurOwnThanks(t *testing.T) {
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	fx := seedShopper(t, a, "done.myshopify.com", shopperPhone, "failed_attempt")
 	page := func(done string) string {
 		t.Helper()

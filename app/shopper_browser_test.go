@@ -20,7 +20,7 @@ import (
 // and with JavaScript off the page offers no dead button.
 func TestBrowserTrackingNumberCopiesAndStaysWhole(t *testing.T) {
 	ctx := browsertest.New(t)
-	a, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	token := seedProblem(t, a, "copy.myshopify.com", "", "IT", "Departed facility")
 	const number = "420941059261290316003543210987"
 	if err := a.db.Gorm.Model(&storage.Shipment{}).Where("public_token = ?", token).Updates(map[string]any{"tracking_number": number, "carrier": "usps"}).Error; err != nil {

@@ -581,7 +581,7 @@ func TestWooKeyCallbackChecksKeysOnce(t *testing.T) {
 // TestWooConnectWithAnHTTPAppURLSaysWhy: the demo's default APP_URL is
 // http, where WooCommerce will not send keys; the page says so.
 func TestWooConnectWithAnHTTPAppURLSaysWhy(t *testing.T) {
-	_, base := startApp(t, storagetest.SQLiteURL(t), Config{})
+	_, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/woocommerce/start?store=https://shop.example", nil)
 	req.Header.Set("Accept", "text/html")
 	res, b := apptest.Do(t, req)

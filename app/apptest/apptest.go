@@ -20,18 +20,14 @@ import (
 	"github.com/ordertrack/ordertrack/storage/storagetest"
 )
 
-// EachDB runs fn as a subtest with the URL of a fresh, empty database of
-// every kind: SQLite always, Postgres when TEST_DATABASE_URL (or the local
-// server) answers, as storagetest decides.
+// EachDB runs fn as a subtest with the URL of a fresh, migrated, empty
+// database of every kind: SQLite always, Postgres when TEST_DATABASE_URL (or
+// the local server) answers, as storagetest decides.
 func EachDB(t *testing.T, fn func(t *testing.T, url string)) {
 	t.Helper()
 	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
-			url := storagetest.SQLiteURL(t)
-			if d == storage.Postgres {
-				url = storagetest.PostgresURL(t)
-			}
-			fn(t, url)
+			fn(t, storagetest.URL(t, d))
 		})
 	}
 }

@@ -72,19 +72,13 @@ func TestKilledWorkerJobCompletesAfterRestart(t *testing.T) {
 	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel() // each waits out a leader lease
-			url := storagetest.SQLiteURL(t)
-			if d == storage.Postgres {
-				url = storagetest.PostgresURL(t)
-			}
+			url := storagetest.URL(t, d)
 			ctx := context.Background()
 			db, err := storage.Open(ctx, url, storage.Options{EncryptionKey: storagetest.Key})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
 			inserter, err := jobs.NewClient(db, jobs.Options{})
 			if err != nil {
 				t.Fatal(err)

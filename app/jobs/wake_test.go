@@ -16,16 +16,13 @@ import (
 // another: River drops a wake-up within the client's fetch cooldown of the
 // last one, and a dropped one left the delivery waiting for the next poll.
 func TestEveryDeliveryInsertWakesTheWebhookWorkers(t *testing.T) {
-	url := storagetest.PostgresURL(t)
+	url := storagetest.URL(t, storage.Postgres)
 	ctx := context.Background()
 	db, err := storage.Open(ctx, url, storage.Options{EncryptionKey: storagetest.Key})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	c, err := jobs.NewClient(db, jobs.Options{}) // insert-only, as on a web machine
 	if err != nil {
 		t.Fatal(err)

@@ -146,7 +146,13 @@ func (m *Messenger) NotifyJob(ctx context.Context, job *river.Job[jobs.NotifyArg
 			if !inserted || d.Skip {
 				continue
 			}
-			opts := &river.InsertOpts{ScheduledAt: d.SendAt}
+			// A message due now goes to the workers at once: River holds a
+			// job inserted with a send time, even a past one, until its
+			// scheduler's next pass (every 5 s).
+			opts := &river.InsertOpts{}
+			if d.SendAt.After(now) {
+				opts.ScheduledAt = d.SendAt
+			}
 			if _, err := m.jobs.InsertTx(ctx, tx.SQL(), jobs.SendArgs{NotificationID: n.ID}, opts); err != nil {
 				return fmt.Errorf("enqueue send: %w", err)
 			}

@@ -41,30 +41,32 @@ func Each(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 // when the test ends. It skips a Postgres test outside CI when no server answers.
 func Open(t testing.TB, d storage.Dialect) *storage.DB {
 	t.Helper()
-	url := SQLiteURL(t)
-	if d == storage.Postgres {
-		url = PostgresURL(t)
-	}
-	ctx := context.Background()
-	db, err := storage.Open(ctx, url, storage.Options{EncryptionKey: Key})
+	db, err := storage.Open(context.Background(), URL(t, d), storage.Options{EncryptionKey: Key})
 	if err != nil {
 		t.Fatalf("open %s test database: %v", d, err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate %s test database: %v", d, err)
-	}
 	return db
 }
 
-// SQLiteURL is a fresh SQLite file path in the test's temp dir.
+// SQLiteURL is a fresh SQLite file path in the test's temp dir, with no
+// schema yet.
 func SQLiteURL(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "ordertrack.db")
 }
 
-// PostgresURL creates a fresh database on the test server and returns its URL;
-// the database is dropped when the test ends.
+// PostgresURL creates a fresh database with no schema on the test server and
+// returns its URL; the database is dropped when the test ends.
 func PostgresURL(t testing.TB) string {
+	t.Helper()
+	admin, adm := adminDB(t)
+	return createDB(t, admin, adm, "")
+}
+
+// adminDB connects to the test server's admin database (TEST_DATABASE_URL),
+// closed when the test ends. It skips the test outside CI when no server
+// answers, and fails it in CI.
+func adminDB(t testing.TB) (string, *sql.DB) {
 	t.Helper()
 	admin := os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
@@ -82,8 +84,16 @@ func PostgresURL(t testing.TB) string {
 		}
 		t.Skipf("postgres unreachable at %s: %v", admin, err)
 	}
+	return admin, adm
+}
+
+// createDB creates a database with a fresh name through adm (with options
+// such as "TEMPLATE x"), dropped, and adm closed, when the test ends.
+func createDB(t testing.TB, admin string, adm *sql.DB, options string) string {
+	t.Helper()
 	name := fmt.Sprintf("ot_test_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, counter.Add(1))
-	if _, err := adm.Exec("CREATE DATABASE " + name); err != nil {
+	if _, err := adm.Exec("CREATE DATABASE " + name + " " + options); err != nil {
+		adm.Close()
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {

@@ -45,7 +45,6 @@ type cond struct {
 type rel struct {
 	a, b operand
 	op   string // "" for a lone operand
-	pipe *pipeline
 }
 
 // pipeline is an operand through filters.
@@ -504,7 +503,7 @@ func (r *planRender) write(v any) bool {
 // htmlEscape escapes as render.HtmlEscaper does, without allocating when
 // there is nothing to escape.
 func htmlEscape(s string) string {
-	if strings.IndexAny(s, `&'<>"`) < 0 {
+	if !strings.ContainsAny(s, `&'<>"`) {
 		return s
 	}
 	return render.HtmlEscaper.Replace(s)

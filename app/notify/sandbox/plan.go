@@ -10,10 +10,10 @@ import (
 )
 
 // A plan renders the common shape of message templates — text, variables
-// and properties, filters with literal or variable arguments, and if/unless
-// on comparisons joined by and/or — without the library's per-node
-// reflection, boxing and copies: a message is dozens of such nodes, and the
-// library spent more on them than on the text. A template using anything
+// and properties, filters with literal or variable arguments, if/unless on
+// comparisons joined by and/or, and plain for loops over a list — without
+// the library's per-node reflection, boxing and copies: a message is dozens
+// of such nodes, and the library spent more on them than on the text. A template using anything
 // else (other tags, trim markers, keyword arguments…) has no plan and
 // renders through the library; a render that meets anything the plan does
 // not handle exactly as the library would (a value of another type, any
@@ -21,11 +21,21 @@ import (
 // line numbers are always the library's.
 type plan []planStep
 
-// planStep is one node of a plan: text, an object, or an if/unless block.
+// planStep is one node of a plan: text, an object, an if/unless block or a
+// loop.
 type planStep struct {
 	text     string
 	object   *pipeline
 	branches []branch // if/unless: the first whose test holds is rendered
+	loop     *loop
+}
+
+// loop is {% for variable in list %}body{% else %}orElse{% endfor %}.
+type loop struct {
+	variable     string
+	list         operand
+	cost         int // each iteration's steps, as the library's loop charges them
+	body, orElse plan
 }
 
 type branch struct {
@@ -98,6 +108,9 @@ func planOf(nodes []render.Node) (plan, bool) {
 }
 
 func planBlock(n *render.BlockNode) (planStep, bool) {
+	if n.Name == "for" {
+		return planLoop(n)
+	}
 	if n.Name != "if" && n.Name != "unless" {
 		return planStep{}, false
 	}
@@ -130,6 +143,31 @@ func planBlock(n *render.BlockNode) (planStep, bool) {
 		s.branches = append(s.branches, branch{test, body})
 	}
 	return s, true
+}
+
+// planLoop plans a for loop without modifiers (limit, offset, reversed).
+func planLoop(n *render.BlockNode) (planStep, bool) {
+	toks, ok := tokens(n.Args)
+	if !ok || len(toks) != 3 || toks[1] != "in" || !isIdent(toks[0]) || keywords[toks[0]] {
+		return planStep{}, false
+	}
+	list, ok := parseOperand(toks[2])
+	if !ok || list.path == nil || len(n.Clauses) > 1 {
+		return planStep{}, false
+	}
+	l := &loop{variable: toks[0], list: list, cost: 1 + weight(n.Body)}
+	if l.body, ok = planOf(n.Body); !ok {
+		return planStep{}, false
+	}
+	if len(n.Clauses) == 1 {
+		if n.Clauses[0].Name != "else" {
+			return planStep{}, false
+		}
+		if l.orElse, ok = planOf(n.Clauses[0].Body); !ok {
+			return planStep{}, false
+		}
+	}
+	return planStep{loop: l}, true
 }
 
 // tokens splits an expression into words, quoted strings kept whole, and
@@ -280,10 +318,16 @@ func isIdent(s string) bool {
 
 // planRender is one render of a plan.
 type planRender struct {
-	in   *instance
-	vars map[string]any
-	w    *output
-	html bool
+	in     *instance
+	vars   map[string]any
+	locals []local // loop variables and forloop, innermost last
+	w      *output
+	html   bool
+}
+
+type local struct {
+	name  string
+	value any
 }
 
 // run renders p, or reports false when the library must render instead.
@@ -294,6 +338,10 @@ func (r *planRender) run(p plan) bool {
 		case s.object != nil:
 			v, ok := r.pipe(s.object)
 			if !ok || !r.write(v) {
+				return false
+			}
+		case s.loop != nil:
+			if !r.loop(s.loop) {
 				return false
 			}
 		case s.branches != nil:
@@ -319,6 +367,47 @@ func (r *planRender) run(p plan) bool {
 			if !r.w.put(s.text) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// loop renders a loop as the library's for tag does: a step for the tag,
+// then each iteration's cost, with forloop and the variable set meanwhile.
+func (r *planRender) loop(l *loop) bool {
+	if r.in.budget.step(1) != nil {
+		return false
+	}
+	v, ok := r.operand(l.list)
+	if !ok {
+		return false
+	}
+	var items []any
+	switch x := v.(type) {
+	case nil:
+	case []any:
+		items = x
+	default:
+		return false
+	}
+	if len(items) == 0 {
+		return r.run(l.orElse)
+	}
+	n := len(items)
+	forloop := map[string]any{"length": n}
+	mark := len(r.locals)
+	r.locals = append(r.locals, local{"forloop", forloop}, local{l.variable, nil})
+	defer func() { r.locals = r.locals[:mark] }()
+	for i, item := range items {
+		if r.in.budget.step(l.cost) != nil {
+			return false
+		}
+		r.locals[mark+1].value = item
+		forloop["first"], forloop["last"] = i == 0, i == n-1
+		forloop["index"], forloop["index0"] = i+1, i
+		forloop["rindex"], forloop["rindex0"] = n-i, n-i-1
+		if !r.run(l.body) {
+			return false
 		}
 	}
 	return true
@@ -416,7 +505,7 @@ func (r *planRender) operand(o operand) (any, bool) {
 	if o.path == nil {
 		return o.lit, true
 	}
-	v, ok := plain(r.vars[o.path[0]])
+	v, ok := plain(r.variable(o.path[0]))
 	for _, key := range o.path[1:] {
 		if !ok {
 			return nil, false
@@ -424,6 +513,16 @@ func (r *planRender) operand(o operand) (any, bool) {
 		v, ok = property(v, key)
 	}
 	return v, ok
+}
+
+// variable is a loop's variable, or else the render's.
+func (r *planRender) variable(name string) any {
+	for i := len(r.locals) - 1; i >= 0; i-- {
+		if r.locals[i].name == name {
+			return r.locals[i].value
+		}
+	}
+	return r.vars[name]
 }
 
 // property is v.key: a map's entry, or a list's or a map's size, a list's

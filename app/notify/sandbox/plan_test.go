@@ -3,7 +3,10 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"testing"
+
+	"github.com/ordertrack/ordertrack/templates"
 )
 
 // TestPlansRenderAsTheLibrary renders templates a plan handles, and some
@@ -23,6 +26,11 @@ func TestPlansRenderAsTheLibrary(t *testing.T) {
 		`{{ shop.name | append: ' & ' | append: order.name | downcase }}`,
 		`{{ order.number | plus: 1 }} {{ "<b>" | append: '</b>' }}`,
 		`{{ order.line_items | map: "title" | join: ", " }}`,
+		`{% for i in order.line_items %}{{ forloop.index }}/{{ forloop.length }} {{ i.title }}{% if forloop.last %}.{% else %}, {% endif %}{% endfor %}`,
+		`{% for i in order.line_items %}{% for j in order.line_items %}{{ i.title }}{{ j.quantity }}{{ forloop.rindex }}{% endfor %}{{ forloop.index0 }}{% endfor %}{{ i }}{{ forloop }}`,
+		`{% for i in missing %}x{% else %}none{% endfor %}{% for shop in order.line_items %}{{ shop.title }}{% endfor %}{{ shop.name }}`,
+		`{% for i in shop %}{{ i }}{% endfor %}{% for c in shop.name %}{{ c }}{% endfor %}`,
+		`{% for i in order.line_items %}{{ forloop }}{% endfor %}`,
 		`{{ shop | upcase }}`,
 		`{{ order.number | divided_by: 0 }}`,
 		`{{ shop.name | nonesuch }}`,
@@ -53,7 +61,9 @@ func TestPlansCoverMessageShapes(t *testing.T) {
 		`Hi {{ shop.name }}{% if order.number != "" and order %}!{% endif %}`: true,
 		`{{ order.total | money: order.currency }} {{ x | f: 'phrase', 2 }}`:  true,
 		`{% unless a %}{% else %}{% endunless %}`:                             true,
-		`{% for i in order.line_items %}{{ i.title }}{% endfor %}`:            false,
+		`{% for i in order.line_items %}{{ i.title }}{% else %}-{% endfor %}`: true,
+		`{% for i in order.line_items limit: 1 %}{{ i.title }}{% endfor %}`:   false,
+		`{% for i in (1..3) %}{{ i }}{% endfor %}`:                            false,
 		`{% assign x = 1 %}{{ x }}`:                                           false,
 		`{{- shop.name -}}`:                                                   false,
 		`{{ order.line_items[0] }}`:                                           false,
@@ -69,5 +79,34 @@ func TestPlansCoverMessageShapes(t *testing.T) {
 		if got := c.plan != nil; got != want {
 			t.Errorf("%s has a plan: %v; want %v", src, got, want)
 		}
+	}
+}
+
+// TestShippedTemplatesHavePlans: every shipped message template renders
+// through a plan, so a template edited into a shape plans do not cover is
+// seen here rather than as a slower send job.
+func TestShippedTemplatesHavePlans(t *testing.T) {
+	e := New(Config{HTML: true})
+	n := 0
+	err := fs.WalkDir(templates.Messages, "messages", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := fs.ReadFile(templates.Messages, path)
+		if err != nil {
+			return err
+		}
+		c, err := e.compile(e.newInstance(), path, string(src))
+		if err != nil {
+			return err
+		}
+		if c.plan == nil {
+			t.Errorf("%s has no plan", path)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("walked %d shipped templates: %v", n, err)
 	}
 }

@@ -313,9 +313,10 @@ func (w *output) WriteString(p string) (int, error) {
 	return w.buf.WriteString(p)
 }
 
-// put is WriteString for plans, without reading the clock: a plan has no
-// loops, so what it writes between two steps (its tags and filters, which
-// do read it) is bounded by its source and the output limit.
+// put is WriteString for plans, without reading the clock: a plan's loops
+// walk lists the caller bound and take a step every iteration, so what it
+// writes between two steps (its tags, iterations and filters, which do read
+// the clock) is bounded by its source and the output limit.
 func (w *output) put(p string) bool {
 	if w.buf.Len()+len(p) > w.b.lim.Output {
 		w.b.fail(ErrOutputTooLarge)

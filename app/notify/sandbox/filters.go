@@ -114,8 +114,11 @@ func callStyled(f func(any, func(string) string) string, v any, args []any) (any
 	if len(args) == 1 {
 		arg := args[0]
 		style = func(string) string {
-			if arg == nil {
+			switch a := arg.(type) {
+			case nil:
 				return ""
+			case string: // what converting it would return, without a copy
+				return a
 			}
 			return values.MustConvert(arg, stringType).(string)
 		}

@@ -476,8 +476,7 @@ func (r *planRender) pipe(pl *pipeline) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		var buf [4]any
-		args := buf[:0]
+		var args []any // none for a filter without arguments
 		for _, a := range f.args {
 			x, ok := r.operand(a)
 			if !ok {

@@ -16,14 +16,17 @@ import (
 // of such nodes, and the library spent more on them than on the text. A template using anything
 // else (other tags, trim markers, keyword arguments…) has no plan and
 // renders through the library; a render that meets anything the plan does
-// not handle exactly as the library would (a value of another type, any
-// error) gives up and the library renders it again, so errors and their
-// line numbers are always the library's.
+// not handle exactly as the library would (a value of another type, an
+// error of a filter) gives up and the library renders it again, so those
+// errors are the library's. A render stopped by a limit is not rendered
+// again, which would spend the limit twice: its error names the line of
+// the step that ran into it.
 type plan []planStep
 
 // planStep is one node of a plan: text, an object, an if/unless block or a
 // loop.
 type planStep struct {
+	line     int // in the source, for limit errors
 	text     string
 	object   *pipeline
 	branches []branch // if/unless: the first whose test holds is rendered
@@ -81,7 +84,7 @@ func planOf(nodes []render.Node) (plan, bool) {
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *render.TextNode:
-			p = append(p, planStep{text: n.Source})
+			p = append(p, planStep{line: n.SourceLoc.LineNo, text: n.Source})
 		case *render.SeqNode:
 			sub, ok := planOf(n.Children)
 			if !ok {
@@ -93,12 +96,13 @@ func planOf(nodes []render.Node) (plan, bool) {
 			if !ok {
 				return nil, false
 			}
-			p = append(p, planStep{object: pl})
+			p = append(p, planStep{line: n.SourceLoc.LineNo, object: pl})
 		case *render.BlockNode:
 			s, ok := planBlock(n)
 			if !ok {
 				return nil, false
 			}
+			s.line = n.SourceLoc.LineNo
 			p = append(p, s)
 		default:
 			return nil, false
@@ -323,6 +327,7 @@ type planRender struct {
 	locals []local // loop variables and forloop, innermost last
 	w      *output
 	html   bool
+	line   int // of the step running
 }
 
 type local struct {
@@ -334,6 +339,7 @@ type local struct {
 func (r *planRender) run(p plan) bool {
 	for i := range p {
 		s := &p[i]
+		r.line = s.line
 		switch {
 		case s.object != nil:
 			v, ok := r.pipe(s.object)

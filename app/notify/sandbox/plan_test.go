@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ordertrack/ordertrack/templates"
 )
@@ -108,5 +110,32 @@ func TestShippedTemplatesHavePlans(t *testing.T) {
 	})
 	if err != nil || n == 0 {
 		t.Fatalf("walked %d shipped templates: %v", n, err)
+	}
+}
+
+// TestPlanLimitErrorsNameTheLineOnce: a plan stopped by a limit names the
+// line of the step that ran into it, as the library does, and is not
+// rendered again by the library, which would spend the limits twice.
+func TestPlanLimitErrorsNameTheLineOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		line      int
+		want      string
+	}{
+		{"values", "a\n" + strings.Repeat(`{% if big != "" %}{{ big | slice: 0, 5 }}{% endif %}`, 300), 2, "8 MB of values"},
+		{"output", "a\nb\n{{ big }}{{ big }}\n" + strings.Repeat("{{ big }}\n", 10), 10, "output too large"},
+		{"steps", "a\n{% for i in order.line_items %}" + strings.Repeat(`{% if i %}{% endif %}`, 5000) + "{% endfor %}", 2, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(Config{Limits: Limits{Timeout: time.Minute, Steps: 9000}})
+			alloc, _, err := measured(context.Background(), t, e, tt.src)
+			var se *Error
+			if !errors.As(err, &se) || se.Line != tt.line || !errors.Is(err, ErrLimit) || !strings.Contains(se.Message, tt.want) {
+				t.Fatalf("Render = %v, want a limit error on line %d saying %q", err, tt.line, tt.want)
+			}
+			if alloc > 48<<20 {
+				t.Errorf("the render allocated %d MB; one render's limits allow about 34", alloc>>20)
+			}
+		})
 	}
 }

@@ -157,8 +157,8 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 	start := time.Now()
 	defer func() { in.budget, in.env = nil, nil }()
 	if c.plan != nil && !opts.Strict {
-		if out, ok := e.runPlan(ctx, in, c.plan, start, vars, opts.Env, len(src)); ok {
-			return out, nil
+		if out, done, err := e.runPlan(ctx, in, c.plan, start, vars, opts.Env, len(src)); done {
+			return out, err
 		}
 	}
 	// The library renders what has no plan, and what its plan gave up on
@@ -188,17 +188,23 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 	return w.buf.String(), nil
 }
 
-// runPlan renders a plan, or reports false when the library must render
-// the template instead.
-func (e *Engine) runPlan(ctx context.Context, in *instance, p plan, start time.Time, vars map[string]any, env any, size int) (string, bool) {
+// runPlan renders a plan, or reports it is not done when the library must
+// render the template instead.
+func (e *Engine) runPlan(ctx context.Context, in *instance, p plan, start time.Time, vars map[string]any, env any, size int) (out string, done bool, err error) {
 	b := &budget{ctx: ctx, start: start, lim: e.lim}
 	in.budget, in.env = b, env
 	r := planRender{in: in, vars: vars, w: &output{b: b}, html: e.cfg.HTML}
 	r.w.buf.Grow(min(size+size/4, e.lim.Output))
-	if !r.run(p) || b.err != nil {
-		return "", false
+	ok := r.run(p)
+	switch {
+	case b.err != nil && b.err == ctx.Err():
+		return "", true, b.err
+	case b.err != nil:
+		return "", true, &Error{Line: r.line, Message: strings.TrimPrefix(b.err.Error(), ErrLimit.Error()+": "), Err: b.err}
+	case !ok:
+		return "", false, nil
 	}
-	return r.w.buf.String(), true
+	return r.w.buf.String(), true, nil
 }
 
 // renderSafely turns a panic inside the engine into an error: a template

@@ -54,3 +54,22 @@ func TestPlansRenderAsTheLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestComposeSeesAnEditAtOnce: compiled templates are kept by their
+// source, so a merchant's edited template is the one the next message
+// renders.
+func TestComposeSeesAnEditAtOnce(t *testing.T) {
+	var r Renderer
+	ctx := context.Background()
+	for _, edit := range []struct{ src, want string }{
+		{"Hi {{ customer.first_name }}", "Hi Jamie"},
+		{"Hello {{ customer.first_name }}, {{ order.name }}", "Hello Jamie, #1042"},
+		{"{% for i in order.line_items %}{{ i.title }};{% endfor %}", "Linen throw;Beeswax candle;"},
+		{"Hi {{ customer.first_name }}", "Hi Jamie"},
+	} {
+		msg, err := r.Compose(ctx, tracking.TriggerDelayed, ChannelSMS, map[Part]string{PartSMS: edit.src}, SampleData("en"))
+		if err != nil || msg.Text != edit.want {
+			t.Errorf("after the edit to %q, Compose = %q, %v; want %q", edit.src, msg.Text, err, edit.want)
+		}
+	}
+}

@@ -195,7 +195,7 @@ func (e *Engine) runPlan(ctx context.Context, in *instance, p plan, start time.T
 	in.budget, in.env = b, env
 	r := planRender{in: in, vars: vars, w: &output{b: b}, html: e.cfg.HTML}
 	r.w.buf.Grow(min(size+size/4, e.lim.Output))
-	ok := r.run(p)
+	ok := runSafely(&r, p)
 	switch {
 	case b.err != nil && b.err == ctx.Err():
 		return "", true, b.err
@@ -205,6 +205,18 @@ func (e *Engine) runPlan(ctx context.Context, in *instance, p plan, start time.T
 		return "", false, nil
 	}
 	return r.w.buf.String(), true, nil
+}
+
+// runSafely runs a plan and reports false, so that the library renders the
+// template and reports its error the library's way, when a filter panics
+// (Liquid's argument conversion panics, e.g. join on a string).
+func runSafely(r *planRender, p plan) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return r.run(p)
 }
 
 // renderSafely turns a panic inside the engine into an error: a template

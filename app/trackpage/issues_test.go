@@ -186,12 +186,25 @@ func TestZoneNamesAreHuman(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vienna, err := time.LoadLocation("Europe/Vienna")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		loc  *time.Location
 		lang string
 		want string
 	}{
 		{la, "en", "Times shown in Los Angeles time (GMT−8)."},
+		// Zone ids name cities in English ("Vienna", not "Wien"), so other
+		// languages say "your time zone" and its offset instead.
+		{vienna, "de", "Zeiten in Ihrer Zeitzone (GMT&#43;1)."},
+		{vienna, "es", "Horas en su zona horaria (GMT&#43;1)."},
+		{vienna, "fr", "Heures indiquées en heure locale (GMT&#43;1)."},
+		{vienna, "it", "Orari in ora locale (GMT&#43;1)."},
+		{vienna, "ja", "時刻はお使いのタイムゾーン（GMT&#43;1）です。"},
+		{vienna, "nl", "Tijden in je tijdzone (GMT&#43;1)."},
+		{vienna, "pt", "Horários em seu fuso horário (GMT&#43;1)."},
 		{kolkata, "en", "Times shown in Kolkata time (GMT&#43;5:30)."},
 		{time.UTC, "en", "Times shown in UTC."},
 	}
@@ -199,8 +212,11 @@ func TestZoneNamesAreHuman(t *testing.T) {
 		v.TimeZone, v.Locale = tt.loc, tt.lang
 		page := render(t, r, v)
 		mustContain(t, page, tt.want)
-		if strings.Contains(page, "America/") || strings.Contains(page, "Los_Angeles") {
+		if strings.Contains(page, "America/") || strings.Contains(page, "Los_Angeles") || strings.Contains(page, "Europe/") {
 			t.Errorf("page names a raw zone id")
+		}
+		if tt.lang != "en" && strings.Contains(page, "Vienna") {
+			t.Errorf("%s page names the zone's city in English", tt.lang)
 		}
 	}
 }

@@ -789,7 +789,9 @@ func latestEvent(ss []Shipment) time.Time {
 
 // zoneName names the zone the times are shown in as people say it: the
 // zone's city and its offset at the latest event, "Los Angeles time
-// (GMT−8)", never its IANA id; UTC is "UTC".
+// (GMT−8)", never its IANA id; UTC is "UTC". Zone ids name cities in
+// English ("Vienna", not "Wien") and nothing we ship localizes them, so the
+// other languages' "zone.shown" leaves {city} out: "Ihrer Zeitzone (GMT+1)".
 func zoneName(c *locale.Catalog, loc *time.Location, at time.Time) string {
 	if at.IsZero() {
 		at = time.Now()
@@ -808,7 +810,7 @@ func zoneName(c *locale.Catalog, loc *time.Location, at time.Time) string {
 		return gmt
 	}
 	city := strings.ReplaceAll(n[i+1:], "_", " ")
-	return c.T("zone.city", "city", city, "offset", gmt)
+	return c.T("zone.shown", "city", city, "offset", gmt)
 }
 
 // offset writes a UTC offset in seconds as people read it: "−8", "+5:30".

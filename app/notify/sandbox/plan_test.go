@@ -139,3 +139,23 @@ func TestPlanLimitErrorsNameTheLineOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanGivingUpSpendsTheLimitsOnce: a plan that gives up late (here on
+// a list it cannot write) leaves the library what the plan did not spend,
+// so a template cannot spend each limit once in its plan and again in the
+// library: this one builds about 6 MB of values before the plan gives up,
+// and as much again in the library, over the 8 MB one render may build.
+func TestPlanGivingUpSpendsTheLimitsOnce(t *testing.T) {
+	src := strings.Repeat(`{% if big != "" %}{{ big | slice: 0, 5 }}{% endif %}`, 200) + "\n{{ order.line_items }}"
+	alone, _, err := measured(context.Background(), t, New(Config{NoPlans: true}), src)
+	if err != nil {
+		t.Fatalf("the library alone: %v", err)
+	}
+	alloc, _, err := measured(context.Background(), t, New(Config{}), src)
+	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "8 MB of values") {
+		t.Errorf("Render = %v, want the values limit", err)
+	}
+	if alloc > alone*3/2 {
+		t.Errorf("the render allocated %d MB, the library alone %d MB", alloc>>20, alone>>20)
+	}
+}

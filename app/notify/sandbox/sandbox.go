@@ -154,17 +154,17 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 	if err != nil {
 		return "", err
 	}
-	start := time.Now()
 	defer func() { in.budget, in.env = nil, nil }()
+	b := &budget{ctx: ctx, start: time.Now(), lim: e.lim}
 	if c.plan != nil && !opts.Strict {
-		if out, done, err := e.runPlan(ctx, in, c.plan, start, vars, opts.Env, len(src)); done {
+		if out, done, err := e.runPlan(in, b, c.plan, vars, opts.Env, len(src)); done {
 			return out, err
 		}
 	}
 	// The library renders what has no plan, and what its plan gave up on
-	// with a fresh budget but the same deadline.
+	// with what the plan left of the budget: the limits bound the whole
+	// render, or a plan giving up late would spend each of them twice.
 	root := c.root
-	b := &budget{ctx: ctx, start: start, lim: e.lim}
 	in.budget, in.env = b, opts.Env
 
 	scope := make(map[string]any, len(vars)+1)
@@ -190,14 +190,13 @@ func (e *Engine) Render(ctx context.Context, name, src string, vars map[string]a
 
 // runPlan renders a plan, or reports it is not done when the library must
 // render the template instead.
-func (e *Engine) runPlan(ctx context.Context, in *instance, p plan, start time.Time, vars map[string]any, env any, size int) (out string, done bool, err error) {
-	b := &budget{ctx: ctx, start: start, lim: e.lim}
+func (e *Engine) runPlan(in *instance, b *budget, p plan, vars map[string]any, env any, size int) (out string, done bool, err error) {
 	in.budget, in.env = b, env
 	r := planRender{in: in, vars: vars, w: &output{b: b}, html: e.cfg.HTML}
 	r.w.buf.Grow(min(size+size/4, e.lim.Output))
 	ok := runSafely(&r, p)
 	switch {
-	case b.err != nil && b.err == ctx.Err():
+	case b.err != nil && b.err == b.ctx.Err():
 		return "", true, b.err
 	case b.err != nil:
 		return "", true, &Error{Line: r.line, Message: strings.TrimPrefix(b.err.Error(), ErrLimit.Error()+": "), Err: b.err}

@@ -38,6 +38,7 @@ func seedMonth(t *testing.T, db *storage.DB, shop *storage.Shop) {
 }
 
 func TestAdminAnalyticsChartsRenderInChromium(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t, chromedp.WindowSize(1200, 900))
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shopA, _ := seedAnalytics(t, a.db)

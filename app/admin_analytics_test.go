@@ -63,6 +63,7 @@ func seedAnalytics(t *testing.T, db *storage.DB) (shopA, shopB *storage.Shop) {
 const novemberQuery = "?from=2026-11-01&to=2026-11-30"
 
 func TestAdminAnalyticsPageShowsOnlyTheShopsReport(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		shopA, _ := seedAnalytics(t, a.db)
@@ -94,6 +95,7 @@ func TestAdminAnalyticsPageShowsOnlyTheShopsReport(t *testing.T) {
 }
 
 func TestAdminAnalyticsCSVExportsTheReport(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		shopA, _ := seedAnalytics(t, a.db)
@@ -135,6 +137,7 @@ func TestAdminAnalyticsCSVExportsTheReport(t *testing.T) {
 // TestAdminAnalyticsCountsTheShopsDays: 03:00 UTC on 2 November is still
 // the 1st for a New York shop, and its report says whose days it counts.
 func TestAdminAnalyticsCountsTheShopsDays(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		ctx := context.Background()
@@ -165,6 +168,7 @@ func TestAdminAnalyticsCountsTheShopsDays(t *testing.T) {
 }
 
 func TestAdminAnalyticsRefusesStrangersAndBadRanges(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		shopA, _ := seedAnalytics(t, a.db)
@@ -194,6 +198,7 @@ func TestAdminAnalyticsRefusesStrangersAndBadRanges(t *testing.T) {
 // carrier, per region and overall counts the lookup with requests and
 // replies; a wrong guess counts nothing.
 func TestAdminAnalyticsCountsOrderLookupsAsContacts(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := seedDueShipments(t, a, "asks.myshopify.com", 2)

@@ -74,6 +74,7 @@ func clickAndLoad(t *testing.T, ctx context.Context, button, cond string) {
 }
 
 func TestBrowserTemplateEditorPreviewsRejectsSavesAndRestores(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
@@ -141,6 +142,7 @@ func TestBrowserTemplateEditorPreviewsRejectsSavesAndRestores(t *testing.T) {
 }
 
 func TestBrowserSettingsChangeTrackingPageColour(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestMerchantConnectsTheirOwnCarrierAccount(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)

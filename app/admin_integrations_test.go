@@ -17,6 +17,7 @@ import (
 )
 
 func TestAdminConnectsKlaviyoWithASealedKeyAndHandsTriggersOver(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
@@ -58,6 +59,7 @@ func TestAdminConnectsKlaviyoWithASealedKeyAndHandsTriggersOver(t *testing.T) {
 }
 
 func TestAdminMakesAHelpdeskKeyThatAnswers(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	s := signIn(t, a, base, shop.ID)
@@ -76,6 +78,7 @@ func TestAdminMakesAHelpdeskKeyThatAnswers(t *testing.T) {
 }
 
 func TestAdminWarnsAboutShopifyShippingEmailsWhileWritingBack(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		token bool

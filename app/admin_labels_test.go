@@ -21,6 +21,7 @@ var technicalDetails = regexp.MustCompile(`(?s)<details class="tech">.*?</detail
 // reads them, give every time in the shop's zone, and say what went wrong
 // in a sentence (Go's errors only under "Technical details").
 func TestAdminDetailPagesSpeakHumanInTheShopsZone(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	ctx := context.Background()
 	shop := ownerShop(t, a)

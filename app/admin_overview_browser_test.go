@@ -19,6 +19,7 @@ import (
 // their card), then at a shopper's tracking page with a duty to pay. The
 // overview and tracking page screenshots are the README's.
 func TestBrowserAdminOverviewAndTrackingPage(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)

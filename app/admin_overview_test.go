@@ -17,6 +17,7 @@ import (
 // the shop's zone, customer and destination columns, search by email and
 // phone, and shopper requests with their order and a handled state.
 func TestAdminReadsLikeAMerchantsTool(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()

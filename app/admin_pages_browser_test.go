@@ -32,6 +32,7 @@ const overflowing = `[...document.querySelectorAll("body *")].filter(e => {
 // sideways, only a table's own box does, and there its key column stays
 // pinned while the rest scrolls. Each page's screenshot is kept.
 func TestBrowserEveryAdminPageFitsDesktopAndPhone(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)

@@ -26,6 +26,7 @@ func validSettings() url.Values {
 }
 
 func TestSettingsRejectInvalidFieldsInline(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, field, value, wantMsg string
 	}{
@@ -67,6 +68,7 @@ func TestSettingsRejectInvalidFieldsInline(t *testing.T) {
 }
 
 func TestSettingsSaveStoresEveryField(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)

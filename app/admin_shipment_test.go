@@ -14,6 +14,7 @@ import (
 )
 
 func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
@@ -48,6 +49,7 @@ func TestAdminShipmentDetailShowsTimelineMessagesAndRequests(t *testing.T) {
 // TestAdminShipmentsDateFilterUsesTheShopsDays: from and to are days in the
 // shop's zone, as in analytics, not UTC days.
 func TestAdminShipmentsDateFilterUsesTheShopsDays(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)

@@ -42,6 +42,7 @@ func smsVersions(t *testing.T, a *App, shopID int64) []storage.MessageTemplate {
 }
 
 func TestAdminPostsWithoutCSRFTokenAreRejected(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
@@ -77,6 +78,7 @@ func TestAdminPostsWithoutCSRFTokenAreRejected(t *testing.T) {
 }
 
 func TestTemplateSaveWithErrorKeepsLiveVersion(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
@@ -135,6 +137,7 @@ type previewJSON struct {
 }
 
 func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		s := signIn(t, a, base, ownerShop(t, a).ID)
@@ -159,6 +162,7 @@ func TestTemplatePreviewReportsErrorsAndSegments(t *testing.T) {
 }
 
 func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)
@@ -186,6 +190,7 @@ func TestSendTestGoesToOwnerThroughOutbox(t *testing.T) {
 // TestSendTestUsesTheDraftsChannel: an SMS test is an SMS to the phone the
 // merchant typed, with the unsaved draft, and the editor keeps the draft.
 func TestSendTestUsesTheDraftsChannel(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	s := signIn(t, a, base, shop.ID)
@@ -212,6 +217,7 @@ func TestSendTestUsesTheDraftsChannel(t *testing.T) {
 // TestPreviewWearsTheShopsBrandingAndARealOrder: the preview uses the
 // shop's name and colour, and one of its recent orders when chosen.
 func TestPreviewWearsTheShopsBrandingAndARealOrder(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	shop.Settings.V.Branding.PrimaryColor = "#2d6a4f"

@@ -16,6 +16,7 @@ import (
 // as the shopper saw it (its HTML in a sandboxed frame), a delivery shows
 // its payload, and a replay says what happens next.
 func TestAdminShowsMessagesAsSentAndWebhookPayloads(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)
 	ctx := context.Background()

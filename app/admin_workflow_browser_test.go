@@ -21,6 +21,7 @@ import (
 // order and send a test of the unsaved draft; read analytics that say
 // "unknown" for deliveries never reported and the contact rate per carrier.
 func TestBrowserMerchantWorksThroughTheAdmin(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t, chromedp.WindowSize(1280, 900))
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	shop := ownerShop(t, a)

@@ -48,6 +48,7 @@ func trackAlertPush(t *testing.T) []byte {
 }
 
 func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		const credential = "ups-push-credential"
 		ups := apptest.NewUPS(t)
@@ -114,6 +115,7 @@ func TestUPSPushIsSubscribedVerifiedAndPollsOnlyAsASafetyNet(t *testing.T) {
 }
 
 func TestRefusedSubscriptionKeepsNormalPolling(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		const credential = "ups-push-credential"
 		ups := apptest.NewUPS(t, "1Z999AA10123456784")
@@ -140,6 +142,7 @@ func TestRefusedSubscriptionKeepsNormalPolling(t *testing.T) {
 }
 
 func TestPushFromACarrierWithoutSecretIsNotTaken(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	if code := apptest.PostUPSPush(t, base, trackAlertPush(t), "anything"); code != http.StatusNotFound {
 		t.Fatalf("push without UPS_WEBHOOK_SECRET = %d; want 404", code)
@@ -150,6 +153,7 @@ func TestPushFromACarrierWithoutSecretIsNotTaken(t *testing.T) {
 }
 
 func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
@@ -187,6 +191,7 @@ func TestSettingsPageShowsEachCarriersPushFigures(t *testing.T) {
 }
 
 func TestEachCarriersPushIsAuthenticatedItsWay(t *testing.T) {
+	t.Parallel()
 	const secret = "0123456789abcdef0123456789abcdef"
 	read := func(path string) []byte { return apptest.Testdata(t, "integrations/carriers/"+path) }
 	hmacB64 := func(body []byte) string { return apptest.AfterShipSignature(secret, body) } // base64 HMAC-SHA256, as USPS and FedEx sign

@@ -261,6 +261,7 @@ func everyChannel(t *testing.T, e *installedShop, id int64) {
 }
 
 func TestGermanShopperConfirmsCallsWithTheTextsYES(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopifyByTokenExchange(t, dbURL)
 		ship := e.order(t, 8301, "0151 12345679", "DE")
@@ -306,12 +307,14 @@ func smsTo(p *apptest.Providers, number string) []apptest.Text {
 }
 
 func TestInstalledShopifyShopReachesTheShopperOnEveryChannel(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		everyChannel(t, installShopifyByTokenExchange(t, dbURL), 8101)
 	})
 }
 
 func TestConnectedWooShopReachesTheShopperOnEveryChannel(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		everyChannel(t, connectWooForChannels(t, dbURL), 8201)
 	})
@@ -332,6 +335,7 @@ func extensionToken(t *testing.T, customer string) string {
 }
 
 func TestOrderStatusExtensionOptsTheShopperIn(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopifyByTokenExchange(t, dbURL)
 		ship := e.order(t, 8401, "(415) 555-0178", "US")
@@ -392,6 +396,7 @@ func TestOrderStatusExtensionOptsTheShopperIn(t *testing.T) {
 }
 
 func TestWooCheckoutConsentTextsAndCallsTheShopper(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWooForChannels(t, dbURL)
 		const number = "+14155550179"
@@ -434,6 +439,7 @@ func TestWooCheckoutConsentTextsAndCallsTheShopper(t *testing.T) {
 }
 
 func TestConsentsAreShownExportedAndErasedWithTheShopper(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopifyByTokenExchange(t, dbURL)
 		ship := e.order(t, 8601, "(415) 555-0181", "US")
@@ -488,6 +494,7 @@ func TestConsentsAreShownExportedAndErasedWithTheShopper(t *testing.T) {
 }
 
 func TestGermanWooCheckoutConsentWaitsForTheShoppersYES(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWooForChannels(t, dbURL)
 		const number = "+4915112345670"
@@ -523,6 +530,7 @@ func TestGermanWooCheckoutConsentWaitsForTheShoppersYES(t *testing.T) {
 }
 
 func TestGermanWooCheckoutConsentToCallsAloneIsAskedByText(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWooForChannels(t, dbURL)
 		const number = "+4915112345671"
@@ -553,6 +561,7 @@ func TestGermanWooCheckoutConsentToCallsAloneIsAskedByText(t *testing.T) {
 // stop", so a STOP by text withdraws the consent to calls of that number
 // too; START brings back texts only, since calls need their own yes.
 func TestTextedSTOPAlsoEndsCalls(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopifyByTokenExchange(t, dbURL)
 		ship := e.order(t, 8401, "(415) 555-0142", "US")

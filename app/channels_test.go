@@ -71,6 +71,7 @@ var kaffeeHaus = shopifytest.ShopInfo{
 }
 
 func TestShopifyInstallReadsWhoTheMerchantIs(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		s := e.shop
@@ -93,6 +94,7 @@ func TestShopifyInstallReadsWhoTheMerchantIs(t *testing.T) {
 }
 
 func TestWooConnectReadsWhoTheMerchantIs(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		apptest.WaitUntil(t, "the store's identity", func() bool {
@@ -113,6 +115,7 @@ func TestWooConnectReadsWhoTheMerchantIs(t *testing.T) {
 
 // shopperRequestReachesTheNotifyAddress is checked on both platforms.
 func TestShopperRequestGoesToTheMerchantsNotificationAddress(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ctx := context.Background()
@@ -209,6 +212,7 @@ func byChannel(ns []storage.Notification, ch string) storage.Notification {
 }
 
 func TestInstalledShopTextsAShopperWhoOptedInOnThePage(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7101, "(415) 555-0142", "US")
@@ -246,6 +250,7 @@ func TestInstalledShopTextsAShopperWhoOptedInOnThePage(t *testing.T) {
 }
 
 func TestGermanShopperConfirmsByReplyBeforeTheFirstUpdate(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7201, "0151 12345678", "DE")
@@ -271,6 +276,7 @@ func TestGermanShopperConfirmsByReplyBeforeTheFirstUpdate(t *testing.T) {
 }
 
 func TestInvalidNumberIsRecordedAndNeverSent(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7301, "555-01", "US")
@@ -295,6 +301,7 @@ func inboundWhatsApp(from, body string) url.Values {
 }
 
 func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		e.sent.SetApproval("HX00000000000000000000000000000001", "approved")
@@ -356,6 +363,7 @@ func TestWhatsAppUsesTemplatesOutsideTheSessionAndTextInside(t *testing.T) {
 }
 
 func TestWhatsAppWithoutATemplateOutsideTheSessionFallsBackToEmail(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7501, "+34 612 345 679", "ES")
@@ -374,6 +382,7 @@ func TestWhatsAppWithoutATemplateOutsideTheSessionFallsBackToEmail(t *testing.T)
 }
 
 func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		st := e.shop.Settings.V
@@ -403,6 +412,7 @@ func TestMonthlySMSCapFallsBackToEmail(t *testing.T) {
 }
 
 func TestEmptyContactMessageIsRefused(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7701, "(415) 555-0144", "US")

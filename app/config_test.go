@@ -12,6 +12,7 @@ func env(kv map[string]string) func(string) string { return func(k string) strin
 const goodKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // base64 of 32 bytes
 
 func TestLoadConfigAcceptsProductionSettings(t *testing.T) {
+	t.Parallel()
 	c, err := LoadConfig(env(map[string]string{
 		"APP_URL": "https://ordertrack.example/", "ENCRYPTION_KEY": goodKey, "PORT": "9000",
 		"DATABASE_URL": "postgres://u@db/ordertrack", "SHOPIFY_API_KEY": "k", "SHOPIFY_API_SECRET": "s",
@@ -25,6 +26,7 @@ func TestLoadConfigAcceptsProductionSettings(t *testing.T) {
 }
 
 func TestLoadConfigDemoNeedsNothing(t *testing.T) {
+	t.Parallel()
 	c, err := LoadConfig(env(nil), true)
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +39,7 @@ func TestLoadConfigDemoNeedsNothing(t *testing.T) {
 // TestLoadConfigRefusesLoopbackOutboundUnlessAsked: merchant-chosen hosts
 // may be loopback only when the demo or OUTBOUND_ALLOW_LOOPBACK says so.
 func TestLoadConfigRefusesLoopbackOutboundUnlessAsked(t *testing.T) {
+	t.Parallel()
 	prod := map[string]string{"APP_URL": "https://x.example", "ENCRYPTION_KEY": goodKey}
 	tests := []struct {
 		name  string
@@ -65,6 +68,7 @@ func TestLoadConfigRefusesLoopbackOutboundUnlessAsked(t *testing.T) {
 // TestLoadConfigReadsCarrierAccounts: the platform's carrier accounts come
 // from the variables the README's configuration table names.
 func TestLoadConfigReadsCarrierAccounts(t *testing.T) {
+	t.Parallel()
 	vars := map[string]struct{ carrier, key string }{
 		"UPS_CLIENT_ID": {"ups", "client_id"}, "UPS_CLIENT_SECRET": {"ups", "client_secret"}, "UPS_BASE_URL": {"ups", registry.BaseURL},
 		"FEDEX_CLIENT_ID": {"fedex", "client_id"}, "FEDEX_CLIENT_SECRET": {"fedex", "client_secret"}, "FEDEX_BASE_URL": {"fedex", registry.BaseURL},
@@ -96,6 +100,7 @@ func TestLoadConfigReadsCarrierAccounts(t *testing.T) {
 }
 
 func TestLoadConfigExplainsEveryProblem(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string

@@ -20,6 +20,7 @@ import (
 // 12 hours), whichever orders and shops name it. The checkout's words are
 // stored bounded and shown as text, never as markup.
 func TestCheckoutConsentsDoNotFloodANumberOrInjectTheAdmin(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWooForChannels(t, dbURL)
 		const number = "+14155550177"

@@ -12,6 +12,7 @@ import (
 // texts the number it names: without budgets one link texts any number, as
 // often as it is posted, at the merchant's cost (toll fraud, SMS bombing).
 func TestOptInFormIsBudgetedPerOrderNumberAndClient(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ships := []string{

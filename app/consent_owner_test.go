@@ -16,6 +16,7 @@ import (
 // question, no updates), and a number that said STOP to the shop gets no
 // question at all.
 func TestOptInForAnotherNumberWaitsForItsOwner(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ship := e.order(t, 7501, "(415) 555-0199", "US")

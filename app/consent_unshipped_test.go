@@ -18,6 +18,7 @@ import (
 // parcel's page: the shopper who signs up before the parcel leaves is
 // exactly the one who wants to hear when it does.
 func TestOptInOnTheOrderPageBeforeItShips(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		o := shopifytest.SampleOrder(7601, time.Now().UTC().Add(-time.Hour))

@@ -35,6 +35,7 @@ func (c *demoClock) Add(d time.Duration) {
 // to where the parcel came from), placed before its label; parcels still
 // have scans to come.
 func TestDemoLinksShowTheirScenarioAtOnce(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	ctx := context.Background()
 	store, err := a.StartDemo(ctx, false)
@@ -145,6 +146,7 @@ func TestDemoLinksShowTheirScenarioAtOnce(t *testing.T) {
 // order and link, and the carrier still knows every parcel where it was;
 // only a reset replaces them.
 func TestDemoRestartKeepsItsLinks(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	ctx := context.Background()
 	first, err := a.StartDemo(ctx, false)
@@ -204,6 +206,7 @@ func TestDemoRestartKeepsItsLinks(t *testing.T) {
 // parcels keep moving, most minutes, from the first minute to past the
 // hour.
 func TestDemoKeepsMovingForAnHour(t *testing.T) {
+	t.Parallel()
 	clock := &demoClock{now: time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)}
 	a, _ := startApp(t, storagetest.URL(t, storage.SQLite), Config{}, withClock(clock.Now))
 	ctx := context.Background()
@@ -277,6 +280,7 @@ func TestDemoKeepsMovingForAnHour(t *testing.T) {
 // address as the default support address), and no shopper has a consent
 // or a contact preference nobody gave.
 func TestDemoStoreHoldsOnlyWhatAnInstallGets(t *testing.T) {
+	t.Parallel()
 	a, _ := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	ctx := context.Background()
 	store, err := a.StartDemo(ctx, false)
@@ -305,6 +309,7 @@ func TestDemoStoreHoldsOnlyWhatAnInstallGets(t *testing.T) {
 // admin, the shipped orders' in the shipments list and the others' under
 // "Not shipped yet" on the overview.
 func TestDemoAdminListsEveryOrderWithItsPage(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	ctx := context.Background()
 	store, err := a.StartDemo(ctx, false)
@@ -329,6 +334,7 @@ func TestDemoAdminListsEveryOrderWithItsPage(t *testing.T) {
 // given through the tracking page's form (its wording, IP and the welcome
 // text that follows), for the shoppers who sign up only, once each.
 func TestDemoShoppersSignUpOnTheirPages(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	ctx := context.Background()
 	store, err := a.StartDemo(ctx, false)

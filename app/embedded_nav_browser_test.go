@@ -16,6 +16,7 @@ import (
 )
 
 func TestBrowserEmbeddedLinksAndFormsCarrySessionTokens(t *testing.T) {
+	t.Parallel()
 	// App Bridge comes from Shopify's CDN, out of reach here: fail its load
 	// at once and stand in for shopify.idToken, counting the tokens asked for.
 	ctx := browsertest.New(t, chromedp.WindowSize(1200, 900), chromedp.Flag("host-resolver-rules", "MAP cdn.shopify.com ~NOTFOUND"))

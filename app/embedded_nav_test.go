@@ -62,6 +62,7 @@ var saveBarForms = map[string]string{"/admin/settings": `<form method="post" act
 // (WooCommerce, the demo) the same pages carry Polaris's look inline and
 // nothing from Shopify's CDN.
 func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
@@ -115,6 +116,7 @@ func TestEmbeddedAdminPagesLoadAppBridgeAndItsNav(t *testing.T) {
 }
 
 func TestEmbeddedFormPostAuthenticatesWithSessionTokenField(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		own := installTestShop(t, a, fake, shopA, time.Hour)
@@ -173,6 +175,7 @@ func TestEmbeddedFormPostAuthenticatesWithSessionTokenField(t *testing.T) {
 }
 
 func TestStandaloneAdminPostsStillNeedTheCSRFToken(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestSessionTokenShowsOnlyItsOwnShopsShipments(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		const numberA, numberB = "1ZSHOPA000000001", "1ZSHOPB000000002"
@@ -50,6 +51,7 @@ func TestSessionTokenShowsOnlyItsOwnShopsShipments(t *testing.T) {
 }
 
 func TestInvalidSessionTokenAsksAppBridgeToRetry(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		installTestShop(t, a, fake, shopA, time.Hour)
@@ -73,6 +75,7 @@ func TestInvalidSessionTokenAsksAppBridgeToRetry(t *testing.T) {
 }
 
 func TestSessionTokenOfUnknownShopInstallsItByTokenExchange(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		const shop = "fresh-store.myshopify.com"
@@ -95,6 +98,7 @@ func TestSessionTokenOfUnknownShopInstallsItByTokenExchange(t *testing.T) {
 }
 
 func TestEmbeddedDocumentLoadBouncesThroughAppBridge(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		installTestShop(t, a, fake, shopA, time.Hour)

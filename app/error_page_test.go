@@ -15,6 +15,7 @@ import (
 // message, and a way back only to a page of this site (the Referer's path,
 // escaped); an API client gets JSON.
 func TestFailedBrowserRequestsGetTheErrorPage(t *testing.T) {
+	t.Parallel()
 	_, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	host := strings.TrimPrefix(base, "http://")
 	tests := []struct {

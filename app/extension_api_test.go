@@ -16,6 +16,7 @@ import (
 )
 
 func TestCustomerAccountExtensionSeesOnlyTheCustomersOwnOrder(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: "app-key"})
 		ctx := context.Background()

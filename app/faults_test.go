@@ -56,6 +56,7 @@ func pendingJobs(t *testing.T, db *storage.DB) int64 {
 }
 
 func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
+	t.Parallel()
 	url := storagetest.URL(t, storage.Postgres)
 	ups := apptest.NewUPS(t)
 	sender := &countingSender{sent: map[int64]int{}, keys: map[string]int{}}
@@ -119,6 +120,7 @@ func TestTwoWorkersOnOneDatabaseNeverDoublePollOrDoubleSend(t *testing.T) {
 }
 
 func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		outage  apptest.Outage
@@ -180,6 +182,7 @@ func TestCarrierFailureReschedulesWithBackoffAndLaterSuccessApplies(t *testing.T
 // retried, not cancelled or marked malformed: the webhook was accepted, the
 // message promised. Only rows that are gone end the job.
 func TestJobsRetryWhileDatabaseIsDownAndEndWhenTheirRowIsGone(t *testing.T) {
+	t.Parallel()
 	a := &App{db: storagetest.Open(t, storage.SQLite)} // these paths need only the database
 	msg, err := messaging.New(messaging.Deps{DB: a.db})
 	if err != nil {

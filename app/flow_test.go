@@ -70,6 +70,7 @@ func flowExtensions(t *testing.T) map[string]map[string]string {
 }
 
 func TestFlowExtensionsDeclareTheFieldsTheAppSends(t *testing.T) {
+	t.Parallel()
 	exts := flowExtensions(t)
 	for handle, keys := range flow.Fields {
 		var declared []string
@@ -115,6 +116,7 @@ func waitFlowTrigger(t *testing.T, fake *shopifytest.Server, handle, number stri
 }
 
 func TestCarrierNewsFiresShopifyFlowTriggers(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		event  tracking.Event
@@ -174,6 +176,7 @@ func TestCarrierNewsFiresShopifyFlowTriggers(t *testing.T) {
 }
 
 func TestShopperRequestFiresShopifyFlowTrigger(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake, shop := startFlowApp(t, dbURL)
 		_, s := seedWritebackOrder(t, a, fake, shop, 9750, true)
@@ -202,6 +205,7 @@ func postFlowAction(t *testing.T, base, secret string, payload map[string]any) i
 }
 
 func TestFlowActionSendsATrackingUpdateOncePerRun(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake, shop := startFlowApp(t, dbURL)
 		ctx := context.Background()

@@ -19,6 +19,7 @@ import (
 )
 
 func TestHealthReadinessAndMetrics(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		if code, _ := apptest.Get(t, base+"/healthz"); code != http.StatusOK {
@@ -48,6 +49,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 // emergency switch; SQLite: query_only, as on a read-only or full volume):
 // the machine must leave the load balancer, and come back once writes work.
 func TestReadyzFailsWhenTheDatabaseCannotWrite(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		readOnly := func(on bool) {
@@ -100,6 +102,7 @@ func postgresReadOnly(t *testing.T, url string) func(on bool) {
 }
 
 func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cfg := Config{DatabaseURL: url, EncryptionKey: storagetest.Key, ShopifyAPISecret: testSecret}
@@ -159,6 +162,7 @@ func TestBacklogMetricsShowWorkWaitingForWorkers(t *testing.T) {
 }
 
 func TestATakenMetricsPortDoesNotStopTheApp(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", ":0")
 	if err != nil {
 		t.Fatal(err)

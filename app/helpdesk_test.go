@@ -16,6 +16,7 @@ import (
 )
 
 func TestHelpdeskEndpointAnswersOnlyTheKeysShop(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()

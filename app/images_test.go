@@ -17,6 +17,7 @@ import (
 // images: the app reads its variants' images from Shopify (a variant's own,
 // else its product's featured image) and the tracking page shows them.
 func TestWebhookOrderShowsProductImages(t *testing.T) {
+	t.Parallel()
 	const (
 		product = "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/ipod-nano.png?v=1704203951"
 		black   = "https://cdn.shopify.com/s/files/1/0005/4838/0009/products/ipod-nano-2.png?v=1704203951"

@@ -11,6 +11,7 @@ import (
 )
 
 func TestConcurrentWebhooksAreEachStoredAndQueuedOnce(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		const senders, unique = 16, 48

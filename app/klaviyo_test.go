@@ -31,6 +31,7 @@ func klaviyoShipment(t *testing.T, a *App, shop *storage.Shop, id int64, ev trac
 }
 
 func TestKlaviyoGetsEveryTriggerAndHandedTriggersOnlyThere(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		fake := klaviyotest.NewServer(t, "pk_shop_a")
 		a, _ := startApp(t, dbURL, Config{KlaviyoBaseURL: fake.URL})
@@ -85,6 +86,7 @@ func TestKlaviyoGetsEveryTriggerAndHandedTriggersOnlyThere(t *testing.T) {
 }
 
 func TestNoKlaviyoEventsWithoutAKey(t *testing.T) {
+	t.Parallel()
 	fake := klaviyotest.NewServer(t, "pk_shop_a")
 	a, _ := startApp(t, storagetest.URL(t, storage.SQLite), Config{KlaviyoBaseURL: fake.URL})
 	shop := &storage.Shop{Platform: storage.Shopify, Domain: shopA, Settings: storage.JSON[storage.Settings]{V: storage.Settings{Klaviyo: []string{"in_transit"}}}}

@@ -19,6 +19,7 @@ import (
 // language, by text and on a call (European Portuguese and Flemish read
 // and hear the Brazilian and Netherlands copy).
 func TestShoppersAreAnsweredInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		locale, yes, thanks, voice, goodbye string
 	}{
@@ -54,6 +55,7 @@ func TestShoppersAreAnsweredInTheirLanguage(t *testing.T) {
 // words, so a shopper who texts SAIR (or BASTA, STOPPEN, 停止) hears from us
 // that the updates stopped, in their language.
 func TestLocalStopWordIsConfirmedByUs(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), twilioConfig())
 	fx := seedShopper(t, a, "lang-stop.myshopify.com", shopperPhone, "failed_attempt")
 	if err := a.db.Gorm.Model(fx.order).Update("locale", "pt-BR").Error; err != nil {
@@ -76,6 +78,7 @@ func TestLocalStopWordIsConfirmedByUs(t *testing.T) {
 // TestPageLanguageFollowsTheBrowserThenTheOrder: the tracking page speaks
 // the browser's first supported language, else the order's.
 func TestPageLanguageFollowsTheBrowserThenTheOrder(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	fx := seedShopper(t, a, "lang-page.myshopify.com", shopperPhone, "failed_attempt")
 	if err := a.db.Gorm.Model(fx.order).Update("locale", "pt-PT").Error; err != nil {

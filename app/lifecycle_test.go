@@ -40,6 +40,7 @@ func lifecycleFixture(t *testing.T, name, wrapper string, change func(map[string
 // fulfilled; the parcel shown cancelled (and no longer polled) when the
 // fulfillment is; the order shown cancelled when it is.
 func TestOrderLifecycleOnThePage(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()

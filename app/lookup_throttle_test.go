@@ -58,6 +58,7 @@ func frozenClock() startOption {
 }
 
 func TestProxyLookupThrottleOfOneShopSparesAnother(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{}, frozenClock())
 		seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
@@ -84,6 +85,7 @@ func TestProxyLookupThrottleOfOneShopSparesAnother(t *testing.T) {
 }
 
 func TestProxyLookupGuessesAreCapped(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		n     int
@@ -125,6 +127,7 @@ func TestProxyLookupGuessesAreCapped(t *testing.T) {
 }
 
 func TestDirectLookupGuessesPerOrderAreCapped(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{}, frozenClock())
 		shop := seedDueShipments(t, a, "brute.myshopify.com", 2)
@@ -151,6 +154,7 @@ func TestDirectLookupGuessesPerOrderAreCapped(t *testing.T) {
 // shopper with the right order and contact still gets in, and a wrong
 // guess reads exactly like a refused one.
 func TestSpentSharedBudgetsLockNoShopperOut(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		n     int
@@ -197,6 +201,7 @@ func TestSpentSharedBudgetsLockNoShopperOut(t *testing.T) {
 // same order ("ſ" for "s", "##1001" for "#1001") are charged to the same
 // budget.
 func TestRespelledContactsAndOrdersShareTheirBudget(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{}, frozenClock())
 		shop := seedDueShipments(t, a, "spell.myshopify.com", 2)

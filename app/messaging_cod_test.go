@@ -17,6 +17,7 @@ import (
 // sees in the log that the reminder was skipped, under its own trigger: the
 // skipped decision has no dedupe key to read the trigger from.
 func TestCODReminderTurnedOffIsLoggedAsACODReminder(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _ := startApp(t, dbURL, Config{})
 		ctx := context.Background()

@@ -32,6 +32,7 @@ func inboundSMS(from, body string) url.Values {
 }
 
 func TestSendGridEventsMoveTheMessageLog(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		key, pub := apptest.SendGridKey(t)
 		a, base := startApp(t, dbURL, Config{SendGridPublicKey: pub})
@@ -74,6 +75,7 @@ func TestSendGridEventsMoveTheMessageLog(t *testing.T) {
 }
 
 func TestSendGridUnsubscribeOptsTheShopperOut(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		key, pub := apptest.SendGridKey(t)
 		a, base := startApp(t, dbURL, Config{SendGridPublicKey: pub})
@@ -93,6 +95,7 @@ func TestSendGridUnsubscribeOptsTheShopperOut(t *testing.T) {
 }
 
 func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		key, pub := apptest.SendGridKey(t)
 		otherKey, _ := apptest.SendGridKey(t)
@@ -160,6 +163,7 @@ func TestForgedMessagingWebhooksChangeNothing(t *testing.T) {
 }
 
 func TestTwilioStatusCallbacksUpdateTheLog(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
@@ -195,6 +199,7 @@ func TestTwilioStatusCallbacksUpdateTheLog(t *testing.T) {
 }
 
 func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		ctx := context.Background()
@@ -240,6 +245,7 @@ func TestSMSStopOptsOutAndTheNextSMSIsSkipped(t *testing.T) {
 }
 
 func TestShopperRepliesBecomeActionsOnTheShipmentThatAsked(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		from, body string
@@ -284,6 +290,7 @@ func TestShopperRepliesBecomeActionsOnTheShipmentThatAsked(t *testing.T) {
 }
 
 func TestUnknownReplyGetsHelpAndRecordsNothing(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
@@ -302,6 +309,7 @@ func TestUnknownReplyGetsHelpAndRecordsNothing(t *testing.T) {
 }
 
 func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		form     url.Values
@@ -334,6 +342,7 @@ func TestVoiceKeyPressRecordsTheOfferedAction(t *testing.T) {
 }
 
 func TestSpanishShopperIsAnsweredInSpanish(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-es.myshopify.com", shopperPhone, "failed_attempt", "action_required")
@@ -364,6 +373,7 @@ func TestSpanishShopperIsAnsweredInSpanish(t *testing.T) {
 }
 
 func TestVoiceRepeatAndUnofferedKeysReplayTheMenu(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
@@ -384,6 +394,7 @@ func TestVoiceRepeatAndUnofferedKeysReplayTheMenu(t *testing.T) {
 }
 
 func TestShopperActionEmailsTheMerchant(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
@@ -414,6 +425,7 @@ func jobsNotify(shipmentID int64, trigger string) jobs.NotifyArgs {
 func soonDay() time.Time { return time.Now().UTC().AddDate(0, 0, 5).Truncate(24 * time.Hour) }
 
 func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
@@ -445,6 +457,7 @@ func TestRescheduleShowsOnThePageAndReachesTheMerchant(t *testing.T) {
 // Behind Fly's proxy the request's Host is the machine's, not the public
 // one Twilio signed: the signature must be checked against APP_URL.
 func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
@@ -483,6 +496,7 @@ func TestTwilioSignatureIsCheckedAgainstAppURLNotHost(t *testing.T) {
 // and the deferred send lands at 08:00 local even on the night clocks
 // change.
 func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		// Saturday 23:30 in Los Angeles, the night before DST starts: 07:30
 		// UTC, 08:30 in Berlin.
@@ -517,6 +531,7 @@ func TestQuietHoursDeferInTheShoppersZone(t *testing.T) {
 }
 
 func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "failed_attempt")
@@ -557,6 +572,7 @@ func TestRescheduleToAPastDayIsRefusedAndNothingIsStored(t *testing.T) {
 // TestSkippedMessageHasNoSendTime: a message the rules skip is never sent, so
 // it has no send time and the outbox does not show the zero time for it.
 func TestSkippedMessageHasNoSendTime(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		ctx := context.Background()

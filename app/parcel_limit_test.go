@@ -17,6 +17,7 @@ import (
 // stores the first 100; the other 50 are refused and listed on the
 // delivery, which the admin's webhook page shows.
 func TestFulfillmentOverTheParcelLimitIsStoredUpToItAndNoted(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)

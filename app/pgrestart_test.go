@@ -78,6 +78,7 @@ func (s *shopifySender) deliver(id string, body []byte) bool {
 // back. The restart runs on a private cluster: the shared one serves the
 // other test packages meanwhile.
 func TestPostgresRestartUnderWebhookLoadLosesNoAcceptedWebhook(t *testing.T) {
+	t.Parallel()
 	pg := storagetest.StartPrivatePostgres(t)
 	a, base := startApp(t, pg.URL, Config{})
 	readyz := func() int { code, _ := apptest.Get(t, base+"/readyz"); return code }

@@ -20,6 +20,7 @@ import (
 )
 
 func TestWebhookToShipmentToMessage(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		ups := apptest.NewUPS(t)
 		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"ups": {"client_id": "id", "client_secret": "secret", registry.BaseURL: ups.URL}}}, atRecordingTime())
@@ -81,6 +82,7 @@ func TestWebhookToShipmentToMessage(t *testing.T) {
 }
 
 func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		body := shopifytest.SampleOrder(5002, time.Now()).WebhookJSON()
@@ -97,6 +99,7 @@ func TestWebhookWithBadSignatureStoresNothing(t *testing.T) {
 }
 
 func TestMalformedWebhookIsKeptAsFailed(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		ctx := context.Background()
@@ -118,6 +121,7 @@ func TestMalformedWebhookIsKeptAsFailed(t *testing.T) {
 }
 
 func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		platform := apptest.NewUPS(t)
 		merchant := apptest.NewUPS(t)
@@ -148,6 +152,7 @@ func TestMerchantCarrierAccountIsUsedForItsShop(t *testing.T) {
 }
 
 func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		const secret = "aftership-webhook-secret"
 		a, base := startApp(t, url, Config{Carriers: map[string]registry.Creds{"aftership": {registry.WebhookSecret: secret}}}, atRecordingTime())
@@ -182,6 +187,7 @@ func TestCarrierPushUpdatesTheShipmentAndPollsLess(t *testing.T) {
 }
 
 func TestPollingPolicySeesAParcelAtAFacilityFromItsStoredScans(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		const secret = "aftership-webhook-secret"
 		var mu sync.Mutex

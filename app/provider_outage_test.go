@@ -12,6 +12,7 @@ import (
 )
 
 func TestProviderOutagesRetryAndPermanentErrorsFail(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		channel      string

@@ -24,6 +24,7 @@ func proxyURL(base, shop string, q url.Values) string {
 func strconvNow() string { return strconv.FormatInt(time.Now().Unix(), 10) }
 
 func TestAppProxyServesOnlyThatShopsOrders(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		tokA := seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")
@@ -48,6 +49,7 @@ func TestAppProxyServesOnlyThatShopsOrders(t *testing.T) {
 }
 
 func TestAppProxyLookupLeaksNothing(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		token := seedOrder(t, a, "shop-a.myshopify.com", "#1001", "ana@example.com")

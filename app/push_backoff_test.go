@@ -19,6 +19,7 @@ import (
 // subscription job (each minute): the shipment waits 15 min, then 30, and
 // is polled as without push meanwhile; once UPS answers it is live.
 func TestFailingSubscribeBacksOff(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		var down atomic.Bool
 		var calls atomic.Int32

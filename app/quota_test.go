@@ -18,6 +18,7 @@ import (
 )
 
 func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		dhl := apptest.NewDHL(t)
 		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime())
@@ -49,6 +50,7 @@ func TestDHLDailyQuotaHoldsAcrossPolls(t *testing.T) {
 }
 
 func TestDHLShipmentIsFetchedAtMostTenTimesADay(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		dhl := apptest.NewDHL(t)
 		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime())
@@ -100,6 +102,7 @@ func seedDHLDue(t *testing.T, a *App, shop *storage.Shop, n int, due time.Time) 
 // calls left of the platform's daily 250: the small shop gets all of its
 // polls, the big one the rest, and its other polls wait for tomorrow.
 func TestSharedDHLQuotaGivesEveryShopItsShare(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		dhl := apptest.NewDHL(t)
 		a, _ := startApp(t, dbURL, Config{Carriers: map[string]registry.Creds{"dhl": {"api_key": "k", registry.BaseURL: dhl.URL}}}, atRecordingTime(),

@@ -11,6 +11,7 @@ import (
 // or question, tied to no shipment) carries the number that was signed up,
 // which need not be the order's, and must go with the consent.
 func TestRedactErasesTheOptInMessagesOfTheOrders(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopifyByTokenExchange(t, dbURL)
 		ship := e.order(t, 8651, "(415) 555-0182", "US")

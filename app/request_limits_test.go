@@ -15,6 +15,7 @@ import (
 // a shipment takes 5 requests (then one an hour) and a client 10, and a
 // refused post records nothing.
 func TestShopperRequestsAreBudgetedPerShipmentAndClient(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ships := []*storage.Shipment{

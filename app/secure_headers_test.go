@@ -22,6 +22,7 @@ const httpsAppURL = "https://track.example"
 // keeps the token in the URL on our site, and HSTS since APP_URL is https.
 // The embedded admin keeps the frame-ancestors Shopify needs.
 func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	fake := shopifytest.NewServer(t, testAPIKey, testSecret)
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: httpsAppURL}, withShopify(fake.BaseURL))
 	installTestShop(t, a, fake, shopA, time.Hour)
@@ -92,6 +93,7 @@ func TestShopperPagesSendStrictSecurityHeaders(t *testing.T) {
 }
 
 func TestNoHSTSWhenAppURLIsHTTP(t *testing.T) {
+	t.Parallel()
 	_, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{AppURL: "http://localhost:8080"})
 	for _, path := range []string{"/track", "/healthz"} {
 		res, _ := apptest.Fetch(t, base+path, nil)
@@ -104,6 +106,7 @@ func TestNoHSTSWhenAppURLIsHTTP(t *testing.T) {
 // TestTrackPageDoneShowsOnlyOurOwnThanks follows the redirect a shopper's
 // action lands on, and links someone else crafted.
 func TestTrackPageDoneShowsOnlyOurOwnThanks(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	fx := seedShopper(t, a, "done.myshopify.com", shopperPhone, "failed_attempt")
 	page := func(done string) string {

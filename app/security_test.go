@@ -37,6 +37,7 @@ func lookupFrom(t *testing.T, base, shop, ip, spoofed, order, contact string) (i
 }
 
 func TestOrderLookupAnswersWrongOrderAndWrongEmailAlike(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := seedDueShipments(t, a, "lookup.myshopify.com", 1)
@@ -54,6 +55,7 @@ func TestOrderLookupAnswersWrongOrderAndWrongEmailAlike(t *testing.T) {
 }
 
 func TestOrderLookupBruteForceIsThrottledPerClient(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := seedDueShipments(t, a, "brute.myshopify.com", 1)
@@ -85,6 +87,7 @@ func TestOrderLookupBruteForceIsThrottledPerClient(t *testing.T) {
 }
 
 func TestAdminOfOneShopCannotSeeOrReplayAnotherShopsData(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
@@ -172,6 +175,7 @@ func (l *logBuffer) String() string {
 }
 
 func TestSecretsNeverReachTheLogs(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		logs := &logBuffer{}
 		ups := apptest.NewUPS(t)

@@ -24,6 +24,7 @@ const (
 )
 
 func TestMerchantsOwnTwilioAccountSendsTheShopsTextsUntilUninstalled(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		e.sent.AddTwilioAccount(merchantTwilioSID, merchantTwilioToken)
@@ -116,6 +117,7 @@ func (e *shopifyChannelsEnv) installAlso(t *testing.T, domain string, info shopi
 }
 
 func TestStopToTheSharedSenderStopsEveryShopOnIt(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a := installShopify(t, dbURL, shopA, kaffeeHaus)
 		b := a.installAlso(t, shopB, shopifytest.ShopInfo{Name: "Tee Stube", Email: "owner@tee.example", Timezone: "America/New_York", Currency: "USD", PrimaryLocale: "en", Plan: "Basic"})
@@ -155,6 +157,7 @@ func TestStopToTheSharedSenderStopsEveryShopOnIt(t *testing.T) {
 }
 
 func TestShopperEmailsComeFromTheMerchantOnlyOnAnAuthenticatedDomain(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		e.sent.SetAuthenticatedDomains("kaffee.example")
@@ -195,6 +198,7 @@ func TestShopperEmailsComeFromTheMerchantOnlyOnAnAuthenticatedDomain(t *testing.
 }
 
 func TestACompletedCallCountsItsMinutesTowardTheMonthlyCap(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, twilioConfig())
 		fx := seedShopper(t, a, "shop-a.myshopify.com", shopperPhone, "")
@@ -212,6 +216,7 @@ func TestACompletedCallCountsItsMinutesTowardTheMonthlyCap(t *testing.T) {
 }
 
 func TestWhatsAppWhoseSessionClosedBeforeSendingGoesByEmail(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ctx := context.Background()

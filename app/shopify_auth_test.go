@@ -63,6 +63,7 @@ func backfillOrder(id int64, updated time.Time) shopifytest.Order {
 }
 
 func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
@@ -123,6 +124,7 @@ func TestShopifyInstallStoresSealedTokenAndBackfillsPagedOrders(t *testing.T) {
 }
 
 func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		otherState, _ := startInstall(t, base, shopB)
@@ -193,6 +195,7 @@ func TestShopifyCallbackRefusesForgedOrReplayedRequests(t *testing.T) {
 // TestShopifyNeverCallsAnInvalidShop proves a crafted shop name can never
 // make the app send its client secret (or anything) to another host.
 func TestShopifyNeverCallsAnInvalidShop(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		var hits atomic.Int32
 		attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -241,6 +244,7 @@ func keep(s string) string                   { return s }
 func keepCookie(c *http.Cookie) *http.Cookie { return c }
 
 func TestShopifyTokenIsRefreshedAndRotatedPairPersisted(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name      string
 		accessTTL time.Duration // what the app believes

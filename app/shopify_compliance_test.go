@@ -36,6 +36,7 @@ func countRows(t *testing.T, a *App, table string, shopID int64) int64 {
 }
 
 func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
@@ -67,6 +68,7 @@ func TestUninstallStopsPollingAndDeletesTokens(t *testing.T) {
 }
 
 func TestShopRedactDeletesEveryRowOfTheShop(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := complianceShop(t, a, fake)
@@ -92,6 +94,7 @@ func TestShopRedactDeletesEveryRowOfTheShop(t *testing.T) {
 }
 
 func TestCustomersRedactBlanksOnlyThatShoppersData(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
@@ -126,6 +129,7 @@ func TestCustomersRedactBlanksOnlyThatShoppersData(t *testing.T) {
 }
 
 func TestDataRequestExportsTheShoppersData(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := complianceShop(t, a, fake)
@@ -144,6 +148,7 @@ func TestDataRequestExportsTheShoppersData(t *testing.T) {
 }
 
 func TestComplianceWebhooksWithBadSignatureChangeNothing(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()

@@ -54,6 +54,7 @@ func writebackJobs(t *testing.T, a *App) []*rivertype.JobRow {
 }
 
 func TestShopperRequestIsWrittenBackToTheShopifyOrder(t *testing.T) {
+	t.Parallel()
 	untouched := shopifytest.MailingAddress{}
 	day := soonDay()
 	cases := []struct {
@@ -119,6 +120,7 @@ func TestShopperRequestIsWrittenBackToTheShopifyOrder(t *testing.T) {
 }
 
 func TestShopperRequestOfAShopWithoutATokenIsNotWrittenBack(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: shopB, Email: "owner@" + shopB}
@@ -137,6 +139,7 @@ func TestShopperRequestOfAShopWithoutATokenIsNotWrittenBack(t *testing.T) {
 }
 
 func TestWritebackToAnOrderShopifyDoesNotHaveIsCancelledNotRetried(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		event tracking.Event
@@ -67,6 +68,7 @@ func TestCarrierStatusIsWrittenBackToTheShopifyFulfillment(t *testing.T) {
 }
 
 func TestNoWriteBackWithoutAShopifyToken(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _, _ := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()
@@ -91,6 +93,7 @@ func TestNoWriteBackWithoutAShopifyToken(t *testing.T) {
 }
 
 func TestFulfillmentBeforeItsOrderFetchesTheOrder(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, fake := startShopifyApp(t, dbURL, nil)
 		shop := installTestShop(t, a, fake, shopA, time.Hour)
@@ -114,6 +117,7 @@ func TestFulfillmentBeforeItsOrderFetchesTheOrder(t *testing.T) {
 }
 
 func TestReconcileSyncsOrdersUpdatedSinceTheCursor(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _, fake := startShopifyApp(t, dbURL, nil)
 		ctx := context.Background()

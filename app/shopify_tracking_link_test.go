@@ -19,6 +19,7 @@ import (
 // store has them, customer not notified), and the fulfillments/update that
 // write causes is not written again.
 func TestOptInPointsShopifyTrackingLinksAtTheTrackingPage(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopifyByTokenExchange(t, dbURL)
 		a, fake := e.a, e.fake

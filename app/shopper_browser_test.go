@@ -19,6 +19,7 @@ import (
 // the Copy button (the page's one script, allowed by its hash) copies it,
 // and with JavaScript off the page offers no dead button.
 func TestBrowserTrackingNumberCopiesAndStaysWhole(t *testing.T) {
+	t.Parallel()
 	ctx := browsertest.New(t)
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	token := seedProblem(t, a, "copy.myshopify.com", "", "IT", "Departed facility")

@@ -69,6 +69,7 @@ var pageCSRF = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // buttons), their message to the store is acknowledged in the hero, and the
 // carrier's release scan ends the issue.
 func TestDutyDueAsksToPayThenThanksTheShopper(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	token := seedProblem(t, a, "duty.myshopify.com", "action_required", "CF", "Import duty due; pay to release the package")
 
@@ -110,6 +111,7 @@ func TestDutyDueAsksToPayThenThanksTheShopper(t *testing.T) {
 // place, read-only, and never hands out the token that opens the full page
 // (address, actions, opt-in).
 func TestLookupMasksTheShippingAddress(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	token := seedProblem(t, a, "mask.myshopify.com", "action_required", "AX", "Address information needed; contact the carrier")
 	res, err := http.PostForm(base+"/track?shop=mask.myshopify.com", url.Values{"order": {"#1001"}, "contact": {"ana@example.com"}})

@@ -18,6 +18,7 @@ import (
 // another shop's messages, answer another shop's call, or stop a number on
 // the shared sender for every shop.
 func TestAMerchantsTwilioTokenSpeaksForItsOwnShopsOnly(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a := installShopify(t, dbURL, shopA, kaffeeHaus)
 		b := a.installAlso(t, shopB, shopifytest.ShopInfo{Name: "Tee Stube", Email: "owner@tee.example", Timezone: "America/New_York", Currency: "USD", PrimaryLocale: "en", Plan: "Basic"})

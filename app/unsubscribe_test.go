@@ -35,6 +35,7 @@ func optedOut(t *testing.T, a *App, fx shopperFixture) []string {
 // the chosen channel or all of them, and a mail client's RFC 8058 one-click
 // POST, which carries no form token, stops the channel in the URL.
 func TestUnsubscribeLinkAsksBeforeOptingOut(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		method   string
@@ -73,6 +74,7 @@ func TestUnsubscribeLinkAsksBeforeOptingOut(t *testing.T) {
 // a fake SendGrid and follows its List-Unsubscribe header the way Gmail
 // does (RFC 8058).
 func TestEveryEmailCarriesOneClickUnsubscribe(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		sg := apptest.NewProviders(t)
 		a, base := startApp(t, dbURL, Config{SendGridAPIKey: "SG.test", SendGridBaseURL: sg.URL, EmailFrom: "updates@ordertrack.test"})

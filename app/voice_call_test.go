@@ -89,6 +89,7 @@ func (c *callEnv) actions(t *testing.T) []storage.CustomerAction {
 }
 
 func TestCallHearsADaySaysItBackAndActsOnlyOnceConfirmed(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		c := placeCall(t, dbURL, "en", "")
 		for _, want := range []string{`<Gather input="dtmf speech"`, `language="en-US"`, `hints="yes, no, Monday, Tuesday,`, "leave it at the door", `speechTimeout="auto"`} {
@@ -152,6 +153,7 @@ func TestCallHearsADaySaysItBackAndActsOnlyOnceConfirmed(t *testing.T) {
 }
 
 func TestCallInPortugueseUnderstandsLeaveAtTheDoor(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		c := placeCall(t, dbURL, "pt-BR", "")
 		if !strings.Contains(c.twiml, `<Say language="pt-BR">Olá`) || !strings.Contains(c.twiml, `hints="sim, não, segunda-feira`) {
@@ -173,6 +175,7 @@ func TestCallInPortugueseUnderstandsLeaveAtTheDoor(t *testing.T) {
 }
 
 func TestCallNotUnderstoodTwiceHandsOverToTheSupportLine(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		c := placeCall(t, dbURL, "en", "+49 30 1234567")
 		again := c.answer(t, c.twiml, url.Values{"SpeechResult": {"purple elephants"}, "Confidence": {"0.41"}})
@@ -190,6 +193,7 @@ func TestCallNotUnderstoodTwiceHandsOverToTheSupportLine(t *testing.T) {
 }
 
 func TestCallNotUnderstoodTwiceWithoutASupportLineSaysGoodbyeAndEmails(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		c := placeCall(t, dbURL, "en", "")
 		again := c.answer(t, c.twiml, url.Values{"Digits": {"7"}})
@@ -209,6 +213,7 @@ func TestCallNotUnderstoodTwiceWithoutASupportLineSaysGoodbyeAndEmails(t *testin
 }
 
 func TestCallsPerShopperAreCappedBySettings(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		c := placeCall(t, dbURL, "en", "")
 		ctx := context.Background()
@@ -235,6 +240,7 @@ func TestCallsPerShopperAreCappedBySettings(t *testing.T) {
 }
 
 func TestCapHoldsLowerPriorityNewsAndMergesItIntoTheNextUpdate(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := installShopify(t, dbURL, shopA, kaffeeHaus)
 		ctx := context.Background()

@@ -72,6 +72,7 @@ func webhookJobs(t *testing.T, a *App) map[string]webhookJob {
 // second) has the rest processed on the bulk queue; another shop's next
 // delivery still goes to the webhooks queue.
 func TestDeliveriesOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{}, atRecordingTime()) // the clock stands still: no pace comes back
 		for i := range throttle.ShopBurst + 2 {
@@ -98,6 +99,7 @@ func TestDeliveriesOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
 // waits (snoozed) and another shop's is processed; once a slot is free,
 // the waiting one is processed too.
 func TestDeliveryOfAShopWithEverySlotTakenWaitsForOthers(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{})
 		ctx := context.Background()
@@ -165,6 +167,7 @@ func notifyQueues(t *testing.T, a *App) map[string]map[string]int {
 // once, then 5 a second) has the rest queued on the bulk queue; another
 // shop's next notification still goes to the default queue.
 func TestNotificationsOverTheShopsPaceGoToTheBulkQueue(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base := startApp(t, url, Config{}, atRecordingTime()) // the clock stands still: no pace comes back
 		ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 )
 
 func TestWebhookWithNULCharactersIsStoredWithoutThem(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()
@@ -71,6 +72,7 @@ func refuseOrder(t *testing.T, a *App, name string) (fix func()) {
 }
 
 func TestRefusedWebhookFailsAtOnceAndReplaysAfterTheFix(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		ctx := context.Background()

@@ -44,6 +44,7 @@ func refuseWooNotes(t *testing.T, db *storage.DB) (lift func()) {
 // not stored either (the shopper sees an error and can send it again), so
 // no stored request goes without its note.
 func TestWooShopperActionNoteCommitsWithTheAction(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		order := astOrder(506, time.Now().UTC(), "ups", "1Z999AA10123456784")

@@ -91,11 +91,18 @@ func startTakeover(t *testing.T, dbURL string) *takeoverEnv {
 	// The connect's sign-in email issues a link: wait for it, so the tests'
 	// snapshots of what exists are taken after it.
 	apptest.WaitUntil(t, "the connect's sign-in link", func() bool { return storagetest.Count(t, a.db, "login_tokens", "") == 1 })
+	// And for the store's identity (its name and currency), read by a job
+	// after the connect.
+	apptest.WaitUntil(t, "the victim store's identity", func() bool {
+		s, err := a.db.ShopByDomain(ctx, storage.WooCommerce, storeDomain(victim))
+		return err == nil && s.Currency != ""
+	})
 	return &takeoverEnv{a: a, base: base, victim: victim, attacker: attacker, victimCookie: ck,
 		victimReturn: base + "/auth/woocommerce/return?success=1&user_id=" + loc.Query().Get("user_id")}
 }
 
 func TestWooConnectRefusesShopifyStores(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		before := shopsSnapshot(t, e.a)
@@ -119,6 +126,7 @@ func TestWooConnectRefusesShopifyStores(t *testing.T) {
 // keys of another store they own. The store rejects them; nothing changes
 // and no link or secret is shown.
 func TestWooConnectWithKeysTheStoreRejectsChangesNothing(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		before := shopsSnapshot(t, e.a)
@@ -151,6 +159,7 @@ func TestWooConnectWithKeysTheStoreRejectsChangesNothing(t *testing.T) {
 }
 
 func TestWooReturnPageShowsNothingToAnotherBrowser(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		before := shopsSnapshot(t, e.a)
@@ -175,6 +184,7 @@ func TestWooReturnPageShowsNothingToAnotherBrowser(t *testing.T) {
 }
 
 func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		shop, err := e.a.db.ShopByDomain(context.Background(), storage.Shopify, DemoShop)
@@ -196,6 +206,7 @@ func TestDemoLinkSignsInOnlyInDemoMode(t *testing.T) {
 }
 
 func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := startTakeover(t, dbURL)
 		ctx := context.Background()
@@ -240,6 +251,7 @@ func TestWooReconnectWithVerifiedKeysKeepsTheShop(t *testing.T) {
 }
 
 func TestAnonymousConnectsAreCappedPerClientAndInstallsNever(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{ShopifyAPIKey: testAPIKey, ShopifyScopes: defaultShopifyScopes, AppURL: wooAppURL})
 		shopifyInstall := func(ip string) int {
@@ -298,6 +310,7 @@ func requestLoginLink(t *testing.T, base, store, ip string) (int, string) {
 }
 
 func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		sg := apptest.NewProviders(t)
 		store := wootest.NewTLSServer(t, wooKey, wooSecret)
@@ -353,6 +366,7 @@ func TestAdminLoginEmailsASingleUseLinkToTheStoreAddress(t *testing.T) {
 }
 
 func TestAdminLoginRequestsAreThrottledPerClient(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		_, base := startApp(t, dbURL, Config{})
 		codes := map[int]int{}
@@ -370,6 +384,7 @@ func TestAdminLoginRequestsAreThrottledPerClient(t *testing.T) {
 }
 
 func TestPluginLinkSignsInOnce(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		secret, err := e.a.db.StorefrontSecret(e.ws)
@@ -441,6 +456,7 @@ func signInWith(t *testing.T, link string) (int, *http.Cookie) {
 // store is connected and nothing else; the sign-in link goes to the
 // store's own address, and only the merchant's press of its button uses it.
 func TestWooConnectStartedByAnAttackerGivesThemNothing(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base, store, sg := startWooMailApp(t, dbURL)
 		loc, attackerCookie := beginConnect(t, base, store.URL)
@@ -480,6 +496,7 @@ func TestWooConnectStartedByAnAttackerGivesThemNothing(t *testing.T) {
 // TestEmailedSignInLinkIsUsedOnlyByPost: mail scanners fetch every link in
 // an email; their GETs see a button and use nothing up.
 func TestEmailedSignInLinkIsUsedOnlyByPost(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		link := strings.Replace(loginLink(t, e.a, e.shop.ID), wooAppURL, e.base, 1)
@@ -508,6 +525,7 @@ func pluginLink(base, key, secret string, ts time.Time) string {
 // a WooCommerce shop shows the plugin's key and secret; rotating it makes
 // links signed with the old secret fail and signs out every other session.
 func TestRotatingThePluginSecretEndsOldLinksAndSessions(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		old, _ := e.a.db.StorefrontSecret(e.ws)
@@ -556,6 +574,7 @@ func TestRotatingThePluginSecretEndsOldLinksAndSessions(t *testing.T) {
 // connection allows one key check; a second callback makes no request to
 // the store, whatever the first one's outcome.
 func TestWooKeyCallbackChecksKeysOnce(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		_, base, store := startWooApp(t, dbURL)
 		loc, _ := beginConnect(t, base, store.URL)
@@ -581,6 +600,7 @@ func TestWooKeyCallbackChecksKeysOnce(t *testing.T) {
 // TestWooConnectWithAnHTTPAppURLSaysWhy: the demo's default APP_URL is
 // http, where WooCommerce will not send keys; the page says so.
 func TestWooConnectWithAnHTTPAppURLSaysWhy(t *testing.T) {
+	t.Parallel()
 	_, base := startApp(t, storagetest.URL(t, storage.SQLite), Config{})
 	req, _ := http.NewRequest(http.MethodGet, base+"/auth/woocommerce/start?store=https://shop.example", nil)
 	req.Header.Set("Accept", "text/html")

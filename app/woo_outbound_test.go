@@ -99,6 +99,7 @@ func newCountingStore(t *testing.T, tls bool) *countingStore {
 // copies meanwhile, an order note is dropped after one attempt, and the log
 // says why.
 func TestWooStoreOnLoopbackIsNeverCalledInProduction(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		logs := &logBuffer{}
 		a, _ := startApp(t, url, Config{AppURL: wooAppURL}, withProductionOutbound(), withLogger(slog.New(slog.NewTextHandler(logs, nil))))

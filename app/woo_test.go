@@ -77,6 +77,7 @@ func astOrder(id int64, modified time.Time, provider, number string) wootest.Ord
 }
 
 func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		a, base, store, sg := startWooMailApp(t, url)
 		loc, ck := beginConnect(t, base, store.URL)
@@ -168,6 +169,7 @@ func TestWooConnectStoresKeysAndCreatesWebhooks(t *testing.T) {
 }
 
 func TestWooWebhookPingAndSignature(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		if res, _ := apptest.Do(t, wootest.PingRequest(e.hookURL(), 1001)); res.StatusCode != http.StatusOK {
@@ -196,6 +198,7 @@ func TestWooWebhookPingAndSignature(t *testing.T) {
 }
 
 func TestWooOrderWebhooksSyncShipments(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()
@@ -247,6 +250,7 @@ func TestWooOrderWebhooksSyncShipments(t *testing.T) {
 }
 
 func TestWooTrackingActionFetchesOrder(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		e.store.AddOrder(astOrder(503, time.Now().UTC(), "USPS", "9400111899223197428490"))
@@ -258,6 +262,7 @@ func TestWooTrackingActionFetchesOrder(t *testing.T) {
 }
 
 func TestWooReconcileCatchesOrdersWithoutWebhook(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()
@@ -301,6 +306,7 @@ func setWebhookStatus(t *testing.T, store *wootest.Server, id int64, status stri
 }
 
 func TestWooWebhookCheckReenablesDisabledWebhooks(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()
@@ -328,6 +334,7 @@ func TestWooWebhookCheckReenablesDisabledWebhooks(t *testing.T) {
 }
 
 func TestWooShopperActionWritesOrderNote(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		e := connectWoo(t, dbURL)
 		order := astOrder(505, time.Now().UTC(), "ups", "1Z999AA10123456784")
@@ -355,6 +362,7 @@ func TestWooShopperActionWritesOrderNote(t *testing.T) {
 }
 
 func TestWooStorefrontAPIChecksSignature(t *testing.T) {
+	t.Parallel()
 	apptest.EachDB(t, func(t *testing.T, url string) {
 		e := connectWoo(t, url)
 		ctx := context.Background()

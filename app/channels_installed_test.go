@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -580,6 +581,53 @@ func TestTextedSTOPAlsoEndsCalls(t *testing.T) {
 		next := e.order(t, 8402, "(415) 555-0142", "US")
 		if v := byChannel(e.notify(t, next, "action_required"), "voice"); v.Status != storage.NotificationSkipped || !strings.Contains(v.Error, "opted out") || len(e.sent.Calls()) != calls {
 			t.Fatalf("call after a texted STOP: %s %q, %d calls; want skipped as opted out, none past the %d before", v.Status, v.Error, len(e.sent.Calls()), calls)
+		}
+	})
+}
+
+// A shop without an approved WhatsApp template cannot send the welcome
+// after a WhatsApp opt-in (the shopper has not written, so the 24 h session
+// window is closed): the welcome goes to the order's email instead, and the
+// outbox says why WhatsApp did not carry it.
+func TestWhatsAppWelcomeWithoutATemplateGoesByEmail(t *testing.T) {
+	t.Parallel()
+	apptest.EachDB(t, func(t *testing.T, dbURL string) {
+		e := installShopifyByTokenExchange(t, dbURL)
+		ship := e.order(t, 8401, "+34 612 345 671", "ES")
+		const number = "+34612345671"
+		ctx := context.Background()
+		o, err := e.a.db.OrderByID(ctx, ship.OrderID)
+		if err != nil || o.Email == "" {
+			t.Fatalf("order = %+v, %v; want one with an email", o, err)
+		}
+		if loc := e.optIn(t, ship, "612 345 671", "whatsapp", false); !strings.Contains(loc, "optin=confirmed") {
+			t.Fatalf("opt-in redirected to %q; want optin=confirmed", loc)
+		}
+		// The order's own emails (shipped) go too; the welcome is the one
+		// about WhatsApp.
+		var welcome apptest.Mail
+		apptest.WaitUntil(t, "the welcome by email", func() bool {
+			for _, m := range e.sent.Mails() {
+				if m.To == o.Email && strings.Contains(m.Text, "WhatsApp") {
+					welcome = m
+					return true
+				}
+			}
+			return false
+		})
+		if !strings.Contains(welcome.Subject, kaffeeHaus.Name) || !strings.Contains(welcome.Text, "STOP") {
+			t.Fatalf("welcome email = %q / %q; want the shop and how to stop", welcome.Subject, welcome.Text)
+		}
+		if n := len(e.sent.TextsTo(number)); n != 0 {
+			t.Fatalf("Twilio got %d WhatsApp messages; want none (WhatsApp refuses free text outside the window)", n)
+		}
+		cons, err := e.a.db.Consents(ctx, e.shop.ID, number)
+		if err != nil || len(cons) != 1 {
+			t.Fatalf("consents = %+v, %v; want one", cons, err)
+		}
+		wa, err := e.a.db.NotificationByKey(ctx, e.shop.ID, "consent_confirmation:"+strconv.FormatInt(cons[0].ID, 10))
+		if err != nil || wa.Status != storage.NotificationSkipped || !strings.Contains(wa.Error, "24 h session window") || !strings.Contains(wa.Error, "by email instead") {
+			t.Fatalf("WhatsApp welcome = %+v, %v; want skipped, saying a template is needed and that email carried it", wa, err)
 		}
 	})
 }

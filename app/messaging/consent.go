@@ -103,11 +103,79 @@ func (m *Messenger) ConsentConfirmJob(ctx context.Context, job *river.Job[jobs.C
 	}
 	msg := notify.Message{Channel: notify.Channel(n.Channel), Locale: con.Locale, Text: n.Body}
 	if msg.Channel == notify.ChannelWhatsApp {
-		if err := m.whatsAppForm(ctx, shop, n, &msg, map[string]string{"shop.name": shop.Name}); err != nil {
+		err := m.whatsAppForm(ctx, shop, n, &msg, map[string]string{"shop.name": shop.Name})
+		if errors.Is(err, errNoTemplate) && con.Status == storage.ConsentConfirmed {
+			return JobOutcome(m.welcomeByEmail(ctx, shop, con, n))
+		}
+		if err != nil {
 			return JobOutcome(m.fail(ctx, n, err))
 		}
 	}
 	return JobOutcome(m.Deliver(ctx, n, msg))
+}
+
+// welcomeByEmail is the fallback for a WhatsApp welcome the shop has no
+// approved template for (the shopper has not written yet, so the 24 h
+// session window is closed): it goes to the order's email, unless the
+// shopper opted out of email, and the WhatsApp message n is logged as
+// skipped with the reason. n stays scheduled until the email went, so a
+// retry of the job retries the email.
+func (m *Messenger) welcomeByEmail(ctx context.Context, shop *storage.Shop, con *storage.Consent, n *storage.Notification) error {
+	to, err := m.welcomeEmailTo(ctx, shop.ID, con)
+	if err != nil {
+		return err
+	}
+	n.Status, n.Error = storage.NotificationSkipped, reasonNoTemplate
+	if to != "" {
+		c := locale.ForLocale(con.Locale)
+		email := &storage.Notification{
+			ShopID: shop.ID, Trigger: TriggerConsent, Channel: string(notify.ChannelEmail), Recipient: to,
+			DedupeKey: n.DedupeKey + ":" + string(notify.ChannelEmail), Status: storage.NotificationScheduled,
+			Subject: c.T("reply.optin_welcome_email_subject", "shop", shop.Name),
+			Body:    c.T("reply.optin_welcome_email", "shop", shop.Name),
+		}
+		if _, err := m.db.CreateNotification(ctx, email); err != nil {
+			return err
+		}
+		if email, err = m.db.NotificationByKey(ctx, shop.ID, email.DedupeKey); err != nil {
+			return err
+		}
+		n.Error += "; sent by email instead"
+		if email.Status == storage.NotificationScheduled {
+			err := m.Deliver(ctx, email, notify.Message{Channel: notify.ChannelEmail, Locale: con.Locale, Subject: email.Subject, Text: email.Body})
+			if errors.Is(err, ErrPermanent) {
+				n.Error = reasonNoTemplate + "; the email instead failed: " + err.Error()
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	return m.db.SaveNotification(ctx, n)
+}
+
+// welcomeEmailTo is the email of the order the shopper opted in on, "" when
+// there is none or the shopper opted out of email.
+func (m *Messenger) welcomeEmailTo(ctx context.Context, shopID int64, con *storage.Consent) (string, error) {
+	if con.OrderID == nil {
+		return "", nil
+	}
+	o, err := m.db.OrderByID(ctx, *con.OrderID)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && (o.ShopID != shopID || o.Email == "") {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("order of consent %d: %w", con.ID, err)
+	}
+	contacts, err := m.db.Contacts(ctx, shopID, o.Email)
+	if err != nil {
+		return "", err
+	}
+	for _, ct := range contacts {
+		if ct.Channel == string(notify.ChannelEmail) && ct.OptedOut {
+			return "", nil
+		}
+	}
+	return o.Email, nil
 }
 
 // optInTextsTo counts the opt-in messages any shop sent (or is sending) to

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,17 +71,18 @@ func newAnalyticsFixture(t *testing.T, db *storage.DB) *analyticsFixture {
 	return f
 }
 
-var fixtureSeq int
+// fixtureSeq numbers fixture rows uniquely across the parallel tests.
+var fixtureSeq atomic.Int64
 
 func (f *analyticsFixture) shipment(t *testing.T, shop *storage.Shop, s storage.Shipment) *storage.Shipment {
 	t.Helper()
-	fixtureSeq++
+	seq := fixtureSeq.Add(1)
 	ctx := context.Background()
-	o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprint("o-", fixtureSeq), Name: fmt.Sprint("#", 1000+fixtureSeq)}
+	o := &storage.Order{ShopID: shop.ID, PlatformID: fmt.Sprint("o-", seq), Name: fmt.Sprint("#", 1000+seq)}
 	if _, err := f.db.UpsertOrder(ctx, o); err != nil {
 		t.Fatalf("create order: %v", err)
 	}
-	s.ShopID, s.OrderID, s.TrackingNumber, s.PublicToken = shop.ID, o.ID, fmt.Sprint("TN", fixtureSeq), storage.NewToken()
+	s.ShopID, s.OrderID, s.TrackingNumber, s.PublicToken = shop.ID, o.ID, fmt.Sprint("TN", seq), storage.NewToken()
 	if err := f.db.Gorm.WithContext(ctx).Create(&s).Error; err != nil {
 		t.Fatalf("create shipment: %v", err)
 	}
@@ -89,8 +91,7 @@ func (f *analyticsFixture) shipment(t *testing.T, shop *storage.Shop, s storage.
 
 func (f *analyticsFixture) event(t *testing.T, s *storage.Shipment, stage, problem, code, desc string) {
 	t.Helper()
-	fixtureSeq++
-	e := storage.TrackingEvent{ShopID: s.ShopID, ShipmentID: s.ID, Fingerprint: fmt.Sprint("fp", fixtureSeq), OccurredAt: nov(4, 0),
+	e := storage.TrackingEvent{ShopID: s.ShopID, ShipmentID: s.ID, Fingerprint: fmt.Sprint("fp", fixtureSeq.Add(1)), OccurredAt: nov(4, 0),
 		Stage: stage, Problem: problem, Code: code, Description: desc}
 	if err := f.db.Gorm.Create(&e).Error; err != nil {
 		t.Fatalf("create event: %v", err)
@@ -99,8 +100,7 @@ func (f *analyticsFixture) event(t *testing.T, s *storage.Shipment, stage, probl
 
 func (f *analyticsFixture) message(t *testing.T, s *storage.Shipment, channel, status string) {
 	t.Helper()
-	fixtureSeq++
-	n := storage.Notification{ShopID: s.ShopID, ShipmentID: &s.ID, Trigger: "shipped", Channel: channel, DedupeKey: fmt.Sprint("k", fixtureSeq), Status: status, CreatedAt: s.CreatedAt}
+	n := storage.Notification{ShopID: s.ShopID, ShipmentID: &s.ID, Trigger: "shipped", Channel: channel, DedupeKey: fmt.Sprint("k", fixtureSeq.Add(1)), Status: status, CreatedAt: s.CreatedAt}
 	if err := f.db.Gorm.Create(&n).Error; err != nil {
 		t.Fatalf("create notification: %v", err)
 	}
@@ -119,6 +119,7 @@ var november = storage.AnalyticsWindow{First: nov(1, 0), Last: nov(30, 0)}
 func day(d int) time.Time { return nov(d, 0) }
 
 func TestAnalyticsCountsOnlyTheShopsShipmentsInTheWindow(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newAnalyticsFixture(t, db)
 		got, err := db.Scope(f.shopA.ID).Analytics(context.Background(), november, 10)
@@ -173,6 +174,7 @@ func TestAnalyticsCountsOnlyTheShopsShipmentsInTheWindow(t *testing.T) {
 }
 
 func TestAnalyticsOfAnEmptyWindowIsEmpty(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := newAnalyticsFixture(t, db)
 		december := storage.AnalyticsWindow{First: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Last: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
@@ -192,6 +194,7 @@ func checkEqual[T any](t *testing.T, what string, got, want T) {
 }
 
 func TestAnalyticsLocalDaySQLAgreesWithGo(t *testing.T) {
+	t.Parallel()
 	var zones []*time.Location
 	for _, name := range []string{"UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns", "Europe/London"} {
 		loc, err := time.LoadLocation(name)
@@ -240,6 +243,7 @@ func TestAnalyticsLocalDaySQLAgreesWithGo(t *testing.T) {
 // shop. US daylight saving time ends on 1 November 2026 at 06:00 UTC, so the
 // month starts at 04:00 UTC and ends at 05:00 UTC on 1 December.
 func TestAnalyticsCountsTheShopsLocalDays(t *testing.T) {
+	t.Parallel()
 	newYork, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
@@ -289,6 +293,7 @@ func TestAnalyticsCountsTheShopsLocalDays(t *testing.T) {
 }
 
 func TestAnalyticsRecountsWhenTheZoneChanges(t *testing.T) {
+	t.Parallel()
 	newYork, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
@@ -342,6 +347,7 @@ func normalize(d storage.AnalyticsData) storage.AnalyticsData {
 // checks the next report against the changes and against rollups rebuilt
 // from scratch.
 func TestAnalyticsFollowsShipmentChanges(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		f := newAnalyticsFixture(t, db)
@@ -410,6 +416,7 @@ func TestAnalyticsFollowsShipmentChanges(t *testing.T) {
 }
 
 func TestRefreshAnalyticsFoldsEveryShopsChanges(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		f := newAnalyticsFixture(t, db)
@@ -459,6 +466,7 @@ func TestRefreshAnalyticsFoldsEveryShopsChanges(t *testing.T) {
 // refresh fold changes while page views keep arriving: every change must be
 // counted exactly once.
 func TestAnalyticsFoldsConcurrentChangesOnce(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		f := newAnalyticsFixture(t, db)

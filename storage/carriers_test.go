@@ -14,6 +14,7 @@ import (
 )
 
 func TestCarrierAccountsAreSealedAndScopedToTheShop(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		a := newShop(t, db, "a.myshopify.com")
@@ -44,6 +45,7 @@ func TestCarrierAccountsAreSealedAndScopedToTheShop(t *testing.T) {
 }
 
 func TestReserveCarrierCallsHoldsTheDailyQuota(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		day := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -68,6 +70,7 @@ func TestReserveCarrierCallsHoldsTheDailyQuota(t *testing.T) {
 // asks first, 300 times, then a shop with 10: the second shop still gets
 // all of its 10, because the first stops at its share.
 func TestSharedCarrierQuotaKeepsEachShopsShare(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		big := newShop(t, db, "big.myshopify.com")

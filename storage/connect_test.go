@@ -12,6 +12,7 @@ import (
 )
 
 func TestShopsOfTwoPlatformsMayShareADomain(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shopify := newShop(t, db, "same.example")
@@ -38,6 +39,7 @@ func TestShopsOfTwoPlatformsMayShareADomain(t *testing.T) {
 // schema before the (platform, domain) migration, which rebuilds shops on
 // SQLite, and checks both survive with their ids and the cascade still works.
 func TestMigrationKeepsShopsAndTheirRows(t *testing.T) {
+	t.Parallel()
 	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			url := storagetest.SQLiteURL(t)
@@ -87,6 +89,7 @@ func TestMigrationKeepsShopsAndTheirRows(t *testing.T) {
 }
 
 func TestPendingConnectionsAreCappedPerClientAndExpire(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		lim := storage.PendingLimits{PerClient: 2, Total: 3}
@@ -122,6 +125,7 @@ func TestPendingConnectionsAreCappedPerClientAndExpire(t *testing.T) {
 }
 
 func TestLoginTokenWorksOnceAndIsStoredHashed(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "login.myshopify.com")
@@ -163,6 +167,7 @@ func TestLoginTokenWorksOnceAndIsStoredHashed(t *testing.T) {
 }
 
 func TestLoginNonceWorksOnce(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "nonce.myshopify.com")

@@ -13,6 +13,7 @@ import (
 // that has asked it: a pending opt-in someone else made for the number at
 // another shop stays pending.
 func TestOneYesConfirmsOnlyTheLatestPendingConsent(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		const number = "+491701234567"

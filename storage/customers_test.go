@@ -13,6 +13,7 @@ import (
 // Phones are stored as the store spelled them, so the query narrows by the
 // last four digits; many other customers may share them.
 func TestCustomerOrdersFindsAPhoneBehindManySharingItsLastDigits(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "phones.myshopify.com"}

@@ -16,6 +16,7 @@ import (
 // SQL; one that succeeds at once is not (nor rendered, which is what the
 // quiet logger saves).
 func TestQueryLogKeepsFailedQueriesOnly(t *testing.T) {
+	t.Parallel()
 	var log bytes.Buffer
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "log.db"),
 		storage.Options{EncryptionKey: storagetest.Key, Logger: slog.New(slog.NewTextHandler(&log, nil))})

@@ -13,6 +13,7 @@ import (
 // neither revives its schedule nor adds news, and carrier pushes no longer
 // find it.
 func TestEndedShipmentIgnoresPollsAndPushes(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")
@@ -48,6 +49,7 @@ func TestEndedShipmentIgnoresPollsAndPushes(t *testing.T) {
 // A fulfillment's state is kept by its newest platform time: an older copy
 // is stale, the same time again is not (a replay).
 func TestUpsertFulfillmentIgnoresStaleState(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")

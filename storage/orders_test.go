@@ -11,6 +11,7 @@ import (
 )
 
 func TestFindOrderTokenMatchesContactAsTyped(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		addOrder := func(shop *storage.Shop, name, email, phone string) string {
@@ -73,6 +74,7 @@ func TestFindOrderTokenMatchesContactAsTyped(t *testing.T) {
 // shipment gets its own count, however many statements that takes, and a
 // token of no shipment is ignored.
 func TestAddPageViewsCountsEachPage(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "views.myshopify.com")

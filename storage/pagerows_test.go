@@ -18,6 +18,7 @@ import (
 // its scans, requests and ETA changes, nothing of another order — in the
 // same handful of queries however many parcels there are.
 func TestPageRowsLoadsAnOrderInTwoRoundTrips(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "rows.myshopify.com")

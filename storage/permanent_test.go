@@ -23,6 +23,7 @@ var postgresRefusals = []refusal{
 }
 
 func TestPermanentTellsRefusedDataFromPassingFaults(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		newShop(t, db, "perm.myshopify.com")
@@ -57,6 +58,7 @@ func TestPermanentTellsRefusedDataFromPassingFaults(t *testing.T) {
 }
 
 func TestPermanentIsFalseForOtherErrors(t *testing.T) {
+	t.Parallel()
 	for _, err := range []error{nil, context.Canceled, errors.New("connection refused"), storage.ErrNotFound} {
 		if storage.Permanent(err) {
 			t.Errorf("Permanent(%v) = true; want false", err)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestProductImagesAreCachedPerShop(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "img.myshopify.com")

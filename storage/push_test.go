@@ -10,6 +10,7 @@ import (
 )
 
 func TestPushSubscriptionsLifecycle(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "p.myshopify.com")
@@ -92,6 +93,7 @@ func TestPushSubscriptionsLifecycle(t *testing.T) {
 }
 
 func TestFailedSubscribeCallsBackOff(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "p.myshopify.com")

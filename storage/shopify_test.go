@@ -11,6 +11,7 @@ import (
 )
 
 func TestSaveOAuthTokenKeepsTheLongerLivedPair(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := &storage.Shop{Platform: storage.Shopify, Domain: "tok.myshopify.com"}
@@ -52,6 +53,7 @@ func TestSaveOAuthTokenKeepsTheLongerLivedPair(t *testing.T) {
 }
 
 func TestOAuthStateWorksOnce(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		live := time.Now().Add(10 * time.Minute)

@@ -22,6 +22,7 @@ func newShop(t *testing.T, db *storage.DB, domain string) *storage.Shop {
 }
 
 func TestMigrationsAreCurrentAfterMigrate(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ok, err := db.MigrationsCurrent(context.Background())
 		if err != nil || !ok {
@@ -35,6 +36,7 @@ func TestMigrationsAreCurrentAfterMigrate(t *testing.T) {
 }
 
 func TestUpsertShopKeepsOneRowPerDomain(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		a := newShop(t, db, "a.myshopify.com")
 		b := &storage.Shop{Platform: storage.Shopify, Domain: "a.myshopify.com", Name: "Renamed"}
@@ -48,6 +50,7 @@ func TestUpsertShopKeepsOneRowPerDomain(t *testing.T) {
 }
 
 func TestSecretsAreEncryptedAtRest(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s := newShop(t, db, "enc.myshopify.com")
@@ -78,6 +81,7 @@ func TestSecretsAreEncryptedAtRest(t *testing.T) {
 }
 
 func TestShopByDomainReportsNotFound(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		_, err := db.ShopByDomain(context.Background(), storage.Shopify, "missing.myshopify.com")
 		if !errors.Is(err, storage.ErrNotFound) {
@@ -87,6 +91,7 @@ func TestShopByDomainReportsNotFound(t *testing.T) {
 }
 
 func TestRecordDeliveriesStoresEachIDOnce(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		if _, err := db.RecordDelivery(ctx, &storage.WebhookDelivery{Platform: storage.Shopify, DeliveryID: "old", Payload: []byte(`{"n":0}`), ReceivedAt: db.Now()}); err != nil {
@@ -124,6 +129,7 @@ func TestRecordDeliveriesStoresEachIDOnce(t *testing.T) {
 }
 
 func TestRecordDeliveryIgnoresRedelivery(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		for i, want := range []bool{true, false} {

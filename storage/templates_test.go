@@ -10,6 +10,7 @@ import (
 )
 
 func TestSaveTemplatesNumbersVersionsPerPart(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		scope := db.Scope(newShop(t, db, "tpl.myshopify.com").ID)
@@ -40,6 +41,7 @@ func TestSaveTemplatesNumbersVersionsPerPart(t *testing.T) {
 }
 
 func TestEmptyLatestVersionMeansDefault(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "reset.myshopify.com")
@@ -69,6 +71,7 @@ func TestEmptyLatestVersionMeansDefault(t *testing.T) {
 }
 
 func TestTemplateVersionIsScopedToShop(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		a := db.Scope(newShop(t, db, "a.myshopify.com").ID)

@@ -30,6 +30,7 @@ func newShipment(t *testing.T, db *storage.DB, shop *storage.Shop, number string
 }
 
 func TestUpsertOrderIgnoresStaleUpdate(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")
@@ -50,6 +51,7 @@ func TestUpsertOrderIgnoresStaleUpdate(t *testing.T) {
 }
 
 func TestUpsertShipmentIsIdempotent(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		shop := newShop(t, db, "s.myshopify.com")
 		a := newShipment(t, db, shop, "1Z999")
@@ -65,6 +67,7 @@ func TestUpsertShipmentIsIdempotent(t *testing.T) {
 }
 
 func TestClaimDueLeasesOnlyDueShipments(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")
@@ -91,6 +94,7 @@ func TestClaimDueLeasesOnlyDueShipments(t *testing.T) {
 // polling meanwhile: no shipment is leased twice, and none of the stopped
 // shop is leased after it stopped.
 func TestClaimDueUnderConcurrentClaimsAndUninstall(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")
@@ -153,6 +157,7 @@ func TestClaimDueUnderConcurrentClaimsAndUninstall(t *testing.T) {
 }
 
 func TestApplyUpdateStoresEventsAndTriggersOnce(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")
@@ -213,6 +218,7 @@ func dueShipments(t *testing.T, db *storage.DB, shop *storage.Shop, carrier, pre
 // One shop's backlog came due first; another shop's few polls still get
 // their turn in the same tick, before the backlog's second half.
 func TestClaimDueTakesShopsInTurns(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		big := newShop(t, db, "big.myshopify.com")
@@ -244,6 +250,7 @@ func TestClaimDueTakesShopsInTurns(t *testing.T) {
 // "packed"; a refetch that reads them recodes the stored rows in place
 // (tracking.Merge) rather than adding each scan twice.
 func TestApplyUpdateRecodesUncodedScans(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "s.myshopify.com")

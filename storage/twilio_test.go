@@ -10,6 +10,7 @@ import (
 )
 
 func TestMerchantTwilioAccountIsSealedAndGoneOnUninstall(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		a := newShop(t, db, "a.myshopify.com")
@@ -48,6 +49,7 @@ func TestMerchantTwilioAccountIsSealedAndGoneOnUninstall(t *testing.T) {
 }
 
 func TestSenderOptOutIsKeyedBySenderChannelAndNumber(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		for range 2 { // twice: a repeated STOP is no error

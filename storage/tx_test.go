@@ -15,6 +15,7 @@ import (
 // connection (which would not see the uncommitted order on Postgres, and
 // wait forever for the only connection on SQLite).
 func TestInTxCommitsOrRollsBackItsSQLWritesWithItsRows(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "tx.myshopify.com")
@@ -56,6 +57,7 @@ func TestInTxCommitsOrRollsBackItsSQLWritesWithItsRows(t *testing.T) {
 
 // Tx.Shop runs a shop's queries inside the transaction and only on its rows.
 func TestTxShopIsScopedToItsShop(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		own, other := newShop(t, db, "own.myshopify.com"), newShop(t, db, "other.myshopify.com")
@@ -97,6 +99,7 @@ func TestTxShopIsScopedToItsShop(t *testing.T) {
 }
 
 func TestStopPollingClearsOnlyTheGivenShipments(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		shop := newShop(t, db, "stop.myshopify.com")
@@ -119,6 +122,7 @@ func TestStopPollingClearsOnlyTheGivenShipments(t *testing.T) {
 }
 
 func TestPingFailsOnAClosedDatabase(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		if err := db.Ping(ctx); err != nil {

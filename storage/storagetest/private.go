@@ -61,25 +61,34 @@ func StartPrivatePostgres(t testing.TB) *PrivatePostgres {
 	if out, err := p.run("initdb", "-D", p.data(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
 		unavailable(t, "initdb: %v\n%s", err, out)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("free port: %v", err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	conf := fmt.Sprintf("\nlisten_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\nfsync = off\n", port)
-	f, err := os.OpenFile(filepath.Join(p.data(), "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err == nil {
-		_, err = f.WriteString(conf)
-		f.Close()
-	}
-	if err != nil {
-		t.Fatalf("configure private postgres: %v", err)
-	}
-	p.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-
-	if out, err := p.run("pg_ctl", "-D", p.data(), "-l", p.log(), "-w", "start"); err != nil {
-		unavailable(t, "start private postgres: %v\n%s\n%s", err, out, p.logTail())
+	// A free port may be taken by a parallel test before the server binds
+	// it: try another. postgresql.conf's last setting of a name wins.
+	for attempt := 1; ; attempt++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("free port: %v", err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		conf := fmt.Sprintf("\nlisten_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\nfsync = off\n", port)
+		f, err := os.OpenFile(filepath.Join(p.data(), "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+		if err == nil {
+			_, err = f.WriteString(conf)
+			f.Close()
+		}
+		if err != nil {
+			t.Fatalf("configure private postgres: %v", err)
+		}
+		p.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+		out, err := p.run("pg_ctl", "-D", p.data(), "-l", p.log(), "-w", "start")
+		if err == nil {
+			break
+		}
+		if tail := p.logTail(); attempt < 5 && strings.Contains(tail, "Address already in use") {
+			continue
+		} else {
+			unavailable(t, "start private postgres: %v\n%s\n%s", err, out, tail)
+		}
 	}
 	t.Cleanup(func() { p.run("pg_ctl", "-D", p.data(), "-m", "immediate", "-w", "stop") })
 	return p

@@ -26,7 +26,8 @@ const runaway = `{% for a in (1..100) %}{% comment %}{% endfor %}{% endcomment %
 // no render is left running in the worker (before, each such message left
 // one behind, burning CPU long after its 2 s deadline).
 func TestTemplateOverLimitsAtSendFailsItsMessage(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts every goroutine of the process rendering a
+	// template, and parallel tests render their own.
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, _ := startApp(t, dbURL, Config{})
 		ctx := context.Background()
@@ -61,7 +62,8 @@ func TestTemplateOverLimitsAtSendFailsItsMessage(t *testing.T) {
 // and the limit it ran into, nothing is saved, and no render is left
 // running.
 func TestEditorRejectsATemplateOverLimits(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts every goroutine of the process rendering a
+	// template, and parallel tests render their own.
 	apptest.EachDB(t, func(t *testing.T, dbURL string) {
 		a, base := startApp(t, dbURL, Config{})
 		shop := ownerShop(t, a)

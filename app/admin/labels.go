@@ -39,19 +39,9 @@ var labelFuncs = template.FuncMap{
 	},
 	// endedLabel says why a shipment is no longer tracked (storage's
 	// StopCancelled, EndReplaced, …).
-	"endedLabel": func(why string) string {
-		if l := en.T("merchant.ended." + why); !strings.HasPrefix(l, "merchant.ended.") {
-			return l
-		}
-		return strings.ReplaceAll(why, "_", " ")
-	},
-	"carrierName": carrierName,
-	"requestLabel": func(kind string) string {
-		if l := en.T("merchant.request." + kind); !strings.HasPrefix(l, "merchant.request.") {
-			return l
-		}
-		return strings.ReplaceAll(kind, "_", " ")
-	},
+	"endedLabel":   func(why string) string { return merchantWord("merchant.ended.", why) },
+	"carrierName":  carrierName,
+	"requestLabel": func(kind string) string { return merchantWord("merchant.request.", kind) },
 	"consentSource": func(s string) string {
 		if l, ok := consentSources[s]; ok {
 			return l
@@ -227,4 +217,13 @@ func placeLabel(region, country string) string {
 		return region
 	}
 	return region + ", " + country
+}
+
+// merchantWord is the merchant's English word for a stored code under the
+// catalog namespace ns ("merchant.request.", …), else the code with spaces.
+func merchantWord(ns, code string) string {
+	if l := en.T(ns + code); !strings.HasPrefix(l, ns) {
+		return l
+	}
+	return strings.ReplaceAll(code, "_", " ")
 }

@@ -27,3 +27,11 @@ func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	_, err = p.UpTo(ctx, version)
 	return err
 }
+
+// PageRowQueries are the Postgres queries a tracking page reads its
+// shipments' rows with, by table; each takes the order's ID.
+var PageRowQueries = map[string]string{
+	"tracking_events":  pgPageEventsSQL,
+	"customer_actions": pgPageActionsSQL,
+	"eta_changes":      pgPageETAsSQL,
+}

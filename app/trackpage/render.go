@@ -6,9 +6,12 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ordertrack/ordertrack/app/locale"
@@ -23,9 +26,16 @@ const ContentTypeProxy = "application/liquid"
 // Renderer renders the tracking pages from the embedded templates. It is
 // safe for concurrent use.
 type Renderer struct {
-	page, lookup, proxy, unsubscribe, errPage *template.Template
-	css                                       template.CSS
+	lookup, unsubscribe, errPage *template.Template
+	css                          template.CSS
+	// byCatalog holds the tracking page's templates for each language,
+	// compiled on first use (see compile).
+	byCatalog sync.Map // *locale.Catalog -> *pageTemplates
 }
+
+// pageTemplates are the tracking page, standalone and for the app proxy,
+// with one language's fixed words written in.
+type pageTemplates struct{ page, proxy *template.Template }
 
 // New parses the embedded templates, stylesheet and locale files once.
 func New() (*Renderer, error) {
@@ -40,19 +50,109 @@ func New() (*Renderer, error) {
 	for _, t := range []struct {
 		dst  **template.Template
 		name string
-	}{{&r.page, "track.html"}, {&r.lookup, "lookup.html"}, {&r.proxy, "proxy.html"}, {&r.unsubscribe, "unsubscribe.html"}, {&r.errPage, "error.html"}} {
+	}{{&r.lookup, "lookup.html"}, {&r.unsubscribe, "unsubscribe.html"}, {&r.errPage, "error.html"}} {
 		tpl, err := template.New(t.name).ParseFS(templates.Pages, "pages/"+t.name, "pages/parts.html")
 		if err != nil {
 			return nil, fmt.Errorf("trackpage: parse %s: %w", t.name, err)
 		}
 		*t.dst = tpl
 	}
+	if _, err := r.templates(locale.ForLocale(DefaultLocale)); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// fixedWord is a template action that prints a catalog's word with no
+// arguments, {{.L.T "key"}} or {{$.L.T "key"}}.
+var fixedWord = regexp.MustCompile(`\{\{\s*\$?\.L\.T\s+("(?:[^"\\]|\\.)*")\s*\}\}`)
+
+// wordAttribute is the opening of a quoted attribute whose value is plain
+// text (not a URL, script or style), at the end of a tag's source so far.
+var wordAttribute = regexp.MustCompile(`\s(?:aria-[a-z]+|title|alt|placeholder|data-[a-z-]+)="[^"{]*$`)
+
+// inlineWords writes c's fixed words into a template's source: as escaped
+// text where the source shows it is HTML text or a plain-text attribute,
+// else as a string constant that html/template escapes in its context.
+// Either way the page calls no catalog method for them.
+func inlineWords(src string, c *locale.Catalog) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range fixedWord.FindAllStringSubmatchIndex(src, -1) {
+		key, err := strconv.Unquote(src[m[2]:m[3]])
+		if err != nil {
+			continue // left to the template, which reports it
+		}
+		b.WriteString(src[last:m[0]])
+		last = m[1]
+		if before := src[:m[0]]; plainText(before) {
+			b.WriteString(template.HTMLEscapeString(c.T(key)))
+			continue
+		}
+		b.WriteString("{{" + strconv.Quote(c.T(key)) + "}}")
+	}
+	b.WriteString(src[last:])
+	return b.String()
+}
+
+// plainText reports whether template source ending with before continues
+// as HTML text outside any script or style, or inside a plain-text
+// attribute's quoted value.
+func plainText(before string) bool {
+	if strings.LastIndex(before, "<script") > strings.LastIndex(before, "</script") ||
+		strings.LastIndex(before, "<style") > strings.LastIndex(before, "</style") {
+		return false
+	}
+	open := strings.LastIndexByte(before, '<')
+	if open <= strings.LastIndexByte(before, '>') {
+		return true // between tags
+	}
+	return wordAttribute.MatchString(before[open:])
+}
+
+// templates returns the tracking page's templates in c's language,
+// compiling them on first use. Each has c's fixed words as string
+// constants, escaped by html/template in their context like any other
+// value: a page then calls no catalog method for them, which took a
+// quarter of a first view's render.
+func (r *Renderer) templates(c *locale.Catalog) (*pageTemplates, error) {
+	if t, ok := r.byCatalog.Load(c); ok {
+		return t.(*pageTemplates), nil
+	}
+	parts, err := fs.ReadFile(templates.Pages, "pages/parts.html")
+	if err != nil {
+		return nil, fmt.Errorf("trackpage: read parts.html: %w", err)
+	}
+	t := &pageTemplates{}
+	for _, f := range []struct {
+		dst  **template.Template
+		name string
+	}{{&t.page, "track.html"}, {&t.proxy, "proxy.html"}} {
+		main, err := fs.ReadFile(templates.Pages, "pages/"+f.name)
+		if err != nil {
+			return nil, fmt.Errorf("trackpage: read %s: %w", f.name, err)
+		}
+		tpl := template.New(f.name)
+		for _, src := range []struct{ name, text string }{{f.name, string(main)}, {"parts.html", string(parts)}} {
+			text := inlineWords(src.text, c)
+			if tpl, err = tpl.New(src.name).Parse(text); err != nil {
+				return nil, fmt.Errorf("trackpage: parse %s: %w", src.name, err)
+			}
+		}
+		*f.dst = tpl.Lookup(f.name)
+	}
+	got, _ := r.byCatalog.LoadOrStore(c, t)
+	return got.(*pageTemplates), nil
 }
 
 // Render writes the full, standalone tracking page.
 func (r *Renderer) Render(w io.Writer, v View) error {
-	if err := r.page.Execute(w, r.build(v)); err != nil {
+	p := r.build(v)
+	t, err := r.templates(p.L)
+	if err != nil {
+		return err
+	}
+	if err := t.page.Execute(w, p); err != nil {
 		return fmt.Errorf("render tracking page for order %s: %w", v.Order.Name, err)
 	}
 	return nil
@@ -67,8 +167,13 @@ func (r *Renderer) Render(w io.Writer, v View) error {
 // from merchant or carrier text is neutralized to keep it from being
 // evaluated as Liquid.
 func (r *Renderer) RenderProxy(w io.Writer, v View) error {
+	p := r.build(v)
+	t, err := r.templates(p.L)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := r.proxy.Execute(&buf, r.build(v)); err != nil {
+	if err := t.proxy.Execute(&buf, p); err != nil {
 		return fmt.Errorf("render proxy tracking page for order %s: %w", v.Order.Name, err)
 	}
 	if _, err := io.WriteString(w, escapeLiquid(buf.String())); err != nil {

@@ -555,3 +555,30 @@ func TestEstimateWindowKeepsItsDayWestOfUTC(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainTextContexts: a fixed word is written in as escaped text only
+// where escaping it for HTML is the whole job; elsewhere html/template
+// escapes it in its context.
+func TestPlainTextContexts(t *testing.T) {
+	for _, tc := range []struct {
+		before string
+		want   bool
+	}{
+		{`<p>`, true},
+		{`<nav class="ot-nav" aria-label="`, true},
+		{`<span title="`, true},
+		{`<button data-done="`, true},
+		{`<a href="`, false},
+		{`<a href="/t/x" title="{{.X}} `, false},
+		{`<div style="`, false},
+		{`<button onclick="`, false},
+		{`<input value=`, false},
+		{`<script>var s = "`, false},
+		{`<script>1</script><p>`, true},
+		{`<style>.a::after{content:"`, false},
+	} {
+		if got := plainText(tc.before); got != tc.want {
+			t.Errorf("plainText(%q) = %v; want %v", tc.before, got, tc.want)
+		}
+	}
+}

@@ -57,8 +57,10 @@ func New() (*Renderer, error) {
 		}
 		*t.dst = tpl
 	}
-	if _, err := r.templates(locale.ForLocale(DefaultLocale)); err != nil {
-		return nil, err
+	for _, tag := range locale.Supported { // a template error shows at start
+		if _, err := r.templates(locale.For(tag)); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
@@ -69,11 +71,12 @@ var fixedWord = regexp.MustCompile(`\{\{\s*\$?\.L\.T\s+("(?:[^"\\]|\\.)*")\s*\}\
 
 // wordAttribute is the opening of a quoted attribute whose value is plain
 // text (not a URL, script or style), at the end of a tag's source so far.
-var wordAttribute = regexp.MustCompile(`\s(?:aria-[a-z]+|title|alt|placeholder|data-[a-z-]+)="[^"{]*$`)
+var wordAttribute = regexp.MustCompile(`\s(?:aria-[a-z]+|title|alt|placeholder)="[^"{]*$`)
 
 // inlineWords writes c's fixed words into a template's source: as escaped
 // text where the source shows it is HTML text or a plain-text attribute,
-// else as a string constant that html/template escapes in its context.
+// else (or when the word has braces, which the template would read as
+// actions) as a string constant that html/template escapes in its context.
 // Either way the page calls no catalog method for them.
 func inlineWords(src string, c *locale.Catalog) string {
 	var b strings.Builder
@@ -85,11 +88,12 @@ func inlineWords(src string, c *locale.Catalog) string {
 		}
 		b.WriteString(src[last:m[0]])
 		last = m[1]
-		if before := src[:m[0]]; plainText(before) {
-			b.WriteString(template.HTMLEscapeString(c.T(key)))
+		word := c.T(key)
+		if !strings.ContainsAny(word, "{}+") && plainText(src[:m[0]]) {
+			b.WriteString(template.HTMLEscapeString(word))
 			continue
 		}
-		b.WriteString("{{" + strconv.Quote(c.T(key)) + "}}")
+		b.WriteString("{{" + strconv.Quote(word) + "}}")
 	}
 	b.WriteString(src[last:])
 	return b.String()
@@ -97,24 +101,41 @@ func inlineWords(src string, c *locale.Catalog) string {
 
 // plainText reports whether template source ending with before continues
 // as HTML text outside any script or style, or inside a plain-text
-// attribute's quoted value.
+// attribute's double-quoted value. It reads tags with their quotes, so a
+// ">" inside an attribute value does not end the tag. A word in a
+// {{define}} is judged where it is written; TestInlinedWordsRenderAsTheCatalog
+// holds every language's pages to the templates as written.
 func plainText(before string) bool {
-	if strings.LastIndex(before, "<script") > strings.LastIndex(before, "</script") ||
-		strings.LastIndex(before, "<style") > strings.LastIndex(before, "</style") {
+	lower := strings.ToLower(before)
+	if strings.LastIndex(lower, "<script") > strings.LastIndex(lower, "</script") ||
+		strings.LastIndex(lower, "<style") > strings.LastIndex(lower, "</style") {
 		return false
 	}
-	open := strings.LastIndexByte(before, '<')
-	if open <= strings.LastIndexByte(before, '>') {
-		return true // between tags
+	tag, quote := -1, byte(0)
+	for i := 0; i < len(before); i++ {
+		switch ch := before[i]; {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			}
+		case tag >= 0 && (ch == '"' || ch == '\''):
+			quote = ch
+		case ch == '<':
+			tag = i
+		case ch == '>':
+			tag = -1
+		}
 	}
-	return wordAttribute.MatchString(before[open:])
+	if tag < 0 {
+		return quote == 0 // between tags
+	}
+	return quote == '"' && wordAttribute.MatchString(before[tag:])
 }
 
 // templates returns the tracking page's templates in c's language,
-// compiling them on first use. Each has c's fixed words as string
-// constants, escaped by html/template in their context like any other
-// value: a page then calls no catalog method for them, which took a
-// quarter of a first view's render.
+// compiling them on first use, with c's fixed words written in (see
+// inlineWords): a page then calls no catalog method for them, which took
+// a fifth of a first view's render.
 func (r *Renderer) templates(c *locale.Catalog) (*pageTemplates, error) {
 	if t, ok := r.byCatalog.Load(c); ok {
 		return t.(*pageTemplates), nil

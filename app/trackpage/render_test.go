@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"html/template"
 	"regexp"
 	"strings"
 	"testing"
@@ -567,7 +568,12 @@ func TestPlainTextContexts(t *testing.T) {
 		{`<p>`, true},
 		{`<nav class="ot-nav" aria-label="`, true},
 		{`<span title="`, true},
-		{`<button data-done="`, true},
+		{`<button data-done="`, false},
+		{`<a data-href="`, false},
+		{`<a title="a>b" onclick="`, false},
+		{`<a title='a>b' aria-label="`, true},
+		{`<a href="/x? title="`, false},
+		{`<SCRIPT>var s = "`, false},
 		{`<a href="`, false},
 		{`<a href="/t/x" title="{{.X}} `, false},
 		{`<div style="`, false},
@@ -581,4 +587,61 @@ func TestPlainTextContexts(t *testing.T) {
 			t.Errorf("plainText(%q) = %v; want %v", tc.before, got, tc.want)
 		}
 	}
+}
+
+// TestInlinedWordsRenderAsTheCatalog: the pages compiled with each
+// language's words written in (Renderer.templates) are, byte for byte, the
+// pages of the templates as written, which ask the catalog at render time:
+// in every language, standalone and in the app proxy, for an order in
+// transit, a split order with actions, and one not shipped yet.
+func TestInlinedWordsRenderAsTheCatalog(t *testing.T) {
+	r := newRenderer(t)
+	written := map[string]*template.Template{}
+	for _, name := range []string{"track.html", "proxy.html"} {
+		tpl, err := template.New(name).ParseFS(templates.Pages, "pages/"+name, "pages/parts.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		written[name] = tpl
+	}
+	split := bigOrder(t)
+	second := split.Shipments[0]
+	second.Number, second.Problem = "1Z999AA10123456785", tracking.ProblemFailedAttempt
+	second.Actions = allActions(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	split.Shipments = append(split.Shipments, second)
+	unshipped := inTransit(t)
+	unshipped.Shipments = nil
+	unshipped.OptIn = &OptIn{FormAction: "/t/x/consent", CSRF: "c", Phone: "+1 555 0100"}
+	for _, tag := range locale.Supported {
+		for name, v := range map[string]View{"in transit": inTransit(t), "split order": split, "not shipped": unshipped} {
+			v.Locale = tag.String()
+			p := r.build(v)
+			compiled, err := r.templates(p.L)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for file, tpl := range map[string]*template.Template{"track.html": compiled.page, "proxy.html": compiled.proxy} {
+				var got, want bytes.Buffer
+				if err := tpl.Execute(&got, p); err != nil {
+					t.Fatal(err)
+				}
+				if err := written[file].Execute(&want, p); err != nil {
+					t.Fatal(err)
+				}
+				if got.String() != want.String() {
+					t.Errorf("%s, %s, %s: the compiled page differs from the template's:\n%s", tag, name, file, firstDiff(got.String(), want.String()))
+				}
+			}
+		}
+	}
+}
+
+// firstDiff shows where two pages part.
+func firstDiff(got, want string) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(i-60, 0)
+	return "got:  …" + got[from:min(i+60, len(got))] + "\nwant: …" + want[from:min(i+60, len(want))]
 }

@@ -236,7 +236,13 @@ func TestWhatsAppWhoseSessionClosedBeforeSendingGoesByEmail(t *testing.T) {
 		apptest.WaitUntil(t, "the email sent instead", func() bool {
 			return e.a.db.Gorm.Where("shipment_id = ? AND trigger = ? AND channel = ? AND status = ?", ship.ID, "delayed", "email", storage.NotificationSent).Take(&email).Error == nil
 		})
-		if wa := reload(t, e.a, n.ID); wa.Status != storage.NotificationSkipped || !strings.Contains(wa.Error, "no approved template") || !strings.Contains(wa.Error, "sent by email instead") {
+		// The email's job may finish before the WhatsApp row is saved.
+		var wa *storage.Notification
+		apptest.WaitUntil(t, "the WhatsApp message logged", func() bool {
+			wa = reload(t, e.a, n.ID)
+			return wa.Status != storage.NotificationScheduled
+		})
+		if wa.Status != storage.NotificationSkipped || !strings.Contains(wa.Error, "no approved template") || !strings.Contains(wa.Error, "sent by email instead") {
 			t.Fatalf("the WhatsApp message: %s %q; want skipped, saying why and that email went instead", wa.Status, wa.Error)
 		}
 		if email.Recipient != "ana@example.com" {

@@ -57,7 +57,7 @@ func TestRenderMeasuresComposeAgainstTextTemplate(t *testing.T) {
 
 // TestIngestAndPageReportTheirBaselines runs the ingest and page phases on a
 // small SQLite scratch database: ingest has a ratio to the single-row and
-// to the batched INSERT, so has the HTTP floor to the batched INSERT, and
+// to the batched INSERT, so have the HTTP floor and the ingest ceiling, and
 // the first views count one per request.
 func TestIngestAndPageReportTheirBaselines(t *testing.T) {
 	res, err := Run(context.Background(), Options{Phases: []string{"ingest", "page"}, Requests: 200, Concurrency: 4})
@@ -68,13 +68,17 @@ func TestIngestAndPageReportTheirBaselines(t *testing.T) {
 	for _, r := range res {
 		byName[r.Name] = r
 	}
-	for _, name := range []string{"webhook ingest rate", "webhook ingest rate vs batched INSERT", "HTTP floor vs batched INSERT", "webhook ingest rate vs HTTP floor", "tracking page rate", "tracking page first view p99"} {
+	for _, name := range []string{"webhook ingest rate", "webhook ingest rate vs batched INSERT", "HTTP floor vs batched INSERT", "webhook ingest rate vs HTTP floor", "ingest ceiling vs batched INSERT", "tracking page rate", "tracking page first view p99"} {
 		if r := byName[name]; r.Value <= 0 || r.Baseline <= 0 || r.Ratio <= 0 {
 			t.Errorf("%s = %+v; want a value, a baseline and their ratio", name, r)
 		}
 	}
 	if note := byName["webhook ingest rate vs batched INSERT"].Note; !strings.Contains(note, "100 rows per statement") || !strings.Contains(note, "200 rows") {
 		t.Errorf("batched baseline note = %q; want 100-row statements over 200 rows", note)
+	}
+	// The ceiling is the floor and a group commit in series: below each.
+	if c, f := byName["ingest ceiling vs batched INSERT"], byName["HTTP floor vs batched INSERT"]; c.Value >= f.Value || !strings.Contains(c.Note, "a 4-row INSERT") {
+		t.Errorf("ingest ceiling = %+v; want below the HTTP floor (%g req/s), from 4-row INSERTs (one per client)", c, f.Value)
 	}
 	if note := byName["tracking page first view p50"].Note; !strings.Contains(note, "200 shipments viewed once each") {
 		t.Errorf("first view note = %q; want 200 first views", note)

@@ -94,5 +94,10 @@ func TestWebhookOrderShowsProductImages(t *testing.T) {
 		if !strings.Contains(mail.Body, black) || !strings.Contains(mail.Body, product) {
 			t.Errorf("shipped email (%s %s) lacks the items' images:\n%s", mail.Status, mail.Error, mail.Body)
 		}
+		// The default HTML email, which the merchant left alone, shows each
+		// line with its picture too.
+		if !strings.Contains(mail.HTML, `<img src="`+black+`"`) || strings.Count(mail.HTML, `width="48" height="48"`) != 3 {
+			t.Errorf("default HTML email lacks a picture per line:\n%s", mail.HTML)
+		}
 	})
 }

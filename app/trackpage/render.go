@@ -28,10 +28,12 @@ const ContentTypeProxy = "application/liquid"
 type Renderer struct {
 	lookup, unsubscribe, errPage *template.Template
 	css                          template.CSS
-	// byCatalog holds the tracking page's templates for each language,
-	// compiled on first use (see compile).
-	byCatalog sync.Map // *locale.Catalog -> *pageTemplates
 }
+
+// byCatalog holds the tracking page's templates for each language,
+// compiled on first use (see Renderer.templates). They come from the
+// embedded files alone, so every Renderer of the process shares them.
+var byCatalog sync.Map // *locale.Catalog -> *pageTemplates
 
 // pageTemplates are the tracking page, standalone and for the app proxy,
 // with one language's fixed words written in.
@@ -137,7 +139,7 @@ func plainText(before string) bool {
 // inlineWords): a page then calls no catalog method for them, which took
 // a fifth of a first view's render.
 func (r *Renderer) templates(c *locale.Catalog) (*pageTemplates, error) {
-	if t, ok := r.byCatalog.Load(c); ok {
+	if t, ok := byCatalog.Load(c); ok {
 		return t.(*pageTemplates), nil
 	}
 	parts, err := fs.ReadFile(templates.Pages, "pages/parts.html")
@@ -162,7 +164,7 @@ func (r *Renderer) templates(c *locale.Catalog) (*pageTemplates, error) {
 		}
 		*f.dst = tpl.Lookup(f.name)
 	}
-	got, _ := r.byCatalog.LoadOrStore(c, t)
+	got, _ := byCatalog.LoadOrStore(c, t)
 	return got.(*pageTemplates), nil
 }
 

@@ -15,11 +15,13 @@ import (
 )
 
 // PageRows is everything a tracking page shows of one order: its shop, the
-// order, its shipments (oldest first) and, by shipment ID, their scans
-// (oldest first), the shopper's requests and the ETA changes.
+// order, its lines' images (see DB.LineImages), its shipments (oldest
+// first) and, by shipment ID, their scans (oldest first), the shopper's
+// requests and the ETA changes.
 type PageRows struct {
 	Shop       *Shop
 	Order      *Order
+	Images     map[string]string
 	Shipments  []Shipment
 	Events     map[int64][]tracking.Event
 	Actions    map[int64][]CustomerAction
@@ -28,7 +30,8 @@ type PageRows struct {
 
 // PageRows loads the page a token opens (a shipment's, or the order's own)
 // in two round trips however many parcels the order has: the order, then
-// the shop, shipments, scans, requests and ETA changes at once (in one
+// the shop, the images of its products, shipments, scans, requests and ETA
+// changes at once (in one
 // batch on one Postgres connection; SQLite's one connection takes them in
 // turn). A token that opens nothing is ErrNotFound.
 func (db *DB) PageRows(ctx context.Context, token string) (*PageRows, error) {
@@ -67,6 +70,7 @@ const (
 	pageEventsSQL    = "SELECT * FROM tracking_events WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?) ORDER BY shipment_id, occurred_at, id"
 	pageActionsSQL   = "SELECT * FROM customer_actions WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?) ORDER BY created_at, id"
 	pageETAsSQL      = "SELECT * FROM eta_changes WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?) ORDER BY created_at, id"
+	pgPageImagesSQL  = "SELECT * FROM product_images WHERE shop_id = $1 AND product = ANY($2)"
 )
 
 // On Postgres the rows of the order's shipments are asked for as
@@ -112,6 +116,11 @@ func (db *DB) pageRows(ctx context.Context, token string) (r *PageRows, events [
 		if r.Shop.ID == 0 {
 			return nil, nil, nil, nil, fmt.Errorf("shop %d: %w", o.ShopID, ErrNotFound)
 		}
+		cached, err := db.ProductImages(ctx, o.ShopID, imagelessProducts(o.LineItems.V))
+		if err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("page of order %d: %w", o.ID, err)
+		}
+		r.Images = lineImages(o.LineItems.V, cached)
 		return r, events, actions, etas, nil
 	}
 
@@ -148,12 +157,21 @@ func (db *DB) pageRows(ctx context.Context, token string) (r *PageRows, events [
 	queue(&events, nil, pgPageEventsSQL, o.ID)
 	queue(&actions, nil, pgPageActionsSQL, o.ID)
 	queue(&etas, nil, pgPageETAsSQL, o.ID)
+	var images []ProductImage
+	if products := imagelessProducts(o.LineItems.V); len(products) > 0 {
+		queue(&images, nil, pgPageImagesSQL, o.ShopID, products)
+	}
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("page of order %d: %w", o.ID, err)
 	}
 	if shops == 0 {
 		return nil, nil, nil, nil, fmt.Errorf("shop %d: %w", o.ShopID, ErrNotFound)
 	}
+	cached := make(map[string]ProductImage, len(images))
+	for _, im := range images {
+		cached[im.Product] = im
+	}
+	r.Images = lineImages(o.LineItems.V, cached)
 	return r, events, actions, etas, nil
 }
 

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -47,6 +48,23 @@ func TestPageRowsLoadsAnOrderInTwoRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Lines with an image of their own, with a product whose image is
+		// cached, and with a product never fetched.
+		order.LineItems = storage.JSON[[]storage.LineItem]{V: []storage.LineItem{
+			{ID: "l1", Title: "Mug", Quantity: 1, ImageURL: "https://cdn.example.com/own.jpg", Product: "gid://shopify/Product/1"},
+			{ID: "l2", Title: "Tote", Quantity: 1, Product: "gid://shopify/Product/2"},
+			{ID: "l3", Title: "Pin", Quantity: 1, Product: "gid://shopify/Product/3"},
+		}}
+		if _, err := db.UpsertOrder(ctx, order); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveProductImages(ctx, []storage.ProductImage{
+			{ShopID: shop.ID, Product: "gid://shopify/Product/1", URL: "https://cdn.example.com/product1.jpg"},
+			{ShopID: shop.ID, Product: "gid://shopify/Product/2", URL: "https://cdn.example.com/product2.jpg"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		wantImages := map[string]string{"l1": "https://cdn.example.com/own.jpg", "l2": "https://cdn.example.com/product2.jpg", "l3": ""}
 
 		var queries atomic.Int64
 		if err := db.Gorm.Callback().Query().Before("gorm:query").Register("count_page_queries", func(*gorm.DB) { queries.Add(1) }); err != nil {
@@ -73,8 +91,11 @@ func TestPageRowsLoadsAnOrderInTwoRoundTrips(t *testing.T) {
 			if len(rows.Events[other.ID]) != 0 || len(rows.Actions[other.ID]) != 0 || len(rows.ETAChanges[other.ID]) != 0 {
 				t.Errorf("rows of another order leaked into the page: %+v", rows)
 			}
-			if n := queries.Load(); n > 6 {
-				t.Errorf("PageRows(%q) made %d queries; want at most 6 (the order, then shop, shipments, scans, requests, ETA changes)", token, n)
+			if !maps.Equal(rows.Images, wantImages) {
+				t.Errorf("PageRows(%q) images = %v; want %v", token, rows.Images, wantImages)
+			}
+			if n := queries.Load(); n > 7 {
+				t.Errorf("PageRows(%q) made %d queries; want at most 7 (the order, then shop, shipments, scans, requests, ETA changes, product images)", token, n)
 			}
 		}
 		for _, token := range []string{"", "no-such-token"} {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -38,24 +39,32 @@ func (db *DB) ProductImages(ctx context.Context, shopID int64, products []string
 // LineImages is each order line's image by line ID: its own, else the
 // cached image of its product (order webhooks carry none), in one query.
 func (db *DB) LineImages(ctx context.Context, shopID int64, items []LineItem) (map[string]string, error) {
-	out := make(map[string]string, len(items))
+	cached, err := db.ProductImages(ctx, shopID, imagelessProducts(items))
+	if err != nil {
+		return nil, err
+	}
+	return lineImages(items, cached), nil
+}
+
+// imagelessProducts are the products of the lines that carry no image.
+func imagelessProducts(items []LineItem) []string {
 	var products []string
 	for _, li := range items {
-		out[li.ID] = li.ImageURL
 		if li.ImageURL == "" && li.Product != "" {
 			products = append(products, li.Product)
 		}
 	}
-	cached, err := db.ProductImages(ctx, shopID, products)
-	if err != nil {
-		return nil, err
-	}
+	return products
+}
+
+// lineImages is each line's image by line ID: its own, else its product's
+// in cached.
+func lineImages(items []LineItem, cached map[string]ProductImage) map[string]string {
+	out := make(map[string]string, len(items))
 	for _, li := range items {
-		if out[li.ID] == "" {
-			out[li.ID] = cached[li.Product].URL
-		}
+		out[li.ID] = cmp.Or(li.ImageURL, cached[li.Product].URL)
 	}
-	return out, nil
+	return out
 }
 
 // SaveProductImages stores fetched images, replacing older copies.

@@ -85,9 +85,9 @@ func (p *Pages) pageView(c echo.Context, token string) (trackpage.View, error) {
 // buildView builds the page for the order a token opens (a shipment's, or
 // the order's own before anything shipped): every parcel of the order, so a
 // split order reads as one story, and what is still to ship. Locale is the
-// order's; pageView adapts it to the visitor. The rows come in two round
-// trips (storage.PageRows), since every shopper following a message's link
-// waits for them.
+// order's; pageView adapts it to the visitor. The rows, with the lines'
+// images, come in two round trips (storage.PageRows), since every shopper
+// following a message's link waits for them.
 func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, error) {
 	rows, err := p.db.PageRows(ctx, token)
 	if err != nil {
@@ -108,10 +108,7 @@ func (p *Pages) buildView(ctx context.Context, token string) (trackpage.View, er
 		Stopped:  m.order.Stopped,
 		OptIn:    &trackpage.OptIn{FormAction: p.links.Tracking(token) + "/consent", CSRF: p.CSRFToken(token), Phone: m.order.Phone},
 	}
-	images, err := p.db.LineImages(ctx, m.shop.ID, m.order.LineItems.V)
-	if err != nil {
-		return trackpage.View{}, err
-	}
+	images := rows.Images
 	for _, li := range m.order.LineItems.V {
 		if li.Left() == 0 && li.Quantity > 0 {
 			continue // refunded or edited away

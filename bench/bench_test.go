@@ -68,7 +68,7 @@ func TestIngestAndPageReportTheirBaselines(t *testing.T) {
 	for _, r := range res {
 		byName[r.Name] = r
 	}
-	for _, name := range []string{"webhook ingest rate", "webhook ingest rate vs batched INSERT", "HTTP floor vs batched INSERT", "webhook ingest rate vs HTTP floor", "ingest ceiling vs batched INSERT", "tracking page rate", "tracking page first view p99"} {
+	for _, name := range []string{"webhook ingest rate", "webhook ingest rate vs batched INSERT", "HTTP floor vs batched INSERT", "webhook ingest rate vs HTTP floor", "ingest ceiling vs batched INSERT", "webhook ingest rate vs ingest ceiling", "tracking page rate", "tracking page first view p99"} {
 		if r := byName[name]; r.Value <= 0 || r.Baseline <= 0 || r.Ratio <= 0 {
 			t.Errorf("%s = %+v; want a value, a baseline and their ratio", name, r)
 		}

@@ -257,6 +257,7 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 		result("webhook ingest rate vs HTTP floor", hook.rate(), bare.rate(), "req/s", "baseline: the HTTP floor above"),
 		result("ingest ceiling vs batched INSERT", ceiling, batched.rate()*ingestBatch, "req/s",
 			fmt.Sprintf("the HTTP floor and a %d-row INSERT (one row per client, the most one commit can carry when each request waits for its own) in series: %.0f rows/s grouped; baseline: the batched INSERT above", opts.Concurrency, group.rate()*float64(opts.Concurrency))),
+		result("webhook ingest rate vs ingest ceiling", hook.rate(), ceiling, "req/s", "baseline: the ingest ceiling above"),
 		result("webhook ingest p50", ms(hook.p50), ms(raw.p50), "ms", ""),
 		result("webhook ingest p99", ms(hook.p99), ms(raw.p99), "ms", ""),
 	}, nil

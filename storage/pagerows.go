@@ -31,9 +31,9 @@ type PageRows struct {
 // PageRows loads the page a token opens (a shipment's, or the order's own)
 // in two round trips however many parcels the order has: the order, then
 // the shop, the images of its products, shipments, scans, requests and ETA
-// changes at once (in one
-// batch on one Postgres connection; SQLite's one connection takes them in
-// turn). A token that opens nothing is ErrNotFound.
+// changes at once (in one batch on one Postgres connection; SQLite's one
+// connection takes them in turn). A token that opens nothing is
+// ErrNotFound.
 func (db *DB) PageRows(ctx context.Context, token string) (*PageRows, error) {
 	if token == "" {
 		return nil, fmt.Errorf("page: %w", ErrNotFound)
@@ -86,8 +86,16 @@ const (
 	pgPageETAsSQL    = "SELECT * FROM eta_changes WHERE shipment_id = ANY(ARRAY(SELECT id FROM shipments WHERE order_id = $1)) ORDER BY created_at, id"
 )
 
-// pageRows runs the page's queries: on Postgres on one connection, the
-// five that follow the order in one batch (one round trip, one connection
+// The queries both databases share, numbered for pgx once rather than on
+// every page.
+var (
+	pgPageOrderSQL     = pgPlaceholders(pageOrderSQL)
+	pgPageShopSQL      = pgPlaceholders(pageShopSQL)
+	pgPageShipmentsSQL = pgPlaceholders(pageShipmentsSQL)
+)
+
+// pageRows runs the page's queries: on Postgres on one connection, those
+// that follow the order in one batch (one round trip, one connection
 // taken from the pool instead of five: under load, first views waited
 // for connections and paid a round trip per query); on SQLite through GORM.
 func (db *DB) pageRows(ctx context.Context, token string) (r *PageRows, events []TrackingEvent, actions []CustomerAction, etas []ETAChange, err error) {
@@ -129,7 +137,7 @@ func (db *DB) pageRows(ctx context.Context, token string) (r *PageRows, events [
 		return nil, nil, nil, nil, fmt.Errorf("page: %w", err)
 	}
 	defer conn.Release()
-	rows, err := conn.Query(ctx, pgPlaceholders(pageOrderSQL), token, token)
+	rows, err := conn.Query(ctx, pgPageOrderSQL, token, token)
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("page: %w", err)
 	}
@@ -144,7 +152,7 @@ func (db *DB) pageRows(ctx context.Context, token string) (r *PageRows, events [
 	var shops int
 	b := &pgx.Batch{}
 	queue := func(dest any, n *int, sql string, args ...any) {
-		b.Queue(pgPlaceholders(sql), args...).Query(func(rows pgx.Rows) error {
+		b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
 			got, err := db.scanRows(ctx, rows, dest)
 			if n != nil {
 				*n = got
@@ -152,8 +160,8 @@ func (db *DB) pageRows(ctx context.Context, token string) (r *PageRows, events [
 			return err
 		})
 	}
-	queue(r.Shop, &shops, pageShopSQL, o.ShopID)
-	queue(&r.Shipments, nil, pageShipmentsSQL, o.ID)
+	queue(r.Shop, &shops, pgPageShopSQL, o.ShopID)
+	queue(&r.Shipments, nil, pgPageShipmentsSQL, o.ID)
 	queue(&events, nil, pgPageEventsSQL, o.ID)
 	queue(&actions, nil, pgPageActionsSQL, o.ID)
 	queue(&etas, nil, pgPageETAsSQL, o.ID)
@@ -167,11 +175,7 @@ func (db *DB) pageRows(ctx context.Context, token string) (r *PageRows, events [
 	if shops == 0 {
 		return nil, nil, nil, nil, fmt.Errorf("shop %d: %w", o.ShopID, ErrNotFound)
 	}
-	cached := make(map[string]ProductImage, len(images))
-	for _, im := range images {
-		cached[im.Product] = im
-	}
-	r.Images = lineImages(o.LineItems.V, cached)
+	r.Images = lineImages(o.LineItems.V, byProduct(images))
 	return r, events, actions, etas, nil
 }
 

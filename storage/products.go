@@ -22,18 +22,23 @@ type ProductImage struct {
 // ProductImages returns the cached images of a shop's products, by product;
 // products never fetched are absent.
 func (db *DB) ProductImages(ctx context.Context, shopID int64, products []string) (map[string]ProductImage, error) {
-	out := map[string]ProductImage{}
 	if len(products) == 0 {
-		return out, nil
+		return map[string]ProductImage{}, nil
 	}
 	var rows []ProductImage
 	if err := db.Gorm.WithContext(ctx).Where("shop_id = ? AND product IN ?", shopID, products).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("product images of shop %d: %w", shopID, err)
 	}
-	for _, r := range rows {
-		out[r.Product] = r
+	return byProduct(rows), nil
+}
+
+// byProduct keys images by their product.
+func byProduct(images []ProductImage) map[string]ProductImage {
+	out := make(map[string]ProductImage, len(images))
+	for _, im := range images {
+		out[im.Product] = im
 	}
-	return out, nil
+	return out
 }
 
 // LineImages is each order line's image by line ID: its own, else the

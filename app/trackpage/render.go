@@ -31,7 +31,7 @@ type Renderer struct {
 }
 
 // byCatalog holds the tracking page's templates for each language,
-// compiled on first use (see Renderer.templates). They come from the
+// compiled on first use (see compiledPage). They come from the
 // embedded files alone, so every Renderer of the process shares them.
 var byCatalog sync.Map // *locale.Catalog -> *pageTemplates
 
@@ -60,7 +60,7 @@ func New() (*Renderer, error) {
 		*t.dst = tpl
 	}
 	for _, tag := range locale.Supported { // a template error shows at start
-		if _, err := r.templates(locale.For(tag)); err != nil {
+		if _, err := compiledPage(locale.For(tag)); err != nil {
 			return nil, err
 		}
 	}
@@ -134,11 +134,11 @@ func plainText(before string) bool {
 	return quote == '"' && wordAttribute.MatchString(before[tag:])
 }
 
-// templates returns the tracking page's templates in c's language,
+// compiledPage returns the tracking page's templates in c's language,
 // compiling them on first use, with c's fixed words written in (see
 // inlineWords): a page then calls no catalog method for them, which took
 // a fifth of a first view's render.
-func (r *Renderer) templates(c *locale.Catalog) (*pageTemplates, error) {
+func compiledPage(c *locale.Catalog) (*pageTemplates, error) {
 	if t, ok := byCatalog.Load(c); ok {
 		return t.(*pageTemplates), nil
 	}
@@ -171,7 +171,7 @@ func (r *Renderer) templates(c *locale.Catalog) (*pageTemplates, error) {
 // Render writes the full, standalone tracking page.
 func (r *Renderer) Render(w io.Writer, v View) error {
 	p := r.build(v)
-	t, err := r.templates(p.L)
+	t, err := compiledPage(p.L)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (r *Renderer) Render(w io.Writer, v View) error {
 // evaluated as Liquid.
 func (r *Renderer) RenderProxy(w io.Writer, v View) error {
 	p := r.build(v)
-	t, err := r.templates(p.L)
+	t, err := compiledPage(p.L)
 	if err != nil {
 		return err
 	}

@@ -590,7 +590,7 @@ func TestPlainTextContexts(t *testing.T) {
 }
 
 // TestInlinedWordsRenderAsTheCatalog: the pages compiled with each
-// language's words written in (Renderer.templates) are, byte for byte, the
+// language's words written in (compiledPage) are, byte for byte, the
 // pages of the templates as written, which ask the catalog at render time:
 // in every language, standalone and in the app proxy, for an order in
 // transit, a split order with actions, and one not shipped yet.
@@ -616,7 +616,7 @@ func TestInlinedWordsRenderAsTheCatalog(t *testing.T) {
 		for name, v := range map[string]View{"in transit": inTransit(t), "split order": split, "not shipped": unshipped} {
 			v.Locale = tag.String()
 			p := r.build(v)
-			compiled, err := r.templates(p.L)
+			compiled, err := compiledPage(p.L)
 			if err != nil {
 				t.Fatal(err)
 			}

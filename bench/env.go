@@ -224,18 +224,19 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 			return err
 		}
 	}
+	post := func(base, prefix string) func(ctx context.Context, seq int) error {
+		return func(ctx context.Context, seq int) error {
+			return postOrderWebhook(ctx, hc, base, benchShop, run+prefix+strconv.Itoa(seq), mac, body)
+		}
+	}
 	loads := alternate(ctx, opts.Concurrency, opts.Duration,
-		turn{opts.Requests, func(ctx context.Context, seq int) error {
-			return postOrderWebhook(ctx, hc, base, benchShop, run+"-"+strconv.Itoa(seq), mac, body)
-		}},
+		turn{opts.Requests, post(base, "-")},
 		turn{opts.Requests, func(ctx context.Context, seq int) error {
 			_, err := sqlDB.ExecContext(ctx, insert, run+"-"+strconv.Itoa(seq), body, time.Now().UTC())
 			return err
 		}},
 		turn{max(opts.Requests/ingestBatch, 1), batch(batchSQL, "-b", ingestBatch)},
-		turn{opts.Requests, func(ctx context.Context, seq int) error {
-			return postOrderWebhook(ctx, hc, fbase, benchShop, run+"-f"+strconv.Itoa(seq), mac, body)
-		}},
+		turn{opts.Requests, post(fbase, "-f")},
 		turn{max(opts.Requests/opts.Concurrency, 1), batch(groupSQL, "-g", opts.Concurrency)})
 	hook, raw, batched, bare, group := loads[0], loads[1], loads[2], loads[3], loads[4]
 	if hook.errors > 0 || raw.errors > 0 || batched.errors > 0 || bare.errors > 0 || group.errors > 0 {
@@ -243,20 +244,21 @@ func (e *env) ingest(ctx context.Context, opts Options) ([]Result, error) {
 	}
 	// On a machine the load saturates, the floor's work and the group's
 	// add up per delivery: the ceiling is their rates in series.
+	batchedRate, groupRate := batched.rate()*ingestBatch, group.rate()*float64(opts.Concurrency)
 	var ceiling float64
-	if fr, gr := bare.rate(), group.rate()*float64(opts.Concurrency); fr > 0 && gr > 0 {
-		ceiling = 1 / (1/fr + 1/gr)
+	if fr := bare.rate(); fr > 0 && groupRate > 0 {
+		ceiling = 1 / (1/fr + 1/groupRate)
 	}
 	batchedNote := fmt.Sprintf("baseline: multi-row INSERT of the same payloads, %d rows per statement, %d clients, %d rows", ingestBatch, opts.Concurrency, batched.n*ingestBatch)
 	note := fmt.Sprintf("baseline: single-row INSERT of the same %d-byte payload, %d clients, %s, %d requests", len(body), opts.Concurrency, e.dialect, hook.n)
 	return []Result{
 		result("webhook ingest rate", hook.rate(), raw.rate(), "req/s", note),
-		result("webhook ingest rate vs batched INSERT", hook.rate(), batched.rate()*ingestBatch, "req/s", batchedNote),
-		result("HTTP floor vs batched INSERT", bare.rate(), batched.rate()*ingestBatch, "req/s",
+		result("webhook ingest rate vs batched INSERT", hook.rate(), batchedRate, "req/s", batchedNote),
+		result("HTTP floor vs batched INSERT", bare.rate(), batchedRate, "req/s",
 			fmt.Sprintf("Echo POST handler, same server settings, reads the same body and answers 200, stores nothing; %d requests; baseline: the batched INSERT above", bare.n)),
 		result("webhook ingest rate vs HTTP floor", hook.rate(), bare.rate(), "req/s", "baseline: the HTTP floor above"),
-		result("ingest ceiling vs batched INSERT", ceiling, batched.rate()*ingestBatch, "req/s",
-			fmt.Sprintf("the HTTP floor and a %d-row INSERT (one row per client, the most one commit can carry when each request waits for its own) in series: %.0f rows/s grouped; baseline: the batched INSERT above", opts.Concurrency, group.rate()*float64(opts.Concurrency))),
+		result("ingest ceiling vs batched INSERT", ceiling, batchedRate, "req/s",
+			fmt.Sprintf("the HTTP floor and a %d-row INSERT (one row per client, the most one commit can carry when each request waits for its own) in series: %.0f rows/s grouped; baseline: the batched INSERT above", opts.Concurrency, groupRate)),
 		result("webhook ingest rate vs ingest ceiling", hook.rate(), ceiling, "req/s", "baseline: the ingest ceiling above"),
 		result("webhook ingest p50", ms(hook.p50), ms(raw.p50), "ms", ""),
 		result("webhook ingest p99", ms(hook.p99), ms(raw.p99), "ms", ""),
